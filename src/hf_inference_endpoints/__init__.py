@@ -1,0 +1,126 @@
+"""Hugging Face inference from sync scripts, notebooks and async services.
+
+Example:
+    >>> from hf_inference_endpoints import HfInferenceClient
+    >>> with HfInferenceClient() as client:  # doctest: +SKIP
+    ...     reply = client.chat.complete(
+    ...         model="meta-llama/Llama-3.1-8B-Instruct",
+    ...         messages=[{"role": "user", "content": "Hello!"}],
+    ...     )
+
+Names are exported lazily: importing the package loads neither httpx2 nor
+pydantic nor any generated model until you touch a name that needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from ._async._client import AsyncHfInferenceClient
+    from ._async._streaming import AsyncStream
+    from ._config import HfInferenceConfig, Secret
+    from ._errors import (
+        AuthenticationError,
+        ColdStartTimeout,
+        ConfigurationError,
+        EndpointFailed,
+        EndpointPaused,
+        EndpointUnhealthy,
+        GatewayTimeout,
+        HfError,
+        ModelLoading,
+        ModelNotAvailableOnProvider,
+        NetworkError,
+        NotFound,
+        PermissionDenied,
+        RateLimited,
+        RequestTimeout,
+        ServerError,
+        ServiceUnavailable,
+        StreamInterrupted,
+        ValidationError,
+    )
+    from ._meta import ResponseMeta
+    from ._sync._client import HfInferenceClient
+    from ._sync._streaming import Stream
+
+_EXPORTS: dict[str, str] = {
+    "HfInferenceClient": "._sync._client",
+    "AsyncHfInferenceClient": "._async._client",
+    "Stream": "._sync._streaming",
+    "AsyncStream": "._async._streaming",
+    "HfInferenceConfig": "._config",
+    "Secret": "._config",
+    "ResponseMeta": "._meta",
+    **{
+        name: "._errors"
+        for name in (
+            "AuthenticationError",
+            "ColdStartTimeout",
+            "ConfigurationError",
+            "EndpointFailed",
+            "EndpointPaused",
+            "EndpointUnhealthy",
+            "GatewayTimeout",
+            "HfError",
+            "ModelLoading",
+            "ModelNotAvailableOnProvider",
+            "NetworkError",
+            "NotFound",
+            "PermissionDenied",
+            "RateLimited",
+            "RequestTimeout",
+            "ServerError",
+            "ServiceUnavailable",
+            "StreamInterrupted",
+            "ValidationError",
+        )
+    },
+}
+
+__all__ = [
+    "AsyncHfInferenceClient",
+    "AsyncStream",
+    "AuthenticationError",
+    "ColdStartTimeout",
+    "ConfigurationError",
+    "EndpointFailed",
+    "EndpointPaused",
+    "EndpointUnhealthy",
+    "GatewayTimeout",
+    "HfError",
+    "HfInferenceClient",
+    "HfInferenceConfig",
+    "ModelLoading",
+    "ModelNotAvailableOnProvider",
+    "NetworkError",
+    "NotFound",
+    "PermissionDenied",
+    "RateLimited",
+    "RequestTimeout",
+    "ResponseMeta",
+    "Secret",
+    "ServerError",
+    "ServiceUnavailable",
+    "Stream",
+    "StreamInterrupted",
+    "ValidationError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

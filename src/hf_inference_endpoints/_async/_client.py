@@ -1,0 +1,107 @@
+"""The async client, hand-written; codegen/unasync.py writes ``HfInferenceClient`` from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+from .._config import HfInferenceConfig
+from .._request import PreparedRequest
+from .._routing import prepare
+from ._transport import AsyncTransport
+
+if TYPE_CHECKING:
+    from .chat import AsyncChat
+    from .text_generation import AsyncTextGeneration
+
+__all__ = ["AsyncHfInferenceClient"]
+
+
+class AsyncHfInferenceClient:
+    """Hugging Face inference from async code (asyncio or trio).
+
+    One client holds one connection pool: create it once, share it, and close it
+    (``async with`` or :meth:`aclose`).
+
+    Args:
+        config: A full configuration; when omitted, it is read from the environment
+            (``HfInferenceConfig.from_env``).
+        http_client: An ``httpx2.AsyncClient`` to send requests with (proxies, tests).
+        **overrides: Config fields that win over ``config``/the environment, e.g.
+            ``token="hf_..."``, ``router_url="http://127.0.0.1:8080"``, ``max_retries=5``.
+
+    Raises:
+        ConfigurationError: A config value or environment variable is invalid.
+
+    Example:
+        >>> async with AsyncHfInferenceClient() as client:  # doctest: +SKIP
+        ...     reply = await client.chat.complete(
+        ...         model="meta-llama/Llama-3.1-8B-Instruct",
+        ...         messages=[{"role": "user", "content": "Hi"}],
+        ...     )
+    """
+
+    def __init__(
+        self,
+        config: HfInferenceConfig | None = None,
+        *,
+        http_client: httpx2.AsyncClient | None = None,
+        **overrides: Any,
+    ) -> None:
+        if config is None:
+            config = HfInferenceConfig.from_env(**overrides)
+        elif overrides:
+            config = config.replace(**overrides)
+        self.config = config
+        self._transport = AsyncTransport(config, http_client=http_client)
+
+    @cached_property
+    def chat(self) -> AsyncChat:
+        """Chat completions: ``complete`` and ``stream``."""
+        from .chat import AsyncChat
+
+        return AsyncChat(self)
+
+    @cached_property
+    def text_generation(self) -> AsyncTextGeneration:
+        """TGI native text generation: ``generate`` and ``stream``."""
+        from .text_generation import AsyncTextGeneration
+
+        return AsyncTextGeneration(self)
+
+    def _prepare(
+        self,
+        model: str,
+        provider: str | None,
+        task: str,
+        body: dict[str, Any],
+        stream: bool,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> PreparedRequest:
+        return prepare(self.config, model, provider, task, body, stream, extra_headers, extra_body)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the connection pool has been closed."""
+        return self._transport.is_closed
+
+    async def aclose(self) -> None:
+        """Close the connection pool. Safe to call twice."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncHfInferenceClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        token = "set" if self.config.token else "none"
+        return (
+            f"<{type(self).__name__} router={self.config.router_url} "
+            f"provider={self.config.default_provider} token={token}>"
+        )

@@ -1,0 +1,179 @@
+"""A server-sent event stream of typed items that always gives its connection back.
+
+Hand-written for the async twin; codegen/unasync.py writes the sync twin.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from typing import Generic, TypeVar
+
+import httpx2
+
+from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
+from .._meta import ResponseMeta
+from .._sse import SSEDecoder
+
+__all__ = ["AsyncStream"]
+
+T = TypeVar("T")
+
+_DRAIN_LIMIT = 64 * 1024  # read at most this much after [DONE] to keep the connection
+
+
+class AsyncStream(Generic[T]):
+    """Items parsed from a server-sent event stream.
+
+    Iterate it (``async for``), and close it when you stop early: use it as a
+    context manager, or call :meth:`aclose`. Reaching the end closes it too.
+    The connection goes back to the pool when the stream ends cleanly, and is
+    dropped when the stream is closed early.
+
+    Example:
+        >>> async with await client.chat.stream(model=m, messages=msgs) as stream:  # doctest: +SKIP
+        ...     async for chunk in stream:
+        ...         print(chunk.choices[0].delta.content or "", end="")
+    """
+
+    def __init__(
+        self,
+        response: httpx2.Response,
+        parse: Callable[[str], T],
+        *,
+        is_final: Callable[[T], bool],
+        needs_done: bool,
+        context: ErrorContext,
+        meta: ResponseMeta,
+    ) -> None:
+        self._response = response
+        self._parse = parse
+        self._is_final = is_final
+        self._needs_done = needs_done
+        self._context = context
+        self._meta = meta
+        self._decoder = SSEDecoder()
+        self._pending: deque[T] = deque()
+        self._chunks: AsyncIterator[bytes] | None = None
+        self._finished = False  # the server signalled the end ([DONE] or a final item)
+        self._closed = False
+
+    @property
+    def response_meta(self) -> ResponseMeta:
+        """Status, headers, request id and provider of the stream's response."""
+        return self._meta
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the stream's connection has been released."""
+        return self._closed
+
+    def __aiter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while not self._pending:
+            if self._closed:
+                raise StopAsyncIteration
+            await self._fill()
+        return self._pending.popleft()
+
+    async def _fill(self) -> None:
+        if self._chunks is None:
+            self._chunks = self._response.aiter_bytes()
+        try:
+            chunk = await self._chunks.__anext__()
+        except StopAsyncIteration:
+            try:
+                self._on_events(self._decoder.flush())
+            except (HfError, ValueError):
+                await self.aclose()
+                raise
+            await self._finish_at_eof()
+            return
+        except httpx2.TimeoutException:
+            await self.aclose()
+            raise self._error(
+                RequestTimeout,
+                "The stream went silent for longer than stream_timeout",
+            ) from None
+        except httpx2.HTTPError as exc:
+            await self.aclose()
+            raise self._error(
+                StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
+            ) from None
+        try:
+            done = self._on_events(self._decoder.feed(chunk))
+        except HfError:
+            await self.aclose()
+            raise
+        except ValueError as exc:
+            await self.aclose()
+            raise self._error(StreamInterrupted, f"The stream sent a malformed event: {exc}") from None
+        if done:
+            await self._drain()
+
+    def _on_events(self, events: list[object]) -> bool:
+        """Parse events into items; returns True once ``[DONE]`` is seen."""
+        for event in events:
+            data = event.data  # type: ignore[attr-defined]
+            if data == "[DONE]":
+                self._finished = True
+                return True
+            item = self._parse(data)
+            if item is None:
+                continue
+            if self._is_final(item):
+                self._finished = True
+            self._pending.append(item)
+        return False
+
+    async def _finish_at_eof(self) -> None:
+        await self.aclose()
+        if self._needs_done and not self._finished:
+            raise self._error(
+                StreamInterrupted, "The stream ended before the server said [DONE]"
+            )
+        if not self._needs_done and not self._finished:
+            raise self._error(
+                StreamInterrupted, "The stream ended before the final event with the result"
+            )
+
+    async def _drain(self) -> None:
+        """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
+        assert self._chunks is not None
+        drained = 0
+        try:
+            async for rest in self._chunks:
+                drained += len(rest)
+                if drained > _DRAIN_LIMIT:
+                    break
+        except httpx2.HTTPError:
+            pass
+        await self.aclose()
+
+    def _error(self, kind: type[HfError], message: str) -> HfError:
+        return kind(
+            message,
+            request_id=self._meta.request_id,
+            provider=self._context.provider,
+            model=self._context.model,
+            endpoint=self._context.endpoint,
+        )
+
+    async def aclose(self) -> None:
+        """Release the connection (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<{type(self).__name__} {state} request_id={self._meta.request_id!r}>"

@@ -1,0 +1,309 @@
+"""The one place that does HTTP: a pooled httpx2 client, retries, cold starts, deadlines.
+
+Hand-written for the async twin; codegen/unasync.py writes the sync twin.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import httpx2
+
+from .._config import HfInferenceConfig
+from .._errors import HfError, NetworkError, RequestTimeout, error_from_response
+from .._io import async_monotonic, async_sleep
+from .._meta import ResponseMeta
+from .._request import PreparedRequest
+from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from ._streaming import AsyncStream
+
+__all__ = ["AsyncTransport"]
+
+logger = logging.getLogger("hf_inference_endpoints")
+
+T = TypeVar("T")
+
+
+class AsyncTransport:
+    """Sends :class:`PreparedRequest` objects with retries; owns the connection pool.
+
+    Args:
+        config: The client configuration.
+        http_client: An httpx2 client to use instead of building one (tests, proxies).
+    """
+
+    def __init__(
+        self, config: HfInferenceConfig, *, http_client: httpx2.AsyncClient | None = None
+    ) -> None:
+        self.config = config
+        self._owns_client = http_client is None
+        self._client = http_client or httpx2.AsyncClient(
+            timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
+            limits=httpx2.Limits(
+                max_connections=None,
+                max_keepalive_connections=config.pool_size_per_host,
+                keepalive_expiry=config.pool_idle_timeout,
+            ),
+            follow_redirects=True,
+            max_redirects=5,
+        )
+        self.policy = RetryPolicy(
+            max_retries=config.max_retries,
+            base_delay=config.retry_base_delay,
+            max_delay=config.retry_max_delay,
+            wait_for_model=config.auto_wait_for_model,
+            cold_start_timeout=config.cold_start_timeout,
+        )
+        self._closed = False
+
+    @property
+    def http_client(self) -> httpx2.AsyncClient:
+        """The underlying httpx2 client (its pool is shared by every call)."""
+        return self._client
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`aclose` ran."""
+        return self._closed
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only when this transport created it)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_client:
+            await self._client.aclose()
+
+    def _timeout(self, state: RetryState, now: float, *, stream: bool) -> httpx2.Timeout:
+        read = self.config.stream_timeout if stream else self.config.request_timeout
+        remaining = state.remaining(now)
+        if remaining is not None:
+            read = remaining if read is None else min(read, remaining)
+        connect = self.config.connection_timeout
+        if remaining is not None:
+            connect = min(connect, remaining)
+        return httpx2.Timeout(read, connect=connect, write=read, pool=read)
+
+    def _new_state(self, timeout: float | None) -> RetryState:
+        started = async_monotonic()
+        return RetryState(
+            self.policy, started=started, deadline=None if timeout is None else started + timeout
+        )
+
+    async def request(
+        self,
+        prepared: PreparedRequest,
+        parse: Callable[[bytes], T],
+        *,
+        timeout: float | None = None,
+    ) -> tuple[T, ResponseMeta]:
+        """Send ``prepared`` until it succeeds or fails for good, and parse the body.
+
+        Args:
+            prepared: The request.
+            parse: Turns the 2xx body bytes into the result.
+            timeout: Total seconds for the call across retries and waits (None: no limit).
+
+        Returns:
+            The parsed result and the response metadata.
+
+        Raises:
+            HfError: The mapped error of the last attempt.
+        """
+        state = self._new_state(timeout)
+        while True:
+            response = await self._send_once(prepared, state, stream=False)
+            if response is not None:
+                try:
+                    result = parse(response.content)
+                except HfError:
+                    raise
+                except ValueError as exc:
+                    raise _bad_body(prepared, response, exc) from None
+                return result, self._meta(prepared, response, state)
+
+    async def stream(
+        self,
+        prepared: PreparedRequest,
+        parse: Callable[[str], T],
+        *,
+        is_final: Callable[[T], bool],
+        needs_done: bool,
+        timeout: float | None = None,
+    ) -> AsyncStream[T]:
+        """Open a server-sent event stream; retries happen only before the first byte.
+
+        Args:
+            prepared: The request (``expect="sse"``).
+            parse: Turns one event's data into an item (raising ``HfError`` for error events).
+            is_final: Tells whether an item is the last one the server meant to send.
+            needs_done: The protocol ends with ``data: [DONE]``.
+            timeout: Total seconds to get the stream started, across retries.
+
+        Returns:
+            The open stream; iterate it, and close it (or use ``with``) when done.
+        """
+        state = self._new_state(timeout)
+        while True:
+            response = await self._send_once(prepared, state, stream=True)
+            if response is not None:
+                return AsyncStream(
+                    response,
+                    parse,
+                    is_final=is_final,
+                    needs_done=needs_done,
+                    context=prepared.context,
+                    meta=self._meta(prepared, response, state),
+                )
+
+    async def _send_once(
+        self, prepared: PreparedRequest, state: RetryState, *, stream: bool
+    ) -> httpx2.Response | None:
+        """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
+        if self._closed:
+            raise HfError("The client is closed; create a new one or use it inside `with`")
+        now = async_monotonic()
+        remaining = state.remaining(now)
+        if remaining is not None and remaining <= 0:
+            raise deadline_error(
+                state.deadline - state.started if state.deadline else 0.0,
+                model=prepared.context.model,
+                provider=prepared.context.provider,
+            )
+        request = self._client.build_request(
+            prepared.method,
+            prepared.url,
+            headers=prepared.headers,
+            content=prepared.content,
+            timeout=self._timeout(state, now, stream=stream),
+        )
+        error: HfError
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx2.TimeoutException as exc:
+            error = _timeout_error(prepared, exc)
+        except httpx2.TransportError as exc:
+            error = _network_error(prepared, exc)
+        else:
+            if response.status_code >= 300:
+                error = await self._error_from(response, prepared)
+            elif stream:
+                self._log(prepared, response)
+                return response
+            else:
+                try:
+                    await response.aread()
+                except httpx2.TimeoutException as exc:
+                    error = _timeout_error(prepared, exc)
+                except httpx2.TransportError as exc:
+                    error = _network_error(prepared, exc)
+                else:
+                    self._log(prepared, response)
+                    return response
+                finally:
+                    await response.aclose()
+        return await self._retry_or_raise(error, state, prepared)
+
+    def _log(self, prepared: PreparedRequest, response: httpx2.Response) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s (request id %s)",
+                prepared.method,
+                _safe_url(prepared.url),
+                response.status_code,
+                response.headers.get("x-request-id"),
+            )
+
+    async def _retry_or_raise(
+        self, error: HfError, state: RetryState, prepared: PreparedRequest
+    ) -> None:
+        now = async_monotonic()
+        delay = state.next_delay(error, now)  # raises when final
+        logger.info(
+            "retrying %s %s in %.2f s after %s (attempt %d)",
+            prepared.method,
+            _safe_url(prepared.url),
+            delay,
+            type(error).__name__,
+            state.attempts,
+        )
+        await async_sleep(delay)
+        return None
+
+    async def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
+        try:
+            body = await response.aread()
+        except httpx2.HTTPError:
+            body = b""
+        finally:
+            await response.aclose()
+        error = error_from_response(
+            response.status_code,
+            response.headers,
+            body,
+            context=prepared.context,
+            retry_after=parse_retry_after(response.headers),
+        )
+        logger.debug(
+            "%s %s -> %s %s",
+            prepared.method,
+            _safe_url(prepared.url),
+            response.status_code,
+            type(error).__name__,
+        )
+        return error
+
+    def _meta(
+        self, prepared: PreparedRequest, response: httpx2.Response, state: RetryState
+    ) -> ResponseMeta:
+        headers = response.headers
+        return ResponseMeta(
+            status_code=response.status_code,
+            headers=headers,
+            request_id=headers.get("x-request-id"),
+            url=str(response.url),
+            provider=headers.get("x-inference-provider") or prepared.context.provider,
+            model=prepared.context.model or prepared.context.endpoint,
+            elapsed=async_monotonic() - state.started,
+            attempts=state.attempts,
+        )
+
+
+def _safe_url(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
+    return RequestTimeout(
+        f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
+
+
+def _network_error(prepared: PreparedRequest, exc: Exception) -> HfError:
+    return NetworkError(
+        f"Could not reach {_safe_url(prepared.url)}: {type(exc).__name__}: {exc}",
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
+
+
+def _bad_body(prepared: PreparedRequest, response: httpx2.Response, exc: Exception) -> HfError:
+    from .._errors import ServerError
+
+    content_type = response.headers.get("content-type", "?")
+    return ServerError(
+        f"The server answered {response.status_code} with a body that does not parse "
+        f"as the expected result (content-type {content_type}): {exc}",
+        status_code=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
+

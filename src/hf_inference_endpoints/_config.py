@@ -1,0 +1,295 @@
+"""Client configuration: :class:`HfInferenceConfig` and the secret token (no I/O but reading env/token file)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import ConfigurationError
+
+__all__ = ["DEFAULT_HUB_URL", "DEFAULT_ROUTER_URL", "HfInferenceConfig", "Secret"]
+
+DEFAULT_HUB_URL = "https://huggingface.co"
+DEFAULT_ROUTER_URL = "https://router.huggingface.co"
+DEFAULT_ENDPOINTS_API_URL = "https://api.endpoints.huggingface.cloud"
+
+
+class Secret:
+    """A string that never shows itself in a repr, str, log line or traceback.
+
+    Example:
+        >>> token = Secret("hf_abc")
+        >>> token
+        Secret('**********')
+        >>> token.get_secret_value()
+        'hf_abc'
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        """Return the real value (only to put in a request header)."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> Any:  # pickling a config must not write the token out in clear
+        raise TypeError("Secret values cannot be pickled")
+
+
+def _token_file() -> Path:
+    hf_home = os.environ.get("HF_HOME")
+    if hf_home:
+        return Path(hf_home) / "token"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) / "huggingface" if xdg else Path.home() / ".cache" / "huggingface"
+    return base / "token"
+
+
+@dataclass(frozen=True)
+class HfInferenceConfig:
+    """Everything the client needs to know; every field has a production-safe default.
+
+    Durations are seconds (floats). ``None`` for a timeout means "no limit".
+
+    Attributes:
+        token: HF token (``hf_...``) or a provider's own key; never shown in reprs.
+        default_provider: Provider used when a call names none (``"hf-inference"``,
+            ``"auto"``, ``"together"``...).
+        default_namespace: Namespace (user or org) for dedicated endpoints.
+        auto_wait_for_model: Wait out 503 "model loading" answers.
+        cold_start_timeout: Longest total wait for a cold model or endpoint.
+        auto_resume_paused: Resume a paused endpoint instead of raising ``EndpointPaused``.
+        endpoint_cache_ttl: How long a resolved endpoint URL is reused.
+        provider_rate_limits: Requests per minute allowed per provider, client-side.
+        connection_timeout: Time to open a TCP/TLS connection.
+        request_timeout: Time for one request (per attempt).
+        stream_timeout: Longest silence between two stream chunks.
+        pool_size_per_host: Connections kept per host.
+        pool_idle_timeout: Idle time after which a pooled connection is closed.
+        max_retries: Retries after the first attempt on a retryable error.
+        retry_base_delay: First backoff delay.
+        retry_max_delay: Cap on any one backoff delay, including server-asked ones.
+        enable_embedding_cache: Answer repeated embeddings from a local cache.
+        embedding_cache_ttl: Lifetime of an embedding cache entry.
+        max_embedding_cache_size: Byte bound of the embedding cache.
+        embedding_batch_size: Texts per embedding request.
+        auto_optimize_images: Re-encode images above ``max_image_size_bytes`` (needs Pillow).
+        max_image_size_bytes: Largest image sent.
+        auto_chunk_long_audio: Split WAV audio longer than ``max_audio_duration``.
+        max_audio_duration: Longest audio sent in one request.
+        enable_metrics: Record OpenTelemetry metrics (needs the ``otel`` extra).
+        enable_tracing: Record OpenTelemetry spans (needs the ``otel`` extra).
+        trace_sample_rate: Fraction of requests traced.
+        hub_url: The Hub API base (``HF_ENDPOINT``).
+        router_url: The inference router base (``HF_ROUTER_URL``).
+        endpoints_api_url: The Inference Endpoints management API base.
+        bill_to: Organisation billed for router calls (``X-HF-Bill-To``).
+        user_agent: Extra text appended to the User-Agent header.
+
+    Example:
+        >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
+        >>> config.max_retries, "hf_xxx" in repr(config)
+        (5, False)
+    """
+
+    token: Secret | None = None
+    default_provider: str = "hf-inference"
+    default_namespace: str | None = None
+    auto_wait_for_model: bool = True
+    cold_start_timeout: float = 300.0
+    auto_resume_paused: bool = False
+    endpoint_cache_ttl: float = 300.0
+    provider_rate_limits: Mapping[str, int] = field(default_factory=dict)
+    connection_timeout: float = 10.0
+    request_timeout: float | None = 120.0
+    stream_timeout: float | None = 300.0
+    pool_size_per_host: int = 50
+    pool_idle_timeout: float = 90.0
+    max_retries: int = 3
+    retry_base_delay: float = 1.0
+    retry_max_delay: float = 30.0
+    enable_embedding_cache: bool = True
+    embedding_cache_ttl: float = 86400.0
+    max_embedding_cache_size: int = 100 * 1024 * 1024
+    embedding_batch_size: int = 32
+    auto_optimize_images: bool = True
+    max_image_size_bytes: int = 20 * 1024 * 1024
+    auto_chunk_long_audio: bool = True
+    max_audio_duration: float = 1800.0
+    enable_metrics: bool = True
+    enable_tracing: bool = True
+    trace_sample_rate: float = 0.1
+    hub_url: str = DEFAULT_HUB_URL
+    router_url: str = DEFAULT_ROUTER_URL
+    endpoints_api_url: str = DEFAULT_ENDPOINTS_API_URL
+    bill_to: str | None = None
+    user_agent: str | None = None
+
+    def __post_init__(self) -> None:
+        token: Any = self.token
+        if isinstance(token, str):
+            object.__setattr__(self, "token", Secret(token) if token else None)
+        elif token is not None and not isinstance(token, Secret):
+            raise ConfigurationError(f"token must be a string, got {type(token).__name__}")
+        for name in ("hub_url", "router_url", "endpoints_api_url"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+                raise ConfigurationError(f"{name} must be an http(s) URL, got {value!r}")
+            object.__setattr__(self, name, value.rstrip("/"))
+        for name in (
+            "cold_start_timeout",
+            "endpoint_cache_ttl",
+            "connection_timeout",
+            "pool_idle_timeout",
+            "retry_base_delay",
+            "retry_max_delay",
+            "embedding_cache_ttl",
+            "max_audio_duration",
+        ):
+            _require_non_negative(name, getattr(self, name))
+        for name in ("request_timeout", "stream_timeout"):
+            value = getattr(self, name)
+            if value is not None:
+                _require_non_negative(name, value)
+        for name in ("max_retries", "max_embedding_cache_size", "max_image_size_bytes"):
+            _require_int(name, getattr(self, name), minimum=0)
+        for name in ("pool_size_per_host", "embedding_batch_size"):
+            _require_int(name, getattr(self, name), minimum=1)
+        if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
+            raise ConfigurationError(
+                f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"
+            )
+        for provider, limit in dict(self.provider_rate_limits).items():
+            _require_int(f"provider_rate_limits[{provider!r}]", limit, minimum=1)
+        if not isinstance(self.default_provider, str) or not self.default_provider:
+            raise ConfigurationError("default_provider must be a non-empty string")
+
+    def __repr__(self) -> str:
+        shown = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "token":
+                value = "<set>" if value else None
+            shown.append(f"{f.name}={value!r}")
+        return f"HfInferenceConfig({', '.join(shown)})"
+
+    @property
+    def token_value(self) -> str | None:
+        """The token in clear, for request headers only."""
+        return self.token.get_secret_value() if self.token else None
+
+    def replace(self, **changes: Any) -> HfInferenceConfig:
+        """Return a copy with some fields changed (validated again).
+
+        Example:
+            >>> HfInferenceConfig().replace(max_retries=0).max_retries
+            0
+        """
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> HfInferenceConfig:
+        """Build a config from environment variables, then apply ``overrides``.
+
+        Reads ``HF_TOKEN`` (else the token file huggingface_hub writes, under
+        ``HF_HOME`` or ``~/.cache/huggingface/token``; ``HF_TOKEN_PATH`` overrides the path),
+        ``HF_DEFAULT_PROVIDER``, ``HF_DEFAULT_NAMESPACE``, ``HF_COLD_START_TIMEOUT``,
+        ``HF_REQUEST_TIMEOUT``, ``HF_ENDPOINT`` (Hub URL), ``HF_ROUTER_URL``,
+        ``HF_ENDPOINTS_API_URL``, ``HF_BILL_TO``.
+
+        Args:
+            environ: The environment to read (``os.environ`` by default).
+            **overrides: Fields that win over the environment.
+
+        Returns:
+            The validated config.
+
+        Raises:
+            ConfigurationError: A variable holds a bad value; the message names it.
+
+        Example:
+            >>> HfInferenceConfig.from_env({"HF_REQUEST_TIMEOUT": "30"}).request_timeout
+            30.0
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if "token" not in overrides:
+            token = env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN")
+            if not token:
+                path = Path(env["HF_TOKEN_PATH"]) if env.get("HF_TOKEN_PATH") else _token_file()
+                try:
+                    token = path.read_text(encoding="utf-8").strip() or None
+                except OSError:
+                    token = None
+            values["token"] = token
+        text_vars = {
+            "HF_DEFAULT_PROVIDER": "default_provider",
+            "HF_DEFAULT_NAMESPACE": "default_namespace",
+            "HF_ENDPOINT": "hub_url",
+            "HF_ROUTER_URL": "router_url",
+            "HF_ENDPOINTS_API_URL": "endpoints_api_url",
+            "HF_BILL_TO": "bill_to",
+        }
+        for var, name in text_vars.items():
+            raw = env.get(var)
+            if raw:
+                if name.endswith("_url") and not raw.startswith(("http://", "https://")):
+                    raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
+                values[name] = raw
+        for var, name in (
+            ("HF_COLD_START_TIMEOUT", "cold_start_timeout"),
+            ("HF_REQUEST_TIMEOUT", "request_timeout"),
+        ):
+            raw = env.get(var)
+            if raw:
+                values[name] = _parse_seconds(var, raw)
+        values.update(overrides)
+        return cls(**values)
+
+
+def _parse_seconds(var: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{var} must be a number of seconds, got {raw!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ConfigurationError(f"{var} must be a non-negative number of seconds, got {raw!r}")
+    return value
+
+
+def _require_non_negative(name: str, value: Any) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ConfigurationError(f"{name} must be a non-negative number, got {value!r}")
+
+
+def _require_int(name: str, value: Any, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigurationError(f"{name} must be an integer >= {minimum}, got {value!r}")

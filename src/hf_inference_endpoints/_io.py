@@ -1,0 +1,69 @@
+"""The few I/O primitives that differ between the twins (sleep, clock, lock).
+
+``_async`` code uses the ``async_*``/``Async*`` names; codegen/unasync.py rewrites
+them to the ``sync_*`` names for ``_sync``. anyio is imported only by the async
+names, so a sync-only program never imports it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+__all__ = ["AsyncLock", "SyncLock", "async_monotonic", "async_sleep", "sync_monotonic", "sync_sleep"]
+
+
+async def async_sleep(seconds: float) -> None:
+    """Sleep without blocking the event loop (asyncio or trio)."""
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+def sync_sleep(seconds: float) -> None:
+    """Sleep the current thread."""
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def async_monotonic() -> float:
+    """Monotonic clock for the async twin (same clock as the sync twin)."""
+    return time.monotonic()
+
+
+sync_monotonic = time.monotonic
+
+
+class AsyncLock:
+    """An anyio lock created lazily (so it binds to the running event loop)."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock: Any = None
+
+    async def __aenter__(self) -> None:
+        if self._lock is None:
+            import anyio
+
+            self._lock = anyio.Lock()
+        await self._lock.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class SyncLock:
+    """A threading lock with the same interface as :class:`AsyncLock`."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()

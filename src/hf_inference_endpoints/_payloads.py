@@ -1,0 +1,186 @@
+"""Request bodies and result parsing for chat and text generation (no I/O).
+
+Both twins call these; nothing here touches the network. Generated models are
+imported inside the functions so that importing the package stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import ErrorContext, HfError, ValidationError, error_from_event
+
+if TYPE_CHECKING:
+    from .models import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        TextGenerationOutput,
+        TextGenerationStreamOutput,
+    )
+
+__all__ = [
+    "chat_body",
+    "is_final_chat_chunk",
+    "is_final_generation_event",
+    "parse_chat_chunk",
+    "parse_chat_completion",
+    "parse_text_generation",
+    "parse_text_generation_event",
+    "text_generation_body",
+    "unused_model_kwargs",
+]
+
+_MODEL_KWARGS_NOT_USED = re.compile(r"The following `model_kwargs` are not used by the model: \[(.*?)\]")
+
+
+def _plain(value: Any) -> Any:
+    """Turn models (ours or any pydantic model) into JSON-ready values, dropping None."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json", exclude_none=True, by_alias=True)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _validation_error(what: str, exc: Exception) -> ValidationError:
+    errors = getattr(exc, "errors", None)
+    details = []
+    if callable(errors):
+        for err in errors()[:5]:
+            loc = ".".join(str(part) for part in err.get("loc", ()))
+            details.append(f"{loc}: {err.get('msg')}")
+    detail = "; ".join(details) if details else str(exc)
+    return ValidationError(f"Invalid {what} (nothing was sent): {detail}")
+
+
+def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a chat request and return its JSON body (without ``model``).
+
+    Args:
+        messages: Dicts or ``ChatMessage`` models.
+        params: Other request fields (``max_tokens``, ``tools``...); None values are dropped.
+
+    Returns:
+        The body, ready to serialise.
+
+    Raises:
+        ValidationError: A field has the wrong type or ``messages`` is empty.
+    """
+    from pydantic import ValidationError as PydanticValidationError
+
+    from .models import ChatCompletionRequest
+
+    if isinstance(messages, (str, bytes)) or not messages:
+        raise ValidationError(
+            "messages must be a non-empty list of messages like {'role': 'user', 'content': '...'}"
+        )
+    body = {"messages": [_plain(m) for m in messages]}
+    body.update({k: _plain(v) for k, v in params.items() if v is not None})
+    try:
+        ChatCompletionRequest.model_validate({"model": "x", **body})
+    except PydanticValidationError as exc:
+        raise _validation_error("chat request", exc) from None
+    return body
+
+
+def text_generation_body(prompt: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a TGI generate request and return ``{"inputs", "parameters"}``.
+
+    Raises:
+        ValidationError: ``prompt`` is not a string or a parameter has the wrong type.
+    """
+    from pydantic import ValidationError as PydanticValidationError
+
+    from .models import TextGenerationRequest
+
+    if not isinstance(prompt, str):
+        raise ValidationError(f"prompt must be a string, got {type(prompt).__name__}")
+    parameters = {k: _plain(v) for k, v in params.items() if v is not None}
+    body: dict[str, Any] = {"inputs": prompt, "parameters": parameters}
+    try:
+        TextGenerationRequest.model_validate(body)
+    except PydanticValidationError as exc:
+        raise _validation_error("text-generation request", exc) from None
+    return body
+
+
+def unused_model_kwargs(error: HfError) -> list[str]:
+    """Parameter names a non-TGI backend said it does not use (HTTP 400), else []."""
+    match = _MODEL_KWARGS_NOT_USED.search(error.server_message or "")
+    if not match:
+        return []
+    return [name.strip().strip("'\"") for name in match.group(1).split(",") if name.strip()]
+
+
+def _parse_json(data: bytes | str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None
+
+
+def parse_chat_completion(content: bytes) -> ChatCompletion:
+    """Parse a chat completion body."""
+    from .models import ChatCompletion
+
+    return ChatCompletion.model_validate_json(content)
+
+
+def parse_chat_chunk(data: str, context: ErrorContext | None = None) -> ChatCompletionChunk:
+    """Parse one chat stream event, raising the error it carries if it is an error event."""
+    from .models import ChatCompletionChunk
+
+    if '"error"' in data:
+        _raise_if_error(data, context)
+    return ChatCompletionChunk.model_validate_json(data)
+
+
+def is_final_chat_chunk(chunk: ChatCompletionChunk) -> bool:
+    """A chunk with a finish reason or usage is the server's last meaningful one."""
+    if chunk.usage is not None:
+        return True
+    return any(choice.finish_reason for choice in chunk.choices or ())
+
+
+def parse_text_generation(content: bytes) -> TextGenerationOutput:
+    """Parse a TGI generate body; transformers backends answer a one-element list."""
+    from .models import TextGenerationOutput
+
+    data = _parse_json(content)
+    if isinstance(data, list):
+        if not data:
+            raise ValueError("empty list")
+        data = data[0]
+    return TextGenerationOutput.model_validate(data)
+
+
+def parse_text_generation_event(
+    data: str, context: ErrorContext | None = None
+) -> TextGenerationStreamOutput:
+    """Parse one TGI stream event, raising the error it carries if it is an error event."""
+    from .models import TextGenerationStreamOutput
+
+    if '"error"' in data:
+        _raise_if_error(data, context)
+    return TextGenerationStreamOutput.model_validate_json(data)
+
+
+def is_final_generation_event(event: TextGenerationStreamOutput) -> bool:
+    """TGI's last event carries ``generated_text`` (and ``details`` when asked)."""
+    return event.generated_text is not None or event.details is not None
+
+
+def _raise_if_error(data: str, context: ErrorContext | None) -> None:
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        return
+    error = error_from_event(payload, context=context)
+    if error is not None:
+        raise error

@@ -1,0 +1,35 @@
+"""The request description both twins send (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ._errors import ErrorContext
+
+__all__ = ["PreparedRequest", "ResponseKind"]
+
+ResponseKind = Literal["json", "bytes", "sse"]
+
+
+@dataclass(slots=True)
+class PreparedRequest:
+    """Everything needed to send one HTTP request, decided without I/O.
+
+    Attributes:
+        method: HTTP method.
+        url: Full URL (path segments already escaped).
+        headers: Headers to send (token included; never logged).
+        content: Body bytes, or None.
+        expect: How to read the answer: JSON, raw bytes, or a server-sent event stream.
+        context: Provider/model/endpoint, for error messages and metadata.
+        task: The inference task (``conversational``, ``text-generation``...).
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes | None = None
+    expect: ResponseKind = "json"
+    context: ErrorContext = field(default_factory=ErrorContext)
+    task: str = ""

@@ -1,0 +1,17 @@
+"""Error builders shared by the routing modules (no I/O)."""
+
+from __future__ import annotations
+
+from .._errors import ModelNotAvailableOnProvider
+
+__all__ = ["unknown_provider"]
+
+
+def unknown_provider(name: str, task: str, known: list[str]) -> ModelNotAvailableOnProvider:
+    """The error for a provider (or provider+task) the client cannot route."""
+    return ModelNotAvailableOnProvider(
+        f"provider {name!r} is not supported for task {task!r} by this client "
+        f"(supported: {', '.join(known)}); for chat, any provider works through the router "
+        f"as model='org/name:{name}'",
+        provider=name,
+    )

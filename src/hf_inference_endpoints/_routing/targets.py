@@ -1,0 +1,136 @@
+"""What a call is aimed at: a Hub model on a provider, the router, or a URL (no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .._errors import ValidationError
+
+__all__ = ["ROUTER_POLICIES", "Target", "parse_target", "validate_model_id"]
+
+#: Suffixes the OpenAI-compatible router understands besides a provider name.
+ROUTER_POLICIES = frozenset({"fastest", "cheapest", "preferred"})
+
+_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
+_MODEL_ID = re.compile(rf"^(?:{_SEGMENT}/)?{_SEGMENT}$")
+_SUFFIX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+TargetKind = Literal["provider", "router", "url"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a call goes.
+
+    Attributes:
+        kind: ``provider`` (a provider route), ``router`` (the OpenAI-compatible
+            router picks the provider) or ``url`` (a dedicated endpoint or any server).
+        model: The Hub model id without suffix, or the URL.
+        provider: The provider name (``hf-inference``, ``together``...), or None for
+            ``router``/``url``.
+        suffix: The router suffix (``fastest``, ``cheapest``, ``together``...), if any.
+    """
+
+    kind: TargetKind
+    model: str
+    provider: str | None = None
+    suffix: str | None = None
+
+    @property
+    def router_model(self) -> str:
+        """The model as the router wants it (``org/name:suffix``)."""
+        return f"{self.model}:{self.suffix}" if self.suffix else self.model
+
+    @property
+    def label(self) -> str:
+        """Short name of who serves the call, for errors and metadata."""
+        if self.kind == "url":
+            return "endpoint"
+        if self.kind == "router":
+            return f"router:{self.suffix or 'fastest'}"
+        return self.provider or ""
+
+
+def validate_model_id(model: str) -> str:
+    """Check that ``model`` is a Hub id (``org/name`` or ``name``) safe to put in a URL path.
+
+    Args:
+        model: The id to check.
+
+    Returns:
+        The id unchanged.
+
+    Raises:
+        ValidationError: The id is empty, has more than one ``/``, ``..``, whitespace,
+            or characters the Hub does not allow.
+
+    Example:
+        >>> validate_model_id("meta-llama/Llama-3.1-8B-Instruct")
+        'meta-llama/Llama-3.1-8B-Instruct'
+    """
+    if not isinstance(model, str) or not model:
+        raise ValidationError("model must be a non-empty string such as 'org/name'")
+    if ".." in model or not _MODEL_ID.match(model):
+        raise ValidationError(
+            f"model {model!r} is not a valid Hub model id (expected 'org/name' made of "
+            "letters, digits, '-', '_' and '.'), a URL, or 'org/name:policy'"
+        )
+    return model
+
+
+def parse_target(model: str, *, provider: str | None, default_provider: str, task: str) -> Target:
+    """Work out where a call goes.
+
+    Args:
+        model: ``org/name``, ``org/name:suffix`` or an ``http(s)://`` URL.
+        provider: The caller's ``provider=``, if any (``auto`` lets the router choose for chat).
+        default_provider: The config's default provider.
+        task: The task being called (``conversational`` goes through the router for
+            suffixes and ``auto``).
+
+    Returns:
+        The target.
+
+    Raises:
+        ValidationError: The model id or suffix is malformed, or a URL and a provider
+            were both given.
+
+    Example:
+        >>> parse_target("org/m:cheapest", provider=None, default_provider="hf-inference",
+        ...              task="conversational").kind
+        'router'
+    """
+    if not isinstance(model, str) or not model:
+        raise ValidationError("model must be a non-empty string: a Hub id or a URL")
+    if model.startswith(("http://", "https://")):
+        if provider not in (None, "hf-inference", "auto"):
+            raise ValidationError(
+                f"model is a URL, so provider={provider!r} cannot apply; pass one or the other"
+            )
+        if any(ch.isspace() for ch in model):
+            raise ValidationError(f"model URL {model!r} contains whitespace")
+        return Target("url", model.rstrip("/"))
+    base, _, suffix = model.partition(":")
+    validate_model_id(base)
+    if suffix:
+        if not _SUFFIX.match(suffix):
+            raise ValidationError(f"model suffix {suffix!r} in {model!r} is not a policy or provider name")
+        if task != "conversational":
+            if suffix in ROUTER_POLICIES:
+                raise ValidationError(
+                    f"the ':{suffix}' policy applies to chat only; for {task} pass provider=..."
+                )
+            return Target("provider", base, provider=suffix)
+        return Target("router", base, suffix=suffix)
+    chosen = provider or default_provider
+    if chosen == "auto":
+        if task == "conversational":
+            return Target("router", base)
+        chosen = "hf-inference"  # the providers issue replaces this with a mapping lookup
+    if chosen in ROUTER_POLICIES and task == "conversational":
+        return Target("router", base, suffix=chosen)
+    if not _SUFFIX.match(chosen):
+        raise ValidationError(f"provider {chosen!r} is not a valid provider name")
+    return Target("provider", base, provider=chosen)
