@@ -57,11 +57,13 @@ class Secret:
         raise TypeError("Secret values cannot be pickled")
 
 
-def _token_file() -> Path:
-    hf_home = os.environ.get("HF_HOME")
+def _token_file(env: Mapping[str, str]) -> Path:
+    if env.get("HF_TOKEN_PATH"):
+        return Path(env["HF_TOKEN_PATH"])
+    hf_home = env.get("HF_HOME")
     if hf_home:
         return Path(hf_home) / "token"
-    xdg = os.environ.get("XDG_CACHE_HOME")
+    xdg = env.get("XDG_CACHE_HOME")
     base = Path(xdg) / "huggingface" if xdg else Path.home() / ".cache" / "huggingface"
     return base / "token"
 
@@ -239,9 +241,8 @@ class HfInferenceConfig:
         if "token" not in overrides:
             token = env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN")
             if not token:
-                path = Path(env["HF_TOKEN_PATH"]) if env.get("HF_TOKEN_PATH") else _token_file()
                 try:
-                    token = path.read_text(encoding="utf-8").strip() or None
+                    token = _token_file(env).read_text(encoding="utf-8").strip() or None
                 except OSError:
                     token = None
             values["token"] = token

@@ -10,7 +10,7 @@ from .._config import HfInferenceConfig
 from .._errors import ErrorContext
 from .._request import PreparedRequest, ResponseKind
 from .headers import base_headers
-from .providers import get_helper
+from .providers import find_helper, get_helper
 from .targets import Target
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
@@ -65,8 +65,13 @@ def build_request(
         url = f"{config.router_url}/v1/chat/completions"
         payload = {"model": target.router_model, **body}
         provider = target.label
+    elif task == "conversational" and find_helper(target.provider or "", task) is None:
+        # Chat reaches any provider through the OpenAI-compatible router: no mapping lookup.
+        url = f"{config.router_url}/v1/chat/completions"
+        payload = {"model": f"{target.model}:{target.provider}", **body}
+        provider = target.provider or ""
     else:
-        helper = get_helper(target.provider or config.default_provider, task)
+        helper = get_helper(target.provider or config.default_provider, task, target.model)
         url = helper.url(config.router_url, task, target.model)
         payload = helper.payload(task, target.model, body)
         provider = helper.name

@@ -72,7 +72,7 @@ def validate_model_id(model: str) -> str:
     """
     if not isinstance(model, str) or not model:
         raise ValidationError("model must be a non-empty string such as 'org/name'")
-    if ".." in model or not _MODEL_ID.match(model):
+    if ".." in model or not _MODEL_ID.fullmatch(model):
         raise ValidationError(
             f"model {model!r} is not a valid Hub model id (expected 'org/name' made of "
             "letters, digits, '-', '_' and '.'), a URL, or 'org/name:policy'"
@@ -115,7 +115,7 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     base, _, suffix = model.partition(":")
     validate_model_id(base)
     if suffix:
-        if not _SUFFIX.match(suffix):
+        if not _SUFFIX.fullmatch(suffix):
             raise ValidationError(f"model suffix {suffix!r} in {model!r} is not a policy or provider name")
         if task != "conversational":
             if suffix in ROUTER_POLICIES:
@@ -131,6 +131,6 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
         chosen = "hf-inference"  # the providers issue replaces this with a mapping lookup
     if chosen in ROUTER_POLICIES and task == "conversational":
         return Target("router", base, suffix=chosen)
-    if not _SUFFIX.match(chosen):
+    if not _SUFFIX.fullmatch(chosen):
         raise ValidationError(f"provider {chosen!r} is not a valid provider name")
     return Target("provider", base, provider=chosen)

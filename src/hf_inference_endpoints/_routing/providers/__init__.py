@@ -11,22 +11,28 @@ from .._errors_shim import unknown_provider
 from ._base import ProviderHelper
 from .hf_inference import HfInferenceHelper
 
-__all__ = ["ProviderHelper", "get_helper", "known_providers"]
+__all__ = ["ProviderHelper", "find_helper", "get_helper", "known_providers"]
 
 _REGISTRY: dict[str, ProviderHelper] = {
     HfInferenceHelper.name: HfInferenceHelper(),
 }
 
 
-def get_helper(name: str, task: str) -> ProviderHelper:
+def find_helper(name: str, task: str) -> ProviderHelper | None:
+    """Return the helper for ``name`` if it serves ``task``, else None."""
+    helper = _REGISTRY.get(name)
+    return helper if helper is not None and task in helper.tasks else None
+
+
+def get_helper(name: str, task: str, model: str | None = None) -> ProviderHelper:
     """Return the helper for ``name``.
 
     Raises:
         ModelNotAvailableOnProvider: No helper is registered for that provider and task.
     """
-    helper = _REGISTRY.get(name)
-    if helper is None or task not in helper.tasks:
-        raise unknown_provider(name, task, sorted(_REGISTRY))
+    helper = find_helper(name, task)
+    if helper is None:
+        raise unknown_provider(name, task, sorted(_REGISTRY), model)
     return helper
 
 

@@ -1,0 +1,119 @@
+"""Retry policy: backoff, Retry-After, cold starts and deadlines, on a fake clock."""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from hf_inference_endpoints._errors import (
+    AuthenticationError,
+    ColdStartTimeout,
+    ModelLoading,
+    RateLimited,
+    ServerError,
+    ServiceUnavailable,
+)
+from hf_inference_endpoints._retry import RetryPolicy, RetryState, parse_retry_after
+
+
+def ceiling(value: float) -> float:
+    return value  # "jitter" that always takes the ceiling, so delays are exact
+
+
+def test_parse_retry_after_seconds_ms_and_date() -> None:
+    assert parse_retry_after({"retry-after": "3"}) == 3.0
+    assert parse_retry_after({"retry-after": " 2.5 "}) == 2.5
+    assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
+    assert parse_retry_after({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
+    date = email.utils.formatdate(1_000_010, usegmt=True)
+    assert parse_retry_after({"retry-after": date}, now=1_000_000) == pytest.approx(10.0)
+    assert parse_retry_after({"retry-after": date}, now=2_000_000) == 0.0
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({"retry-after": "-5"}) == 0.0
+    assert parse_retry_after({"retry-after-ms": "nan"}) is None
+    assert parse_retry_after({}) is None
+
+
+def test_exponential_backoff_up_to_max_retries() -> None:
+    state = RetryState(RetryPolicy(max_retries=3, base_delay=1.0, max_delay=30.0), started=0.0, jitter=ceiling)
+    err = ServerError("boom", status_code=500)
+    assert [state.next_delay(err, now=0.0) for _ in range(3)] == [1.0, 2.0, 4.0]
+    with pytest.raises(ServerError):
+        state.next_delay(err, now=0.0)
+    assert state.attempts == 4
+
+
+def test_backoff_is_capped_and_jittered() -> None:
+    seen: list[float] = []
+
+    def half(value: float) -> float:
+        seen.append(value)
+        return value / 2
+
+    state = RetryState(RetryPolicy(max_retries=10, base_delay=1.0, max_delay=5.0), started=0.0, jitter=half)
+    delays = [state.next_delay(ServiceUnavailable("x"), now=0.0) for _ in range(5)]
+    assert seen == [1.0, 2.0, 4.0, 5.0, 5.0]
+    assert delays == [0.5, 1.0, 2.0, 2.5, 2.5]
+
+
+def test_server_retry_after_wins_but_is_capped() -> None:
+    state = RetryState(RetryPolicy(max_retries=3, max_delay=10.0), started=0.0, jitter=ceiling)
+    assert state.next_delay(RateLimited("x", retry_after=3.0), now=0.0) == 3.0
+    assert state.next_delay(RateLimited("x", retry_after=600.0), now=0.0) == 10.0
+
+
+def test_non_retryable_errors_raise_at_once() -> None:
+    state = RetryState(RetryPolicy(), started=0.0)
+    with pytest.raises(AuthenticationError):
+        state.next_delay(AuthenticationError("no"), now=0.0)
+
+
+def test_zero_retries_means_one_attempt() -> None:
+    state = RetryState(RetryPolicy(max_retries=0), started=0.0)
+    with pytest.raises(RateLimited):
+        state.next_delay(RateLimited("x"), now=0.0)
+
+
+def test_deadline_stops_a_retry_that_would_overrun() -> None:
+    state = RetryState(RetryPolicy(max_retries=5), started=0.0, deadline=5.0, jitter=ceiling)
+    assert state.next_delay(RateLimited("x", retry_after=2.0), now=1.0) == 2.0
+    with pytest.raises(RateLimited):
+        state.next_delay(RateLimited("x", retry_after=2.0), now=3.5)
+
+
+def test_cold_start_waits_estimated_time_without_using_retries() -> None:
+    policy = RetryPolicy(max_retries=0, max_delay=30.0, cold_start_timeout=60.0)
+    state = RetryState(policy, started=0.0)
+    loading = ModelLoading("loading", estimated_time=20.0)
+    assert state.next_delay(loading, now=0.0) == 20.0
+    assert state.next_delay(loading, now=20.0) == 20.0
+    assert state.next_delay(loading, now=40.0) == 20.0  # budget left: exactly 20
+    with pytest.raises(ColdStartTimeout) as info:
+        state.next_delay(loading, now=60.0)
+    assert info.value.waited == 60.0
+    assert "cold_start_timeout=60" in str(info.value)
+
+
+def test_cold_start_last_wait_is_trimmed_to_the_budget() -> None:
+    state = RetryState(RetryPolicy(cold_start_timeout=25.0), started=0.0)
+    loading = ModelLoading("loading", estimated_time=20.0)
+    assert state.next_delay(loading, now=0.0) == 20.0
+    assert state.next_delay(loading, now=20.0) == 5.0
+
+
+def test_cold_start_polls_not_faster_than_the_floor() -> None:
+    state = RetryState(RetryPolicy(), started=0.0)
+    assert state.next_delay(ModelLoading("x", estimated_time=0.0), now=0.0) == 0.25
+
+
+def test_cold_start_disabled_raises_model_loading() -> None:
+    state = RetryState(RetryPolicy(wait_for_model=False), started=0.0)
+    with pytest.raises(ModelLoading):
+        state.next_delay(ModelLoading("x", estimated_time=1.0), now=0.0)
+
+
+def test_cold_start_past_the_call_deadline_is_a_cold_start_timeout() -> None:
+    state = RetryState(RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=10.0)
+    with pytest.raises(ColdStartTimeout):
+        state.next_delay(ModelLoading("x", estimated_time=20.0), now=0.0)
