@@ -28,7 +28,10 @@ Name mapping, highest precedence first:
 2. The generic rule: every identifier matching ``Async[A-Z]\\w*`` that is *defined* (class,
    def, or module-level assignment) anywhere under an ``_async`` folder maps to the name without
    ``Async``: ``class AsyncEmbeddings`` -> ``class Embeddings``. New services need no table edit.
-3. unasync's built-in defaults: ``__aenter__``/``__aexit__``/``__aiter__``/``__anext__`` ->
+3. ``_io`` pairs: a name ``async_<x>`` (or ``Async<X>``) defined in
+   ``src/hf_inference_endpoints/_io.py`` maps to ``sync_<x>`` (``Sync<X>``) when that twin is
+   defined there too, so a new ``_io`` primitive needs no table edit either.
+4. unasync's built-in defaults: ``__aenter__``/``__aexit__``/``__aiter__``/``__anext__`` ->
    ``__enter__``/..., ``asynccontextmanager``, ``AsyncIterable``/``AsyncIterator``/
    ``AsyncGenerator``, ``StopAsyncIteration``; and, for any *other* ``Async[A-Z]...`` name
    (e.g. a third-party class we do not define), ``AsyncX`` -> ``SyncX``. If that fallback is wrong
@@ -41,11 +44,15 @@ Where names are renamed:
   ``hf_inference_endpoints._sync.chat``). ``async`` and ``await`` keywords are removed
   (``async with`` -> ``with``, ``async for`` -> ``for``, ``await x`` -> ``x``).
 * Strings, docstrings, comments: unasync itself only renames a string whose *whole* content is
-  one mapped name (``"aclose"``). We additionally rename whole words of names from 1.-3. inside
+  one mapped name (``"aclose"``). We additionally rename whole words of names from 1.-4. inside
   every string literal and comment, so ``"hf_inference_endpoints._async._client.X"`` (e.g. a
   ``monkeypatch.setattr`` target), ``match="AsyncStream is closed"`` and docstrings such as
   "Use :class:`AsyncChat`" follow the rename. The ``AsyncX -> SyncX`` fallback is *not* applied
-  to prose. Plain words "async"/"await" in prose are left alone.
+  to prose. In doctest lines (``>>> ``/``... ``) and in ``inline literals`` the keywords go
+  too: ``>>> async with await client.chat.stream(...) as s:`` becomes
+  ``>>> with client.chat.stream(...) as s:`` and an inline ``async for`` literal becomes
+  ``for``. Other prose ("call it from async code") is left alone: phrase docstrings so they
+  read right in both twins.
 
 Line markers (a real ``#`` comment at the end of a line in an ``_async`` file):
 
@@ -145,6 +152,10 @@ FIX_HINT = "run `make generate` (python -m codegen.unasync) and commit the resul
 GENERIC_NAME = re.compile(r"Async[A-Z]\w*")
 MARKER = re.compile(r"#\s*unasync:\s*(?P<what>remove-begin|remove-end|remove|keep)\s*")
 MAX_DIFF_LINES = 40
+IO_MODULE = "src/hf_inference_endpoints/_io.py"
+_KEYWORDS = re.compile(r"\basync\s+(?=(?:with|for|def)\b)|\bawait\s+")
+_EXAMPLE_LINE = re.compile(r"^(?P<prompt>[ \t]*(?:>>>|\.\.\.)[ \t])(?P<code>.*)$", re.MULTILINE)
+_RST_LITERAL = re.compile(r"``(?P<code>[^`\n]+)``")
 
 _FSTRING_MIDDLE: int | None = getattr(tokenize, "FSTRING_MIDDLE", None)  # Python >= 3.12
 _TEXT_TOKENS = {tokenize.STRING, tokenize.COMMENT} | (
@@ -200,10 +211,29 @@ def generic_names(root: Path) -> dict[str, str]:
     return found
 
 
+def io_twins(root: Path) -> dict[str, str]:
+    """``_io.py`` pairs: ``async_<x>`` -> ``sync_<x>`` and ``Async<X>`` -> ``Sync<X>``, when both exist."""
+    path = root / IO_MODULE
+    if not path.is_file():
+        return {}
+    names = _defined_names(_parse(path.read_text(encoding="utf-8"), path))
+    found: dict[str, str] = {}
+    for name in names:
+        if name.startswith("async_"):
+            twin = "sync_" + name[len("async_") :]
+        elif GENERIC_NAME.fullmatch(name):
+            twin = "Sync" + name[len("Async") :]
+        else:
+            continue
+        if twin in names:
+            found[name] = twin
+    return found
+
+
 def build_replacements(root: Path) -> dict[str, str]:
-    """The complete NAME mapping used for ``root``: unasync defaults < generic rule < table."""
+    """The complete NAME mapping for ``root``: unasync defaults < ``_io`` pairs < generic < table."""
     defaults: dict[str, str] = dict(unasync.Rule("/_async/", "/_sync/").token_replacements)
-    return {**defaults, **generic_names(root), **REPLACEMENTS}
+    return {**defaults, **io_twins(root), **generic_names(root), **REPLACEMENTS}
 
 
 def rename_words(text: str, mapping: Mapping[str, str]) -> str:
@@ -238,8 +268,19 @@ def _tokens(text: str, path: Path | str) -> list[tokenize.TokenInfo]:
         raise UnasyncError(f"{path}: cannot tokenize: {exc}") from exc
 
 
+def unasync_examples(text: str) -> str:
+    """Drop ``async``/``await`` from doctest lines and ``inline literals`` in free text."""
+    text = _EXAMPLE_LINE.sub(lambda m: m["prompt"] + _KEYWORDS.sub("", m["code"]), text)
+    return _RST_LITERAL.sub(lambda m: "``" + _KEYWORDS.sub("", m["code"]) + "``", text)
+
+
+def rewrite_text(text: str, mapping: Mapping[str, str]) -> str:
+    """What happens to the inside of a string literal or comment."""
+    return unasync_examples(rename_words(text, mapping))
+
+
 def rename_in_strings_and_comments(text: str, mapping: Mapping[str, str], path: Path | str) -> str:
-    """Apply :func:`rename_words` inside every string literal and comment of ``text``."""
+    """Apply :func:`rewrite_text` to every string literal and comment of ``text``."""
     starts = [0]
     for line in _lines(text):
         starts.append(starts[-1] + len(line))
@@ -252,7 +293,7 @@ def rename_in_strings_and_comments(text: str, mapping: Mapping[str, str], path: 
     pos = 0
     for begin, end in spans:
         out.append(text[pos:begin])
-        out.append(rename_words(text[begin:end], mapping))
+        out.append(rewrite_text(text[begin:end], mapping))
         pos = end
     out.append(text[pos:])
     return "".join(out)

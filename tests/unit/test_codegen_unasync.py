@@ -327,3 +327,57 @@ def test_long_lines_are_formatted_deterministically(tree: Path) -> None:
     assert all(len(line) <= 100 for line in lines[1:])
     assert lines[1] == "def f("
     assert run(tree, "--check").returncode == 0
+
+
+def test_io_pairs_map_without_a_table_entry(tree: Path) -> None:
+    write(
+        tree / "src/hf_inference_endpoints/_io.py",
+        textwrap.dedent(
+            """\
+            def async_close_on_gc(r): ...
+            def sync_close_on_gc(r): ...
+            def async_lonely(): ...
+            class AsyncGate: ...
+            class SyncGate: ...
+            """
+        ),
+    )
+    write(
+        tree / SRC_ASYNC / "uses_io.py",
+        "from .._io import AsyncGate, async_close_on_gc, async_lonely\n",
+    )
+    generate(tree)
+    assert lines_of(tree / SRC_SYNC / "uses_io.py")[1:] == [
+        "from .._io import SyncGate, sync_close_on_gc, async_lonely"
+    ]
+
+
+def test_doctest_lines_and_inline_literals_lose_the_keywords(tree: Path) -> None:
+    write(
+        tree / SRC_ASYNC / "doc.py",
+        textwrap.dedent(
+            '''\
+            async def stream() -> None:
+                """Iterate it (``async for``); close with :meth:`AsyncStream.aclose`.
+
+                Works from async code. Example::
+
+                    >>> async with await client.chat.stream(m) as s:  # doctest: +SKIP
+                    ...     async for chunk in s:
+                    ...         print(await chunk.text())
+                """
+            '''
+        ),
+    )
+    generate(tree)
+    assert lines_of(tree / SRC_SYNC / "doc.py")[1:] == [
+        "def stream() -> None:",
+        '    """Iterate it (``for``); close with :meth:`Stream.close`.',
+        "",
+        "    Works from async code. Example::",
+        "",
+        "        >>> with client.chat.stream(m) as s:  # doctest: +SKIP",
+        "        ...     for chunk in s:",
+        "        ...         print(chunk.text())",
+        '    """',
+    ]
