@@ -11,7 +11,16 @@ import threading
 import time
 from typing import Any
 
-__all__ = ["AsyncLock", "SyncLock", "async_monotonic", "async_sleep", "sync_monotonic", "sync_sleep"]
+__all__ = [
+    "AsyncLock",
+    "SyncLock",
+    "async_close_on_gc",
+    "async_monotonic",
+    "async_sleep",
+    "sync_close_on_gc",
+    "sync_monotonic",
+    "sync_sleep",
+]
 
 
 async def async_sleep(seconds: float) -> None:
@@ -33,6 +42,21 @@ def async_monotonic() -> float:
 
 
 sync_monotonic = time.monotonic
+
+
+def async_close_on_gc(response: Any) -> None:
+    """An abandoned async stream cannot await its close from ``__del__``: nothing to do.
+
+    Async streams must be closed with ``async with`` / ``aclose()`` (or read to the end).
+    """
+
+
+def sync_close_on_gc(response: Any) -> None:
+    """Close an abandoned sync stream's response so its connection is released."""
+    try:
+        response.close()
+    except Exception:  # best effort during garbage collection
+        pass
 
 
 class AsyncLock:

@@ -1,4 +1,4 @@
-"""The async client, hand-written; codegen/unasync.py writes ``HfInferenceClient`` from it."""
+"""The inference client (written in _async/; codegen/unasync.py generates the _sync twin)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ __all__ = ["AsyncHfInferenceClient"]
 
 
 class AsyncHfInferenceClient:
-    """Hugging Face inference from async code (asyncio or trio).
+    """The Hugging Face inference client (the async twin runs on asyncio or trio).
 
     One client holds one connection pool: create it once, share it, and close it
     (``async with`` or :meth:`aclose`).

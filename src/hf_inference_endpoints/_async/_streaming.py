@@ -1,6 +1,6 @@
 """A server-sent event stream of typed items that always gives its connection back.
 
-Hand-written for the async twin; codegen/unasync.py writes the sync twin.
+Written in _async/; codegen/unasync.py generates the _sync twin.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import httpx2
 
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._meta import ResponseMeta
-from .._sse import SSEDecoder
+from .._io import async_close_on_gc
+from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream"]
 
@@ -113,10 +114,10 @@ class AsyncStream(Generic[T]):
         if done:
             await self._drain()
 
-    def _on_events(self, events: list[object]) -> bool:
+    def _on_events(self, events: list[ServerSentEvent]) -> bool:
         """Parse events into items; returns True once ``[DONE]`` is seen."""
         for event in events:
-            data = event.data  # type: ignore[attr-defined]
+            data = event.data
             if data == "[DONE]":
                 self._finished = True
                 return True
@@ -173,6 +174,11 @@ class AsyncStream(Generic[T]):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    def __del__(self) -> None:
+        # A sync stream dropped without close() still gives its connection back.
+        if not getattr(self, "_closed", True):
+            async_close_on_gc(self._response)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

@@ -1,6 +1,6 @@
 """The one place that does HTTP: a pooled httpx2 client, retries, cold starts, deadlines.
 
-Hand-written for the async twin; codegen/unasync.py writes the sync twin.
+Written in _async/; codegen/unasync.py generates the _sync twin.
 """
 
 from __future__ import annotations
@@ -204,7 +204,8 @@ class AsyncTransport:
                     return response
                 finally:
                     await response.aclose()
-        return await self._retry_or_raise(error, state, prepared)
+        await self._retry_or_raise(error, state, prepared)
+        return None
 
     def _log(self, prepared: PreparedRequest, response: httpx2.Response) -> None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -230,7 +231,6 @@ class AsyncTransport:
             state.attempts,
         )
         await async_sleep(delay)
-        return None
 
     async def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
         try:

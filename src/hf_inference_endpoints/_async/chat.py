@@ -1,4 +1,4 @@
-"""Chat completions (OpenAI-compatible), hand-written async; the sync twin is generated."""
+"""Chat completions (OpenAI-compatible) (written in _async/; the _sync twin is generated)."""
 
 from __future__ import annotations
 

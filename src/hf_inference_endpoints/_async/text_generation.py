@@ -1,4 +1,4 @@
-"""Native (TGI) text generation, hand-written async; the sync twin is generated."""
+"""Native (TGI) text generation (written in _async/; the _sync twin is generated)."""
 
 from __future__ import annotations
 
