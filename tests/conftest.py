@@ -1,0 +1,98 @@
+"""Shared test fixtures: cassettes (vcrpy over httpx2), anyio backends, tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+# vcrpy patches the `httpx` module; httpx2 can register itself under that name so the
+# same patches apply to httpx2's transports. This must run before vcr is imported.
+httpx2.alias_httpx()
+
+import pytest  # noqa: E402
+import vcr  # noqa: E402
+from vcr.request import Request as VcrRequest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+SHARED = ROOT.parent / "shared" / "reference"
+
+#: A token-shaped value used by every cassette test; cassettes never hold a real token.
+FAKE_TOKEN = "hf_fake_token_for_tests"
+
+
+def _body_json(request: VcrRequest) -> Any:
+    body = request.body
+    if body is None:
+        return None
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def json_body(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: bodies are equal as JSON (key order and spacing do not matter)."""
+    left, right = _body_json(r1), _body_json(r2)
+    if left != right:
+        raise AssertionError(f"bodies differ: {left!r} != {right!r}")
+
+
+def make_vcr(cassette_dir: Path, *, record: bool = False) -> vcr.VCR:
+    """A VCR that never reaches the network unless HFIE_RECORD=1 (make record)."""
+    recorder = vcr.VCR(
+        cassette_library_dir=str(cassette_dir),
+        record_mode="all" if record else "none",
+        match_on=["method", "scheme", "host", "port", "path", "query", "json_body"],
+        filter_headers=["authorization", "cookie", "set-cookie", "x-hf-bill-to"],
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("json_body", json_body)
+    return recorder
+
+
+RECORDING = os.environ.get("HFIE_RECORD") == "1"
+
+
+@pytest.fixture
+def cassette() -> Callable[[str], AbstractContextManager[Any]]:
+    """Open one of this project's cassettes: ``with cassette("chat/plain.yaml"): ...``."""
+    recorder = make_vcr(CASSETTES, record=RECORDING)
+
+    def use(name: str) -> AbstractContextManager[Any]:
+        path = CASSETTES / name
+        if not RECORDING and not path.exists():
+            raise FileNotFoundError(f"cassette {name} does not exist (record it with `make record`)")
+        return recorder.use_cassette(name)
+
+    return use
+
+
+@pytest.fixture
+def hf_token() -> str:
+    """The token cassette tests use (a real one when recording)."""
+    return os.environ["HF_TOKEN"] if RECORDING else FAKE_TOKEN
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """Every async test runs on asyncio and on trio."""
+    return str(request.param)
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No HF_* variable and no token file leak into a test from the machine."""
+    for name in list(os.environ):
+        if name.startswith(("HF_", "HUGGING_FACE", "HFIE_")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    yield
