@@ -1,0 +1,68 @@
+"""Control API of the emulator itself, mounted under ``/_emulator`` (no auth needed).
+
+* ``POST /faults`` ``{"model": <id> | "*" | null, "fault": <spec>}`` -- set (or, with an
+  empty spec, remove) the runtime fault of a model; ``null`` means ``"*"`` (all).
+  400 on a spec that does not parse.
+* ``DELETE /faults`` (optional ``?model=``) -- clear runtime faults.
+* ``POST /reset`` -- clear runtime faults, fault counters and cold-model clocks.
+* ``GET /state`` -- counters, faults and cold-model status as JSON.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from .errors import read_json_object
+from .faults import FaultSpecError, parse_spec
+from .handlers import emulator_state
+
+__all__ = ["PREFIX", "routes"]
+
+PREFIX = "/_emulator"
+
+
+async def set_fault(request: Request) -> Response:
+    body = await read_json_object(request, "hf")
+    model = body.get("model") or "*"
+    spec = body.get("fault") or ""
+    if not isinstance(model, str) or not isinstance(spec, str):
+        return JSONResponse({"error": "expected {model: str | null, fault: str}"}, status_code=422)
+    try:
+        parse_spec(spec)
+    except FaultSpecError as exc:
+        return JSONResponse({"error": f"Invalid fault spec {spec!r}: {exc}"}, status_code=400)
+    state = emulator_state(request)
+    if spec.strip():
+        state.runtime_faults[model] = spec
+    else:
+        state.runtime_faults.pop(model, None)
+    return JSONResponse({"faults": dict(state.runtime_faults)})
+
+
+async def clear_faults(request: Request) -> Response:
+    state = emulator_state(request)
+    model = request.query_params.get("model")
+    if model is None:
+        state.runtime_faults.clear()
+    else:
+        state.runtime_faults.pop(model, None)
+    return JSONResponse({"faults": dict(state.runtime_faults)})
+
+
+async def reset(request: Request) -> Response:
+    emulator_state(request).reset()
+    return JSONResponse({"reset": True})
+
+
+async def get_state(request: Request) -> Response:
+    return JSONResponse(emulator_state(request).snapshot())
+
+
+routes: list[BaseRoute] = [
+    Route("/faults", set_fault, methods=["POST"]),
+    Route("/faults", clear_faults, methods=["DELETE"]),
+    Route("/reset", reset, methods=["POST"]),
+    Route("/state", get_state, methods=["GET"]),
+]

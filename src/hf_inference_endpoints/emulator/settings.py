@@ -1,0 +1,68 @@
+"""Configuration of the local emulator (plain dataclass, no Starlette).
+
+Every simulated duration (fault latency, stalls, cold-model loading, token pacing)
+is multiplied by :attr:`EmulatorSettings.time_scale`, so tests can run the same
+scenarios 100x faster with ``time_scale=0.01``.  Values the emulator *reports* to
+clients (``Retry-After``, ``estimated_time``) stay unscaled: they are part of the
+wire contract being emulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .catalog import CatalogModel
+
+__all__ = ["DEFAULT_EMBEDDING_DIM", "EmulatorSettings"]
+
+DEFAULT_EMBEDDING_DIM = 384
+
+
+@dataclass
+class EmulatorSettings:
+    """Knobs of one emulator instance.
+
+    Attributes:
+        time_scale: multiplier applied to every simulated wait.
+        valid_tokens: accepted bearer tokens; ``None`` accepts any non-empty token.
+        cold_models: model id -> loading seconds. The first request to such a model
+            starts its loading clock; until ``seconds * time_scale`` have passed the
+            model answers 503 with ``estimated_time`` (remaining, unscaled seconds).
+        embedding_dims: model id -> embedding dimension (default 384).
+        faults: model id -> default fault spec (grammar in :mod:`.faults`);
+            the key ``"*"`` applies to every model.
+        seed: global seed mixed into every deterministic output.
+        max_client_batch_size: TEI per-request batch cap (``/info``), above it 413.
+        tei_max_input_length: TEI max input length in tokens (words).
+        tgi_max_input_tokens / tgi_max_total_tokens: reported by TGI ``/info`` and
+            used to validate ``inputs`` + ``max_new_tokens``.
+        token_latency_ms: pause between streamed events (scaled), 0 = none.
+        extra_models: additional Hub catalog entries (override the built-in table).
+    """
+
+    time_scale: float = 1.0
+    valid_tokens: frozenset[str] | None = None
+    cold_models: dict[str, float] = field(default_factory=dict)
+    embedding_dims: dict[str, int] = field(default_factory=dict)
+    faults: dict[str, str] = field(default_factory=dict)
+    seed: int = 0
+    max_client_batch_size: int = 32
+    tei_max_input_length: int = 512
+    tgi_max_input_tokens: int = 4096
+    tgi_max_total_tokens: int = 8192
+    token_latency_ms: float = 0.0
+    extra_models: Mapping[str, CatalogModel] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.time_scale < 0:
+            raise ValueError("time_scale must be >= 0")
+        if self.max_client_batch_size < 1:
+            raise ValueError("max_client_batch_size must be >= 1")
+
+    def scaled(self, seconds: float) -> float:
+        """Real seconds to wait for a simulated duration of ``seconds``."""
+        return max(0.0, seconds * self.time_scale)
+
+    def embedding_dim(self, model: str) -> int:
+        return self.embedding_dims.get(model, DEFAULT_EMBEDDING_DIM)
