@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from hf_inference_endpoints import _sse
 from hf_inference_endpoints._sse import ServerSentEvent, SSEDecoder
 
 E = ServerSentEvent
@@ -192,6 +193,37 @@ def test_event_not_dispatched_before_its_empty_line() -> None:
     assert decoder.feed(b"data: b\n") == []
     assert decoder.feed(b"\n") == [E(data="a\nb")]
     assert not decoder.has_pending
+
+
+@pytest.mark.parametrize(
+    ("chunks", "expected"),
+    [
+        # Chunks shaped like the fast path (one whole data event) meeting pending state.
+        ([b"event: x\n", b"data: a\n\n", b"data: b\n\n"], [E("x", "a"), E("message", "b")]),
+        ([b"data: a\n", b"data: b\n\n"], [E(data="a\nb")]),
+        (
+            [b"id: 1\nretry: 5\n", b"data: a\n\n", b"data: b\n\n"],
+            [E("message", "a", "1", 5), E("message", "b", "1")],
+        ),
+        ([b"da", b"data: b\n\n"], []),
+        ([b"data: a\n\n", b"\xef\xbb\xbfdata: b\n\n"], [E(data="a")]),
+        ([b": c\r", b"data: b\n\n", b"\ndata: c\n\n"], [E(data="b"), E(data="c")]),
+        ([b"data:\n\n", b"data: \n\n", b"data:  \n\n"], [E(data=""), E(data=""), E(data=" ")]),
+        ([b"data: a\rb\n\n"], [E(data="a")]),  # the CR ends "data: a"; "b" is an unknown field
+        ([b"data: a\n\n\n"], [E(data="a")]),
+        ([b"data: a\ndata: b\n"], []),
+    ],
+)
+def test_whole_event_chunks(chunks: list[bytes], expected: list[ServerSentEvent]) -> None:
+    assert decode(*chunks) == expected
+
+
+def test_fast_event_construction_matches_the_constructor() -> None:
+    assert [f.name for f in dataclasses.fields(ServerSentEvent)] == ["event", "data", "id", "retry"]
+    built = _sse._event("e", "d", "i", 3)
+    assert built == ServerSentEvent("e", "d", "i", 3)
+    assert type(built) is ServerSentEvent
+    assert hash(built) == hash(ServerSentEvent("e", "d", "i", 3))
 
 
 def test_flush_discards_incomplete_event_and_resets() -> None:

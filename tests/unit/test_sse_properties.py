@@ -191,6 +191,19 @@ def test_random_splits_give_identical_events(stream: Stream, cuts: list[int]) ->
 
 @SETTINGS
 @given(streams())
+def test_line_and_event_sized_chunks_give_identical_events(stream: Stream) -> None:
+    whole, _ = decode([stream.raw])
+    raw = stream.raw
+    after_lf = [i + 1 for i in range(len(raw)) if raw[i] == 0x0A]
+    after_event = [i + 2 for i in range(len(raw) - 1) if raw[i : i + 2] == b"\n\n"]
+    # Each line a chunk, except that an empty line rides with the line before it.
+    before_line = [i + 1 for i in range(len(raw) - 1) if raw[i] == 0x0A and raw[i + 1] != 0x0A]
+    for cuts in (after_lf, after_event, before_line):
+        assert decode(split(raw, cuts))[0] == whole
+
+
+@SETTINGS
+@given(streams())
 def test_byte_by_byte_gives_identical_events(stream: Stream) -> None:
     whole, _ = decode([stream.raw])
     assert decode([stream.raw[i : i + 1] for i in range(len(stream.raw))])[0] == whole
