@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,9 @@ def cassette() -> Callable[[str], AbstractContextManager[Any]]:
     def use(name: str) -> AbstractContextManager[Any]:
         path = CASSETTES / name
         if not RECORDING and not path.exists():
-            raise FileNotFoundError(f"cassette {name} does not exist (record it with `make record`)")
+            raise FileNotFoundError(
+                f"cassette {name} does not exist (record it with `make record`)"
+            )
         return recorder.use_cassette(name)
 
     return use
@@ -89,10 +91,9 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No HF_* variable and no token file leak into a test from the machine."""
     for name in list(os.environ):
         if name.startswith(("HF_", "HUGGING_FACE", "HFIE_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    yield

@@ -234,9 +234,7 @@ class StreamInterrupted(HfError):
 class ModelNotAvailableOnProvider(HfError):
     """The provider does not serve this model (or not for this task)."""
 
-    def __init__(
-        self, message: str, *, available_on: tuple[str, ...] = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, message: str, *, available_on: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.available_on = available_on
 
@@ -406,9 +404,7 @@ def error_from_response(
     if status == 429:
         return RateLimited(f"Rate limited{said}", **common)
     if status == 503 and estimated is not None:
-        return ModelLoading(
-            f"Model is loading{said}", estimated_time=estimated, **common
-        )
+        return ModelLoading(f"Model is loading{said}", estimated_time=estimated, **common)
     if status == 503:
         return ServiceUnavailable(f"Service unavailable{said}{where}", **common)
     if status == 504:
@@ -462,5 +458,7 @@ def error_from_event(
     }
     kind = f" ({error_type})" if isinstance(error_type, str) else ""
     if error_type == "validation" or status == 422:
-        return ValidationError(f"The server rejected the request mid-stream{kind}: {message}", **common)
+        return ValidationError(
+            f"The server rejected the request mid-stream{kind}: {message}", **common
+        )
     return StreamInterrupted(f"The stream carried an error{kind}: {message}", **common)

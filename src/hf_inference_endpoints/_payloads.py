@@ -33,7 +33,9 @@ __all__ = [
     "unused_model_kwargs",
 ]
 
-_MODEL_KWARGS_NOT_USED = re.compile(r"The following `model_kwargs` are not used by the model: \[(.*?)\]")
+_MODEL_KWARGS_NOT_USED = re.compile(
+    r"The following `model_kwargs` are not used by the model: \[(.*?)\]"
+)
 
 
 def _plain(value: Any) -> Any:

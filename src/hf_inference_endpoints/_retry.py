@@ -112,7 +112,16 @@ class RetryState:
         2.0
     """
 
-    __slots__ = ("_backoff", "_cold_started", "_jitter", "attempts", "deadline", "policy", "retries", "started")
+    __slots__ = (
+        "_backoff",
+        "_cold_started",
+        "_jitter",
+        "attempts",
+        "deadline",
+        "policy",
+        "retries",
+        "started",
+    )
 
     def __init__(
         self,

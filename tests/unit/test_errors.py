@@ -33,25 +33,75 @@ CTX = ErrorContext(provider="hf-inference", model="org/model")
 @pytest.mark.parametrize(
     ("status", "body", "kind", "message"),
     [
-        (401, b'{"error":"Invalid username or password."}', AuthenticationError, "Invalid username or password."),
+        (
+            401,
+            b'{"error":"Invalid username or password."}',
+            AuthenticationError,
+            "Invalid username or password.",
+        ),
         (403, b'{"error":"forbidden"}', PermissionDenied, "forbidden"),
-        (404, b'{"error":"Model org/model does not exist"}', NotFound, "Model org/model does not exist"),
+        (
+            404,
+            b'{"error":"Model org/model does not exist"}',
+            NotFound,
+            "Model org/model does not exist",
+        ),
         (400, b'{"error":["bad input","worse input"]}', ValidationError, "bad input; worse input"),
-        (413, b'{"message":"batch too large","code":413,"type":"Validation"}', ValidationError, "batch too large"),
+        (
+            413,
+            b'{"message":"batch too large","code":413,"type":"Validation"}',
+            ValidationError,
+            "batch too large",
+        ),
         (
             422,
             b'{"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 1512","error_type":"validation"}',
             ValidationError,
             "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 1512",
         ),
-        (422, b"Failed to deserialize the JSON body", ValidationError, "Failed to deserialize the JSON body"),
-        (429, b'{"error":{"message":"Too many requests","type":"rate_limit"}}', RateLimited, "Too many requests"),
-        (503, b'{"error":"Model org/model is currently loading","estimated_time":20.5}', ModelLoading, "Model org/model is currently loading"),
-        (503, b'{"error":"503 Service Unavailable","code":"SERVICE_UNAVAILABLE"}', ServiceUnavailable, "503 Service Unavailable"),
-        (504, b'{"errors":[{"message":"upstream timed out"}]}', GatewayTimeout, "upstream timed out"),
+        (
+            422,
+            b"Failed to deserialize the JSON body",
+            ValidationError,
+            "Failed to deserialize the JSON body",
+        ),
+        (
+            429,
+            b'{"error":{"message":"Too many requests","type":"rate_limit"}}',
+            RateLimited,
+            "Too many requests",
+        ),
+        (
+            503,
+            b'{"error":"Model org/model is currently loading","estimated_time":20.5}',
+            ModelLoading,
+            "Model org/model is currently loading",
+        ),
+        (
+            503,
+            b'{"error":"503 Service Unavailable","code":"SERVICE_UNAVAILABLE"}',
+            ServiceUnavailable,
+            "503 Service Unavailable",
+        ),
+        (
+            504,
+            b'{"errors":[{"message":"upstream timed out"}]}',
+            GatewayTimeout,
+            "upstream timed out",
+        ),
         (500, b'{"detail":"boom"}', ServerError, "boom"),
-        (502, b"<!DOCTYPE html><html><body>Bad gateway</body></html>", ServerError, "the server answered with an HTML error page"),
-        (424, b'{"error":"generation failed","error_type":"generation"}', ServerError, "generation failed"),
+        (
+            502,
+            b"<!DOCTYPE html><html><body>Bad gateway</body></html>",
+            ServerError,
+            "the server answered with an HTML error page",
+        ),
+        (
+            424,
+            b'{"error":"generation failed","error_type":"generation"}',
+            ServerError,
+            "generation failed",
+        ),
         (408, b"", RequestTimeout, None),
     ],
 )
@@ -85,8 +135,19 @@ def test_rate_limited_retry_after_and_retryability() -> None:
 
 @pytest.mark.parametrize(
     ("status", "retryable"),
-    [(400, False), (401, False), (403, False), (404, False), (422, False), (429, True),
-     (500, True), (502, True), (503, True), (504, True), (424, False)],
+    [
+        (400, False),
+        (401, False),
+        (403, False),
+        (404, False),
+        (422, False),
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+        (424, False),
+    ],
 )
 def test_is_retryable_per_status(status: int, retryable: bool) -> None:
     assert error_from_response(status, {}, b"").is_retryable is retryable
@@ -119,7 +180,10 @@ def test_header_message_comes_first() -> None:
 
 
 def test_error_description_is_appended() -> None:
-    assert extract_message({"error": "invalid_token", "error_description": "expired"}) == "invalid_token: expired"
+    assert (
+        extract_message({"error": "invalid_token", "error_description": "expired"})
+        == "invalid_token: expired"
+    )
 
 
 def test_huge_messages_are_cut() -> None:
@@ -130,14 +194,24 @@ def test_huge_messages_are_cut() -> None:
 @pytest.mark.parametrize(
     ("payload", "kind", "status"),
     [
-        ({"error": "Request failed during generation: CUDA OOM", "error_type": "generation"}, StreamInterrupted, None),
+        (
+            {"error": "Request failed during generation: CUDA OOM", "error_type": "generation"},
+            StreamInterrupted,
+            None,
+        ),
         ({"error": {"message": "Template error", "http_status_code": 422}}, ValidationError, 422),
-        ({"error": {"message": "upstream failed", "type": "server_error", "code": 500}}, StreamInterrupted, 500),
+        (
+            {"error": {"message": "upstream failed", "type": "server_error", "code": 500}},
+            StreamInterrupted,
+            500,
+        ),
         ({"error": "plain string"}, StreamInterrupted, None),
         ({"error": "bad", "error_type": "validation"}, ValidationError, None),
     ],
 )
-def test_error_events_map_to_typed_errors(payload: dict[str, object], kind: type[HfError], status: int | None) -> None:
+def test_error_events_map_to_typed_errors(
+    payload: dict[str, object], kind: type[HfError], status: int | None
+) -> None:
     err = error_from_event(payload, context=CTX, request_id="r")
     assert type(err) is kind
     assert err is not None and err.status_code == status and err.request_id == "r"

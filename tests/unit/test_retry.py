@@ -36,7 +36,9 @@ def test_parse_retry_after_seconds_ms_and_date() -> None:
 
 
 def test_exponential_backoff_up_to_max_retries() -> None:
-    state = RetryState(RetryPolicy(max_retries=3, base_delay=1.0, max_delay=30.0), started=0.0, jitter=ceiling)
+    state = RetryState(
+        RetryPolicy(max_retries=3, base_delay=1.0, max_delay=30.0), started=0.0, jitter=ceiling
+    )
     err = ServerError("boom", status_code=500)
     assert [state.next_delay(err, now=0.0) for _ in range(3)] == [1.0, 2.0, 4.0]
     with pytest.raises(ServerError):
@@ -51,7 +53,9 @@ def test_backoff_is_capped_and_jittered() -> None:
         seen.append(value)
         return value / 2
 
-    state = RetryState(RetryPolicy(max_retries=10, base_delay=1.0, max_delay=5.0), started=0.0, jitter=half)
+    state = RetryState(
+        RetryPolicy(max_retries=10, base_delay=1.0, max_delay=5.0), started=0.0, jitter=half
+    )
     delays = [state.next_delay(ServiceUnavailable("x"), now=0.0) for _ in range(5)]
     assert seen == [1.0, 2.0, 4.0, 5.0, 5.0]
     assert delays == [0.5, 1.0, 2.0, 2.5, 2.5]

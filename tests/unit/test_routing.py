@@ -15,18 +15,36 @@ CONFIG = HfInferenceConfig(token="hf_test")
 MSGS = [{"role": "user", "content": "hi"}]
 
 
-def build(model: str, task: str = "conversational", *, provider: str | None = None,
-          stream: bool = False, config: HfInferenceConfig = CONFIG, body: dict | None = None,
-          **kw: object):
-    body = body if body is not None else ({"messages": MSGS} if task == "conversational" else {"inputs": "x", "parameters": {}})
-    return prepare(config, model, provider, task, body, stream, kw.get("extra_headers"), kw.get("extra_body"))  # type: ignore[arg-type]
+def build(
+    model: str,
+    task: str = "conversational",
+    *,
+    provider: str | None = None,
+    stream: bool = False,
+    config: HfInferenceConfig = CONFIG,
+    body: dict | None = None,
+    **kw: object,
+):
+    body = (
+        body
+        if body is not None
+        else ({"messages": MSGS} if task == "conversational" else {"inputs": "x", "parameters": {}})
+    )
+    return prepare(
+        config, model, provider, task, body, stream, kw.get("extra_headers"), kw.get("extra_body")
+    )  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("model", "provider", "url", "body_model"),
     [
         ("org/m", None, f"{ROUTER}/hf-inference/models/org/m/v1/chat/completions", "org/m"),
-        ("org/m", "hf-inference", f"{ROUTER}/hf-inference/models/org/m/v1/chat/completions", "org/m"),
+        (
+            "org/m",
+            "hf-inference",
+            f"{ROUTER}/hf-inference/models/org/m/v1/chat/completions",
+            "org/m",
+        ),
         ("org/m:fastest", None, f"{ROUTER}/v1/chat/completions", "org/m:fastest"),
         ("org/m:cheapest", None, f"{ROUTER}/v1/chat/completions", "org/m:cheapest"),
         ("org/m:together", None, f"{ROUTER}/v1/chat/completions", "org/m:together"),
@@ -47,7 +65,10 @@ def test_chat_targets(model: str, provider: str | None, url: str, body_model: st
 @pytest.mark.parametrize(
     ("url", "chat_url"),
     [
-        ("https://x.endpoints.huggingface.cloud", "https://x.endpoints.huggingface.cloud/v1/chat/completions"),
+        (
+            "https://x.endpoints.huggingface.cloud",
+            "https://x.endpoints.huggingface.cloud/v1/chat/completions",
+        ),
         ("https://x.cloud/", "https://x.cloud/v1/chat/completions"),
         ("http://h:8080/v1", "http://h:8080/v1/chat/completions"),
         ("http://h:8080/v1/chat/completions", "http://h:8080/v1/chat/completions"),
@@ -61,7 +82,9 @@ def test_chat_on_url_targets_has_no_model_field(url: str, chat_url: str) -> None
 
 
 def test_text_generation_targets() -> None:
-    req = build("org/m", "text-generation", body={"inputs": "hi", "parameters": {"max_new_tokens": 3}})
+    req = build(
+        "org/m", "text-generation", body={"inputs": "hi", "parameters": {"max_new_tokens": 3}}
+    )
     assert req.url == f"{ROUTER}/hf-inference/models/org/m"
     assert json.loads(req.content or b"") == {"inputs": "hi", "parameters": {"max_new_tokens": 3}}
     streamed = build("http://127.0.0.1:8080", "text-generation", stream=True)
@@ -87,7 +110,9 @@ def test_no_token_no_authorization_header_and_no_billing_with_provider_keys() ->
 
 
 def test_extra_body_wins() -> None:
-    body = json.loads(build("org/m", extra_body={"temperature": 0.1, "messages": []}).content or b"")
+    body = json.loads(
+        build("org/m", extra_body={"temperature": 0.1, "messages": []}).content or b""
+    )
     assert body["temperature"] == 0.1 and body["messages"] == []
 
 
@@ -95,7 +120,9 @@ def test_json_schema_response_format_is_rewritten_for_hf_inference_only() -> Non
     fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}
     hf = json.loads(build("org/m", body={"messages": MSGS, "response_format": fmt}).content or b"")
     assert hf["response_format"] == {"type": "json_object", "value": {"type": "object"}}
-    routed = json.loads(build("org/m:fastest", body={"messages": MSGS, "response_format": fmt}).content or b"")
+    routed = json.loads(
+        build("org/m:fastest", body={"messages": MSGS, "response_format": fmt}).content or b""
+    )
     assert routed["response_format"] == fmt
 
 
@@ -108,12 +135,16 @@ def test_model_ids_are_escaped_and_validated() -> None:
 
 def test_policy_suffix_on_a_non_chat_task_is_refused() -> None:
     with pytest.raises(ValidationError, match="chat only"):
-        parse_target("org/m:cheapest", provider=None, default_provider="hf-inference", task="text-generation")
+        parse_target(
+            "org/m:cheapest", provider=None, default_provider="hf-inference", task="text-generation"
+        )
 
 
 def test_url_with_a_provider_is_refused() -> None:
     with pytest.raises(ValidationError):
-        parse_target("http://x", provider="together", default_provider="hf-inference", task="conversational")
+        parse_target(
+            "http://x", provider="together", default_provider="hf-inference", task="conversational"
+        )
 
 
 def test_unknown_provider_for_text_generation_names_it() -> None:

@@ -12,8 +12,8 @@ from typing import Generic, TypeVar
 import httpx2
 
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
-from .._meta import ResponseMeta
 from .._io import async_close_on_gc
+from .._meta import ResponseMeta
 from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream"]
@@ -58,6 +58,7 @@ class AsyncStream(Generic[T]):
         self._chunks: AsyncIterator[bytes] | None = None
         self._finished = False  # the server signalled the end ([DONE] or a final item)
         self._closed = False
+        self._failure: HfError | None = None  # raised after the items that preceded it
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -74,6 +75,9 @@ class AsyncStream(Generic[T]):
 
     async def __anext__(self) -> T:
         while not self._pending:
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
             if self._closed:
                 raise StopAsyncIteration
             await self._fill()
@@ -85,11 +89,7 @@ class AsyncStream(Generic[T]):
         try:
             chunk = await self._chunks.__anext__()
         except StopAsyncIteration:
-            try:
-                self._on_events(self._decoder.flush())
-            except (HfError, ValueError):
-                await self.aclose()
-                raise
+            self._on_events(self._decoder.flush())
             await self._finish_at_eof()
             return
         except httpx2.TimeoutException:
@@ -103,27 +103,33 @@ class AsyncStream(Generic[T]):
             raise self._error(
                 StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
             ) from None
-        try:
-            done = self._on_events(self._decoder.feed(chunk))
-        except HfError:
+        done = self._on_events(self._decoder.feed(chunk))
+        if self._failure is not None:
             await self.aclose()
-            raise
-        except ValueError as exc:
-            await self.aclose()
-            raise self._error(StreamInterrupted, f"The stream sent a malformed event: {exc}") from None
-        if done:
+        elif done:
             await self._drain()
 
     def _on_events(self, events: list[ServerSentEvent]) -> bool:
-        """Parse events into items; returns True once ``[DONE]`` is seen."""
+        """Parse events into items; returns True once ``[DONE]`` is seen.
+
+        An error event (or a malformed one) stops parsing and is kept in ``_failure``,
+        to be raised after the items that came before it.
+        """
         for event in events:
             data = event.data
             if data == "[DONE]":
                 self._finished = True
                 return True
-            item = self._parse(data)
-            if item is None:
-                continue
+            try:
+                item = self._parse(data)
+            except HfError as exc:
+                self._failure = exc
+                return False
+            except ValueError as exc:
+                self._failure = self._error(
+                    StreamInterrupted, f"The stream sent a malformed event: {exc}"
+                )
+                return False
             if self._is_final(item):
                 self._finished = True
             self._pending.append(item)
@@ -131,14 +137,13 @@ class AsyncStream(Generic[T]):
 
     async def _finish_at_eof(self) -> None:
         await self.aclose()
-        if self._needs_done and not self._finished:
-            raise self._error(
-                StreamInterrupted, "The stream ended before the server said [DONE]"
-            )
-        if not self._needs_done and not self._finished:
-            raise self._error(
-                StreamInterrupted, "The stream ended before the final event with the result"
-            )
+        if self._finished or self._failure is not None:
+            return
+        if self._needs_done:
+            message = "The stream ended before the server said [DONE]"
+        else:
+            message = "The stream ended before the final event with the result"
+        self._failure = self._error(StreamInterrupted, message)
 
     async def _drain(self) -> None:
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""

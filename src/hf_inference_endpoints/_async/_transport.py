@@ -306,4 +306,3 @@ def _bad_body(prepared: PreparedRequest, response: httpx2.Response, exc: Excepti
         model=prepared.context.model,
         endpoint=prepared.context.endpoint,
     )
-

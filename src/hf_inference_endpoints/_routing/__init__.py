@@ -11,4 +11,12 @@ from .build import build_request, dumps, prepare
 from .headers import base_headers
 from .targets import Target, parse_target, validate_model_id
 
-__all__ = ["Target", "base_headers", "build_request", "dumps", "parse_target", "prepare", "validate_model_id"]
+__all__ = [
+    "Target",
+    "base_headers",
+    "build_request",
+    "dumps",
+    "parse_target",
+    "prepare",
+    "validate_model_id",
+]

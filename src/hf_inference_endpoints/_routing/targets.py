@@ -116,7 +116,9 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     validate_model_id(base)
     if suffix:
         if not _SUFFIX.fullmatch(suffix):
-            raise ValidationError(f"model suffix {suffix!r} in {model!r} is not a policy or provider name")
+            raise ValidationError(
+                f"model suffix {suffix!r} in {model!r} is not a policy or provider name"
+            )
         if task != "conversational":
             if suffix in ROUTER_POLICIES:
                 raise ValidationError(

@@ -13,8 +13,8 @@ from typing import Generic, TypeVar
 import httpx2
 
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
-from .._meta import ResponseMeta
 from .._io import sync_close_on_gc
+from .._meta import ResponseMeta
 from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["Stream"]
@@ -59,6 +59,7 @@ class Stream(Generic[T]):
         self._chunks: Iterator[bytes] | None = None
         self._finished = False  # the server signalled the end ([DONE] or a final item)
         self._closed = False
+        self._failure: HfError | None = None  # raised after the items that preceded it
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -75,6 +76,9 @@ class Stream(Generic[T]):
 
     def __next__(self) -> T:
         while not self._pending:
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
             if self._closed:
                 raise StopIteration
             self._fill()
@@ -86,11 +90,7 @@ class Stream(Generic[T]):
         try:
             chunk = self._chunks.__next__()
         except StopIteration:
-            try:
-                self._on_events(self._decoder.flush())
-            except (HfError, ValueError):
-                self.close()
-                raise
+            self._on_events(self._decoder.flush())
             self._finish_at_eof()
             return
         except httpx2.TimeoutException:
@@ -104,29 +104,33 @@ class Stream(Generic[T]):
             raise self._error(
                 StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
             ) from None
-        try:
-            done = self._on_events(self._decoder.feed(chunk))
-        except HfError:
+        done = self._on_events(self._decoder.feed(chunk))
+        if self._failure is not None:
             self.close()
-            raise
-        except ValueError as exc:
-            self.close()
-            raise self._error(
-                StreamInterrupted, f"The stream sent a malformed event: {exc}"
-            ) from None
-        if done:
+        elif done:
             self._drain()
 
     def _on_events(self, events: list[ServerSentEvent]) -> bool:
-        """Parse events into items; returns True once ``[DONE]`` is seen."""
+        """Parse events into items; returns True once ``[DONE]`` is seen.
+
+        An error event (or a malformed one) stops parsing and is kept in ``_failure``,
+        to be raised after the items that came before it.
+        """
         for event in events:
             data = event.data
             if data == "[DONE]":
                 self._finished = True
                 return True
-            item = self._parse(data)
-            if item is None:
-                continue
+            try:
+                item = self._parse(data)
+            except HfError as exc:
+                self._failure = exc
+                return False
+            except ValueError as exc:
+                self._failure = self._error(
+                    StreamInterrupted, f"The stream sent a malformed event: {exc}"
+                )
+                return False
             if self._is_final(item):
                 self._finished = True
             self._pending.append(item)
@@ -134,12 +138,13 @@ class Stream(Generic[T]):
 
     def _finish_at_eof(self) -> None:
         self.close()
-        if self._needs_done and not self._finished:
-            raise self._error(StreamInterrupted, "The stream ended before the server said [DONE]")
-        if not self._needs_done and not self._finished:
-            raise self._error(
-                StreamInterrupted, "The stream ended before the final event with the result"
-            )
+        if self._finished or self._failure is not None:
+            return
+        if self._needs_done:
+            message = "The stream ended before the server said [DONE]"
+        else:
+            message = "The stream ended before the final event with the result"
+        self._failure = self._error(StreamInterrupted, message)
 
     def _drain(self) -> None:
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
