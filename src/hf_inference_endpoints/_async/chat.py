@@ -67,7 +67,7 @@ class AsyncChat:
         """
         params.pop("stream", None)
         body = chat_body(messages, params)
-        prepared = self._client._prepare(
+        prepared = await self._client._prepare(
             model, provider, "conversational", body, False, extra_headers, extra_body
         )
         result, meta = await self._client._transport.request(
@@ -108,7 +108,7 @@ class AsyncChat:
         """
         params.pop("stream", None)
         body = chat_body(messages, params)
-        prepared = self._client._prepare(
+        prepared = await self._client._prepare(
             model, provider, "conversational", body, True, extra_headers, extra_body
         )
         return await self._client._transport.stream(

@@ -69,7 +69,7 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        prepared = self._client._prepare(
+        prepared = await self._client._prepare(
             model, provider, "text-generation", body, False, extra_headers, extra_body
         )
         try:
@@ -82,7 +82,7 @@ class AsyncTextGeneration:
                 raise
             kept = {k: v for k, v in params.items() if k not in unused}
             body = text_generation_body(prompt, kept)
-            prepared = self._client._prepare(
+            prepared = await self._client._prepare(
                 model, provider, "text-generation", body, False, extra_headers, extra_body
             )
             result, meta = await self._client._transport.request(
@@ -123,7 +123,7 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        prepared = self._client._prepare(
+        prepared = await self._client._prepare(
             model, provider, "text-generation", body, True, extra_headers, extra_body
         )
         return await self._client._transport.stream(

@@ -83,6 +83,11 @@ class HfInferenceClient:
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> PreparedRequest:
+        """Build the request for a service call.
+
+        The one seam where I/O-backed resolution happens before routing (provider
+        mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
+        """
         return prepare(self.config, model, provider, task, body, stream, extra_headers, extra_body)
 
     @property
