@@ -15,6 +15,7 @@ from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
     from .chat import AsyncChat
+    from .hub import AsyncHub
     from .text_generation import AsyncTextGeneration
 
 __all__ = ["AsyncHfInferenceClient"]
@@ -64,6 +65,13 @@ class AsyncHfInferenceClient:
         from .chat import AsyncChat
 
         return AsyncChat(self)
+
+    @cached_property
+    def hub(self) -> AsyncHub:
+        """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
+        from .hub import AsyncHub
+
+        return AsyncHub(self)
 
     @cached_property
     def text_generation(self) -> AsyncTextGeneration:

@@ -16,6 +16,7 @@ from ._transport import Transport
 
 if TYPE_CHECKING:
     from .chat import Chat
+    from .hub import Hub
     from .text_generation import TextGeneration
 
 __all__ = ["HfInferenceClient"]
@@ -65,6 +66,13 @@ class HfInferenceClient:
         from .chat import Chat
 
         return Chat(self)
+
+    @cached_property
+    def hub(self) -> Hub:
+        """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
+        from .hub import Hub
+
+        return Hub(self)
 
     @cached_property
     def text_generation(self) -> TextGeneration:

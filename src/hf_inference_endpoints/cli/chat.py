@@ -1,0 +1,123 @@
+"""``hfie chat`` and ``hfie generate``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ._common import client_options, echo_json, handle_errors, make_client
+
+__all__ = ["chat", "generate"]
+
+
+def _read_prompt(prompt: str | None) -> str:
+    if prompt:
+        return prompt
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("give a PROMPT or pipe one on standard input")
+    text = sys.stdin.read().strip()
+    if not text:
+        raise click.UsageError("standard input was empty")
+    return text
+
+
+@click.command()
+@click.argument("prompt", required=False)
+@click.option(
+    "-m", "--model", required=True, help="org/name[:policy|:provider] or an endpoint URL."
+)
+@click.option("--provider", default=None, help="hf-inference, auto, or a provider name.")
+@click.option("--system", default=None, help="A system message.")
+@click.option("--max-tokens", type=int, default=None)
+@click.option("--temperature", type=float, default=None)
+@click.option("--stream/--no-stream", default=True, help="Print tokens as they arrive (default).")
+@client_options
+@handle_errors
+def chat(
+    prompt: str | None,
+    model: str,
+    provider: str | None,
+    system: str | None,
+    max_tokens: int | None,
+    temperature: float | None,
+    stream: bool,
+    token: str | None,
+    router_url: str | None,
+    hub_url: str | None,
+    endpoints_api_url: str | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Chat with a model; reads the prompt from standard input when none is given."""
+    text = _read_prompt(prompt)
+    messages: list[dict[str, Any]] = []
+    if system:
+        messages.append({"role": "system", "content": system})
+    messages.append({"role": "user", "content": text})
+    params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
+    with make_client(token, router_url, hub_url, endpoints_api_url) as client:
+        if as_json or not stream:
+            reply = client.chat.complete(
+                model=model, messages=messages, provider=provider, timeout=timeout, **params
+            )
+            if as_json:
+                echo_json(reply)
+            else:
+                click.echo(reply.choices[0].message.content or "" if reply.choices else "")
+            return
+        with client.chat.stream(
+            model=model, messages=messages, provider=provider, timeout=timeout, **params
+        ) as chunks:
+            for chunk in chunks:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    click.echo(chunk.choices[0].delta.content, nl=False)
+        click.echo()
+
+
+@click.command()
+@click.argument("prompt", required=False)
+@click.option("-m", "--model", required=True, help="org/name (hf-inference) or a TGI/endpoint URL.")
+@click.option("--max-new-tokens", type=int, default=None)
+@click.option("--temperature", type=float, default=None)
+@click.option("--details", is_flag=True, help="Ask for token details.")
+@click.option("--stream/--no-stream", default=False, help="Print tokens as they arrive.")
+@client_options
+@handle_errors
+def generate(
+    prompt: str | None,
+    model: str,
+    max_new_tokens: int | None,
+    temperature: float | None,
+    details: bool,
+    stream: bool,
+    token: str | None,
+    router_url: str | None,
+    hub_url: str | None,
+    endpoints_api_url: str | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Generate text with TGI's native API."""
+    text = _read_prompt(prompt)
+    params: dict[str, Any] = {
+        "max_new_tokens": max_new_tokens,
+        "temperature": temperature,
+        "details": details or None,
+    }
+    with make_client(token, router_url, hub_url, endpoints_api_url) as client:
+        if stream and not as_json:
+            with client.text_generation.stream(
+                model=model, prompt=text, timeout=timeout, **params
+            ) as events:
+                for event in events:
+                    if event.token is not None and not event.token.special:
+                        click.echo(event.token.text, nl=False)
+            click.echo()
+            return
+        out = client.text_generation.generate(model=model, prompt=text, timeout=timeout, **params)
+        if as_json:
+            echo_json(out)
+        else:
+            click.echo(out.generated_text)
