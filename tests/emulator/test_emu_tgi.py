@@ -17,8 +17,9 @@ TGI = "/tgi/my-llm"
 
 
 async def test_generate_with_details(client: httpx2.AsyncClient) -> None:
+    prompt = "My name is Olivier and I"
     body = {
-        "inputs": "My name is Olivier and I",
+        "inputs": prompt,
         "parameters": {"details": True, "decoder_input_details": True, "max_new_tokens": 4},
     }
     r = await client.post(f"{TGI}/generate", json=body)
@@ -30,7 +31,7 @@ async def test_generate_with_details(client: httpx2.AsyncClient) -> None:
     assert out["generated_text"] == "".join(t["text"] for t in details["tokens"])
     assert out["generated_text"] == " Emulated reply: My name"
     assert details["seed"] is None
-    assert [p["text"].strip() for p in details["prefill"]] == body["inputs"].split()
+    assert [p["text"].strip() for p in details["prefill"]] == prompt.split()
     assert details["prefill"][0]["logprob"] is None
     for tok in details["tokens"]:
         assert set(tok) == {"id", "text", "logprob", "special"}
