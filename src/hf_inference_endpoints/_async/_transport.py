@@ -12,7 +12,7 @@ from typing import TypeVar
 import httpx2
 
 from .._config import HfInferenceConfig
-from .._errors import HfError, NetworkError, RequestTimeout, error_from_response
+from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
 from .._io import async_monotonic, async_sleep
 from .._meta import ResponseMeta
 from .._request import PreparedRequest
@@ -56,6 +56,7 @@ class AsyncTransport:
             wait_for_model=config.auto_wait_for_model,
             cold_start_timeout=config.cold_start_timeout,
         )
+        self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
 
     @property
@@ -86,10 +87,11 @@ class AsyncTransport:
             connect = min(connect, remaining)
         return httpx2.Timeout(read, connect=connect, write=read, pool=read)
 
-    def _new_state(self, timeout: float | None) -> RetryState:
+    def _new_state(self, timeout: float | None, *, retry: bool = True) -> RetryState:
         started = async_monotonic()
+        policy = self.policy if retry else self._no_retry
         return RetryState(
-            self.policy, started=started, deadline=None if timeout is None else started + timeout
+            policy, started=started, deadline=None if timeout is None else started + timeout
         )
 
     async def request(
@@ -98,6 +100,7 @@ class AsyncTransport:
         parse: Callable[[bytes], T],
         *,
         timeout: float | None = None,
+        retry: bool = True,
     ) -> tuple[T, ResponseMeta]:
         """Send ``prepared`` until it succeeds or fails for good, and parse the body.
 
@@ -105,6 +108,7 @@ class AsyncTransport:
             prepared: The request.
             parse: Turns the 2xx body bytes into the result.
             timeout: Total seconds for the call across retries and waits (None: no limit).
+            retry: False sends exactly once (no retries, no cold-start wait).
 
         Returns:
             The parsed result and the response metadata.
@@ -112,7 +116,7 @@ class AsyncTransport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
-        state = self._new_state(timeout)
+        state = self._new_state(timeout, retry=retry)
         while True:
             response = await self._send_once(prepared, state, stream=False)
             if response is not None:
@@ -222,14 +226,21 @@ class AsyncTransport:
     ) -> None:
         now = async_monotonic()
         delay = state.next_delay(error, now)  # raises when final
-        logger.info(
-            "retrying %s %s in %.2f s after %s (attempt %d)",
-            prepared.method,
-            _safe_url(prepared.url),
-            delay,
-            type(error).__name__,
-            state.attempts,
-        )
+        if isinstance(error, ModelLoading):
+            logger.info(
+                "%s is loading (cold start); waiting %.1f s before trying again",
+                prepared.context.model or prepared.context.endpoint or _safe_url(prepared.url),
+                delay,
+            )
+        else:
+            logger.info(
+                "retrying %s %s in %.2f s after %s (attempt %d)",
+                prepared.method,
+                _safe_url(prepared.url),
+                delay,
+                type(error).__name__,
+                state.attempts,
+            )
         await async_sleep(delay)
 
     async def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:

@@ -23,7 +23,7 @@ class AsyncHub:
     def __init__(self, client: AsyncHfInferenceClient) -> None:
         self._client = client
 
-    async def whoami(self, *, timeout: float | None = None) -> dict[str, Any]:
+    async def whoami(self, *, timeout: float | None = None, retry: bool = True) -> dict[str, Any]:
         """Who the token belongs to (``GET /api/whoami-v2``).
 
         Returns:
@@ -36,7 +36,7 @@ class AsyncHub:
             >>> (await client.hub.whoami())["name"]  # doctest: +SKIP
         """
         data, _ = await self._client._transport.request(
-            whoami_request(self._client.config), _json, timeout=timeout
+            whoami_request(self._client.config), _json, timeout=timeout, retry=retry
         )
         return dict(data)
 

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from .._config import HfInferenceConfig
+from .._errors import AuthenticationError, HfError
+from .._health import HealthStatus, target_health_request
+from .._io import sync_monotonic
 from .._request import PreparedRequest
 from .._routing import prepare
 from ._transport import Transport
@@ -59,6 +62,7 @@ class HfInferenceClient:
             config = config.replace(**overrides)
         self.config = config
         self._transport = Transport(config, http_client=http_client)
+        self._caches: list[Any] = []  # objects with .clear(), registered by services
 
     @cached_property
     def chat(self) -> Chat:
@@ -97,6 +101,78 @@ class HfInferenceClient:
         mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
         """
         return prepare(self.config, model, provider, task, body, stream, extra_headers, extra_body)
+
+    def _register_cache(self, cache: Any) -> Any:
+        """Let :meth:`clear_caches` reach a service's cache (anything with ``clear()``)."""
+        self._caches.append(cache)
+        return cache
+
+    def clear_caches(self) -> None:
+        """Forget every cached lookup: endpoint URLs, provider mappings, embeddings.
+
+        Example:
+            >>> client.clear_caches()  # doctest: +SKIP
+        """
+        for cache in self._caches:
+            cache.clear()
+
+    def health_check(self, target: str | None = None, *, timeout: float = 10.0) -> HealthStatus:
+        """Check that the API is reachable, the token valid and the target serving.
+
+        Sends at most two light GETs, without retries: ``whoami`` on the Hub, and the
+        target's health route (``{url}/health`` for an endpoint URL, else the router's
+        model list). Never raises for a failed check: it reports it.
+
+        Args:
+            target: An endpoint/server URL or a model id; None checks the router.
+            timeout: Seconds allowed for each of the two requests.
+
+        Returns:
+            A :class:`HealthStatus`.
+
+        Example:
+            >>> status = client.health_check()  # doctest: +SKIP
+            >>> status.healthy, status.problems  # doctest: +SKIP
+        """
+        import time
+
+        started = sync_monotonic()
+        problems: list[str] = []
+        api_reachable = token_valid = target_healthy = False
+        user: str | None = None
+        if self.config.token is None:
+            problems.append("no token: set HF_TOKEN or pass token=")
+        try:
+            info = self.hub.whoami(timeout=timeout, retry=False)
+            api_reachable = True
+            token_valid = self.config.token is not None
+            user = info.get("name") if isinstance(info.get("name"), str) else None
+        except AuthenticationError as err:
+            api_reachable = True
+            problems.append(f"token rejected: {err.server_message or err.message}")
+        except HfError as err:
+            api_reachable = err.status_code is not None
+            problems.append(f"hub: {type(err).__name__}: {err.message}")
+        try:
+            self._transport.request(
+                target_health_request(self.config, target),
+                lambda body: body,
+                timeout=timeout,
+                retry=False,
+            )
+            target_healthy = True
+        except HfError as err:
+            problems.append(f"target: {type(err).__name__}: {err.message}")
+        return HealthStatus(
+            healthy=api_reachable and token_valid and target_healthy,
+            api_reachable=api_reachable,
+            token_valid=token_valid,
+            target_healthy=target_healthy,
+            user=user,
+            checked_at=time.time(),
+            elapsed=sync_monotonic() - started,
+            problems=tuple(problems),
+        )
 
     @property
     def is_closed(self) -> bool:

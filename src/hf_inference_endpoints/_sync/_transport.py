@@ -13,7 +13,7 @@ from typing import TypeVar
 import httpx2
 
 from .._config import HfInferenceConfig
-from .._errors import HfError, NetworkError, RequestTimeout, error_from_response
+from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
 from .._io import sync_monotonic, sync_sleep
 from .._meta import ResponseMeta
 from .._request import PreparedRequest
@@ -57,6 +57,7 @@ class Transport:
             wait_for_model=config.auto_wait_for_model,
             cold_start_timeout=config.cold_start_timeout,
         )
+        self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
 
     @property
@@ -87,10 +88,11 @@ class Transport:
             connect = min(connect, remaining)
         return httpx2.Timeout(read, connect=connect, write=read, pool=read)
 
-    def _new_state(self, timeout: float | None) -> RetryState:
+    def _new_state(self, timeout: float | None, *, retry: bool = True) -> RetryState:
         started = sync_monotonic()
+        policy = self.policy if retry else self._no_retry
         return RetryState(
-            self.policy, started=started, deadline=None if timeout is None else started + timeout
+            policy, started=started, deadline=None if timeout is None else started + timeout
         )
 
     def request(
@@ -99,6 +101,7 @@ class Transport:
         parse: Callable[[bytes], T],
         *,
         timeout: float | None = None,
+        retry: bool = True,
     ) -> tuple[T, ResponseMeta]:
         """Send ``prepared`` until it succeeds or fails for good, and parse the body.
 
@@ -106,6 +109,7 @@ class Transport:
             prepared: The request.
             parse: Turns the 2xx body bytes into the result.
             timeout: Total seconds for the call across retries and waits (None: no limit).
+            retry: False sends exactly once (no retries, no cold-start wait).
 
         Returns:
             The parsed result and the response metadata.
@@ -113,7 +117,7 @@ class Transport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
-        state = self._new_state(timeout)
+        state = self._new_state(timeout, retry=retry)
         while True:
             response = self._send_once(prepared, state, stream=False)
             if response is not None:
@@ -221,14 +225,21 @@ class Transport:
     def _retry_or_raise(self, error: HfError, state: RetryState, prepared: PreparedRequest) -> None:
         now = sync_monotonic()
         delay = state.next_delay(error, now)  # raises when final
-        logger.info(
-            "retrying %s %s in %.2f s after %s (attempt %d)",
-            prepared.method,
-            _safe_url(prepared.url),
-            delay,
-            type(error).__name__,
-            state.attempts,
-        )
+        if isinstance(error, ModelLoading):
+            logger.info(
+                "%s is loading (cold start); waiting %.1f s before trying again",
+                prepared.context.model or prepared.context.endpoint or _safe_url(prepared.url),
+                delay,
+            )
+        else:
+            logger.info(
+                "retrying %s %s in %.2f s after %s (attempt %d)",
+                prepared.method,
+                _safe_url(prepared.url),
+                delay,
+                type(error).__name__,
+                state.attempts,
+            )
         sync_sleep(delay)
 
     def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:

@@ -24,7 +24,7 @@ class Hub:
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
 
-    def whoami(self, *, timeout: float | None = None) -> dict[str, Any]:
+    def whoami(self, *, timeout: float | None = None, retry: bool = True) -> dict[str, Any]:
         """Who the token belongs to (``GET /api/whoami-v2``).
 
         Returns:
@@ -37,7 +37,7 @@ class Hub:
             >>> (client.hub.whoami())["name"]  # doctest: +SKIP
         """
         data, _ = self._client._transport.request(
-            whoami_request(self._client.config), _json, timeout=timeout
+            whoami_request(self._client.config), _json, timeout=timeout, retry=retry
         )
         return dict(data)
 
