@@ -72,7 +72,8 @@ def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, A
         The body, ready to serialise.
 
     Raises:
-        ValidationError: A field has the wrong type or ``messages`` is empty.
+        ValidationError: A field has the wrong type (strictly: ``"5"`` is not an int) or
+            ``messages`` is empty.
     """
     from pydantic import ValidationError as PydanticValidationError
 
@@ -85,7 +86,7 @@ def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, A
     body = {"messages": [_plain(m) for m in messages]}
     body.update({k: _plain(v) for k, v in params.items() if v is not None})
     try:
-        ChatCompletionRequest.model_validate({"model": "x", **body})
+        ChatCompletionRequest.model_validate({"model": "x", **body}, strict=True)
     except PydanticValidationError as exc:
         raise _validation_error("chat request", exc) from None
     return body
@@ -106,7 +107,7 @@ def text_generation_body(prompt: str, params: Mapping[str, Any]) -> dict[str, An
     parameters = {k: _plain(v) for k, v in params.items() if v is not None}
     body: dict[str, Any] = {"inputs": prompt, "parameters": parameters}
     try:
-        TextGenerationRequest.model_validate(body)
+        TextGenerationRequest.model_validate(body, strict=True)
     except PydanticValidationError as exc:
         raise _validation_error("text-generation request", exc) from None
     return body

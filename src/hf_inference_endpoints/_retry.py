@@ -117,6 +117,7 @@ class RetryState:
         "_cold_started",
         "_jitter",
         "attempts",
+        "cold_waited",
         "deadline",
         "policy",
         "retries",
@@ -136,6 +137,7 @@ class RetryState:
         self.deadline = deadline
         self.retries = 0
         self.attempts = 1
+        self.cold_waited = 0.0  # seconds slept waiting for a loading model
         self._cold_started: float | None = None
         self._backoff: Iterator[float] | None = None
         self._jitter = jitter or (lambda ceiling: random.uniform(0.0, ceiling))
@@ -171,6 +173,8 @@ class RetryState:
                 raise self._cold_timeout(error, now)
             raise error
         self.attempts += 1
+        if isinstance(error, ModelLoading):
+            self.cold_waited += delay
         return delay
 
     def _backoff_delay(self, error: HfError) -> float:

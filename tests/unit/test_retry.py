@@ -121,3 +121,11 @@ def test_cold_start_past_the_call_deadline_is_a_cold_start_timeout() -> None:
     state = RetryState(RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=10.0)
     with pytest.raises(ColdStartTimeout):
         state.next_delay(ModelLoading("x", estimated_time=20.0), now=0.0)
+
+
+def test_cold_start_waits_are_added_up() -> None:
+    state = RetryState(RetryPolicy(), started=0.0)
+    state.next_delay(ModelLoading("x", estimated_time=2.0), now=0.0)
+    state.next_delay(ModelLoading("x", estimated_time=3.0), now=2.0)
+    state.next_delay(RateLimited("x", retry_after=1.0), now=5.0)
+    assert state.cold_waited == 5.0

@@ -279,6 +279,7 @@ class AsyncTransport:
             model=prepared.context.model or prepared.context.endpoint,
             elapsed=async_monotonic() - state.started,
             attempts=state.attempts,
+            cold_start_wait=state.cold_waited,
         )
 
 

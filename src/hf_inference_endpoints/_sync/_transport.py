@@ -278,6 +278,7 @@ class Transport:
             model=prepared.context.model or prepared.context.endpoint,
             elapsed=sync_monotonic() - state.started,
             attempts=state.attempts,
+            cold_start_wait=state.cold_waited,
         )
 
 
