@@ -36,6 +36,33 @@ if TYPE_CHECKING:
     from .chat_completion import ToolCallDelta as ToolCallDelta
     from .chat_completion import ToolCallFunction as ToolCallFunction
     from .chat_completion import Usage as Usage
+    from .endpoints import EndpointAccount as EndpointAccount
+    from .endpoints import EndpointCompute as EndpointCompute
+    from .endpoints import EndpointComputeSpec as EndpointComputeSpec
+    from .endpoints import EndpointComputeUpdate as EndpointComputeUpdate
+    from .endpoints import EndpointCreateRequest as EndpointCreateRequest
+    from .endpoints import EndpointCredentialsSpec as EndpointCredentialsSpec
+    from .endpoints import EndpointCustomRouter as EndpointCustomRouter
+    from .endpoints import EndpointCustomRouterSpec as EndpointCustomRouterSpec
+    from .endpoints import EndpointImage as EndpointImage
+    from .endpoints import EndpointImageChoice as EndpointImageChoice
+    from .endpoints import EndpointImageCredentials as EndpointImageCredentials
+    from .endpoints import EndpointImageSpec as EndpointImageSpec
+    from .endpoints import EndpointInfo as EndpointInfo
+    from .endpoints import EndpointList as EndpointList
+    from .endpoints import EndpointModel as EndpointModel
+    from .endpoints import EndpointModelSpec as EndpointModelSpec
+    from .endpoints import EndpointModelUpdate as EndpointModelUpdate
+    from .endpoints import EndpointPrivateStatus as EndpointPrivateStatus
+    from .endpoints import EndpointProvider as EndpointProvider
+    from .endpoints import EndpointProviderSpec as EndpointProviderSpec
+    from .endpoints import EndpointRoute as EndpointRoute
+    from .endpoints import EndpointRouteSpec as EndpointRouteSpec
+    from .endpoints import EndpointScaling as EndpointScaling
+    from .endpoints import EndpointScalingSpec as EndpointScalingSpec
+    from .endpoints import EndpointScalingUpdate as EndpointScalingUpdate
+    from .endpoints import EndpointStatus as EndpointStatus
+    from .endpoints import EndpointUpdateRequest as EndpointUpdateRequest
     from .errors import ErrorBody as ErrorBody
     from .errors import ErrorDetail as ErrorDetail
     from .errors import ErrorItem as ErrorItem
@@ -62,6 +89,33 @@ __all__ = [
     "ChatCompletionTopLogprob",
     "ChatMessage",
     "ChatMessageContentPart",
+    "EndpointAccount",
+    "EndpointCompute",
+    "EndpointComputeSpec",
+    "EndpointComputeUpdate",
+    "EndpointCreateRequest",
+    "EndpointCredentialsSpec",
+    "EndpointCustomRouter",
+    "EndpointCustomRouterSpec",
+    "EndpointImage",
+    "EndpointImageChoice",
+    "EndpointImageCredentials",
+    "EndpointImageSpec",
+    "EndpointInfo",
+    "EndpointList",
+    "EndpointModel",
+    "EndpointModelSpec",
+    "EndpointModelUpdate",
+    "EndpointPrivateStatus",
+    "EndpointProvider",
+    "EndpointProviderSpec",
+    "EndpointRoute",
+    "EndpointRouteSpec",
+    "EndpointScaling",
+    "EndpointScalingSpec",
+    "EndpointScalingUpdate",
+    "EndpointStatus",
+    "EndpointUpdateRequest",
     "ErrorBody",
     "ErrorDetail",
     "ErrorItem",
@@ -103,6 +157,33 @@ _MODULE_OF: dict[str, str] = {
     "ChatCompletionTopLogprob": "chat_completion",
     "ChatMessage": "chat_completion",
     "ChatMessageContentPart": "chat_completion",
+    "EndpointAccount": "endpoints",
+    "EndpointCompute": "endpoints",
+    "EndpointComputeSpec": "endpoints",
+    "EndpointComputeUpdate": "endpoints",
+    "EndpointCreateRequest": "endpoints",
+    "EndpointCredentialsSpec": "endpoints",
+    "EndpointCustomRouter": "endpoints",
+    "EndpointCustomRouterSpec": "endpoints",
+    "EndpointImage": "endpoints",
+    "EndpointImageChoice": "endpoints",
+    "EndpointImageCredentials": "endpoints",
+    "EndpointImageSpec": "endpoints",
+    "EndpointInfo": "endpoints",
+    "EndpointList": "endpoints",
+    "EndpointModel": "endpoints",
+    "EndpointModelSpec": "endpoints",
+    "EndpointModelUpdate": "endpoints",
+    "EndpointPrivateStatus": "endpoints",
+    "EndpointProvider": "endpoints",
+    "EndpointProviderSpec": "endpoints",
+    "EndpointRoute": "endpoints",
+    "EndpointRouteSpec": "endpoints",
+    "EndpointScaling": "endpoints",
+    "EndpointScalingSpec": "endpoints",
+    "EndpointScalingUpdate": "endpoints",
+    "EndpointStatus": "endpoints",
+    "EndpointUpdateRequest": "endpoints",
     "ErrorBody": "errors",
     "ErrorDetail": "errors",
     "ErrorItem": "errors",
