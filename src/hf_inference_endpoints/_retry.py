@@ -196,8 +196,8 @@ class RetryState:
         if budget <= 0:
             raise self._cold_timeout(error, now)
         hint = error.retry_after
-        delay = self.policy.base_delay if hint is None else hint
-        return max(MIN_COLD_START_POLL, min(delay, self.policy.max_delay, budget))
+        delay = max(MIN_COLD_START_POLL, self.policy.base_delay if hint is None else hint)
+        return min(delay, self.policy.max_delay, budget)
 
     def _cold_timeout(self, error: ModelLoading, now: float) -> ColdStartTimeout:
         began = self._cold_started if self._cold_started is not None else now
