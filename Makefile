@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LINT_DIRS := $(wildcard src codegen tests bench examples)
 
 .PHONY: install generate check-generated check lint typecheck test record demo bench schema-drift clean
 
@@ -25,8 +26,8 @@ check-generated: $(STAMP)
 	$(PY) -m codegen.unasync --check
 
 lint: $(STAMP)
-	$(PY) -m ruff check src codegen tests bench examples
-	$(PY) -m ruff format --check src codegen tests bench examples
+	$(PY) -m ruff check $(LINT_DIRS)
+	$(PY) -m ruff format --check $(LINT_DIRS)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
