@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "chat": ".chat:chat",
     "generate": ".chat:generate",
     "emulator": ".emulator:emulator",
+    "health": ".health:health",
 }
 
 
