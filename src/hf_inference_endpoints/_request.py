@@ -7,7 +7,7 @@ from typing import Literal
 
 from ._errors import ErrorContext
 
-__all__ = ["PreparedRequest", "ResponseKind"]
+__all__ = ["PreparedRequest", "RawBody", "ResponseKind"]
 
 ResponseKind = Literal["json", "bytes", "sse"]
 
@@ -33,3 +33,14 @@ class PreparedRequest:
     expect: ResponseKind = "json"
     context: ErrorContext = field(default_factory=ErrorContext)
     task: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawBody:
+    """A non-JSON request body (an image, an audio file...) and its MIME type."""
+
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+    def __repr__(self) -> str:
+        return f"RawBody({len(self.content)} bytes, {self.content_type!r})"

@@ -12,7 +12,7 @@ from .._config import HfInferenceConfig
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import async_monotonic
-from .._request import PreparedRequest
+from .._request import PreparedRequest, RawBody, ResponseKind
 from .._routing import prepare
 from ._transport import AsyncTransport
 
@@ -89,17 +89,33 @@ class AsyncHfInferenceClient:
         model: str,
         provider: str | None,
         task: str,
-        body: dict[str, Any],
+        body: dict[str, Any] | RawBody,
         stream: bool,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
+        *,
+        accept: str | None = None,
+        expect: ResponseKind | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
         The one seam where I/O-backed resolution happens before routing (provider
         mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
+        ``body`` is a JSON object, or a :class:`RawBody` for binary-input tasks;
+        ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
         """
-        return prepare(self.config, model, provider, task, body, stream, extra_headers, extra_body)
+        return prepare(
+            self.config,
+            model,
+            provider,
+            task,
+            body,
+            stream,
+            extra_headers,
+            extra_body,
+            accept=accept,
+            expect=expect,
+        )
 
     def _register_cache(self, cache: Any) -> Any:
         """Let :meth:`clear_caches` reach a service's cache (anything with ``clear()``)."""

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._config import HfInferenceConfig
-from .._errors import ErrorContext
-from .._request import PreparedRequest, ResponseKind
+from .._errors import ErrorContext, ValidationError
+from .._request import PreparedRequest, RawBody, ResponseKind
 from .headers import base_headers
 from .providers import find_helper, get_helper
 from .targets import Target
@@ -34,12 +34,14 @@ def build_request(
     config: HfInferenceConfig,
     target: Target,
     task: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | RawBody,
     *,
     stream: bool = False,
     extra_headers: Mapping[str, str] | None = None,
     extra_body: Mapping[str, Any] | None = None,
     token: str | None = None,
+    accept: str | None = None,
+    expect: ResponseKind | None = None,
 ) -> PreparedRequest:
     """Build the request for ``task`` on ``target``.
 
@@ -47,18 +49,27 @@ def build_request(
         config: The client's config (URLs, token, billing).
         target: Where the call goes (see ``parse_target``).
         task: ``conversational``, ``text-generation``, ...
-        body: The caller's fields, already validated, ``None`` values removed.
+        body: The caller's fields, already validated, ``None`` values removed; or a
+            :class:`RawBody` sent as is (binary-input tasks).
         stream: Ask for a server-sent event stream.
         extra_headers: Headers that win over ours.
         extra_body: Fields merged verbatim into the JSON body (win over ours).
         token: Overrides the config's token.
+        accept: The ``Accept`` header (e.g. ``image/png`` for text-to-image).
+        expect: How to read the answer (default: ``sse`` when streaming, else ``json``).
 
     Returns:
         The prepared request.
 
     Raises:
         ModelNotAvailableOnProvider: The provider has no route for ``task``.
+        ValidationError: ``extra_body`` was given with a raw (non-JSON) body.
     """
+    raw = body if isinstance(body, RawBody) else None
+    if raw is not None:
+        if extra_body:
+            raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
+        body = {}
     if target.kind == "url":
         url, payload, provider = _url_target(target, task, body)
     elif target.kind == "router":
@@ -84,17 +95,20 @@ def build_request(
         bill_to=config.bill_to,
         user_agent_extra=config.user_agent,
     )
-    headers["content-type"] = "application/json"
-    expect: ResponseKind = "sse" if stream else "json"
+    headers["content-type"] = raw.content_type if raw is not None else "application/json"
+    if expect is None:
+        expect = "sse" if stream else "json"
     if stream:
         headers["accept"] = "text/event-stream"
+    elif accept:
+        headers["accept"] = accept
     if extra_headers:
         headers.update({k.lower(): v for k, v in extra_headers.items()})
     return PreparedRequest(
         method="POST",
         url=url,
         headers=headers,
-        content=dumps(payload),
+        content=raw.content if raw is not None else dumps(payload),
         expect=expect,
         context=ErrorContext(
             provider=provider,
@@ -116,10 +130,13 @@ def prepare(
     model: str,
     provider: str | None,
     task: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | RawBody,
     stream: bool,
     extra_headers: Mapping[str, str] | None,
     extra_body: Mapping[str, Any] | None,
+    *,
+    accept: str | None = None,
+    expect: ResponseKind | None = None,
 ) -> PreparedRequest:
     """``parse_target`` then ``build_request``: what every service method calls first."""
     from .targets import parse_target
@@ -135,4 +152,6 @@ def prepare(
         stream=stream,
         extra_headers=extra_headers,
         extra_body=extra_body,
+        accept=accept,
+        expect=expect,
     )
