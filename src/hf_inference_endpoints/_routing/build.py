@@ -66,25 +66,24 @@ def build_request(
         ValidationError: ``extra_body`` was given with a raw (non-JSON) body.
     """
     raw = body if isinstance(body, RawBody) else None
-    if raw is not None:
-        if extra_body:
-            raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
-        body = {}
+    if raw is not None and extra_body:
+        raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
+    fields: dict[str, Any] = {} if isinstance(body, RawBody) else body
     if target.kind == "url":
-        url, payload, provider = _url_target(target, task, body)
+        url, payload, provider = _url_target(target, task, fields)
     elif target.kind == "router":
         url = f"{config.router_url}/v1/chat/completions"
-        payload = {"model": target.router_model, **body}
+        payload = {"model": target.router_model, **fields}
         provider = target.label
     elif task == "conversational" and find_helper(target.provider or "", task) is None:
         # Chat reaches any provider through the OpenAI-compatible router: no mapping lookup.
         url = f"{config.router_url}/v1/chat/completions"
-        payload = {"model": f"{target.model}:{target.provider}", **body}
+        payload = {"model": f"{target.model}:{target.provider}", **fields}
         provider = target.provider or ""
     else:
         helper = get_helper(target.provider or config.default_provider, task, target.model)
         url = helper.url(config.router_url, task, target.model)
-        payload = helper.payload(task, target.model, body)
+        payload = helper.payload(task, target.model, fields)
         provider = helper.name
     if stream:
         payload["stream"] = True
