@@ -1,0 +1,1 @@
+"""Replays of the shared reference recordings (skipped when ../shared is absent)."""
