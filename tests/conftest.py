@@ -54,9 +54,22 @@ def make_vcr(cassette_dir: Path, *, record: bool = False) -> vcr.VCR:
         match_on=["method", "scheme", "host", "port", "path", "query", "json_body"],
         filter_headers=["authorization", "cookie", "set-cookie", "x-hf-bill-to"],
         decode_compressed_response=True,
+        before_record_response=_scrub_response,
     )
     recorder.register_matcher("json_body", json_body)
     return recorder
+
+
+_SECRET_RESPONSE_HEADERS = frozenset({"set-cookie", "www-authenticate-token", "x-hf-token"})
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """vcrpy's filter_headers covers requests only: drop secret response headers too."""
+    headers = response.get("headers") or {}
+    for name in list(headers):
+        if name.lower() in _SECRET_RESPONSE_HEADERS:
+            del headers[name]
+    return response
 
 
 RECORDING = os.environ.get("HFIE_RECORD") == "1"

@@ -55,6 +55,9 @@ class ErrorContext:
     model: str | None = None
     endpoint: str | None = None
     endpoint_state: str | None = None
+    #: The dedicated endpoint is scaled to zero or starting: a 503 means "waking up"
+    #: (a cold start bounded by ``cold_start_timeout``), not "unavailable".
+    endpoint_waking: bool = False
 
 
 class HfError(Exception):
@@ -381,7 +384,7 @@ def error_from_response(
         "body": decoded,
         "retry_after": retry_after,
     }
-    said = f": {server_message}" if server_message else ""
+    said = f": {server_message.rstrip('.')}" if server_message else ""
     where = f" (endpoint state: {ctx.endpoint_state})" if ctx.endpoint_state else ""
     estimated = _number(decoded.get("estimated_time")) if isinstance(decoded, dict) else None
 
@@ -403,6 +406,10 @@ def error_from_response(
         return ValidationError(f"The request was rejected as invalid{said}", **common)
     if status == 429:
         return RateLimited(f"Rate limited{said}", **common)
+    if status == 503 and ctx.endpoint_waking:
+        return ModelLoading(
+            f"Endpoint {ctx.endpoint} is waking up{said}{where}", estimated_time=estimated, **common
+        )
     if status == 503 and estimated is not None:
         return ModelLoading(f"Model is loading{said}", estimated_time=estimated, **common)
     if status == 503:

@@ -93,11 +93,6 @@ async def test_unauthorized_is_an_authentication_error_and_not_retried(
     assert "request id Root=1-68c2a890" in str(err)
 
 
-@pytest.mark.xfail(
-    reason="BUG (cosmetic): error_from_response appends '. Check HF_TOKEN' after a server "
-    "message that already ends with '.', giving 'password.. Check'",
-    strict=True,
-)
 @pytest.mark.anyio
 async def test_unauthorized_message_reads_cleanly(
     cassette: UseCassette, hf_token: str, no_env: None

@@ -116,12 +116,6 @@ def test_recording_filters_the_token_sent_by_our_client(tmp_path: Path) -> None:
     assert interaction["response"]["headers"]["x-request-id"] == ["rec-1"]
 
 
-@pytest.mark.xfail(
-    reason="BUG (tests/conftest.py make_vcr): 'set-cookie' is listed in filter_headers, but "
-    "vcrpy's filter_headers only filters request headers, so a recorded response keeps its "
-    "Set-Cookie (needs before_record_response)",
-    strict=True,
-)
 def test_recording_drops_response_cookies(tmp_path: Path) -> None:
     def send(http: httpx2.Client) -> None:
         with http:
