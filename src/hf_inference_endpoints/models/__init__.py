@@ -11,6 +11,28 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .audio_classification import AudioClassificationInput as AudioClassificationInput
+    from .audio_classification import AudioClassificationOutput as AudioClassificationOutput
+    from .audio_classification import (
+        AudioClassificationOutputElement as AudioClassificationOutputElement,
+    )
+    from .audio_classification import AudioClassificationParameters as AudioClassificationParameters
+    from .audio_to_audio import AudioToAudioInput as AudioToAudioInput
+    from .audio_to_audio import AudioToAudioOutput as AudioToAudioOutput
+    from .audio_to_audio import AudioToAudioOutputElement as AudioToAudioOutputElement
+    from .audio_to_audio import AudioToAudioParameters as AudioToAudioParameters
+    from .automatic_speech_recognition import (
+        AutomaticSpeechRecognitionInput as AutomaticSpeechRecognitionInput,
+    )
+    from .automatic_speech_recognition import (
+        AutomaticSpeechRecognitionOutput as AutomaticSpeechRecognitionOutput,
+    )
+    from .automatic_speech_recognition import (
+        AutomaticSpeechRecognitionOutputChunk as AutomaticSpeechRecognitionOutputChunk,
+    )
+    from .automatic_speech_recognition import (
+        AutomaticSpeechRecognitionParameters as AutomaticSpeechRecognitionParameters,
+    )
     from .chat_completion import ChatCompletion as ChatCompletion
     from .chat_completion import ChatCompletionChoice as ChatCompletionChoice
     from .chat_completion import ChatCompletionChunk as ChatCompletionChunk
@@ -36,6 +58,28 @@ if TYPE_CHECKING:
     from .chat_completion import ToolCallDelta as ToolCallDelta
     from .chat_completion import ToolCallFunction as ToolCallFunction
     from .chat_completion import Usage as Usage
+    from .common import BoundingBox as BoundingBox
+    from .common import ClassificationOutput as ClassificationOutput
+    from .common import GenerationParameters as GenerationParameters
+    from .common import TargetSize as TargetSize
+    from .depth_estimation import DepthEstimationInput as DepthEstimationInput
+    from .depth_estimation import DepthEstimationOutput as DepthEstimationOutput
+    from .depth_estimation import DepthEstimationParameters as DepthEstimationParameters
+    from .document_question_answering import (
+        DocumentQuestionAnsweringInput as DocumentQuestionAnsweringInput,
+    )
+    from .document_question_answering import (
+        DocumentQuestionAnsweringInputData as DocumentQuestionAnsweringInputData,
+    )
+    from .document_question_answering import (
+        DocumentQuestionAnsweringOutput as DocumentQuestionAnsweringOutput,
+    )
+    from .document_question_answering import (
+        DocumentQuestionAnsweringOutputElement as DocumentQuestionAnsweringOutputElement,
+    )
+    from .document_question_answering import (
+        DocumentQuestionAnsweringParameters as DocumentQuestionAnsweringParameters,
+    )
     from .endpoints import EndpointAccount as EndpointAccount
     from .endpoints import EndpointCompute as EndpointCompute
     from .endpoints import EndpointComputeSpec as EndpointComputeSpec
@@ -66,6 +110,73 @@ if TYPE_CHECKING:
     from .errors import ErrorBody as ErrorBody
     from .errors import ErrorDetail as ErrorDetail
     from .errors import ErrorItem as ErrorItem
+    from .feature_extraction import FeatureExtractionOutput as FeatureExtractionOutput
+    from .feature_extraction import FeatureExtractionParameters as FeatureExtractionParameters
+    from .feature_extraction import FeatureExtractionRequest as FeatureExtractionRequest
+    from .fill_mask import FillMaskInput as FillMaskInput
+    from .fill_mask import FillMaskOutput as FillMaskOutput
+    from .fill_mask import FillMaskOutputElement as FillMaskOutputElement
+    from .fill_mask import FillMaskParameters as FillMaskParameters
+    from .image_classification import ImageClassificationInput as ImageClassificationInput
+    from .image_classification import ImageClassificationOutput as ImageClassificationOutput
+    from .image_classification import (
+        ImageClassificationOutputElement as ImageClassificationOutputElement,
+    )
+    from .image_classification import ImageClassificationParameters as ImageClassificationParameters
+    from .image_segmentation import ImageSegmentationInput as ImageSegmentationInput
+    from .image_segmentation import ImageSegmentationOutput as ImageSegmentationOutput
+    from .image_segmentation import ImageSegmentationOutputElement as ImageSegmentationOutputElement
+    from .image_segmentation import ImageSegmentationParameters as ImageSegmentationParameters
+    from .image_text_to_image import ImageTextToImageInput as ImageTextToImageInput
+    from .image_text_to_image import ImageTextToImageOutput as ImageTextToImageOutput
+    from .image_text_to_image import ImageTextToImageParameters as ImageTextToImageParameters
+    from .image_text_to_video import ImageTextToVideoInput as ImageTextToVideoInput
+    from .image_text_to_video import ImageTextToVideoOutput as ImageTextToVideoOutput
+    from .image_text_to_video import ImageTextToVideoParameters as ImageTextToVideoParameters
+    from .image_to_image import ImageToImageInput as ImageToImageInput
+    from .image_to_image import ImageToImageOutput as ImageToImageOutput
+    from .image_to_image import ImageToImageParameters as ImageToImageParameters
+    from .image_to_text import ImageToTextInput as ImageToTextInput
+    from .image_to_text import ImageToTextOutput as ImageToTextOutput
+    from .image_to_text import ImageToTextParameters as ImageToTextParameters
+    from .image_to_video import ImageToVideoInput as ImageToVideoInput
+    from .image_to_video import ImageToVideoOutput as ImageToVideoOutput
+    from .image_to_video import ImageToVideoParameters as ImageToVideoParameters
+    from .object_detection import ObjectDetectionInput as ObjectDetectionInput
+    from .object_detection import ObjectDetectionOutput as ObjectDetectionOutput
+    from .object_detection import ObjectDetectionOutputElement as ObjectDetectionOutputElement
+    from .object_detection import ObjectDetectionParameters as ObjectDetectionParameters
+    from .question_answering import QuestionAnsweringInput as QuestionAnsweringInput
+    from .question_answering import QuestionAnsweringInputData as QuestionAnsweringInputData
+    from .question_answering import QuestionAnsweringOutput as QuestionAnsweringOutput
+    from .question_answering import QuestionAnsweringOutputElement as QuestionAnsweringOutputElement
+    from .question_answering import QuestionAnsweringParameters as QuestionAnsweringParameters
+    from .sentence_similarity import SentenceSimilarityInput as SentenceSimilarityInput
+    from .sentence_similarity import SentenceSimilarityInputData as SentenceSimilarityInputData
+    from .sentence_similarity import SentenceSimilarityOutput as SentenceSimilarityOutput
+    from .sentence_similarity import SentenceSimilarityParameters as SentenceSimilarityParameters
+    from .summarization import SummarizationInput as SummarizationInput
+    from .summarization import SummarizationOutput as SummarizationOutput
+    from .summarization import SummarizationParameters as SummarizationParameters
+    from .table_question_answering import TableQuestionAnsweringInput as TableQuestionAnsweringInput
+    from .table_question_answering import (
+        TableQuestionAnsweringInputData as TableQuestionAnsweringInputData,
+    )
+    from .table_question_answering import (
+        TableQuestionAnsweringOutput as TableQuestionAnsweringOutput,
+    )
+    from .table_question_answering import (
+        TableQuestionAnsweringOutputElement as TableQuestionAnsweringOutputElement,
+    )
+    from .table_question_answering import (
+        TableQuestionAnsweringParameters as TableQuestionAnsweringParameters,
+    )
+    from .text_classification import TextClassificationInput as TextClassificationInput
+    from .text_classification import TextClassificationOutput as TextClassificationOutput
+    from .text_classification import (
+        TextClassificationOutputElement as TextClassificationOutputElement,
+    )
+    from .text_classification import TextClassificationParameters as TextClassificationParameters
     from .text_generation import PrefillToken as PrefillToken
     from .text_generation import TextGenerationBestOfSequence as TextGenerationBestOfSequence
     from .text_generation import TextGenerationDetails as TextGenerationDetails
@@ -76,8 +187,100 @@ if TYPE_CHECKING:
     from .text_generation import TextGenerationStreamDetails as TextGenerationStreamDetails
     from .text_generation import TextGenerationStreamOutput as TextGenerationStreamOutput
     from .text_generation import Token as Token
+    from .text_to_audio import TextToAudioInput as TextToAudioInput
+    from .text_to_audio import TextToAudioOutput as TextToAudioOutput
+    from .text_to_audio import TextToAudioParameters as TextToAudioParameters
+    from .text_to_image import TextToImageInput as TextToImageInput
+    from .text_to_image import TextToImageOutput as TextToImageOutput
+    from .text_to_image import TextToImageParameters as TextToImageParameters
+    from .text_to_speech import TextToSpeechInput as TextToSpeechInput
+    from .text_to_speech import TextToSpeechOutput as TextToSpeechOutput
+    from .text_to_speech import TextToSpeechParameters as TextToSpeechParameters
+    from .text_to_video import TextToVideoInput as TextToVideoInput
+    from .text_to_video import TextToVideoOutput as TextToVideoOutput
+    from .text_to_video import TextToVideoParameters as TextToVideoParameters
+    from .token_classification import TokenClassificationInput as TokenClassificationInput
+    from .token_classification import TokenClassificationOutput as TokenClassificationOutput
+    from .token_classification import (
+        TokenClassificationOutputElement as TokenClassificationOutputElement,
+    )
+    from .token_classification import TokenClassificationParameters as TokenClassificationParameters
+    from .translation import TranslationInput as TranslationInput
+    from .translation import TranslationOutput as TranslationOutput
+    from .translation import TranslationParameters as TranslationParameters
+    from .video_classification import VideoClassificationInput as VideoClassificationInput
+    from .video_classification import VideoClassificationOutput as VideoClassificationOutput
+    from .video_classification import (
+        VideoClassificationOutputElement as VideoClassificationOutputElement,
+    )
+    from .video_classification import VideoClassificationParameters as VideoClassificationParameters
+    from .visual_question_answering import (
+        VisualQuestionAnsweringInput as VisualQuestionAnsweringInput,
+    )
+    from .visual_question_answering import (
+        VisualQuestionAnsweringInputData as VisualQuestionAnsweringInputData,
+    )
+    from .visual_question_answering import (
+        VisualQuestionAnsweringOutput as VisualQuestionAnsweringOutput,
+    )
+    from .visual_question_answering import (
+        VisualQuestionAnsweringOutputElement as VisualQuestionAnsweringOutputElement,
+    )
+    from .visual_question_answering import (
+        VisualQuestionAnsweringParameters as VisualQuestionAnsweringParameters,
+    )
+    from .zero_shot_classification import ZeroShotClassificationInput as ZeroShotClassificationInput
+    from .zero_shot_classification import (
+        ZeroShotClassificationLegacyOutput as ZeroShotClassificationLegacyOutput,
+    )
+    from .zero_shot_classification import (
+        ZeroShotClassificationOutput as ZeroShotClassificationOutput,
+    )
+    from .zero_shot_classification import (
+        ZeroShotClassificationOutputElement as ZeroShotClassificationOutputElement,
+    )
+    from .zero_shot_classification import (
+        ZeroShotClassificationParameters as ZeroShotClassificationParameters,
+    )
+    from .zero_shot_image_classification import (
+        ZeroShotImageClassificationInput as ZeroShotImageClassificationInput,
+    )
+    from .zero_shot_image_classification import (
+        ZeroShotImageClassificationOutput as ZeroShotImageClassificationOutput,
+    )
+    from .zero_shot_image_classification import (
+        ZeroShotImageClassificationOutputElement as ZeroShotImageClassificationOutputElement,
+    )
+    from .zero_shot_image_classification import (
+        ZeroShotImageClassificationParameters as ZeroShotImageClassificationParameters,
+    )
+    from .zero_shot_object_detection import (
+        ZeroShotObjectDetectionInput as ZeroShotObjectDetectionInput,
+    )
+    from .zero_shot_object_detection import (
+        ZeroShotObjectDetectionOutput as ZeroShotObjectDetectionOutput,
+    )
+    from .zero_shot_object_detection import (
+        ZeroShotObjectDetectionOutputElement as ZeroShotObjectDetectionOutputElement,
+    )
+    from .zero_shot_object_detection import (
+        ZeroShotObjectDetectionParameters as ZeroShotObjectDetectionParameters,
+    )
 
 __all__ = [
+    "AudioClassificationInput",
+    "AudioClassificationOutput",
+    "AudioClassificationOutputElement",
+    "AudioClassificationParameters",
+    "AudioToAudioInput",
+    "AudioToAudioOutput",
+    "AudioToAudioOutputElement",
+    "AudioToAudioParameters",
+    "AutomaticSpeechRecognitionInput",
+    "AutomaticSpeechRecognitionOutput",
+    "AutomaticSpeechRecognitionOutputChunk",
+    "AutomaticSpeechRecognitionParameters",
+    "BoundingBox",
     "ChatCompletion",
     "ChatCompletionChoice",
     "ChatCompletionChunk",
@@ -89,6 +292,15 @@ __all__ = [
     "ChatCompletionTopLogprob",
     "ChatMessage",
     "ChatMessageContentPart",
+    "ClassificationOutput",
+    "DepthEstimationInput",
+    "DepthEstimationOutput",
+    "DepthEstimationParameters",
+    "DocumentQuestionAnsweringInput",
+    "DocumentQuestionAnsweringInputData",
+    "DocumentQuestionAnsweringOutput",
+    "DocumentQuestionAnsweringOutputElement",
+    "DocumentQuestionAnsweringParameters",
     "EndpointAccount",
     "EndpointCompute",
     "EndpointComputeSpec",
@@ -119,16 +331,73 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ErrorItem",
+    "FeatureExtractionOutput",
+    "FeatureExtractionParameters",
+    "FeatureExtractionRequest",
+    "FillMaskInput",
+    "FillMaskOutput",
+    "FillMaskOutputElement",
+    "FillMaskParameters",
     "FunctionDefinition",
     "FunctionName",
+    "GenerationParameters",
+    "ImageClassificationInput",
+    "ImageClassificationOutput",
+    "ImageClassificationOutputElement",
+    "ImageClassificationParameters",
+    "ImageSegmentationInput",
+    "ImageSegmentationOutput",
+    "ImageSegmentationOutputElement",
+    "ImageSegmentationParameters",
+    "ImageTextToImageInput",
+    "ImageTextToImageOutput",
+    "ImageTextToImageParameters",
+    "ImageTextToVideoInput",
+    "ImageTextToVideoOutput",
+    "ImageTextToVideoParameters",
+    "ImageToImageInput",
+    "ImageToImageOutput",
+    "ImageToImageParameters",
+    "ImageToTextInput",
+    "ImageToTextOutput",
+    "ImageToTextParameters",
+    "ImageToVideoInput",
+    "ImageToVideoOutput",
+    "ImageToVideoParameters",
     "ImageUrl",
     "JsonSchemaConfig",
     "NamedToolChoice",
+    "ObjectDetectionInput",
+    "ObjectDetectionOutput",
+    "ObjectDetectionOutputElement",
+    "ObjectDetectionParameters",
     "PrefillToken",
+    "QuestionAnsweringInput",
+    "QuestionAnsweringInputData",
+    "QuestionAnsweringOutput",
+    "QuestionAnsweringOutputElement",
+    "QuestionAnsweringParameters",
     "ResponseFormatJsonObject",
     "ResponseFormatJsonSchema",
     "ResponseFormatText",
+    "SentenceSimilarityInput",
+    "SentenceSimilarityInputData",
+    "SentenceSimilarityOutput",
+    "SentenceSimilarityParameters",
     "StreamOptions",
+    "SummarizationInput",
+    "SummarizationOutput",
+    "SummarizationParameters",
+    "TableQuestionAnsweringInput",
+    "TableQuestionAnsweringInputData",
+    "TableQuestionAnsweringOutput",
+    "TableQuestionAnsweringOutputElement",
+    "TableQuestionAnsweringParameters",
+    "TargetSize",
+    "TextClassificationInput",
+    "TextClassificationOutput",
+    "TextClassificationOutputElement",
+    "TextClassificationParameters",
     "TextGenerationBestOfSequence",
     "TextGenerationDetails",
     "TextGenerationGrammar",
@@ -137,15 +406,69 @@ __all__ = [
     "TextGenerationRequest",
     "TextGenerationStreamDetails",
     "TextGenerationStreamOutput",
+    "TextToAudioInput",
+    "TextToAudioOutput",
+    "TextToAudioParameters",
+    "TextToImageInput",
+    "TextToImageOutput",
+    "TextToImageParameters",
+    "TextToSpeechInput",
+    "TextToSpeechOutput",
+    "TextToSpeechParameters",
+    "TextToVideoInput",
+    "TextToVideoOutput",
+    "TextToVideoParameters",
     "Token",
+    "TokenClassificationInput",
+    "TokenClassificationOutput",
+    "TokenClassificationOutputElement",
+    "TokenClassificationParameters",
     "Tool",
     "ToolCall",
     "ToolCallDelta",
     "ToolCallFunction",
+    "TranslationInput",
+    "TranslationOutput",
+    "TranslationParameters",
     "Usage",
+    "VideoClassificationInput",
+    "VideoClassificationOutput",
+    "VideoClassificationOutputElement",
+    "VideoClassificationParameters",
+    "VisualQuestionAnsweringInput",
+    "VisualQuestionAnsweringInputData",
+    "VisualQuestionAnsweringOutput",
+    "VisualQuestionAnsweringOutputElement",
+    "VisualQuestionAnsweringParameters",
+    "ZeroShotClassificationInput",
+    "ZeroShotClassificationLegacyOutput",
+    "ZeroShotClassificationOutput",
+    "ZeroShotClassificationOutputElement",
+    "ZeroShotClassificationParameters",
+    "ZeroShotImageClassificationInput",
+    "ZeroShotImageClassificationOutput",
+    "ZeroShotImageClassificationOutputElement",
+    "ZeroShotImageClassificationParameters",
+    "ZeroShotObjectDetectionInput",
+    "ZeroShotObjectDetectionOutput",
+    "ZeroShotObjectDetectionOutputElement",
+    "ZeroShotObjectDetectionParameters",
 ]
 
 _MODULE_OF: dict[str, str] = {
+    "AudioClassificationInput": "audio_classification",
+    "AudioClassificationOutput": "audio_classification",
+    "AudioClassificationOutputElement": "audio_classification",
+    "AudioClassificationParameters": "audio_classification",
+    "AudioToAudioInput": "audio_to_audio",
+    "AudioToAudioOutput": "audio_to_audio",
+    "AudioToAudioOutputElement": "audio_to_audio",
+    "AudioToAudioParameters": "audio_to_audio",
+    "AutomaticSpeechRecognitionInput": "automatic_speech_recognition",
+    "AutomaticSpeechRecognitionOutput": "automatic_speech_recognition",
+    "AutomaticSpeechRecognitionOutputChunk": "automatic_speech_recognition",
+    "AutomaticSpeechRecognitionParameters": "automatic_speech_recognition",
+    "BoundingBox": "common",
     "ChatCompletion": "chat_completion",
     "ChatCompletionChoice": "chat_completion",
     "ChatCompletionChunk": "chat_completion",
@@ -157,6 +480,15 @@ _MODULE_OF: dict[str, str] = {
     "ChatCompletionTopLogprob": "chat_completion",
     "ChatMessage": "chat_completion",
     "ChatMessageContentPart": "chat_completion",
+    "ClassificationOutput": "common",
+    "DepthEstimationInput": "depth_estimation",
+    "DepthEstimationOutput": "depth_estimation",
+    "DepthEstimationParameters": "depth_estimation",
+    "DocumentQuestionAnsweringInput": "document_question_answering",
+    "DocumentQuestionAnsweringInputData": "document_question_answering",
+    "DocumentQuestionAnsweringOutput": "document_question_answering",
+    "DocumentQuestionAnsweringOutputElement": "document_question_answering",
+    "DocumentQuestionAnsweringParameters": "document_question_answering",
     "EndpointAccount": "endpoints",
     "EndpointCompute": "endpoints",
     "EndpointComputeSpec": "endpoints",
@@ -187,16 +519,73 @@ _MODULE_OF: dict[str, str] = {
     "ErrorBody": "errors",
     "ErrorDetail": "errors",
     "ErrorItem": "errors",
+    "FeatureExtractionOutput": "feature_extraction",
+    "FeatureExtractionParameters": "feature_extraction",
+    "FeatureExtractionRequest": "feature_extraction",
+    "FillMaskInput": "fill_mask",
+    "FillMaskOutput": "fill_mask",
+    "FillMaskOutputElement": "fill_mask",
+    "FillMaskParameters": "fill_mask",
     "FunctionDefinition": "chat_completion",
     "FunctionName": "chat_completion",
+    "GenerationParameters": "common",
+    "ImageClassificationInput": "image_classification",
+    "ImageClassificationOutput": "image_classification",
+    "ImageClassificationOutputElement": "image_classification",
+    "ImageClassificationParameters": "image_classification",
+    "ImageSegmentationInput": "image_segmentation",
+    "ImageSegmentationOutput": "image_segmentation",
+    "ImageSegmentationOutputElement": "image_segmentation",
+    "ImageSegmentationParameters": "image_segmentation",
+    "ImageTextToImageInput": "image_text_to_image",
+    "ImageTextToImageOutput": "image_text_to_image",
+    "ImageTextToImageParameters": "image_text_to_image",
+    "ImageTextToVideoInput": "image_text_to_video",
+    "ImageTextToVideoOutput": "image_text_to_video",
+    "ImageTextToVideoParameters": "image_text_to_video",
+    "ImageToImageInput": "image_to_image",
+    "ImageToImageOutput": "image_to_image",
+    "ImageToImageParameters": "image_to_image",
+    "ImageToTextInput": "image_to_text",
+    "ImageToTextOutput": "image_to_text",
+    "ImageToTextParameters": "image_to_text",
+    "ImageToVideoInput": "image_to_video",
+    "ImageToVideoOutput": "image_to_video",
+    "ImageToVideoParameters": "image_to_video",
     "ImageUrl": "chat_completion",
     "JsonSchemaConfig": "chat_completion",
     "NamedToolChoice": "chat_completion",
+    "ObjectDetectionInput": "object_detection",
+    "ObjectDetectionOutput": "object_detection",
+    "ObjectDetectionOutputElement": "object_detection",
+    "ObjectDetectionParameters": "object_detection",
     "PrefillToken": "text_generation",
+    "QuestionAnsweringInput": "question_answering",
+    "QuestionAnsweringInputData": "question_answering",
+    "QuestionAnsweringOutput": "question_answering",
+    "QuestionAnsweringOutputElement": "question_answering",
+    "QuestionAnsweringParameters": "question_answering",
     "ResponseFormatJsonObject": "chat_completion",
     "ResponseFormatJsonSchema": "chat_completion",
     "ResponseFormatText": "chat_completion",
+    "SentenceSimilarityInput": "sentence_similarity",
+    "SentenceSimilarityInputData": "sentence_similarity",
+    "SentenceSimilarityOutput": "sentence_similarity",
+    "SentenceSimilarityParameters": "sentence_similarity",
     "StreamOptions": "chat_completion",
+    "SummarizationInput": "summarization",
+    "SummarizationOutput": "summarization",
+    "SummarizationParameters": "summarization",
+    "TableQuestionAnsweringInput": "table_question_answering",
+    "TableQuestionAnsweringInputData": "table_question_answering",
+    "TableQuestionAnsweringOutput": "table_question_answering",
+    "TableQuestionAnsweringOutputElement": "table_question_answering",
+    "TableQuestionAnsweringParameters": "table_question_answering",
+    "TargetSize": "common",
+    "TextClassificationInput": "text_classification",
+    "TextClassificationOutput": "text_classification",
+    "TextClassificationOutputElement": "text_classification",
+    "TextClassificationParameters": "text_classification",
     "TextGenerationBestOfSequence": "text_generation",
     "TextGenerationDetails": "text_generation",
     "TextGenerationGrammar": "text_generation",
@@ -205,12 +594,53 @@ _MODULE_OF: dict[str, str] = {
     "TextGenerationRequest": "text_generation",
     "TextGenerationStreamDetails": "text_generation",
     "TextGenerationStreamOutput": "text_generation",
+    "TextToAudioInput": "text_to_audio",
+    "TextToAudioOutput": "text_to_audio",
+    "TextToAudioParameters": "text_to_audio",
+    "TextToImageInput": "text_to_image",
+    "TextToImageOutput": "text_to_image",
+    "TextToImageParameters": "text_to_image",
+    "TextToSpeechInput": "text_to_speech",
+    "TextToSpeechOutput": "text_to_speech",
+    "TextToSpeechParameters": "text_to_speech",
+    "TextToVideoInput": "text_to_video",
+    "TextToVideoOutput": "text_to_video",
+    "TextToVideoParameters": "text_to_video",
     "Token": "text_generation",
+    "TokenClassificationInput": "token_classification",
+    "TokenClassificationOutput": "token_classification",
+    "TokenClassificationOutputElement": "token_classification",
+    "TokenClassificationParameters": "token_classification",
     "Tool": "chat_completion",
     "ToolCall": "chat_completion",
     "ToolCallDelta": "chat_completion",
     "ToolCallFunction": "chat_completion",
+    "TranslationInput": "translation",
+    "TranslationOutput": "translation",
+    "TranslationParameters": "translation",
     "Usage": "chat_completion",
+    "VideoClassificationInput": "video_classification",
+    "VideoClassificationOutput": "video_classification",
+    "VideoClassificationOutputElement": "video_classification",
+    "VideoClassificationParameters": "video_classification",
+    "VisualQuestionAnsweringInput": "visual_question_answering",
+    "VisualQuestionAnsweringInputData": "visual_question_answering",
+    "VisualQuestionAnsweringOutput": "visual_question_answering",
+    "VisualQuestionAnsweringOutputElement": "visual_question_answering",
+    "VisualQuestionAnsweringParameters": "visual_question_answering",
+    "ZeroShotClassificationInput": "zero_shot_classification",
+    "ZeroShotClassificationLegacyOutput": "zero_shot_classification",
+    "ZeroShotClassificationOutput": "zero_shot_classification",
+    "ZeroShotClassificationOutputElement": "zero_shot_classification",
+    "ZeroShotClassificationParameters": "zero_shot_classification",
+    "ZeroShotImageClassificationInput": "zero_shot_image_classification",
+    "ZeroShotImageClassificationOutput": "zero_shot_image_classification",
+    "ZeroShotImageClassificationOutputElement": "zero_shot_image_classification",
+    "ZeroShotImageClassificationParameters": "zero_shot_image_classification",
+    "ZeroShotObjectDetectionInput": "zero_shot_object_detection",
+    "ZeroShotObjectDetectionOutput": "zero_shot_object_detection",
+    "ZeroShotObjectDetectionOutputElement": "zero_shot_object_detection",
+    "ZeroShotObjectDetectionParameters": "zero_shot_object_detection",
 }
 
 
