@@ -171,6 +171,16 @@ if TYPE_CHECKING:
     from .table_question_answering import (
         TableQuestionAnsweringParameters as TableQuestionAnsweringParameters,
     )
+    from .tei import OpenAIEmbedding as OpenAIEmbedding
+    from .tei import OpenAIEmbeddingsRequest as OpenAIEmbeddingsRequest
+    from .tei import OpenAIEmbeddingsResponse as OpenAIEmbeddingsResponse
+    from .tei import OpenAIEmbeddingsUsage as OpenAIEmbeddingsUsage
+    from .tei import TeiClassifierModel as TeiClassifierModel
+    from .tei import TeiEmbeddingModel as TeiEmbeddingModel
+    from .tei import TeiEmbedOutput as TeiEmbedOutput
+    from .tei import TeiEmbedRequest as TeiEmbedRequest
+    from .tei import TeiInfo as TeiInfo
+    from .tei import TeiModelType as TeiModelType
     from .text_classification import TextClassificationInput as TextClassificationInput
     from .text_classification import TextClassificationOutput as TextClassificationOutput
     from .text_classification import (
@@ -371,6 +381,10 @@ __all__ = [
     "ObjectDetectionOutput",
     "ObjectDetectionOutputElement",
     "ObjectDetectionParameters",
+    "OpenAIEmbedding",
+    "OpenAIEmbeddingsRequest",
+    "OpenAIEmbeddingsResponse",
+    "OpenAIEmbeddingsUsage",
     "PrefillToken",
     "QuestionAnsweringInput",
     "QuestionAnsweringInputData",
@@ -394,6 +408,12 @@ __all__ = [
     "TableQuestionAnsweringOutputElement",
     "TableQuestionAnsweringParameters",
     "TargetSize",
+    "TeiClassifierModel",
+    "TeiEmbedOutput",
+    "TeiEmbedRequest",
+    "TeiEmbeddingModel",
+    "TeiInfo",
+    "TeiModelType",
     "TextClassificationInput",
     "TextClassificationOutput",
     "TextClassificationOutputElement",
@@ -559,6 +579,10 @@ _MODULE_OF: dict[str, str] = {
     "ObjectDetectionOutput": "object_detection",
     "ObjectDetectionOutputElement": "object_detection",
     "ObjectDetectionParameters": "object_detection",
+    "OpenAIEmbedding": "tei",
+    "OpenAIEmbeddingsRequest": "tei",
+    "OpenAIEmbeddingsResponse": "tei",
+    "OpenAIEmbeddingsUsage": "tei",
     "PrefillToken": "text_generation",
     "QuestionAnsweringInput": "question_answering",
     "QuestionAnsweringInputData": "question_answering",
@@ -582,6 +606,12 @@ _MODULE_OF: dict[str, str] = {
     "TableQuestionAnsweringOutputElement": "table_question_answering",
     "TableQuestionAnsweringParameters": "table_question_answering",
     "TargetSize": "common",
+    "TeiClassifierModel": "tei",
+    "TeiEmbedOutput": "tei",
+    "TeiEmbedRequest": "tei",
+    "TeiEmbeddingModel": "tei",
+    "TeiInfo": "tei",
+    "TeiModelType": "tei",
     "TextClassificationInput": "text_classification",
     "TextClassificationOutput": "text_classification",
     "TextClassificationOutputElement": "text_classification",
