@@ -14,6 +14,7 @@ import httpx2
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._io import async_close_on_gc
 from .._meta import ResponseMeta
+from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream"]
@@ -46,6 +47,7 @@ class AsyncStream(Generic[T]):
         needs_done: bool,
         context: ErrorContext,
         meta: ResponseMeta,
+        observation: CallObservation = NULL_CALL,
     ) -> None:
         self._response = response
         self._parse = parse
@@ -53,6 +55,7 @@ class AsyncStream(Generic[T]):
         self._needs_done = needs_done
         self._context = context
         self._meta = meta
+        self._observation = observation  # told about final items, ended by aclose()
         self._decoder = SSEDecoder()
         self._pending: deque[T] = deque()
         self._chunks: AsyncIterator[bytes] | None = None
@@ -93,16 +96,18 @@ class AsyncStream(Generic[T]):
             await self._finish_at_eof()
             return
         except httpx2.TimeoutException:
+            # Set before closing, so the close sees (and reports) the failure; raised next.
+            self._failure = self._error(
+                RequestTimeout, "The stream went silent for longer than stream_timeout"
+            )
             await self.aclose()
-            raise self._error(
-                RequestTimeout,
-                "The stream went silent for longer than stream_timeout",
-            ) from None
+            return
         except httpx2.HTTPError as exc:
-            await self.aclose()
-            raise self._error(
+            self._failure = self._error(
                 StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
-            ) from None
+            )
+            await self.aclose()
+            return
         done = self._on_events(self._decoder.feed(chunk))
         if self._failure is not None:
             await self.aclose()
@@ -132,18 +137,18 @@ class AsyncStream(Generic[T]):
                 return False
             if self._is_final(item):
                 self._finished = True
+                self._observation.item(item)  # usage / finish reason, final items only
             self._pending.append(item)
         return False
 
     async def _finish_at_eof(self) -> None:
+        if not self._finished and self._failure is None:
+            if self._needs_done:
+                message = "The stream ended before the server said [DONE]"
+            else:
+                message = "The stream ended before the final event with the result"
+            self._failure = self._error(StreamInterrupted, message)
         await self.aclose()
-        if self._finished or self._failure is not None:
-            return
-        if self._needs_done:
-            message = "The stream ended before the server said [DONE]"
-        else:
-            message = "The stream ended before the final event with the result"
-        self._failure = self._error(StreamInterrupted, message)
 
     async def _drain(self) -> None:
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
@@ -172,6 +177,7 @@ class AsyncStream(Generic[T]):
         if self._closed:
             return
         self._closed = True
+        self._observation.end(self._meta, error=self._failure)
         await self._response.aclose()
 
     async def __aenter__(self) -> AsyncStream[T]:
@@ -184,6 +190,10 @@ class AsyncStream(Generic[T]):
         # A sync stream dropped without close() still gives its connection back.
         if not getattr(self, "_closed", True):
             async_close_on_gc(self._response)
+            try:
+                self._observation.end(self._meta)
+            except Exception:  # best effort during garbage collection
+                pass
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

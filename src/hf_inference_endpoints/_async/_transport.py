@@ -15,6 +15,7 @@ from .._config import HfInferenceConfig
 from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
 from .._io import async_monotonic, async_sleep
 from .._meta import ResponseMeta
+from .._observability import CallObservation, install_log_redaction, make_observer
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from ._streaming import AsyncStream
@@ -22,6 +23,7 @@ from ._streaming import AsyncStream
 __all__ = ["AsyncTransport"]
 
 logger = logging.getLogger("hf_inference_endpoints")
+install_log_redaction(logger)  # token-shaped text in any of our log lines is masked
 
 T = TypeVar("T")
 
@@ -58,6 +60,7 @@ class AsyncTransport:
         )
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
+        self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
 
     @property
     def http_client(self) -> httpx2.AsyncClient:
@@ -117,16 +120,23 @@ class AsyncTransport:
             HfError: The mapped error of the last attempt.
         """
         state = self._new_state(timeout, retry=retry)
-        while True:
-            response = await self._send_once(prepared, state, stream=False)
-            if response is not None:
-                try:
-                    result = parse(response.content)
-                except HfError:
-                    raise
-                except ValueError as exc:
-                    raise _bad_body(prepared, response, exc) from None
-                return result, self._meta(prepared, response, state)
+        call = self._observer.start(prepared)
+        try:
+            while True:
+                response = await self._send_once(prepared, state, call, stream=False)
+                if response is not None:
+                    try:
+                        result = parse(response.content)
+                    except HfError:
+                        raise
+                    except ValueError as exc:
+                        raise _bad_body(prepared, response, exc) from None
+                    meta = self._meta(prepared, response, state)
+                    call.end(meta, result=result)
+                    return result, meta
+        except BaseException as exc:
+            call.end(error=exc)
+            raise
 
     async def stream(
         self,
@@ -150,20 +160,26 @@ class AsyncTransport:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
         state = self._new_state(timeout)
-        while True:
-            response = await self._send_once(prepared, state, stream=True)
-            if response is not None:
-                return AsyncStream(
-                    response,
-                    parse,
-                    is_final=is_final,
-                    needs_done=needs_done,
-                    context=prepared.context,
-                    meta=self._meta(prepared, response, state),
-                )
+        call = self._observer.start(prepared)  # ended by the stream when it closes
+        try:
+            while True:
+                response = await self._send_once(prepared, state, call, stream=True)
+                if response is not None:
+                    return AsyncStream(
+                        response,
+                        parse,
+                        is_final=is_final,
+                        needs_done=needs_done,
+                        context=prepared.context,
+                        meta=self._meta(prepared, response, state),
+                        observation=call,
+                    )
+        except BaseException as exc:
+            call.end(error=exc)
+            raise
 
     async def _send_once(
-        self, prepared: PreparedRequest, state: RetryState, *, stream: bool
+        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
     ) -> httpx2.Response | None:
         """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
         if self._closed:
@@ -208,7 +224,7 @@ class AsyncTransport:
                     return response
                 finally:
                     await response.aclose()
-        await self._retry_or_raise(error, state, prepared)
+        await self._retry_or_raise(error, state, prepared, call)
         return None
 
     def _log(self, prepared: PreparedRequest, response: httpx2.Response) -> None:
@@ -222,10 +238,11 @@ class AsyncTransport:
             )
 
     async def _retry_or_raise(
-        self, error: HfError, state: RetryState, prepared: PreparedRequest
+        self, error: HfError, state: RetryState, prepared: PreparedRequest, call: CallObservation
     ) -> None:
         now = async_monotonic()
         delay = state.next_delay(error, now)  # raises when final
+        call.retry(error, delay)
         if isinstance(error, ModelLoading):
             logger.info(
                 "%s is loading (cold start); waiting %.1f s before trying again",

@@ -15,6 +15,7 @@ import httpx2
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._io import sync_close_on_gc
 from .._meta import ResponseMeta
+from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["Stream"]
@@ -47,6 +48,7 @@ class Stream(Generic[T]):
         needs_done: bool,
         context: ErrorContext,
         meta: ResponseMeta,
+        observation: CallObservation = NULL_CALL,
     ) -> None:
         self._response = response
         self._parse = parse
@@ -54,6 +56,7 @@ class Stream(Generic[T]):
         self._needs_done = needs_done
         self._context = context
         self._meta = meta
+        self._observation = observation  # told about final items, ended by close()
         self._decoder = SSEDecoder()
         self._pending: deque[T] = deque()
         self._chunks: Iterator[bytes] | None = None
@@ -94,16 +97,18 @@ class Stream(Generic[T]):
             self._finish_at_eof()
             return
         except httpx2.TimeoutException:
+            # Set before closing, so the close sees (and reports) the failure; raised next.
+            self._failure = self._error(
+                RequestTimeout, "The stream went silent for longer than stream_timeout"
+            )
             self.close()
-            raise self._error(
-                RequestTimeout,
-                "The stream went silent for longer than stream_timeout",
-            ) from None
+            return
         except httpx2.HTTPError as exc:
-            self.close()
-            raise self._error(
+            self._failure = self._error(
                 StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
-            ) from None
+            )
+            self.close()
+            return
         done = self._on_events(self._decoder.feed(chunk))
         if self._failure is not None:
             self.close()
@@ -133,18 +138,18 @@ class Stream(Generic[T]):
                 return False
             if self._is_final(item):
                 self._finished = True
+                self._observation.item(item)  # usage / finish reason, final items only
             self._pending.append(item)
         return False
 
     def _finish_at_eof(self) -> None:
+        if not self._finished and self._failure is None:
+            if self._needs_done:
+                message = "The stream ended before the server said [DONE]"
+            else:
+                message = "The stream ended before the final event with the result"
+            self._failure = self._error(StreamInterrupted, message)
         self.close()
-        if self._finished or self._failure is not None:
-            return
-        if self._needs_done:
-            message = "The stream ended before the server said [DONE]"
-        else:
-            message = "The stream ended before the final event with the result"
-        self._failure = self._error(StreamInterrupted, message)
 
     def _drain(self) -> None:
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
@@ -173,6 +178,7 @@ class Stream(Generic[T]):
         if self._closed:
             return
         self._closed = True
+        self._observation.end(self._meta, error=self._failure)
         self._response.close()
 
     def __enter__(self) -> Stream[T]:
@@ -185,6 +191,10 @@ class Stream(Generic[T]):
         # A sync stream dropped without close() still gives its connection back.
         if not getattr(self, "_closed", True):
             sync_close_on_gc(self._response)
+            try:
+                self._observation.end(self._meta)
+            except Exception:  # best effort during garbage collection
+                pass
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

@@ -16,6 +16,7 @@ from .._config import HfInferenceConfig
 from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
 from .._io import sync_monotonic, sync_sleep
 from .._meta import ResponseMeta
+from .._observability import CallObservation, install_log_redaction, make_observer
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from ._streaming import Stream
@@ -23,6 +24,7 @@ from ._streaming import Stream
 __all__ = ["Transport"]
 
 logger = logging.getLogger("hf_inference_endpoints")
+install_log_redaction(logger)  # token-shaped text in any of our log lines is masked
 
 T = TypeVar("T")
 
@@ -59,6 +61,7 @@ class Transport:
         )
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
+        self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
 
     @property
     def http_client(self) -> httpx2.Client:
@@ -118,16 +121,23 @@ class Transport:
             HfError: The mapped error of the last attempt.
         """
         state = self._new_state(timeout, retry=retry)
-        while True:
-            response = self._send_once(prepared, state, stream=False)
-            if response is not None:
-                try:
-                    result = parse(response.content)
-                except HfError:
-                    raise
-                except ValueError as exc:
-                    raise _bad_body(prepared, response, exc) from None
-                return result, self._meta(prepared, response, state)
+        call = self._observer.start(prepared)
+        try:
+            while True:
+                response = self._send_once(prepared, state, call, stream=False)
+                if response is not None:
+                    try:
+                        result = parse(response.content)
+                    except HfError:
+                        raise
+                    except ValueError as exc:
+                        raise _bad_body(prepared, response, exc) from None
+                    meta = self._meta(prepared, response, state)
+                    call.end(meta, result=result)
+                    return result, meta
+        except BaseException as exc:
+            call.end(error=exc)
+            raise
 
     def stream(
         self,
@@ -151,20 +161,26 @@ class Transport:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
         state = self._new_state(timeout)
-        while True:
-            response = self._send_once(prepared, state, stream=True)
-            if response is not None:
-                return Stream(
-                    response,
-                    parse,
-                    is_final=is_final,
-                    needs_done=needs_done,
-                    context=prepared.context,
-                    meta=self._meta(prepared, response, state),
-                )
+        call = self._observer.start(prepared)  # ended by the stream when it closes
+        try:
+            while True:
+                response = self._send_once(prepared, state, call, stream=True)
+                if response is not None:
+                    return Stream(
+                        response,
+                        parse,
+                        is_final=is_final,
+                        needs_done=needs_done,
+                        context=prepared.context,
+                        meta=self._meta(prepared, response, state),
+                        observation=call,
+                    )
+        except BaseException as exc:
+            call.end(error=exc)
+            raise
 
     def _send_once(
-        self, prepared: PreparedRequest, state: RetryState, *, stream: bool
+        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
     ) -> httpx2.Response | None:
         """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
         if self._closed:
@@ -209,7 +225,7 @@ class Transport:
                     return response
                 finally:
                     response.close()
-        self._retry_or_raise(error, state, prepared)
+        self._retry_or_raise(error, state, prepared, call)
         return None
 
     def _log(self, prepared: PreparedRequest, response: httpx2.Response) -> None:
@@ -222,9 +238,12 @@ class Transport:
                 response.headers.get("x-request-id"),
             )
 
-    def _retry_or_raise(self, error: HfError, state: RetryState, prepared: PreparedRequest) -> None:
+    def _retry_or_raise(
+        self, error: HfError, state: RetryState, prepared: PreparedRequest, call: CallObservation
+    ) -> None:
         now = sync_monotonic()
         delay = state.next_delay(error, now)  # raises when final
+        call.retry(error, delay)
         if isinstance(error, ModelLoading):
             logger.info(
                 "%s is loading (cold start); waiting %.1f s before trying again",
