@@ -70,12 +70,12 @@ def test_schema_edit_without_regenerating_is_reported(tmp_path: Path) -> None:
 
 def test_orphans_and_missing_modules_are_reported(tmp_path: Path) -> None:
     root = _copy_tree(tmp_path)
-    (root / MODELS / "translation.py").write_text("# hand-made\n", encoding="utf-8")
+    (root / MODELS / "not_an_area.py").write_text("# hand-made\n", encoding="utf-8")
     (root / MODELS / "errors.py").unlink()
 
     proc = _run(root, "--check")
     assert proc.returncode == 1
-    assert f"orphan (no schema produces it): {MODELS}/translation.py" in proc.stdout
+    assert f"orphan (no schema produces it): {MODELS}/not_an_area.py" in proc.stdout
     assert f"missing: {MODELS}/errors.py" in proc.stdout
 
 
