@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from ._errors import ErrorContext
 
@@ -24,6 +25,9 @@ class PreparedRequest:
         expect: How to read the answer: JSON, raw bytes, or a server-sent event stream.
         context: Provider/model/endpoint, for error messages and metadata.
         task: The inference task (``conversational``, ``text-generation``...).
+        on_error: Called by the transport with each error answer before it decides to
+            retry (awaited in the async twin). Returning True means "I fixed the request
+            (e.g. a moved endpoint URL): send it again now", without using a retry.
     """
 
     method: str
@@ -33,6 +37,7 @@ class PreparedRequest:
     expect: ResponseKind = "json"
     context: ErrorContext = field(default_factory=ErrorContext)
     task: str = ""
+    on_error: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
     from .chat import AsyncChat
+    from .endpoints import AsyncEndpoints
     from .hub import AsyncHub
     from .text_generation import AsyncTextGeneration
 
@@ -71,6 +72,14 @@ class AsyncHfInferenceClient:
         return AsyncChat(self)
 
     @cached_property
+    def endpoints(self) -> AsyncEndpoints:
+        """Dedicated Inference Endpoints: ``list``, ``get``, ``create``, ``update``,
+        ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
+        from .endpoints import AsyncEndpoints
+
+        return AsyncEndpoints(self)
+
+    @cached_property
     def hub(self) -> AsyncHub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import AsyncHub
@@ -86,7 +95,7 @@ class AsyncHfInferenceClient:
 
     async def _prepare(
         self,
-        model: str,
+        model: str | None,
         provider: str | None,
         task: str,
         body: dict[str, Any] | RawBody,
@@ -96,6 +105,7 @@ class AsyncHfInferenceClient:
         *,
         accept: str | None = None,
         expect: ResponseKind | None = None,
+        endpoint: str | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
@@ -103,7 +113,26 @@ class AsyncHfInferenceClient:
         mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
         ``body`` is a JSON object, or a :class:`RawBody` for binary-input tasks;
         ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
+        ``endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a dedicated
+        Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
         """
+        if endpoint is not None:
+            return await self.endpoints._prepare_inference(
+                endpoint,
+                model,
+                provider,
+                task,
+                body,
+                stream,
+                extra_headers,
+                extra_body,
+                accept=accept,
+                expect=expect,
+            )
+        if not model:
+            from .._errors import ValidationError
+
+            raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
         return prepare(
             self.config,
             model,

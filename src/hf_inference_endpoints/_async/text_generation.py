@@ -32,9 +32,10 @@ class AsyncTextGeneration:
     async def generate(
         self,
         *,
-        model: str,
+        model: str | None = None,
         prompt: str,
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -46,6 +47,9 @@ class AsyncTextGeneration:
             model: ``org/name`` (hf-inference) or the URL of a TGI server / endpoint.
             prompt: The input text.
             provider: ``hf-inference`` (default).
+            endpoint: A dedicated Inference Endpoint, ``"name"`` or ``"namespace/name"``,
+                instead of ``model`` (its URL is looked up and cached; a paused one raises
+                ``EndpointPaused``, a scaled-to-zero one is woken up).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request.
             extra_body: Fields merged into the JSON body verbatim.
@@ -70,7 +74,14 @@ class AsyncTextGeneration:
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
         prepared = await self._client._prepare(
-            model, provider, "text-generation", body, False, extra_headers, extra_body
+            model,
+            provider,
+            "text-generation",
+            body,
+            False,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         try:
             result, meta = await self._client._transport.request(
@@ -83,7 +94,14 @@ class AsyncTextGeneration:
             kept = {k: v for k, v in params.items() if k not in unused}
             body = text_generation_body(prompt, kept)
             prepared = await self._client._prepare(
-                model, provider, "text-generation", body, False, extra_headers, extra_body
+                model,
+                provider,
+                "text-generation",
+                body,
+                False,
+                extra_headers,
+                extra_body,
+                endpoint=endpoint,
             )
             result, meta = await self._client._transport.request(
                 prepared, parse_text_generation, timeout=timeout
@@ -94,9 +112,10 @@ class AsyncTextGeneration:
     async def stream(
         self,
         *,
-        model: str,
+        model: str | None = None,
         prompt: str,
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -124,7 +143,14 @@ class AsyncTextGeneration:
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
         prepared = await self._client._prepare(
-            model, provider, "text-generation", body, True, extra_headers, extra_body
+            model,
+            provider,
+            "text-generation",
+            body,
+            True,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         return await self._client._transport.stream(
             prepared,

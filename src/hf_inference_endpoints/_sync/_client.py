@@ -19,6 +19,7 @@ from ._transport import Transport
 
 if TYPE_CHECKING:
     from .chat import Chat
+    from .endpoints import Endpoints
     from .hub import Hub
     from .text_generation import TextGeneration
 
@@ -72,6 +73,14 @@ class HfInferenceClient:
         return Chat(self)
 
     @cached_property
+    def endpoints(self) -> Endpoints:
+        """Dedicated Inference Endpoints: ``list``, ``get``, ``create``, ``update``,
+        ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
+        from .endpoints import Endpoints
+
+        return Endpoints(self)
+
+    @cached_property
     def hub(self) -> Hub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import Hub
@@ -87,7 +96,7 @@ class HfInferenceClient:
 
     def _prepare(
         self,
-        model: str,
+        model: str | None,
         provider: str | None,
         task: str,
         body: dict[str, Any] | RawBody,
@@ -97,6 +106,7 @@ class HfInferenceClient:
         *,
         accept: str | None = None,
         expect: ResponseKind | None = None,
+        endpoint: str | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
@@ -104,7 +114,26 @@ class HfInferenceClient:
         mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
         ``body`` is a JSON object, or a :class:`RawBody` for binary-input tasks;
         ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
+        ``endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a dedicated
+        Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
         """
+        if endpoint is not None:
+            return self.endpoints._prepare_inference(
+                endpoint,
+                model,
+                provider,
+                task,
+                body,
+                stream,
+                extra_headers,
+                extra_body,
+                accept=accept,
+                expect=expect,
+            )
+        if not model:
+            from .._errors import ValidationError
+
+            raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
         return prepare(
             self.config,
             model,

@@ -26,9 +26,10 @@ class Chat:
     def complete(
         self,
         *,
-        model: str,
+        model: str | None = None,
         messages: Sequence[Any],
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -43,6 +44,10 @@ class Chat:
                 content may be a list of text and ``image_url`` parts.
             provider: ``hf-inference`` (default), ``auto`` (the router picks), or a provider
                 name (sent through the router as ``model:provider``).
+            endpoint: A dedicated Inference Endpoint, ``"name"`` or ``"namespace/name"``,
+                instead of ``model`` (its URL is looked up and cached; a paused one raises
+                ``EndpointPaused``, a scaled-to-zero one is woken up). ``model``, if also
+                given, is sent as the served model name.
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request (they win over ours).
             extra_body: Fields merged into the JSON body verbatim.
@@ -69,7 +74,14 @@ class Chat:
         params.pop("stream", None)
         body = chat_body(messages, params)
         prepared = self._client._prepare(
-            model, provider, "conversational", body, False, extra_headers, extra_body
+            model,
+            provider,
+            "conversational",
+            body,
+            False,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         result, meta = self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -80,9 +92,10 @@ class Chat:
     def stream(
         self,
         *,
-        model: str,
+        model: str | None = None,
         messages: Sequence[Any],
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -110,7 +123,14 @@ class Chat:
         params.pop("stream", None)
         body = chat_body(messages, params)
         prepared = self._client._prepare(
-            model, provider, "conversational", body, True, extra_headers, extra_body
+            model,
+            provider,
+            "conversational",
+            body,
+            True,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         return self._client._transport.stream(
             prepared,

@@ -33,9 +33,10 @@ class TextGeneration:
     def generate(
         self,
         *,
-        model: str,
+        model: str | None = None,
         prompt: str,
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -47,6 +48,9 @@ class TextGeneration:
             model: ``org/name`` (hf-inference) or the URL of a TGI server / endpoint.
             prompt: The input text.
             provider: ``hf-inference`` (default).
+            endpoint: A dedicated Inference Endpoint, ``"name"`` or ``"namespace/name"``,
+                instead of ``model`` (its URL is looked up and cached; a paused one raises
+                ``EndpointPaused``, a scaled-to-zero one is woken up).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request.
             extra_body: Fields merged into the JSON body verbatim.
@@ -71,7 +75,14 @@ class TextGeneration:
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
         prepared = self._client._prepare(
-            model, provider, "text-generation", body, False, extra_headers, extra_body
+            model,
+            provider,
+            "text-generation",
+            body,
+            False,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         try:
             result, meta = self._client._transport.request(
@@ -84,7 +95,14 @@ class TextGeneration:
             kept = {k: v for k, v in params.items() if k not in unused}
             body = text_generation_body(prompt, kept)
             prepared = self._client._prepare(
-                model, provider, "text-generation", body, False, extra_headers, extra_body
+                model,
+                provider,
+                "text-generation",
+                body,
+                False,
+                extra_headers,
+                extra_body,
+                endpoint=endpoint,
             )
             result, meta = self._client._transport.request(
                 prepared, parse_text_generation, timeout=timeout
@@ -95,9 +113,10 @@ class TextGeneration:
     def stream(
         self,
         *,
-        model: str,
+        model: str | None = None,
         prompt: str,
         provider: str | None = None,
+        endpoint: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -125,7 +144,14 @@ class TextGeneration:
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
         prepared = self._client._prepare(
-            model, provider, "text-generation", body, True, extra_headers, extra_body
+            model,
+            provider,
+            "text-generation",
+            body,
+            True,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
         )
         return self._client._transport.stream(
             prepared,

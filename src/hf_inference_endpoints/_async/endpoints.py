@@ -1,0 +1,917 @@
+"""Dedicated Inference Endpoints: the ``/v2/endpoint`` management API and endpoint routing.
+
+Written in _async/; codegen/unasync.py generates the _sync twin. The decisions (names,
+bodies, states, cache) live in ``hf_inference_endpoints._endpoints`` and do no I/O.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._endpoints import (
+    EndpointCache,
+    EndpointRef,
+    PollSchedule,
+    RouteAction,
+    WaitAction,
+    WaitProgress,
+    build_create_payload,
+    build_update_payload,
+    failure_message,
+    health_request,
+    health_route,
+    image_spec,
+    image_with_parallelism,
+    management_request,
+    parse_endpoint_ref,
+    route_decision,
+    state_of,
+    url_of,
+    validate_namespace,
+    validate_until,
+    wait_decision,
+)
+from .._endpoints.requests import Action
+from .._errors import (
+    ColdStartTimeout,
+    EndpointFailed,
+    EndpointPaused,
+    HfError,
+    NotFound,
+    ServerError,
+    ValidationError,
+)
+from .._io import async_monotonic, async_sleep
+from .._request import PreparedRequest, RawBody, ResponseKind
+from .._routing import prepare
+
+if TYPE_CHECKING:
+    from ..models import EndpointInfo
+    from ._client import AsyncHfInferenceClient
+
+__all__ = ["AsyncEndpoints"]
+
+#: Pages followed at most by ``list`` (a guard against a server that never ends).
+MAX_PAGES = 1000
+#: Share of the read timeout a scaled-to-zero endpoint may hold a request for.
+SCALE_UP_SHARE = 0.9
+
+
+def _parse_info(content: bytes) -> EndpointInfo:
+    from ..models import EndpointInfo
+
+    return EndpointInfo.model_validate_json(content)
+
+
+def _parse_page(content: bytes) -> Any:
+    from ..models import EndpointList
+
+    data = json.loads(content) if content.strip() else {}
+    if isinstance(data, builtins.list):  # a bare list of endpoints
+        data = {"items": data}
+    return EndpointList.model_validate(data)
+
+
+def _ignore(content: bytes) -> None:
+    return None
+
+
+ProgressCallback = Callable[[WaitProgress], Any]
+
+
+class AsyncEndpoints:
+    """``client.endpoints``: create, inspect, change, pause, resume and wait for endpoints.
+
+    ``name`` arguments take ``"name"`` or ``"namespace/name"``; without a namespace the
+    client uses ``namespace=``, else ``config.default_namespace``, else the token's user
+    (one ``whoami`` call, remembered).
+    """
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+        self._user: str | None = None
+        self._cache = EndpointCache(
+            client.config.endpoint_cache_ttl, clock=lambda: async_monotonic()
+        )
+        client._register_cache(self._cache)
+
+    @property
+    def cache(self) -> EndpointCache:
+        """The endpoint lookup cache used by inference with ``endpoint=`` (``clear()`` it)."""
+        return self._cache
+
+    @staticmethod
+    def image(
+        variant: str,
+        url: str | None = None,
+        *,
+        port: int | None = None,
+        health_route: str | None = None,
+        env: Mapping[str, str] | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tensor_parallel_size: int | None = None,
+        data_parallel_size: int | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Build an ``image=`` value for :meth:`create` / :meth:`update`.
+
+        Args:
+            variant: ``tgi``, ``tgiNeuron``, ``tei``, ``vLLM``, ``vLLMNeuron``, ``sGLang``,
+                ``llamacpp``, ``hfServe``, ``custom`` or ``huggingface`` (case-insensitive).
+            url: The container image (needed for every variant but ``huggingface``).
+            port: The port the container listens on.
+            health_route: The container's readiness route (sent as ``healthRoute``).
+            env: Container environment variables.
+            username: Registry user of a private image.
+            password: Registry password of a private image.
+            tensor_parallel_size: GPUs per model copy (vLLM, SGLang).
+            data_parallel_size: Model copies per replica (vLLM).
+            **options: Other engine options, in the API's camelCase spelling.
+
+        Returns:
+            ``{"<variant>": {...}}``.
+
+        Raises:
+            ValidationError: A setting is missing or has the wrong type.
+
+        Example:
+            >>> client.endpoints.image("vllm", "vllm/vllm-openai:v0.23.0", port=8000,  # doctest: +SKIP
+            ...                        health_route="/health", tensor_parallel_size=1)
+            {'vLLM': {'url': 'vllm/vllm-openai:v0.23.0', 'port': 8000, 'healthRoute': '/health', 'tensorParallelSize': 1}}
+        """
+        return image_spec(
+            variant,
+            url,
+            port=port,
+            health_route=health_route,
+            env=env,
+            username=username,
+            password=password,
+            tensor_parallel_size=tensor_parallel_size,
+            data_parallel_size=data_parallel_size,
+            **options,
+        )
+
+    # -- namespace ---------------------------------------------------------------------------
+
+    async def _namespace(self, namespace: str | None) -> str:
+        if namespace is not None:
+            return validate_namespace(namespace)
+        if self._client.config.default_namespace:
+            return validate_namespace(self._client.config.default_namespace)
+        if self._user is None:
+            info = await self._client.hub.whoami()
+            name = info.get("name")
+            if info.get("type", "user") != "user" or not isinstance(name, str) or not name:
+                raise ValidationError(
+                    "cannot tell which namespace to use: the token does not belong to a user; "
+                    "pass namespace= or set default_namespace (HF_DEFAULT_NAMESPACE)"
+                )
+            self._user = validate_namespace(name)
+        return self._user
+
+    async def _ref(
+        self, name: str | EndpointRef, namespace: str | None, *, for_create: bool = False
+    ) -> EndpointRef:
+        ref = (
+            name
+            if isinstance(name, EndpointRef)
+            else parse_endpoint_ref(name, namespace, for_create=for_create)
+        )
+        if ref.namespace is None:
+            ref = ref.with_namespace(await self._namespace(None))
+        return ref
+
+    async def _call(
+        self,
+        method: str,
+        ref: EndpointRef,
+        *,
+        action: Action | None = None,
+        body: dict[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> EndpointInfo:
+        prepared = management_request(self._client.config, method, ref, action=action, body=body)
+        info, meta = await self._client._transport.request(prepared, _parse_info, timeout=timeout)
+        info._response_meta = meta
+        self._remember(ref, info)
+        return info
+
+    def _remember(self, ref: EndpointRef, info: EndpointInfo) -> None:
+        """Keep a serving endpoint in the lookup cache; forget any other state."""
+        if route_decision(info).cacheable:
+            self._cache.put(str(ref), info)
+        else:
+            self._cache.invalidate(str(ref))
+
+    # -- management --------------------------------------------------------------------------
+
+    async def list(
+        self, namespace: str | None = None, *, timeout: float | None = None
+    ) -> builtins.list[EndpointInfo]:
+        """All endpoints of a namespace (``GET /v2/endpoint/{namespace}``), every page.
+
+        Follows ``nextCursor`` until the API stops sending one.
+
+        Args:
+            namespace: User or organisation; default ``default_namespace``, else the
+                token's user.
+            timeout: Seconds allowed for each page, across retries.
+
+        Returns:
+            The endpoints, in the API's order.
+
+        Raises:
+            ValidationError: ``namespace`` is not a valid name (nothing is sent).
+            AuthenticationError: The token is missing or rejected.
+            PermissionDenied: The token may not act for that namespace.
+            ServerError: The API kept sending the same page cursor.
+
+        Example:
+            >>> for ep in await client.endpoints.list():  # doctest: +SKIP
+            ...     print(ep.name, ep.status.state)
+        """
+        ns = await self._namespace(namespace)
+        items: builtins.list[EndpointInfo] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            prepared = management_request(self._client.config, "GET", ns, cursor=cursor)
+            page, meta = await self._client._transport.request(
+                prepared, _parse_page, timeout=timeout
+            )
+            for info in page.items:
+                info._response_meta = meta
+                items.append(info)
+            cursor = page.nextCursor or None
+            if cursor is None:
+                return items
+            if cursor in seen:
+                raise ServerError(
+                    f"the endpoints listing of {ns!r} sent the page cursor {cursor!r} twice; "
+                    "stopping instead of looping"
+                )
+            seen.add(cursor)
+        raise ServerError(f"the endpoints listing of {ns!r} has more than {MAX_PAGES} pages")
+
+    async def get(
+        self, name: str, *, namespace: str | None = None, timeout: float | None = None
+    ) -> EndpointInfo:
+        """One endpoint (``GET /v2/endpoint/{namespace}/{name}``).
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The endpoint; ``.status.state``, ``.status.url``, ``.status.message``...
+
+        Raises:
+            ValidationError: Bad name or namespace (nothing is sent).
+            NotFound: No such endpoint.
+
+        Example:
+            >>> info = await client.endpoints.get("my-endpoint")  # doctest: +SKIP
+            >>> info.status.state, info.status.url  # doctest: +SKIP
+        """
+        ref = await self._ref(name, namespace)
+        return await self._call("GET", ref, timeout=timeout)
+
+    async def create(
+        self,
+        name: str,
+        repository: str,
+        *,
+        vendor: str,
+        region: str,
+        accelerator: str,
+        instance_type: str,
+        instance_size: str,
+        framework: str = "pytorch",
+        task: str | None = None,
+        revision: str | None = None,
+        type: str = "authenticated",
+        account_id: str | None = None,
+        min_replica: int = 1,
+        max_replica: int = 1,
+        scale_to_zero_timeout: int | None = None,
+        scaling_metric: str | None = None,
+        scaling_threshold: float | None = None,
+        image: Mapping[str, Any] | None = None,
+        env: Mapping[str, str] | None = None,
+        secrets: Mapping[str, str] | None = None,
+        command: Sequence[str] | None = None,
+        args: Sequence[str] | None = None,
+        domain: str | None = None,
+        path: str | None = None,
+        cache_http_responses: bool | None = None,
+        tags: Sequence[str] | None = None,
+        custom_router: Mapping[str, Any] | None = None,
+        namespace: str | None = None,
+        timeout: float | None = None,
+    ) -> EndpointInfo:
+        """Create an endpoint (``POST /v2/endpoint/{namespace}``); it starts ``pending``.
+
+        Call :meth:`wait` to block until it serves.
+
+        Args:
+            name: New name: lowercase letters, digits and ``-``, at most 32 characters
+                (``"namespace/name"`` also works).
+            repository: Hub repository to serve, e.g. ``"Qwen/Qwen2.5-7B-Instruct"``.
+            vendor: Cloud vendor: ``"aws"``, ``"azure"``, ``"gcp"``...
+            region: Region, e.g. ``"us-east-1"``.
+            accelerator: ``"cpu"``, ``"gpu"`` or ``"neuron"``.
+            instance_type: e.g. ``"nvidia-l4"``, ``"intel-spr"``.
+            instance_size: ``"x1"`` .. ``"x8"``.
+            framework: ``"pytorch"`` (default), ``"custom"``, ``"llamacpp"``...
+            task: The task served, e.g. ``"text-generation"``; left to the API when None.
+            revision: Commit sha to deploy; None deploys the latest.
+            type: ``"authenticated"`` (default: any HF token with access), ``"public"``
+                or ``"private"`` (PrivateLink, with ``account_id``).
+            account_id: Cloud account id of a private endpoint.
+            min_replica: Fewest replicas; 0 allows scale-to-zero.
+            max_replica: Most replicas.
+            scale_to_zero_timeout: Idle minutes before scaling to zero (with
+                ``min_replica=0``; the API accepts 15 to 2880).
+            scaling_metric: Autoscaling metric: ``"pendingRequests"`` or ``"hardwareUsage"``.
+            scaling_threshold: Its threshold (e.g. 1.5 pending requests, 80 % usage).
+            image: The container: ``client.endpoints.image("tgi", url=...)`` or a
+                ``{"<variant>": {...}}`` mapping; default ``{"huggingface": {}}``.
+            env: Environment variables of the container.
+            secrets: Secret environment variables.
+            command: Container command override.
+            args: Container arguments.
+            domain: Custom domain.
+            path: Custom path prefix.
+            cache_http_responses: Let the proxy cache identical requests.
+            tags: Labels.
+            custom_router: A custom router: ``{"tag": ..., "env": {...}, "port": 3000}``.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The new endpoint as the API describes it.
+
+        Raises:
+            ValidationError: A bad name or value (nothing is sent), or the API refused it.
+            HfError: Any other failure (e.g. ``PermissionDenied`` without billing).
+
+        Example:
+            >>> ep = await client.endpoints.create(  # doctest: +SKIP
+            ...     "qwen-chat", "Qwen/Qwen2.5-7B-Instruct", vendor="aws", region="us-east-1",
+            ...     accelerator="gpu", instance_type="nvidia-l4", instance_size="x1",
+            ...     task="text-generation", min_replica=0, scale_to_zero_timeout=30,
+            ...     image=client.endpoints.image("tgi", "ghcr.io/huggingface/text-generation-inference:3.3"),
+            ... )
+            >>> await client.endpoints.wait(ep.name, on_progress=print)  # doctest: +SKIP
+        """
+        ref = await self._ref(name, namespace, for_create=True)
+        body = build_create_payload(
+            ref.name,
+            repository,
+            vendor=vendor,
+            region=region,
+            accelerator=accelerator,
+            instance_type=instance_type,
+            instance_size=instance_size,
+            framework=framework,
+            task=task,
+            revision=revision,
+            type=type,
+            account_id=account_id,
+            min_replica=min_replica,
+            max_replica=max_replica,
+            scale_to_zero_timeout=scale_to_zero_timeout,
+            scaling_metric=scaling_metric,
+            scaling_threshold=scaling_threshold,
+            image=image,
+            env=env,
+            secrets=secrets,
+            command=command,
+            args=args,
+            domain=domain,
+            path=path,
+            cache_http_responses=cache_http_responses,
+            tags=tags,
+            custom_router=custom_router,
+        )
+        prepared = management_request(self._client.config, "POST", ref.namespace or "", body=body)
+        prepared.context = dataclasses.replace(prepared.context, endpoint=str(ref))
+        info, meta = await self._client._transport.request(prepared, _parse_info, timeout=timeout)
+        info._response_meta = meta
+        self._cache.invalidate(str(ref))
+        return info
+
+    async def update(
+        self,
+        name: str,
+        *,
+        repository: str | None = None,
+        framework: str | None = None,
+        task: str | None = None,
+        revision: str | None = None,
+        type: str | None = None,
+        account_id: str | None = None,
+        accelerator: str | None = None,
+        instance_type: str | None = None,
+        instance_size: str | None = None,
+        min_replica: int | None = None,
+        max_replica: int | None = None,
+        scale_to_zero_timeout: int | None = None,
+        scaling_metric: str | None = None,
+        scaling_threshold: float | None = None,
+        image: Mapping[str, Any] | None = None,
+        tensor_parallel_size: int | None = None,
+        data_parallel_size: int | None = None,
+        env: Mapping[str, str] | None = None,
+        secrets: Mapping[str, str] | None = None,
+        command: Sequence[str] | None = None,
+        args: Sequence[str] | None = None,
+        domain: str | None = None,
+        path: str | None = None,
+        cache_http_responses: bool | None = None,
+        tags: Sequence[str] | None = None,
+        custom_router: Mapping[str, Any] | None = None,
+        namespace: str | None = None,
+        timeout: float | None = None,
+    ) -> EndpointInfo:
+        """Change an endpoint (``PUT /v2/endpoint/{namespace}/{name}``), sending only what changes.
+
+        Every argument left at None is left out of the request. The endpoint goes
+        ``updating`` and then back to ``running`` (or ``updateFailed``).
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            repository: New repository.
+            framework: New framework.
+            task: New task.
+            revision: New commit sha.
+            type: New security type.
+            account_id: New cloud account id.
+            accelerator: New accelerator.
+            instance_type: New instance type.
+            instance_size: New instance size.
+            min_replica: New minimum replicas (0 allows scale-to-zero).
+            max_replica: New maximum replicas.
+            scale_to_zero_timeout: New idle minutes before scaling to zero.
+            scaling_metric: New autoscaling metric (with ``scaling_threshold``).
+            scaling_threshold: New autoscaling threshold.
+            image: New image, sent whole.
+            tensor_parallel_size: New tensor parallel size: the current image is fetched
+                and sent whole with it (the API needs the whole variant), without its
+                redacted registry credentials.
+            data_parallel_size: New data parallel size (same as above).
+            env: New environment (replaces the old one).
+            secrets: New secrets.
+            command: New command.
+            args: New arguments.
+            domain: New custom domain.
+            path: New custom path.
+            cache_http_responses: New caching choice.
+            tags: New labels.
+            custom_router: New custom router.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed per request, across retries.
+
+        Returns:
+            The endpoint as the API describes it after the change.
+
+        Raises:
+            ValidationError: Nothing to change or a bad value (nothing is sent).
+            NotFound: No such endpoint.
+
+        Example:
+            >>> await client.endpoints.update("qwen-chat", max_replica=4,  # doctest: +SKIP
+            ...                               env={"MAX_MODEL_LEN": "32768"})
+        """
+        ref = await self._ref(name, namespace)
+        if (tensor_parallel_size is not None or data_parallel_size is not None) and image is None:
+            current = await self._call("GET", ref, timeout=timeout)
+            current_image = current.model.image if current.model is not None else None
+            image = image_with_parallelism(
+                {
+                    variant: settings.model_dump(exclude_none=True)
+                    for variant, settings in (current_image or {}).items()
+                },
+                tensor_parallel_size=tensor_parallel_size,
+                data_parallel_size=data_parallel_size,
+            )
+        elif tensor_parallel_size is not None or data_parallel_size is not None:
+            assert image is not None
+            image = image_with_parallelism(
+                image,
+                tensor_parallel_size=tensor_parallel_size,
+                data_parallel_size=data_parallel_size,
+            )
+        body = build_update_payload(
+            repository=repository,
+            framework=framework,
+            task=task,
+            revision=revision,
+            type=type,
+            account_id=account_id,
+            accelerator=accelerator,
+            instance_type=instance_type,
+            instance_size=instance_size,
+            min_replica=min_replica,
+            max_replica=max_replica,
+            scale_to_zero_timeout=scale_to_zero_timeout,
+            scaling_metric=scaling_metric,
+            scaling_threshold=scaling_threshold,
+            image=image,
+            env=env,
+            secrets=secrets,
+            command=command,
+            args=args,
+            domain=domain,
+            path=path,
+            cache_http_responses=cache_http_responses,
+            tags=tags,
+            custom_router=custom_router,
+        )
+        self._cache.invalidate(str(ref))
+        return await self._call("PUT", ref, body=body, timeout=timeout)
+
+    async def delete(
+        self, name: str, *, namespace: str | None = None, timeout: float | None = None
+    ) -> None:
+        """Delete an endpoint for good (``DELETE /v2/endpoint/{namespace}/{name}``).
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Raises:
+            NotFound: No such endpoint.
+
+        Example:
+            >>> await client.endpoints.delete("qwen-chat")  # doctest: +SKIP
+        """
+        ref = await self._ref(name, namespace)
+        self._cache.invalidate(str(ref))
+        prepared = management_request(self._client.config, "DELETE", ref)
+        await self._client._transport.request(prepared, _ignore, timeout=timeout)
+
+    async def pause(
+        self, name: str, *, namespace: str | None = None, timeout: float | None = None
+    ) -> EndpointInfo:
+        """Pause an endpoint (``POST .../pause``): no replicas, no bill, not woken by traffic.
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The endpoint (state ``paused``).
+
+        Raises:
+            NotFound: No such endpoint.
+
+        Example:
+            >>> (await client.endpoints.pause("qwen-chat")).status.state  # doctest: +SKIP
+            'paused'
+        """
+        ref = await self._ref(name, namespace)
+        self._cache.invalidate(str(ref))
+        return await self._call("POST", ref, action="pause", timeout=timeout)
+
+    async def resume(
+        self,
+        name: str,
+        *,
+        running_ok: bool = True,
+        namespace: str | None = None,
+        timeout: float | None = None,
+    ) -> EndpointInfo:
+        """Resume a paused (or failed) endpoint (``POST .../resume``); it starts again.
+
+        Call :meth:`wait` to block until it serves.
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            running_ok: When the API answers 400 "already running", return the endpoint
+                instead of raising.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The endpoint (usually ``pending`` or ``initializing``).
+
+        Raises:
+            ValidationError: The endpoint is already running and ``running_ok`` is False.
+            NotFound: No such endpoint.
+
+        Example:
+            >>> await client.endpoints.resume("qwen-chat")  # doctest: +SKIP
+        """
+        ref = await self._ref(name, namespace)
+        self._cache.invalidate(str(ref))
+        try:
+            return await self._call("POST", ref, action="resume", timeout=timeout)
+        except ValidationError as err:
+            said = f"{err.server_message or ''} {err.body if isinstance(err.body, str) else ''}"
+            if running_ok and err.status_code == 400 and "already running" in said.lower():
+                return await self._call("GET", ref, timeout=timeout)
+            raise
+
+    async def scale_to_zero(
+        self, name: str, *, namespace: str | None = None, timeout: float | None = None
+    ) -> EndpointInfo:
+        """Scale an endpoint to zero replicas now (``POST .../scale-to-zero``).
+
+        Unlike a paused endpoint, it wakes on the next request.
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            namespace: The namespace, if not in ``name``.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The endpoint (state ``scaledToZero``).
+
+        Raises:
+            NotFound: No such endpoint.
+
+        Example:
+            >>> await client.endpoints.scale_to_zero("qwen-chat")  # doctest: +SKIP
+        """
+        ref = await self._ref(name, namespace)
+        self._cache.invalidate(str(ref))
+        return await self._call("POST", ref, action="scale-to-zero", timeout=timeout)
+
+    # -- waiting -----------------------------------------------------------------------------
+
+    async def _healthy(self, ref: EndpointRef, info: EndpointInfo, remaining: float) -> bool:
+        """Whether ``GET {url}{healthRoute}`` answers 2xx (one try, no retries)."""
+        url = url_of(info)
+        if url is None:
+            return False
+        prepared = health_request(
+            self._client.config,
+            url,
+            health_route(info),
+            endpoint=str(ref),
+            state=state_of(info),
+        )
+        try:
+            await self._client._transport.request(
+                prepared, _ignore, timeout=max(0.001, min(10.0, remaining)), retry=False
+            )
+        except HfError:
+            return False
+        return True
+
+    async def wait(
+        self,
+        name: str,
+        *,
+        until: str = "running",
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+        namespace: str | None = None,
+    ) -> EndpointInfo:
+        """Wait until an endpoint reaches a state (by default: running and healthy).
+
+        Polls ``GET`` with a growing interval (``poll_interval`` x 1.5 per poll, up to
+        ``max_poll_interval``, +-10 % jitter; back to ``poll_interval`` after each state
+        change). For ``until="running"`` it returns only once the endpoint's health route
+        answers 200, and it wakes a scaled-to-zero endpoint with one authenticated request
+        to that route.
+
+        Args:
+            name: ``"name"`` or ``"namespace/name"``.
+            until: The state to reach: ``running`` (default), ``paused``,
+                ``scaledToZero``, ``pending``, ``initializing`` or ``updating``.
+            timeout: Longest wait in seconds; default ``config.cold_start_timeout``.
+            on_progress: Called with a :class:`WaitProgress` on the first poll and on
+                every state change.
+            poll_interval: First delay between polls.
+            max_poll_interval: Longest delay between polls.
+            namespace: The namespace, if not in ``name``.
+
+        Returns:
+            The endpoint as last fetched.
+
+        Raises:
+            EndpointFailed: The endpoint is ``failed`` or ``updateFailed`` (at once, with
+                the server's message).
+            EndpointPaused: Waiting for ``running`` on a paused endpoint (it would never
+                start by itself).
+            ColdStartTimeout: ``timeout`` ran out (a ``RequestTimeout``).
+            NotFound: No such endpoint.
+
+        Example:
+            >>> await client.endpoints.wait("qwen-chat", timeout=900, on_progress=print)  # doctest: +SKIP
+        """
+        validate_until(until)
+        ref = await self._ref(name, namespace)
+        limit = self._client.config.cold_start_timeout if timeout is None else timeout
+        schedule = PollSchedule(poll_interval, max(max_poll_interval, poll_interval))
+        started = async_monotonic()
+        previous: str | None = None
+        first = True
+        while True:
+            info = await self._call("GET", ref)
+            now = async_monotonic()
+            state = state_of(info)
+            if first or state != previous:
+                if not first:
+                    schedule.reset()
+                if on_progress is not None:
+                    status = info.status
+                    on_progress(
+                        WaitProgress(
+                            endpoint=str(ref),
+                            state=state,
+                            previous=previous,
+                            message=status.message if status is not None else None,
+                            elapsed=now - started,
+                            ready_replica=status.readyReplica if status is not None else None,
+                            target_replica=status.targetReplica if status is not None else None,
+                            info=info,
+                        )
+                    )
+            first = False
+            previous = state
+            remaining = limit - (now - started)
+            action = wait_decision(info, until)
+            if action is WaitAction.DONE:
+                return info
+            if action is WaitAction.FAIL:
+                raise _failed(ref, info)
+            if action is WaitAction.PAUSED:
+                raise EndpointPaused(
+                    f"Endpoint {ref} is paused, so it will not start by itself; resume it "
+                    "(client.endpoints.resume) before waiting for it to run",
+                    endpoint=str(ref),
+                    server_message=info.status.message if info.status is not None else None,
+                )
+            if action in (WaitAction.CHECK_HEALTH, WaitAction.WAKE):
+                healthy = await self._healthy(ref, info, remaining)
+                if healthy and action is WaitAction.CHECK_HEALTH:
+                    return info
+                now = async_monotonic()
+                remaining = limit - (now - started)
+            if remaining <= 0:
+                waited = now - started
+                raise ColdStartTimeout(
+                    f"Endpoint {ref} was still {state} after waiting {waited:.1f} s for "
+                    f"{until!r} (timeout {limit:g} s); wait longer or check its logs",
+                    waited=waited,
+                    endpoint=str(ref),
+                    server_message=info.status.message if info.status is not None else None,
+                )
+            await async_sleep(min(schedule.next_delay(), remaining))
+
+    # -- inference routing -------------------------------------------------------------------
+
+    async def _prepare_inference(
+        self,
+        endpoint: str,
+        model: str | None,
+        provider: str | None,
+        task: str,
+        body: dict[str, Any] | RawBody,
+        stream: bool,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+        *,
+        accept: str | None = None,
+        expect: ResponseKind | None = None,
+    ) -> PreparedRequest:
+        """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
+
+        Resolves the endpoint's URL through the cache; a paused endpoint raises
+        ``EndpointPaused`` (or is resumed and waited for with ``auto_resume_paused``), a
+        failed one ``EndpointFailed``, a starting one is waited for, and a scaled-to-zero
+        one is sent the request with ``X-Scale-Up-Timeout`` and its 503s count as a cold
+        start. A 404 or a state error drops the cached URL; a 404 on a cached URL looks
+        the endpoint up again and retries once when its URL changed.
+        """
+        config = self._client.config
+        if provider not in (None, "hf-inference", "auto"):
+            raise ValidationError(
+                f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
+                "call; pass one of them"
+            )
+        ref = await self._ref(endpoint, None)
+        key = str(ref)
+        info = self._cache.get(key)
+        from_cache = info is not None
+        if info is None:
+            info = await self._call("GET", ref)
+        info = await self._usable(ref, info)
+        route = route_decision(info)
+        url = route.url
+        assert url is not None
+        if model is not None and task == "conversational" and isinstance(body, dict):
+            body = {"model": model, **body}
+
+        def build(target_url: str) -> PreparedRequest:
+            return prepare(
+                config,
+                target_url,
+                None,
+                task,
+                body,
+                stream,
+                extra_headers,
+                extra_body,
+                accept=accept,
+                expect=expect,
+            )
+
+        prepared = build(url)
+        state = state_of(info)
+        waking = route.action is RouteAction.SEND_WAKING or _can_scale_to_zero(info)
+        prepared.context = dataclasses.replace(
+            prepared.context,
+            endpoint=key,
+            endpoint_state=state,
+            endpoint_waking=waking,
+        )
+        if route.action is RouteAction.SEND_WAKING and "x-scale-up-timeout" not in prepared.headers:
+            read = config.stream_timeout if stream else config.request_timeout
+            hold = config.cold_start_timeout
+            if read is not None:
+                hold = min(hold, read * SCALE_UP_SHARE)
+            prepared.headers["x-scale-up-timeout"] = str(max(1, int(hold)))
+        retried = False
+
+        async def on_error(error: HfError) -> bool:
+            """Drop a stale lookup; retry once on a moved URL or an auto-resumed pause."""
+            nonlocal retried
+            if not isinstance(error, (NotFound, EndpointPaused, EndpointFailed)):
+                return False
+            self._cache.invalidate(key)
+            if retried:
+                return False
+            if isinstance(error, NotFound) and from_cache:
+                fresh = await self._usable(ref, await self._call("GET", ref))
+                fresh_url = route_decision(fresh).url
+                if fresh_url is None or fresh_url == url:
+                    return False
+            elif isinstance(error, EndpointPaused) and config.auto_resume_paused:
+                fresh = await self._usable(ref, await self._call("GET", ref))
+                fresh_url = route_decision(fresh).url
+            else:
+                return False
+            retried = True
+            assert fresh_url is not None
+            prepared.url = build(fresh_url).url
+            prepared.context = dataclasses.replace(prepared.context, endpoint_state=state_of(fresh))
+            return True
+
+        prepared.on_error = on_error
+        return prepared
+
+    async def _usable(self, ref: EndpointRef, info: EndpointInfo) -> EndpointInfo:
+        """The endpoint in a state that takes requests: resumes/waits as configured, or raises."""
+        config = self._client.config
+        route = route_decision(info)
+        if route.action is RouteAction.PAUSED:
+            self._cache.invalidate(str(ref))
+            if not config.auto_resume_paused:
+                raise EndpointPaused(
+                    f"Endpoint {ref} is paused; resume it (client.endpoints.resume) or set "
+                    "auto_resume_paused=True",
+                    endpoint=str(ref),
+                    server_message=info.status.message if info.status is not None else None,
+                )
+            await self.resume(ref.name, namespace=ref.namespace)
+            return await self.wait(
+                ref.name, namespace=ref.namespace, timeout=config.cold_start_timeout
+            )
+        if route.action is RouteAction.FAIL:
+            self._cache.invalidate(str(ref))
+            raise _failed(ref, info)
+        if route.action is RouteAction.WAIT:
+            return await self.wait(
+                ref.name, namespace=ref.namespace, timeout=config.cold_start_timeout
+            )
+        return info
+
+
+def _can_scale_to_zero(info: EndpointInfo) -> bool:
+    compute = info.compute
+    scaling = compute.scaling if compute is not None else None
+    return scaling is not None and scaling.minReplica == 0
+
+
+def _failed(ref: EndpointRef, info: EndpointInfo) -> EndpointFailed:
+    message = failure_message(info)
+    return EndpointFailed(
+        f"Endpoint {ref} is {state_of(info)}: {message}",
+        endpoint=str(ref),
+        server_message=message,
+    )

@@ -1,0 +1,78 @@
+"""Dedicated Inference Endpoints, the parts without I/O.
+
+* :mod:`.names` -- endpoint names and namespaces, validated before they reach a URL;
+* :mod:`.payloads` -- create / update bodies and image variants (WIRE §f.5);
+* :mod:`.requests` -- the management API requests (WIRE §f.2);
+* :mod:`.states` -- the state machine decisions of ``wait`` and of inference routing;
+* :mod:`.cache` -- the endpoint lookup cache (TTL, injectable clock).
+
+The I/O lives in ``_async/endpoints.py`` (and its generated ``_sync`` twin).
+"""
+
+from __future__ import annotations
+
+from .cache import EndpointCache
+from .names import (
+    EndpointRef,
+    parse_endpoint_ref,
+    quote_segment,
+    validate_endpoint_name,
+    validate_namespace,
+)
+from .payloads import (
+    IMAGE_VARIANTS,
+    build_create_payload,
+    build_update_payload,
+    image_spec,
+    image_with_parallelism,
+    normalize_image,
+)
+from .requests import endpoint_url, health_request, management_request
+from .states import (
+    FAILED_STATES,
+    STATES,
+    PollSchedule,
+    Route,
+    RouteAction,
+    WaitAction,
+    WaitProgress,
+    failure_message,
+    health_route,
+    route_decision,
+    state_of,
+    url_of,
+    validate_until,
+    wait_decision,
+)
+
+__all__ = [
+    "FAILED_STATES",
+    "IMAGE_VARIANTS",
+    "STATES",
+    "EndpointCache",
+    "EndpointRef",
+    "PollSchedule",
+    "Route",
+    "RouteAction",
+    "WaitAction",
+    "WaitProgress",
+    "build_create_payload",
+    "build_update_payload",
+    "endpoint_url",
+    "failure_message",
+    "health_request",
+    "health_route",
+    "image_spec",
+    "image_with_parallelism",
+    "management_request",
+    "normalize_image",
+    "parse_endpoint_ref",
+    "quote_segment",
+    "route_decision",
+    "state_of",
+    "url_of",
+    "validate_endpoint_name",
+    "validate_namespace",
+    "validate_until",
+    "wait_decision",
+]
