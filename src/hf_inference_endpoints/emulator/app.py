@@ -1,7 +1,8 @@
 """Assemble the emulator's Starlette app from the per-family route modules.
 
 Mounts (prefix -> module): ``/_emulator`` control, ``/hub`` Hub API, ``/router``
-inference router, ``/tgi/{name}`` TGI server, ``/tei/{name}`` TEI server.  A new
+inference router, ``/tgi/{name}`` TGI server, ``/tei/{name}`` TEI server,
+``/endpoints-api`` Inference Endpoints management API.  A new
 API family is one module exposing ``PREFIX`` and ``routes``, added to
 :data:`FAMILIES`.  Every family shares the auth/request-id middleware, the fault
 engine and the state on ``app.state.emulator``.
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from . import control, hub, router, tei, tgi
+from . import control, endpoints_api, hub, router, tei, tgi
 from .auth import AuthMiddleware
 from .errors import Reject
 from .faults import FaultSpecError, parse_spec
@@ -28,7 +29,7 @@ from .state import EmulatorState
 __all__ = ["FAMILIES", "create_app"]
 
 #: Route modules, each with ``PREFIX`` and ``routes``; mounted in this order.
-FAMILIES: tuple[ModuleType, ...] = (control, hub, router, tgi, tei)
+FAMILIES: tuple[ModuleType, ...] = (control, hub, router, tgi, tei, endpoints_api)
 
 
 async def _on_reject(request: Request, exc: Exception) -> Response:
@@ -52,7 +53,11 @@ def create_app(settings: EmulatorSettings | None = None) -> Starlette:
     state = EmulatorState(settings)
     app = Starlette(
         routes=[Mount(module.PREFIX, routes=module.routes) for module in FAMILIES],
-        middleware=[Middleware(AuthMiddleware, state=state)],
+        middleware=[
+            Middleware(AuthMiddleware, state=state),
+            # after auth: a 401 must not wake a scaled-to-zero endpoint
+            Middleware(endpoints_api.DataPlaneGate, state=state),
+        ],
         exception_handlers={Reject: _on_reject, HTTPException: _on_http_exception},
     )
     app.state.emulator = state
