@@ -108,6 +108,13 @@ class HfInferenceConfig:
         endpoints_api_url: The Inference Endpoints management API base.
         bill_to: Organisation billed for router calls (``X-HF-Bill-To``).
         user_agent: Extra text appended to the User-Agent header.
+        provider_preference: Providers in the order you prefer them
+            (``HF_PROVIDER_PREFERENCE``, comma-separated); ``provider="auto"`` on a
+            non-chat task takes the first live mapping in this order, then the Hub's.
+        fallback: Provider failover: ``False`` (off), ``True`` (any other live mapped
+            provider) or providers to fall back to, in order, after a 429, a 5xx or an
+            unavailable model.
+        provider_mapping_ttl: How long a model's provider mapping is reused.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -147,6 +154,9 @@ class HfInferenceConfig:
     endpoints_api_url: str = DEFAULT_ENDPOINTS_API_URL
     bill_to: str | None = None
     user_agent: str | None = None
+    provider_preference: tuple[str, ...] = ()
+    fallback: bool | tuple[str, ...] = False
+    provider_mapping_ttl: float = 600.0
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -186,6 +196,12 @@ class HfInferenceConfig:
             _require_int(f"provider_rate_limits[{provider!r}]", limit, minimum=1)
         if not isinstance(self.default_provider, str) or not self.default_provider:
             raise ConfigurationError("default_provider must be a non-empty string")
+        object.__setattr__(
+            self, "provider_preference", _names("provider_preference", self.provider_preference)
+        )
+        if not isinstance(self.fallback, bool):
+            object.__setattr__(self, "fallback", _names("fallback", self.fallback))
+        _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
 
     def __repr__(self) -> str:
         shown = []
@@ -253,6 +269,7 @@ class HfInferenceConfig:
             "HF_ROUTER_URL": "router_url",
             "HF_ENDPOINTS_API_URL": "endpoints_api_url",
             "HF_BILL_TO": "bill_to",
+            "HF_PROVIDER_PREFERENCE": "provider_preference",
         }
         for var, name in text_vars.items():
             raw = env.get(var)
@@ -279,6 +296,15 @@ def _parse_seconds(var: str, raw: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise ConfigurationError(f"{var} must be a non-negative number of seconds, got {raw!r}")
     return value
+
+
+def _names(name: str, value: Any) -> tuple[str, ...]:
+    """Provider names from a tuple/list or a comma-separated string."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigurationError(f"{name} must be provider names, got {value!r}")
+    return tuple(value)
 
 
 def _require_non_negative(name: str, value: Any) -> None:

@@ -28,6 +28,11 @@ class PreparedRequest:
         on_error: Called by the transport with each error answer before it decides to
             retry (awaited in the async twin). Returning True means "I fixed the request
             (e.g. a moved endpoint URL): send it again now", without using a retry.
+        fallbacks: The same call prepared for other providers, tried in order when this
+            one fails with a rate limit, a server error or an unavailable model
+            (provider failover, off unless the caller asked for it).
+        provider_base: The provider base URL the request was built on (``{router}/{name}``
+            or the provider's own API); async-job follow-ups are re-rooted on it.
     """
 
     method: str
@@ -38,6 +43,8 @@ class PreparedRequest:
     context: ErrorContext = field(default_factory=ErrorContext)
     task: str = ""
     on_error: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
+    fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
+    provider_base: str = ""
 
 
 @dataclass(frozen=True, slots=True)

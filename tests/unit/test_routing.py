@@ -158,8 +158,12 @@ def test_chat_url_for_endpoint() -> None:
     assert chat_url_for_endpoint("http://a/b") == "http://a/b/v1/chat/completions"
 
 
-def test_chat_on_a_provider_without_helper_goes_through_the_router_suffix() -> None:
+def test_chat_on_a_provider_goes_to_its_route_and_unknown_ones_to_the_generic_route() -> None:
+    # no mapping lookup without I/O: the Hub id stands in for the provider's model id
     req = build("org/m", provider="groq")
-    assert req.url == f"{ROUTER}/v1/chat/completions"
-    assert json.loads(req.content or b"")["model"] == "org/m:groq"
+    assert req.url == f"{ROUTER}/groq/openai/v1/chat/completions"
+    assert json.loads(req.content or b"")["model"] == "org/m"
     assert req.context.provider == "groq"
+    other = build("org/m", provider="newprov")
+    assert other.url == f"{ROUTER}/newprov/v1/chat/completions"
+    assert other.context.provider == "newprov"

@@ -8,10 +8,20 @@ __all__ = ["unknown_provider"]
 
 
 def unknown_provider(
-    name: str, task: str, known: list[str], model: str | None = None
+    name: str, task: str, known: list[str], model: str | None = None, *, served: bool = False
 ) -> ModelNotAvailableOnProvider:
-    """The error for a provider (or provider+task) the client cannot route."""
+    """The error for a provider (or provider+task) the client cannot route.
+
+    With ``served=True``, ``name`` is a known provider and ``known`` lists its tasks.
+    """
     example = model or "org/name"
+    if served:
+        return ModelNotAvailableOnProvider(
+            f"provider {name!r} does not serve task {task!r} "
+            f"(its tasks: {', '.join(known)}); pass another provider or provider='auto'",
+            provider=name,
+            model=model,
+        )
     return ModelNotAvailableOnProvider(
         f"provider {name!r} is not supported for task {task!r} by this client "
         f"(supported: {', '.join(known)}); for chat, any provider works through the router "

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._config import HfInferenceConfig
-from .._errors import ErrorContext, ValidationError
+from .._errors import ConfigurationError, ErrorContext, ValidationError
 from .._request import PreparedRequest, RawBody, ResponseKind
+from ._errors_shim import unknown_provider
 from .headers import base_headers
-from .providers import find_helper, get_helper
+from .providers import ProviderHelper, helper_for, known_providers, registered
 from .targets import Target
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
@@ -42,6 +43,7 @@ def build_request(
     token: str | None = None,
     accept: str | None = None,
     expect: ResponseKind | None = None,
+    bill_to: str | None = None,
 ) -> PreparedRequest:
     """Build the request for ``task`` on ``target``.
 
@@ -56,7 +58,16 @@ def build_request(
         extra_body: Fields merged verbatim into the JSON body (win over ours).
         token: Overrides the config's token.
         accept: The ``Accept`` header (e.g. ``image/png`` for text-to-image).
-        expect: How to read the answer (default: ``sse`` when streaming, else ``json``).
+        expect: How to read the answer (default: ``sse`` when streaming, else what the
+            provider answers: ``json`` or ``bytes``).
+        bill_to: Organisation billed for this call (``X-HF-Bill-To``); wins over the
+            config's. Never sent with a provider's own key.
+
+    Provider targets use the provider's helper (``_routing/providers``): its route on
+    ``{router}/{provider}`` with an HF token, or on the provider's own API with the
+    provider's key (a token not starting with ``hf_``); the model id is the mapped
+    ``providerId`` when ``target.mapping`` is set. Chat on a provider without a helper
+    uses the generic OpenAI-compatible route ``{router}/{provider}/v1/chat/completions``.
 
     Returns:
         The prepared request.
@@ -64,34 +75,46 @@ def build_request(
     Raises:
         ModelNotAvailableOnProvider: The provider has no route for ``task``.
         ValidationError: ``extra_body`` was given with a raw (non-JSON) body.
+        ConfigurationError: The token cannot be used with that provider.
     """
     raw = body if isinstance(body, RawBody) else None
     if raw is not None and extra_body:
         raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
     fields: dict[str, Any] = {} if isinstance(body, RawBody) else body
+    token_value = token if token is not None else config.token_value
+    provider_headers: dict[str, str] = {}
+    provider_base = ""
     if target.kind == "url":
         url, payload, provider = _url_target(target, task, fields)
     elif target.kind == "router":
         url = f"{config.router_url}/v1/chat/completions"
         payload = {"model": target.router_model, **fields}
         provider = target.label
-    elif task == "conversational" and find_helper(target.provider or "", task) is None:
-        # Chat reaches any provider through the OpenAI-compatible router: no mapping lookup.
-        url = f"{config.router_url}/v1/chat/completions"
-        payload = {"model": f"{target.model}:{target.provider}", **fields}
-        provider = target.provider or ""
     else:
-        helper = get_helper(target.provider or config.default_provider, task, target.model)
-        url = helper.url(config.router_url, task, target.model)
-        payload = helper.payload(task, target.model, fields)
+        helper = _helper(target, task, config)
+        direct = _is_provider_key(token_value)
+        _check_token(helper, token_value, direct)
+        model_id = target.provider_model
+        provider_base = helper.base_url(config.router_url, task, direct=direct)
+        url = helper.url(config.router_url, task, model_id, direct=direct)
+        built = helper.payload(task, model_id, body, mapping=target.mapping)
+        if isinstance(built, RawBody):
+            raw, payload = built, {}
+        else:
+            raw, payload = None, built
         provider = helper.name
+        provider_headers = helper.headers(task, token_value, direct=direct)
+        if accept is None:
+            accept = helper.accept(task)
+        if expect is None and not stream:
+            expect = helper.response_kind(task)
     if stream:
         payload["stream"] = True
     if extra_body:
         payload.update(extra_body)
     headers = base_headers(
-        token if token is not None else config.token_value,
-        bill_to=config.bill_to,
+        token_value,
+        bill_to=bill_to or config.bill_to,
         user_agent_extra=config.user_agent,
     )
     headers["content-type"] = raw.content_type if raw is not None else "application/json"
@@ -101,6 +124,7 @@ def build_request(
         headers["accept"] = "text/event-stream"
     elif accept:
         headers["accept"] = accept
+    headers.update(provider_headers)
     if extra_headers:
         headers.update({k.lower(): v for k, v in extra_headers.items()})
     return PreparedRequest(
@@ -115,7 +139,42 @@ def build_request(
             endpoint=target.model if target.kind == "url" else None,
         ),
         task=task,
+        provider_base=provider_base,
     )
+
+
+def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHelper:
+    name = target.provider or config.default_provider
+    if name == "auto":
+        raise ValidationError(
+            "provider='auto' for a non-chat task is resolved by the provider-mapping "
+            "lookup: call through the client, or pass a provider name"
+        )
+    helper = helper_for(name, task)
+    if helper is None:
+        known = registered(name)
+        if known is not None:
+            raise unknown_provider(name, task, sorted(known.tasks), target.model, served=True)
+        raise unknown_provider(name, task, known_providers(), target.model)
+    return helper
+
+
+def _is_provider_key(token: str | None) -> bool:
+    """A token that is not an HF token is a provider's own key (WIRE §g)."""
+    return bool(token) and not (token or "").startswith("hf_")
+
+
+def _check_token(helper: ProviderHelper, token: str | None, direct: bool) -> None:
+    if helper.name == "openai" and not direct:
+        raise ConfigurationError(
+            "provider='openai' is called directly and needs an OpenAI API key as the "
+            "token, not a Hugging Face token"
+        )
+    if direct and not helper.direct_url and helper.name != "hf-inference":
+        raise ConfigurationError(
+            f"provider {helper.name!r} is reachable through the Hugging Face router only: "
+            "use an HF token (hf_...), not a provider key"
+        )
 
 
 def _url_target(target: Target, task: str, body: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
@@ -137,12 +196,21 @@ def prepare(
     accept: str | None = None,
     expect: ResponseKind | None = None,
 ) -> PreparedRequest:
-    """``parse_target`` then ``build_request``: what every service method calls first."""
+    """``parse_target`` then ``build_request``, with no Hub lookup.
+
+    The client resolves provider mappings (``_async/_providers.py``) before building;
+    here a provider gets the Hub id as its model id, and ``provider="auto"`` on a
+    non-chat task falls back to hf-inference (the one provider that needs no mapping).
+    """
+    import dataclasses
+
     from .targets import parse_target
 
     target = parse_target(
         model, provider=provider, default_provider=config.default_provider, task=task
     )
+    if target.provider == "auto":
+        target = dataclasses.replace(target, provider="hf-inference")
     return build_request(
         config,
         target,

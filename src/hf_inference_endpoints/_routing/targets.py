@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .._errors import ValidationError
+
+if TYPE_CHECKING:
+    from .mapping import MappingEntry
 
 __all__ = ["ROUTER_POLICIES", "Target", "parse_target", "validate_model_id"]
 
@@ -31,12 +34,21 @@ class Target:
         provider: The provider name (``hf-inference``, ``together``...), or None for
             ``router``/``url``.
         suffix: The router suffix (``fastest``, ``cheapest``, ``together``...), if any.
+        mapping: The Hub mapping entry chosen for ``provider`` (its ``providerId`` is
+            the model id sent), when a lookup was made. ``provider="auto"`` on a
+            non-chat task is resolved into a provider by that lookup.
     """
 
     kind: TargetKind
     model: str
     provider: str | None = None
     suffix: str | None = None
+    mapping: MappingEntry | None = None
+
+    @property
+    def provider_model(self) -> str:
+        """The model id the provider expects: the mapped ``providerId``, else the Hub id."""
+        return self.mapping.provider_id if self.mapping is not None else self.model
 
     @property
     def router_model(self) -> str:
@@ -127,10 +139,10 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
             return Target("provider", base, provider=suffix)
         return Target("router", base, suffix=suffix)
     chosen = provider or default_provider
+    if chosen == "auto" and task == "conversational":
+        return Target("router", base)  # the router picks (its default policy is :fastest)
     if chosen == "auto":
-        if task == "conversational":
-            return Target("router", base)
-        chosen = "hf-inference"  # the providers issue replaces this with a mapping lookup
+        return Target("provider", base, provider="auto")  # resolved by the mapping lookup
     if chosen in ROUTER_POLICIES and task == "conversational":
         return Target("router", base, suffix=chosen)
     if not _SUFFIX.fullmatch(chosen):

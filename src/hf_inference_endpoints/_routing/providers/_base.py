@@ -1,11 +1,66 @@
-"""The template every provider helper fills in (no I/O)."""
+"""The template every provider helper fills in, and the no-I/O steps of async jobs.
+
+A helper turns (task, provider model id, the caller's task body) into a URL, extra
+headers and a request body, and turns the provider's answer into the task-level
+value. Providers that answer with a job (a queue id, a prediction, a URL to
+download) describe the next request as a :class:`Fetch` step; the twins'
+``_providers`` module performs it and hands the answer back to :meth:`ProviderHelper.advance`
+until a :class:`Done` step carries the value. Nothing here does I/O.
+
+The caller's task body ("the envelope") is the Hugging Face task shape, the same
+one hf-inference takes on the wire::
+
+    {"inputs": <task input>, "parameters": {...}}   # None values are ignored
+
+``inputs`` may hold ``bytes`` (a raw image/audio file) or a ``str`` (text, an
+``http(s)://`` URL or a ``data:`` URL); helpers turn bytes into what their
+provider wants (raw body, base64, data URL, multipart). Chat bodies are OpenAI
+chat fields (``messages``, ``max_tokens``...).
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-from urllib.parse import quote
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from urllib.parse import quote, urlsplit
 
-__all__ = ["ProviderHelper", "quote_model"]
+from ..._errors import ServerError, ValidationError
+from ..._request import RawBody
+
+if TYPE_CHECKING:
+    from ..mapping import MappingEntry
+
+__all__ = [
+    "HF_CO",
+    "Done",
+    "Fetch",
+    "JobContext",
+    "ProviderHelper",
+    "RawBody",
+    "ResponseKind",
+    "Step",
+    "as_data_url",
+    "b64decode",
+    "body_inputs",
+    "body_parameters",
+    "download",
+    "envelope",
+    "file_bytes",
+    "jsonable",
+    "malformed",
+    "multipart_body",
+    "quote_model",
+    "sniff_mime",
+    "url_path",
+]
+
+ResponseKind = Literal["json", "bytes"]
+
+#: The Hub URL LoRA adapter files are served from (``{repo}/resolve/main/{path}``).
+HF_CO = "https://huggingface.co"
 
 
 def quote_model(model_id: str) -> str:
@@ -13,31 +68,415 @@ def quote_model(model_id: str) -> str:
     return "/".join(quote(part, safe="") for part in model_id.split("/"))
 
 
-class ProviderHelper:
-    """Builds the URL and body for one provider; subclasses override the steps that differ.
+# --------------------------------------------------------------------------- bodies
+
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"GIF8", 0, "image/gif"),
+    (b"WEBP", 8, "image/webp"),
+    (b"WAVE", 8, "audio/wav"),
+    (b"fLaC", 0, "audio/flac"),
+    (b"OggS", 0, "audio/ogg"),
+    (b"ID3", 0, "audio/mpeg"),
+    (b"\xff\xfb", 0, "audio/mpeg"),
+    (b"\xff\xf3", 0, "audio/mpeg"),
+    (b"ftyp", 4, "video/mp4"),
+    (b"\x1aE\xdf\xa3", 0, "video/webm"),
+)
+
+
+def sniff_mime(data: bytes, default: str = "application/octet-stream") -> str:
+    """The MIME type of a file from its first bytes (PNG, JPEG, GIF, WebP, WAV, FLAC, ...).
+
+    Example:
+        >>> sniff_mime(b"fLaC\\x00\\x00", "audio/mpeg")
+        'audio/flac'
+    """
+    for magic, offset, mime in _MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            return mime
+    return default
+
+
+def as_data_url(value: Any, default_mime: str) -> str:
+    """A file input as something a provider can fetch: a URL or a ``data:`` URL.
+
+    ``bytes`` and :class:`RawBody` become ``data:<mime>;base64,...`` (the MIME type is the
+    RawBody's, else sniffed, else ``default_mime``); ``http(s)://`` and ``data:`` URLs
+    pass through; any other string is taken as base64 file content (the form
+    hf-inference bodies carry files in).
+
+    Raises:
+        ValidationError: ``value`` is not a file input.
+
+    Example:
+        >>> as_data_url(b"\\x89PNG\\r\\n\\x1a\\n", "image/jpeg")
+        'data:image/png;base64,iVBORw0KGgo='
+        >>> as_data_url("https://x/y.png", "image/jpeg")
+        'https://x/y.png'
+    """
+    if isinstance(value, RawBody):
+        mime = value.content_type
+        if mime in ("", "application/octet-stream"):
+            mime = sniff_mime(value.content, default_mime)
+        return f"data:{mime};base64,{base64.b64encode(value.content).decode('ascii')}"
+    if isinstance(value, (bytes, bytearray)):
+        data = bytes(value)
+        encoded = base64.b64encode(data).decode("ascii")
+        return f"data:{sniff_mime(data, default_mime)};base64,{encoded}"
+    if isinstance(value, str) and value:
+        if value.startswith(("http://", "https://", "data:")):
+            return value
+        try:
+            head = base64.b64decode(value[:24] + "=" * (-len(value[:24]) % 4))
+        except ValueError:
+            head = b""
+        return f"data:{sniff_mime(head, default_mime)};base64,{value}"
+    raise ValidationError(
+        f"expected a file input (bytes, a URL or base64 text), got {type(value).__name__}"
+    )
+
+
+def file_bytes(value: Any, what: str) -> tuple[bytes, str | None]:
+    """The bytes (and MIME type, when known) of a file input given as bytes or RawBody.
+
+    Raises:
+        ValidationError: ``value`` is not raw file content.
+    """
+    if isinstance(value, RawBody):
+        return value.content, value.content_type
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value), None
+    raise ValidationError(f"{what} must be given as bytes, got {type(value).__name__}")
+
+
+def envelope(body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """The task envelope of a body: a :class:`RawBody` (a file) becomes ``{"inputs": file}``."""
+    if isinstance(body, RawBody):
+        return {"inputs": body}
+    return body
+
+
+def jsonable(value: Any) -> Any:
+    """A copy of ``value`` where files become base64 text and ``None`` entries go."""
+    if isinstance(value, RawBody):
+        return base64.b64encode(value.content).decode("ascii")
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, Mapping):
+        return {k: jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def body_inputs(body: Mapping[str, Any] | RawBody) -> Any:
+    """The ``inputs`` of a task envelope (the file itself for a :class:`RawBody`)."""
+    if isinstance(body, RawBody):
+        return body
+    return body.get("inputs")
+
+
+def body_parameters(body: Mapping[str, Any] | RawBody) -> dict[str, Any]:
+    """The ``parameters`` of a task envelope, None values dropped (a fresh dict)."""
+    if isinstance(body, RawBody):
+        return {}
+    params = body.get("parameters")
+    if not isinstance(params, Mapping):
+        return {}
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def multipart_body(
+    fields: Mapping[str, Any],
+    file_field: str,
+    data: bytes,
+    filename: str,
+    content_type: str | None = None,
+) -> RawBody:
+    """A ``multipart/form-data`` body with text fields and one file part.
+
+    The boundary is derived from the content, so the same call always builds the
+    same bytes (requests can be compared exactly in tests and recordings).
+    """
+    digest = hashlib.sha256(data)
+    for key, value in fields.items():
+        digest.update(f"{key}={value}".encode())
+    boundary = f"hfie-{digest.hexdigest()[:32]}"
+    mime = sniff_mime(data) if content_type is None else content_type
+    parts: list[bytes] = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        text = value if isinstance(value, str) else _form_value(value)
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{text}\r\n'.encode()
+        )
+    parts.append(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+            f'filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'
+        ).encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return RawBody(b"".join(parts), f"multipart/form-data; boundary={boundary}")
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def b64decode(value: Any, what: str) -> bytes:
+    """Decode a base64 field of a provider answer (``data:`` prefix allowed).
+
+    Raises:
+        ServerError: The field is missing or not base64.
+    """
+    if not isinstance(value, str):
+        raise malformed(what, "a base64 string")
+    if value.startswith("data:"):
+        value = value.split(",", 1)[-1]
+    try:
+        return base64.b64decode(value, validate=False)
+    except (ValueError, TypeError):
+        raise malformed(what, "valid base64") from None
+
+
+def malformed(what: str, expected: str) -> ServerError:
+    """The error for a provider answer that lacks what the task needs."""
+    return ServerError(f"Received a malformed answer: {what} is not {expected}")
+
+
+def url_path(url: str) -> str:
+    """The path (and query) of an absolute URL, for re-rooting it on the router."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# ----------------------------------------------------------------------- job steps
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a helper needs to know about the submitted request to plan follow-ups.
 
     Attributes:
-        name: The provider name used by the router (``/{name}`` prefix).
-        tasks: The tasks this helper can route.
+        provider: The provider name.
+        task: The task.
+        base_url: The base the request was built on (``{router}/{provider}`` or the
+            provider's direct base); poll URLs the provider returns are re-rooted on it.
+        request_url: The submitted URL (with its query, e.g. ``?_subdomain=queue``).
+    """
+
+    provider: str
+    task: str
+    base_url: str
+    request_url: str
+
+    @property
+    def query(self) -> str:
+        """The submitted URL's query string with its ``?`` (or ``""``)."""
+        query = urlsplit(self.request_url).query
+        return f"?{query}" if query else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The job is over: ``value`` is the task-level result."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """The next GET of an async job.
+
+    Attributes:
+        url: Absolute URL to GET.
+        stage: Helper-defined name of what the answer is (``status``, ``result``,
+            ``download``...); passed back to :meth:`ProviderHelper.advance`.
+        delay: Seconds to wait before the GET (the polling interval).
+        authenticated: Send the request's credentials. Output downloads are False:
+            a file URL must never receive the HF token or a provider key.
+        expect: Decode the answer as JSON or keep the bytes.
+        attempt: How many GETs of this stage were made before this one.
+        max_attempts: Give up (timeout) after this many GETs of this stage.
+        state: Helper data carried between steps (e.g. the result URL).
+    """
+
+    url: str
+    stage: str
+    delay: float = 0.0
+    authenticated: bool = True
+    expect: ResponseKind = "json"
+    attempt: int = 0
+    max_attempts: int | None = None
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+    def again(self) -> Fetch:
+        """The same poll once more (one attempt later)."""
+        return Fetch(
+            self.url,
+            self.stage,
+            self.delay,
+            self.authenticated,
+            self.expect,
+            self.attempt + 1,
+            self.max_attempts,
+            self.state,
+        )
+
+
+Step = Done | Fetch
+
+
+def download(url: str, stage: str = "download") -> Fetch:
+    """Fetch an output file without credentials; its bytes are the result."""
+    return Fetch(url, stage, authenticated=False, expect="bytes")
+
+
+# -------------------------------------------------------------------------- helper
+
+
+class ProviderHelper:
+    """Builds the request for one provider and reads its answer; subclasses fill in.
+
+    Class attributes:
+        name: The provider name, as the router and the Hub mapping spell it.
+        direct_url: The provider's own API base, used with the provider's own key
+            (``""``: reachable through the router only).
+        routes: task -> route template (after the base URL); ``{model}`` is replaced by
+            the escaped provider model id.
+        tasks: The tasks this helper serves (defaults to the keys of ``routes``).
+        needs_mapping: Whether the provider model id comes from the Hub mapping
+            (False for hf-inference and openai, which take the id as given).
+        chat_json_schema: How chat ``response_format`` ``json_schema`` is rewritten:
+            ``None`` (sent as is), ``"json_object_schema"`` (``{type: json_object,
+            schema}``), ``"json_schema_flat"`` (``{type: json_schema, schema}``) or
+            ``"tgi"`` (``{type: json_object, value}``).
     """
 
     name: ClassVar[str] = ""
+    direct_url: ClassVar[str] = ""
+    routes: ClassVar[Mapping[str, str]] = {}
     tasks: ClassVar[frozenset[str]] = frozenset()
+    needs_mapping: ClassVar[bool] = True
+    chat_json_schema: ClassVar[str | None] = None
 
-    def base_url(self, router_url: str) -> str:
-        """The provider's base URL through the HF router."""
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "routes" in cls.__dict__ and "tasks" not in cls.__dict__:
+            cls.tasks = frozenset(cls.routes)
+
+    # -- where ---------------------------------------------------------------------
+    def base_url(self, router_url: str, task: str = "", *, direct: bool = False) -> str:
+        """The base URL: ``{router}/{name}``, or the provider's own with its own key."""
+        if direct and self.direct_url:
+            return self.direct_url
         return f"{router_url}/{self.name}"
 
     def route(self, task: str, model_id: str) -> str:
-        """The path (after ``base_url``) for ``task`` on ``model_id``."""
-        raise NotImplementedError
+        """The path (after :meth:`base_url`) for ``task`` on ``model_id``."""
+        template = self.routes.get(task)
+        if template is None:
+            raise KeyError(task)
+        return template.replace("{model}", quote_model(model_id))
 
-    def payload(self, task: str, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """The JSON body for ``task`` (``body`` holds the caller's fields)."""
-        if task == "conversational":
-            return {"model": model_id, **{k: v for k, v in body.items() if k != "model"}}
-        return body
-
-    def url(self, router_url: str, task: str, model_id: str) -> str:
+    def url(self, router_url: str, task: str, model_id: str, *, direct: bool = False) -> str:
         """Full URL for ``task`` on ``model_id``."""
-        return self.base_url(router_url) + self.route(task, model_id)
+        return self.base_url(router_url, task, direct=direct) + self.route(task, model_id)
+
+    def headers(self, task: str, token: str | None, *, direct: bool) -> dict[str, str]:
+        """Headers this provider adds (lower-case names); they win over the defaults."""
+        return {}
+
+    def accept(self, task: str) -> str | None:
+        """The ``Accept`` header for ``task``, when the provider needs one."""
+        return None
+
+    # -- what ----------------------------------------------------------------------
+    def payload(
+        self,
+        task: str,
+        model_id: str,
+        body: dict[str, Any] | RawBody,
+        *,
+        mapping: MappingEntry | None = None,
+    ) -> dict[str, Any] | RawBody:
+        """The request body for ``task``.
+
+        Args:
+            task: The task.
+            model_id: The provider's model id (the mapped ``providerId``).
+            body: The caller's fields: OpenAI chat fields for ``conversational``, the
+                task envelope (module docstring) for the other tasks, or a
+                :class:`RawBody` (a file, no parameters).
+            mapping: The Hub mapping entry used, when there was one (LoRA adapters).
+
+        Returns:
+            A JSON object, or a :class:`RawBody` sent as is.
+        """
+        if task == "conversational" and isinstance(body, dict):
+            return self.chat_payload(model_id, body)
+        return jsonable(envelope(body))  # type: ignore[no-any-return]
+
+    def chat_payload(self, model_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """OpenAI chat body with ``model`` first (the router routes on a short prefix)."""
+        payload: dict[str, Any] = {"model": model_id}
+        payload.update((k, v) for k, v in body.items() if k != "model")
+        fmt = payload.get("response_format")
+        if self.chat_json_schema and isinstance(fmt, Mapping) and fmt.get("type") == "json_schema":
+            spec = fmt.get("json_schema")
+            schema = spec.get("schema") if isinstance(spec, Mapping) else None
+            schema = schema if schema is not None else {}
+            if self.chat_json_schema == "json_object_schema":
+                payload["response_format"] = {"type": "json_object", "schema": schema}
+            elif self.chat_json_schema == "json_schema_flat":
+                payload["response_format"] = {"type": "json_schema", "schema": schema}
+            elif self.chat_json_schema == "tgi":
+                payload["response_format"] = {"type": "json_object", "value": schema}
+        return payload
+
+    def response_kind(self, task: str) -> ResponseKind:
+        """Whether the first answer is JSON (default) or raw bytes."""
+        return "json"
+
+    # -- answers -------------------------------------------------------------------
+    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
+        """Turn the first answer into the result, or the first follow-up GET.
+
+        Args:
+            task: The task.
+            data: The decoded JSON answer, or the bytes when :meth:`response_kind` is
+                ``bytes``.
+            job: Where the request went (to re-root poll URLs).
+
+        Returns:
+            ``Done(value)`` or a :class:`Fetch` the I/O loop performs next.
+
+        Raises:
+            HfError: The answer says the job failed, or lacks what the task needs.
+        """
+        return Done(data)
+
+    def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
+        """The next step after the GET of ``step`` answered ``data``.
+
+        The default handles downloads: the downloaded bytes are the result.
+        """
+        if step.stage == "download":
+            return Done(data)
+        raise ValueError(f"{self.name}: unexpected job stage {step.stage!r}")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} tasks={sorted(self.tasks)}>"

@@ -1,0 +1,424 @@
+"""The Hub's model -> provider mapping: parse, validate, choose, cache (no I/O).
+
+The Hub answers ``GET /api/models/{id}?expand[]=inferenceProviderMapping`` with the
+providers serving a model, in one of two shapes (WIRE.md §b.1)::
+
+    {"together": {"status": "live", "providerId": "...", "task": "conversational"}, ...}
+    [{"provider": "together", "status": "live", "providerId": "...", "task": ...}, ...]
+
+Both keep the Hub's order, which is the user's provider preference. This module
+turns either into :class:`MappingEntry` tuples, checks an entry against the
+requested task (``feature-extraction`` and ``sentence-similarity`` are the same for
+hf-inference), plans the providers a call tries (the chosen one, then fallbacks)
+and caches mappings with a TTL. The twins' ``_providers`` module does the fetch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._errors import (
+    ColdStartTimeout,
+    GatewayTimeout,
+    HfError,
+    ModelLoading,
+    ModelNotAvailableOnProvider,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ServiceUnavailable,
+)
+
+__all__ = [
+    "Candidate",
+    "MappingCache",
+    "MappingEntry",
+    "Plan",
+    "available_on",
+    "is_failover_error",
+    "not_available",
+    "parse_mapping",
+    "plan_candidates",
+    "select_entry",
+    "task_matches",
+]
+
+_EQUIVALENT_ON_HF_INFERENCE = frozenset({"feature-extraction", "sentence-similarity"})
+
+
+@dataclass(frozen=True, slots=True)
+class MappingEntry:
+    """One provider serving a model.
+
+    Attributes:
+        provider: Provider name (``together``...).
+        provider_id: The model id to send to that provider.
+        task: The pipeline task it is served for (``conversational`` for chat).
+        status: ``live``, ``staging`` (tests only) or ``error`` (failed its last check).
+        hf_model_id: The Hub model id.
+        adapter: ``lora`` when the model is an adapter.
+        adapter_weights_path: The adapter file inside the Hub repo.
+        type: ``single-model`` or ``tag-filter``, when the Hub says.
+        is_model_author: Whether the provider is the model's author.
+    """
+
+    provider: str
+    provider_id: str
+    task: str
+    status: str
+    hf_model_id: str
+    adapter: str | None = None
+    adapter_weights_path: str | None = None
+    type: str | None = None
+    is_model_author: bool = False
+
+    @property
+    def is_live(self) -> bool:
+        """Whether the provider currently serves the model."""
+        return self.status == "live"
+
+
+def _entry(model: str, provider: Any, raw: Any) -> MappingEntry | None:
+    if not isinstance(provider, str) or not provider or not isinstance(raw, Mapping):
+        return None
+    provider_id = raw.get("providerId", raw.get("provider_id"))
+    task = raw.get("task")
+    if not isinstance(provider_id, str) or not isinstance(task, str):
+        return None
+    status = raw.get("status")
+    adapter = raw.get("adapter")
+    path = raw.get("adapterWeightsPath", raw.get("adapter_weights_path"))
+    kind = raw.get("type")
+    return MappingEntry(
+        provider=provider,
+        provider_id=provider_id,
+        task=task,
+        status=status if isinstance(status, str) else "live",
+        hf_model_id=str(raw.get("hfModelId") or model),
+        adapter=adapter if isinstance(adapter, str) else None,
+        adapter_weights_path=path if isinstance(path, str) else None,
+        type=kind if isinstance(kind, str) else None,
+        is_model_author=raw.get("isModelAuthor") is True,
+    )
+
+
+def parse_mapping(model: str, raw: Any) -> tuple[MappingEntry, ...]:
+    """Read ``inferenceProviderMapping`` in either shape, keeping the Hub's order.
+
+    Args:
+        model: The Hub model id the mapping belongs to.
+        raw: The field's value: an object keyed by provider, or a list of entries
+            with a ``provider`` key. Anything else (``None``, missing) means no mapping.
+            Malformed entries are ignored.
+
+    Returns:
+        The entries, in the Hub's order.
+
+    Example:
+        >>> [e.provider for e in parse_mapping("o/m", {"groq": {"providerId": "m",
+        ...     "task": "conversational", "status": "live"}})]
+        ['groq']
+    """
+    if isinstance(raw, Mapping):
+        pairs: list[tuple[Any, Any]] = list(raw.items())
+    elif isinstance(raw, list):
+        pairs = [(item.get("provider"), item) for item in raw if isinstance(item, Mapping)]
+    else:
+        return ()
+    entries = (_entry(model, provider, value) for provider, value in pairs)
+    return tuple(e for e in entries if e is not None)
+
+
+def task_matches(provider: str, wanted: str, mapped: str) -> bool:
+    """Whether an entry mapped for ``mapped`` serves ``wanted`` on ``provider``.
+
+    Example:
+        >>> task_matches("hf-inference", "feature-extraction", "sentence-similarity")
+        True
+        >>> task_matches("together", "feature-extraction", "sentence-similarity")
+        False
+    """
+    if wanted == mapped:
+        return True
+    return (
+        provider == "hf-inference"
+        and wanted in _EQUIVALENT_ON_HF_INFERENCE
+        and mapped in _EQUIVALENT_ON_HF_INFERENCE
+    )
+
+
+def available_on(entries: Sequence[MappingEntry], task: str) -> tuple[str, ...]:
+    """Providers with a live mapping for ``task``, in the Hub's order."""
+    return tuple(
+        e.provider for e in entries if e.is_live and task_matches(e.provider, task, e.task)
+    )
+
+
+def not_available(
+    model: str,
+    provider: str,
+    task: str,
+    entries: Sequence[MappingEntry],
+    reason: str,
+) -> ModelNotAvailableOnProvider:
+    """The error naming the model, the provider, why, and where the model *is* available."""
+    where = available_on(entries, task)
+    tail = (
+        f"; it is available for {task} on: {', '.join(where)} (pass provider=... or 'auto')"
+        if where
+        else f"; no provider serves it for {task} right now"
+    )
+    return ModelNotAvailableOnProvider(
+        f"Model {model!r} is not available on provider {provider!r} for task {task!r}: "
+        f"{reason}{tail}",
+        provider=provider,
+        model=model,
+        available_on=where,
+    )
+
+
+def select_entry(
+    model: str, provider: str, task: str, entries: Sequence[MappingEntry]
+) -> MappingEntry:
+    """The live entry of ``provider`` for ``task``.
+
+    Raises:
+        ModelNotAvailableOnProvider: Not mapped, mapped for another task, or not live
+            (``staging`` or ``error``); the error lists where the model is available.
+    """
+    entry = next((e for e in entries if e.provider == provider), None)
+    if entry is None:
+        raise not_available(model, provider, task, entries, "the Hub has no mapping for it")
+    if not task_matches(provider, task, entry.task):
+        raise not_available(
+            model, provider, task, entries, f"the provider serves it for {entry.task!r} only"
+        )
+    if not entry.is_live:
+        what = "staging (test only)" if entry.status == "staging" else entry.status
+        raise not_available(model, provider, task, entries, f"its mapping status is {what}")
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A provider a call may be sent to.
+
+    Attributes:
+        provider: Provider name.
+        entry: Its mapping entry; None for providers that need none (hf-inference).
+    """
+
+    provider: str
+    entry: MappingEntry | None = None
+
+    @property
+    def model_id(self) -> str | None:
+        """The provider's model id, when a mapping gave one."""
+        return self.entry.provider_id if self.entry is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The providers a call tries, in order, and what was left out and why."""
+
+    candidates: tuple[Candidate, ...]
+    skipped: tuple[str, ...] = ()
+
+
+def _ordered_live(
+    entries: Sequence[MappingEntry],
+    task: str,
+    preference: Sequence[str],
+    serves: Callable[[str], bool],
+    skipped: list[str],
+) -> list[MappingEntry]:
+    live = [e for e in entries if e.is_live and task_matches(e.provider, task, e.task)]
+    usable: list[MappingEntry] = []
+    for entry in live:
+        if serves(entry.provider):
+            usable.append(entry)
+        else:
+            skipped.append(
+                f"{entry.provider}: mapped for {task} but this client has no helper for it "
+                "(only chat reaches providers without a helper)"
+            )
+    rank = {name: index for index, name in enumerate(preference)}
+    # stable sort: preferred providers first (in the user's order), then the Hub's order
+    return sorted(usable, key=lambda e: rank.get(e.provider, len(rank)))
+
+
+def plan_candidates(
+    model: str,
+    provider: str,
+    task: str,
+    entries: Sequence[MappingEntry],
+    *,
+    fallback: bool | Sequence[str] = False,
+    preference: Sequence[str] = (),
+    serves: Callable[[str], bool] = lambda name: True,
+    mapping_free: frozenset[str] = frozenset({"hf-inference"}),
+) -> Plan:
+    """Decide which providers a call tries, in order.
+
+    Args:
+        model: The Hub model id.
+        provider: The provider asked for, or ``auto``.
+        task: The task.
+        entries: The model's mapping (may be empty when no lookup was needed).
+        fallback: ``False`` (only one provider), ``True`` (then every other live
+            mapping, preferred first) or a list of providers to fall back to, in order.
+        preference: The user's provider order (``HfInferenceConfig.provider_preference``);
+            it ranks ``auto`` choices and ``fallback=True`` candidates.
+        serves: Whether this client can route ``task`` on a provider.
+        mapping_free: Providers reachable without a mapping entry (hf-inference uses
+            the Hub id directly).
+
+    Returns:
+        The plan: at least one candidate.
+
+    Raises:
+        ModelNotAvailableOnProvider: No provider can serve the call.
+    """
+    skipped: list[str] = []
+    ordered = _ordered_live(entries, task, preference, serves, skipped)
+    candidates: list[Candidate] = []
+    first_error: ModelNotAvailableOnProvider | None = None
+    if provider == "auto":
+        if not ordered:
+            detail = f" ({'; '.join(skipped)})" if skipped else ""
+            raise not_available(
+                model, "auto", task, entries, f"no live mapping this client can use{detail}"
+            )
+        candidates.append(Candidate(ordered[0].provider, ordered[0]))
+    elif provider in mapping_free:
+        found = next((e for e in entries if e.provider == provider), None)
+        candidates.append(Candidate(provider, found))
+    else:
+        try:
+            entry = select_entry(model, provider, task, entries)
+        except ModelNotAvailableOnProvider as exc:
+            if fallback is False:
+                raise
+            first_error = exc
+            skipped.append(f"{provider}: {exc.message}")
+        else:
+            candidates.append(Candidate(provider, entry))
+    if fallback is not False:
+        taken = {c.provider for c in candidates} | {provider}
+        if fallback is True:
+            extra = [Candidate(e.provider, e) for e in ordered if e.provider not in taken]
+        else:
+            by_name = {e.provider: e for e in ordered}
+            extra = []
+            for name in fallback:
+                if name in taken:
+                    continue
+                if name in by_name:
+                    extra.append(Candidate(name, by_name[name]))
+                elif name in mapping_free:
+                    extra.append(
+                        Candidate(name, next((e for e in entries if e.provider == name), None))
+                    )
+                else:
+                    skipped.append(f"{name}: no live mapping for {task} this client can use")
+                taken.add(name)
+        candidates.extend(extra)
+    if not candidates:
+        assert first_error is not None
+        raise first_error
+    return Plan(tuple(candidates), tuple(skipped))
+
+
+def is_failover_error(error: HfError) -> bool:
+    """Whether ``error`` on one provider should move a call to the next one.
+
+    True for rate limits (429), server failures (5xx, including loading models and
+    cold-start timeouts) and a model the provider does not serve (404, or
+    :class:`ModelNotAvailableOnProvider`).
+    """
+    if isinstance(
+        error,
+        (
+            RateLimited,
+            ServiceUnavailable,
+            GatewayTimeout,
+            ModelLoading,
+            ColdStartTimeout,
+            NotFound,
+            ModelNotAvailableOnProvider,
+        ),
+    ):
+        return True
+    return isinstance(error, ServerError) and (error.status_code or 0) >= 500
+
+
+class MappingCache:
+    """Mappings by model id, each kept ``ttl`` seconds; thread-safe, bounded (LRU).
+
+    Args:
+        ttl: Seconds an entry stays fresh (0 disables caching).
+        clock: Monotonic clock (injectable for tests).
+        max_models: How many models are kept; the least recently used go first.
+
+    Example:
+        >>> now = [0.0]
+        >>> cache = MappingCache(60.0, clock=lambda: now[0])
+        >>> cache.put("o/m", ())
+        >>> cache.get("o/m")
+        ()
+        >>> now[0] = 61.0
+        >>> cache.get("o/m") is None
+        True
+    """
+
+    def __init__(
+        self,
+        ttl: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_models: int = 1024,
+    ) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._max = max_models
+        self._items: OrderedDict[str, tuple[float, tuple[MappingEntry, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model: str) -> tuple[MappingEntry, ...] | None:
+        """The cached mapping of ``model``, or None when absent or expired."""
+        with self._lock:
+            item = self._items.get(model)
+            if item is None:
+                return None
+            expires, entries = item
+            if self._clock() >= expires:
+                del self._items[model]
+                return None
+            self._items.move_to_end(model)
+            return entries
+
+    def put(self, model: str, entries: tuple[MappingEntry, ...]) -> None:
+        """Remember ``model``'s mapping for ``ttl`` seconds."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._items[model] = (self._clock() + self.ttl, entries)
+            self._items.move_to_end(model)
+            while len(self._items) > self._max:
+                self._items.popitem(last=False)
+
+    def invalidate(self, model: str | None = None) -> None:
+        """Forget one model's mapping, or all of them."""
+        with self._lock:
+            if model is None:
+                self._items.clear()
+            else:
+                self._items.pop(model, None)
+
+    def __len__(self) -> int:
+        return len(self._items)

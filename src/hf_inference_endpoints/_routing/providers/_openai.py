@@ -1,0 +1,119 @@
+"""OpenAI-style request and answer shapes that many providers share (no I/O).
+
+* completions (``text-generation``): ``{"prompt", ...params, "model"}`` ->
+  ``choices[0].text``, returned as TGI's ``{"generated_text", "details"}``;
+* embeddings (``feature-extraction``): ``{"input", "model"}`` -> ``data[].embedding``;
+* images (``text-to-image``): ``{"prompt", "model", ...}`` -> ``data[0].b64_json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._base import RawBody, b64decode, body_inputs, body_parameters, envelope, malformed
+
+__all__ = [
+    "COMPLETIONS_DROPPED",
+    "b64_image",
+    "completions_payload",
+    "embeddings_payload",
+    "parse_completion",
+    "parse_embeddings",
+    "size_from_width_height",
+]
+
+#: TGI-only text-generation parameters an OpenAI completions API does not take.
+COMPLETIONS_DROPPED = frozenset(
+    {
+        "details",
+        "decoder_input_details",
+        "return_full_text",
+        "watermark",
+        "top_n_tokens",
+        "do_sample",
+    }
+)
+
+
+def completions_payload(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """``{"prompt", ...params, "model"}``; ``max_new_tokens`` becomes ``max_tokens``.
+
+    Example:
+        >>> completions_payload("m", {"inputs": "Hi", "parameters": {"max_new_tokens": 5}})
+        {'prompt': 'Hi', 'max_tokens': 5, 'model': 'm'}
+    """
+    body = envelope(body)
+    params = body_parameters(body)
+    payload: dict[str, Any] = {"prompt": body_inputs(body)}
+    for key, value in params.items():
+        if key in COMPLETIONS_DROPPED:
+            continue
+        payload["max_tokens" if key == "max_new_tokens" else key] = value
+    if "stream" in body:
+        payload["stream"] = body["stream"]
+    payload["model"] = model_id
+    return payload
+
+
+def parse_completion(data: Any) -> dict[str, Any]:
+    """``choices[0]`` of a completions answer as ``{"generated_text", "details"}``."""
+    try:
+        choice = data["choices"][0]
+        text = choice["text"]
+    except (KeyError, IndexError, TypeError):
+        raise malformed("choices[0].text", "present") from None
+    return {
+        "generated_text": text,
+        "details": {"finish_reason": choice.get("finish_reason"), "seed": choice.get("seed")},
+    }
+
+
+def embeddings_payload(
+    model_id: str, body: dict[str, Any] | RawBody, *, with_parameters: bool = True
+) -> dict[str, Any]:
+    """``{"input", "model", ...}`` from a feature-extraction envelope.
+
+    feature-extraction options sit at the envelope's top level (``normalize``,
+    ``truncate``, ``dimensions``...) or in ``parameters``; the OpenAI-style APIs only
+    know ``dimensions`` and ``encoding_format``, which are kept.
+    """
+    body = envelope(body)
+    payload: dict[str, Any] = {"input": body_inputs(body), "model": model_id}
+    if with_parameters:
+        options = {**body_parameters(body), **{k: v for k, v in body.items() if v is not None}}
+        for key in ("dimensions", "encoding_format"):
+            if key in options:
+                payload[key] = options[key]
+    return payload
+
+
+def parse_embeddings(data: Any) -> list[list[float]]:
+    """``data[].embedding`` in input order (sorted by ``index`` when present)."""
+    items = data.get("data") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        raise malformed("data", "a list of embeddings")
+    ordered = sorted(
+        (item for item in items if isinstance(item, Mapping)),
+        key=lambda item: int(item.get("index", 0) or 0),
+    )
+    vectors = [item.get("embedding") for item in ordered]
+    if any(not isinstance(v, list) for v in vectors):
+        raise malformed("data[].embedding", "a list of floats")
+    return vectors  # type: ignore[return-value]
+
+
+def b64_image(data: Any, what: str = "data[0].b64_json") -> bytes:
+    """The image bytes of an OpenAI-style images answer (``data[0].b64_json``)."""
+    try:
+        value = data["data"][0]["b64_json"]
+    except (KeyError, IndexError, TypeError):
+        raise malformed(what, "present") from None
+    return b64decode(value, what)
+
+
+def size_from_width_height(params: dict[str, Any]) -> str | None:
+    """Pop ``width``/``height`` and return ``"WxH"`` when both were given."""
+    if "width" in params and "height" in params:
+        return f"{params.pop('width')}x{params.pop('height')}"
+    return None

@@ -1,0 +1,102 @@
+"""DeepInfra: its OpenAI-compatible API for chat, completions, embeddings and audio."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ._base import (
+    Done,
+    JobContext,
+    ProviderHelper,
+    RawBody,
+    ResponseKind,
+    Step,
+    body_inputs,
+    body_parameters,
+    file_bytes,
+    malformed,
+    multipart_body,
+)
+from ._openai import (
+    completions_payload,
+    embeddings_payload,
+    parse_completion,
+    parse_embeddings,
+)
+
+if TYPE_CHECKING:
+    from ..mapping import MappingEntry
+
+__all__ = ["DeepInfraHelper"]
+
+
+class DeepInfraHelper(ProviderHelper):
+    """``deepinfra``: everything under ``/v1/openai``.
+
+    * text-generation: completions (``max_new_tokens`` -> ``max_tokens``), answered as
+      ``{"generated_text", "details"}``;
+    * feature-extraction: ``{"input", "model"}`` -> ``data[].embedding``;
+    * automatic-speech-recognition: multipart form (``file`` part, the parameters as
+      fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks": [{"text",
+      "timestamp": [start, end]}]}``;
+    * text-to-speech: ``{"input", "model", ...params}`` -> raw audio bytes.
+    """
+
+    name: ClassVar[str] = "deepinfra"
+    direct_url: ClassVar[str] = "https://api.deepinfra.com"
+    routes: ClassVar[Mapping[str, str]] = {
+        "conversational": "/v1/openai/chat/completions",
+        "text-generation": "/v1/openai/completions",
+        "feature-extraction": "/v1/openai/embeddings",
+        "automatic-speech-recognition": "/v1/openai/audio/transcriptions",
+        "text-to-speech": "/v1/openai/audio/speech",
+    }
+
+    def payload(
+        self,
+        task: str,
+        model_id: str,
+        body: dict[str, Any] | RawBody,
+        *,
+        mapping: MappingEntry | None = None,
+    ) -> dict[str, Any] | RawBody:
+        if task == "text-generation":
+            return completions_payload(model_id, body)
+        if task == "feature-extraction":
+            return embeddings_payload(model_id, body)
+        if task == "automatic-speech-recognition":
+            audio, mime = file_bytes(
+                body_inputs(body), "the audio for deepinfra speech recognition"
+            )
+            fields = {**body_parameters(body), "model": model_id}
+            return multipart_body(fields, "file", audio, "audio", mime)
+        if task == "text-to-speech":
+            return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+        return super().payload(task, model_id, body, mapping=mapping)
+
+    def response_kind(self, task: str) -> ResponseKind:
+        return "bytes" if task == "text-to-speech" else "json"
+
+    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
+        if task == "text-generation":
+            return Done(parse_completion(data))
+        if task == "feature-extraction":
+            return Done(parse_embeddings(data))
+        if task == "automatic-speech-recognition":
+            return Done(_transcription(data))
+        return Done(data)
+
+
+def _transcription(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
+        raise malformed("text", "a string")
+    out: dict[str, Any] = {"text": data["text"]}
+    segments = data.get("segments")
+    if isinstance(segments, list):
+        out["chunks"] = [
+            {"text": seg.get("text", ""), "timestamp": [seg.get("start"), seg.get("end")]}
+            for seg in segments
+            if isinstance(seg, Mapping)
+        ]
+    return out

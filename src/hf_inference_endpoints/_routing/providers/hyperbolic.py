@@ -1,0 +1,66 @@
+"""Hyperbolic: OpenAI chat and images (in HUB's older provider set, not in WIRE.md §c)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ._base import (
+    Done,
+    JobContext,
+    ProviderHelper,
+    RawBody,
+    Step,
+    b64decode,
+    body_inputs,
+    body_parameters,
+    malformed,
+)
+
+if TYPE_CHECKING:
+    from ..mapping import MappingEntry
+
+__all__ = ["HyperbolicHelper"]
+
+
+class HyperbolicHelper(ProviderHelper):
+    """``hyperbolic``: chat ``/v1/chat/completions``; text-to-image
+    ``/v1/images/generations`` ``{"prompt", "model_name", ...}`` (``num_inference_steps`` ->
+    ``steps``, ``guidance_scale`` -> ``cfg_scale``, width/height default to 512) ->
+    ``images[0].image`` (base64).
+    """
+
+    name: ClassVar[str] = "hyperbolic"
+    direct_url: ClassVar[str] = "https://api.hyperbolic.xyz"
+    routes: ClassVar[Mapping[str, str]] = {
+        "conversational": "/v1/chat/completions",
+        "text-to-image": "/v1/images/generations",
+    }
+
+    def payload(
+        self,
+        task: str,
+        model_id: str,
+        body: dict[str, Any] | RawBody,
+        *,
+        mapping: MappingEntry | None = None,
+    ) -> dict[str, Any] | RawBody:
+        if task == "text-to-image":
+            params = body_parameters(body)
+            if "num_inference_steps" in params:
+                params["steps"] = params.pop("num_inference_steps")
+            if "guidance_scale" in params:
+                params["cfg_scale"] = params.pop("guidance_scale")
+            params.setdefault("width", 512)
+            params.setdefault("height", 512)
+            return {"prompt": body_inputs(body), "model_name": model_id, **params}
+        return super().payload(task, model_id, body, mapping=mapping)
+
+    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
+        if task == "text-to-image":
+            try:
+                value = data["images"][0]["image"]
+            except (KeyError, IndexError, TypeError):
+                raise malformed("images[0].image", "present") from None
+            return Done(b64decode(value, "images[0].image"))
+        return Done(data)
