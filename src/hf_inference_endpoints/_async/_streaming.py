@@ -178,6 +178,12 @@ class AsyncStream(Generic[T]):
             return
         self._closed = True
         self._observation.end(self._meta, error=self._failure)
+        if self._chunks is not None:
+            # Close the body iterator first: an unfinished async generator left to the
+            # garbage collector warns (trio) and may run its cleanup on another task.
+            close_chunks = getattr(self._chunks, "aclose", None)
+            if close_chunks is not None:
+                await close_chunks()
         await self._response.aclose()
 
     async def __aenter__(self) -> AsyncStream[T]:

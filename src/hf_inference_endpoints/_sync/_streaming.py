@@ -179,6 +179,12 @@ class Stream(Generic[T]):
             return
         self._closed = True
         self._observation.end(self._meta, error=self._failure)
+        if self._chunks is not None:
+            # Close the body iterator first: an unfinished async generator left to the
+            # garbage collector warns (trio) and may run its cleanup on another task.
+            close_chunks = getattr(self._chunks, "close", None)
+            if close_chunks is not None:
+                close_chunks()
         self._response.close()
 
     def __enter__(self) -> Stream[T]:
