@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +13,12 @@ from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import async_monotonic
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._routing import prepare
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
+    from ._providers import AsyncProviders
     from .chat import AsyncChat
+    from .embeddings import AsyncEmbeddings
     from .endpoints import AsyncEndpoints
     from .hub import AsyncHub
     from .text_generation import AsyncTextGeneration
@@ -72,6 +73,13 @@ class AsyncHfInferenceClient:
         return AsyncChat(self)
 
     @cached_property
+    def embeddings(self) -> AsyncEmbeddings:
+        """Embeddings: ``create`` (batched, deduplicated, cached) and ``similarity``."""
+        from .embeddings import AsyncEmbeddings
+
+        return AsyncEmbeddings(self)
+
+    @cached_property
     def endpoints(self) -> AsyncEndpoints:
         """Dedicated Inference Endpoints: ``list``, ``get``, ``create``, ``update``,
         ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
@@ -85,6 +93,13 @@ class AsyncHfInferenceClient:
         from .hub import AsyncHub
 
         return AsyncHub(self)
+
+    @cached_property
+    def _providers(self) -> AsyncProviders:
+        """Provider-mapping lookups (TTL cache), failover and async-job polling."""
+        from ._providers import AsyncProviders
+
+        return AsyncProviders(self)
 
     @cached_property
     def text_generation(self) -> AsyncTextGeneration:
@@ -106,6 +121,8 @@ class AsyncHfInferenceClient:
         accept: str | None = None,
         expect: ResponseKind | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
@@ -115,6 +132,9 @@ class AsyncHfInferenceClient:
         ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
         ``endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a dedicated
         Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
+        Provider targets get their Hub mapping looked up (``client._providers``);
+        ``fallback`` (None: ``config.fallback``) turns provider failover on for this call
+        and ``bill_to`` bills an organisation (``X-HF-Bill-To``).
         """
         if endpoint is not None:
             return await self.endpoints._prepare_inference(
@@ -133,8 +153,7 @@ class AsyncHfInferenceClient:
             from .._errors import ValidationError
 
             raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
-        return prepare(
-            self.config,
+        return await self._providers.prepare(
             model,
             provider,
             task,
@@ -144,6 +163,8 @@ class AsyncHfInferenceClient:
             extra_body,
             accept=accept,
             expect=expect,
+            fallback=fallback,
+            bill_to=bill_to,
         )
 
     def _register_cache(self, cache: Any) -> Any:

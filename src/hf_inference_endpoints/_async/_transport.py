@@ -16,8 +16,10 @@ from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error
 from .._io import async_monotonic, async_sleep
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
+from .._ratelimit import RateLimiter, rate_limit_key
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from ._providers import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
 __all__ = ["AsyncTransport"]
@@ -61,6 +63,8 @@ class AsyncTransport:
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
+        # client-side requests-per-minute per provider (None: no limit configured)
+        self._limiter = RateLimiter(config.provider_rate_limits) or None
 
     @property
     def http_client(self) -> httpx2.AsyncClient:
@@ -97,6 +101,27 @@ class AsyncTransport:
             policy, started=started, deadline=None if timeout is None else started + timeout
         )
 
+    async def _throttle(
+        self, prepared: PreparedRequest, remaining: float | None, now: float
+    ) -> float:
+        """Wait for the provider's rate-limit token (``provider_rate_limits``); the new now."""
+        assert self._limiter is not None
+        key = rate_limit_key(prepared.context.provider, prepared.task)
+        wait = self._limiter.reserve(key, now)
+        if wait <= 0:
+            return now
+        if remaining is not None and wait >= remaining:
+            self._limiter.refund(key, now)
+            raise RequestTimeout(
+                f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
+                f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
+                provider=prepared.context.provider,
+                model=prepared.context.model,
+            )
+        logger.debug("rate limit for %s: waiting %.2f s", key, wait)
+        await async_sleep(wait)
+        return async_monotonic()
+
     async def request(
         self,
         prepared: PreparedRequest,
@@ -119,6 +144,8 @@ class AsyncTransport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
+        if prepared.fallbacks:  # provider failover: one request per provider, in order
+            return await request_with_failover(self, prepared, parse, timeout=timeout)
         state = self._new_state(timeout, retry=retry)
         call = self._observer.start(prepared)
         try:
@@ -146,6 +173,7 @@ class AsyncTransport:
         is_final: Callable[[T], bool],
         needs_done: bool,
         timeout: float | None = None,
+        retry: bool = True,
     ) -> AsyncStream[T]:
         """Open a server-sent event stream; retries happen only before the first byte.
 
@@ -155,11 +183,16 @@ class AsyncTransport:
             is_final: Tells whether an item is the last one the server meant to send.
             needs_done: The protocol ends with ``data: [DONE]``.
             timeout: Total seconds to get the stream started, across retries.
+            retry: False sends exactly once (no retries, no cold-start wait).
 
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
-        state = self._new_state(timeout)
+        if prepared.fallbacks:  # provider failover, before the first byte only
+            return await stream_with_failover(
+                self, prepared, parse, is_final=is_final, needs_done=needs_done, timeout=timeout
+            )
+        state = self._new_state(timeout, retry=retry)
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
@@ -192,6 +225,9 @@ class AsyncTransport:
                 model=prepared.context.model,
                 provider=prepared.context.provider,
             )
+        if self._limiter is not None:
+            now = await self._throttle(prepared, remaining, now)
+            remaining = state.remaining(now)
         request = self._client.build_request(
             prepared.method,
             prepared.url,

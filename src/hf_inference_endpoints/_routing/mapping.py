@@ -420,5 +420,9 @@ class MappingCache:
             else:
                 self._items.pop(model, None)
 
+    def clear(self) -> None:
+        """Forget every mapping (``client.clear_caches()``)."""
+        self.invalidate()
+
     def __len__(self) -> int:
         return len(self._items)

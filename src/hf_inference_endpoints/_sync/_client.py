@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +14,12 @@ from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._routing import prepare
 from ._transport import Transport
 
 if TYPE_CHECKING:
+    from ._providers import Providers
     from .chat import Chat
+    from .embeddings import Embeddings
     from .endpoints import Endpoints
     from .hub import Hub
     from .text_generation import TextGeneration
@@ -73,6 +74,13 @@ class HfInferenceClient:
         return Chat(self)
 
     @cached_property
+    def embeddings(self) -> Embeddings:
+        """Embeddings: ``create`` (batched, deduplicated, cached) and ``similarity``."""
+        from .embeddings import Embeddings
+
+        return Embeddings(self)
+
+    @cached_property
     def endpoints(self) -> Endpoints:
         """Dedicated Inference Endpoints: ``list``, ``get``, ``create``, ``update``,
         ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
@@ -86,6 +94,13 @@ class HfInferenceClient:
         from .hub import Hub
 
         return Hub(self)
+
+    @cached_property
+    def _providers(self) -> Providers:
+        """Provider-mapping lookups (TTL cache), failover and async-job polling."""
+        from ._providers import Providers
+
+        return Providers(self)
 
     @cached_property
     def text_generation(self) -> TextGeneration:
@@ -107,6 +122,8 @@ class HfInferenceClient:
         accept: str | None = None,
         expect: ResponseKind | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
@@ -116,6 +133,9 @@ class HfInferenceClient:
         ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
         ``endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a dedicated
         Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
+        Provider targets get their Hub mapping looked up (``client._providers``);
+        ``fallback`` (None: ``config.fallback``) turns provider failover on for this call
+        and ``bill_to`` bills an organisation (``X-HF-Bill-To``).
         """
         if endpoint is not None:
             return self.endpoints._prepare_inference(
@@ -134,8 +154,7 @@ class HfInferenceClient:
             from .._errors import ValidationError
 
             raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
-        return prepare(
-            self.config,
+        return self._providers.prepare(
             model,
             provider,
             task,
@@ -145,6 +164,8 @@ class HfInferenceClient:
             extra_body,
             accept=accept,
             expect=expect,
+            fallback=fallback,
+            bill_to=bill_to,
         )
 
     def _register_cache(self, cache: Any) -> Any:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 from ..._errors import ServerError, ValidationError
-from ..._request import RawBody
+from ..._request import PreparedRequest, RawBody
 
 if TYPE_CHECKING:
     from ..mapping import MappingEntry
@@ -49,6 +49,7 @@ __all__ = [
     "download",
     "envelope",
     "file_bytes",
+    "follow_up_request",
     "jsonable",
     "malformed",
     "multipart_body",
@@ -343,6 +344,35 @@ Step = Done | Fetch
 def download(url: str, stage: str = "download") -> Fetch:
     """Fetch an output file without credentials; its bytes are the result."""
     return Fetch(url, stage, authenticated=False, expect="bytes")
+
+
+def follow_up_request(submitted: PreparedRequest, step: Fetch) -> PreparedRequest:
+    """The GET of a job step, derived from the submitted request.
+
+    Polls keep the submitted request's credentials and provider headers (minus the body
+    headers); downloads carry only the User-Agent: output files live on CDNs that must
+    never see the HF token, a provider key or the billing header.
+    """
+    if step.authenticated:
+        headers = {
+            k: v
+            for k, v in submitted.headers.items()
+            if k not in ("content-type", "content-length", "accept", "prefer")
+        }
+        headers["accept"] = "application/json" if step.expect == "json" else "*/*"
+        task = submitted.task
+    else:
+        headers = {"user-agent": submitted.headers.get("user-agent", "hf-inference-endpoints")}
+        task = "download"
+    return PreparedRequest(
+        "GET",
+        step.url,
+        headers,
+        expect=step.expect,
+        context=submitted.context,
+        task=task,
+        provider_base=submitted.provider_base,
+    )
 
 
 # -------------------------------------------------------------------------- helper

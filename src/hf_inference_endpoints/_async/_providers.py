@@ -1,0 +1,434 @@
+"""Third-party providers: mapping lookups, failover and async-job polling.
+
+Written in _async/; codegen/unasync.py generates the _sync twin. Every decision is
+made without I/O in ``_routing`` (``mapping.py`` plans which providers a call tries,
+``providers/*`` build each request and read each answer); this module only does
+the I/O between those decisions:
+
+* :meth:`AsyncProviders.prepare` -- what the client's ``_prepare`` calls: parse the
+  target, fetch the model's provider mapping from the Hub when the target needs it
+  (cached with a TTL, fetched once per model even when calls race), and build the
+  request for the chosen provider, with the fallbacks attached when failover is on.
+  hf-inference, URL and router targets need no lookup.
+* :meth:`AsyncProviders.run` -- for task services: send a prepared request and return
+  the task-level result, following async jobs (fal queue, Replicate predictions,
+  Together videos, WaveSpeed, Z.ai) with a bounded, cancellable wait and downloading
+  output files without credentials.
+* :func:`request_with_failover` / :func:`stream_with_failover` -- used by the
+  transport when a request carries fallbacks: a 429, a 5xx or an unavailable model on
+  one provider moves the call to the next; ``ResponseMeta.providers_tried`` lists them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._errors import HfError, RequestTimeout
+from .._io import AsyncLock, async_monotonic, async_sleep
+from .._request import PreparedRequest, RawBody, ResponseKind
+from .._retry import deadline_error
+from .._routing.build import build_request
+from .._routing.mapping import (
+    MappingCache,
+    MappingEntry,
+    is_failover_error,
+    parse_mapping,
+    plan_candidates,
+)
+from .._routing.providers import helper_for, registered
+from .._routing.providers._base import (
+    Fetch,
+    JobContext,
+    ProviderHelper,
+    Step,
+    follow_up_request,
+)
+from .._routing.providers.hf_inference import HfInferenceHelper
+from .._routing.targets import Target, parse_target
+
+if TYPE_CHECKING:
+    from .._meta import ResponseMeta
+    from ._client import AsyncHfInferenceClient
+    from ._streaming import AsyncStream
+    from ._transport import AsyncTransport
+
+__all__ = [
+    "DEFAULT_JOB_TIMEOUT",
+    "AsyncProviders",
+    "request_with_failover",
+    "stream_with_failover",
+]
+
+logger = logging.getLogger("hf_inference_endpoints")
+
+T = TypeVar("T")
+
+#: Longest wait for an async job (polling included) when the call gives no timeout.
+DEFAULT_JOB_TIMEOUT = 600.0
+
+Fallback = bool | Sequence[str]
+
+_PLAIN = ProviderHelper()
+_HF_INFERENCE = HfInferenceHelper()
+
+
+def _decoder(expect: ResponseKind) -> Callable[[bytes], Any]:
+    if expect == "bytes":
+        return bytes
+    return json.loads
+
+
+def helper_of(prepared: PreparedRequest) -> ProviderHelper:
+    """The helper that reads the answers of ``prepared`` (by the provider it went to)."""
+    provider = prepared.context.provider or ""
+    if provider == "endpoint":
+        return _HF_INFERENCE  # a dedicated endpoint answers like hf-inference
+    if provider.startswith("router"):
+        return _PLAIN
+    return helper_for(provider, prepared.task) or _PLAIN
+
+
+def job_context(prepared: PreparedRequest) -> JobContext:
+    """Where ``prepared`` went, for re-rooting a job's follow-up URLs."""
+    return JobContext(
+        provider=prepared.context.provider or "",
+        task=prepared.task,
+        base_url=prepared.provider_base or prepared.url.split("?", 1)[0],
+        request_url=prepared.url,
+    )
+
+
+# --------------------------------------------------------------------------- failover
+
+
+async def _with_failover(
+    prepared: PreparedRequest,
+    attempt: Callable[[PreparedRequest, bool, float | None], Any],
+    timeout: float | None,
+) -> tuple[Any, PreparedRequest, tuple[str, ...]]:
+    """Run ``attempt(candidate, retry, remaining)`` on each provider until one succeeds.
+
+    Providers before the last are tried without retries, so a 429 or a 5xx moves on
+    at once; an error that is not provider-specific but transient (a network error)
+    gets the normal retries on the same provider first. Returns the result, the
+    candidate that produced it and the providers tried.
+    """
+    chain = (dataclasses.replace(prepared, fallbacks=()), *prepared.fallbacks)
+    started = async_monotonic()
+    tried: list[str] = []
+    for index, candidate in enumerate(chain):
+        last = index == len(chain) - 1
+        retry = last
+        name = candidate.context.provider or "?"
+        tried.append(name)
+        while True:
+            remaining = None
+            if timeout is not None:
+                remaining = timeout - (async_monotonic() - started)
+                if remaining <= 0:
+                    raise deadline_error(timeout, model=candidate.context.model, provider=name)
+            try:
+                result = await attempt(candidate, retry, remaining)
+            except HfError as exc:
+                if not last and is_failover_error(exc):
+                    logger.warning(
+                        "provider %s failed (%s: %s); failing over to %s",
+                        name,
+                        type(exc).__name__,
+                        exc.message,
+                        chain[index + 1].context.provider,
+                    )
+                    break
+                if not retry and exc.is_retryable:
+                    retry = True  # transient and not the provider's answer: retry it here
+                    continue
+                raise
+            return result, candidate, tuple(tried)
+    raise AssertionError("unreachable: the last candidate returns or raises")
+
+
+async def request_with_failover(
+    transport: AsyncTransport,
+    prepared: PreparedRequest,
+    parse: Callable[[bytes], T],
+    *,
+    timeout: float | None = None,
+) -> tuple[T, ResponseMeta]:
+    """``transport.request`` across ``prepared`` and its fallbacks (see :func:`_with_failover`)."""
+
+    async def attempt(
+        candidate: PreparedRequest, retry: bool, remaining: float | None
+    ) -> tuple[T, ResponseMeta]:
+        return await transport.request(candidate, parse, timeout=remaining, retry=retry)
+
+    (result, meta), _, tried = await _with_failover(prepared, attempt, timeout)
+    return result, dataclasses.replace(meta, providers_tried=tried)
+
+
+async def stream_with_failover(
+    transport: AsyncTransport,
+    prepared: PreparedRequest,
+    parse: Callable[[str], T],
+    *,
+    is_final: Callable[[T], bool],
+    needs_done: bool,
+    timeout: float | None = None,
+) -> AsyncStream[T]:
+    """``transport.stream`` across ``prepared`` and its fallbacks (before the first byte)."""
+
+    async def attempt(
+        candidate: PreparedRequest, retry: bool, remaining: float | None
+    ) -> AsyncStream[T]:
+        return await transport.stream(
+            candidate,
+            parse,
+            is_final=is_final,
+            needs_done=needs_done,
+            timeout=remaining,
+            retry=retry,
+        )
+
+    stream: AsyncStream[T]
+    stream, _, tried = await _with_failover(prepared, attempt, timeout)
+    stream._meta = dataclasses.replace(stream._meta, providers_tried=tried)
+    return stream
+
+
+# -------------------------------------------------------------------------- providers
+
+
+class AsyncProviders:
+    """``client._providers``: provider resolution, mapping cache and async jobs.
+
+    Args:
+        client: The client whose config, Hub API and transport are used.
+    """
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+        self._cache: MappingCache = client._register_cache(
+            MappingCache(client.config.provider_mapping_ttl, clock=lambda: async_monotonic())
+        )
+        self._locks: dict[str, AsyncLock] = {}
+
+    @property
+    def cache(self) -> MappingCache:
+        """The provider-mapping cache (TTL ``config.provider_mapping_ttl``)."""
+        return self._cache
+
+    # -- mapping ---------------------------------------------------------------------
+    async def mapping(self, model: str, *, refresh: bool = False) -> tuple[MappingEntry, ...]:
+        """The provider mapping of ``model`` (cached; fetched once even when calls race).
+
+        Sent as ``GET {hub}/api/models/{id}?expand[]=inferenceProviderMapping``, with
+        the token only when it is an HF token.
+
+        Raises:
+            NotFound: The model does not exist on the Hub.
+        """
+        if not refresh:
+            cached = self._cache.get(model)
+            if cached is not None:
+                return cached
+        lock = self._locks.setdefault(model, AsyncLock())
+        async with lock:
+            cached = None if refresh else self._cache.get(model)
+            if cached is not None:
+                return cached
+            info = await self._client.hub.model_info(model, expand=("inferenceProviderMapping",))
+            entries = parse_mapping(model, info.get("inferenceProviderMapping"))
+            self._cache.put(model, entries)
+            return entries
+
+    # -- prepare ---------------------------------------------------------------------
+    async def prepare(
+        self,
+        model: str,
+        provider: str | None,
+        task: str,
+        body: dict[str, Any] | RawBody,
+        stream: bool,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+        *,
+        accept: str | None = None,
+        expect: ResponseKind | None = None,
+        fallback: Fallback | None = None,
+        bill_to: str | None = None,
+    ) -> PreparedRequest:
+        """Resolve the target (with a mapping lookup when needed) and build the request.
+
+        Args:
+            model: ``org/name[:suffix]`` or a URL.
+            provider: The caller's ``provider=`` (None: the config's default).
+            task: The task.
+            body: The caller's fields (see ``build_request``).
+            stream: Ask for a server-sent event stream.
+            extra_headers: Headers that win over ours.
+            extra_body: Fields merged into the JSON body.
+            accept: The ``Accept`` header, when the service needs one.
+            expect: How to read the answer (default: what the provider answers).
+            fallback: Failover for this call (None: ``config.fallback``).
+            bill_to: Organisation billed for this call (None: ``config.bill_to``).
+
+        Returns:
+            The request for the first provider; ``fallbacks`` holds the others.
+
+        Raises:
+            ModelNotAvailableOnProvider: The model is not mapped (live, for this task)
+                on the provider; the error lists where it is available.
+            ValidationError: The model id, suffix or provider name is malformed.
+        """
+        config = self._client.config
+        target = parse_target(
+            model, provider=provider, default_provider=config.default_provider, task=task
+        )
+        fallback = config.fallback if fallback is None else fallback
+        if isinstance(fallback, str):
+            fallback = (fallback,)
+
+        def build(chosen: Target) -> PreparedRequest:
+            return build_request(
+                config,
+                chosen,
+                task,
+                body,
+                stream=stream,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+                accept=accept,
+                expect=expect,
+                bill_to=bill_to,
+            )
+
+        if not self._needs_lookup(target, task, fallback):
+            return build(target)
+        entries = await self.mapping(target.model)
+        plan = plan_candidates(
+            target.model,
+            target.provider or "auto",
+            task,
+            entries,
+            fallback=fallback,
+            preference=config.provider_preference,
+            serves=lambda name: helper_for(name, task) is not None,
+        )
+        for note in plan.skipped:
+            logger.info("%s for %s: skipped %s", task, target.model, note)
+        requests: list[PreparedRequest] = []
+        for index, candidate in enumerate(plan.candidates):
+            chosen = dataclasses.replace(
+                target, provider=candidate.provider, mapping=candidate.entry
+            )
+            try:
+                requests.append(build(chosen))
+            except HfError as exc:
+                if index == 0:
+                    raise
+                logger.info("fallback %s skipped: %s", candidate.provider, exc.message)
+        primary = requests[0]
+        primary.fallbacks = tuple(requests[1:])
+        return primary
+
+    @staticmethod
+    def _needs_lookup(target: Target, task: str, fallback: Fallback) -> bool:
+        if target.kind != "provider":
+            return False  # URLs and the OpenAI-compatible router need no mapping
+        name = target.provider or ""
+        if name == "auto":
+            return True
+        helper = helper_for(name, task)
+        if helper is None:
+            return False  # build_request raises the clear "not supported" error
+        if not helper.needs_mapping:
+            return fallback is not False and helper.name != "openai"
+        return True
+
+    # -- run ---------------------------------------------------------------------------
+    async def run(
+        self, prepared: PreparedRequest, *, timeout: float | None = None
+    ) -> tuple[Any, ResponseMeta]:
+        """Send ``prepared`` and return the task-level result and the submit's metadata.
+
+        The provider's answer is read by its helper (``parse_response``): a final
+        value, or the first step of an async job, whose GETs are made here -- polls
+        with the request's credentials and the helper's interval, output downloads
+        without any credentials -- until the helper says it is done. Failover (when
+        ``prepared.fallbacks`` is set) applies to the submit.
+
+        Args:
+            prepared: What ``client._prepare`` returned.
+            timeout: Total seconds for the call, polling included (None: at most
+                :data:`DEFAULT_JOB_TIMEOUT` once a job is polled).
+
+        Returns:
+            ``(value, meta)``: JSON-decoded results, lists of embeddings, ``bytes`` for
+            images/audio/video... (see each helper's docstring) and the metadata of the
+            answer that accepted the call (``providers_tried`` with failover).
+
+        Raises:
+            RequestTimeout: The job was still running when the time ran out (or after
+                the provider's maximum number of polls).
+            HfError: The provider refused or failed the job.
+        """
+        started = async_monotonic()
+        budget = timeout if timeout is not None else DEFAULT_JOB_TIMEOUT
+        transport = self._client._transport
+
+        async def submit(
+            candidate: PreparedRequest, retry: bool, remaining: float | None
+        ) -> tuple[Step, ResponseMeta]:
+            data, meta = await transport.request(
+                candidate, _decoder(candidate.expect), timeout=remaining, retry=retry
+            )
+            step = helper_of(candidate).parse_response(candidate.task, data, job_context(candidate))
+            return step, meta
+
+        if prepared.fallbacks:
+            (step, meta), served, tried = await _with_failover(prepared, submit, timeout)
+        else:
+            step, meta = await submit(prepared, True, timeout)
+            served, tried = prepared, ()
+        value = await self._follow(served, step, started + budget, budget)
+        meta = dataclasses.replace(meta, elapsed=async_monotonic() - started, providers_tried=tried)
+        return value, meta
+
+    async def _follow(
+        self, submitted: PreparedRequest, step: Step, deadline: float, budget: float
+    ) -> Any:
+        """Perform the job's GETs until its helper returns ``Done``."""
+        helper = helper_of(submitted)
+        job = job_context(submitted)
+        transport = self._client._transport
+        while isinstance(step, Fetch):
+            if step.max_attempts is not None and step.attempt >= step.max_attempts:
+                raise self._timeout(
+                    submitted, f"still running after {step.attempt} polls (the provider's limit)"
+                )
+            if step.delay > 0:
+                if async_monotonic() + step.delay > deadline:
+                    raise self._timeout(submitted, f"still running after {budget:g} s")
+                await async_sleep(step.delay)
+            remaining = max(0.0, deadline - async_monotonic())
+            request = follow_up_request(submitted, step)
+            data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
+            step = helper.advance(submitted.task, step, data, job)
+        return step.value
+
+    @staticmethod
+    def _timeout(submitted: PreparedRequest, what: str) -> RequestTimeout:
+        provider = submitted.context.provider
+        return RequestTimeout(
+            f"The {submitted.task} job on {provider} was {what}; pass a larger timeout= "
+            "or try again later",
+            provider=provider,
+            model=submitted.context.model,
+        )
+
+    def known(self, name: str) -> bool:
+        """Whether ``name`` has a registered helper."""
+        return registered(name) is not None
