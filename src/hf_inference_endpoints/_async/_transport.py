@@ -260,6 +260,8 @@ class AsyncTransport:
                     return response
                 finally:
                     await response.aclose()
+        if prepared.on_error is not None and await prepared.on_error(error):
+            return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         await self._retry_or_raise(error, state, prepared, call)
         return None
 

@@ -259,6 +259,8 @@ class Transport:
                     return response
                 finally:
                     response.close()
+        if prepared.on_error is not None and prepared.on_error(error):
+            return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         self._retry_or_raise(error, state, prepared, call)
         return None
 
