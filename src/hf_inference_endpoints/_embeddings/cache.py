@@ -1,0 +1,411 @@
+"""The embedding cache: content-hash keys, TTL, a byte bound, pluggable storage (no I/O).
+
+Layers, outermost first:
+
+* :class:`EmbeddingCache` derives the key of a text from (model/target + parameters +
+  text), encodes embeddings to bytes and back, and counts hits and misses;
+* a :class:`CacheStorage` keeps ``key -> bytes`` with a TTL. The default,
+  :class:`InMemoryCacheStorage`, is a per-process LRU map bounded in bytes, with an
+  injectable clock. Any object with the four methods of the protocol can replace it
+  (Redis, memcached, a dict on disk...).
+
+Plugging in another backend::
+
+    import redis
+
+    class RedisStorage:
+        '''CacheStorage over Redis: TTL by EXPIRE, size bound by Redis' maxmemory policy.'''
+
+        def __init__(self, client: redis.Redis, prefix: str = "") -> None:
+            self.r, self.prefix = client, prefix
+
+        def get(self, key: str) -> bytes | None:
+            return self.r.get(self.prefix + key)
+
+        def set(self, key: str, value: bytes, ttl: float | None) -> None:
+            self.r.set(self.prefix + key, value, px=None if ttl is None else int(ttl * 1000))
+
+        def delete(self, key: str) -> None:
+            self.r.delete(self.prefix + key)
+
+        def clear(self) -> None:
+            for key in self.r.scan_iter(self.prefix + EmbeddingCache.NAMESPACE + ":*"):
+                self.r.delete(key)
+
+    client.embeddings.cache = EmbeddingCache(RedisStorage(redis.Redis()), ttl=3600)
+
+Storage methods are called synchronously by both client twins (also from the event loop
+in the async one), so a network backend should answer quickly; a storage error is
+never fatal to a call: the cache treats it as a miss (``get``) or skips the write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import struct
+import sys
+import threading
+import time
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from .._config import HfInferenceConfig
+
+__all__ = [
+    "CacheStorage",
+    "Embedding",
+    "EmbeddingCache",
+    "InMemoryCacheStorage",
+    "decode_embedding",
+    "encode_embedding",
+]
+
+#: One input's embedding: ``[dim]`` floats (pooled), or nested lists of floats
+#: (``[tokens][dim]`` for per-token models; deeper when a backend adds a batch axis).
+Embedding = list[Any]
+
+_PACKED = 1  # format byte: rectangular float64 array
+_JSON = 0  # format byte: JSON text (ragged nesting)
+_MAX_NDIM = 8
+
+
+@runtime_checkable
+class CacheStorage(Protocol):
+    """Where :class:`EmbeddingCache` keeps its entries: ``str`` keys, ``bytes`` values.
+
+    Implementations decide how expiry and size limits are enforced; the in-memory
+    default does both. Methods may be called from several threads (sync client) or
+    from the event loop (async client) and should not block for long.
+    """
+
+    def get(self, key: str) -> bytes | None:
+        """The value stored under ``key``, or None when absent or expired."""
+        ...
+
+    def set(self, key: str, value: bytes, ttl: float | None) -> None:
+        """Store ``value`` under ``key`` for ``ttl`` seconds (None: until evicted)."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget ``key`` (no error when absent)."""
+        ...
+
+    def clear(self) -> None:
+        """Forget every entry this storage holds for the cache."""
+        ...
+
+
+class InMemoryCacheStorage:
+    """A thread-safe LRU map bounded in bytes, with per-entry expiry.
+
+    An entry costs ``len(key) + len(value)`` bytes. Setting an entry evicts the least
+    recently used ones until the total fits ``max_bytes``; an entry larger than
+    ``max_bytes`` on its own is not stored. An expired entry is dropped when read (or
+    evicted in LRU order like any other), so expiry costs nothing per write.
+
+    Args:
+        max_bytes: Byte bound of all entries together (0 stores nothing).
+        clock: Monotonic clock in seconds (tests pass a fake one).
+
+    Example:
+        >>> now = [0.0]
+        >>> store = InMemoryCacheStorage(max_bytes=10, clock=lambda: now[0])
+        >>> store.set("a", b"1234", ttl=5.0)
+        >>> store.set("b", b"1234", ttl=None)
+        >>> store.size_bytes, store.get("a")
+        (10, b'1234')
+        >>> store.set("c", b"12", ttl=None)  # evicts "b", the least recently used
+        >>> sorted(store.keys()), store.evictions
+        (['a', 'c'], 1)
+        >>> now[0] = 5.0
+        >>> store.get("a") is None
+        True
+    """
+
+    def __init__(self, max_bytes: int, *, clock: Callable[[], float] | None = None) -> None:
+        if max_bytes < 0:
+            raise ValueError(f"max_bytes must be >= 0, got {max_bytes}")
+        self.max_bytes = max_bytes
+        self._clock = clock or time.monotonic
+        self._entries: OrderedDict[str, tuple[bytes, float | None]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.evictions = 0
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes held now (keys and values)."""
+        return self._size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def keys(self) -> list[str]:
+        """The keys held now, least recently used first (expired ones included)."""
+        with self._lock:
+            return list(self._entries)
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            value, expires = entry
+            if expires is not None and self._clock() >= expires:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes, ttl: float | None) -> None:
+        cost = len(key) + len(value)
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            if cost > self.max_bytes or (ttl is not None and ttl <= 0):
+                return
+            now = self._clock()
+            while self._size + cost > self.max_bytes and self._entries:
+                self._drop(next(iter(self._entries)))
+                self.evictions += 1
+            self._entries[key] = (value, None if ttl is None else now + ttl)
+            self._size += cost
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def _drop(self, key: str) -> None:
+        value, _ = self._entries.pop(key)
+        self._size -= len(key) + len(value)
+
+
+def _shape(value: Any) -> list[int] | None:
+    """The shape of a rectangular nest of lists of numbers, or None if it is not one."""
+    shape: list[int] = []
+    node = value
+    while isinstance(node, list):
+        shape.append(len(node))
+        if not node or len(shape) > _MAX_NDIM:
+            return None
+        node = node[0]
+    if not shape or isinstance(node, bool) or not isinstance(node, (int, float)):
+        return None
+    return shape
+
+
+def _flatten(value: Any, shape: list[int], out: array[float]) -> bool:
+    if len(shape) == 1:
+        if not isinstance(value, list) or len(value) != shape[0]:
+            return False
+        try:
+            out.extend(value)
+        except TypeError:
+            return False
+        return True
+    if not isinstance(value, list) or len(value) != shape[0]:
+        return False
+    return all(_flatten(item, shape[1:], out) for item in value)
+
+
+def encode_embedding(value: Embedding) -> bytes:
+    """Bytes for one embedding: float64 little-endian with its shape (JSON if ragged).
+
+    The float64 form gives back exactly the floats the server sent.
+
+    Example:
+        >>> decode_embedding(encode_embedding([[0.5, -1.0], [2.0, 3.25]]))
+        [[0.5, -1.0], [2.0, 3.25]]
+    """
+    shape = _shape(value)
+    if shape is not None:
+        flat: array[float] = array("d")
+        if _flatten(value, shape, flat):
+            if sys.byteorder != "little":
+                flat.byteswap()
+            header = struct.pack(f"<BB{len(shape)}I", _PACKED, len(shape), *shape)
+            return header + flat.tobytes()
+    return bytes([_JSON]) + json.dumps(value, separators=(",", ":")).encode()
+
+
+def decode_embedding(data: bytes) -> Embedding:
+    """The embedding :func:`encode_embedding` stored.
+
+    Raises:
+        ValueError: ``data`` was not made by :func:`encode_embedding`.
+    """
+    if not data:
+        raise ValueError("empty cache value")
+    if data[0] == _JSON:
+        value = json.loads(data[1:])
+        if not isinstance(value, list):
+            raise ValueError("cached JSON value is not a list")
+        return value
+    if data[0] != _PACKED or len(data) < 2:
+        raise ValueError("unknown cache value format")
+    ndim = data[1]
+    offset = 2 + 4 * ndim
+    if not 1 <= ndim <= _MAX_NDIM or len(data) < offset:
+        raise ValueError("corrupt cache value header")
+    shape = struct.unpack_from(f"<{ndim}I", data, 2)
+    flat: array[float] = array("d")
+    flat.frombytes(data[offset:])
+    if sys.byteorder != "little":
+        flat.byteswap()
+    if len(flat) != math.prod(shape):
+        raise ValueError("cache value size does not match its shape")
+    nested: list[Any] = flat.tolist()
+    for size in reversed(shape[1:]):
+        nested = [nested[i : i + size] for i in range(0, len(nested), size)]
+    return nested
+
+
+class EmbeddingCache:
+    """Answers repeated embedding requests without a request.
+
+    An entry's key is a SHA-256 of the call's *scope* (model or URL, provider, and every
+    parameter that changes the vector: ``normalize``, ``truncate``, ``prompt_name``,
+    ``dimensions``, ``extra_body``...) and of the text, so the same text under other
+    parameters is a different entry.
+
+    Args:
+        storage: Where entries live; default an :class:`InMemoryCacheStorage` of
+            ``max_bytes``.
+        ttl: Seconds an entry lives (None: until evicted).
+        max_bytes: Byte bound of the default storage (ignored when ``storage`` is given).
+        clock: Clock of the default storage (tests pass a fake one).
+
+    Attributes:
+        hits: Lookups answered from the cache since creation (or :meth:`reset_stats`).
+        misses: Lookups that found nothing usable.
+
+    Example:
+        >>> cache = EmbeddingCache(ttl=60)
+        >>> scope = cache.scope("BAAI/bge-small-en-v1.5", {"normalize": True})
+        >>> cache.set(cache.key(scope, "hello"), [0.6, 0.8])
+        >>> cache.get(cache.key(scope, "hello")), cache.hits
+        ([0.6, 0.8], 1)
+        >>> cache.get(cache.key(cache.scope("other/model", {}), "hello")) is None
+        True
+    """
+
+    #: Prefix of every key (bumped when the key or value format changes).
+    NAMESPACE = "hfie:emb:v1"
+
+    def __init__(
+        self,
+        storage: CacheStorage | None = None,
+        *,
+        ttl: float | None = 86400.0,
+        max_bytes: int = 100 * 1024 * 1024,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        if ttl is not None and ttl < 0:
+            raise ValueError(f"ttl must be >= 0 or None, got {ttl}")
+        self.storage: CacheStorage = (
+            storage if storage is not None else InMemoryCacheStorage(max_bytes, clock=clock)
+        )
+        self.ttl = ttl
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def from_config(
+        cls, config: HfInferenceConfig, *, clock: Callable[[], float] | None = None
+    ) -> EmbeddingCache | None:
+        """The cache the config asks for, or None when caching is off.
+
+        Off when ``enable_embedding_cache`` is false, or ``embedding_cache_ttl`` or
+        ``max_embedding_cache_size`` is 0.
+        """
+        if (
+            not config.enable_embedding_cache
+            or config.embedding_cache_ttl <= 0
+            or config.max_embedding_cache_size <= 0
+        ):
+            return None
+        return cls(
+            ttl=config.embedding_cache_ttl, max_bytes=config.max_embedding_cache_size, clock=clock
+        )
+
+    @staticmethod
+    def scope(model: str, params: Mapping[str, Any]) -> str:
+        """A digest of what, besides the text, decides an embedding.
+
+        Args:
+            model: The target: Hub id (with provider), endpoint name or URL.
+            params: JSON-able parameters; ``None`` values are ignored, key order is not
+                significant.
+
+        Returns:
+            A hex digest to pass to :meth:`key`.
+        """
+        canonical = json.dumps(
+            {"model": model, "params": {k: v for k, v in params.items() if v is not None}},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def key(self, scope: str, text: str) -> str:
+        """The storage key of ``text`` within ``scope``."""
+        digest = hashlib.sha256(f"{scope}\x1f{text}".encode()).hexdigest()
+        return f"{self.NAMESPACE}:{digest}"
+
+    def get(self, key: str) -> Embedding | None:
+        """The cached embedding, or None (a value that cannot be read counts as a miss)."""
+        try:
+            data = self.storage.get(key)
+            value = None if data is None else decode_embedding(data)
+        except Exception:  # a broken backend or value must not fail the call
+            value = None
+            self._forget(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def set(self, key: str, value: Embedding) -> None:
+        """Keep ``value`` under ``key`` for :attr:`ttl` (a storage error skips the write)."""
+        try:
+            self.storage.set(key, encode_embedding(value), self.ttl)
+        except Exception:  # caching is best effort
+            pass
+
+    def delete(self, key: str) -> None:
+        """Forget one entry."""
+        self._forget(key)
+
+    def clear(self) -> None:
+        """Forget every entry (``client.clear_caches()`` calls this)."""
+        self.storage.clear()
+
+    def reset_stats(self) -> None:
+        """Zero :attr:`hits` and :attr:`misses`."""
+        self.hits = self.misses = 0
+
+    def _forget(self, key: str) -> None:
+        try:
+            self.storage.delete(key)
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        return (
+            f"<EmbeddingCache storage={type(self.storage).__name__} ttl={self.ttl} "
+            f"hits={self.hits} misses={self.misses}>"
+        )

@@ -1,0 +1,265 @@
+"""Request bodies and answer parsing for feature extraction and sentence similarity (no I/O).
+
+Wire shapes (WIRE.md §d.1, §d.5): feature extraction puts its options at the top level,
+``{"inputs": str | [str], "normalize", "prompt_name", "truncate", "truncation_direction",
+"dimensions"}``, on hf-inference's ``/pipeline/feature-extraction`` and on TEI's ``/embed``
+alike; sentence similarity sends ``{"inputs": {"source_sentence", "sentences"}}``.
+
+Answers are nested float arrays. :func:`parse_embeddings` turns any of the shapes seen
+on the wire into one embedding per input, in a canonical form:
+
+* pooled models: ``[dim]`` per input (a single string may be answered ``[dim]`` by
+  sentence-transformers or ``[[dim]]`` by TEI: both give ``[dim]``);
+* per-token models: ``[tokens][dim]`` per input (transformers answers a single string
+  ``[1][tokens][dim]`` and a batch ``[n][1][tokens][dim]``: the leading axes of size one
+  are dropped, so a text has the same shape whether sent alone or in a batch);
+* OpenAI-style ``{"data": [{"embedding", "index"}]}`` answers (TEI ``/v1/embeddings``,
+  embedding providers) are read too, ordered by ``index``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._errors import ValidationError
+from .cache import Embedding
+
+if TYPE_CHECKING:
+    from ..models import TeiInfo
+
+__all__ = [
+    "embedding_body",
+    "embedding_params",
+    "parse_embeddings",
+    "parse_similarity",
+    "parse_tei_info",
+    "similarity_body",
+    "validate_texts",
+]
+
+
+def validate_texts(inputs: Any) -> tuple[list[str], bool]:
+    """Check the ``inputs`` of an embedding call.
+
+    Args:
+        inputs: One string, or a sequence (list, tuple...) of strings.
+
+    Returns:
+        The texts as a list, and whether a single string was given.
+
+    Raises:
+        ValidationError: ``inputs`` is missing, or something in it is not a string.
+
+    Example:
+        >>> validate_texts("hi"), validate_texts(("a", "b"))
+        ((['hi'], True), (['a', 'b'], False))
+    """
+    if isinstance(inputs, str):
+        return [inputs], True
+    if (
+        inputs is None
+        or isinstance(inputs, (bytes, bytearray, Mapping))
+        or not isinstance(inputs, Sequence)
+    ):
+        raise ValidationError(
+            f"inputs must be a string or a list of strings (nothing was sent), "
+            f"got {type(inputs).__name__}"
+        )
+    texts = list(inputs)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValidationError(
+                f"inputs[{position}] must be a string (nothing was sent), got {type(text).__name__}"
+            )
+    return texts, False
+
+
+def embedding_params(**options: Any) -> dict[str, Any]:
+    """Validate feature-extraction options strictly; returns the ones that are set.
+
+    Args:
+        **options: ``normalize``, ``prompt_name``, ``truncate``, ``truncation_direction``,
+            ``dimensions`` (``None`` means "the server's default" and is left out).
+
+    Returns:
+        The options to put at the top level of the body.
+
+    Raises:
+        ValidationError: An option has the wrong type (``"yes"`` is not a bool) or value.
+
+    Example:
+        >>> embedding_params(normalize=True, truncate=None)
+        {'normalize': True}
+    """
+    from pydantic import ValidationError as PydanticValidationError
+
+    from ..models import FeatureExtractionParameters
+
+    params = {k: v for k, v in options.items() if v is not None}
+    try:
+        FeatureExtractionParameters.model_validate(params, strict=True)
+    except PydanticValidationError as exc:
+        raise _invalid("feature-extraction options", exc) from None
+    return params
+
+
+def embedding_body(
+    texts: Sequence[str], params: Mapping[str, Any], *, single: bool
+) -> dict[str, Any]:
+    """``{"inputs": ..., **params}``: a bare string when one string was given, else a list."""
+    inputs: str | list[str] = texts[0] if single else list(texts)
+    return {"inputs": inputs, **params}
+
+
+def similarity_body(source_sentence: Any, sentences: Any) -> dict[str, Any]:
+    """Validate a sentence-similarity request and return its hf-inference body.
+
+    Raises:
+        ValidationError: ``source_sentence`` is not a string, or ``sentences`` is not a
+            non-empty list of strings.
+
+    Example:
+        >>> similarity_body("a", ["b", "c"])
+        {'inputs': {'source_sentence': 'a', 'sentences': ['b', 'c']}}
+    """
+    if not isinstance(source_sentence, str):
+        raise ValidationError(
+            f"source_sentence must be a string (nothing was sent), "
+            f"got {type(source_sentence).__name__}"
+        )
+    if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not sentences:
+        raise ValidationError("sentences must be a non-empty list of strings (nothing was sent)")
+    listed = list(sentences)
+    for position, text in enumerate(listed):
+        if not isinstance(text, str):
+            raise ValidationError(
+                f"sentences[{position}] must be a string (nothing was sent), "
+                f"got {type(text).__name__}"
+            )
+    return {"inputs": {"source_sentence": source_sentence, "sentences": listed}}
+
+
+def _invalid(what: str, exc: Exception) -> ValidationError:
+    errors = getattr(exc, "errors", None)
+    details = []
+    if callable(errors):
+        for err in errors()[:5]:
+            loc = ".".join(str(part) for part in err.get("loc", ()))
+            details.append(f"{loc}: {err.get('msg')}")
+    return ValidationError(f"Invalid {what} (nothing was sent): {'; '.join(details) or exc}")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a list of ... of numbers (0 when the first leaf is not a number)."""
+    depth = 0
+    while isinstance(value, list):
+        if not value:
+            return 0
+        depth += 1
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    return depth
+
+
+def _canonical(embedding: Any, what: str) -> Embedding:
+    depth = _depth(embedding)
+    if depth == 0:
+        raise ValueError(f"{what} is not a nested list of numbers")
+    while depth >= 3 and len(embedding) == 1:
+        embedding = embedding[0]
+        depth -= 1
+    result: Embedding = embedding
+    return result
+
+
+def _openai_rows(data: Mapping[str, Any]) -> list[Any]:
+    rows = data.get("data")
+    if not isinstance(rows, list):
+        raise ValueError("expected a list of embeddings or an object with 'data'")
+    ordered = sorted(
+        rows,
+        key=lambda row: row.get("index", 0) if isinstance(row, Mapping) else 0,
+    )
+    out = []
+    for row in ordered:
+        if not isinstance(row, Mapping) or not isinstance(row.get("embedding"), list):
+            raise ValueError("an entry of 'data' has no list 'embedding'")
+        out.append(row["embedding"])
+    return out
+
+
+def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedding]:
+    """One canonical embedding per input from an answer body (see the module docstring).
+
+    Args:
+        content: The 2xx body.
+        count: How many texts the request carried.
+        single: The request's ``inputs`` was a bare string.
+
+    Returns:
+        ``count`` embeddings, in request order.
+
+    Raises:
+        ValueError: The body is not an embedding answer for ``count`` inputs (the
+            transport turns this into a ``ServerError``).
+
+    Example:
+        >>> parse_embeddings(b"[[0.1, 0.2], [0.3, 0.4]]", 2, single=False)
+        [[0.1, 0.2], [0.3, 0.4]]
+        >>> parse_embeddings(b"[[0.1, 0.2]]", 1, single=True)
+        [[0.1, 0.2]]
+    """
+    try:
+        data = json.loads(content)
+    except ValueError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None
+    if isinstance(data, Mapping):
+        data = _openai_rows(data)
+    if not isinstance(data, list) or not data:
+        raise ValueError("expected a non-empty list of embeddings")
+    if single or (count == 1 and _depth(data) == 1):
+        if _depth(data) == 1:
+            return [data]
+        if len(data) == 1:
+            return [_canonical(data[0], "the embedding")]
+        return [_canonical(data, "the embedding")]
+    if len(data) != count:
+        raise ValueError(f"expected {count} embeddings, got {len(data)}")
+    return [_canonical(item, f"embedding {i}") for i, item in enumerate(data)]
+
+
+def parse_similarity(content: bytes, count: int) -> list[float]:
+    """The scores of a sentence-similarity answer (``[float]``, one per sentence).
+
+    Raises:
+        ValueError: The body is not a list of ``count`` numbers.
+    """
+    from ..models import SentenceSimilarityOutput
+
+    scores = SentenceSimilarityOutput.model_validate_json(content).root
+    if len(scores) != count:
+        raise ValueError(f"expected {count} scores, got {len(scores)}")
+    return scores
+
+
+def parse_tei_info(content: bytes) -> TeiInfo | None:
+    """TEI's ``/info`` answer, or None when the body is not one (the URL is not TEI)."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    from ..models import TeiInfo
+
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return None
+    if not isinstance(data, Mapping) or not (
+        "max_client_batch_size" in data or "model_type" in data
+    ):
+        return None
+    try:
+        return TeiInfo.model_validate(data)
+    except PydanticValidationError:
+        return None
