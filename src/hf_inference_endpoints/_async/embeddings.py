@@ -1,0 +1,417 @@
+"""Embeddings: feature extraction at scale, and sentence similarity.
+
+Hand-written as the async service; codegen/unasync.py generates the sync twin. The async
+client runs the batches of a call concurrently (at most ``max_concurrency`` requests in
+flight); the sync client sends them one after the other. Everything that is not I/O
+(batch planning, the cache, bodies, parsing, the failure policy) lives in
+``hf_inference_endpoints._embeddings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from .._embeddings.cache import EmbeddingCache
+from .._embeddings.job import EmbeddingJob
+from .._embeddings.payloads import (
+    embedding_body,
+    embedding_params,
+    parse_embeddings,
+    parse_similarity,
+    parse_tei_info,
+    similarity_body,
+    validate_texts,
+)
+from .._embeddings.results import EmbeddingResult, SimilarityScores
+from .._errors import ErrorContext, HfError, ValidationError
+from .._io import AsyncLock
+from .._request import PreparedRequest
+from .._routing import base_headers, parse_target
+
+if TYPE_CHECKING:
+    from ..models import TeiInfo
+    from ._client import AsyncHfInferenceClient
+
+__all__ = ["AsyncEmbeddings"]
+
+FEATURE_EXTRACTION = "feature-extraction"
+SENTENCE_SIMILARITY = "sentence-similarity"
+DEFAULT_MAX_CONCURRENCY = 4
+#: Statuses of ``GET {url}/info`` that mean "this server is not TEI".
+_NOT_TEI = frozenset({400, 404, 405, 422})
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """Where the batches of one call go."""
+
+    model: str | None  # what ``_prepare`` gets (a Hub id, a URL, or None with an endpoint)
+    endpoint: str | None
+    batch_size: int
+    scope: str  # names the target in cache keys
+    tei: TeiInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One ``create`` call: where it goes and what every batch request carries."""
+
+    job: EmbeddingJob
+    route: _Route
+    params: dict[str, Any]
+    single: bool
+    provider: str | None
+    timeout: float | None
+    extra_headers: Mapping[str, str] | None
+    extra_body: Mapping[str, Any] | None
+
+
+class _Lookups:
+    """What ``client.clear_caches()`` clears for this service (registered once)."""
+
+    def __init__(self, service: AsyncEmbeddings) -> None:
+        self._service = service
+
+    def clear(self) -> None:
+        self._service._tei_info_by_url.clear()
+        self._service._default_models.clear()
+        if self._service.cache is not None:
+            self._service.cache.clear()
+
+
+class AsyncEmbeddings:
+    """``client.embeddings``: ``create`` (feature extraction) and ``similarity``.
+
+    ``create`` takes one text or any number: it sends each distinct text once, in
+    batches (``embedding_batch_size``, or on a TEI endpoint the server's
+    ``max_client_batch_size``), answers repeats from a content-hash cache, keeps the
+    input order and reports which inputs failed.
+
+    Attributes:
+        cache: The embedding cache (None when ``enable_embedding_cache`` is off). Assign
+            another :class:`EmbeddingCache` (e.g. over Redis) or None to change it.
+    """
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+        self.cache: EmbeddingCache | None = EmbeddingCache.from_config(client.config)
+        self._tei_info_by_url: dict[str, TeiInfo | None] = {}
+        self._default_models: dict[str, str] = {}
+        self._lookup_lock = AsyncLock()
+        client._register_cache(_Lookups(self))
+
+    async def create(
+        self,
+        model: str | None = None,
+        inputs: str | Sequence[str] | None = None,
+        *,
+        normalize: bool | None = None,
+        prompt_name: str | None = None,
+        truncate: bool | None = None,
+        truncation_direction: str | None = None,
+        dimensions: int | None = None,
+        batch_size: int | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        cache: bool = True,
+        allow_partial: bool = False,
+    ) -> EmbeddingResult:
+        """Embed one text or many (feature extraction).
+
+        Each distinct text is sent once; texts already in the cache (same model, same
+        parameters) need no request. The rest go in batches of ``batch_size`` (default
+        ``embedding_batch_size``; on a TEI endpoint URL the server's
+        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL), at most
+        ``max_concurrency`` at a time in the async client, one after the other in the
+        sync client.
+
+        Args:
+            model: A Hub id (hf-inference ``/pipeline/feature-extraction`` by default),
+                ``org/name:provider``, or the URL of a TEI / dedicated endpoint (a TEI
+                server gets ``POST {url}/embed``; another server ``POST {url}``). When
+                omitted (and no ``endpoint``), the Hub's recommended model is used.
+            inputs: One string, or a list of strings (repeats allowed).
+            normalize: Scale each embedding to unit length (server default: true).
+            prompt_name: A sentence-transformers prompt (e.g. ``"query"``) to prepend.
+            truncate: Cut inputs longer than the model's limit instead of failing.
+            truncation_direction: ``"Left"`` or ``"Right"`` (sent as given).
+            dimensions: Cut embeddings to this many dimensions (Matryoshka models).
+            batch_size: Texts per request (capped by a TEI server's limit).
+            max_concurrency: Requests in flight at once (async client only).
+            provider: ``hf-inference`` (default), ``auto``, or another provider name.
+            endpoint: A dedicated Inference Endpoint by name (``"name"`` or
+                ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
+                or ``embedding_batch_size``.
+            timeout: Seconds allowed for each request (each batch), across its retries.
+            extra_headers: Headers added to every request.
+            extra_body: Fields merged into every request body (part of the cache key).
+            cache: False skips the cache for this call (neither read nor written).
+            allow_partial: Return a result with ``failed``/``errors`` instead of raising
+                when some batches fail.
+
+        Returns:
+            An :class:`EmbeddingResult`: one embedding per input, in input order
+            (``result[i]``, ``result.to_numpy()``), with ``cached``, ``requests`` and the
+            ``response_metas`` of the requests made.
+
+        Raises:
+            ValidationError: ``inputs`` or an option has the wrong type (nothing is sent),
+                or the server rejected every input.
+            EmbeddingBatchError: Some inputs were embedded and others were not; the
+                partial result is ``err.result`` and ``err.failed`` lists the positions.
+            HfError: No input could be embedded: the first request's own error
+                (``AuthenticationError``, ``RateLimited``, ``ColdStartTimeout``...).
+
+        Example:
+            >>> result = await client.embeddings.create(  # doctest: +SKIP
+            ...     "BAAI/bge-small-en-v1.5", ["first text", "second text", "first text"]
+            ... )
+            >>> len(result), result.requests, result.dimensions  # doctest: +SKIP
+            (3, 1, 384)
+        """
+        texts, single = validate_texts(inputs)
+        params = embedding_params(
+            normalize=normalize,
+            prompt_name=prompt_name,
+            truncate=truncate,
+            truncation_direction=truncation_direction,
+            dimensions=dimensions,
+        )
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+        ):
+            raise ValidationError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+        if max_concurrency < 1:
+            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+        if not texts:
+            return EmbeddingResult([])
+        route = await self._route(model, provider, endpoint, batch_size, timeout)
+        store = self.cache if cache else None
+        scope = None
+        if store is not None:
+            scope = EmbeddingCache.scope(
+                route.scope,
+                {**params, "extra_body": dict(extra_body) if extra_body else None},
+            )
+        job = EmbeddingJob(texts, route.batch_size, cache=store, scope=scope)
+
+        call = _Call(
+            job,
+            route,
+            params,
+            single,
+            provider if route.tei is None else None,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        await self._run_batches(call, max_concurrency)
+        return job.finish(allow_partial=allow_partial)
+
+    async def similarity(
+        self,
+        model: str | None = None,
+        source_sentence: str | None = None,
+        sentences: Sequence[str] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SimilarityScores:
+        """Score how close each of ``sentences`` is to ``source_sentence``.
+
+        Sent to hf-inference's ``/pipeline/sentence-similarity`` (or the URL/endpoint
+        given) as ``{"inputs": {"source_sentence", "sentences"}}``.
+
+        Args:
+            model: A Hub id (e.g. ``sentence-transformers/all-MiniLM-L6-v2``) or a URL;
+                when omitted (and no ``endpoint``), the Hub's recommended model.
+            source_sentence: The reference text.
+            sentences: The texts to compare with it (non-empty).
+            provider: ``hf-inference`` (default) or another provider name.
+            endpoint: A dedicated Inference Endpoint by name instead of ``model``.
+            timeout: Total seconds for the call, across retries.
+            extra_headers: Headers added to the request.
+            extra_body: Fields merged into the JSON body (e.g. ``{"parameters": {...}}``).
+
+        Returns:
+            :class:`SimilarityScores`: a ``list[float]``, one score per sentence, in order,
+            with ``response_meta``.
+
+        Raises:
+            ValidationError: A sentence is not a string or ``sentences`` is empty (nothing
+                is sent), or the server rejected the request.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> scores = await client.embeddings.similarity(  # doctest: +SKIP
+            ...     "sentence-transformers/all-MiniLM-L6-v2",
+            ...     "A cat sits on the mat",
+            ...     ["A cat is sitting on a rug", "Stock prices fell"],
+            ... )
+            >>> scores[0] > scores[1]  # doctest: +SKIP
+            True
+        """
+        body = similarity_body(source_sentence, sentences)
+        count = len(body["inputs"]["sentences"])
+        if model is None and endpoint is None:
+            model = await self._default_model(SENTENCE_SIMILARITY, timeout)
+        prepared = await self._client._prepare(
+            model,
+            provider,
+            SENTENCE_SIMILARITY,
+            body,
+            False,
+            extra_headers,
+            extra_body,
+            endpoint=endpoint,
+        )
+        scores, meta = await self._client._transport.request(
+            prepared, partial(parse_similarity, count=count), timeout=timeout
+        )
+        return SimilarityScores(scores, meta)
+
+    async def _run_batches(self, call: _Call, max_concurrency: int) -> None:
+        """Send every batch of the call: up to ``max_concurrency`` at once in the async client."""
+        count = len(call.job.batches)
+        # unasync: remove-begin
+        if max_concurrency > 1 and count > 1:
+            import anyio
+
+            pending = iter(range(count))
+
+            async def worker() -> None:
+                for index in pending:  # shared: each batch is taken by one worker
+                    if call.job.stopped:
+                        return
+                    await self._send_batch(call, index)
+
+            async with anyio.create_task_group() as group:
+                for _ in range(min(max_concurrency, count)):
+                    group.start_soon(worker)
+            return
+        # unasync: remove-end
+        for index in range(count):
+            if call.job.stopped:
+                break
+            await self._send_batch(call, index)
+
+    async def _send_batch(self, call: _Call, index: int) -> None:
+        """Send batch ``index``; its outcome goes to the job (errors are not raised here)."""
+        job = call.job
+        batch = job.start(index)
+        body = embedding_body(batch, call.params, single=call.single)
+        try:
+            prepared = await self._client._prepare(
+                call.route.model,
+                call.provider,
+                FEATURE_EXTRACTION,
+                body,
+                False,
+                call.extra_headers,
+                call.extra_body,
+                endpoint=call.route.endpoint,
+            )
+        except HfError as exc:
+            job.abort(exc)
+            return
+        parse = partial(parse_embeddings, count=len(batch), single=call.single)
+        try:
+            embeddings, meta = await self._client._transport.request(
+                prepared, parse, timeout=call.timeout
+            )
+        except HfError as exc:
+            job.fail(index, exc)
+            return
+        job.succeed(index, embeddings, meta)
+
+    async def _route(
+        self,
+        model: str | None,
+        provider: str | None,
+        endpoint: str | None,
+        batch_size: int | None,
+        timeout: float | None,
+    ) -> _Route:
+        """Work out the target, the URL to post to and the batch size of a call."""
+        config = self._client.config
+        size = batch_size or config.embedding_batch_size
+        if endpoint is not None:
+            return _Route(model, endpoint, size, scope=f"endpoint:{endpoint}:{model or ''}")
+        if model is None:
+            model = await self._default_model(FEATURE_EXTRACTION, timeout)
+        target = parse_target(
+            model,
+            provider=provider,
+            default_provider=config.default_provider,
+            task=FEATURE_EXTRACTION,
+        )
+        if target.kind != "url":
+            name = f"{target.provider}:{target.model}"
+            return _Route(model, None, size, scope=name)
+        base = target.model
+        forced = base.endswith("/embed")
+        if forced:
+            base = base.removesuffix("/embed")
+        info = await self._tei_info(base, timeout)
+        if info is None and not forced:
+            return _Route(target.model, None, size, scope=target.model)
+        limit = info.max_client_batch_size if info is not None else None
+        if limit:
+            size = min(batch_size or limit, limit)
+        url = f"{base}/embed"
+        return _Route(url, None, size, scope=url, tei=info)
+
+    async def _tei_info(self, base: str, timeout: float | None) -> TeiInfo | None:
+        """TEI's ``/info`` for the server at ``base`` (None if it is not TEI); cached per URL."""
+        if base in self._tei_info_by_url:
+            return self._tei_info_by_url[base]
+        async with self._lookup_lock:
+            if base in self._tei_info_by_url:
+                return self._tei_info_by_url[base]
+            config = self._client.config
+            prepared = PreparedRequest(
+                "GET",
+                f"{base}/info",
+                base_headers(
+                    config.token_value, bill_to=config.bill_to, user_agent_extra=config.user_agent
+                ),
+                context=ErrorContext(provider="endpoint", endpoint=base),
+                task="tei-info",
+            )
+            try:
+                info, _ = await self._client._transport.request(
+                    prepared, parse_tei_info, timeout=timeout
+                )
+            except HfError as exc:
+                if exc.status_code not in _NOT_TEI:
+                    raise
+                info = None
+            self._tei_info_by_url[base] = info
+            return info
+
+    async def _default_model(self, task: str, timeout: float | None) -> str:
+        """The Hub's recommended model for ``task`` (``/api/tasks`` widget models); cached."""
+        known = self._default_models.get(task)
+        if known is not None:
+            return known
+        catalogue = await self._client.hub.tasks(timeout=timeout)
+        entry = catalogue.get(task)
+        widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
+        if not widgets or not isinstance(widgets[0], str):
+            raise ValidationError(
+                f"model is required: the Hub recommends no default model for {task}"
+            )
+        self._default_models[task] = widgets[0]
+        return widgets[0]
