@@ -16,6 +16,7 @@ __all__ = ["COMMANDS", "main"]
 #: command name -> "module:attribute" (relative to this package)
 COMMANDS: dict[str, str] = {
     "chat": ".chat:chat",
+    "embed": ".embed:embed",
     "generate": ".chat:generate",
     "emulator": ".emulator:emulator",
     "health": ".health:health",
