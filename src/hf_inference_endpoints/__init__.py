@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from ._async._client import AsyncHfInferenceClient
     from ._async._streaming import AsyncStream
     from ._config import HfInferenceConfig, Secret
+    from ._embeddings import (
+        CacheStorage,
+        EmbeddingBatchError,
+        EmbeddingCache,
+        EmbeddingResult,
+        InMemoryCacheStorage,
+        SimilarityScores,
+    )
     from ._errors import (
         AuthenticationError,
         ColdStartTimeout,
@@ -57,6 +65,17 @@ _EXPORTS: dict[str, str] = {
     "Secret": "._config",
     "ResponseMeta": "._meta",
     **{
+        name: "._embeddings"
+        for name in (
+            "CacheStorage",
+            "EmbeddingBatchError",
+            "EmbeddingCache",
+            "EmbeddingResult",
+            "InMemoryCacheStorage",
+            "SimilarityScores",
+        )
+    },
+    **{
         name: "._errors"
         for name in (
             "AuthenticationError",
@@ -86,8 +105,12 @@ __all__ = [
     "AsyncHfInferenceClient",
     "AsyncStream",
     "AuthenticationError",
+    "CacheStorage",
     "ColdStartTimeout",
     "ConfigurationError",
+    "EmbeddingBatchError",
+    "EmbeddingCache",
+    "EmbeddingResult",
     "EndpointFailed",
     "EndpointPaused",
     "EndpointUnhealthy",
@@ -95,6 +118,7 @@ __all__ = [
     "HfError",
     "HfInferenceClient",
     "HfInferenceConfig",
+    "InMemoryCacheStorage",
     "ModelLoading",
     "ModelNotAvailableOnProvider",
     "NetworkError",
@@ -106,6 +130,7 @@ __all__ = [
     "Secret",
     "ServerError",
     "ServiceUnavailable",
+    "SimilarityScores",
     "Stream",
     "StreamInterrupted",
     "ValidationError",
