@@ -106,7 +106,8 @@ def build_request(
         provider_headers = helper.headers(task, token_value, direct=direct)
         if accept is None:
             accept = helper.accept(task)
-        if expect is None and not stream:
+        if not stream and (expect is None or helper.name != "hf-inference"):
+            # a third-party provider's wire format is the helper's to know, not the caller's
             expect = helper.response_kind(task)
     if stream:
         payload["stream"] = True

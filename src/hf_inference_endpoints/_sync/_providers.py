@@ -40,7 +40,7 @@ from .._routing.mapping import (
     parse_mapping,
     plan_candidates,
 )
-from .._routing.providers import helper_for, registered
+from .._routing.providers import answer_helper, helper_for, registered
 from .._routing.providers._base import (
     Fetch,
     JobContext,
@@ -48,7 +48,6 @@ from .._routing.providers._base import (
     Step,
     follow_up_request,
 )
-from .._routing.providers.hf_inference import HfInferenceHelper
 from .._routing.targets import Target, parse_target
 
 if TYPE_CHECKING:
@@ -73,9 +72,6 @@ DEFAULT_JOB_TIMEOUT = 600.0
 
 Fallback = bool | Sequence[str]
 
-_PLAIN = ProviderHelper()
-_HF_INFERENCE = HfInferenceHelper()
-
 
 def _decoder(expect: ResponseKind) -> Callable[[bytes], Any]:
     if expect == "bytes":
@@ -85,22 +81,7 @@ def _decoder(expect: ResponseKind) -> Callable[[bytes], Any]:
 
 def helper_of(prepared: PreparedRequest) -> ProviderHelper:
     """The helper that reads the answers of ``prepared`` (by the provider it went to)."""
-    provider = prepared.context.provider or ""
-    if provider == "endpoint":
-        return _HF_INFERENCE  # a dedicated endpoint answers like hf-inference
-    if provider.startswith("router"):
-        return _PLAIN
-    return helper_for(provider, prepared.task) or _PLAIN
-
-
-def job_context(prepared: PreparedRequest) -> JobContext:
-    """Where ``prepared`` went, for re-rooting a job's follow-up URLs."""
-    return JobContext(
-        provider=prepared.context.provider or "",
-        task=prepared.task,
-        base_url=prepared.provider_base or prepared.url.split("?", 1)[0],
-        request_url=prepared.url,
-    )
+    return answer_helper(prepared.context.provider, prepared.task)
 
 
 # --------------------------------------------------------------------------- failover
@@ -384,7 +365,9 @@ class Providers:
             data, meta = transport.request(
                 candidate, _decoder(candidate.expect), timeout=remaining, retry=retry
             )
-            step = helper_of(candidate).parse_response(candidate.task, data, job_context(candidate))
+            step = helper_of(candidate).parse_response(
+                candidate.task, data, JobContext.of(candidate)
+            )
             return step, meta
 
         if prepared.fallbacks:
@@ -401,7 +384,7 @@ class Providers:
     ) -> Any:
         """Perform the job's GETs until its helper returns ``Done``."""
         helper = helper_of(submitted)
-        job = job_context(submitted)
+        job = JobContext.of(submitted)
         transport = self._client._transport
         while isinstance(step, Fetch):
             if step.max_attempts is not None and step.attempt >= step.max_attempts:

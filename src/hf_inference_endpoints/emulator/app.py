@@ -1,8 +1,9 @@
 """Assemble the emulator's Starlette app from the per-family route modules.
 
 Mounts (prefix -> module): ``/_emulator`` control, ``/hub`` Hub API, ``/router``
-inference router, ``/tgi/{name}`` TGI server, ``/tei/{name}`` TEI server,
-``/endpoints-api`` Inference Endpoints management API.  A new
+inference router, ``/router/{provider}`` emulated third-party providers,
+``/_emulator/files`` their output files, ``/tgi/{name}`` TGI server, ``/tei/{name}`` TEI
+server, ``/endpoints-api`` Inference Endpoints management API.  A new
 API family is one module exposing ``PREFIX`` and ``routes``, added to
 :data:`FAMILIES`.  Every family shares the auth/request-id middleware, the fault
 engine and the state on ``app.state.emulator``.
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from . import control, endpoints_api, hub, router, tei, tgi
+from . import control, endpoints_api, hub, provider_files, providers, router, tei, tgi
 from .auth import AuthMiddleware
 from .errors import Reject
 from .faults import FaultSpecError, parse_spec
@@ -28,8 +29,19 @@ from .state import EmulatorState
 
 __all__ = ["FAMILIES", "create_app"]
 
-#: Route modules, each with ``PREFIX`` and ``routes``; mounted in this order.
-FAMILIES: tuple[ModuleType, ...] = (control, hub, router, tgi, tei, endpoints_api)
+#: Route modules, each with ``PREFIX`` and ``routes``; mounted in this order (the first
+#: matching prefix wins: ``/_emulator/files`` before ``/_emulator``, and the emulated
+#: providers' ``/router/{provider}`` before the router's own routes).
+FAMILIES: tuple[ModuleType, ...] = (
+    provider_files,
+    control,
+    hub,
+    providers,
+    router,
+    tgi,
+    tei,
+    endpoints_api,
+)
 
 
 async def _on_reject(request: Request, exc: Exception) -> Response:

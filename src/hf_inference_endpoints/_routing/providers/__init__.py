@@ -34,6 +34,7 @@ from .zai_org import ZaiOrgHelper
 
 __all__ = [
     "ProviderHelper",
+    "answer_helper",
     "find_helper",
     "get_helper",
     "helper_for",
@@ -101,6 +102,23 @@ def get_helper(name: str, task: str, model: str | None = None) -> ProviderHelper
     if helper is None:
         raise unknown_provider(name, task, sorted(_REGISTRY), model)
     return helper
+
+
+_PLAIN = ProviderHelper()
+
+
+def answer_helper(provider: str | None, task: str) -> ProviderHelper:
+    """The helper that reads answers of a request sent to ``provider`` (its context label).
+
+    A dedicated endpoint (``endpoint``) answers like hf-inference; the OpenAI-compatible
+    router (``router:...``) and unknown names answer plain JSON.
+    """
+    name = provider or ""
+    if name == "endpoint":
+        return _REGISTRY["hf-inference"]
+    if name.startswith("router"):
+        return _PLAIN
+    return helper_for(name, task) or _PLAIN
 
 
 def known_providers() -> list[str]:

@@ -284,6 +284,16 @@ class JobContext:
     base_url: str
     request_url: str
 
+    @classmethod
+    def of(cls, prepared: PreparedRequest) -> JobContext:
+        """The context of a prepared provider request."""
+        return cls(
+            provider=prepared.context.provider or "",
+            task=prepared.task,
+            base_url=prepared.provider_base or prepared.url.split("?", 1)[0],
+            request_url=prepared.url,
+        )
+
     @property
     def query(self) -> str:
         """The submitted URL's query string with its ``?`` (or ``""``)."""

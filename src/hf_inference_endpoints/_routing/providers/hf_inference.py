@@ -21,7 +21,12 @@ from ._base import (
 if TYPE_CHECKING:
     from ..mapping import MappingEntry
 
-__all__ = ["HF_INFERENCE_TASKS", "HfInferenceHelper", "rewrite_json_schema_format"]
+__all__ = [
+    "HF_INFERENCE_EXTRA_TASKS",
+    "HF_INFERENCE_TASKS",
+    "HfInferenceHelper",
+    "rewrite_json_schema_format",
+]
 
 #: The 26 tasks hf-inference serves (WIRE.md §c).
 HF_INFERENCE_TASKS = frozenset(
@@ -55,6 +60,23 @@ HF_INFERENCE_TASKS = frozenset(
     }
 )
 
+#: Tasks huggingface_hub does not send to hf-inference but that take the same
+#: ``POST /models/{id}`` envelope (the task specs' shapes): routed too, so the typed
+#: methods reach models deployed for them (and the emulator); the router answers an
+#: error for a model it does not serve.
+HF_INFERENCE_EXTRA_TASKS = frozenset(
+    {
+        "depth-estimation",
+        "image-text-to-image",
+        "image-text-to-video",
+        "image-to-video",
+        "text-to-audio",
+        "text-to-video",
+        "video-classification",
+        "zero-shot-object-detection",
+    }
+)
+
 _PIPELINE_TASKS = frozenset({"feature-extraction", "sentence-similarity"})
 
 #: Tasks whose input is a file: raw bytes on the wire when there are no parameters.
@@ -73,7 +95,18 @@ BINARY_INPUT_TASKS = frozenset(
     }
 )
 
-_BYTES_ANSWER = frozenset({"text-to-image", "image-to-image", "text-to-speech"})
+_BYTES_ANSWER = frozenset(
+    {
+        "text-to-image",
+        "image-to-image",
+        "text-to-speech",
+        "text-to-audio",
+        "image-text-to-image",
+        "text-to-video",
+        "image-to-video",
+        "image-text-to-video",
+    }
+)
 _FIRST_OF_LIST = frozenset({"text-generation", "image-to-text"})
 _DEFAULT_MIME = {
     "audio-classification": "audio/wav",
@@ -94,7 +127,7 @@ class HfInferenceHelper(ProviderHelper):
     """
 
     name: ClassVar[str] = "hf-inference"
-    tasks: ClassVar[frozenset[str]] = HF_INFERENCE_TASKS
+    tasks: ClassVar[frozenset[str]] = HF_INFERENCE_TASKS | HF_INFERENCE_EXTRA_TASKS
     needs_mapping: ClassVar[bool] = False
     chat_json_schema: ClassVar[str | None] = "tgi"
 
