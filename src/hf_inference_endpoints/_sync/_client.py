@@ -18,11 +18,17 @@ from ._transport import Transport
 
 if TYPE_CHECKING:
     from ._providers import Providers
+    from ._task_runner import TaskRunner
+    from .audio import Audio
     from .chat import Chat
+    from .documents import Documents
     from .embeddings import Embeddings
     from .endpoints import Endpoints
     from .hub import Hub
+    from .images import Images
+    from .text import Text
     from .text_generation import TextGeneration
+    from .video import Video
 
 __all__ = ["HfInferenceClient"]
 
@@ -65,6 +71,51 @@ class HfInferenceClient:
         self.config = config
         self._transport = Transport(config, http_client=http_client)
         self._caches: list[Any] = []  # objects with .clear(), registered by services
+
+    @cached_property
+    def audio(self) -> Audio:
+        """Audio tasks: ``transcribe``, ``synthesize``, ``classify``, ``transform``."""
+        from .audio import Audio
+
+        return Audio(self)
+
+    @cached_property
+    def documents(self) -> Documents:
+        """Document question answering: ``answer``."""
+        from .documents import Documents
+
+        return Documents(self)
+
+    @cached_property
+    def images(self) -> Images:
+        """Image tasks: ``generate``, ``transform``, ``edit``, ``classify``, ``segment``,
+        ``detect``, ``zero_shot_classify``, ``zero_shot_detect``, ``caption``,
+        ``estimate_depth``, ``answer``."""
+        from .images import Images
+
+        return Images(self)
+
+    @cached_property
+    def text(self) -> Text:
+        """Text tasks: ``classify``, ``classify_tokens``, ``zero_shot_classify``,
+        ``fill_mask``, ``answer``, ``answer_table``, ``summarize``, ``translate``."""
+        from .text import Text
+
+        return Text(self)
+
+    @cached_property
+    def video(self) -> Video:
+        """Video tasks: ``generate``, ``from_image``, ``classify``."""
+        from .video import Video
+
+        return Video(self)
+
+    @cached_property
+    def _task_runner(self) -> TaskRunner:
+        """Inputs, default models and calls shared by the task services and :meth:`infer`."""
+        from ._task_runner import TaskRunner
+
+        return TaskRunner(self)
 
     @cached_property
     def chat(self) -> Chat:
@@ -166,6 +217,67 @@ class HfInferenceClient:
             expect=expect,
             fallback=fallback,
             bill_to=bill_to,
+        )
+
+    def infer(
+        self,
+        task: str,
+        model: str | None = None,
+        inputs: Any = None,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Run any inference task and get the raw answer: decoded JSON, or the file.
+
+        The body is built as the typed method for ``task`` would build it (files as raw
+        bytes or base64, WIRE.md §d.1), but ``parameters`` are sent as given (``None``
+        dropped) and the answer is not parsed into models. A task the client has no
+        method for gets ``{"inputs": inputs, "parameters": parameters}``.
+
+        Args:
+            task: The task (pipeline tag), e.g. ``"image-classification"``.
+            model: ``org/name``, ``org/name:<provider>`` or an endpoint URL; omitted,
+                the Hub's recommended model for the task (unless ``endpoint`` is given).
+            inputs: The task input: text, a file (bytes, path, URL, file object, PIL
+                image), or the task's object (``{"question", "context"}``,
+                ``{"image", "question"}``, ``{"query", "table"}``).
+            parameters: The task's options, sent as given.
+            provider: ``hf-inference`` (default) or another provider name.
+            endpoint: A dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+            timeout: Total seconds for the call, across retries and cold-start waits.
+            extra_headers: Headers added to the request (they win over ours).
+            extra_body: Fields merged into the JSON body verbatim.
+
+        Returns:
+            The decoded JSON answer, or a :class:`~hf_inference_endpoints.BinaryResult`
+            for images, audio and video.
+
+        Raises:
+            ValidationError: Unreadable input, or the server refused the request.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> client.infer(  # doctest: +SKIP
+            ...     "text-classification", "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+            ...     "I like you",
+            ... )
+            [[{'label': 'POSITIVE', 'score': 0.9998...}, {'label': 'NEGATIVE', ...}]]
+        """
+        return self._task_runner.infer(
+            task,
+            model,
+            inputs,
+            parameters,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
         )
 
     def _register_cache(self, cache: Any) -> Any:

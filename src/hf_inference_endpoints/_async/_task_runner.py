@@ -1,0 +1,350 @@
+"""What every task service shares: inputs, default models, the call, the typed answer.
+
+Written in _async/; codegen/unasync.py generates the _sync twin. The task services
+(``text``, ``images``, ``audio``, ``video``, ``documents``) and ``client.infer`` go
+through one :class:`AsyncTaskRunner` per client (``client._tasks``):
+
+1. files are loaded (:mod:`.._inputs`); ``http(s)://`` inputs are downloaded through
+   the client's pool **without** the Authorization header (the token is for Hugging
+   Face, never for a third-party file host), then size-checked;
+2. a missing ``model`` becomes the Hub's recommended one for the task
+   (``GET /api/tasks`` -> ``widgetModels[0]``, fetched once per client and cleared by
+   ``client.clear_caches()``);
+3. the body comes from the task registry (:mod:`.._tasks`), the request from
+   ``client._prepare`` and the answer from the transport, with retries and cold starts;
+4. the result gets its ``response_meta`` (every element of a list result gets it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+
+from .._binary import BinaryResult
+from .._errors import (
+    ErrorContext,
+    NetworkError,
+    RequestTimeout,
+    ServerError,
+    ValidationError,
+    error_from_response,
+)
+from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
+from .._io import AsyncLock
+from .._routing import base_headers, parse_target
+from .._tasks import build_body, drop_none, get_task, validate_parameters
+
+if TYPE_CHECKING:
+    from .._meta import ResponseMeta
+    from ._client import AsyncHfInferenceClient
+
+__all__ = ["AsyncTaskRunner", "attach_meta"]
+
+
+def attach_meta(result: Any, meta: ResponseMeta) -> Any:
+    """Set ``response_meta`` on a result, or on each element of a list result."""
+    items = result if isinstance(result, list) else [result]
+    for item in items:
+        if hasattr(item, "_response_meta"):
+            item._response_meta = meta
+    return result
+
+
+class _DefaultModels:
+    """task -> the Hub's recommended model, from one ``/api/tasks`` call (per client)."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, str] | None = None
+
+    def clear(self) -> None:
+        self.models = None
+
+
+class AsyncTaskRunner:
+    """Runs task calls for the services of one client (see the module docstring)."""
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+        self._defaults: _DefaultModels = client._register_cache(_DefaultModels())
+        self._defaults_lock = AsyncLock()
+
+    # ---------------------------------------------------------------- inputs
+
+    async def media(self, value: Any, kind: MediaKind, *, timeout: float | None = None) -> Media:
+        """Load a file input (downloading URLs without credentials) and size-check it.
+
+        Raises:
+            ValidationError: Unsupported input, missing file, or an image too large.
+            HfError: The download failed (``NotFound``, ``NetworkError``...).
+        """
+        loaded = load_media(value, kind)
+        if isinstance(loaded, RemoteMedia):
+            loaded = await self.download(loaded.url, kind, timeout=timeout)
+        return check_media(loaded, kind, self._client.config)
+
+    async def download(
+        self, url: str, kind: MediaKind = "image", *, timeout: float | None = None
+    ) -> Media:
+        """GET a file through the client's pool, with no Authorization header.
+
+        Args:
+            url: An ``http(s)://`` URL.
+            kind: What the file is (for the default MIME type).
+            timeout: Seconds for the download (default: the client's request timeout).
+
+        Returns:
+            The bytes and their MIME type (sniffed first, then the ``Content-Type``).
+
+        Raises:
+            HfError: The server answered an error status, or the download failed.
+        """
+        config = self._client.config
+        headers = base_headers(None, user_agent_extra=config.user_agent)
+        http = self._client._transport.http_client
+        request_timeout = timeout if timeout is not None else config.request_timeout
+        try:
+            response = await http.get(
+                url,
+                headers=headers,
+                timeout=httpx2.Timeout(request_timeout, connect=config.connection_timeout),
+            )
+        except httpx2.TimeoutException as exc:
+            raise RequestTimeout(f"Downloading {url} timed out ({type(exc).__name__})") from None
+        except httpx2.TransportError as exc:
+            raise NetworkError(f"Could not download {url}: {type(exc).__name__}: {exc}") from None
+        if response.status_code >= 300:
+            error = error_from_response(
+                response.status_code,
+                response.headers,
+                response.content,
+                context=ErrorContext(endpoint=url),
+            )
+            error.message = f"Downloading the {kind} input {url} failed: {error.message}"
+            raise error
+        data = response.content
+        if not data:
+            raise ValidationError(f"the {kind} at {url} is empty")
+        declared = response.headers.get("content-type", "").split(";", 1)[0].strip()
+        mime = sniff_mime(data) or declared or "application/octet-stream"
+        return Media(data, mime)
+
+    async def load_inputs(self, task: str, inputs: Any, *, timeout: float | None) -> Any:
+        """``inputs`` with every file in it loaded (see ``InputKind``)."""
+        spec = get_task(task)
+        if spec is None:
+            if isinstance(inputs, (bytes, bytearray, memoryview)):
+                return Media(bytes(inputs), sniff_mime(bytes(inputs)) or "application/octet-stream")
+            return inputs
+        kind = spec.media_kind
+        if kind is None:
+            return inputs
+        if spec.inputs == "optional-image" and inputs is None:
+            return None
+        if spec.inputs in ("image-question", "document-question"):
+            if not isinstance(inputs, Mapping):
+                raise ValidationError(
+                    f"{task} inputs must be {{'image': <file>, 'question': str}}, "
+                    f"got {type(inputs).__name__}"
+                )
+            return {**inputs, "image": await self.media(inputs.get("image"), kind, timeout=timeout)}
+        return await self.media(inputs, kind, timeout=timeout)
+
+    # ----------------------------------------------------------- default model
+
+    async def default_model(self, task: str, *, timeout: float | None = None) -> str:
+        """The Hub's recommended model for ``task`` (``widgetModels[0]`` of ``/api/tasks``).
+
+        Raises:
+            ValidationError: The Hub recommends no model for the task.
+        """
+        async with self._defaults_lock:
+            if self._defaults.models is None:
+                catalogue = await self._client.hub.tasks(timeout=timeout)
+                models: dict[str, str] = {}
+                for name, entry in catalogue.items():
+                    widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
+                    if isinstance(widgets, list) and widgets and isinstance(widgets[0], str):
+                        models[name] = widgets[0]
+                self._defaults.models = models
+            model = self._defaults.models.get(task)
+        if not model:
+            raise ValidationError(
+                f"model is required for {task}: the Hub recommends no default model for it"
+            )
+        return model
+
+    # ------------------------------------------------------------------- calls
+
+    def _wire(self, model: str, provider: str | None, task: str) -> bool:
+        """hf-inference and URL targets take the hf-inference body (raw bytes / base64);
+        other providers get the neutral envelope their helper translates."""
+        try:
+            target = parse_target(
+                model,
+                provider=provider,
+                default_provider=self._client.config.default_provider,
+                task=task,
+            )
+        except ValidationError:
+            return True  # _prepare raises the same error with its full message
+        return target.kind != "provider" or target.provider == "hf-inference"
+
+    async def call(
+        self,
+        task: str,
+        *,
+        model: str | None,
+        inputs: Any,
+        parameters: Mapping[str, Any],
+        provider: str | None,
+        endpoint: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+        raw: bool = False,
+    ) -> tuple[Any, ResponseMeta]:
+        """Send one task call with loaded ``inputs`` and checked ``parameters``.
+
+        Args:
+            raw: Return decoded JSON instead of the typed result (``client.infer``).
+
+        Returns:
+            The result (typed, JSON, or a :class:`BinaryResult`) with its metadata.
+        """
+        spec = get_task(task)
+        if model is None and endpoint is None:
+            model = await self.default_model(task, timeout=timeout)
+        wire = endpoint is not None or model is None or self._wire(model, provider, task)
+        body = build_body(task, inputs, parameters, wire=wire)
+        binary = spec is not None and spec.binary_output
+        prepared = await self._client._prepare(
+            model,
+            provider,
+            task,
+            body,
+            False,
+            extra_headers,
+            extra_body,
+            accept=spec.accept if spec is not None else None,
+            expect="bytes" if binary or spec is None else "json",
+            endpoint=endpoint,
+        )
+        # _providers.run follows provider jobs and downloads outputs; it returns the
+        # decoded JSON (or the bytes) of the answer, read by the provider's helper.
+        value, meta = await self._client._providers.run(prepared, timeout=timeout)
+        content_type = meta.headers.get("content-type")
+        if binary:
+            result: Any = BinaryResult(_as_bytes(value, meta), _binary_type(content_type))
+        elif spec is None:
+            result = _decode_unknown(_as_bytes(value, meta), content_type, meta)
+        elif raw or spec.parse is None:
+            result = value
+        else:
+            try:
+                result = spec.parse(value)
+            except ValueError as exc:
+                raise _bad_answer(
+                    meta, f"it does not have the {task} answer shape: {exc}"
+                ) from None
+        return attach_meta(result, meta), meta
+
+    async def run(
+        self,
+        task: str,
+        *,
+        model: str | None,
+        inputs: Any,
+        parameters: Mapping[str, Any],
+        provider: str | None,
+        endpoint: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> Any:
+        """Check the parameters strictly, load the inputs, call: what a service method does."""
+        checked = validate_parameters(task, parameters)
+        loaded = await self.load_inputs(task, inputs, timeout=timeout)
+        result, _ = await self.call(
+            task,
+            model=model,
+            inputs=loaded,
+            parameters=checked,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+        return result
+
+    async def infer(
+        self,
+        task: str,
+        model: str | None,
+        inputs: Any,
+        parameters: Mapping[str, Any] | None,
+        *,
+        provider: str | None,
+        endpoint: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> Any:
+        """``client.infer``: any task, parameters sent as given, the answer as JSON or bytes."""
+        if not isinstance(task, str) or not task:
+            raise ValidationError("task must be a non-empty string such as 'image-classification'")
+        loaded = await self.load_inputs(task, inputs, timeout=timeout)
+        result, _ = await self.call(
+            task,
+            model=model,
+            inputs=loaded,
+            parameters=drop_none(dict(parameters or {})),
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+            raw=True,
+        )
+        return result
+
+
+def _binary_type(content_type: str | None) -> str | None:
+    """The answer's type for a file result; a JSON/text one (a provider job's submit
+    answer, not the file) is dropped so the file's own bytes are sniffed instead."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind.endswith("json") or kind.startswith("text/"):
+        return None
+    return content_type
+
+
+def _as_bytes(value: Any, meta: ResponseMeta) -> bytes:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    raise _bad_answer(meta, f"expected a file, got {type(value).__name__}")
+
+
+def _bad_answer(meta: ResponseMeta, why: str) -> ServerError:
+    return ServerError(
+        f"The server answered {meta.status_code} with a body that is not the expected "
+        f"result: {why}",
+        status_code=meta.status_code,
+        request_id=meta.request_id,
+        provider=meta.provider,
+        model=meta.model,
+    )
+
+
+def _decode_unknown(content: bytes, content_type: str | None, meta: ResponseMeta) -> Any:
+    """A task outside the registry: JSON when the server says so (or it looks like it)."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    looks_json = kind.endswith("json") or (not kind and content[:1] in (b"{", b"["))
+    if not looks_json:
+        return BinaryResult(content, content_type)
+    try:
+        return json.loads(content)
+    except ValueError as exc:
+        raise _bad_answer(meta, f"invalid JSON ({kind}): {exc}") from None

@@ -1,0 +1,302 @@
+"""Audio tasks: speech recognition, speech/audio synthesis, classification, audio-to-audio.
+
+Written in _async/; codegen/unasync.py generates the _sync twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from .._inputs import FileInput, audio_chunks
+from .._tasks import validate_parameters
+
+if TYPE_CHECKING:
+    from .._binary import BinaryResult
+    from ..models import (
+        AudioClassificationOutputElement,
+        AudioToAudioOutputElement,
+        AutomaticSpeechRecognitionOutput,
+    )
+    from ._client import AsyncHfInferenceClient
+
+__all__ = ["AsyncAudio"]
+
+_ASR = "automatic-speech-recognition"
+
+
+class AsyncAudio:
+    """``client.audio``: audio tasks.
+
+    ``audio`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded without
+    your token), a ``data:`` URL or a binary file object; without options the raw file
+    is sent (``Content-Type`` sniffed: WAV, FLAC, MP3, OGG), with options base64 in JSON.
+
+    Every method also takes these keyword arguments:
+
+    * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
+      (and no ``endpoint``), the Hub's recommended model for the task is used.
+    * ``provider``: ``hf-inference`` (default) or another provider name.
+    * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``timeout``: total seconds for the call (for chunked audio: for each chunk),
+      across retries and cold-start waits.
+    * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
+    """
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+
+    async def transcribe(
+        self,
+        *,
+        model: str | None = None,
+        audio: FileInput,
+        return_timestamps: bool | None = None,
+        generation_parameters: Mapping[str, Any] | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AutomaticSpeechRecognitionOutput:
+        """Turn speech into text: automatic-speech-recognition.
+
+        A PCM WAV longer than ``max_audio_duration`` is split into chunks of at most
+        that length when ``auto_chunk_long_audio`` is on (the default), each chunk is
+        transcribed in order, and the texts are joined with a space; ``chunks``
+        timestamps are shifted to the whole recording. With the switch off such audio
+        is refused. Audio that cannot be measured (FLAC, MP3...) is sent whole.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            audio: The recording (see the class docstring).
+            return_timestamps: Also return ``chunks`` with ``[start, end]`` seconds.
+            generation_parameters: Decoding settings (``GenerationParameters`` fields).
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            ``text`` and, with ``return_timestamps``, ``chunks``. ``response_meta`` is the
+            last request's.
+
+        Raises:
+            ValidationError: Unreadable audio, too long with chunking off, a wrong option
+                type (nothing sent), or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> out = await client.audio.transcribe(  # doctest: +SKIP
+            ...     model="openai/whisper-large-v3", audio="meeting.wav"
+            ... )
+            >>> out.text  # doctest: +SKIP
+        """
+        from ..models import AutomaticSpeechRecognitionOutput, AutomaticSpeechRecognitionOutputChunk
+
+        runner = self._client._task_runner
+        parameters = validate_parameters(
+            _ASR,
+            {
+                "return_timestamps": return_timestamps,
+                "generation_parameters": dict(generation_parameters)
+                if generation_parameters is not None
+                else None,
+            },
+        )
+        media = await runner.media(audio, "audio", timeout=timeout)
+        pieces = audio_chunks(media, self._client.config)
+        if model is None and endpoint is None:
+            model = await runner.default_model(_ASR, timeout=timeout)
+        texts: list[str] = []
+        chunks: list[AutomaticSpeechRecognitionOutputChunk] = []
+        any_chunks = False
+        for offset, piece in pieces:
+            out, meta = await runner.call(
+                _ASR,
+                model=model,
+                inputs=piece,
+                parameters=parameters,
+                provider=provider,
+                endpoint=endpoint,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            )
+            if len(pieces) == 1:
+                return cast("AutomaticSpeechRecognitionOutput", out)
+            if out.text and out.text.strip():
+                texts.append(out.text.strip())
+            if out.chunks is not None:
+                any_chunks = True
+                for chunk in out.chunks:
+                    stamp = chunk.timestamp
+                    shifted = (
+                        None
+                        if stamp is None
+                        else [None if t is None else t + offset for t in stamp]
+                    )
+                    chunks.append(chunk.model_copy(update={"timestamp": shifted}))
+        joined = AutomaticSpeechRecognitionOutput(
+            text=" ".join(texts), chunks=chunks if any_chunks else None
+        )
+        joined._response_meta = meta
+        return joined
+
+    async def synthesize(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        task: Literal["text-to-speech", "text-to-audio"] = "text-to-speech",
+        generation_parameters: Mapping[str, Any] | None = None,
+        do_sample: bool | None = None,
+        max_new_tokens: int | None = None,
+        temperature: float | None = None,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> BinaryResult:
+        """Speak a text (text-to-speech) or generate audio from a description (text-to-audio).
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to speak, or the sound/music to generate.
+            task: ``text-to-speech`` (default) or ``text-to-audio``.
+            generation_parameters: Decoding settings, nested as the task specs put them.
+            do_sample: Sample instead of greedy decoding (sent flat in ``parameters``,
+                as huggingface_hub does for text-to-speech).
+            max_new_tokens: Upper bound on generated tokens (flat, as above).
+            temperature: Sampling temperature (flat, as above).
+            top_k: Sample among the k most likely tokens (flat, as above).
+            top_p: Nucleus sampling mass (flat, as above).
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            The audio (``content_type`` as the server sent it, e.g. ``audio/flac``).
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> speech = await client.audio.synthesize(  # doctest: +SKIP
+            ...     model="espnet/kan-bayashi_ljspeech_vits", text="Hello world"
+            ... )
+            >>> speech.save("hello.flac")  # doctest: +SKIP
+        """
+        parameters = {
+            "generation_parameters": dict(generation_parameters)
+            if generation_parameters is not None
+            else None,
+            "do_sample": do_sample,
+            "max_new_tokens": max_new_tokens,
+            "temperature": temperature,
+            "top_k": top_k,
+            "top_p": top_p,
+        }
+        result = await self._client._task_runner.run(
+            task,
+            model=model,
+            inputs=text,
+            parameters=parameters,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+        return cast("BinaryResult", result)
+
+    async def classify(
+        self,
+        *,
+        model: str | None = None,
+        audio: FileInput,
+        function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[AudioClassificationOutputElement]:
+        """Classify a recording (emotion, command, language...): audio-classification.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            audio: The recording (see the class docstring).
+            function_to_apply: How logits become scores.
+            top_k: Return only the k best labels.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            Labels with scores, best first.
+
+        Raises:
+            ValidationError: Unreadable audio, a wrong option type (nothing sent), or the
+                server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> labels = await client.audio.classify(  # doctest: +SKIP
+            ...     model="superb/hubert-large-superb-er", audio="voice.flac"
+            ... )
+        """
+        result = await self._client._task_runner.run(
+            "audio-classification",
+            model=model,
+            inputs=audio,
+            parameters={"function_to_apply": function_to_apply, "top_k": top_k},
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+        return cast("list[AudioClassificationOutputElement]", result)
+
+    async def transform(
+        self,
+        *,
+        model: str | None = None,
+        audio: FileInput,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[AudioToAudioOutputElement]:
+        """Enhance or separate audio: audio-to-audio.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            audio: The recording (see the class docstring).
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            One element per output track: ``label``, ``blob`` (base64 audio; decode with
+            ``base64.b64decode``) and ``content_type``.
+
+        Raises:
+            ValidationError: Unreadable audio, or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> tracks = await client.audio.transform(  # doctest: +SKIP
+            ...     model="speechbrain/sepformer-wham", audio="mix.wav"
+            ... )
+        """
+        result = await self._client._task_runner.run(
+            "audio-to-audio",
+            model=model,
+            inputs=audio,
+            parameters={},
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+        return cast("list[AudioToAudioOutputElement]", result)

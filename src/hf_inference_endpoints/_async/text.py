@@ -1,0 +1,550 @@
+"""Text tasks: classification, entities, zero-shot, fill-mask, QA, summaries, translation.
+
+Written in _async/; codegen/unasync.py generates the _sync twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+if TYPE_CHECKING:
+    from ..models import (
+        FillMaskOutputElement,
+        QuestionAnsweringOutputElement,
+        SummarizationOutput,
+        TableQuestionAnsweringOutputElement,
+        TextClassificationOutputElement,
+        TokenClassificationOutputElement,
+        TranslationOutput,
+        ZeroShotClassificationOutputElement,
+    )
+    from ._client import AsyncHfInferenceClient
+
+__all__ = ["AsyncText"]
+
+Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_second"]
+
+
+class AsyncText:
+    """``client.text``: the text tasks of hf-inference (and of dedicated endpoints).
+
+    Every method also takes these keyword arguments:
+
+    * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
+      (and no ``endpoint``), the Hub's recommended model for the task is used.
+    * ``provider``: ``hf-inference`` (default) or another provider name.
+    * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``timeout``: total seconds for the call, across retries and cold-start waits.
+    * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
+
+    Options are checked strictly against the task's ``<Task>Parameters`` model before
+    anything is sent (``top_k="5"`` raises ``ValidationError``); ``None`` means unset.
+    List results carry ``response_meta`` on each element.
+    """
+
+    def __init__(self, client: AsyncHfInferenceClient) -> None:
+        self._client = client
+
+    async def _run(
+        self,
+        task: str,
+        inputs: Any,
+        parameters: dict[str, Any],
+        model: str | None,
+        provider: str | None,
+        endpoint: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> Any:
+        return await self._client._task_runner.run(
+            task,
+            model=model,
+            inputs=inputs,
+            parameters=parameters,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+
+    async def classify(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TextClassificationOutputElement]:
+        """Classify a text (sentiment, topic, ...): text-classification.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to classify.
+            function_to_apply: How logits become scores (``sigmoid``, ``softmax``, ``none``).
+            top_k: Return only the k best labels.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            Labels with scores, best first.
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> labels = await client.text.classify(  # doctest: +SKIP
+            ...     model="distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+            ...     text="I like you",
+            ... )
+            >>> labels[0].label, labels[0].score  # doctest: +SKIP
+            ('POSITIVE', 0.9998...)
+        """
+        parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
+        result = await self._run(
+            "text-classification",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("list[TextClassificationOutputElement]", result)
+
+    async def classify_tokens(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        aggregation_strategy: Literal["none", "simple", "first", "average", "max"] | None = None,
+        ignore_labels: Sequence[str] | None = None,
+        stride: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TokenClassificationOutputElement]:
+        """Tag the tokens or entities of a text (NER, POS): token-classification.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to tag.
+            aggregation_strategy: How sub-word tokens merge into entities.
+            ignore_labels: Labels to leave out (e.g. ``["O"]``).
+            stride: Token overlap between the chunks of a long text.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            Entities (``entity_group``) or tokens (``entity``), in text order.
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> entities = await client.text.classify_tokens(  # doctest: +SKIP
+            ...     model="dslim/bert-base-NER", text="My name is Sarah and I live in London"
+            ... )
+            >>> [(e.entity_group, e.word) for e in entities]  # doctest: +SKIP
+            [('PER', 'Sarah'), ('LOC', 'London')]
+        """
+        parameters = {
+            "aggregation_strategy": aggregation_strategy,
+            "ignore_labels": list(ignore_labels) if ignore_labels is not None else None,
+            "stride": stride,
+        }
+        result = await self._run(
+            "token-classification",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("list[TokenClassificationOutputElement]", result)
+
+    async def zero_shot_classify(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        candidate_labels: Sequence[str],
+        multi_label: bool = False,
+        hypothesis_template: str | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[ZeroShotClassificationOutputElement]:
+        """Score a text against labels you choose: zero-shot-classification.
+
+        Both answer shapes are read: today's ``[{label, score}]`` and the older
+        ``{sequence, labels, scores}``, which becomes the same list.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to classify.
+            candidate_labels: The labels to score (at least one).
+            multi_label: Score each label on its own (True) instead of normalising the
+                scores to sum to 1 (False, the default; always sent).
+            hypothesis_template: NLI hypothesis with ``{}`` for the label.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            The labels with scores, best first.
+
+        Raises:
+            ValidationError: No label, a wrong option type (nothing sent), or the server
+                refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> scores = await client.text.zero_shot_classify(  # doctest: +SKIP
+            ...     model="facebook/bart-large-mnli",
+            ...     text="The rocket reached orbit.",
+            ...     candidate_labels=["space", "cooking"],
+            ... )
+            >>> scores[0].label  # doctest: +SKIP
+            'space'
+        """
+        if isinstance(candidate_labels, str):
+            candidate_labels = [candidate_labels]
+        parameters = {
+            "candidate_labels": list(candidate_labels),
+            "multi_label": multi_label,
+            "hypothesis_template": hypothesis_template,
+        }
+        result = await self._run(
+            "zero-shot-classification",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("list[ZeroShotClassificationOutputElement]", result)
+
+    async def fill_mask(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        targets: Sequence[str] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[FillMaskOutputElement]:
+        """Predict the token behind the model's mask token (``[MASK]``, ``<mask>``): fill-mask.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: Text holding the model's mask token.
+            targets: Score only these candidates.
+            top_k: How many candidates to return.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            Candidates, best first. With several mask tokens the server answers a list
+            per mask; they are returned one mask after the other (``sequence`` tells).
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> out = await client.text.fill_mask(  # doctest: +SKIP
+            ...     model="distilbert/distilroberta-base", text="The goal of life is <mask>."
+            ... )
+            >>> out[0].token_str  # doctest: +SKIP
+            ' happiness'
+        """
+        parameters = {
+            "targets": list(targets) if targets is not None else None,
+            "top_k": top_k,
+        }
+        result = await self._run(
+            "fill-mask",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("list[FillMaskOutputElement]", result)
+
+    async def answer(
+        self,
+        *,
+        model: str | None = None,
+        question: str,
+        context: str,
+        align_to_words: bool | None = None,
+        doc_stride: int | None = None,
+        handle_impossible_answer: bool | None = None,
+        max_answer_len: int | None = None,
+        max_question_len: int | None = None,
+        max_seq_len: int | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[QuestionAnsweringOutputElement]:
+        """Find the answer to a question in a text: question-answering.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            question: The question.
+            context: The text holding the answer.
+            align_to_words: Snap the answer to word boundaries.
+            doc_stride: Token overlap between chunks of a long context.
+            handle_impossible_answer: Allow an empty answer.
+            max_answer_len: Longest answer, in tokens.
+            max_question_len: Truncate the question to this many tokens.
+            max_seq_len: Tokens per (question + context chunk).
+            top_k: Return up to k answers.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            The answers, best first: one element unless ``top_k`` > 1 (the server's single
+            object and its list both become this list).
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> [best] = await client.text.answer(  # doctest: +SKIP
+            ...     model="deepset/roberta-base-squad2",
+            ...     question="What is the meaning of life?",
+            ...     context="42",
+            ... )
+            >>> best.answer, best.start, best.end  # doctest: +SKIP
+            ('42', 0, 2)
+        """
+        parameters = {
+            "align_to_words": align_to_words,
+            "doc_stride": doc_stride,
+            "handle_impossible_answer": handle_impossible_answer,
+            "max_answer_len": max_answer_len,
+            "max_question_len": max_question_len,
+            "max_seq_len": max_seq_len,
+            "top_k": top_k,
+        }
+        result = await self._run(
+            "question-answering",
+            {"question": question, "context": context},
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("list[QuestionAnsweringOutputElement]", result)
+
+    async def answer_table(
+        self,
+        *,
+        model: str | None = None,
+        query: str,
+        table: Mapping[str, Sequence[str]],
+        padding: Literal["do_not_pad", "longest", "max_length"] | None = None,
+        sequential: bool | None = None,
+        truncation: bool | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TableQuestionAnsweringOutputElement:
+        """Answer a question about a table: table-question-answering.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            query: The question.
+            table: The table by column: header -> the column's cells, as strings.
+            padding: Tokenizer padding.
+            sequential: Run questions one by one (conversational models such as SQA).
+            truncation: Truncate tables too long for the model.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            ``answer``, ``coordinates`` (``[row, column]``), ``cells`` and ``aggregator``.
+
+        Raises:
+            ValidationError: A cell that is not a string, a wrong option type (nothing
+                sent), or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> out = await client.text.answer_table(  # doctest: +SKIP
+            ...     model="google/tapas-base-finetuned-wtq",
+            ...     query="How many stars does the transformers repository have?",
+            ...     table={"Repository": ["Transformers", "Datasets"], "Stars": ["36542", "4512"]},
+            ... )
+            >>> out.cells  # doctest: +SKIP
+            ['36542']
+        """
+        parameters = {"padding": padding, "sequential": sequential, "truncation": truncation}
+        inputs = {
+            "query": query,
+            "table": {k: list(v) for k, v in table.items()}
+            if isinstance(table, Mapping)
+            else table,
+        }
+        result = await self._run(
+            "table-question-answering",
+            inputs,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("TableQuestionAnsweringOutputElement", result)
+
+    async def summarize(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SummarizationOutput:
+        """Summarise a text: summarization.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to summarise.
+            clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
+            generate_parameters: Keyword arguments for the model's ``generate()``.
+            truncation: Truncation strategy for over-long inputs.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            ``summary_text``.
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> out = await client.text.summarize(  # doctest: +SKIP
+            ...     model="sshleifer/distilbart-cnn-12-6", text=long_article
+            ... )
+            >>> out.summary_text  # doctest: +SKIP
+        """
+        parameters = {
+            "clean_up_tokenization_spaces": clean_up_tokenization_spaces,
+            "generate_parameters": dict(generate_parameters) if generate_parameters else None,
+            "truncation": truncation,
+        }
+        result = await self._run(
+            "summarization",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("SummarizationOutput", result)
+
+    async def translate(
+        self,
+        *,
+        model: str | None = None,
+        text: str,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TranslationOutput:
+        """Translate a text: translation.
+
+        Args:
+            model: See the class docstring (optional: the Hub's default model).
+            text: The text to translate.
+            src_lang: Source language, for many-to-many models (e.g. ``en_XX``).
+            tgt_lang: Target language (e.g. ``fr_XX``).
+            clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
+            generate_parameters: Keyword arguments for the model's ``generate()``.
+            truncation: Truncation strategy for over-long inputs.
+            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+
+        Returns:
+            ``translation_text``.
+
+        Raises:
+            ValidationError: A wrong option type (nothing sent) or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> out = await client.text.translate(  # doctest: +SKIP
+            ...     model="facebook/mbart-large-50-many-to-many-mmt",
+            ...     text="Hello world", src_lang="en_XX", tgt_lang="fr_XX",
+            ... )
+            >>> out.translation_text  # doctest: +SKIP
+        """
+        parameters = {
+            "src_lang": src_lang,
+            "tgt_lang": tgt_lang,
+            "clean_up_tokenization_spaces": clean_up_tokenization_spaces,
+            "generate_parameters": dict(generate_parameters) if generate_parameters else None,
+            "truncation": truncation,
+        }
+        result = await self._run(
+            "translation",
+            text,
+            parameters,
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+        )
+        return cast("TranslationOutput", result)

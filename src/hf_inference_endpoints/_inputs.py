@@ -1,0 +1,449 @@
+"""Media inputs (images, audio, video, documents) as bytes + MIME type (no network I/O).
+
+Every task method that takes a file accepts the same things:
+
+* ``bytes`` / ``bytearray`` / ``memoryview``: the file itself;
+* a path (``str`` or ``os.PathLike``) of a local file, read here;
+* an ``http(s)://`` URL: returned as :class:`RemoteMedia` ("needs download"); the
+  twins download it through the client's pool *without* the token (``_async/_media.py``);
+* a ``data:<mime>;base64,...`` URL;
+* a binary file object (anything with ``read()`` returning bytes);
+* a PIL image, when Pillow is installed (encoded as PNG, or in its own format).
+
+The MIME type is sniffed from the first bytes (PNG, JPEG, GIF, WebP, BMP, WAV, FLAC,
+MP3, OGG, MP4, WebM, PDF), then guessed from a file name, then defaulted per kind.
+
+Images larger than ``max_image_size_bytes`` are re-encoded smaller with Pillow when
+``auto_optimize_images`` is on (and Pillow is installed), otherwise refused with a
+:class:`ValidationError`. WAV audio (PCM, read with the stdlib ``wave`` module) can be
+measured and split into chunks no longer than ``max_audio_duration``; audio in other
+formats cannot be measured here and passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import mimetypes
+import os
+import wave
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from ._errors import ValidationError
+
+if TYPE_CHECKING:
+    from ._config import HfInferenceConfig
+
+__all__ = [
+    "FileInput",
+    "Media",
+    "MediaKind",
+    "RemoteMedia",
+    "audio_chunks",
+    "check_media",
+    "image_url_part",
+    "load_media",
+    "optimize_image",
+    "sniff_mime",
+    "split_wav",
+    "wav_duration",
+]
+
+MediaKind = Literal["image", "audio", "video", "document"]
+
+#: A file input: ``bytes``, a path, an ``http(s)://`` or ``data:`` URL, a binary file
+#: object, or a PIL image. (Spelled ``Any``: a PIL image has no static type without Pillow.)
+FileInput: TypeAlias = Any
+
+_DEFAULT_MIME: Mapping[str, str] = {
+    "image": "image/png",
+    "audio": "audio/wav",
+    "video": "video/mp4",
+    "document": "image/png",
+}
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"WEBP", 8, "image/webp"),
+    (b"BM", 0, "image/bmp"),
+    (b"WAVE", 8, "audio/wav"),
+    (b"fLaC", 0, "audio/flac"),
+    (b"ID3", 0, "audio/mpeg"),
+    (b"\xff\xfb", 0, "audio/mpeg"),
+    (b"\xff\xf3", 0, "audio/mpeg"),
+    (b"\xff\xf2", 0, "audio/mpeg"),
+    (b"OggS", 0, "audio/ogg"),
+    (b"ftyp", 4, "video/mp4"),
+    (b"\x1aE\xdf\xa3", 0, "video/webm"),
+    (b"%PDF-", 0, "application/pdf"),
+)
+
+
+def sniff_mime(data: bytes, default: str | None = None) -> str | None:
+    """The MIME type of a file from its first bytes, or ``default`` when unknown.
+
+    Args:
+        data: The file (only the first 16 bytes are looked at).
+        default: What to return for an unknown signature.
+
+    Returns:
+        ``image/png``, ``image/jpeg``, ``image/gif``, ``image/webp``, ``image/bmp``,
+        ``audio/wav``, ``audio/flac``, ``audio/mpeg``, ``audio/ogg``, ``video/mp4``,
+        ``video/webm``, ``application/pdf``, or ``default``.
+
+    Example:
+        >>> sniff_mime(b"\\x89PNG\\r\\n\\x1a\\n....")
+        'image/png'
+        >>> sniff_mime(b"RIFF\\x00\\x00\\x00\\x00WAVEfmt ")
+        'audio/wav'
+        >>> sniff_mime(b"hello", "text/plain")
+        'text/plain'
+    """
+    for magic, offset, mime in _MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            return mime
+    return default
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A file ready to send: its bytes and MIME type."""
+
+    data: bytes
+    mime: str
+
+    def __repr__(self) -> str:
+        return f"Media({len(self.data)} bytes, {self.mime!r})"
+
+    def base64(self) -> str:
+        """The bytes as standard base64 text (what JSON bodies carry)."""
+        return base64.b64encode(self.data).decode("ascii")
+
+    def data_url(self) -> str:
+        """``data:<mime>;base64,...`` (what chat ``image_url`` parts carry)."""
+        return f"data:{self.mime};base64,{self.base64()}"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteMedia:
+    """An ``http(s)://`` input that must be downloaded (without credentials) first."""
+
+    url: str
+
+
+def _is_pil_image(value: Any) -> bool:
+    module = type(value).__module__ or ""
+    if not module.startswith("PIL."):
+        return False
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - a PIL object without PIL
+        return False
+    return isinstance(value, Image.Image)
+
+
+def _from_pil(image: Any) -> Media:
+    fmt = (getattr(image, "format", None) or "PNG").upper()
+    if fmt not in ("PNG", "JPEG", "WEBP", "GIF"):
+        fmt = "PNG"
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return Media(buffer.getvalue(), f"image/{fmt.lower()}")
+
+
+def _decode_data_url(value: str) -> Media:
+    header, sep, payload = value.partition(",")
+    if not sep or not header.endswith(";base64"):
+        raise ValidationError("a data: URL input must be base64 (data:<mime>;base64,...)")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError("the data: URL does not hold valid base64") from None
+    mime = header[len("data:") : -len(";base64")] or "application/octet-stream"
+    return Media(data, mime)
+
+
+def _describe(kind: str) -> str:
+    return (
+        f"{kind} must be bytes, a file path, an http(s) URL, a data: URL, a binary file "
+        "object, or a PIL image (with Pillow installed)"
+    )
+
+
+def _mime_for(data: bytes, name: str | None, kind: MediaKind) -> str:
+    sniffed = sniff_mime(data)
+    if sniffed is not None:
+        return sniffed
+    if name:
+        guessed, _ = mimetypes.guess_type(name)
+        if guessed:
+            return guessed
+    return _DEFAULT_MIME[kind]
+
+
+def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
+    """Turn any supported input into bytes + MIME type, or a URL to download.
+
+    Args:
+        value: bytes, a path, a URL, a ``data:`` URL, a binary file object or a PIL image.
+        kind: What the task expects (picks the default MIME type and the error wording).
+
+    Returns:
+        A :class:`Media`, or a :class:`RemoteMedia` for ``http(s)://`` URLs.
+
+    Raises:
+        ValidationError: The value is of no supported type, names a missing file, or is
+            an empty file.
+
+    Example:
+        >>> load_media(b"\\x89PNG\\r\\n\\x1a\\n", "image")
+        Media(8 bytes, 'image/png')
+        >>> load_media("https://example.com/cat.png", "image")
+        RemoteMedia(url='https://example.com/cat.png')
+    """
+    name: str | None = None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+    elif isinstance(value, str) and value.startswith(("http://", "https://")):
+        return RemoteMedia(value)
+    elif isinstance(value, str) and value.startswith("data:"):
+        media = _decode_data_url(value)
+        if not media.data:
+            raise ValidationError(f"the {kind} is empty")
+        return media
+    elif isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        if not path.is_file():
+            shown = str(value) if len(str(value)) <= 80 else str(value)[:77] + "..."
+            raise ValidationError(f"{_describe(kind)}; {shown!r} is not an existing file")
+        data = path.read_bytes()
+        name = path.name
+    elif hasattr(value, "read"):
+        content = value.read()
+        if isinstance(content, str):
+            raise ValidationError(f"the {kind} file object is in text mode; open it with 'rb'")
+        if not isinstance(content, (bytes, bytearray, memoryview)):
+            raise ValidationError(f"{_describe(kind)}; read() returned {type(content).__name__}")
+        data = bytes(content)
+        raw_name = getattr(value, "name", None)
+        name = raw_name if isinstance(raw_name, str) else None
+    elif _is_pil_image(value):
+        return _from_pil(value)
+    else:
+        raise ValidationError(f"{_describe(kind)}; got {type(value).__name__}")
+    if not data:
+        raise ValidationError(f"the {kind} is empty")
+    return Media(data, _mime_for(data, name, kind))
+
+
+def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Media:
+    """Apply the size rules of ``config`` to a loaded input.
+
+    Images (and document images) above ``max_image_size_bytes`` are re-encoded with
+    :func:`optimize_image` when ``auto_optimize_images`` is on and Pillow is installed.
+
+    Raises:
+        ValidationError: The image is still too large (with how to fix it).
+    """
+    if kind not in ("image", "document") or not media.mime.startswith("image/"):
+        return media
+    limit = config.max_image_size_bytes
+    if len(media.data) <= limit:
+        return media
+    if config.auto_optimize_images:
+        smaller = optimize_image(media, limit)
+        if smaller is not None:
+            return smaller
+    hint = (
+        "install Pillow (pip install 'hf-inference-endpoints[images]') so it can be re-encoded"
+        if config.auto_optimize_images and not _has_pillow()
+        else "resize it, or raise max_image_size_bytes"
+        if not config.auto_optimize_images
+        else "it could not be re-encoded small enough; resize it"
+    )
+    raise ValidationError(
+        f"the image is {len(media.data)} bytes, above max_image_size_bytes={limit}: {hint}"
+    )
+
+
+def _has_pillow() -> bool:
+    try:
+        import PIL  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def optimize_image(media: Media, max_bytes: int) -> Media | None:
+    """Re-encode an image to at most ``max_bytes`` with Pillow, or None.
+
+    Tries, in order: the same pixels as an optimised PNG (lossless, when the input is a
+    PNG), then JPEG at falling quality, then halving-ish downscales (3/4 per step).
+
+    Returns:
+        The smaller image, or None when Pillow is missing, the bytes are not an image
+        Pillow reads, or nothing fit.
+    """
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        image: Any = Image.open(io.BytesIO(media.data))
+        image.load()
+    except Exception:
+        return None
+    if media.mime == "image/png":
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        if buffer.tell() <= max_bytes:
+            return Media(buffer.getvalue(), "image/png")
+    rgb = image.convert("RGB")
+    for _ in range(12):
+        for quality in (85, 70, 50):
+            buffer = io.BytesIO()
+            rgb.save(buffer, format="JPEG", quality=quality, optimize=True)
+            if buffer.tell() <= max_bytes:
+                return Media(buffer.getvalue(), "image/jpeg")
+        width, height = rgb.size
+        if width <= 16 or height <= 16:
+            return None
+        rgb = rgb.resize((max(1, width * 3 // 4), max(1, height * 3 // 4)))
+    return None
+
+
+# ----------------------------------------------------------------------------- audio
+
+
+def _read_wav(data: bytes) -> tuple[wave._wave_params, bytes] | None:
+    if sniff_mime(data) != "audio/wav":
+        return None
+    try:
+        with wave.open(io.BytesIO(data), "rb") as reader:
+            params = reader.getparams()
+            frames = reader.readframes(params.nframes)
+    except (wave.Error, EOFError, ValueError):
+        return None
+    return params, frames
+
+
+def wav_duration(data: bytes) -> float | None:
+    """Seconds of audio in a PCM WAV file, or None for anything else.
+
+    Example:
+        >>> wav_duration(b"fLaC...") is None
+        True
+    """
+    read = _read_wav(data)
+    if read is None:
+        return None
+    params, _ = read
+    return params.nframes / params.framerate if params.framerate else None
+
+
+def split_wav(data: bytes, max_seconds: float) -> list[bytes]:
+    """Split a PCM WAV file into consecutive WAV files of at most ``max_seconds`` each.
+
+    Args:
+        data: The WAV file.
+        max_seconds: Longest chunk (> 0).
+
+    Returns:
+        The chunks in order (the input itself when it is short enough).
+
+    Raises:
+        ValidationError: ``data`` is not a PCM WAV file or ``max_seconds`` is not positive.
+    """
+    if max_seconds <= 0:
+        raise ValidationError("max_audio_duration must be > 0 to split audio")
+    read = _read_wav(data)
+    if read is None:
+        raise ValidationError("only PCM WAV audio can be split into chunks")
+    params, frames = read
+    frame_size = params.nchannels * params.sampwidth
+    per_chunk = max(1, int(max_seconds * params.framerate))
+    if params.nframes <= per_chunk:
+        return [data]
+    chunks: list[bytes] = []
+    for start in range(0, params.nframes, per_chunk):
+        piece = frames[start * frame_size : (start + per_chunk) * frame_size]
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as writer:
+            writer.setnchannels(params.nchannels)
+            writer.setsampwidth(params.sampwidth)
+            writer.setframerate(params.framerate)
+            writer.writeframes(piece)
+        chunks.append(buffer.getvalue())
+    return chunks
+
+
+def audio_chunks(media: Media, config: HfInferenceConfig) -> list[tuple[float, Media]]:
+    """The pieces to transcribe, each with its start offset in seconds.
+
+    A WAV longer than ``max_audio_duration`` is split (``auto_chunk_long_audio``) or
+    refused; audio that cannot be measured (FLAC, MP3, ...) passes through whole.
+
+    Raises:
+        ValidationError: A WAV is too long and ``auto_chunk_long_audio`` is off.
+    """
+    duration = wav_duration(media.data)
+    limit = config.max_audio_duration
+    if duration is None or duration <= limit:
+        return [(0.0, media)]
+    if not config.auto_chunk_long_audio:
+        raise ValidationError(
+            f"the audio lasts {duration:.1f} s, above max_audio_duration={limit:g} s: turn on "
+            "auto_chunk_long_audio to transcribe it in pieces, or trim it"
+        )
+    out: list[tuple[float, Media]] = []
+    offset = 0.0
+    for chunk in split_wav(media.data, limit):
+        out.append((offset, Media(chunk, "audio/wav")))
+        offset += wav_duration(chunk) or 0.0
+    return out
+
+
+# ------------------------------------------------------------------------------ chat
+
+
+def image_url_part(image: Any, *, detail: str | None = None) -> dict[str, Any]:
+    """A chat content part showing an image (image-text-to-text through ``client.chat``).
+
+    Local images (bytes, a path, a file object, a PIL image) become a ``data:`` URL;
+    an ``http(s)://`` URL is passed as is (the server fetches it).
+
+    Args:
+        image: bytes, a path, a URL, a ``data:`` URL, a binary file object or a PIL image.
+        detail: Optional OpenAI ``detail`` hint (``"low"``, ``"high"``, ``"auto"``).
+
+    Returns:
+        ``{"type": "image_url", "image_url": {"url": ...}}``.
+
+    Raises:
+        ValidationError: The image cannot be read.
+
+    Example:
+        >>> from hf_inference_endpoints import image_url_part
+        >>> image_url_part("https://example.com/cat.png")
+        {'type': 'image_url', 'image_url': {'url': 'https://example.com/cat.png'}}
+        >>> reply = client.chat.complete(  # doctest: +SKIP
+        ...     model="Qwen/Qwen2.5-VL-7B-Instruct",
+        ...     messages=[{"role": "user", "content": [
+        ...         {"type": "text", "text": "What is in this picture?"},
+        ...         image_url_part("cat.png"),
+        ...     ]}],
+        ... )
+    """
+    loaded = load_media(image, "image")
+    url = loaded.url if isinstance(loaded, RemoteMedia) else loaded.data_url()
+    spec: dict[str, Any] = {"url": url}
+    if detail is not None:
+        spec["detail"] = detail
+    return {"type": "image_url", "image_url": spec}
