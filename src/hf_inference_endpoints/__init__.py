@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from ._async._client import AsyncHfInferenceClient
     from ._async._streaming import AsyncStream
+    from ._binary import BinaryResult
     from ._config import HfInferenceConfig, Secret
     from ._embeddings import (
         CacheStorage,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         StreamInterrupted,
         ValidationError,
     )
+    from ._inputs import image_url_part
     from ._meta import ResponseMeta
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
@@ -64,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
+    "BinaryResult": "._binary",
+    "image_url_part": "._inputs",
     **{
         name: "._embeddings"
         for name in (
@@ -105,6 +109,7 @@ __all__ = [
     "AsyncHfInferenceClient",
     "AsyncStream",
     "AuthenticationError",
+    "BinaryResult",
     "CacheStorage",
     "ColdStartTimeout",
     "ConfigurationError",
@@ -135,6 +140,7 @@ __all__ = [
     "StreamInterrupted",
     "ValidationError",
     "__version__",
+    "image_url_part",
 ]
 
 
