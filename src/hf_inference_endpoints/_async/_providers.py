@@ -393,10 +393,12 @@ class AsyncProviders:
                     submitted, f"still running after {step.attempt} polls (the provider's limit)"
                 )
             if step.delay > 0:
-                if async_monotonic() + step.delay > deadline:
+                if async_monotonic() + step.delay >= deadline:
                     raise self._timeout(submitted, f"still running after {budget:g} s")
                 await async_sleep(step.delay)
-            remaining = max(0.0, deadline - async_monotonic())
+            remaining = deadline - async_monotonic()
+            if remaining <= 0:
+                raise self._timeout(submitted, f"still running after {budget:g} s")
             request = follow_up_request(submitted, step)
             data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
             step = helper.advance(submitted.task, step, data, job)

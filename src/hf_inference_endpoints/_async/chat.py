@@ -29,6 +29,8 @@ class AsyncChat:
         messages: Sequence[Any],
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -42,11 +44,17 @@ class AsyncChat:
             messages: Dicts (``{"role": "user", "content": "..."}``) or ``ChatMessage`` models;
                 content may be a list of text and ``image_url`` parts.
             provider: ``hf-inference`` (default), ``auto`` (the router picks), or a provider
-                name (sent through the router as ``model:provider``).
+                name (its route through the router, with the model id the Hub maps for it;
+                a provider key as token goes straight to the provider's own API).
             endpoint: A dedicated Inference Endpoint, ``"name"`` or ``"namespace/name"``,
                 instead of ``model`` (its URL is looked up and cached; a paused one raises
                 ``EndpointPaused``, a scaled-to-zero one is woken up). ``model``, if also
                 given, is sent as the served model name.
+            fallback: Provider failover for this call: ``True`` (any other live mapped
+                provider) or providers to try next, in order, after a 429, a 5xx or an
+                unavailable model (default: ``config.fallback``, off);
+                ``response_meta.providers_tried`` lists them.
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``; HF tokens only).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request (they win over ours).
             extra_body: Fields merged into the JSON body verbatim.
@@ -81,6 +89,8 @@ class AsyncChat:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         result, meta = await self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -95,6 +105,8 @@ class AsyncChat:
         messages: Sequence[Any],
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -130,6 +142,8 @@ class AsyncChat:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return await self._client._transport.stream(
             prepared,

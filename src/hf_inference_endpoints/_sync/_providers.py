@@ -392,10 +392,12 @@ class Providers:
                     submitted, f"still running after {step.attempt} polls (the provider's limit)"
                 )
             if step.delay > 0:
-                if sync_monotonic() + step.delay > deadline:
+                if sync_monotonic() + step.delay >= deadline:
                     raise self._timeout(submitted, f"still running after {budget:g} s")
                 sync_sleep(step.delay)
-            remaining = max(0.0, deadline - sync_monotonic())
+            remaining = deadline - sync_monotonic()
+            if remaining <= 0:
+                raise self._timeout(submitted, f"still running after {budget:g} s")
             request = follow_up_request(submitted, step)
             data, _ = transport.request(request, _decoder(step.expect), timeout=remaining)
             step = helper.advance(submitted.task, step, data, job)

@@ -1,0 +1,267 @@
+"""SPEC §5.2 INT-016/017/018 and the async-job flows against the emulator, over real sockets.
+
+The client looks the provider mapping up on the emulated Hub, calls the emulated
+provider routes under ``/router/{provider}``, and downloads outputs from the emulated
+file host, which refuses any request carrying credentials. Poll waits go through a
+fake clock (the emulator's jobs finish after a number of polls, not after time).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from hf_inference_endpoints import (
+    AsyncHfInferenceClient,
+    ModelNotAvailableOnProvider,
+    ServerError,
+    ServiceUnavailable,
+)
+from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
+from hf_inference_endpoints.emulator.catalog import CatalogModel, ProviderMapping
+from hf_inference_endpoints.emulator.generation import REPLY_PREFIX
+
+from .conftest import FakeClock
+
+TOKEN = "hf_provider_tests_token"
+LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
+FLUX = "black-forest-labs/FLUX.1-dev"
+VIDEO = "org/emulated-video"
+QUESTION = "What is deep learning"
+MESSAGES = [{"role": "user", "content": QUESTION}]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MP4_MAGIC = b"\x00\x00\x00\x18ftyp"
+
+EXTRA_MODELS = {
+    VIDEO: CatalogModel(
+        id=VIDEO,
+        pipeline_tag="text-to-video",
+        library_name="diffusers",
+        providers={
+            "fal-ai": ProviderMapping("fal-ai/ltx-video/v1", "text-to-video"),
+            "together": ProviderMapping("org/video-turbo", "text-to-video"),
+            "replicate": ProviderMapping("org/video-rep", "text-to-video"),
+        },
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def providers_emulator() -> Iterator[Any]:
+    """An emulator with a video model mapped on fal-ai, Together and Replicate."""
+    settings = EmulatorSettings(time_scale=0.01, extra_models=EXTRA_MODELS)
+    with running_emulator(settings) as handle:
+        yield handle
+
+
+@pytest.fixture
+def emu(providers_emulator: Any) -> Iterator[Any]:
+    providers_emulator.reset()
+    yield providers_emulator
+    providers_emulator.reset()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Poll waits and retries take no real time."""
+    fake = FakeClock()
+    for module in ("_transport", "_providers"):
+        monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
+    return fake
+
+
+def client_for(emu: Any, **config: Any) -> AsyncHfInferenceClient:
+    config.setdefault("token", TOKEN)
+    return AsyncHfInferenceClient(router_url=emu.router_url, hub_url=emu.hub_url, **config)
+
+
+def answer_text(reply: Any) -> str:
+    return str(reply.choices[0].message.content)
+
+
+@pytest.mark.anyio
+async def test_int_016_together_routing(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        reply = await client.chat.complete(model=LLAMA, provider="together", messages=MESSAGES)
+        stream = await client.chat.stream(model=LLAMA, provider="together", messages=MESSAGES)
+        async with stream:
+            pieces = [c.choices[0].delta.content or "" async for c in stream if c.choices]
+        prepared = await client._prepare(
+            FLUX, "together", "text-to-image", {"inputs": "a cat"}, False, None, None
+        )
+        image, image_meta = await client._providers.run(prepared)
+    assert answer_text(reply) == f"{REPLY_PREFIX} {QUESTION}"
+    assert reply.model == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"  # the mapped id
+    meta = reply.response_meta
+    assert meta is not None and meta.provider == "together"
+    assert meta.url == f"{emu.router_url}/together/v1/chat/completions"
+    assert "".join(pieces) == f"{REPLY_PREFIX} {QUESTION}"
+    assert stream.response_meta.provider == "together"
+    assert image.startswith(PNG_MAGIC) and image_meta.provider == "together"
+
+
+@pytest.mark.anyio
+async def test_int_017_groq_routing(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        reply = await client.chat.complete(
+            model=LLAMA, provider="groq", messages=MESSAGES, max_tokens=3
+        )
+        stream = await client.chat.stream(model=LLAMA, provider="groq", messages=MESSAGES)
+        async with stream:
+            pieces = [c.choices[0].delta.content or "" async for c in stream if c.choices]
+    assert reply.model == "llama-3.1-8b-instant"
+    assert reply.choices[0].finish_reason == "length"
+    meta = reply.response_meta
+    assert meta is not None and meta.provider == "groq"
+    assert meta.url == f"{emu.router_url}/groq/openai/v1/chat/completions"
+    assert "".join(pieces) == f"{REPLY_PREFIX} {QUESTION}"
+
+
+@pytest.mark.anyio
+async def test_groq_staging_or_unmapped_models_are_refused_before_any_provider_call(
+    emu: Any, no_env: None
+) -> None:
+    async with client_for(emu) as client:
+        with pytest.raises(ModelNotAvailableOnProvider) as info:
+            await client.chat.complete(
+                model="deepseek-ai/DeepSeek-R1", provider="groq", messages=MESSAGES
+            )
+    assert "error" in info.value.message  # the emulated mapping's status
+    assert info.value.available_on == ("together", "fireworks-ai")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("spec", "fallback"), [("503", ["groq"]), ("429", True)])
+async def test_int_018_provider_fallback(
+    emu: Any, spec: str, fallback: Any, clock: FakeClock, no_env: None
+) -> None:
+    emu.set_fault(f"together:{LLAMA}", spec)
+    async with client_for(emu, provider_preference=("groq",)) as client:
+        reply = await client.chat.complete(
+            model=LLAMA, provider="together", messages=MESSAGES, fallback=fallback
+        )
+    meta = reply.response_meta
+    assert meta is not None
+    assert meta.provider == "groq"
+    assert meta.providers_tried == ("together", "groq")
+    assert reply.model == "llama-3.1-8b-instant"
+    assert clock.sleeps == []  # straight to the next provider
+    assert emu.state.fault_counts == {f"{spec}|together:{LLAMA}": 1}
+
+
+@pytest.mark.anyio
+async def test_int_018_without_fallback_the_providers_error_is_raised(
+    emu: Any, clock: FakeClock, no_env: None
+) -> None:
+    emu.set_fault(f"together:{LLAMA}", "503")
+    async with client_for(emu, max_retries=1) as client:
+        with pytest.raises(ServiceUnavailable) as info:
+            await client.chat.complete(model=LLAMA, provider="together", messages=MESSAGES)
+    assert info.value.provider == "together"
+    assert emu.state.fault_counts == {f"503|together:{LLAMA}": 2}  # one retry, same provider
+
+
+@pytest.mark.anyio
+async def test_int_018_streams_fail_over_too(emu: Any, clock: FakeClock, no_env: None) -> None:
+    emu.set_fault(f"together:{LLAMA}", "500")
+    async with client_for(emu) as client:
+        stream = await client.chat.stream(
+            model=LLAMA, provider="together", messages=MESSAGES, fallback=["fireworks-ai"]
+        )
+        async with stream:
+            pieces = [c.choices[0].delta.content or "" async for c in stream if c.choices]
+    assert "".join(pieces) == f"{REPLY_PREFIX} {QUESTION}"
+    assert stream.response_meta.providers_tried == ("together", "fireworks-ai")
+    assert stream.response_meta.provider == "fireworks-ai"
+
+
+def job(polls: int, fail: bool = False) -> dict[str, str]:
+    return {"X-Emulator-Job": f"polls={polls}" + (";fail=1" if fail else "")}
+
+
+async def run(
+    client: AsyncHfInferenceClient,
+    model: str,
+    provider: str,
+    task: str,
+    body: Any,
+    headers: dict[str, str] | None = None,
+) -> tuple[Any, Any]:
+    prepared = await client._prepare(model, provider, task, body, False, headers, None)
+    return await client._providers.run(prepared)
+
+
+@pytest.mark.anyio
+async def test_fal_queue_over_sockets(emu: Any, clock: FakeClock, no_env: None) -> None:
+    async with client_for(emu) as client:
+        video, meta = await run(
+            client, VIDEO, "fal-ai", "text-to-video", {"inputs": "a cat"}, job(2)
+        )
+    assert video.startswith(MP4_MAGIC)
+    assert meta.provider == "fal-ai"
+    assert clock.sleeps == [0.5, 0.5, 0.5]  # two polls still running, the third completed
+
+
+@pytest.mark.anyio
+async def test_fal_sync_image_and_speech_recognition_over_sockets(
+    emu: Any, clock: FakeClock, no_env: None
+) -> None:
+    audio = b"fLaC\x00\x00\x00\x22" + bytes(32)
+    async with client_for(emu, bill_to="acme") as client:
+        image, _ = await run(client, FLUX, "fal-ai", "text-to-image", {"inputs": "a cat"})
+        text, _ = await run(
+            client,
+            "openai/whisper-large-v3",
+            "fal-ai",
+            "automatic-speech-recognition",
+            {"inputs": audio},
+        )
+    assert image.startswith(PNG_MAGIC)  # downloaded with no Authorization / X-HF-Bill-To
+    data_url = f"data:audio/flac;base64,{base64.b64encode(audio).decode()}"
+    assert text["text"] == f" emulated transcription of {len(data_url)} characters of audio"
+    assert clock.sleeps == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("polls", "sleeps"), [(0, []), (2, [1.0, 1.0, 1.0])])
+async def test_replicate_prefer_wait_then_polling_over_sockets(
+    emu: Any, polls: int, sleeps: list[float], clock: FakeClock, no_env: None
+) -> None:
+    async with client_for(emu) as client:
+        video, meta = await run(
+            client, VIDEO, "replicate", "text-to-video", {"inputs": "a cat"}, job(polls)
+        )
+    assert video.startswith(MP4_MAGIC)
+    assert meta.status_code == (201 if polls == 0 else 202)
+    assert meta.headers["preference-applied"] == "wait=60"
+    assert clock.sleeps == sleeps
+
+
+@pytest.mark.anyio
+async def test_together_video_job_and_its_failure_over_sockets(
+    emu: Any, clock: FakeClock, no_env: None
+) -> None:
+    async with client_for(emu) as client:
+        video, _ = await run(
+            client, VIDEO, "together", "text-to-video", {"inputs": "a cat"}, job(1)
+        )
+        with pytest.raises(ServerError, match="emulated video generation failure"):
+            await run(
+                client, VIDEO, "together", "text-to-video", {"inputs": "a cat"}, job(1, fail=True)
+            )
+    assert video.startswith(MP4_MAGIC)
+    assert clock.sleeps == [2.0, 2.0, 2.0, 2.0]
+
+
+@pytest.mark.anyio
+async def test_auto_picks_the_first_mapped_provider_over_sockets(
+    emu: Any, clock: FakeClock, no_env: None
+) -> None:
+    async with client_for(emu, provider_preference=("replicate",)) as client:
+        _, meta = await run(client, FLUX, "auto", "text-to-image", {"inputs": "a cat"})
+        _, first = await run(client, VIDEO, "auto", "text-to-video", {"inputs": "a cat"}, job(0))
+    assert meta.provider == "replicate"
+    assert first.provider == "replicate"
