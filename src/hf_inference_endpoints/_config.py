@@ -89,6 +89,9 @@ class HfInferenceConfig:
         stream_timeout: Longest silence between two stream chunks.
         pool_size_per_host: Connections kept per host.
         pool_idle_timeout: Idle time after which a pooled connection is closed.
+        max_response_bytes: Largest response body read (decoded), and for a stream the
+            most bytes buffered without completing an event; more raises ``ServerError``
+            (``StreamInterrupted`` for a stream). None: no limit.
         max_retries: Retries after the first attempt on a retryable error.
         retry_base_delay: First backoff delay.
         retry_max_delay: Cap on any one backoff delay, including server-asked ones.
@@ -135,6 +138,7 @@ class HfInferenceConfig:
     stream_timeout: float | None = 300.0
     pool_size_per_host: int = 50
     pool_idle_timeout: float = 90.0
+    max_response_bytes: int | None = 256 * 1024 * 1024
     max_retries: int = 3
     retry_base_delay: float = 1.0
     retry_max_delay: float = 30.0
@@ -188,6 +192,8 @@ class HfInferenceConfig:
             _require_int(name, getattr(self, name), minimum=0)
         for name in ("pool_size_per_host", "embedding_batch_size"):
             _require_int(name, getattr(self, name), minimum=1)
+        if self.max_response_bytes is not None:
+            _require_int("max_response_bytes", self.max_response_bytes, minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"

@@ -5,6 +5,7 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -12,7 +13,15 @@ from typing import TypeVar
 import httpx2
 
 from .._config import HfInferenceConfig
-from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
+from .._errors import (
+    HfError,
+    ModelLoading,
+    NetworkError,
+    RequestTimeout,
+    ServerError,
+    error_from_event,
+    error_from_response,
+)
 from .._io import async_monotonic, async_sleep
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
@@ -206,6 +215,7 @@ class AsyncTransport:
                         context=prepared.context,
                         meta=self._meta(prepared, response, state),
                         observation=call,
+                        max_buffered=self.config.max_response_bytes,
                     )
         except BaseException as exc:
             call.end(error=exc)
@@ -245,19 +255,23 @@ class AsyncTransport:
         else:
             if response.status_code >= 300:
                 error = await self._error_from(response, prepared)
+            elif stream and _not_an_event_stream(response):
+                error = await self._not_a_stream(response, prepared)
             elif stream:
                 self._log(prepared, response)
                 return response
             else:
                 try:
-                    await response.aread()
+                    body = await _read_body(response, self.config.max_response_bytes)
                 except httpx2.TimeoutException as exc:
                     error = _timeout_error(prepared, exc)
                 except httpx2.TransportError as exc:
                     error = _network_error(prepared, exc)
                 else:
-                    self._log(prepared, response)
-                    return response
+                    if body is not None:
+                        self._log(prepared, response)
+                        return response
+                    error = _too_large(prepared, response, self.config.max_response_bytes)
                 finally:
                     await response.aclose()
         if prepared.on_error is not None and await prepared.on_error(error):
@@ -300,7 +314,7 @@ class AsyncTransport:
 
     async def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
         try:
-            body = await response.aread()
+            body = await _read_body(response, self.config.max_response_bytes) or b""
         except httpx2.HTTPError:
             body = b""
         finally:
@@ -321,6 +335,30 @@ class AsyncTransport:
         )
         return error
 
+    async def _not_a_stream(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
+        """A stream call answered 2xx with JSON or HTML: the error it carries, or a ServerError."""
+        try:
+            body = await _read_body(response, self.config.max_response_bytes) or b""
+        except httpx2.HTTPError:
+            body = b""
+        finally:
+            await response.aclose()
+        request_id = response.headers.get("x-request-id")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        error = error_from_event(payload, context=prepared.context, request_id=request_id)
+        return error or ServerError(
+            f"Expected an event stream but the server answered {response.status_code} "
+            f"with {response.headers.get('content-type')}",
+            status_code=response.status_code,
+            request_id=request_id,
+            provider=prepared.context.provider,
+            model=prepared.context.model,
+            endpoint=prepared.context.endpoint,
+        )
+
     def _meta(
         self, prepared: PreparedRequest, response: httpx2.Response, state: RetryState
     ) -> ResponseMeta:
@@ -340,6 +378,41 @@ class AsyncTransport:
 
 def _safe_url(url: str) -> str:
     return url.split("?", 1)[0]
+
+
+async def _read_body(response: httpx2.Response, limit: int | None) -> bytes | None:
+    """Read the whole body as ``aread()`` does, or return None once it passes ``limit`` bytes."""
+    if limit is None:
+        return await response.aread()
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    parts = []
+    size = 0
+    async for part in response.aiter_bytes():
+        size += len(part)
+        if size > limit:
+            return None
+        parts.append(part)
+    body = response._content = b"".join(parts)  # what aread() leaves for response.content
+    return body
+
+
+def _not_an_event_stream(response: httpx2.Response) -> bool:
+    media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    return media in ("application/json", "text/html")
+
+
+def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int | None) -> HfError:
+    return ServerError(
+        f"The response body is larger than max_response_bytes={limit}; "
+        "raise max_response_bytes (or set it to None) to accept it",
+        status_code=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
 
 
 def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:

@@ -49,6 +49,7 @@ class Stream(Generic[T]):
         context: ErrorContext,
         meta: ResponseMeta,
         observation: CallObservation = NULL_CALL,
+        max_buffered: int | None = None,
     ) -> None:
         self._response = response
         self._parse = parse
@@ -63,6 +64,8 @@ class Stream(Generic[T]):
         self._finished = False  # the server signalled the end ([DONE] or a final item)
         self._closed = False
         self._failure: HfError | None = None  # raised after the items that preceded it
+        self._max_buffered = max_buffered  # max_response_bytes: bound on an unfinished event
+        self._unfinished = 0  # bytes received since an event last completed (upper bound)
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -109,7 +112,16 @@ class Stream(Generic[T]):
             )
             self.close()
             return
-        done = self._on_events(self._decoder.feed(chunk))
+        events = self._decoder.feed(chunk)
+        done = self._on_events(events)
+        if self._max_buffered is not None:
+            self._unfinished = len(chunk) if events else self._unfinished + len(chunk)
+            if self._unfinished > self._max_buffered and not done and self._failure is None:
+                self._failure = self._error(
+                    StreamInterrupted,
+                    f"An event grew past max_response_bytes={self._max_buffered} "
+                    "without ending; raise max_response_bytes to accept it",
+                )
         if self._failure is not None:
             self.close()
         elif done:
@@ -129,6 +141,8 @@ class Stream(Generic[T]):
             try:
                 item = self._parse(data)
             except HfError as exc:
+                if exc.request_id is None:  # error events carry none: the stream's own
+                    exc.request_id = self._meta.request_id
                 self._failure = exc
                 return False
             except ValueError as exc:

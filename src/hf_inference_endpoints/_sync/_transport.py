@@ -6,6 +6,7 @@ Written in _sync/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -13,7 +14,15 @@ from typing import TypeVar
 import httpx2
 
 from .._config import HfInferenceConfig
-from .._errors import HfError, ModelLoading, NetworkError, RequestTimeout, error_from_response
+from .._errors import (
+    HfError,
+    ModelLoading,
+    NetworkError,
+    RequestTimeout,
+    ServerError,
+    error_from_event,
+    error_from_response,
+)
 from .._io import sync_monotonic, sync_sleep
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
@@ -205,6 +214,7 @@ class Transport:
                         context=prepared.context,
                         meta=self._meta(prepared, response, state),
                         observation=call,
+                        max_buffered=self.config.max_response_bytes,
                     )
         except BaseException as exc:
             call.end(error=exc)
@@ -244,19 +254,23 @@ class Transport:
         else:
             if response.status_code >= 300:
                 error = self._error_from(response, prepared)
+            elif stream and _not_an_event_stream(response):
+                error = self._not_a_stream(response, prepared)
             elif stream:
                 self._log(prepared, response)
                 return response
             else:
                 try:
-                    response.read()
+                    body = _read_body(response, self.config.max_response_bytes)
                 except httpx2.TimeoutException as exc:
                     error = _timeout_error(prepared, exc)
                 except httpx2.TransportError as exc:
                     error = _network_error(prepared, exc)
                 else:
-                    self._log(prepared, response)
-                    return response
+                    if body is not None:
+                        self._log(prepared, response)
+                        return response
+                    error = _too_large(prepared, response, self.config.max_response_bytes)
                 finally:
                     response.close()
         if prepared.on_error is not None and prepared.on_error(error):
@@ -299,7 +313,7 @@ class Transport:
 
     def _error_from(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
         try:
-            body = response.read()
+            body = _read_body(response, self.config.max_response_bytes) or b""
         except httpx2.HTTPError:
             body = b""
         finally:
@@ -320,6 +334,30 @@ class Transport:
         )
         return error
 
+    def _not_a_stream(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
+        """A stream call answered 2xx with JSON or HTML: the error it carries, or a ServerError."""
+        try:
+            body = _read_body(response, self.config.max_response_bytes) or b""
+        except httpx2.HTTPError:
+            body = b""
+        finally:
+            response.close()
+        request_id = response.headers.get("x-request-id")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        error = error_from_event(payload, context=prepared.context, request_id=request_id)
+        return error or ServerError(
+            f"Expected an event stream but the server answered {response.status_code} "
+            f"with {response.headers.get('content-type')}",
+            status_code=response.status_code,
+            request_id=request_id,
+            provider=prepared.context.provider,
+            model=prepared.context.model,
+            endpoint=prepared.context.endpoint,
+        )
+
     def _meta(
         self, prepared: PreparedRequest, response: httpx2.Response, state: RetryState
     ) -> ResponseMeta:
@@ -339,6 +377,41 @@ class Transport:
 
 def _safe_url(url: str) -> str:
     return url.split("?", 1)[0]
+
+
+def _read_body(response: httpx2.Response, limit: int | None) -> bytes | None:
+    """Read the whole body as ``read()`` does, or return None once it passes ``limit`` bytes."""
+    if limit is None:
+        return response.read()
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    parts = []
+    size = 0
+    for part in response.iter_bytes():
+        size += len(part)
+        if size > limit:
+            return None
+        parts.append(part)
+    body = response._content = b"".join(parts)  # what read() leaves for response.content
+    return body
+
+
+def _not_an_event_stream(response: httpx2.Response) -> bool:
+    media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    return media in ("application/json", "text/html")
+
+
+def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int | None) -> HfError:
+    return ServerError(
+        f"The response body is larger than max_response_bytes={limit}; "
+        "raise max_response_bytes (or set it to None) to accept it",
+        status_code=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
 
 
 def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
