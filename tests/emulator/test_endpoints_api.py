@@ -380,8 +380,13 @@ async def test_delete_then_gone(client: httpx2.AsyncClient, clock: Clock) -> Non
     await client.post(f"{API}/{NS}/my-ep/pause")
     assert (await client.delete(f"{API}/{NS}/my-ep")).status_code == 200
     assert (await client.get(f"{API}/{NS}/my-ep")).status_code == 404
-    # the name is a plain emulated TGI server again (no gate)
+    # its URL is gone too, until an endpoint of that name exists again
+    gone = await generate(client)
+    assert (gone.status_code, gone.json()) == (404, {"error": "Not Found"})
+    await running(client, clock)
     assert (await generate(client)).status_code == 200
+    # names that never were endpoints stay plain emulated TGI servers
+    assert (await generate(client, "plain-tgi")).status_code == 200
 
 
 async def test_scale_to_zero_refused_on_paused(client: httpx2.AsyncClient, clock: Clock) -> None:

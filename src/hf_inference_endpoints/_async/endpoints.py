@@ -89,10 +89,17 @@ class AsyncEndpoints:
     ``name`` arguments take ``"name"`` or ``"namespace/name"``; without a namespace the
     client uses ``namespace=``, else ``config.default_namespace``, else the token's user
     (one ``whoami`` call, remembered).
+
+    Attributes:
+        poll_interval: Default first delay between two polls of :meth:`wait` (seconds),
+            also used when an inference call waits for a starting endpoint.
+        max_poll_interval: Default longest delay between two polls.
     """
 
     def __init__(self, client: AsyncHfInferenceClient) -> None:
         self._client = client
+        self.poll_interval = 1.0
+        self.max_poll_interval = 15.0
         self._user: str | None = None
         self._cache = EndpointCache(
             client.config.endpoint_cache_ttl, clock=lambda: async_monotonic()
@@ -676,8 +683,8 @@ class AsyncEndpoints:
         until: str = "running",
         timeout: float | None = None,
         on_progress: ProgressCallback | None = None,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 15.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         namespace: str | None = None,
     ) -> EndpointInfo:
         """Wait until an endpoint reaches a state (by default: running and healthy).
@@ -695,8 +702,9 @@ class AsyncEndpoints:
             timeout: Longest wait in seconds; default ``config.cold_start_timeout``.
             on_progress: Called with a :class:`WaitProgress` on the first poll and on
                 every state change.
-            poll_interval: First delay between polls.
-            max_poll_interval: Longest delay between polls.
+            poll_interval: First delay between polls (default :attr:`poll_interval`, 1 s).
+            max_poll_interval: Longest delay between polls (default
+                :attr:`max_poll_interval`, 15 s).
             namespace: The namespace, if not in ``name``.
 
         Returns:
@@ -716,7 +724,9 @@ class AsyncEndpoints:
         validate_until(until)
         ref = await self._ref(name, namespace)
         limit = self._client.config.cold_start_timeout if timeout is None else timeout
-        schedule = PollSchedule(poll_interval, max(max_poll_interval, poll_interval))
+        first_delay = self.poll_interval if poll_interval is None else poll_interval
+        longest = self.max_poll_interval if max_poll_interval is None else max_poll_interval
+        schedule = PollSchedule(first_delay, max(longest, first_delay))
         started = async_monotonic()
         previous: str | None = None
         first = True

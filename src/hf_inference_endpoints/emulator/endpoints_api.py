@@ -73,6 +73,7 @@ EXTENSION_KEY = "endpoints"
 FAIL_ENV = "EMULATOR_FAIL"
 NAMESPACES = frozenset({EMULATOR_USER, EMULATOR_ORG})
 _DATA_PLANE = re.compile(r"^/(tgi|tei)/([^/]+)(?:/.*)?$")
+_SERVER_ROOT = re.compile(r"^/(tgi|tei)/[^/]+$")
 _EPSILON = 1e-9  # clock readings this close to a transition count as having reached it
 _EMBEDDING_TASKS = frozenset(
     {"sentence-embeddings", "feature-extraction", "sentence-similarity", "sentence-ranking"}
@@ -168,6 +169,7 @@ class EndpointStore:
         self.timings = EndpointTimings()
         self.page_size = 20
         self.endpoints: dict[tuple[str, str], EmulatedEndpoint] = {}
+        self.deleted: set[str] = set()  # names whose data-plane URL now answers 404
 
     # -- clock ---------------------------------------------------------------------------
     def _scaled(self, seconds: float) -> float:
@@ -292,6 +294,7 @@ class EndpointStore:
 
     def reset(self) -> None:
         self.endpoints.clear()
+        self.deleted.clear()
         self.timings = EndpointTimings()
         self.page_size = 20
 
@@ -416,6 +419,7 @@ async def create_endpoint(request: Request) -> Response:
         )
     config = {k: v for k, v in body.items() if k not in ("name", "status")}
     ep = EmulatedEndpoint(namespace=namespace, name=name, config=config, created_at=_now_iso())
+    store.deleted.discard(name)
     store.enter(
         ep, "pending", store.state.clock(), lasts=store.timings.pending, then="initializing"
     )
@@ -449,6 +453,7 @@ async def update_endpoint(request: Request) -> Response:
 async def delete_endpoint(request: Request) -> Response:
     store, ep = _target(request)
     del store.endpoints[(ep.namespace, ep.name)]
+    store.deleted.add(ep.name)
     return Response(status_code=200)
 
 
@@ -509,7 +514,9 @@ class DataPlaneGate:
     """ASGI middleware in front of ``/tgi/{name}`` and ``/tei/{name}``: endpoint states.
 
     Requests to a name that is not an emulated endpoint pass through untouched (plain
-    emulated TGI/TEI servers). Install it *inside* the auth middleware.
+    emulated TGI/TEI servers), except the name of a deleted endpoint: its URL answers
+    404 until an endpoint of that name is created again. Install it *inside* the auth
+    middleware.
     """
 
     def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
@@ -518,10 +525,21 @@ class DataPlaneGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if _SERVER_ROOT.match(scope["path"]):
+                # an endpoint URL is a server root: POST {url} is POST {url}/ (TGI's compat
+                # route), not a redirect from the mount
+                scope = {**scope, "path": scope["path"] + "/"}
+                if scope.get("raw_path"):
+                    scope["raw_path"] = scope["raw_path"] + b"/"
             match = _DATA_PLANE.match(scope["path"])
             store = self.state.extensions.get(EXTENSION_KEY)
             if match and isinstance(store, EndpointStore):
-                ep = store.by_name(match.group(2))
+                name = match.group(2)
+                ep = store.by_name(name)
+                if ep is None and name in store.deleted:
+                    gone = JSONResponse({"error": "Not Found"}, status_code=404)
+                    await gone(scope, receive, send)
+                    return
                 if ep is not None:
                     refusal = await self._gate(store, ep, _scale_up_timeout(scope))
                     if refusal is not None:

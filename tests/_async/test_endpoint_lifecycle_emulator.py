@@ -1,0 +1,334 @@
+"""SPEC §5.2 INT-010..015 against the emulator over real sockets, on both twins.
+
+INT-010 endpoint listing, INT-011 endpoint info, INT-012 inference on a dedicated
+endpoint, INT-013 pause/resume, INT-014 scale-to-zero wake-up, INT-015 endpoint cache
+validation. The emulator runs 1000x faster than life (``time_scale=0.001``) and its
+clock can be pushed forward (:class:`SkipClock`) instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+import pytest
+
+from hf_inference_endpoints import (
+    AsyncHfInferenceClient,
+    EndpointFailed,
+    EndpointPaused,
+    NotFound,
+)
+from hf_inference_endpoints._endpoints import WaitProgress
+from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
+from hf_inference_endpoints.emulator.endpoints_api import store_of
+from hf_inference_endpoints.emulator.generation import REPLY_PREFIX
+
+TOKEN = "hf_emulator_endpoints_token"
+USER, ORG = "emulator-user", "emulator-org"
+MESSAGES = [{"role": "user", "content": "Say hello"}]
+HARDWARE = {
+    "vendor": "aws",
+    "region": "us-east-1",
+    "accelerator": "cpu",
+    "instance_type": "intel-spr",
+    "instance_size": "x2",
+}
+
+
+class SkipClock:
+    """The emulator's clock: real monotonic time plus simulated jumps (no test sleeps)."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+    def skip(self, simulated_seconds: float) -> None:
+        self.offset += simulated_seconds * self.scale
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Any]:
+    settings = EmulatorSettings(time_scale=0.001, valid_tokens=frozenset({TOKEN}))
+    with running_emulator(settings) as handle:
+        handle.state.clock = SkipClock(settings.time_scale)
+        yield handle
+
+
+@pytest.fixture(autouse=True)
+def fresh(emu: Any) -> SkipClock:
+    """Every test starts with no endpoints."""
+    emu.reset()
+    clock: SkipClock = emu.state.clock
+    return clock
+
+
+class Wire:
+    def __init__(self) -> None:
+        self.requests: list[httpx2.Request] = []
+
+    async def __call__(self, request: httpx2.Request) -> None:
+        self.requests.append(request)
+
+    def lookups(self, name: str) -> int:
+        return sum(
+            1
+            for r in self.requests
+            if r.method == "GET" and str(r.url).endswith(f"/v2/endpoint/{USER}/{name}")
+        )
+
+    def to(self, fragment: str) -> list[httpx2.Request]:
+        return [r for r in self.requests if fragment in str(r.url)]
+
+
+@asynccontextmanager
+async def client_for(
+    emu: Any, wire: Wire | None = None, **config: Any
+) -> AsyncIterator[AsyncHfInferenceClient]:
+    """A client on the emulator (its requests seen by ``wire``), polling every few ms."""
+    hooks: dict[str, Any] = {"request": [wire]} if wire is not None else {}
+    async with (
+        httpx2.AsyncClient(event_hooks=hooks) as http,
+        AsyncHfInferenceClient(
+            token=TOKEN,
+            http_client=http,
+            hub_url=emu.hub_url,
+            router_url=emu.router_url,
+            endpoints_api_url=emu.endpoints_api_url,
+            retry_base_delay=0.01,
+            cold_start_timeout=120.0,
+            **config,
+        ) as client,
+    ):
+        client.endpoints.poll_interval = 0.002
+        client.endpoints.max_poll_interval = 0.01
+        yield client
+
+
+async def deploy(client: AsyncHfInferenceClient, name: str, **options: Any) -> None:
+    await client.endpoints.create(name, "HuggingFaceTB/SmolLM3-3B", **{**HARDWARE, **options})
+    await client.endpoints.wait(name, timeout=10)
+
+
+@pytest.mark.anyio
+async def test_int_010_endpoint_listing(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 2  # three pages for the user's five endpoints
+    async with client_for(emu) as client:
+        names = [f"list-{i}" for i in range(5)]
+        for name in names:
+            await client.endpoints.create(name, "gpt2", **HARDWARE)
+        await client.endpoints.create(f"{ORG}/org-only", "gpt2", **HARDWARE)
+        mine = await client.endpoints.list()  # namespace from whoami
+        theirs = await client.endpoints.list(ORG)
+    assert [ep.name for ep in mine] == names
+    assert [ep.name for ep in theirs] == ["org-only"]
+    for ep in mine:
+        assert ep.status is not None
+        assert ep.status.state in ("pending", "initializing", "running")
+        assert ep.model is not None and ep.model.repository == "gpt2"
+
+
+@pytest.mark.anyio
+async def test_int_011_endpoint_info(emu: Any, no_env: None) -> None:
+    seen: list[WaitProgress] = []
+    async with client_for(emu) as client:
+        created = await client.endpoints.create(
+            "info-ep",
+            "HuggingFaceTB/SmolLM3-3B",
+            task="text-generation",
+            min_replica=0,
+            max_replica=2,
+            scale_to_zero_timeout=30,
+            tags=["demo"],
+            env={"MAX_INPUT_TOKENS": "2048"},
+            image=client.endpoints.image(
+                "tgi", "ghcr.io/huggingface/text-generation-inference:3.3.6", port=80
+            ),
+            **HARDWARE,
+        )
+        assert created.status is not None and created.status.state == "pending"
+        assert created.status.url is None
+        ready = await client.endpoints.wait("info-ep", on_progress=seen.append, timeout=10)
+        info = await client.endpoints.get(f"{USER}/info-ep")
+    assert seen[-1].state == "running"
+    assert {p.state for p in seen} <= {"pending", "initializing", "running"}
+    assert all(p.previous == q.state for q, p in itertools.pairwise(seen))
+    assert ready.status is not None and ready.status.state == "running"
+    status = info.status
+    assert status is not None
+    assert status.state == "running"
+    assert status.url == emu.tgi_url("info-ep")
+    assert (status.readyReplica, status.targetReplica) == (1, 1)
+    assert status.message == "Endpoint is ready"
+    assert info.compute is not None and info.compute.scaling is not None
+    assert (info.compute.scaling.minReplica, info.compute.scaling.maxReplica) == (0, 2)
+    assert info.compute.scaling.scaleToZeroTimeout == 30
+    assert info.model is not None and info.model.image is not None
+    assert info.model.image["tgi"].port == 80
+    assert info.model.env == {"MAX_INPUT_TOKENS": "2048"}
+    assert info.tags == ["demo"]
+    assert info.healthRoute == "/health"
+
+
+@pytest.mark.anyio
+async def test_int_012_inference_on_a_dedicated_endpoint(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        await deploy(client, "infer-ep", task="text-generation")
+        reply = await client.chat.complete(endpoint="infer-ep", messages=MESSAGES, max_tokens=20)
+        text = reply.choices[0].message.content if reply.choices[0].message else None
+        assert text == f"{REPLY_PREFIX} Say hello"
+        assert reply.response_meta is not None
+        assert reply.response_meta.url == f"{emu.tgi_url('infer-ep')}/v1/chat/completions"
+        chunks = []
+        async with await client.chat.stream(
+            endpoint=f"{USER}/infer-ep", messages=MESSAGES, max_tokens=20
+        ) as stream:
+            async for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    chunks.append(chunk.choices[0].delta.content)
+        assert "".join(chunks).strip() == text
+        out = await client.text_generation.generate(
+            endpoint="infer-ep", prompt="Once upon", max_new_tokens=5
+        )
+        assert out.generated_text
+        events = []
+        async with await client.text_generation.stream(
+            endpoint="infer-ep", prompt="Once upon", max_new_tokens=5
+        ) as tokens:
+            async for event in tokens:
+                events.append(event)
+        assert events[-1].generated_text == out.generated_text
+
+
+@pytest.mark.anyio
+async def test_int_013_pause_and_resume(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        await deploy(client, "pause-ep")
+        paused = await client.endpoints.pause("pause-ep")
+        assert paused.status is not None and paused.status.state == "paused"
+        with pytest.raises(EndpointPaused) as info:
+            await client.chat.complete(endpoint="pause-ep", messages=MESSAGES)
+        assert info.value.endpoint == f"{USER}/pause-ep"
+        with pytest.raises(EndpointPaused):
+            await client.endpoints.wait("pause-ep")
+        resumed = await client.endpoints.resume("pause-ep")
+        assert resumed.status is not None and resumed.status.state in ("pending", "initializing")
+        await client.endpoints.wait("pause-ep", timeout=10)
+        again = await client.endpoints.resume("pause-ep")  # 400 "already running" tolerated
+        assert again.status is not None and again.status.state == "running"
+        await client.chat.complete(endpoint="pause-ep", messages=MESSAGES)
+        await client.endpoints.pause("pause-ep")
+    async with client_for(emu, auto_resume_paused=True) as auto:
+        reply = await auto.chat.complete(endpoint="pause-ep", messages=MESSAGES, max_tokens=5)
+        assert reply.choices
+        info_after = await auto.endpoints.get("pause-ep")
+        assert info_after.status is not None and info_after.status.state == "running"
+
+
+@pytest.mark.anyio
+async def test_int_014_scale_to_zero_is_woken_by_inference(emu: Any, no_env: None) -> None:
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        await deploy(client, "zero-ep", min_replica=0, scale_to_zero_timeout=15)
+        scaled = await client.endpoints.scale_to_zero("zero-ep")
+        assert scaled.status is not None and scaled.status.state == "scaledToZero"
+        reply = await client.chat.complete(endpoint="zero-ep", messages=MESSAGES, max_tokens=5)
+        assert reply.choices
+        [woken] = wire.to("/tgi/zero-ep/v1/chat/completions")
+        assert woken.headers["x-scale-up-timeout"] == "108"  # held by the proxy until ready
+        after = await client.endpoints.get("zero-ep")
+        assert after.status is not None and after.status.state == "running"
+
+
+@pytest.mark.anyio
+async def test_int_014_idle_scale_down_then_503s_are_waited_out(
+    emu: Any, fresh: SkipClock, no_env: None
+) -> None:
+    wire = Wire()
+    async with client_for(emu, wire, endpoint_cache_ttl=600) as client:
+        await deploy(client, "idle-ep", min_replica=0, scale_to_zero_timeout=15)
+        await client.chat.complete(endpoint="idle-ep", messages=MESSAGES)  # cached: running
+        before = wire.lookups("idle-ep")
+        fresh.skip(16 * 60)  # idle past its scale-to-zero timeout
+        async with client_for(emu) as watcher:
+            other = await watcher.endpoints.get("idle-ep")
+        assert other.status is not None and other.status.state == "scaledToZero"
+        reply = await client.chat.complete(endpoint="idle-ep", messages=MESSAGES)
+        assert reply.response_meta is not None
+        assert reply.response_meta.attempts >= 2  # 503 while waking, then the answer
+        assert reply.response_meta.cold_start_wait > 0
+        assert wire.lookups("idle-ep") == before  # the cached URL was used for the wake-up
+
+
+@pytest.mark.anyio
+async def test_wait_wakes_a_scaled_to_zero_endpoint(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        await deploy(client, "wake-ep", min_replica=0, scale_to_zero_timeout=15)
+        await client.endpoints.scale_to_zero("wake-ep")
+        info = await client.endpoints.wait("wake-ep", timeout=10)
+    assert info.status is not None and info.status.state == "running"
+
+
+@pytest.mark.anyio
+async def test_int_015_endpoint_cache_validation(emu: Any, no_env: None) -> None:
+    wire = Wire()
+    async with client_for(emu, wire, endpoint_cache_ttl=600) as client:
+        await deploy(client, "cache-ep")
+        before = wire.lookups("cache-ep")
+        for _ in range(3):
+            await client.chat.complete(endpoint="cache-ep", messages=MESSAGES)
+        assert wire.lookups("cache-ep") == before  # wait() left it cached: no lookups
+        # a state error drops the entry: paused behind the client's back
+        async with client_for(emu) as other:
+            await other.endpoints.pause("cache-ep")
+        with pytest.raises(EndpointPaused):
+            await client.chat.complete(endpoint="cache-ep", messages=MESSAGES)
+        assert f"{USER}/cache-ep" not in client.endpoints.cache
+        async with client_for(emu) as other:
+            await other.endpoints.resume("cache-ep")
+            await other.endpoints.wait("cache-ep", timeout=10)
+        await client.chat.complete(endpoint="cache-ep", messages=MESSAGES)
+        assert wire.lookups("cache-ep") == before + 1
+        # a 404 drops it too: deleted behind the client's back
+        async with client_for(emu) as other:
+            await other.endpoints.delete("cache-ep")
+        with pytest.raises(NotFound):
+            await client.chat.complete(endpoint="cache-ep", messages=MESSAGES)
+        assert f"{USER}/cache-ep" not in client.endpoints.cache
+    async with client_for(emu, wire, endpoint_cache_ttl=0) as uncached:
+        await deploy(uncached, "nocache-ep")
+        before = wire.lookups("nocache-ep")
+        await uncached.chat.complete(endpoint="nocache-ep", messages=MESSAGES)
+        await uncached.chat.complete(endpoint="nocache-ep", messages=MESSAGES)
+        assert wire.lookups("nocache-ep") == before + 2
+
+
+@pytest.mark.anyio
+async def test_failed_deployment_and_update(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        await client.endpoints.create(
+            "fail-ep", "gpt2", env={"EMULATOR_FAIL": "CUDA out of memory"}, **HARDWARE
+        )
+        with pytest.raises(EndpointFailed) as info:
+            await client.endpoints.wait("fail-ep", timeout=10)
+        assert info.value.server_message == "CUDA out of memory"
+        with pytest.raises(EndpointFailed):
+            await client.chat.complete(endpoint="fail-ep", messages=MESSAGES)
+        fixed = await client.endpoints.update("fail-ep", env={})
+        assert fixed.status is not None and fixed.status.state == "pending"
+        await client.endpoints.wait("fail-ep", timeout=10)
+        updated = await client.endpoints.update("fail-ep", max_replica=3)
+        assert updated.status is not None and updated.status.state == "updating"
+        assert updated.compute is not None and updated.compute.scaling is not None
+        assert updated.compute.scaling.maxReplica == 3
+        await client.endpoints.wait("fail-ep", timeout=10)
+        await client.endpoints.delete("fail-ep")
+        with pytest.raises(NotFound):
+            await client.endpoints.get("fail-ep")
