@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from . import control, endpoints_api, hub, provider_files, providers, router, tei, tgi
+from . import tasks as _tasks  # noqa: F401  (registers the hf-inference task handlers)
 from .auth import AuthMiddleware
 from .errors import Reject
 from .faults import FaultSpecError, parse_spec
