@@ -17,6 +17,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, str] = {
     "chat": ".chat:chat",
     "embed": ".embed:embed",
+    "endpoints": ".endpoints:endpoints",
     "generate": ".chat:generate",
     "emulator": ".emulator:emulator",
     "health": ".health:health",
