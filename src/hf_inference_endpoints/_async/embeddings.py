@@ -158,8 +158,9 @@ class AsyncEmbeddings:
 
         Returns:
             An :class:`EmbeddingResult`: one embedding per input, in input order
-            (``result[i]``, ``result.to_numpy()``), with ``cached``, ``requests`` and the
-            ``response_metas`` of the requests made.
+            (``result[i]``, ``result.to_numpy()``; ``result.embedding`` for a single
+            text), with ``cached``, ``requests`` and the ``response_metas`` of the
+            requests made.
 
         Raises:
             ValidationError: ``inputs`` or an option has the wrong type (nothing is sent),
