@@ -32,7 +32,10 @@ def _body_json(request: VcrRequest) -> Any:
     if body is None:
         return None
     if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body  # a raw file (image, audio...): compared byte for byte
     try:
         return json.loads(body)
     except ValueError:

@@ -51,8 +51,12 @@ def test_cassette_has_vcrpy_shape(path: Path) -> None:
         assert isinstance(response["status"]["code"], int)
         assert isinstance(response["status"]["message"], str)
         assert HF_HOSTS.match(request["uri"]), request["uri"]
-        # The fixture's matcher compares bodies as JSON; GET/DELETE/actions send none.
-        if request["body"] or request["method"] not in BODYLESS:
+        # The fixture's matcher compares bodies as JSON; GET/DELETE/actions send none;
+        # a file task without options sends the raw file (WIRE §d.1), with its MIME type.
+        if isinstance(request["body"], bytes):
+            [content_type] = request["headers"]["content-type"]
+            assert content_type.split("/")[0] in ("image", "audio", "video"), content_type
+        elif request["body"] or request["method"] not in BODYLESS:
             assert isinstance(json.loads(request["body"]), dict)
         for headers in (request["headers"], response["headers"]):
             assert all(isinstance(v, list) and v for v in headers.values())
