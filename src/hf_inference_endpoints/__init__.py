@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         StreamInterrupted,
         ValidationError,
     )
+    from ._endpoints import WaitProgress
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
     from ._sync._client import HfInferenceClient
@@ -66,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
+    "WaitProgress": "._endpoints",
     "BinaryResult": "._binary",
     "image_url_part": "._inputs",
     **{
@@ -139,6 +141,7 @@ __all__ = [
     "Stream",
     "StreamInterrupted",
     "ValidationError",
+    "WaitProgress",
     "__version__",
     "image_url_part",
 ]
