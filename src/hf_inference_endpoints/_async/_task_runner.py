@@ -17,6 +17,8 @@ through one :class:`AsyncTaskRunner` per client (``client._tasks``):
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -237,7 +239,11 @@ class AsyncTaskRunner:
         value, meta = await self._client._providers.run(prepared, timeout=timeout)
         content_type = meta.headers.get("content-type")
         if binary:
-            result: Any = BinaryResult(_as_bytes(value, meta), _binary_type(content_type))
+            data = _as_bytes(value, meta)
+            declared = _binary_type(content_type)
+            if declared is None and sniff_mime(data) is None and data[:1] in (b"{", b"["):
+                data = await self._file_from_json(data, meta, timeout=timeout)
+            result: Any = BinaryResult(data, declared)
         elif spec is None:
             result = _decode_unknown(_as_bytes(value, meta), content_type, meta)
         elif raw or spec.parse is None:
@@ -250,6 +256,30 @@ class AsyncTaskRunner:
                     meta, f"it does not have the {task} answer shape: {exc}"
                 ) from None
         return attach_meta(result, meta), meta
+
+    async def _file_from_json(
+        self, content: bytes, meta: ResponseMeta, *, timeout: float | None
+    ) -> bytes:
+        """The file of a JSON answer to a file task (WIRE.md §d.1, text-to-image: the forms
+        huggingface.js also accepts): ``{"data": [{"b64_json": ...}]}`` or
+        ``{"output": [<url>]}`` (downloaded without credentials)."""
+        try:
+            answer = json.loads(content)
+        except ValueError:
+            raise _bad_answer(meta, "expected a file, got a body that is neither") from None
+        if isinstance(answer, Mapping):
+            items = answer.get("data")
+            first = items[0] if isinstance(items, list) and items else None
+            if isinstance(first, Mapping) and isinstance(first.get("b64_json"), str):
+                try:
+                    return base64.b64decode(first["b64_json"], validate=True)
+                except (binascii.Error, ValueError):
+                    raise _bad_answer(meta, "data[0].b64_json is not base64") from None
+            output = answer.get("output")
+            url = output[0] if isinstance(output, list) and output else output
+            if isinstance(url, str) and url.startswith(("http://", "https://")):
+                return (await self.download(url, "image", timeout=timeout)).data
+        raise _bad_answer(meta, f"expected a file, got JSON: {content[:200]!r}")
 
     async def run(
         self,

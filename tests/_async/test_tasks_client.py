@@ -1,0 +1,242 @@
+"""Task-call plumbing on both twins, against an in-process mock server (no network):
+URL inputs downloaded without credentials, the Hub's default model (one lookup per client),
+size checks before any request, answers of the wrong shape, and ``infer`` for a task the
+client has no method for."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+import pytest
+
+from hf_inference_endpoints import (
+    AsyncHfInferenceClient,
+    BinaryResult,
+    ModelNotAvailableOnProvider,
+    NetworkError,
+    NotFound,
+    ServerError,
+    ValidationError,
+)
+
+from ..media import png, wav
+
+TOKEN = "hf_client_test_token"
+ROUTER = "https://router.huggingface.co/hf-inference/models"
+FILES = "https://files.example.com"
+TASKS_URL = "https://huggingface.co/api/tasks"
+ENDPOINT = "https://abc123.us-east-1.aws.endpoints.huggingface.cloud"
+Handler = Callable[[httpx2.Request], httpx2.Response]
+
+
+class Server:
+    """Routes requests by URL to canned answers and keeps what it saw."""
+
+    def __init__(self, routes: dict[str, Handler]) -> None:
+        self.routes = routes
+        self.seen: list[httpx2.Request] = []
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.seen.append(request)
+        url = str(request.url)
+        for prefix, handler in self.routes.items():
+            if url.startswith(prefix):
+                return handler(request)
+        return httpx2.Response(404, json={"error": f"no route for {url}"})
+
+    def urls(self) -> list[str]:
+        return [f"{r.method} {r.url}" for r in self.seen]
+
+
+def client_for(server: Server, **config: Any) -> AsyncHfInferenceClient:
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
+    return AsyncHfInferenceClient(token=TOKEN, http_client=http, bill_to="acme", **config)
+
+
+def classify_answer(request: httpx2.Request) -> httpx2.Response:
+    return httpx2.Response(200, json=[{"label": "cat", "score": 0.9}])
+
+
+@pytest.mark.anyio
+async def test_url_inputs_are_downloaded_without_credentials() -> None:
+    image = png(3, 3)
+    server = Server(
+        {
+            f"{FILES}/cat.png": lambda r: httpx2.Response(
+                200, content=image, headers={"content-type": "application/octet-stream"}
+            ),
+            f"{FILES}/voice": lambda r: httpx2.Response(
+                200, content=b"raw-pcm", headers={"content-type": "audio/x-raw; rate=8000"}
+            ),
+            f"{ROUTER}/": classify_answer,
+        }
+    )
+    async with client_for(server) as client:
+        out = await client.images.classify(model="org/vit", image=f"{FILES}/cat.png")
+        await client.audio.classify(model="org/ast", audio=f"{FILES}/voice")
+    download, call, voice, call2 = server.seen
+    assert (download.method, str(download.url)) == ("GET", f"{FILES}/cat.png")
+    assert "authorization" not in download.headers
+    assert "x-hf-bill-to" not in download.headers
+    assert download.headers["user-agent"].startswith("hf-inference-endpoints/")
+    assert call.headers["authorization"] == f"Bearer {TOKEN}"
+    assert call.headers["content-type"] == "image/png"  # sniffed, not the host's octet-stream
+    assert call.content == image
+    assert "authorization" not in voice.headers
+    assert call2.headers["content-type"] == "audio/x-raw"  # unknown bytes: the host's type
+    assert call2.content == b"raw-pcm"
+    assert [(x.label, x.score) for x in out] == [("cat", 0.9)]
+
+
+@pytest.mark.anyio
+async def test_a_failed_download_says_which_input() -> None:
+    server = Server({FILES: lambda r: httpx2.Response(404, text="gone")})
+    async with client_for(server) as client:
+        with pytest.raises(NotFound, match=f"Downloading the image input {FILES}/x.png failed"):
+            await client.images.classify(model="org/vit", image=f"{FILES}/x.png")
+    assert server.urls() == [f"GET {FILES}/x.png"]  # nothing was sent to the model
+
+
+@pytest.mark.anyio
+async def test_download_network_errors() -> None:
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("refused", request=request)
+
+    server = Server({FILES: refuse})
+    async with client_for(server) as client:
+        with pytest.raises(NetworkError, match=f"Could not download {FILES}/a.wav"):
+            await client.audio.transcribe(model="org/whisper", audio=f"{FILES}/a.wav")
+
+
+@pytest.mark.anyio
+async def test_the_hub_default_model_is_looked_up_once_per_client() -> None:
+    catalogue = {
+        "image-classification": {
+            "id": "image-classification",
+            "widgetModels": ["google/vit-base-patch16-224"],
+        },
+        "text-to-image": {"id": "text-to-image", "widgetModels": []},
+    }
+    server = Server(
+        {TASKS_URL: lambda r: httpx2.Response(200, json=catalogue), f"{ROUTER}/": classify_answer}
+    )
+    async with client_for(server) as client:
+        first = await client.images.classify(image=png())
+        await client.images.classify(image=png())
+        with pytest.raises(ValidationError, match="model is required for text-to-image"):
+            await client.images.generate(prompt="a fox")
+        client.clear_caches()
+        await client.images.classify(image=png())
+    model_url = f"POST {ROUTER}/google/vit-base-patch16-224"
+    assert server.urls() == [
+        f"GET {TASKS_URL}",
+        model_url,
+        model_url,
+        f"GET {TASKS_URL}",
+        model_url,
+    ]
+    assert first[0].response_meta is not None
+    assert first[0].response_meta.model == "google/vit-base-patch16-224"
+
+
+@pytest.mark.anyio
+async def test_an_oversized_image_is_refused_before_any_request() -> None:
+    server = Server({})
+    async with client_for(server, max_image_size_bytes=10, auto_optimize_images=False) as client:
+        with pytest.raises(ValidationError, match="above max_image_size_bytes=10"):
+            await client.images.classify(model="org/vit", image=png(4, 4))
+    assert server.seen == []
+
+
+@pytest.mark.anyio
+async def test_wrong_option_types_send_nothing() -> None:
+    server = Server({})
+    async with client_for(server) as client:
+        with pytest.raises(ValidationError, match="nothing was sent"):
+            await client.images.detect(model="org/detr", image=png(), threshold="high")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="nothing was sent"):
+            await client.text.zero_shot_classify(model="org/nli", text="x", candidate_labels=[])
+    assert server.seen == []
+
+
+@pytest.mark.anyio
+async def test_an_answer_of_the_wrong_shape_is_a_server_error() -> None:
+    server = Server({f"{ROUTER}/": lambda r: httpx2.Response(200, json={"unexpected": True})})
+    async with client_for(server) as client:
+        with pytest.raises(ServerError, match=r"not the expected result.*text-classification"):
+            await client.text.classify(model="org/sst", text="hi")
+
+
+@pytest.mark.anyio
+async def test_json_answers_to_a_file_task() -> None:
+    image = png(2, 1)
+    answers = {
+        "b64": {"data": [{"b64_json": base64.b64encode(image).decode()}]},
+        "url": {"output": [f"{FILES}/out.png"]},
+        "junk": {"error": None},
+    }
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=answers[request.url.path.rsplit("/", 1)[1]])
+
+    server = Server(
+        {f"{ROUTER}/": answer, f"{FILES}/out.png": lambda r: httpx2.Response(200, content=image)}
+    )
+    async with client_for(server) as client:
+        inline = await client.images.generate(model="org/b64", prompt="a fox")
+        linked = await client.images.generate(model="org/url", prompt="a fox")
+        with pytest.raises(ServerError, match="expected a file, got JSON"):
+            await client.images.generate(model="org/junk", prompt="a fox")
+    assert inline.content == image and inline.content_type == "image/png"
+    assert linked.content == image and linked.content_type == "image/png"
+    download = server.seen[2]
+    assert str(download.url) == f"{FILES}/out.png"
+    assert "authorization" not in download.headers
+
+
+@pytest.mark.anyio
+async def test_infer_a_task_without_a_method() -> None:
+    def tabular(request: httpx2.Request) -> httpx2.Response:
+        if "wav" in str(request.url):
+            return httpx2.Response(200, content=wav(), headers={"content-type": "audio/wav"})
+        return httpx2.Response(200, json=["setosa", "versicolor"])
+
+    server = Server({f"{ROUTER}/": tabular, ENDPOINT: tabular})
+    async with client_for(server) as client:
+        labels = await client.infer(
+            "tabular-classification", "org/iris", {"sepal": ["5.1", "4.9"]}, {"x": None}
+        )
+        audio = await client.infer("text-to-speech", "org/wav-tts", "hello", {"speed": 1.5})
+        raw_file = await client.infer("some-file-task", ENDPOINT, png())
+        with pytest.raises(
+            ModelNotAvailableOnProvider, match="does not serve task 'some-file-task'"
+        ):
+            await client.infer("some-file-task", "org/x", png())
+    first, second, third = server.seen
+    assert json.loads(first.content) == {"inputs": {"sepal": ["5.1", "4.9"]}}
+    assert labels == ["setosa", "versicolor"]
+    assert json.loads(second.content) == {"inputs": "hello", "parameters": {"speed": 1.5}}
+    assert isinstance(audio, BinaryResult) and audio.content_type == "audio/wav"
+    assert str(third.url) == ENDPOINT
+    assert json.loads(third.content)["inputs"].startswith("iVBORw0KGgo")  # unknown: base64 JSON
+    assert raw_file == ["setosa", "versicolor"]
+    with pytest.raises(ValidationError, match="task must be a non-empty string"):
+        await client.infer("", "org/x", "hi")
+
+
+@pytest.mark.anyio
+async def test_a_dedicated_endpoint_url_gets_the_same_body() -> None:
+    url = ENDPOINT
+    server = Server({url: classify_answer})
+    async with client_for(server) as client:
+        out = await client.images.classify(model=url, image=png())
+    [request] = server.seen
+    assert str(request.url) == url
+    assert request.content == png()
+    assert request.headers["content-type"] == "image/png"
+    assert out[0].response_meta is not None
+    assert out[0].response_meta.provider == "endpoint"
