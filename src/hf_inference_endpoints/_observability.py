@@ -43,7 +43,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -337,15 +337,26 @@ def _histogram(meter: Any, name: str, unit: str, description: str, buckets: Any)
 class _OtelObserver(Observer):
     """Starts a span (when sampled) and records metrics for each call."""
 
-    __slots__ = ("instruments", "sample_rate", "tracing")
+    __slots__ = ("global_sdk", "instruments", "sample_rate", "tracing")
 
-    def __init__(self, instruments: _Instruments, *, tracing: bool, sample_rate: float) -> None:
+    def __init__(
+        self,
+        instruments: _Instruments,
+        *,
+        tracing: bool,
+        sample_rate: float,
+        global_sdk: Callable[[], bool] | None = None,
+    ) -> None:
         self.instruments = instruments
         self.tracing = tracing and instruments.tracer is not None
         self.sample_rate = sample_rate
+        # Instruments from the global providers: record only once an SDK is configured.
+        self.global_sdk = global_sdk
 
     def start(self, prepared: PreparedRequest) -> CallObservation:
         instruments = self.instruments
+        if self.global_sdk is not None and not self.global_sdk():
+            return NULL_CALL  # the API's no-op proxies would drop it all: skip the work
         trace = self.tracing and sampled(self.sample_rate)
         if not trace and instruments.requests is None:
             return NULL_CALL
@@ -556,7 +567,44 @@ def make_observer(
             provider = meter_provider or otel_metrics.get_meter_provider()
             meter = provider.get_meter(SCOPE, __version__)
         instruments = _Instruments(tracer, meter)
-    return _OtelObserver(instruments, tracing=tracing, sample_rate=config.trace_sample_rate)
+    return _OtelObserver(
+        instruments,
+        tracing=tracing,
+        sample_rate=config.trace_sample_rate,
+        global_sdk=_global_sdk_check(otel_trace, otel_metrics)
+        if tracer_provider is None and meter_provider is None
+        else None,
+    )
+
+
+def _global_sdk_check(otel_trace: Any, otel_metrics: Any) -> Callable[[], bool]:
+    """A cheap test of whether a global tracer or meter provider that records is set.
+
+    Until an application installs an OpenTelemetry SDK, the global providers are the API's
+    proxies (or explicit no-op providers), and every span and measurement is dropped;
+    building attributes for them cost ~20 µs per call. The test runs per call, so an SDK
+    installed after the client was created is picked up (the proxies then delegate to it).
+    """
+    idle_tracers = (otel_trace.ProxyTracerProvider, otel_trace.NoOpTracerProvider)
+    try:
+        from opentelemetry.metrics import _internal as metrics_internal
+
+        idle_meters: tuple[type, ...] = (
+            metrics_internal._ProxyMeterProvider,
+            otel_metrics.NoOpMeterProvider,
+        )
+    except (ImportError, AttributeError):  # another API layout: assume one may record
+        idle_meters = ()
+    get_tracer_provider = otel_trace.get_tracer_provider
+    get_meter_provider = otel_metrics.get_meter_provider
+
+    def configured() -> bool:
+        return not (
+            isinstance(get_tracer_provider(), idle_tracers)
+            and isinstance(get_meter_provider(), idle_meters)
+        )
+
+    return configured
 
 
 # --------------------------------------------------------------------------- logging
