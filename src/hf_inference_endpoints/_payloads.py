@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ErrorContext, HfError, ValidationError, error_from_event
@@ -40,6 +40,13 @@ _MODEL_KWARGS_NOT_USED = re.compile(
 
 def _plain(value: Any) -> Any:
     """Turn models (ours or any pydantic model) into JSON-ready values, dropping None."""
+    kind = type(value)  # exact built-in types first: the usual request is dicts of strings
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if kind is list:
+        return [_plain(v) for v in value]
     dump = getattr(value, "model_dump", None)
     if dump is not None:
         return dump(mode="json", exclude_none=True, by_alias=True)
@@ -48,6 +55,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+_python_validators: dict[str, Callable[..., Any]] = {}
+
+
+def _python_validator(name: str) -> Callable[..., Any]:
+    """``models.<name>.model_validate``, looked up once (see :func:`_json_validator`)."""
+    validate = _python_validators.get(name)
+    if validate is None:
+        from . import models
+
+        validate = getattr(models, name).__pydantic_validator__.validate_python
+        _python_validators[name] = validate
+    return validate
 
 
 def _validation_error(what: str, exc: Exception) -> ValidationError:
@@ -75,10 +96,6 @@ def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, A
         ValidationError: A field has the wrong type (strictly: ``"5"`` is not an int) or
             ``messages`` is empty.
     """
-    from pydantic import ValidationError as PydanticValidationError
-
-    from .models import ChatCompletionRequest
-
     if isinstance(messages, (str, bytes)) or not messages:
         raise ValidationError(
             "messages must be a non-empty list of messages like {'role': 'user', 'content': '...'}"
@@ -86,8 +103,8 @@ def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, A
     body = {"messages": [_plain(m) for m in messages]}
     body.update({k: _plain(v) for k, v in params.items() if v is not None})
     try:
-        ChatCompletionRequest.model_validate({"model": "x", **body}, strict=True)
-    except PydanticValidationError as exc:
+        _python_validator("ChatCompletionRequest")({"model": "x", **body}, strict=True)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise _validation_error("chat request", exc) from None
     return body
 
@@ -98,17 +115,13 @@ def text_generation_body(prompt: str, params: Mapping[str, Any]) -> dict[str, An
     Raises:
         ValidationError: ``prompt`` is not a string or a parameter has the wrong type.
     """
-    from pydantic import ValidationError as PydanticValidationError
-
-    from .models import TextGenerationRequest
-
     if not isinstance(prompt, str):
         raise ValidationError(f"prompt must be a string, got {type(prompt).__name__}")
     parameters = {k: _plain(v) for k, v in params.items() if v is not None}
     body: dict[str, Any] = {"inputs": prompt, "parameters": parameters}
     try:
-        TextGenerationRequest.model_validate(body, strict=True)
-    except PydanticValidationError as exc:
+        _python_validator("TextGenerationRequest")(body, strict=True)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise _validation_error("text-generation request", exc) from None
     return body
 
@@ -121,6 +134,24 @@ def unused_model_kwargs(error: HfError) -> list[str]:
     return [name.strip().strip("'\"") for name in match.group(1).split(",") if name.strip()]
 
 
+_validators: dict[str, Callable[[str | bytes], Any]] = {}
+
+
+def _json_validator(name: str) -> Callable[[str | bytes], Any]:
+    """``models.<name>.model_validate_json``, looked up once.
+
+    The hot paths (every chat answer, every stream chunk) call the pydantic-core
+    validator directly: a function-level ``from .models import X`` plus the
+    ``model_validate_json`` wrapper cost about a microsecond per chunk.
+    """
+    validate = _validators.get(name)
+    if validate is None:
+        from . import models
+
+        validate = _validators[name] = getattr(models, name).__pydantic_validator__.validate_json
+    return validate
+
+
 def _parse_json(data: bytes | str) -> Any:
     try:
         return json.loads(data)
@@ -130,25 +161,26 @@ def _parse_json(data: bytes | str) -> Any:
 
 def parse_chat_completion(content: bytes) -> ChatCompletion:
     """Parse a chat completion body."""
-    from .models import ChatCompletion
-
-    return ChatCompletion.model_validate_json(content)
+    result: ChatCompletion = _json_validator("ChatCompletion")(content)
+    return result
 
 
 def parse_chat_chunk(data: str, context: ErrorContext | None = None) -> ChatCompletionChunk:
     """Parse one chat stream event, raising the error it carries if it is an error event."""
-    from .models import ChatCompletionChunk
-
     if '"error"' in data:
         _raise_if_error(data, context)
-    return ChatCompletionChunk.model_validate_json(data)
+    chunk: ChatCompletionChunk = _json_validator("ChatCompletionChunk")(data)
+    return chunk
 
 
 def is_final_chat_chunk(chunk: ChatCompletionChunk) -> bool:
     """A chunk with a finish reason or usage is the server's last meaningful one."""
     if chunk.usage is not None:
         return True
-    return any(choice.finish_reason for choice in chunk.choices or ())
+    for choice in chunk.choices or ():  # noqa: SIM110 (cheaper than any(<genexpr>) per chunk)
+        if choice.finish_reason:
+            return True
+    return False
 
 
 def parse_text_generation(content: bytes) -> TextGenerationOutput:
@@ -167,11 +199,10 @@ def parse_text_generation_event(
     data: str, context: ErrorContext | None = None
 ) -> TextGenerationStreamOutput:
     """Parse one TGI stream event, raising the error it carries if it is an error event."""
-    from .models import TextGenerationStreamOutput
-
     if '"error"' in data:
         _raise_if_error(data, context)
-    return TextGenerationStreamOutput.model_validate_json(data)
+    event: TextGenerationStreamOutput = _json_validator("TextGenerationStreamOutput")(data)
+    return event
 
 
 def is_final_generation_event(event: TextGenerationStreamOutput) -> bool:
