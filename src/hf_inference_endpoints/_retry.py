@@ -202,8 +202,13 @@ class RetryState:
     def _cold_timeout(self, error: ModelLoading, now: float) -> ColdStartTimeout:
         began = self._cold_started if self._cold_started is not None else now
         waited = now - began
+        what = (
+            f"Endpoint {error.endpoint} was still waking up"
+            if error.endpoint
+            else ("The model was still loading")
+        )
         return ColdStartTimeout(
-            f"The model was still loading after waiting {waited:.1f} s "
+            f"{what} after waiting {waited:.1f} s "
             f"(cold_start_timeout={self.policy.cold_start_timeout:g} s); "
             "raise cold_start_timeout or warm the model up first",
             waited=waited,

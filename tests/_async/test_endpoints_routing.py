@@ -301,6 +301,7 @@ async def test_scaled_to_zero_that_never_wakes_times_out(clock: FakeClock) -> No
     server.done()
     assert info.value.endpoint == "acme/my-ep"
     assert info.value.waited == 3.0
+    assert str(info.value).startswith("Endpoint acme/my-ep was still waking up after waiting 3.0 s")
 
 
 @pytest.mark.anyio

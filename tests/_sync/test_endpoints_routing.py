@@ -286,6 +286,7 @@ def test_scaled_to_zero_that_never_wakes_times_out(clock: FakeClock) -> None:
     server.done()
     assert info.value.endpoint == "acme/my-ep"
     assert info.value.waited == 3.0
+    assert str(info.value).startswith("Endpoint acme/my-ep was still waking up after waiting 3.0 s")
 
 
 def test_cached_running_endpoint_that_scaled_down_is_waited_out(clock: FakeClock) -> None:
