@@ -202,11 +202,10 @@ class RetryState:
     def _cold_timeout(self, error: ModelLoading, now: float) -> ColdStartTimeout:
         began = self._cold_started if self._cold_started is not None else now
         waited = now - began
-        what = (
-            f"Endpoint {error.endpoint} was still waking up"
-            if error.endpoint
-            else ("The model was still loading")
-        )
+        if error.endpoint:
+            what = f"Endpoint {error.endpoint} was still waking up"
+        else:
+            what = "The model was still loading"
         return ColdStartTimeout(
             f"{what} after waiting {waited:.1f} s "
             f"(cold_start_timeout={self.policy.cold_start_timeout:g} s); "
