@@ -231,3 +231,59 @@ def test_a_dedicated_endpoint_url_gets_the_same_body() -> None:
     assert request.headers["content-type"] == "image/png"
     assert out[0].response_meta is not None
     assert out[0].response_meta.provider == "endpoint"
+
+
+def mapping(model: str, **providers: str) -> Handler:
+    """The Hub's answer to the provider-mapping lookup of ``model``."""
+    entries = {
+        name.replace("_", "-"): {"status": "live", "providerId": pid, "task": task}
+        for name, (pid, task) in ((n, v.split("|")) for n, v in providers.items())
+    }
+    return lambda r: httpx2.Response(
+        200, json={"_id": "x", "id": model, "inferenceProviderMapping": entries}
+    )
+
+
+def test_provider_auto_resolving_to_hf_inference_sends_the_raw_file() -> None:
+    model = "openai/whisper-large-v3"
+    audio = wav(0.05)
+    server = Server(
+        {
+            f"https://huggingface.co/api/models/{model}": mapping(
+                model, hf_inference=f"{model}|automatic-speech-recognition"
+            ),
+            f"{ROUTER}/": lambda r: httpx2.Response(200, json={"text": " hello"}),
+        }
+    )
+    with client_for(server) as client:
+        out = client.audio.transcribe(model=model, audio=audio, provider="auto")
+    lookup, call = server.seen
+    assert lookup.url.path == f"/api/models/{model}"
+    assert str(call.url) == f"{ROUTER}/{model}"
+    assert call.headers["content-type"] == "audio/wav"
+    assert call.content == audio
+    assert out.text == " hello"
+    assert out.response_meta is not None and out.response_meta.provider == "hf-inference"
+
+
+def test_a_named_provider_gets_the_file_with_its_type() -> None:
+    model = "openai/whisper-large-v3"
+    audio = wav(0.05)
+    server = Server(
+        {
+            f"https://huggingface.co/api/models/{model}": mapping(
+                model, fal_ai="fal-ai/whisper|automatic-speech-recognition"
+            ),
+            "https://router.huggingface.co/fal-ai/": lambda r: httpx2.Response(
+                200, json={"text": " hello", "chunks": []}
+            ),
+        }
+    )
+    with client_for(server) as client:
+        out = client.audio.transcribe(model=model, audio=audio, provider="fal-ai")
+    _, call = server.seen
+    assert str(call.url) == "https://router.huggingface.co/fal-ai/fal-ai/whisper"
+    expected_url = "data:audio/wav;base64," + base64.b64encode(audio).decode()
+    assert json.loads(call.content) == {"audio_url": expected_url}
+    assert out.text == " hello"
+    assert out.response_meta is not None and out.response_meta.provider == "fal-ai"

@@ -181,8 +181,10 @@ class AsyncTaskRunner:
     # ------------------------------------------------------------------- calls
 
     def _wire(self, model: str, provider: str | None, task: str) -> bool:
-        """hf-inference and URL targets take the hf-inference body (raw bytes / base64);
-        other providers get the neutral envelope their helper translates."""
+        """hf-inference, URL and ``auto`` targets take the hf-inference body (raw bytes /
+        base64; ``auto`` usually resolves to hf-inference, and every provider helper also
+        reads that form); a named third-party provider gets the neutral envelope (files
+        as ``RawBody``, with their MIME type) that its helper translates."""
         try:
             target = parse_target(
                 model,
@@ -192,7 +194,7 @@ class AsyncTaskRunner:
             )
         except ValidationError:
             return True  # _prepare raises the same error with its full message
-        return target.kind != "provider" or target.provider == "hf-inference"
+        return target.kind != "provider" or target.provider in ("hf-inference", "auto")
 
     async def call(
         self,
