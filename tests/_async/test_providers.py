@@ -927,4 +927,26 @@ async def test_polling_stops_when_its_scope_is_cancelled_between_polls(
     assert wire.urls().count(f"GET {FAL_STATUS}") == 3
 
 
+@pytest.mark.anyio
+async def test_a_cancelled_rate_limit_wait_gives_its_slot_back(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, no_env: None
+) -> None:
+    import anyio
+
+    async def wait_forever(seconds: float) -> None:
+        clock.sleeps.append(seconds)
+        await anyio.sleep_forever()
+
+    wire = Wire().hub(MODEL).add("POST", TOGETHER_CHAT, httpx2.Response(200, json=completion()))
+    async with make_client(wire, provider_rate_limits={"together": 1}) as client:
+        await client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+        monkeypatch.setattr("hf_inference_endpoints._async._transport.async_sleep", wait_forever)
+        with anyio.move_on_after(0.02):
+            await client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+        monkeypatch.setattr("hf_inference_endpoints._async._transport.async_sleep", clock.sleep)
+        await client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+    assert clock.sleeps == [60.0, 60.0]  # not 120: the cancelled call's slot came back
+    assert wire.urls().count(f"POST {TOGETHER_CHAT}") == 2
+
+
 # unasync: remove-end

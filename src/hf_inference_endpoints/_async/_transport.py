@@ -128,7 +128,11 @@ class AsyncTransport:
                 model=prepared.context.model,
             )
         logger.debug("rate limit for %s: waiting %.2f s", key, wait)
-        await async_sleep(wait)
+        try:
+            await async_sleep(wait)
+        except BaseException:  # cancelled while queued: the slot goes back to the bucket
+            self._limiter.refund(key, async_monotonic())
+            raise
         return async_monotonic()
 
     async def request(

@@ -127,7 +127,11 @@ class Transport:
                 model=prepared.context.model,
             )
         logger.debug("rate limit for %s: waiting %.2f s", key, wait)
-        sync_sleep(wait)
+        try:
+            sync_sleep(wait)
+        except BaseException:  # cancelled while queued: the slot goes back to the bucket
+            self._limiter.refund(key, sync_monotonic())
+            raise
         return sync_monotonic()
 
     def request(
