@@ -39,7 +39,7 @@ from .._routing.mapping import (
     parse_mapping,
     plan_candidates,
 )
-from .._routing.providers import answer_helper, helper_for, registered
+from .._routing.providers import answer_helper, helper_for
 from .._routing.providers._base import (
     Fetch,
     JobContext,
@@ -413,7 +413,3 @@ class AsyncProviders:
             provider=provider,
             model=submitted.context.model,
         )
-
-    def known(self, name: str) -> bool:
-        """Whether ``name`` has a registered helper."""
-        return registered(name) is not None

@@ -40,7 +40,7 @@ from .._routing.mapping import (
     parse_mapping,
     plan_candidates,
 )
-from .._routing.providers import answer_helper, helper_for, registered
+from .._routing.providers import answer_helper, helper_for
 from .._routing.providers._base import (
     Fetch,
     JobContext,
@@ -412,7 +412,3 @@ class Providers:
             provider=provider,
             model=submitted.context.model,
         )
-
-    def known(self, name: str) -> bool:
-        """Whether ``name`` has a registered helper."""
-        return registered(name) is not None
