@@ -184,9 +184,13 @@ async def test_router_text_generation(client: httpx2.AsyncClient) -> None:
     assert "[DONE]" not in streamed.text
 
 
-async def test_router_unsupported_task(client: httpx2.AsyncClient) -> None:
+async def test_router_serves_task_models_by_pipeline_tag(client: httpx2.AsyncClient) -> None:
     r = await client.post(
         "/router/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english",
         json={"inputs": "I like you"},
     )
-    assert r.status_code == 400
+    assert r.status_code == 200
+    labels = r.json()
+    assert isinstance(labels, list) and labels
+    first = labels[0][0] if isinstance(labels[0], list) else labels[0]
+    assert set(first) >= {"label", "score"}
