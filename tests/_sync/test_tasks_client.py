@@ -287,3 +287,24 @@ def test_a_named_provider_gets_the_file_with_its_type() -> None:
     assert json.loads(call.content) == {"audio_url": expected_url}
     assert out.text == " hello"
     assert out.response_meta is not None and out.response_meta.provider == "fal-ai"
+
+
+def test_the_main_arguments_may_be_positional() -> None:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/vqa"):
+            return httpx2.Response(200, json=[{"answer": "red", "score": 0.9}])
+        return httpx2.Response(200, json=[[{"label": "POSITIVE", "score": 0.99}]])
+
+    server = Server({f"{ROUTER}/": answer})
+    with client_for(server) as client:
+        labels = client.text.classify("org/sst", "I like you")
+        [red] = client.images.answer("org/vqa", png(), "What color?")
+        with pytest.raises(ValidationError, match="text is required"):
+            client.text.classify("org/sst")
+        with pytest.raises(ValidationError, match="candidate_labels is required"):
+            client.images.zero_shot_classify("org/clip", png())
+    first, second = server.seen
+    assert json.loads(first.content) == {"inputs": "I like you"}
+    assert json.loads(second.content)["question"] == "What color?"
+    assert labels[0].label == "POSITIVE"
+    assert red.answer == "red"

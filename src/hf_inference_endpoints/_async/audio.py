@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput, audio_chunks
-from .._tasks import validate_parameters
+from .._tasks import need, validate_parameters
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -32,6 +32,8 @@ class AsyncAudio:
     your token), a ``data:`` URL or a binary file object; without options the raw file
     is sent (``Content-Type`` sniffed: WAV, FLAC, MP3, OGG), with options base64 in JSON.
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -48,9 +50,9 @@ class AsyncAudio:
 
     async def transcribe(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         return_timestamps: bool | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
@@ -89,6 +91,7 @@ class AsyncAudio:
             ... )
             >>> out.text  # doctest: +SKIP
         """
+        audio = need(audio, "audio")
         from ..models import AutomaticSpeechRecognitionOutput, AutomaticSpeechRecognitionOutputChunk
 
         runner = self._client._task_runner
@@ -142,9 +145,9 @@ class AsyncAudio:
 
     async def synthesize(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         task: Literal["text-to-speech", "text-to-audio"] = "text-to-speech",
         generation_parameters: Mapping[str, Any] | None = None,
         do_sample: bool | None = None,
@@ -186,6 +189,7 @@ class AsyncAudio:
             ... )
             >>> speech.save("hello.flac")  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "generation_parameters": dict(generation_parameters)
             if generation_parameters is not None
@@ -211,9 +215,9 @@ class AsyncAudio:
 
     async def classify(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -244,6 +248,7 @@ class AsyncAudio:
             ...     model="superb/hubert-large-superb-er", audio="voice.flac"
             ... )
         """
+        audio = need(audio, "audio")
         result = await self._client._task_runner.run(
             "audio-classification",
             model=model,
@@ -259,9 +264,9 @@ class AsyncAudio:
 
     async def transform(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -288,6 +293,7 @@ class AsyncAudio:
             ...     model="speechbrain/sepformer-wham", audio="mix.wav"
             ... )
         """
+        audio = need(audio, "audio")
         result = await self._client._task_runner.run(
             "audio-to-audio",
             model=model,

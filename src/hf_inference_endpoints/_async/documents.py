@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from ..models import DocumentQuestionAnsweringOutputElement
@@ -24,6 +25,8 @@ class AsyncDocuments:
     downloaded without your token, a ``data:`` URL, a binary file object or a PIL
     image); it is sent base64-encoded in ``{"inputs": {"image", "question"}}``.
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -39,10 +42,10 @@ class AsyncDocuments:
 
     async def answer(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        question: str,
+        image: FileInput = None,
+        question: str | None = None,
+        *,
         doc_stride: int | None = None,
         handle_impossible_answer: bool | None = None,
         lang: str | None = None,
@@ -89,6 +92,8 @@ class AsyncDocuments:
             ... )
             >>> answers[0].answer  # doctest: +SKIP
         """
+        image = need(image, "image")
+        question = need(question, "question")
         boxes = (
             [box if isinstance(box, str) else list(box) for box in word_boxes]
             if word_boxes is not None

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -40,6 +41,8 @@ class AsyncImages:
     is on and Pillow is installed, else refused. Without options, binary-input tasks
     send the raw file; with options, base64 inside the JSON body (WIRE.md §d.1).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -83,9 +86,9 @@ class AsyncImages:
 
     async def generate(
         self,
-        *,
         model: str | None = None,
-        prompt: str,
+        prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         width: int | None = None,
         height: int | None = None,
@@ -126,6 +129,7 @@ class AsyncImages:
             ... )
             >>> image.save("astronaut.png")  # doctest: +SKIP
         """
+        prompt = need(prompt, "prompt")
         parameters = {
             "negative_prompt": negative_prompt,
             "width": width,
@@ -150,10 +154,10 @@ class AsyncImages:
 
     async def transform(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
         prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         num_inference_steps: int | None = None,
         guidance_scale: float | None = None,
@@ -189,6 +193,7 @@ class AsyncImages:
             ...     model="timbrooks/instruct-pix2pix", image="cat.png", prompt="make it a tiger"
             ... )
         """
+        image = need(image, "image")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -211,10 +216,10 @@ class AsyncImages:
 
     async def edit(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        prompt: str,
+        image: FileInput = None,
+        prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         num_inference_steps: int | None = None,
         guidance_scale: float | None = None,
@@ -252,6 +257,8 @@ class AsyncImages:
             ...     model="Qwen/Qwen-Image-Edit", image="room.jpg", prompt="paint the walls blue"
             ... )
         """
+        image = need(image, "image")
+        prompt = need(prompt, "prompt")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -275,9 +282,9 @@ class AsyncImages:
 
     async def classify(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -310,6 +317,7 @@ class AsyncImages:
             >>> labels[0].label  # doctest: +SKIP
             'tabby, tabby cat'
         """
+        image = need(image, "image")
         parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
         result = await self._run(
             "image-classification",
@@ -326,9 +334,9 @@ class AsyncImages:
 
     async def segment(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         mask_threshold: float | None = None,
         overlap_mask_area_threshold: float | None = None,
         subtask: Literal["instance", "panoptic", "semantic"] | None = None,
@@ -364,6 +372,7 @@ class AsyncImages:
             ... )
             >>> [s.label for s in segments]  # doctest: +SKIP
         """
+        image = need(image, "image")
         parameters = {
             "mask_threshold": mask_threshold,
             "overlap_mask_area_threshold": overlap_mask_area_threshold,
@@ -385,9 +394,9 @@ class AsyncImages:
 
     async def detect(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -417,6 +426,7 @@ class AsyncImages:
             ... )
             >>> found[0].label, found[0].box  # doctest: +SKIP
         """
+        image = need(image, "image")
         result = await self._run(
             "object-detection",
             image,
@@ -432,10 +442,10 @@ class AsyncImages:
 
     async def zero_shot_classify(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        candidate_labels: Sequence[str],
+        image: FileInput = None,
+        candidate_labels: Sequence[str] | None = None,
+        *,
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -466,6 +476,8 @@ class AsyncImages:
             ...     candidate_labels=["cat", "dog"],
             ... )
         """
+        image = need(image, "image")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         parameters = {
@@ -487,10 +499,10 @@ class AsyncImages:
 
     async def zero_shot_detect(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        candidate_labels: Sequence[str],
+        image: FileInput = None,
+        candidate_labels: Sequence[str] | None = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -519,6 +531,8 @@ class AsyncImages:
             ...     candidate_labels=["laptop", "mug"],
             ... )
         """
+        image = need(image, "image")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         result = await self._run(
@@ -536,9 +550,9 @@ class AsyncImages:
 
     async def caption(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         max_new_tokens: int | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
@@ -571,6 +585,7 @@ class AsyncImages:
             >>> out.generated_text  # doctest: +SKIP
             'a woman in a hat and dress posing for a photo'
         """
+        image = need(image, "image")
         parameters = {
             "max_new_tokens": max_new_tokens,
             "generation_parameters": dict(generation_parameters)
@@ -592,9 +607,9 @@ class AsyncImages:
 
     async def estimate_depth(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -620,6 +635,7 @@ class AsyncImages:
             ...     model="Intel/dpt-large", image="room.jpg"
             ... )
         """
+        image = need(image, "image")
         result = await self._run(
             "depth-estimation",
             image,
@@ -635,10 +651,10 @@ class AsyncImages:
 
     async def answer(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        question: str,
+        image: FileInput = None,
+        question: str | None = None,
+        *,
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -674,6 +690,8 @@ class AsyncImages:
             >>> answers[0].answer  # doctest: +SKIP
             'cat'
         """
+        image = need(image, "image")
+        question = need(question, "question")
         result = await self._run(
             "visual-question-answering",
             {"image": image, "question": question},

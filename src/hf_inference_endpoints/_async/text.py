@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from .._tasks import need
+
 if TYPE_CHECKING:
     from ..models import (
         FillMaskOutputElement,
@@ -29,6 +31,8 @@ Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_sec
 class AsyncText:
     """``client.text``: the text tasks of hf-inference (and of dedicated endpoints).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -72,9 +76,9 @@ class AsyncText:
 
     async def classify(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -107,6 +111,7 @@ class AsyncText:
             >>> labels[0].label, labels[0].score  # doctest: +SKIP
             ('POSITIVE', 0.9998...)
         """
+        text = need(text, "text")
         parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
         result = await self._run(
             "text-classification",
@@ -123,9 +128,9 @@ class AsyncText:
 
     async def classify_tokens(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         aggregation_strategy: Literal["none", "simple", "first", "average", "max"] | None = None,
         ignore_labels: Sequence[str] | None = None,
         stride: int | None = None,
@@ -159,6 +164,7 @@ class AsyncText:
             >>> [(e.entity_group, e.word) for e in entities]  # doctest: +SKIP
             [('PER', 'Sarah'), ('LOC', 'London')]
         """
+        text = need(text, "text")
         parameters = {
             "aggregation_strategy": aggregation_strategy,
             "ignore_labels": list(ignore_labels) if ignore_labels is not None else None,
@@ -179,11 +185,11 @@ class AsyncText:
 
     async def zero_shot_classify(
         self,
-        *,
         model: str | None = None,
-        text: str,
-        candidate_labels: Sequence[str],
+        text: str | None = None,
+        candidate_labels: Sequence[str] | None = None,
         multi_label: bool = False,
+        *,
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -222,6 +228,8 @@ class AsyncText:
             >>> scores[0].label  # doctest: +SKIP
             'space'
         """
+        text = need(text, "text")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         parameters = {
@@ -244,9 +252,9 @@ class AsyncText:
 
     async def fill_mask(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -279,6 +287,7 @@ class AsyncText:
             >>> out[0].token_str  # doctest: +SKIP
             ' happiness'
         """
+        text = need(text, "text")
         parameters = {
             "targets": list(targets) if targets is not None else None,
             "top_k": top_k,
@@ -298,10 +307,10 @@ class AsyncText:
 
     async def answer(
         self,
-        *,
         model: str | None = None,
-        question: str,
-        context: str,
+        question: str | None = None,
+        context: str | None = None,
+        *,
         align_to_words: bool | None = None,
         doc_stride: int | None = None,
         handle_impossible_answer: bool | None = None,
@@ -347,6 +356,8 @@ class AsyncText:
             >>> best.answer, best.start, best.end  # doctest: +SKIP
             ('42', 0, 2)
         """
+        question = need(question, "question")
+        context = need(context, "context")
         parameters = {
             "align_to_words": align_to_words,
             "doc_stride": doc_stride,
@@ -371,10 +382,10 @@ class AsyncText:
 
     async def answer_table(
         self,
-        *,
         model: str | None = None,
-        query: str,
-        table: Mapping[str, Sequence[str]],
+        query: str | None = None,
+        table: Mapping[str, Sequence[str]] | None = None,
+        *,
         padding: Literal["do_not_pad", "longest", "max_length"] | None = None,
         sequential: bool | None = None,
         truncation: bool | None = None,
@@ -412,6 +423,8 @@ class AsyncText:
             >>> out.cells  # doctest: +SKIP
             ['36542']
         """
+        query = need(query, "query")
+        table = need(table, "table")
         parameters = {"padding": padding, "sequential": sequential, "truncation": truncation}
         inputs = {
             "query": query,
@@ -434,9 +447,9 @@ class AsyncText:
 
     async def summarize(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
@@ -469,6 +482,7 @@ class AsyncText:
             ... )
             >>> out.summary_text  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "clean_up_tokenization_spaces": clean_up_tokenization_spaces,
             "generate_parameters": dict(generate_parameters) if generate_parameters else None,
@@ -489,11 +503,11 @@ class AsyncText:
 
     async def translate(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
         src_lang: str | None = None,
         tgt_lang: str | None = None,
+        *,
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
@@ -529,6 +543,7 @@ class AsyncText:
             ... )
             >>> out.translation_text  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "src_lang": src_lang,
             "tgt_lang": tgt_lang,

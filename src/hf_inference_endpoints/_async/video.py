@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -25,6 +26,8 @@ class AsyncVideo:
     without your token), a ``data:`` URL, a binary file object (or a PIL image for
     ``image``).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -40,9 +43,9 @@ class AsyncVideo:
 
     async def generate(
         self,
-        *,
         model: str | None = None,
-        prompt: str,
+        prompt: str | None = None,
+        *,
         negative_prompt: Sequence[str] | None = None,
         num_frames: int | None = None,
         num_inference_steps: int | None = None,
@@ -79,6 +82,7 @@ class AsyncVideo:
             ... )
             >>> clip.save("cat.mp4")  # doctest: +SKIP
         """
+        prompt = need(prompt, "prompt")
         if isinstance(negative_prompt, str):
             negative_prompt = [negative_prompt]
         parameters = {
@@ -103,10 +107,10 @@ class AsyncVideo:
 
     async def from_image(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
         prompt: str | None = None,
+        *,
         task: Literal["image-to-video", "image-text-to-video"] = "image-to-video",
         negative_prompt: str | None = None,
         num_frames: int | None = None,
@@ -150,6 +154,7 @@ class AsyncVideo:
             ...     prompt="the cat turns its head", provider="fal-ai",
             ... )
         """
+        image = need(image, "image")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -174,9 +179,9 @@ class AsyncVideo:
 
     async def classify(
         self,
-        *,
         model: str | None = None,
-        video: FileInput,
+        video: FileInput = None,
+        *,
         frame_sampling_rate: int | None = None,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         num_frames: int | None = None,
@@ -211,6 +216,7 @@ class AsyncVideo:
             ...     model="MCG-NJU/videomae-base-finetuned-kinetics", video="clip.mp4"
             ... )
         """
+        video = need(video, "video")
         parameters = {
             "frame_sampling_rate": frame_sampling_rate,
             "function_to_apply": function_to_apply,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput, audio_chunks
-from .._tasks import validate_parameters
+from .._tasks import need, validate_parameters
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -33,6 +33,8 @@ class Audio:
     your token), a ``data:`` URL or a binary file object; without options the raw file
     is sent (``Content-Type`` sniffed: WAV, FLAC, MP3, OGG), with options base64 in JSON.
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -49,9 +51,9 @@ class Audio:
 
     def transcribe(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         return_timestamps: bool | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
@@ -90,6 +92,7 @@ class Audio:
             ... )
             >>> out.text  # doctest: +SKIP
         """
+        audio = need(audio, "audio")
         from ..models import AutomaticSpeechRecognitionOutput, AutomaticSpeechRecognitionOutputChunk
 
         runner = self._client._task_runner
@@ -143,9 +146,9 @@ class Audio:
 
     def synthesize(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         task: Literal["text-to-speech", "text-to-audio"] = "text-to-speech",
         generation_parameters: Mapping[str, Any] | None = None,
         do_sample: bool | None = None,
@@ -187,6 +190,7 @@ class Audio:
             ... )
             >>> speech.save("hello.flac")  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "generation_parameters": dict(generation_parameters)
             if generation_parameters is not None
@@ -212,9 +216,9 @@ class Audio:
 
     def classify(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -245,6 +249,7 @@ class Audio:
             ...     model="superb/hubert-large-superb-er", audio="voice.flac"
             ... )
         """
+        audio = need(audio, "audio")
         result = self._client._task_runner.run(
             "audio-classification",
             model=model,
@@ -260,9 +265,9 @@ class Audio:
 
     def transform(
         self,
-        *,
         model: str | None = None,
-        audio: FileInput,
+        audio: FileInput = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -289,6 +294,7 @@ class Audio:
             ...     model="speechbrain/sepformer-wham", audio="mix.wav"
             ... )
         """
+        audio = need(audio, "audio")
         result = self._client._task_runner.run(
             "audio-to-audio",
             model=model,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from ..models import DocumentQuestionAnsweringOutputElement
@@ -25,6 +26,8 @@ class Documents:
     downloaded without your token, a ``data:`` URL, a binary file object or a PIL
     image); it is sent base64-encoded in ``{"inputs": {"image", "question"}}``.
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -40,10 +43,10 @@ class Documents:
 
     def answer(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        question: str,
+        image: FileInput = None,
+        question: str | None = None,
+        *,
         doc_stride: int | None = None,
         handle_impossible_answer: bool | None = None,
         lang: str | None = None,
@@ -90,6 +93,8 @@ class Documents:
             ... )
             >>> answers[0].answer  # doctest: +SKIP
         """
+        image = need(image, "image")
+        question = need(question, "question")
         boxes = (
             [box if isinstance(box, str) else list(box) for box in word_boxes]
             if word_boxes is not None

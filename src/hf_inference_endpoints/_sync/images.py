@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -41,6 +42,8 @@ class Images:
     is on and Pillow is installed, else refused. Without options, binary-input tasks
     send the raw file; with options, base64 inside the JSON body (WIRE.md §d.1).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -84,9 +87,9 @@ class Images:
 
     def generate(
         self,
-        *,
         model: str | None = None,
-        prompt: str,
+        prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         width: int | None = None,
         height: int | None = None,
@@ -127,6 +130,7 @@ class Images:
             ... )
             >>> image.save("astronaut.png")  # doctest: +SKIP
         """
+        prompt = need(prompt, "prompt")
         parameters = {
             "negative_prompt": negative_prompt,
             "width": width,
@@ -151,10 +155,10 @@ class Images:
 
     def transform(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
         prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         num_inference_steps: int | None = None,
         guidance_scale: float | None = None,
@@ -190,6 +194,7 @@ class Images:
             ...     model="timbrooks/instruct-pix2pix", image="cat.png", prompt="make it a tiger"
             ... )
         """
+        image = need(image, "image")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -212,10 +217,10 @@ class Images:
 
     def edit(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        prompt: str,
+        image: FileInput = None,
+        prompt: str | None = None,
+        *,
         negative_prompt: str | None = None,
         num_inference_steps: int | None = None,
         guidance_scale: float | None = None,
@@ -253,6 +258,8 @@ class Images:
             ...     model="Qwen/Qwen-Image-Edit", image="room.jpg", prompt="paint the walls blue"
             ... )
         """
+        image = need(image, "image")
+        prompt = need(prompt, "prompt")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -276,9 +283,9 @@ class Images:
 
     def classify(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -311,6 +318,7 @@ class Images:
             >>> labels[0].label  # doctest: +SKIP
             'tabby, tabby cat'
         """
+        image = need(image, "image")
         parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
         result = self._run(
             "image-classification",
@@ -327,9 +335,9 @@ class Images:
 
     def segment(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         mask_threshold: float | None = None,
         overlap_mask_area_threshold: float | None = None,
         subtask: Literal["instance", "panoptic", "semantic"] | None = None,
@@ -365,6 +373,7 @@ class Images:
             ... )
             >>> [s.label for s in segments]  # doctest: +SKIP
         """
+        image = need(image, "image")
         parameters = {
             "mask_threshold": mask_threshold,
             "overlap_mask_area_threshold": overlap_mask_area_threshold,
@@ -386,9 +395,9 @@ class Images:
 
     def detect(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -418,6 +427,7 @@ class Images:
             ... )
             >>> found[0].label, found[0].box  # doctest: +SKIP
         """
+        image = need(image, "image")
         result = self._run(
             "object-detection",
             image,
@@ -433,10 +443,10 @@ class Images:
 
     def zero_shot_classify(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        candidate_labels: Sequence[str],
+        image: FileInput = None,
+        candidate_labels: Sequence[str] | None = None,
+        *,
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -467,6 +477,8 @@ class Images:
             ...     candidate_labels=["cat", "dog"],
             ... )
         """
+        image = need(image, "image")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         parameters = {
@@ -488,10 +500,10 @@ class Images:
 
     def zero_shot_detect(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        candidate_labels: Sequence[str],
+        image: FileInput = None,
+        candidate_labels: Sequence[str] | None = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -520,6 +532,8 @@ class Images:
             ...     candidate_labels=["laptop", "mug"],
             ... )
         """
+        image = need(image, "image")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         result = self._run(
@@ -537,9 +551,9 @@ class Images:
 
     def caption(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         max_new_tokens: int | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
@@ -572,6 +586,7 @@ class Images:
             >>> out.generated_text  # doctest: +SKIP
             'a woman in a hat and dress posing for a photo'
         """
+        image = need(image, "image")
         parameters = {
             "max_new_tokens": max_new_tokens,
             "generation_parameters": dict(generation_parameters)
@@ -593,9 +608,9 @@ class Images:
 
     def estimate_depth(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
+        *,
         provider: str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
@@ -621,6 +636,7 @@ class Images:
             ...     model="Intel/dpt-large", image="room.jpg"
             ... )
         """
+        image = need(image, "image")
         result = self._run(
             "depth-estimation",
             image,
@@ -636,10 +652,10 @@ class Images:
 
     def answer(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
-        question: str,
+        image: FileInput = None,
+        question: str | None = None,
+        *,
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -675,6 +691,8 @@ class Images:
             >>> answers[0].answer  # doctest: +SKIP
             'cat'
         """
+        image = need(image, "image")
+        question = need(question, "question")
         result = self._run(
             "visual-question-answering",
             {"image": image, "question": question},

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from .._tasks import need
+
 if TYPE_CHECKING:
     from ..models import (
         FillMaskOutputElement,
@@ -30,6 +32,8 @@ Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_sec
 class Text:
     """``client.text``: the text tasks of hf-inference (and of dedicated endpoints).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -73,9 +77,9 @@ class Text:
 
     def classify(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -108,6 +112,7 @@ class Text:
             >>> labels[0].label, labels[0].score  # doctest: +SKIP
             ('POSITIVE', 0.9998...)
         """
+        text = need(text, "text")
         parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
         result = self._run(
             "text-classification",
@@ -124,9 +129,9 @@ class Text:
 
     def classify_tokens(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         aggregation_strategy: Literal["none", "simple", "first", "average", "max"] | None = None,
         ignore_labels: Sequence[str] | None = None,
         stride: int | None = None,
@@ -160,6 +165,7 @@ class Text:
             >>> [(e.entity_group, e.word) for e in entities]  # doctest: +SKIP
             [('PER', 'Sarah'), ('LOC', 'London')]
         """
+        text = need(text, "text")
         parameters = {
             "aggregation_strategy": aggregation_strategy,
             "ignore_labels": list(ignore_labels) if ignore_labels is not None else None,
@@ -180,11 +186,11 @@ class Text:
 
     def zero_shot_classify(
         self,
-        *,
         model: str | None = None,
-        text: str,
-        candidate_labels: Sequence[str],
+        text: str | None = None,
+        candidate_labels: Sequence[str] | None = None,
         multi_label: bool = False,
+        *,
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
@@ -223,6 +229,8 @@ class Text:
             >>> scores[0].label  # doctest: +SKIP
             'space'
         """
+        text = need(text, "text")
+        candidate_labels = need(candidate_labels, "candidate_labels")
         if isinstance(candidate_labels, str):
             candidate_labels = [candidate_labels]
         parameters = {
@@ -245,9 +253,9 @@ class Text:
 
     def fill_mask(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
         provider: str | None = None,
@@ -280,6 +288,7 @@ class Text:
             >>> out[0].token_str  # doctest: +SKIP
             ' happiness'
         """
+        text = need(text, "text")
         parameters = {
             "targets": list(targets) if targets is not None else None,
             "top_k": top_k,
@@ -299,10 +308,10 @@ class Text:
 
     def answer(
         self,
-        *,
         model: str | None = None,
-        question: str,
-        context: str,
+        question: str | None = None,
+        context: str | None = None,
+        *,
         align_to_words: bool | None = None,
         doc_stride: int | None = None,
         handle_impossible_answer: bool | None = None,
@@ -348,6 +357,8 @@ class Text:
             >>> best.answer, best.start, best.end  # doctest: +SKIP
             ('42', 0, 2)
         """
+        question = need(question, "question")
+        context = need(context, "context")
         parameters = {
             "align_to_words": align_to_words,
             "doc_stride": doc_stride,
@@ -372,10 +383,10 @@ class Text:
 
     def answer_table(
         self,
-        *,
         model: str | None = None,
-        query: str,
-        table: Mapping[str, Sequence[str]],
+        query: str | None = None,
+        table: Mapping[str, Sequence[str]] | None = None,
+        *,
         padding: Literal["do_not_pad", "longest", "max_length"] | None = None,
         sequential: bool | None = None,
         truncation: bool | None = None,
@@ -413,6 +424,8 @@ class Text:
             >>> out.cells  # doctest: +SKIP
             ['36542']
         """
+        query = need(query, "query")
+        table = need(table, "table")
         parameters = {"padding": padding, "sequential": sequential, "truncation": truncation}
         inputs = {
             "query": query,
@@ -435,9 +448,9 @@ class Text:
 
     def summarize(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
+        *,
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
@@ -470,6 +483,7 @@ class Text:
             ... )
             >>> out.summary_text  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "clean_up_tokenization_spaces": clean_up_tokenization_spaces,
             "generate_parameters": dict(generate_parameters) if generate_parameters else None,
@@ -490,11 +504,11 @@ class Text:
 
     def translate(
         self,
-        *,
         model: str | None = None,
-        text: str,
+        text: str | None = None,
         src_lang: str | None = None,
         tgt_lang: str | None = None,
+        *,
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
@@ -530,6 +544,7 @@ class Text:
             ... )
             >>> out.translation_text  # doctest: +SKIP
         """
+        text = need(text, "text")
         parameters = {
             "src_lang": src_lang,
             "tgt_lang": tgt_lang,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
+from .._tasks import need
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -26,6 +27,8 @@ class Video:
     without your token), a ``data:`` URL, a binary file object (or a PIL image for
     ``image``).
 
+    The main arguments may be given by position, in the order of the signatures
+    (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
     Every method also takes these keyword arguments:
 
     * ``model``: ``org/name``, ``org/name:<provider>``, or an endpoint URL. When omitted
@@ -41,9 +44,9 @@ class Video:
 
     def generate(
         self,
-        *,
         model: str | None = None,
-        prompt: str,
+        prompt: str | None = None,
+        *,
         negative_prompt: Sequence[str] | None = None,
         num_frames: int | None = None,
         num_inference_steps: int | None = None,
@@ -80,6 +83,7 @@ class Video:
             ... )
             >>> clip.save("cat.mp4")  # doctest: +SKIP
         """
+        prompt = need(prompt, "prompt")
         if isinstance(negative_prompt, str):
             negative_prompt = [negative_prompt]
         parameters = {
@@ -104,10 +108,10 @@ class Video:
 
     def from_image(
         self,
-        *,
         model: str | None = None,
-        image: FileInput,
+        image: FileInput = None,
         prompt: str | None = None,
+        *,
         task: Literal["image-to-video", "image-text-to-video"] = "image-to-video",
         negative_prompt: str | None = None,
         num_frames: int | None = None,
@@ -151,6 +155,7 @@ class Video:
             ...     prompt="the cat turns its head", provider="fal-ai",
             ... )
         """
+        image = need(image, "image")
         parameters = {
             "prompt": prompt,
             "negative_prompt": negative_prompt,
@@ -175,9 +180,9 @@ class Video:
 
     def classify(
         self,
-        *,
         model: str | None = None,
-        video: FileInput,
+        video: FileInput = None,
+        *,
         frame_sampling_rate: int | None = None,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         num_frames: int | None = None,
@@ -212,6 +217,7 @@ class Video:
             ...     model="MCG-NJU/videomae-base-finetuned-kinetics", video="clip.mp4"
             ... )
         """
+        video = need(video, "video")
         parameters = {
             "frame_sampling_rate": frame_sampling_rate,
             "function_to_apply": function_to_apply,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from .._errors import ValidationError
 from .bodies import build_body, drop_none, validate_parameters
 from .registry import TASKS, InputKind, TaskSpec, get_task
 
@@ -25,8 +26,26 @@ __all__ = [
     "decode_json",
     "drop_none",
     "get_task",
+    "need",
     "validate_parameters",
 ]
+
+T = TypeVar("T")
+
+
+def need(value: T | None, name: str) -> T:
+    """``value``, or a ``ValidationError`` saying the argument ``name`` is required.
+
+    The task methods take their main arguments positionally (``classify(model, text)``)
+    with ``model`` optional first, so the others default to None and are checked here.
+
+    Example:
+        >>> need("hi", "text")
+        'hi'
+    """
+    if value is None:
+        raise ValidationError(f"{name} is required")
+    return value
 
 
 def decode_json(content: bytes) -> Any:
