@@ -124,8 +124,12 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
         if any(ch.isspace() for ch in model):
             raise ValidationError(f"model URL {model!r} contains whitespace")
         return Target("url", model.rstrip("/"))
-    base, _, suffix = model.partition(":")
+    base, colon, suffix = model.partition(":")
     validate_model_id(base)
+    if colon and not suffix:
+        raise ValidationError(
+            f"model {model!r} ends with ':' but names no policy or provider after it"
+        )
     if suffix:
         if not _SUFFIX.fullmatch(suffix):
             raise ValidationError(
