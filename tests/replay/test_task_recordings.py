@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,7 @@ class Case:
     exchanges: list[Exchange]
 
 
+@cache  # the object-detection recording is 1.7 MB of YAML: read it once for the 3 twins
 def build_case(path: Path) -> Case:
     task = TASK_OF[path.stem]
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
