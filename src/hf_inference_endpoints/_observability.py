@@ -577,31 +577,32 @@ def make_observer(
     )
 
 
-def _global_sdk_check(otel_trace: Any, otel_metrics: Any) -> Callable[[], bool]:
-    """A cheap test of whether a global tracer or meter provider that records is set.
+def _global_sdk_check(otel_trace: Any, otel_metrics: Any) -> Callable[[], bool] | None:
+    """A cheap test of whether a global tracer or meter provider has been set.
 
     Until an application installs an OpenTelemetry SDK, the global providers are the API's
-    proxies (or explicit no-op providers), and every span and measurement is dropped;
-    building attributes for them cost ~20 µs per call. The test runs per call, so an SDK
-    installed after the client was created is picked up (the proxies then delegate to it).
+    proxies, and every span and measurement is dropped; building attributes for them cost
+    ~20 µs per call. The test runs per call, so an SDK installed after the client was
+    created is picked up (the proxies then delegate to it). It reads the API's module
+    globals (two attribute loads; ``get_tracer_provider()`` reads the environment each
+    time). None (always record) when the environment names a provider to load, or the
+    API keeps its globals elsewhere.
     """
-    idle_tracers = (otel_trace.ProxyTracerProvider, otel_trace.NoOpTracerProvider)
+    import os
+
+    if "OTEL_PYTHON_TRACER_PROVIDER" in os.environ or "OTEL_PYTHON_METER_PROVIDER" in os.environ:
+        return None
     try:
         from opentelemetry.metrics import _internal as metrics_internal
 
-        idle_meters: tuple[type, ...] = (
-            metrics_internal._ProxyMeterProvider,
-            otel_metrics.NoOpMeterProvider,
-        )
-    except (ImportError, AttributeError):  # another API layout: assume one may record
-        idle_meters = ()
-    get_tracer_provider = otel_trace.get_tracer_provider
-    get_meter_provider = otel_metrics.get_meter_provider
+        otel_trace._TRACER_PROVIDER  # noqa: B018 (probe the layout once)
+        metrics_internal._METER_PROVIDER  # noqa: B018
+    except (ImportError, AttributeError):  # another API layout: always record
+        return None
 
     def configured() -> bool:
-        return not (
-            isinstance(get_tracer_provider(), idle_tracers)
-            and isinstance(get_meter_provider(), idle_meters)
+        return (
+            otel_trace._TRACER_PROVIDER is not None or metrics_internal._METER_PROVIDER is not None
         )
 
     return configured
