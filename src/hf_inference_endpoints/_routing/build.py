@@ -17,9 +17,14 @@ from .targets import Target
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
 
 
+# One encoder for every request: json.dumps() with non-default options builds a new
+# JSONEncoder per call, a third of the cost of serialising a small chat body.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(payload: Any) -> bytes:
     """Compact JSON bytes (what goes on the wire)."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(payload).encode("utf-8")
 
 
 def chat_url_for_endpoint(url: str) -> str:
