@@ -1,7 +1,8 @@
 """The floor: httpx2 and ``json.loads`` by hand, no models, no retries, no checks.
 
-What any client must at least do: send the JSON body, read the answer, decode the SSE
-events (split on blank lines, strip ``data:``), and ``json.loads`` each one.
+What any client must at least do: serialise the JSON body (``json.dumps`` per call, as a
+real caller's messages change every time), read the answer, decode the SSE events (split on
+blank lines, strip ``data:``), and ``json.loads`` each one.
 """
 
 from __future__ import annotations
@@ -59,11 +60,9 @@ class SyncRaw:
         self.base = base_url
         self.client = httpx2.Client()
         self.chat_url = base_url + "/v1/chat/completions"
-        self.chat_body = _chat_body(False)
-        self.stream_body = _chat_body(True)
 
     def chat(self) -> int:
-        response = self.client.post(self.chat_url, content=self.chat_body, headers=HEADERS)
+        response = self.client.post(self.chat_url, content=_chat_body(False), headers=HEADERS)
         response.raise_for_status()
         data = json.loads(response.content)
         return 1 if data["choices"][0]["message"]["content"] else 0
@@ -77,7 +76,7 @@ class SyncRaw:
         return events.count
 
     def stream(self) -> int:
-        return self._stream(self.chat_url, self.stream_body)
+        return self._stream(self.chat_url, _chat_body(True))
 
     def tgi_stream(self) -> int:
         return self._stream(self.base + "/generate_stream", _tgi_body())
@@ -97,11 +96,9 @@ class AsyncRaw:
         self.base = base_url
         self.client = httpx2.AsyncClient(limits=httpx2.Limits(max_keepalive_connections=64))
         self.chat_url = base_url + "/v1/chat/completions"
-        self.chat_body = _chat_body(False)
-        self.stream_body = _chat_body(True)
 
     async def chat(self) -> int:
-        response = await self.client.post(self.chat_url, content=self.chat_body, headers=HEADERS)
+        response = await self.client.post(self.chat_url, content=_chat_body(False), headers=HEADERS)
         response.raise_for_status()
         data = json.loads(response.content)
         return 1 if data["choices"][0]["message"]["content"] else 0
@@ -115,7 +112,7 @@ class AsyncRaw:
         return events.count
 
     async def stream(self) -> int:
-        return await self._stream(self.chat_url, self.stream_body)
+        return await self._stream(self.chat_url, _chat_body(True))
 
     async def tgi_stream(self) -> int:
         return await self._stream(self.base + "/generate_stream", _tgi_body())
