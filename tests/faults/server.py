@@ -278,22 +278,27 @@ def reset_before_headers() -> Behaviour:
 
 
 def reset_mid_body(
-    body: bytes | None = None, *, content_type: str = "application/json"
+    body: bytes | None = None, *, content_type: str = "application/json", settle: float = 0.05
 ) -> Behaviour:
-    """Promise ``Content-Length`` of the whole body, send half of it, then reset."""
+    """Promise ``Content-Length`` of the whole body, send half of it, then reset.
+
+    ``settle`` seconds pass between the half body and the RST, so the client has read it.
+    """
     payload = body if body is not None else json.dumps(chat_completion()).encode()
 
     def behave(wire: Wire, request: Request) -> bool:
         head = _with_id([("content-type", content_type)])
         head.append(("content-length", str(len(payload))))
         wire.send(_head(200, head) + payload[: len(payload) // 2])
-        wire.wait(0.05)  # let the half body reach the client before the RST
+        wire.wait(settle)  # let the half body reach the client before the RST
         return wire.reset()
 
     return behave
 
 
-def reset_mid_stream(events: Iterable[dict[str, Any]] = PARTIAL_EVENTS) -> Behaviour:
+def reset_mid_stream(
+    events: Iterable[dict[str, Any]] = PARTIAL_EVENTS, *, settle: float = 0.05
+) -> Behaviour:
     """A chunked event stream that is reset after ``events`` (no last chunk, no [DONE])."""
     frames = [_event(e) for e in events]
 
@@ -301,7 +306,7 @@ def reset_mid_stream(events: Iterable[dict[str, Any]] = PARTIAL_EVENTS) -> Behav
         wire.send(_head(200, _with_id(list(_SSE_HEADERS))))
         for frame in frames:
             wire.send(_chunk(frame))
-        wire.wait(0.05)
+        wire.wait(settle)
         return wire.reset()
 
     return behave
@@ -452,7 +457,9 @@ NAMED: dict[str, Callable[[Request], Behaviour]] = {
     ),
     "503-loading": lambda r: _loading,
     "reset-before-headers": lambda r: reset_before_headers(),
-    "reset-mid-body": lambda r: reset_mid_stream() if _streams(r) else reset_mid_body(),
+    "reset-mid-body": lambda r: (
+        reset_mid_stream(settle=0.005) if _streams(r) else reset_mid_body(settle=0.005)
+    ),
     "no-done": lambda r: stream(PARTIAL_EVENTS, done=False),
     "error-event": lambda r: error_event(),
     "malformed": lambda r: (
