@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         InMemoryCacheStorage,
         SimilarityScores,
     )
+    from ._endpoints import WaitProgress
     from ._errors import (
         AuthenticationError,
         ColdStartTimeout,
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
         StreamInterrupted,
         ValidationError,
     )
-    from ._endpoints import WaitProgress
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
     from ._sync._client import HfInferenceClient
