@@ -171,6 +171,14 @@ def check_malformed_event(h: Harness) -> None:
     assert h.error is not None and "malformed" in h.error.message
 
 
+def check_server_message(text: str) -> Check:
+    def check(h: Harness) -> None:
+        assert h.error is not None and h.error.server_message == text
+        assert h.error.request_id == "fault-req"
+
+    return check
+
+
 def check_mentions(text: str) -> Check:
     def check(h: Harness) -> None:
         assert h.error is not None and text in str(h.error)
@@ -390,13 +398,13 @@ def _cells() -> list[Cell]:
             check_no_done,
         ),
         Cell(
-            "error event mid-stream",
+            "200 carrying an error object",
             PLAIN,
             lambda h: [
                 fs.respond(200, json_body={"error": {"message": "overloaded", "code": 500}})
             ],
             ServerError,
-            "a 200 whose body is an error object: typed error, the server's message kept",
+            "a typed error with the server's message, not an empty answer",
             check_mentions("overloaded"),
             xfail="parse_chat_completion (_payloads.py) accepts {'error': ...} as a "
             "ChatCompletion with no choices, so the call 'succeeds' with an empty answer",
@@ -408,6 +416,14 @@ def _cells() -> list[Cell]:
             StreamInterrupted,
             "the 2 chunks before it, then the error with the server's message and request id",
             check_error_event,
+        ),
+        Cell(
+            "200 carrying an error object",
+            STREAM,
+            lambda h: [fs.respond(200, json_body={"error": "Model is overloaded"})],
+            StreamInterrupted,
+            "JSON instead of events: the error it carries, with the server's message",
+            check_server_message("Model is overloaded"),
         ),
         Cell(
             "malformed JSON",
@@ -484,6 +500,7 @@ ORDER = [
     "reset mid-stream",
     "stream ends without [DONE]",
     "error event mid-stream",
+    "200 carrying an error object",
     "malformed JSON",
     "wrong content type",
     "slow headers (request timeout)",
@@ -496,6 +513,8 @@ CELLS = _cells()
 NOT_APPLICABLE = {
     ("stream ends without [DONE]", PLAIN): "a plain answer has no end marker; "
     "a body cut short is the reset mid-body row",
+    ("error event mid-stream", PLAIN): "a plain answer has no events; "
+    "a 200 carrying an error object is its own row",
 }
 RUNNER = "sync"
 
