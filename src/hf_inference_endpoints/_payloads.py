@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._errors import ErrorContext, HfError, ValidationError, error_from_event
+from ._errors import ErrorContext, HfError, ValidationError, error_from_event, error_from_response
 
 if TYPE_CHECKING:
     from .models import (
@@ -29,6 +29,7 @@ __all__ = [
     "parse_chat_completion",
     "parse_text_generation",
     "parse_text_generation_event",
+    "raise_if_error_body",
     "text_generation_body",
     "unused_model_kwargs",
 ]
@@ -160,9 +161,38 @@ def _parse_json(data: bytes | str) -> Any:
 
 
 def parse_chat_completion(content: bytes) -> ChatCompletion:
-    """Parse a chat completion body."""
+    """Parse a chat completion body; a 2xx body that is an error object raises it."""
+    if b'"error"' in content:
+        raise_if_error_body(content)
     result: ChatCompletion = _json_validator("ChatCompletion")(content)
     return result
+
+
+def raise_if_error_body(content: bytes) -> None:
+    """Raise the error a 2xx answer carries instead of a result (``{"error": ...}``, no result).
+
+    Some servers and proxies answer 200 with an error object; taking it for an empty
+    result would hide the failure.
+
+    Raises:
+        HfError: The mapped error (status from the body's ``code``/``http_status_code``,
+            else 500, i.e. ``ServerError``).
+    """
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        return
+    if not isinstance(payload, dict) or payload.get("error") is None:
+        return
+    if payload.get("choices") or payload.get("generated_text") is not None:
+        return
+    error = payload["error"]
+    status = 500
+    if isinstance(error, dict):
+        code = error.get("http_status_code", error.get("code"))
+        if isinstance(code, int) and 400 <= code <= 599:
+            status = code
+    raise error_from_response(status, {}, payload)
 
 
 def parse_chat_chunk(data: str, context: ErrorContext | None = None) -> ChatCompletionChunk:
@@ -188,6 +218,8 @@ def parse_text_generation(content: bytes) -> TextGenerationOutput:
     from .models import TextGenerationOutput
 
     data = _parse_json(content)
+    if isinstance(data, dict) and data.get("error") is not None:
+        raise_if_error_body(content)
     if isinstance(data, list):
         if not data:
             raise ValueError("empty list")

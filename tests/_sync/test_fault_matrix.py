@@ -406,8 +406,6 @@ def _cells() -> list[Cell]:
             ServerError,
             "a typed error with the server's message, not an empty answer",
             check_mentions("overloaded"),
-            xfail="parse_chat_completion (_payloads.py) accepts {'error': ...} as a "
-            "ChatCompletion with no choices, so the call 'succeeds' with an empty answer",
         ),
         Cell(
             "error event mid-stream",

@@ -166,8 +166,8 @@ class Transport:
                 if response is not None:
                     try:
                         result = parse(response.content)
-                    except HfError:
-                        raise
+                    except HfError as err:
+                        raise _with_context(err, prepared, response) from None
                     except ValueError as exc:
                         raise _bad_body(prepared, response, exc) from None
                     meta = self._meta(prepared, response, state)
@@ -434,6 +434,15 @@ def _network_error(prepared: PreparedRequest, exc: Exception) -> HfError:
         model=prepared.context.model,
         endpoint=prepared.context.endpoint,
     )
+
+
+def _with_context(err: HfError, prepared: PreparedRequest, response: httpx2.Response) -> HfError:
+    """Fill in where an error raised while parsing a 2xx body came from."""
+    err.provider = err.provider or prepared.context.provider
+    err.model = err.model or prepared.context.model
+    err.endpoint = err.endpoint or prepared.context.endpoint
+    err.request_id = err.request_id or response.headers.get("x-request-id")
+    return err
 
 
 def _bad_body(prepared: PreparedRequest, response: httpx2.Response, exc: Exception) -> HfError:
