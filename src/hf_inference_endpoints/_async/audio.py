@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput, audio_chunks
 from .._tasks import need, validate_parameters
+from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -18,14 +19,13 @@ if TYPE_CHECKING:
         AudioToAudioOutputElement,
         AutomaticSpeechRecognitionOutput,
     )
-    from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncAudio"]
 
 _ASR = "automatic-speech-recognition"
 
 
-class AsyncAudio:
+class AsyncAudio(AsyncTaskService):
     """``client.audio``: audio tasks.
 
     ``audio`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded without
@@ -44,9 +44,6 @@ class AsyncAudio:
       across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: AsyncHfInferenceClient) -> None:
-        self._client = client
 
     async def transcribe(
         self,

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from ..models import DocumentQuestionAnsweringOutputElement
-    from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncDocuments"]
 
 
-class AsyncDocuments:
+class AsyncDocuments(AsyncTaskService):
     """``client.documents``: document question answering.
 
     The document is an image of the page (bytes, a path, an ``http(s)://`` URL
@@ -36,9 +36,6 @@ class AsyncDocuments:
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: AsyncHfInferenceClient) -> None:
-        self._client = client
 
     async def answer(
         self,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
         ZeroShotImageClassificationOutputElement,
         ZeroShotObjectDetectionOutputElement,
     )
-    from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncImages"]
 
@@ -32,7 +32,7 @@ def _size(target_size: Mapping[str, int] | None) -> dict[str, int] | None:
     return dict(target_size) if target_size is not None else None
 
 
-class AsyncImages:
+class AsyncImages(AsyncTaskService):
     """``client.images``: image tasks.
 
     ``image`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded without
@@ -56,33 +56,6 @@ class AsyncImages:
     ``content_type``, ``save(path)``, ``to_pil()``); list results carry
     ``response_meta`` on each element.
     """
-
-    def __init__(self, client: AsyncHfInferenceClient) -> None:
-        self._client = client
-
-    async def _run(
-        self,
-        task: str,
-        inputs: Any,
-        parameters: dict[str, Any],
-        model: str | None,
-        provider: str | None,
-        endpoint: str | None,
-        timeout: float | None,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-    ) -> Any:
-        return await self._client._task_runner.run(
-            task,
-            model=model,
-            inputs=inputs,
-            parameters=parameters,
-            provider=provider,
-            endpoint=endpoint,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_body=extra_body,
-        )
 
     async def generate(
         self,

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._tasks import need
+from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from ..models import (
@@ -21,14 +22,13 @@ if TYPE_CHECKING:
         TranslationOutput,
         ZeroShotClassificationOutputElement,
     )
-    from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncText"]
 
 Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_second"]
 
 
-class AsyncText:
+class AsyncText(AsyncTaskService):
     """``client.text``: the text tasks of hf-inference (and of dedicated endpoints).
 
     The main arguments may be given by position, in the order of the signatures
@@ -46,33 +46,6 @@ class AsyncText:
     anything is sent (``top_k="5"`` raises ``ValidationError``); ``None`` means unset.
     List results carry ``response_meta`` on each element.
     """
-
-    def __init__(self, client: AsyncHfInferenceClient) -> None:
-        self._client = client
-
-    async def _run(
-        self,
-        task: str,
-        inputs: Any,
-        parameters: dict[str, Any],
-        model: str | None,
-        provider: str | None,
-        endpoint: str | None,
-        timeout: float | None,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-    ) -> Any:
-        return await self._client._task_runner.run(
-            task,
-            model=model,
-            inputs=inputs,
-            parameters=parameters,
-            provider=provider,
-            endpoint=endpoint,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_body=extra_body,
-        )
 
     async def classify(
         self,

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
     from ..models import VideoClassificationOutputElement
-    from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncVideo"]
 
 
-class AsyncVideo:
+class AsyncVideo(AsyncTaskService):
     """``client.video``: video tasks (mostly served by providers and dedicated endpoints).
 
     ``image``/``video`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded
@@ -37,9 +37,6 @@ class AsyncVideo:
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: AsyncHfInferenceClient) -> None:
-        self._client = client
 
     async def generate(
         self,

@@ -381,3 +381,34 @@ def _decode_unknown(content: bytes, content_type: str | None, meta: ResponseMeta
         return json.loads(content)
     except ValueError as exc:
         raise _bad_answer(meta, f"invalid JSON ({kind}): {exc}") from None
+
+
+class TaskService:
+    """Base of the task services (``client.text``, ``client.images``...): one shared runner."""
+
+    def __init__(self, client: HfInferenceClient) -> None:
+        self._client = client
+
+    def _run(
+        self,
+        task: str,
+        inputs: Any,
+        parameters: dict[str, Any],
+        model: str | None,
+        provider: str | None,
+        endpoint: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> Any:
+        return self._client._task_runner.run(
+            task,
+            model=model,
+            inputs=inputs,
+            parameters=parameters,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput, audio_chunks
 from .._tasks import need, validate_parameters
+from ._task_runner import TaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -19,14 +20,13 @@ if TYPE_CHECKING:
         AudioToAudioOutputElement,
         AutomaticSpeechRecognitionOutput,
     )
-    from ._client import HfInferenceClient
 
 __all__ = ["Audio"]
 
 _ASR = "automatic-speech-recognition"
 
 
-class Audio:
+class Audio(TaskService):
     """``client.audio``: audio tasks.
 
     ``audio`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded without
@@ -45,9 +45,6 @@ class Audio:
       across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: HfInferenceClient) -> None:
-        self._client = client
 
     def transcribe(
         self,

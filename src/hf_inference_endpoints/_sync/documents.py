@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import TaskService
 
 if TYPE_CHECKING:
     from ..models import DocumentQuestionAnsweringOutputElement
-    from ._client import HfInferenceClient
 
 __all__ = ["Documents"]
 
 
-class Documents:
+class Documents(TaskService):
     """``client.documents``: document question answering.
 
     The document is an image of the page (bytes, a path, an ``http(s)://`` URL
@@ -37,9 +37,6 @@ class Documents:
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: HfInferenceClient) -> None:
-        self._client = client
 
     def answer(
         self,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import TaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
         ZeroShotImageClassificationOutputElement,
         ZeroShotObjectDetectionOutputElement,
     )
-    from ._client import HfInferenceClient
 
 __all__ = ["Images"]
 
@@ -33,7 +33,7 @@ def _size(target_size: Mapping[str, int] | None) -> dict[str, int] | None:
     return dict(target_size) if target_size is not None else None
 
 
-class Images:
+class Images(TaskService):
     """``client.images``: image tasks.
 
     ``image`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded without
@@ -57,33 +57,6 @@ class Images:
     ``content_type``, ``save(path)``, ``to_pil()``); list results carry
     ``response_meta`` on each element.
     """
-
-    def __init__(self, client: HfInferenceClient) -> None:
-        self._client = client
-
-    def _run(
-        self,
-        task: str,
-        inputs: Any,
-        parameters: dict[str, Any],
-        model: str | None,
-        provider: str | None,
-        endpoint: str | None,
-        timeout: float | None,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-    ) -> Any:
-        return self._client._task_runner.run(
-            task,
-            model=model,
-            inputs=inputs,
-            parameters=parameters,
-            provider=provider,
-            endpoint=endpoint,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_body=extra_body,
-        )
 
     def generate(
         self,

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._tasks import need
+from ._task_runner import TaskService
 
 if TYPE_CHECKING:
     from ..models import (
@@ -22,14 +23,13 @@ if TYPE_CHECKING:
         TranslationOutput,
         ZeroShotClassificationOutputElement,
     )
-    from ._client import HfInferenceClient
 
 __all__ = ["Text"]
 
 Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_second"]
 
 
-class Text:
+class Text(TaskService):
     """``client.text``: the text tasks of hf-inference (and of dedicated endpoints).
 
     The main arguments may be given by position, in the order of the signatures
@@ -47,33 +47,6 @@ class Text:
     anything is sent (``top_k="5"`` raises ``ValidationError``); ``None`` means unset.
     List results carry ``response_meta`` on each element.
     """
-
-    def __init__(self, client: HfInferenceClient) -> None:
-        self._client = client
-
-    def _run(
-        self,
-        task: str,
-        inputs: Any,
-        parameters: dict[str, Any],
-        model: str | None,
-        provider: str | None,
-        endpoint: str | None,
-        timeout: float | None,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-    ) -> Any:
-        return self._client._task_runner.run(
-            task,
-            model=model,
-            inputs=inputs,
-            parameters=parameters,
-            provider=provider,
-            endpoint=endpoint,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_body=extra_body,
-        )
 
     def classify(
         self,

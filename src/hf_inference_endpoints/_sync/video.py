@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput
 from .._tasks import need
+from ._task_runner import TaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
     from ..models import VideoClassificationOutputElement
-    from ._client import HfInferenceClient
 
 __all__ = ["Video"]
 
 
-class Video:
+class Video(TaskService):
     """``client.video``: video tasks (mostly served by providers and dedicated endpoints).
 
     ``image``/``video`` arguments accept bytes, a path, an ``http(s)://`` URL (downloaded
@@ -38,9 +38,6 @@ class Video:
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
-
-    def __init__(self, client: HfInferenceClient) -> None:
-        self._client = client
 
     def generate(
         self,
