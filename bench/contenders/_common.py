@@ -6,7 +6,8 @@ an object with the operations it supports (each returns the number of items it r
 * ``chat()`` -- one chat completion, parsed;
 * ``stream()`` -- one streamed chat, read to the end; returns the number of chunks;
 * ``tgi_stream()`` -- one TGI ``/generate_stream``, read to the end; returns the events;
-* ``embed(texts)`` -- one embedding call of ``texts``; returns the number of vectors;
+* ``embed(texts)`` -- one embedding call of ``texts``; returns the number of vectors
+  (``embed_nocache(texts)`` too, for a client whose embedding cache can be turned off);
 * ``close()``.
 
 (awaitables in the async twin), and calls :func:`main` with them. Every contender gets the
@@ -43,9 +44,10 @@ SCENARIOS: dict[str, tuple[str, int, int, float]] = {
     "chat_seq": ("chat", 2000, 0, 0.0),
     "chat_concurrent": ("chat", 2000, 0, 0.0),
     "stream": ("stream", 200, 200, 0.0),
-    "stream_paced": ("stream", 20, 200, 1.0),
+    "stream_paced": ("stream", 15, 200, 1.0),
     "tgi_stream": ("tgi_stream", 200, 200, 0.0),
     "embed": ("embed", 500, 0, 0.0),
+    "embed_nocache": ("embed_nocache", 500, 0, 0.0),
     "many_streams": ("stream", 10000, 5, 0.0),
 }
 
@@ -109,8 +111,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _operation(client: Any, op: str) -> Callable[[int], Any]:
-    if op == "embed":
-        embed = client.embed
+    if op in ("embed", "embed_nocache"):
+        # embed_nocache: a client with an embedding cache turns it off; others embed as usual
+        embed = getattr(client, op, None) or client.embed
         return lambda i: embed(texts_for(i))
     method = getattr(client, op)
     return lambda i: method()
@@ -136,7 +139,7 @@ def main(
         sys.exit(3)
     stats_before = server_stats(args.stats_url)
     client = make(base)
-    if not hasattr(client, op):
+    if not hasattr(client, "embed" if op == "embed_nocache" else op):
         print(json.dumps({"contender": name, "twin": args.twin, "unsupported": True}))
         sys.exit(3)
     call = _operation(client, op)

@@ -44,6 +44,9 @@ class SyncOurs:
     def embed(self, texts: list[str]) -> int:
         return len(self.client.embeddings.create(model="bench/embed", inputs=texts))
 
+    def embed_nocache(self, texts: list[str]) -> int:
+        return len(self.client.embeddings.create(model="bench/embed", inputs=texts, cache=False))
+
     def close(self) -> None:
         self.client.close()
 
@@ -80,6 +83,11 @@ class AsyncOurs:
 
     async def embed(self, texts: list[str]) -> int:
         return len(await self.client.embeddings.create(model="bench/embed", inputs=texts))
+
+    async def embed_nocache(self, texts: list[str]) -> int:
+        return len(
+            await self.client.embeddings.create(model="bench/embed", inputs=texts, cache=False)
+        )
 
     async def close(self) -> None:
         await self.client.aclose()
