@@ -227,8 +227,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", help="comma-separated scenarios (and/or 'import')")
     parser.add_argument("--contenders", help="comma-separated modules (default: all)")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    parser.add_argument("--json", help="also write every raw result line to this file")
+    parser.add_argument("--json", help="also write every raw result (and the run's facts) here")
+    parser.add_argument("--render", help="only rewrite --out from a file written by --json")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(Path(args.render).read_text())
+        results = Results(
+            runs=defaultdict(list, saved["runs"]),
+            errors=saved["errors"],
+            loads=[tuple(load) for load in saved["loads"]],
+        )
+        Path(args.out).write_text(
+            render(
+                results,
+                saved["repeat"],
+                saved["elapsed"],
+                saved["server_check"],
+                quick=saved["quick"],
+                commit=saved.get("commit"),
+            )
+        )
+        print(f"wrote {args.out} from {args.render}")
+        return
     repeat = args.repeat or (1 if args.quick else 5)
     wanted = set(args.only.split(",")) if args.only else set(SCENARIOS) | {"import"}
     scenarios = [s for s in SCENARIOS if s in wanted]
@@ -266,9 +286,20 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         server.stop()
     elapsed = time.time() - started
+    commit = _git_commit()
     if args.json:
-        Path(args.json).write_text(json.dumps(results.runs, indent=1))
-    report = render(results, repeat, elapsed, server_check, quick=args.quick)
+        saved = {
+            "runs": results.runs,
+            "errors": results.errors,
+            "loads": results.loads,
+            "repeat": repeat,
+            "elapsed": elapsed,
+            "server_check": server_check,
+            "quick": args.quick,
+            "commit": commit,
+        }
+        Path(args.json).write_text(json.dumps(saved, indent=1))
+    report = render(results, repeat, elapsed, server_check, quick=args.quick, commit=commit)
     Path(args.out).write_text(report)
     print(f"wrote {args.out} ({elapsed / 60:.1f} min)")
 
@@ -492,6 +523,7 @@ def render(
     server_check: dict[str, float],
     *,
     quick: bool,
+    commit: str | None = None,
 ) -> str:
     runs = results.runs
     out: list[str] = ["# Benchmark results", ""]
@@ -528,7 +560,7 @@ def render(
     out.append(f"- machine: {_machine()}")
     loads = ", ".join(f"{load[0]:.2f}" for load in results.loads)
     out.append(f"- 1-minute load average at the start and after each repetition: {loads}")
-    out.append(f"- commit: {_git_commit()}")
+    out.append(f"- commit: {commit or _git_commit()}")
     out.append(
         "- fake server (`python -m bench.server --check`, raw sockets, 2 keep-alive "
         "connections): "
