@@ -34,6 +34,15 @@ class ResponseModel(BaseModel):
     def _response_meta(self, meta: ResponseMeta | None) -> None:
         object.__setattr__(self, _META, meta)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # ``result._response_meta = meta`` (every call) would go through pydantic's generic
+        # __setattr__ lookup each time; register the direct setter pydantic memoises.
+        handlers = cls.__dict__.get("__pydantic_setattr_handlers__")
+        if isinstance(handlers, dict):
+            handlers["_response_meta"] = _set_meta
+
     @property
     def response_meta(self) -> ResponseMeta | None:
         """Status, headers, request id, provider and timing of the answer this came from."""
@@ -59,6 +68,10 @@ class ResponseModel(BaseModel):
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
         object.__setattr__(self, _META, state.get(_META))
+
+
+def _set_meta(model: BaseModel, name: str, meta: Any) -> None:
+    object.__setattr__(model, _META, meta)
 
 
 class RequestModel(BaseModel):
