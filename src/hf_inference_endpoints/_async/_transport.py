@@ -71,6 +71,7 @@ class AsyncTransport:
         )
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
+        self._fixed_timeouts: dict[tuple[float | None, float | None], httpx2.Timeout] = {}
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
         # client-side requests-per-minute per provider (None: no limit configured)
         self._limiter = RateLimiter(config.provider_rate_limits) or None
@@ -100,8 +101,13 @@ class AsyncTransport:
             read = remaining if read is None else min(read, remaining)
         connect = self.config.connection_timeout
         if remaining is not None:
-            connect = min(connect, remaining)
-        return httpx2.Timeout(read, connect=connect, write=read, pool=read)
+            return httpx2.Timeout(read, connect=min(connect, remaining), write=read, pool=read)
+        # No deadline: the same two values on every attempt, so build each Timeout once.
+        timeout = self._fixed_timeouts.get((read, connect))
+        if timeout is None:
+            timeout = httpx2.Timeout(read, connect=connect, write=read, pool=read)
+            self._fixed_timeouts[(read, connect)] = timeout
+        return timeout
 
     def _new_state(self, timeout: float | None, *, retry: bool = True) -> RetryState:
         started = async_monotonic()
