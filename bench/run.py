@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
                     results.runs[scenario].append(result)
                     _progress(result)
             if "import" in wanted:
-                _imports(results, server, rep, 1 if args.quick else 3, modules)
+                _imports(results, server, rep, 1 if args.quick else 5, modules)
             results.loads.append(os.getloadavg())
     finally:
         server.stop()
@@ -324,9 +324,12 @@ def _progress(result: dict[str, Any]) -> None:
 
 
 def _imports(results: Results, server: Server, rep: int, times: int, modules: set[str]) -> None:
-    for module in rotate([m for m in IMPORTS if m in modules], rep):
-        statement, first_call = IMPORTS[module]
-        for _ in range(times):
+    """``times`` rounds; each round times every contender back to back (rotated order), so
+    a busy moment of the machine hits all of them rather than one."""
+    chosen = [m for m in IMPORTS if m in modules]
+    for round_ in range(times):
+        for module in rotate(chosen, rep + round_):
+            statement, first_call = IMPORTS[module]
             wall, cpu = time_import(statement)
             full_wall, _ = time_import(statement + "\n" + first_call.format(base=server.base_url))
             results.runs["import"].append(
@@ -339,7 +342,9 @@ def _imports(results: Results, server: Server, rep: int, times: int, modules: se
                     "first_call_ms": full_wall * 1000,
                 }
             )
-        print(f"  import           {module:11} {wall * 1000:9.1f} ms", flush=True)
+    for module in chosen:
+        mine = [r["import_ms"] for r in results.runs["import"] if r["module"] == module]
+        print(f"  import           {module:11} {median(mine[-times:]):9.1f} ms", flush=True)
 
 
 # ----------------------------------------------------------------------------- report
