@@ -265,7 +265,9 @@ def classify() -> tuple[list[Any], dict[str, str]]:
             skipped[path.name] = SKIPPED[path.name]
             continue
         if THIRD_PARTY.search(path.name):
-            skipped[path.name] = "third-party provider route: replayed by tests/replay/test_provider_recordings.py"
+            skipped[path.name] = (
+                "third-party provider route: replayed by tests/replay/test_provider_recordings.py"
+            )
             continue
         variants = [("hf-inference", build_case)]
         if path.name.startswith("TestOpenAICompatibility."):
