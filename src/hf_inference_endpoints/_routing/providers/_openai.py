@@ -9,12 +9,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._base import RawBody, b64decode, body_inputs, body_parameters, envelope, malformed
+from ._base import (
+    Done,
+    JobContext,
+    ProviderHelper,
+    RawBody,
+    Step,
+    b64decode,
+    body_inputs,
+    body_parameters,
+    envelope,
+    malformed,
+)
+
+if TYPE_CHECKING:
+    from ..mapping import MappingEntry
 
 __all__ = [
     "COMPLETIONS_DROPPED",
+    "OpenAIChatEmbeddingsHelper",
     "b64_image",
     "completions_payload",
     "embeddings_payload",
@@ -117,3 +132,33 @@ def size_from_width_height(params: dict[str, Any]) -> str | None:
     if "width" in params and "height" in params:
         return f"{params.pop('width')}x{params.pop('height')}"
     return None
+
+
+class OpenAIChatEmbeddingsHelper(ProviderHelper):
+    """A provider that speaks plain OpenAI chat and embeddings: set ``name`` and ``direct_url``.
+
+    Chat goes to ``/v1/chat/completions`` unchanged; feature-extraction to
+    ``/v1/embeddings`` as ``{"input", "model"}``, answered by ``data[].embedding``.
+    """
+
+    routes: ClassVar[Mapping[str, str]] = {
+        "conversational": "/v1/chat/completions",
+        "feature-extraction": "/v1/embeddings",
+    }
+
+    def payload(
+        self,
+        task: str,
+        model_id: str,
+        body: dict[str, Any] | RawBody,
+        *,
+        mapping: MappingEntry | None = None,
+    ) -> dict[str, Any] | RawBody:
+        if task == "feature-extraction":
+            return embeddings_payload(model_id, body)
+        return super().payload(task, model_id, body, mapping=mapping)
+
+    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
+        if task == "feature-extraction":
+            return Done(parse_embeddings(data))
+        return Done(data)
