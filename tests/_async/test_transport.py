@@ -231,6 +231,37 @@ async def test_the_exact_request_sent(no_env: None) -> None:
 
 
 @pytest.mark.anyio
+async def test_requests_on_our_own_pool_are_what_httpx2_would_build(no_env: None) -> None:
+    """On a pool the client made, requests skip ``build_request`` but must not differ from it."""
+    async with AsyncHfInferenceClient(token="hf_fake_token_for_tests") as client:
+        prepared = await client._prepare(
+            MODEL, None, "conversational", {"messages": MESSAGES}, False, {"X-Custom": "1"}, None
+        )
+        transport = client._transport
+        http = transport.http_client
+        http.cookies.set("session", "abc", domain="router.huggingface.co")
+        timeout = {"connect": 1.0, "read": 2.0, "write": 2.0, "pool": 2.0}
+        ours = transport._build_request(prepared, timeout)
+        theirs = http.build_request(
+            prepared.method,
+            prepared.url,
+            headers=prepared.headers,
+            content=prepared.content,
+            extensions={"timeout": timeout},
+        )
+        assert (ours.method, ours.url) == (theirs.method, theirs.url)
+        assert sorted(ours.headers.multi_items()) == sorted(theirs.headers.multi_items())
+        assert ours.headers["cookie"] == "session=abc"
+        assert ours.headers["x-custom"] == "1"
+        assert ours.content == theirs.content
+        assert ours.extensions == theirs.extensions == {"timeout": timeout}
+        for n in range(600):  # parsed URLs are kept, but never more than a bounded number
+            prepared.url = f"https://example.com/{n}"
+            assert str(transport._build_request(prepared, timeout).url) == prepared.url
+        assert 0 < len(transport._urls) <= 512
+
+
+@pytest.mark.anyio
 async def test_wrong_types_are_rejected_before_sending(no_env: None) -> None:
     script = Script()
     async with make_client(script) as client:
