@@ -228,8 +228,13 @@ def encode_embedding(value: Embedding) -> bytes:
         >>> decode_embedding(encode_embedding([[0.5, -1.0], [2.0, 3.25]]))
         [[0.5, -1.0], [2.0, 3.25]]
     """
+    if value and type(value[0]) is float:  # one vector of floats, the usual case
+        try:  # header and floats in one pack; anything but numbers raises
+            return struct.pack(f"<BBI{len(value)}d", _PACKED, 1, len(value), *value)
+        except (struct.error, TypeError, OverflowError):
+            pass  # nested or mixed: the general path below decides
     shape = _shape(value)
-    if shape is not None and len(shape) == 1:  # one vector, the usual case: one struct.pack
+    if shape is not None and len(shape) == 1:  # one vector: one struct.pack
         try:
             packed = struct.pack(f"<{shape[0]}d", *value)  # type: ignore[misc]
         except (struct.error, TypeError, OverflowError):
