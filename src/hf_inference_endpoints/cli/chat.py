@@ -23,11 +23,25 @@ def _read_prompt(prompt: str | None) -> str:
     return text
 
 
+def _target(model: str | None, endpoint: str | None) -> None:
+    """Refuse a call that names neither a model nor an endpoint (exit code 2)."""
+    if not model and not endpoint:
+        raise click.UsageError("give -m/--model MODEL or --endpoint NAME")
+
+
+_ENDPOINT_HELP = "A dedicated Inference Endpoint, namespace/name or name (instead of -m)."
+
+
 @click.command()
 @click.argument("prompt", required=False)
 @click.option(
-    "-m", "--model", required=True, help="org/name[:policy|:provider] or an endpoint URL."
+    "-m",
+    "--model",
+    default=None,
+    help="org/name[:policy|:provider] or an endpoint URL; with --endpoint, the served "
+    "model name sent in the body (optional).",
 )
+@click.option("--endpoint", default=None, help=_ENDPOINT_HELP)
 @click.option("--provider", default=None, help="hf-inference, auto, or a provider name.")
 @click.option("--system", default=None, help="A system message.")
 @click.option("--max-tokens", type=int, default=None)
@@ -37,7 +51,8 @@ def _read_prompt(prompt: str | None) -> str:
 @handle_errors
 def chat(
     prompt: str | None,
-    model: str,
+    model: str | None,
+    endpoint: str | None,
     provider: str | None,
     system: str | None,
     max_tokens: int | None,
@@ -50,7 +65,15 @@ def chat(
     timeout: float | None,
     as_json: bool,
 ) -> None:
-    """Chat with a model; reads the prompt from standard input when none is given."""
+    """Chat with a model or a dedicated endpoint; reads the prompt from standard input
+    when none is given.
+
+    \b
+    Examples:
+      hfie chat -m meta-llama/Llama-3.1-8B-Instruct "Hello!"
+      hfie chat --endpoint my-org/my-llm "Hello!" --no-stream
+    """
+    _target(model, endpoint)
     text = _read_prompt(prompt)
     messages: list[dict[str, Any]] = []
     if system:
@@ -60,7 +83,12 @@ def chat(
     with make_client(token, router_url, hub_url, endpoints_api_url) as client:
         if as_json or not stream:
             reply = client.chat.complete(
-                model=model, messages=messages, provider=provider, timeout=timeout, **params
+                model=model,
+                messages=messages,
+                provider=provider,
+                endpoint=endpoint,
+                timeout=timeout,
+                **params,
             )
             if as_json:
                 echo_json(reply)
@@ -68,7 +96,12 @@ def chat(
                 click.echo(reply.choices[0].message.content or "" if reply.choices else "")
             return
         with client.chat.stream(
-            model=model, messages=messages, provider=provider, timeout=timeout, **params
+            model=model,
+            messages=messages,
+            provider=provider,
+            endpoint=endpoint,
+            timeout=timeout,
+            **params,
         ) as chunks:
             for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:
@@ -78,7 +111,8 @@ def chat(
 
 @click.command()
 @click.argument("prompt", required=False)
-@click.option("-m", "--model", required=True, help="org/name (hf-inference) or a TGI/endpoint URL.")
+@click.option("-m", "--model", default=None, help="org/name (hf-inference) or a TGI/endpoint URL.")
+@click.option("--endpoint", default=None, help=_ENDPOINT_HELP)
 @click.option("--max-new-tokens", type=int, default=None)
 @click.option("--temperature", type=float, default=None)
 @click.option("--details", is_flag=True, help="Ask for token details.")
@@ -87,7 +121,8 @@ def chat(
 @handle_errors
 def generate(
     prompt: str | None,
-    model: str,
+    model: str | None,
+    endpoint: str | None,
     max_new_tokens: int | None,
     temperature: float | None,
     details: bool,
@@ -99,7 +134,18 @@ def generate(
     timeout: float | None,
     as_json: bool,
 ) -> None:
-    """Generate text with TGI's native API."""
+    """Generate text with TGI's native API, on a model, a TGI URL or a dedicated endpoint.
+
+    \b
+    Examples:
+      hfie generate -m http://localhost:8080 "Once upon a time" --max-new-tokens 20
+      hfie generate --endpoint my-tgi "Once upon a time" --stream
+    """
+    _target(model, endpoint)
+    if model and endpoint:
+        raise click.UsageError(
+            "give -m/--model or --endpoint, not both: TGI's native API names no model"
+        )
     text = _read_prompt(prompt)
     params: dict[str, Any] = {
         "max_new_tokens": max_new_tokens,
@@ -109,14 +155,16 @@ def generate(
     with make_client(token, router_url, hub_url, endpoints_api_url) as client:
         if stream and not as_json:
             with client.text_generation.stream(
-                model=model, prompt=text, timeout=timeout, **params
+                model=model, prompt=text, endpoint=endpoint, timeout=timeout, **params
             ) as events:
                 for event in events:
                     if event.token is not None and not event.token.special:
                         click.echo(event.token.text, nl=False)
             click.echo()
             return
-        out = client.text_generation.generate(model=model, prompt=text, timeout=timeout, **params)
+        out = client.text_generation.generate(
+            model=model, prompt=text, endpoint=endpoint, timeout=timeout, **params
+        )
         if as_json:
             echo_json(out)
         else:

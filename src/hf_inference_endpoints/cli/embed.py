@@ -32,6 +32,11 @@ def _read_texts(texts: tuple[str, ...]) -> list[str]:
     default=None,
     help="org/name[:provider] or a TEI/endpoint URL (default: the Hub's recommended model).",
 )
+@click.option(
+    "--endpoint",
+    default=None,
+    help="A dedicated Inference Endpoint, namespace/name or name (instead of -m).",
+)
 @click.option("--provider", default=None, help="hf-inference (default), auto, or a provider name.")
 @click.option(
     "--batch-size",
@@ -52,6 +57,7 @@ def _read_texts(texts: tuple[str, ...]) -> list[str]:
 def embed(
     texts: tuple[str, ...],
     model: str | None,
+    endpoint: str | None,
     provider: str | None,
     batch_size: int | None,
     normalize: bool | None,
@@ -82,6 +88,7 @@ def embed(
             dimensions=dimensions,
             batch_size=batch_size,
             provider=provider,
+            endpoint=endpoint,
             timeout=timeout,
         )
     if as_json:

@@ -4,7 +4,9 @@
 ``model_id`` of ``/info``.  Routes (relative):
 
 * ``POST /embed`` ``{inputs: str | [str], normalize=true, truncate=false,
-  truncation_direction, prompt_name, dimensions}`` -> ``[[float]]``;
+  truncation_direction, prompt_name, dimensions}`` -> ``[[float]]``; also ``POST /``,
+  which real TEI routes by model type (``/embed`` for an embedding model): what a
+  dedicated endpoint called by name (its bare URL) is sent;
 * ``POST /v1/embeddings`` (also ``/embeddings``) ``{input, model?, encoding_format,
   dimensions}`` -> ``{object: "list", data: [{object, embedding, index}], model, usage}``;
 * ``GET /info`` (``max_client_batch_size`` from settings, default 32), ``GET /health``.
@@ -140,6 +142,7 @@ async def health(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
+    Route("/", embed_route, methods=["POST"]),
     Route("/embed", embed_route, methods=["POST"]),
     Route("/v1/embeddings", openai_embeddings, methods=["POST"]),
     Route("/embeddings", openai_embeddings, methods=["POST"]),
