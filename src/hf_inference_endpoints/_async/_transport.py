@@ -435,11 +435,17 @@ async def _read_body(response: httpx2.Response, limit: int | None) -> bytes | No
         return None
     parts = []
     size = 0
-    async for part in response.aiter_bytes():
-        size += len(part)
-        if size > limit:
-            return None
-        parts.append(part)
+    chunks = response.aiter_bytes()
+    try:
+        async for part in chunks:
+            size += len(part)
+            if size > limit:
+                return None
+            parts.append(part)
+    finally:
+        # closed now, not whenever the garbage collector gets to it: a body cut off at
+        # the limit leaves the iterator suspended (trio warns about such generators)
+        await chunks.aclose()  # type: ignore[attr-defined]
     body = response._content = b"".join(parts)  # what aread() leaves for response.content
     return body
 

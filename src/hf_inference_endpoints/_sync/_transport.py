@@ -434,11 +434,17 @@ def _read_body(response: httpx2.Response, limit: int | None) -> bytes | None:
         return None
     parts = []
     size = 0
-    for part in response.iter_bytes():
-        size += len(part)
-        if size > limit:
-            return None
-        parts.append(part)
+    chunks = response.iter_bytes()
+    try:
+        for part in chunks:
+            size += len(part)
+            if size > limit:
+                return None
+            parts.append(part)
+    finally:
+        # closed now, not whenever the garbage collector gets to it: a body cut off at
+        # the limit leaves the iterator suspended (trio warns about such generators)
+        chunks.close()  # type: ignore[attr-defined]
     body = response._content = b"".join(parts)  # what read() leaves for response.content
     return body
 
