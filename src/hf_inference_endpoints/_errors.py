@@ -58,6 +58,10 @@ class ErrorContext:
     #: The dedicated endpoint is scaled to zero or starting: a 503 means "waking up"
     #: (a cold start bounded by ``cold_start_timeout``), not "unavailable".
     endpoint_waking: bool = False
+    #: False for a request that reaches no model (a file download): a 503 is then
+    #: ``ServiceUnavailable`` (retried as usual) whatever its body says, never a cold
+    #: start waited out for up to ``cold_start_timeout``.
+    cold_starts: bool = True
 
 
 class HfError(Exception):
@@ -410,7 +414,7 @@ def error_from_response(
         return ModelLoading(
             f"Endpoint {ctx.endpoint} is waking up{said}{where}", estimated_time=estimated, **common
         )
-    if status == 503 and estimated is not None:
+    if status == 503 and estimated is not None and ctx.cold_starts:
         return ModelLoading(f"Model is loading{said}", estimated_time=estimated, **common)
     if status == 503:
         return ServiceUnavailable(f"Service unavailable{said}{where}", **common)

@@ -5,7 +5,8 @@ Every task method that takes a file accepts the same things:
 * ``bytes`` / ``bytearray`` / ``memoryview``: the file itself;
 * a path (``str`` or ``os.PathLike``) of a local file, read here;
 * an ``http(s)://`` URL: returned as :class:`RemoteMedia` ("needs download"); the
-  twins download it through the client's pool *without* the token (``_async/_media.py``);
+  twins download it through the client's transport *without* the token
+  (``_async/_task_runner.py``);
 * a ``data:<mime>;base64,...`` URL;
 * a binary file object (anything with ``read()`` returning bytes);
 * a PIL image, when Pillow is installed (encoded as PNG, or in its own format).

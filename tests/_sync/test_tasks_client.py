@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Iterator, Callable
 from typing import Any
 
 import httpx2
@@ -21,10 +21,12 @@ from hf_inference_endpoints import (
     NetworkError,
     NotFound,
     ServerError,
+    ServiceUnavailable,
     ValidationError,
 )
 
 from ..media import png, wav
+from .conftest import FakeClock
 
 TOKEN = "hf_client_test_token"
 ROUTER = "https://router.huggingface.co/hf-inference/models"
@@ -53,9 +55,36 @@ class Server:
         return [f"{r.method} {r.url}" for r in self.seen]
 
 
-def client_for(server: Server, **config: Any) -> HfInferenceClient:
-    http = httpx2.Client(transport=httpx2.MockTransport(server))
+def client_for(
+    server: Server, *, follow_redirects: bool = False, **config: Any
+) -> HfInferenceClient:
+    http = httpx2.Client(transport=httpx2.MockTransport(server), follow_redirects=follow_redirects)
     return HfInferenceClient(token=TOKEN, http_client=http, bill_to="acme", **config)
+
+
+class Chunks(httpx2.SyncByteStream):
+    """A response body served in chunks, counting what was read and whether it was closed."""
+
+    def __init__(self, chunk: bytes, count: int) -> None:
+        self.chunk = chunk
+        self.count = count
+        self.served = 0
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.count):
+            self.served += 1
+            yield self.chunk
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def assert_no_credentials(request: httpx2.Request) -> None:
+    assert request.method == "GET" and request.content == b""
+    assert "authorization" not in request.headers
+    assert "x-hf-bill-to" not in request.headers
+    assert request.headers["user-agent"].startswith("hf-inference-endpoints/")
 
 
 def classify_answer(request: httpx2.Request) -> httpx2.Response:
@@ -92,22 +121,155 @@ def test_url_inputs_are_downloaded_without_credentials() -> None:
     assert [(x.label, x.score) for x in out] == [("cat", 0.9)]
 
 
-def test_a_failed_download_says_which_input() -> None:
+def test_a_failed_download_says_which_input(fake_clock: FakeClock) -> None:
     server = Server({FILES: lambda r: httpx2.Response(404, text="gone")})
     with client_for(server) as client:
-        with pytest.raises(NotFound, match=f"Downloading the image input {FILES}/x.png failed"):
+        with pytest.raises(NotFound) as info:
             client.images.classify(model="org/vit", image=f"{FILES}/x.png")
-    assert server.urls() == [f"GET {FILES}/x.png"]  # nothing was sent to the model
+    assert str(info.value).startswith(f"Downloading the image input {FILES}/x.png failed: ")
+    assert info.value.status_code == 404
+    assert info.value.endpoint == f"{FILES}/x.png"
+    assert server.urls() == [f"GET {FILES}/x.png"]  # not retried; nothing sent to the model
+    assert fake_clock.sleeps == []
 
 
-def test_download_network_errors() -> None:
+def test_a_download_is_retried_after_a_503(fake_clock: FakeClock) -> None:
+    image = png(2, 2)
+    answers = [
+        httpx2.Response(503, html="<html><body>503 Service Temporarily Unavailable</body></html>"),
+        httpx2.Response(200, content=image),
+    ]
+    server = Server({FILES: lambda r: answers.pop(0), f"{ROUTER}/": classify_answer})
+    with client_for(server) as client:
+        out = client.images.classify(model="org/vit", image=f"{FILES}/cat.png")
+    assert server.urls() == [f"GET {FILES}/cat.png"] * 2 + [f"POST {ROUTER}/org/vit"]
+    for download in server.seen[:2]:
+        assert_no_credentials(download)
+    assert server.seen[2].content == image
+    assert len(fake_clock.sleeps) == 1 and 0 <= fake_clock.sleeps[0] <= 1.0  # backoff
+    assert [x.label for x in out] == ["cat"]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (503, b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", ServiceUnavailable),
+        # a host's JSON that looks like a model loading is not waited on as a cold start
+        (503, b'{"error": "busy", "estimated_time": 120}', ServiceUnavailable),
+        (502, b"<html><body>Bad gateway</body></html>", ServerError),
+    ],
+)
+def test_a_download_that_keeps_failing_is_retried_then_raises(
+    fake_clock: FakeClock, status: int, body: bytes, error: type[Exception]
+) -> None:
+    server = Server({FILES: lambda r: httpx2.Response(status, content=body)})
+    with client_for(server, max_retries=2) as client:
+        with pytest.raises(error) as info:
+            client.images.classify(model="org/vit", image=f"{FILES}/cat.png")
+    assert type(info.value) is error
+    assert str(info.value).startswith(f"Downloading the image input {FILES}/cat.png failed: ")
+    assert info.value.status_code == status  # type: ignore[attr-defined]
+    assert info.value.endpoint == f"{FILES}/cat.png"  # type: ignore[attr-defined]
+    assert server.urls() == [f"GET {FILES}/cat.png"] * 3
+    assert len(fake_clock.sleeps) == 2
+    assert all(0 <= delay <= 2.0 for delay in fake_clock.sleeps)  # backoff, not 120 s
+
+
+def test_a_download_stops_at_the_callers_total_timeout(fake_clock: FakeClock) -> None:
+    busy = httpx2.Response(503, text="busy", headers={"retry-after": "2"})
+    server = Server({FILES: lambda r: busy})
+    with client_for(server, max_retries=5) as client:
+        with pytest.raises(ServiceUnavailable, match="Downloading the image input"):
+            client.images.classify(model="org/vit", image=f"{FILES}/cat.png", timeout=3.0)
+    # 2 s wait, second attempt at t=2 s; a second 2 s wait would pass the 3 s total
+    assert fake_clock.sleeps == [2.0]
+    assert server.urls() == [f"GET {FILES}/cat.png"] * 2
+
+
+def test_download_network_errors_are_retried(fake_clock: FakeClock) -> None:
     def refuse(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ConnectError("refused", request=request)
 
     server = Server({FILES: refuse})
-    with client_for(server) as client:
-        with pytest.raises(NetworkError, match=f"Could not download {FILES}/a.wav"):
+    with client_for(server, max_retries=2) as client:
+        with pytest.raises(NetworkError) as info:
             client.audio.transcribe(model="org/whisper", audio=f"{FILES}/a.wav")
+    assert str(info.value).startswith(
+        f"Downloading the audio input {FILES}/a.wav failed: Could not reach {FILES}/a.wav: "
+        "ConnectError: refused"
+    )
+    assert info.value.endpoint == f"{FILES}/a.wav"
+    assert server.urls() == [f"GET {FILES}/a.wav"] * 3
+    assert len(fake_clock.sleeps) == 2
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "chunked"])
+def test_a_download_larger_than_max_response_bytes_is_abandoned(
+    fake_clock: FakeClock, announced: bool
+) -> None:
+    body = Chunks(b"x" * 8, count=100)  # 800 bytes against a 20-byte limit
+    headers = {"content-length": "800"} if announced else {}
+    server = Server({FILES: lambda r: httpx2.Response(200, headers=headers, stream=body)})
+    with client_for(server, max_response_bytes=20) as client:
+        with pytest.raises(ServerError) as info:
+            client.images.classify(model="org/vit", image=f"{FILES}/huge.png")
+    assert str(info.value).startswith(
+        f"Downloading the image input {FILES}/huge.png failed: The response body is larger "
+        "than max_response_bytes=20; raise max_response_bytes"
+    )
+    assert info.value.endpoint == f"{FILES}/huge.png"
+    assert info.value.status_code == 200 and not info.value.is_retryable
+    assert body.closed
+    # announced: nothing read; chunked: read until the limit was passed (3 x 8 > 20)
+    assert body.served == (0 if announced else 3)
+    assert server.urls() == [f"GET {FILES}/huge.png"]  # not retried, no model call
+    assert fake_clock.sleeps == []
+
+
+def test_a_download_at_max_response_bytes_is_accepted() -> None:
+    image = png(2, 2)
+    server = Server(
+        {
+            FILES: lambda r: httpx2.Response(200, content=image),
+            f"{ROUTER}/": classify_answer,
+        }
+    )
+    with client_for(server, max_response_bytes=len(image)) as client:
+        client.images.classify(model="org/vit", image=f"{FILES}/cat.png")
+    assert server.seen[1].content == image
+
+
+def test_an_empty_download_is_a_validation_error() -> None:
+    server = Server({FILES: lambda r: httpx2.Response(200, content=b"")})
+    with client_for(server) as client:
+        with pytest.raises(ValidationError, match=f"the image at {FILES}/e.png is empty"):
+            client.images.classify(model="org/vit", image=f"{FILES}/e.png")
+    assert server.urls() == [f"GET {FILES}/e.png"]
+
+
+def test_a_download_follows_a_redirect_to_another_origin_without_credentials() -> None:
+    image = png(2, 2)
+    cdn = "https://cdn.other.example"
+    server = Server(
+        {
+            f"{FILES}/moved.png": lambda r: httpx2.Response(
+                302, headers={"location": f"{cdn}/cat.png?sig=abc"}
+            ),
+            cdn: lambda r: httpx2.Response(200, content=image),
+            f"{ROUTER}/": classify_answer,
+        }
+    )
+    with client_for(server, follow_redirects=True) as client:
+        client.images.classify(model="org/vit", image=f"{FILES}/moved.png")
+    assert server.urls() == [
+        f"GET {FILES}/moved.png",
+        f"GET {cdn}/cat.png?sig=abc",
+        f"POST {ROUTER}/org/vit",
+    ]
+    assert_no_credentials(server.seen[0])
+    assert_no_credentials(server.seen[1])
+    assert server.seen[2].headers["authorization"] == f"Bearer {TOKEN}"
+    assert server.seen[2].content == image
 
 
 def test_the_hub_default_model_is_looked_up_once_per_client() -> None:

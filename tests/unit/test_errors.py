@@ -126,6 +126,23 @@ def test_model_loading_carries_estimated_time_as_retry_hint() -> None:
     assert err.is_retryable
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"error":"loading","estimated_time":120.0}',
+        b"<!DOCTYPE html><html><body>503 Service Temporarily Unavailable</body></html>",
+    ],
+)
+def test_a_503_is_never_a_cold_start_where_there_is_no_model(body: bytes) -> None:
+    context = ErrorContext(endpoint="https://files.example.com/cat.png", cold_starts=False)
+    err = error_from_response(503, {}, body, context=context)
+    assert type(err) is ServiceUnavailable
+    assert err.is_retryable and err.retry_after is None
+    assert err.endpoint == "https://files.example.com/cat.png"
+    model_call = error_from_response(503, {}, body, context=ErrorContext())
+    assert type(model_call) is (ModelLoading if b"estimated_time" in body else ServiceUnavailable)
+
+
 def test_rate_limited_retry_after_and_retryability() -> None:
     err = error_from_response(429, {}, b"{}", retry_after=3.0)
     assert isinstance(err, RateLimited)

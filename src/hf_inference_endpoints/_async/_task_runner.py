@@ -5,7 +5,8 @@ Written in _async/; codegen/unasync.py generates the _sync twin. The task servic
 through one :class:`AsyncTaskRunner` per client (``client._tasks``):
 
 1. files are loaded (:mod:`.._inputs`); ``http(s)://`` inputs are downloaded through
-   the client's pool **without** the Authorization header (the token is for Hugging
+   the client's transport (retries, ``max_response_bytes``, the call's ``timeout``)
+   **without** the Authorization or X-HF-Bill-To header (the token is for Hugging
    Face, never for a third-party file host), then size-checked;
 2. a missing ``model`` becomes the Hub's recommended one for the task
    (``GET /api/tasks`` -> ``widgetModels[0]``, fetched once per client and cleared by
@@ -23,19 +24,16 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from .._binary import BinaryResult
 from .._errors import (
     ErrorContext,
-    NetworkError,
-    RequestTimeout,
+    HfError,
     ServerError,
     ValidationError,
-    error_from_response,
 )
 from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
 from .._io import AsyncLock
+from .._request import PreparedRequest
 from .._routing import base_headers, parse_target
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 
@@ -79,8 +77,10 @@ class AsyncTaskRunner:
         """Load a file input (downloading URLs without credentials) and size-check it.
 
         Raises:
-            ValidationError: Unsupported input, missing file, or an image too large.
-            HfError: The download failed (``NotFound``, ``NetworkError``...).
+            ValidationError: Unsupported input, missing file, an image too large, or an
+                empty download.
+            HfError: The download failed (``NotFound``, ``NetworkError``, a file larger
+                than ``max_response_bytes``...; see :meth:`download`).
         """
         loaded = load_media(value, kind)
         if isinstance(loaded, RemoteMedia):
@@ -90,46 +90,51 @@ class AsyncTaskRunner:
     async def download(
         self, url: str, kind: MediaKind = "image", *, timeout: float | None = None
     ) -> Media:
-        """GET a file through the client's pool, with no Authorization header.
+        """GET a file through the client's transport, with no credentials.
+
+        The request carries only the User-Agent: no Authorization, no X-HF-Bill-To (nor
+        on a redirect it follows). It is retried like any call (429, 5xx, network
+        errors; a 503 is never a model cold start here) and its body is read streaming,
+        abandoned as soon as it passes ``max_response_bytes``.
 
         Args:
             url: An ``http(s)://`` URL.
-            kind: What the file is (for the default MIME type).
-            timeout: Seconds for the download (default: the client's request timeout).
+            kind: What the file is (for the default MIME type and the messages).
+            timeout: Total seconds for the download, retries included (None: no total
+                limit; each attempt is bounded by ``request_timeout``).
 
         Returns:
             The bytes and their MIME type (sniffed first, then the ``Content-Type``).
 
         Raises:
-            HfError: The server answered an error status, or the download failed.
+            ValidationError: The file is empty.
+            ServerError: The file is larger than ``max_response_bytes`` (announced by
+                ``Content-Length`` or counted while reading; the rest is not read and the
+                download is not retried), or the host answered a 5xx other than 503/504.
+            HfError: The host answered another error status (``NotFound``,
+                ``ServiceUnavailable``...) or could not be reached (``NetworkError``,
+                ``RequestTimeout``), after the retries for the retryable ones. Every
+                message of a failed download starts "Downloading the <kind> input <url>
+                failed: " and the error's ``endpoint`` is the URL.
         """
         config = self._client.config
-        headers = base_headers(None, user_agent_extra=config.user_agent)
-        http = self._client._transport.http_client
-        request_timeout = timeout if timeout is not None else config.request_timeout
+        prepared = PreparedRequest(
+            "GET",
+            url,
+            base_headers(None, user_agent_extra=config.user_agent),
+            expect="bytes",
+            context=ErrorContext(endpoint=url, cold_starts=False),
+            task="download",
+        )
         try:
-            response = await http.get(
-                url,
-                headers=headers,
-                timeout=httpx2.Timeout(request_timeout, connect=config.connection_timeout),
-            )
-        except httpx2.TimeoutException as exc:
-            raise RequestTimeout(f"Downloading {url} timed out ({type(exc).__name__})") from None
-        except httpx2.TransportError as exc:
-            raise NetworkError(f"Could not download {url}: {type(exc).__name__}: {exc}") from None
-        if response.status_code >= 300:
-            error = error_from_response(
-                response.status_code,
-                response.headers,
-                response.content,
-                context=ErrorContext(endpoint=url),
-            )
+            data, meta = await self._client._transport.request(prepared, _body, timeout=timeout)
+        except HfError as error:
             error.message = f"Downloading the {kind} input {url} failed: {error.message}"
-            raise error
-        data = response.content
+            error.endpoint = url
+            raise
         if not data:
-            raise ValidationError(f"the {kind} at {url} is empty")
-        declared = response.headers.get("content-type", "").split(";", 1)[0].strip()
+            raise ValidationError(f"the {kind} at {url} is empty", endpoint=url)
+        declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
         mime = sniff_mime(data) or declared or "application/octet-stream"
         return Media(data, mime)
 
@@ -342,6 +347,11 @@ class AsyncTaskRunner:
             raw=True,
         )
         return result
+
+
+def _body(content: bytes) -> bytes:
+    """A download's answer is its bytes, as they came."""
+    return content
 
 
 def _binary_type(content_type: str | None) -> str | None:
