@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ErrorContext, HfError, ValidationError, error_from_event, error_from_response
+from ._sse import SkipEvent
 
 if TYPE_CHECKING:
+    from ._routing.providers._base import JobContext, ProviderHelper
     from .models import (
         ChatCompletion,
         ChatCompletionChunk,
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CompletionStreamParser",
     "chat_body",
     "is_final_chat_chunk",
     "is_final_generation_event",
@@ -31,6 +35,9 @@ __all__ = [
     "parse_text_generation_event",
     "raise_if_error_body",
     "text_generation_body",
+    "text_generation_parser",
+    "text_generation_stream_parser",
+    "tgi_finish_reason",
     "unused_model_kwargs",
 ]
 
@@ -240,6 +247,187 @@ def parse_text_generation_event(
 def is_final_generation_event(event: TextGenerationStreamOutput) -> bool:
     """TGI's last event carries ``generated_text`` (and ``details`` when asked)."""
     return event.generated_text is not None or event.details is not None
+
+
+def text_generation_parser(
+    helper: ProviderHelper, job: JobContext
+) -> Callable[[bytes], TextGenerationOutput]:
+    """How to read a (non-streamed) text-generation answer from ``helper``'s provider.
+
+    TGI servers (hf-inference, endpoints, URLs: ``stream_format`` ``"tgi"``) answer
+    TGI's shape, read by :func:`parse_text_generation`; any other provider's answer is
+    turned into ``{"generated_text", "details"}`` by its helper's ``parse_response``
+    (completions: ``choices[0].text``).
+    """
+    if helper.stream_format("text-generation") == "tgi":
+        return parse_text_generation
+    return partial(_parse_provider_text_generation, helper, job)
+
+
+def _parse_provider_text_generation(
+    helper: ProviderHelper, job: JobContext, content: bytes
+) -> TextGenerationOutput:
+    from ._routing.providers._base import Done, malformed
+    from .models import TextGenerationOutput
+
+    data = _parse_json(content)
+    if isinstance(data, dict) and data.get("error") is not None:
+        raise_if_error_body(content)
+    step = helper.parse_response("text-generation", data, job)
+    if not isinstance(step, Done):
+        raise malformed("the text-generation answer", "a finished result")
+    return TextGenerationOutput.model_validate(step.value)
+
+
+def text_generation_stream_parser(
+    stream_format: str, context: ErrorContext | None = None
+) -> tuple[Callable[[str], TextGenerationStreamOutput], bool]:
+    """The event parser of a text-generation stream, and whether it ends with ``[DONE]``.
+
+    Args:
+        stream_format: The provider helper's ``stream_format("text-generation")``.
+        context: Where the request went (named in errors).
+
+    Returns:
+        ``(parse, needs_done)``: TGI events (no ``[DONE]``) by default; for
+        ``"openai-completions"`` a fresh :class:`CompletionStreamParser` (it keeps the
+        text so far, so one per stream) and ``needs_done=True``.
+
+    Example:
+        >>> parse, needs_done = text_generation_stream_parser("openai-completions")
+        >>> parse('{"choices":[{"index":0,"text":"Hi","finish_reason":"stop"}]}').generated_text
+        'Hi'
+    """
+    if stream_format == "openai-completions":
+        return CompletionStreamParser(context), True
+    return partial(parse_text_generation_event, context=context), False
+
+
+#: OpenAI finish reasons in TGI's words. OpenAI's ``stop`` also covers a stop sequence,
+#: which TGI would call ``stop_sequence``; the chunks do not say which one it was.
+_TGI_FINISH_REASONS = {"stop": "eos_token", "length": "length"}
+
+
+def tgi_finish_reason(reason: Any) -> Any:
+    """TGI's name for an OpenAI finish reason (``stop`` -> ``eos_token``); others as given.
+
+    Example:
+        >>> tgi_finish_reason("stop"), tgi_finish_reason("length"), tgi_finish_reason("content_filter")
+        ('eos_token', 'length', 'content_filter')
+    """
+    if type(reason) is str:
+        return _TGI_FINISH_REASONS.get(reason, reason)
+    return reason
+
+
+def _chunk_logprob(logprobs: Any) -> float | None:
+    """The log-probability of a completion chunk's text (summed when it holds several tokens)."""
+    if isinstance(logprobs, dict):
+        values = logprobs.get("token_logprobs")
+    elif isinstance(logprobs, (int, float)) and not isinstance(logprobs, bool):
+        return float(logprobs)
+    else:
+        return None
+    if not isinstance(values, list) or not values:
+        return None
+    if len(values) == 1:
+        value = values[0]
+        return float(value) if isinstance(value, (int, float)) else None
+    if all(isinstance(v, (int, float)) for v in values):
+        return float(sum(values))
+    return None
+
+
+class CompletionStreamParser:
+    """Reads an OpenAI completions stream as TGI stream items; one parser per stream.
+
+    Each chunk ``{"choices": [{"index": 0, "text", "finish_reason", "logprobs"?,
+    "seed"?}], "usage"?}`` becomes a ``TextGenerationStreamOutput`` like TGI's: ``index``
+    counts the items from 1, ``token`` is ``{id: 0, text, logprob, special: false}``
+    (``logprob`` from ``logprobs.token_logprobs``, summed when a chunk holds several
+    tokens). The chunk with a finish reason is the last item: it also carries
+    ``generated_text`` (all the text) and ``details`` (``finish_reason`` in TGI's words,
+    ``generated_tokens``/``input_length`` from ``usage`` and ``seed`` when sent).
+
+    Chunks without a choice 0 (e.g. the usage-only chunk ``stream_options`` asks for)
+    give no item. An error event raises its error; a chunk without ``choices`` or with
+    a non-text ``text`` is malformed (``ValueError``).
+
+    Per chunk: one JSON parse (pydantic-core, about 3x faster than ``json.loads``) and
+    one pydantic-core validation of the small item dict, no model construction in Python.
+    """
+
+    __slots__ = ("_context", "_index", "_loads", "_parts", "_validate")
+
+    def __init__(self, context: ErrorContext | None = None) -> None:
+        from pydantic_core import from_json  # imported with pydantic, on first use
+
+        self._context = context
+        self._loads = from_json
+        self._validate = _python_validator("TextGenerationStreamOutput")
+        self._parts: list[str] = []  # the text so far
+        self._index = 0
+
+    def __call__(self, data: str) -> TextGenerationStreamOutput:
+        """Parse one event's data.
+
+        Raises:
+            HfError: The event is an error event.
+            SkipEvent: The chunk has no choice 0.
+            ValueError: The chunk is not a completion chunk.
+        """
+        if '"error"' in data:
+            _raise_if_error(data, self._context)
+        chunk = self._loads(data)
+        try:
+            choices = chunk["choices"]
+        except (KeyError, TypeError):
+            raise ValueError("a completion chunk needs a list of choices") from None
+        if not choices:
+            raise SkipEvent
+        choice = choices[0] if type(choices) is list else None
+        if type(choice) is not dict:
+            raise ValueError("a completion chunk needs a list of choices")
+        if choice.get("index", 0) != 0:
+            raise SkipEvent
+        text = choice.get("text")
+        if type(text) is not str:
+            if text is not None:
+                raise ValueError(f"choices[0].text is {type(text).__name__}, not a string")
+            text = ""
+        self._parts.append(text)
+        self._index += 1
+        logprobs = choice.get("logprobs")
+        token = {
+            "id": 0,
+            "text": text,
+            "logprob": None if logprobs is None else _chunk_logprob(logprobs),
+            "special": False,
+        }
+        reason = choice.get("finish_reason")
+        if not reason:
+            item: TextGenerationStreamOutput = self._validate(
+                {"index": self._index, "token": token}
+            )
+            return item
+        usage = chunk.get("usage")
+        if not isinstance(usage, dict):
+            usage = {}
+        details = {
+            "finish_reason": tgi_finish_reason(reason),
+            "generated_tokens": usage.get("completion_tokens"),
+            "input_length": usage.get("prompt_tokens"),
+            "seed": choice.get("seed"),
+        }
+        item = self._validate(
+            {
+                "index": self._index,
+                "token": token,
+                "generated_text": "".join(self._parts),
+                "details": details,
+            }
+        )
+        return item
 
 
 def _raise_if_error(data: str, context: ErrorContext | None) -> None:

@@ -38,13 +38,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SSEDecoder", "ServerSentEvent"]
+__all__ = ["SSEDecoder", "ServerSentEvent", "SkipEvent"]
 
 _BOM = b"\xef\xbb\xbf"
 _CR = 13  # b"\r"[0]
 _LF = 10  # b"\n"[0]
 _COLON = 58  # b":"[0]
 _SPACE = 32  # b" "[0]
+
+
+class SkipEvent(Exception):
+    """Raised by an event parser for an event that carries nothing for the caller.
+
+    The stream drops the event and reads on (e.g. a usage-only chunk a completions
+    stream sends after the chunk with the finish reason). Raising costs nothing on the
+    events that do give an item, unlike a ``None`` check on every one.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._io import async_close_on_gc
 from .._meta import ResponseMeta
 from .._observability import NULL_CALL, CallObservation
-from .._sse import ServerSentEvent, SSEDecoder
+from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
 
 __all__ = ["AsyncStream"]
 
@@ -130,7 +130,8 @@ class AsyncStream(Generic[T]):
         """Parse events into items; returns True once ``[DONE]`` is seen.
 
         An error event (or a malformed one) stops parsing and is kept in ``_failure``,
-        to be raised after the items that came before it.
+        to be raised after the items that came before it; an event the parser skips
+        (:class:`SkipEvent`) gives no item.
         """
         for event in events:
             data = event.data
@@ -139,6 +140,8 @@ class AsyncStream(Generic[T]):
                 return True
             try:
                 item = self._parse(data)
+            except SkipEvent:
+                continue
             except HfError as exc:
                 if exc.request_id is None:  # error events carry none: the stream's own
                     exc.request_id = self._meta.request_id

@@ -3,21 +3,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
 from .._payloads import (
     is_final_generation_event,
-    parse_text_generation,
-    parse_text_generation_event,
     text_generation_body,
+    text_generation_parser,
+    text_generation_stream_parser,
     unused_model_kwargs,
 )
+from .._routing.providers import answer_helper
+from .._routing.providers._base import JobContext
+from ._providers import _with_failover
 from ._streaming import Stream
 
 if TYPE_CHECKING:
+    from .._meta import ResponseMeta
+    from .._request import PreparedRequest
     from ..models import TextGenerationOutput, TextGenerationStreamOutput
     from ._client import HfInferenceClient
 
@@ -25,7 +30,13 @@ __all__ = ["TextGeneration"]
 
 
 class TextGeneration:
-    """``client.text_generation``: TGI's native ``{"inputs", "parameters"}`` API."""
+    """``client.text_generation``: TGI's native ``{"inputs", "parameters"}`` API.
+
+    On providers whose text-generation is an OpenAI completions API (Together,
+    Nebius, Novita...), the provider's helper rewrites the request, and answers and
+    stream chunks come back in TGI's shapes (``TextGenerationOutput``,
+    ``TextGenerationStreamOutput``).
+    """
 
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
@@ -85,9 +96,7 @@ class TextGeneration:
             endpoint=endpoint,
         )
         try:
-            result, meta = self._client._transport.request(
-                prepared, parse_text_generation, timeout=timeout
-            )
+            result, meta = self._request(prepared, timeout)
         except ValidationError as exc:
             unused = unused_model_kwargs(exc)
             if not unused:
@@ -104,11 +113,28 @@ class TextGeneration:
                 extra_body,
                 endpoint=endpoint,
             )
-            result, meta = self._client._transport.request(
-                prepared, parse_text_generation, timeout=timeout
-            )
+            result, meta = self._request(prepared, timeout)
         result._response_meta = meta
         return result
+
+    def _request(
+        self, prepared: PreparedRequest, timeout: float | None
+    ) -> tuple[TextGenerationOutput, ResponseMeta]:
+        """Send ``prepared``; each provider's answer is read in its own format (TGI or not)."""
+        transport = self._client._transport
+
+        def attempt(
+            candidate: PreparedRequest, retry: bool, remaining: float | None
+        ) -> tuple[TextGenerationOutput, ResponseMeta]:
+            helper = answer_helper(candidate.context.provider, candidate.task)
+            parse = text_generation_parser(helper, JobContext.of(candidate))
+            return transport.request(candidate, parse, timeout=remaining, retry=retry)
+
+        if not prepared.fallbacks:
+            return attempt(prepared, True, timeout)
+        # failover may cross formats (hf-inference TGI, then a completions provider)
+        (result, meta), _, tried = _with_failover(prepared, attempt, timeout)
+        return result, dataclasses.replace(meta, providers_tried=tried)
 
     def stream(
         self,
@@ -127,9 +153,17 @@ class TextGeneration:
         Takes the same arguments as :meth:`generate` (``best_of`` and
         ``decoder_input_details`` are not allowed by TGI when streaming).
 
+        Providers whose text-generation is an OpenAI completions API stream completion
+        chunks; each becomes one ``TextGenerationStreamOutput`` (``token.text`` = the
+        chunk's text, ``token.id`` 0), and the chunk with the finish reason is the last
+        item, with ``generated_text`` and ``details.finish_reason`` in TGI's words
+        (``stop`` -> ``eos_token``). Such a stream must end with ``[DONE]`` or a finish
+        reason, else iterating raises ``StreamInterrupted``.
+
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
-            ``generated_text`` (and ``details`` when asked).
+            ``generated_text`` (and ``details`` when asked, always on completions
+            providers).
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -153,10 +187,28 @@ class TextGeneration:
             extra_body,
             endpoint=endpoint,
         )
-        return self._client._transport.stream(
-            prepared,
-            partial(parse_text_generation_event, context=prepared.context),
-            is_final=is_final_generation_event,
-            needs_done=False,
-            timeout=timeout,
-        )
+        transport = self._client._transport
+
+        def attempt(
+            candidate: PreparedRequest, retry: bool, remaining: float | None
+        ) -> Stream[TextGenerationStreamOutput]:
+            helper = answer_helper(candidate.context.provider, candidate.task)
+            parse, needs_done = text_generation_stream_parser(
+                helper.stream_format(candidate.task), candidate.context
+            )
+            return transport.stream(
+                candidate,
+                parse,
+                is_final=is_final_generation_event,
+                needs_done=needs_done,
+                timeout=remaining,
+                retry=retry,
+            )
+
+        if not prepared.fallbacks:
+            return attempt(prepared, True, timeout)
+        # failover may cross formats: each provider's stream gets its own parser
+        stream: Stream[TextGenerationStreamOutput]
+        stream, _, tried = _with_failover(prepared, attempt, timeout)
+        stream._meta = dataclasses.replace(stream._meta, providers_tried=tried)
+        return stream

@@ -42,6 +42,7 @@ __all__ = [
     "RawBody",
     "ResponseKind",
     "Step",
+    "StreamFormat",
     "as_data_url",
     "b64decode",
     "body_inputs",
@@ -59,6 +60,10 @@ __all__ = [
 ]
 
 ResponseKind = Literal["json", "bytes"]
+
+#: The event format of a streamed answer: TGI's ``/generate_stream`` events (no
+#: ``[DONE]``), OpenAI chat chunks, or OpenAI completion chunks (both end with ``[DONE]``).
+StreamFormat = Literal["tgi", "openai-chat", "openai-completions"]
 
 #: The Hub URL LoRA adapter files are served from (``{repo}/resolve/main/{path}``).
 HF_CO = "https://huggingface.co"
@@ -404,6 +409,9 @@ class ProviderHelper:
             ``None`` (sent as is), ``"json_object_schema"`` (``{type: json_object,
             schema}``), ``"json_schema_flat"`` (``{type: json_schema, schema}``) or
             ``"tgi"`` (``{type: json_object, value}``).
+        text_generation_api: The API text-generation is served by: ``"tgi"`` (TGI's
+            native ``{"inputs", "parameters"}``, the default) or ``"openai-completions"``
+            (``{"prompt", ...}`` -> ``choices[0].text``); :meth:`stream_format` follows it.
     """
 
     name: ClassVar[str] = ""
@@ -412,6 +420,7 @@ class ProviderHelper:
     tasks: ClassVar[frozenset[str]] = frozenset()
     needs_mapping: ClassVar[bool] = True
     chat_json_schema: ClassVar[str | None] = None
+    text_generation_api: ClassVar[Literal["tgi", "openai-completions"]] = "tgi"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -490,6 +499,24 @@ class ProviderHelper:
     def response_kind(self, task: str) -> ResponseKind:
         """Whether the first answer is JSON (default) or raw bytes."""
         return "json"
+
+    def stream_format(self, task: str) -> StreamFormat:
+        """The event format of ``task``'s streamed answer, which picks the stream parser.
+
+        ``conversational`` streams OpenAI chat chunks; ``text-generation`` streams TGI
+        events, or OpenAI completion chunks when :attr:`text_generation_api` is
+        ``"openai-completions"``. A non-streamed text-generation answer in a format other
+        than ``"tgi"`` is read by :meth:`parse_response`. Other tasks do not stream.
+
+        Example:
+            >>> ProviderHelper().stream_format("text-generation")
+            'tgi'
+        """
+        if task == "conversational":
+            return "openai-chat"
+        if task == "text-generation":
+            return self.text_generation_api
+        return "tgi"
 
     # -- answers -------------------------------------------------------------------
     def parse_response(self, task: str, data: Any, job: JobContext) -> Step:

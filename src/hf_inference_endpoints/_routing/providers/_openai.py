@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..._payloads import tgi_finish_reason
 from ._base import (
     Done,
     JobContext,
@@ -72,7 +73,15 @@ def completions_payload(model_id: str, body: dict[str, Any] | RawBody) -> dict[s
 
 
 def parse_completion(data: Any) -> dict[str, Any]:
-    """``choices[0]`` of a completions answer as ``{"generated_text", "details"}``."""
+    """``choices[0]`` of a completions answer as ``{"generated_text", "details"}``.
+
+    The finish reason is given in TGI's words (``stop`` -> ``eos_token``), as the
+    streamed answer's last item gives it (``_payloads.CompletionStreamParser``).
+
+    Example:
+        >>> parse_completion({"choices": [{"text": " upon", "finish_reason": "stop"}]})
+        {'generated_text': ' upon', 'details': {'finish_reason': 'eos_token', 'seed': None}}
+    """
     try:
         choice = data["choices"][0]
         text = choice["text"]
@@ -80,7 +89,10 @@ def parse_completion(data: Any) -> dict[str, Any]:
         raise malformed("choices[0].text", "present") from None
     return {
         "generated_text": text,
-        "details": {"finish_reason": choice.get("finish_reason"), "seed": choice.get("seed")},
+        "details": {
+            "finish_reason": tgi_finish_reason(choice.get("finish_reason")),
+            "seed": choice.get("seed"),
+        },
     }
 
 

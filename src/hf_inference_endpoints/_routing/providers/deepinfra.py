@@ -52,6 +52,7 @@ class DeepInfraHelper(ProviderHelper):
         "automatic-speech-recognition": "/v1/openai/audio/transcriptions",
         "text-to-speech": "/v1/openai/audio/speech",
     }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]
 
     def payload(
         self,

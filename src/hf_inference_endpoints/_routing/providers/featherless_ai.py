@@ -27,6 +27,7 @@ class FeatherlessAIHelper(ProviderHelper):
         "conversational": "/v1/chat/completions",
         "text-generation": "/v1/completions",
     }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]
 
     def payload(
         self,

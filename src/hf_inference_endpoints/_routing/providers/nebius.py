@@ -40,6 +40,7 @@ class NebiusHelper(ProviderHelper):
         "text-to-image": "/v1/images/generations",
         "feature-extraction": "/v1/embeddings",
     }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]
 
     def payload(
         self,

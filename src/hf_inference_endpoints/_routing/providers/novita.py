@@ -37,6 +37,7 @@ class NovitaHelper(ProviderHelper):
         "text-generation": "/v3/openai/completions",
         "text-to-video": "/v3/hf/{model}",
     }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]
 
     def payload(
         self,

@@ -69,6 +69,7 @@ class TogetherHelper(ProviderHelper):
         "text-to-video": "/v2/videos",
         "image-to-video": "/v2/videos",
     }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]
     chat_json_schema: ClassVar[str | None] = "json_schema_flat"
 
     def payload(

@@ -1,0 +1,360 @@
+"""``client.text_generation`` on providers whose text-generation is an OpenAI completions API.
+
+Together (like Nebius, Novita, DeepInfra, Featherless) serves text-generation at
+``/v1/completions``: the request is ``{"prompt", ...params, "model"}`` and a stream is
+OpenAI completion chunks ending with ``data: [DONE]`` (WIRE.md §c, §d.4). The client
+reads them as TGI items (``TextGenerationStreamOutput``); hf-inference keeps TGI's own
+events. The network is an ``httpx2.MockTransport`` that records every request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+import httpx2
+import pytest
+
+from hf_inference_endpoints import AsyncHfInferenceClient, StreamInterrupted
+
+from .conftest import FakeClock
+
+HUB = "https://hub.test"
+ROUTER = "https://router.huggingface.co"
+TOKEN = "hf_test_token"
+MODEL = "org/base-llm"
+TOGETHER_ID = "together/base-llm-turbo"
+TOGETHER_URL = f"{ROUTER}/together/v1/completions"
+HF_URL = f"{ROUTER}/hf-inference/models/{MODEL}"
+MAPPING = {
+    "together": {"status": "live", "providerId": TOGETHER_ID, "task": "text-generation"},
+    "hf-inference": {"status": "live", "providerId": MODEL, "task": "text-generation"},
+}
+MAPPING_GET = f"GET {HUB}/api/models/{MODEL}?expand[]=inferenceProviderMapping"
+
+Answer = httpx2.Response | Callable[[httpx2.Request], httpx2.Response]
+
+
+class Wire:
+    """Answers per ``METHOD url`` (one answer per call, the last one repeats); keeps requests."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Answer]] = {
+            MAPPING_GET: [
+                httpx2.Response(200, json={"id": MODEL, "inferenceProviderMapping": MAPPING})
+            ]
+        }
+        self.requests: list[httpx2.Request] = []
+
+    def add(self, method: str, url: str, *answers: Answer) -> Wire:
+        self.routes.setdefault(f"{method} {url}", []).extend(answers)
+        return self
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        key = f"{request.method} {unquote(str(request.url))}"
+        answers = self.routes.get(key)
+        if not answers:
+            return httpx2.Response(599, json={"error": f"unexpected {key}"})
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        return answer(request) if callable(answer) else answer
+
+    def urls(self) -> list[str]:
+        return [f"{r.method} {unquote(str(r.url))}" for r in self.requests]
+
+    def body(self, index: int) -> Any:
+        return json.loads(self.requests[index].content)
+
+
+def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
+    """A client on the real router URL (the default) and a test Hub."""
+    config.setdefault("token", TOKEN)
+    return AsyncHfInferenceClient(
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
+        hub_url=HUB,
+        **config,
+    )
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Retries and provider waits take no real time."""
+    fake = FakeClock()
+    for module in ("_transport", "_providers"):
+        monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
+        monkeypatch.setattr(
+            f"hf_inference_endpoints._async.{module}.async_monotonic", fake.monotonic
+        )
+    return fake
+
+
+def chunk(text: str, finish: str | None = None, **extra: Any) -> dict[str, Any]:
+    """An OpenAI completion chunk as Together streams it."""
+    choice: dict[str, Any] = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
+    choice.update(extra.pop("choice", {}))
+    return {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1,
+        "model": TOGETHER_ID,
+        "choices": [choice],
+        **extra,
+    }
+
+
+def sse(*events: Any, done: bool = True) -> bytes:
+    """OpenAI-style framing: ``data: {json}`` blocks, then ``data: [DONE]``."""
+    out = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events)
+    return out + (b"data: [DONE]\n\n" if done else b"")
+
+
+def event_stream(body: bytes) -> httpx2.Response:
+    return httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+
+async def collect(stream: Any) -> list[Any]:
+    async with stream:
+        return [item async for item in stream]
+
+
+# ------------------------------------------------------------------------- streaming
+
+
+@pytest.mark.anyio
+async def test_together_stream_sends_a_completions_request_and_yields_tgi_items(
+    clock: FakeClock, no_env: None
+) -> None:
+    body = sse(
+        chunk("Once", choice={"logprobs": {"tokens": ["Once"], "token_logprobs": [-0.5]}}),
+        chunk(" upon"),
+        chunk(
+            " a", "length", choice={"seed": 42}, usage={"prompt_tokens": 3, "completion_tokens": 3}
+        ),
+    )
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    async with make_client(wire) as client:
+        stream = await client.text_generation.stream(
+            model=MODEL,
+            provider="together",
+            prompt="Tell me",
+            max_new_tokens=3,
+            temperature=0.5,
+            details=True,  # TGI-only: not sent to a completions API
+        )
+        items = await collect(stream)
+
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}"]
+    sent = wire.requests[1]
+    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+    assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["accept"] == "text/event-stream"
+    assert wire.body(1) == {
+        "prompt": "Tell me",
+        "max_tokens": 3,
+        "temperature": 0.5,
+        "model": TOGETHER_ID,
+        "stream": True,
+    }
+    assert [item.token.text for item in items] == ["Once", " upon", " a"]
+    assert [item.index for item in items] == [1, 2, 3]
+    assert [(item.token.id, item.token.special) for item in items] == [(0, False)] * 3
+    assert [item.token.logprob for item in items] == [-0.5, None, None]
+    assert [item.generated_text for item in items] == [None, None, "Once upon a"]
+    assert items[0].details is None and items[1].details is None
+    details = items[-1].details
+    assert details is not None
+    assert (details.finish_reason, details.generated_tokens, details.input_length) == (
+        "length",
+        3,
+        3,
+    )
+    assert details.seed == 42
+    assert stream.response_meta.provider == "together"
+    assert stream.is_closed
+
+
+@pytest.mark.anyio
+async def test_stop_is_tgis_eos_token_and_a_trailing_usage_chunk_gives_no_item(
+    clock: FakeClock, no_env: None
+) -> None:
+    usage_only = {"id": "cmpl-1", "object": "text_completion", "choices": [], "usage": {}}
+    body = sse(chunk("Hi"), chunk("", "stop"), usage_only)
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    async with make_client(wire) as client:
+        items = await collect(
+            await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        )
+    assert [item.token.text for item in items] == ["Hi", ""]
+    assert items[-1].generated_text == "Hi"
+    assert items[-1].details is not None and items[-1].details.finish_reason == "eos_token"
+
+
+@pytest.mark.anyio
+async def test_an_error_event_mid_stream_raises_stream_interrupted_after_the_items_before_it(
+    clock: FakeClock, no_env: None
+) -> None:
+    error = {"error": {"message": "the model crashed", "type": "server_error"}}
+    body = sse(chunk("One"), chunk(" two"), error)
+    wire = Wire().add(
+        "POST",
+        TOGETHER_URL,
+        httpx2.Response(
+            200,
+            content=body,
+            headers={"content-type": "text/event-stream", "x-request-id": "req-42"},
+        ),
+    )
+    seen: list[str] = []
+    async with make_client(wire) as client:
+        stream = await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        with pytest.raises(StreamInterrupted) as info:
+            async with stream:
+                async for item in stream:
+                    seen.append(item.token.text)
+    assert seen == ["One", " two"]
+    assert "the model crashed" in str(info.value)
+    assert info.value.provider == "together"
+    assert info.value.request_id == "req-42"
+    assert stream.is_closed
+
+
+@pytest.mark.anyio
+async def test_a_stream_cut_off_without_done_or_finish_reason_raises_stream_interrupted(
+    clock: FakeClock, no_env: None
+) -> None:
+    body = sse(chunk("One"), chunk(" two"), done=False)
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    seen: list[str] = []
+    async with make_client(wire) as client:
+        stream = await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        with pytest.raises(StreamInterrupted, match=r"\[DONE\]"):
+            async with stream:
+                async for item in stream:
+                    seen.append(item.token.text)
+    assert seen == ["One", " two"]
+
+
+@pytest.mark.anyio
+async def test_a_finish_reason_without_done_ends_the_stream_cleanly(
+    clock: FakeClock, no_env: None
+) -> None:
+    body = sse(chunk("One"), chunk(" two", "stop"), done=False)
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    async with make_client(wire) as client:
+        items = await collect(
+            await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        )
+    assert items[-1].generated_text == "One two"
+
+
+@pytest.mark.anyio
+async def test_a_chunk_that_is_not_a_completion_chunk_raises_stream_interrupted(
+    clock: FakeClock, no_env: None
+) -> None:
+    tgi_event = {"index": 1, "token": {"id": 5, "text": "x", "logprob": 0.0, "special": False}}
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(sse(tgi_event)))
+    async with make_client(wire) as client:
+        stream = await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        with pytest.raises(StreamInterrupted, match="malformed event"):
+            await collect(stream)
+
+
+@pytest.mark.anyio
+async def test_hf_inference_streams_tgi_events_unchanged(clock: FakeClock, no_env: None) -> None:
+    events = [
+        {
+            "index": 1,
+            "token": {"id": 11, "text": "Hel", "logprob": -0.1, "special": False},
+            "generated_text": None,
+            "details": None,
+        },
+        {
+            "index": 2,
+            "token": {"id": 12, "text": "lo", "logprob": -0.2, "special": False},
+            "generated_text": "Hello",
+            "details": {"finish_reason": "eos_token", "generated_tokens": 2, "seed": None},
+        },
+    ]
+    body = b"".join(b"data:" + json.dumps(e).encode() + b"\n\n" for e in events)  # no [DONE]
+    wire = Wire().add("POST", HF_URL, event_stream(body))
+    async with make_client(wire) as client:
+        items = await collect(
+            await client.text_generation.stream(
+                model=MODEL, provider="hf-inference", prompt="Hi", max_new_tokens=2
+            )
+        )
+    assert wire.urls() == [f"POST {HF_URL}"]  # hf-inference needs no mapping lookup
+    assert wire.body(0) == {"inputs": "Hi", "parameters": {"max_new_tokens": 2}, "stream": True}
+    assert [(i.token.id, i.token.text, i.token.logprob) for i in items] == [
+        (11, "Hel", -0.1),
+        (12, "lo", -0.2),
+    ]
+    assert items[-1].generated_text == "Hello"
+    assert items[-1].details is not None and items[-1].details.generated_tokens == 2
+
+
+@pytest.mark.anyio
+async def test_failover_from_together_to_hf_inference_reads_each_providers_format(
+    clock: FakeClock, no_env: None
+) -> None:
+    tgi = {
+        "index": 1,
+        "token": {"id": 7, "text": "ok", "logprob": -0.3, "special": False},
+        "generated_text": "ok",
+        "details": {"finish_reason": "length", "generated_tokens": 1},
+    }
+    wire = (
+        Wire()
+        .add("POST", TOGETHER_URL, httpx2.Response(503, json={"error": "down"}))
+        .add("POST", HF_URL, event_stream(b"data:" + json.dumps(tgi).encode() + b"\n\n"))
+    )
+    async with make_client(wire, fallback=("hf-inference",)) as client:
+        stream = await client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        items = await collect(stream)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}", f"POST {HF_URL}"]
+    assert clock.sleeps == []  # moved on at once
+    assert [(i.token.id, i.token.text) for i in items] == [(7, "ok")]
+    assert stream.response_meta.providers_tried == ("together", "hf-inference")
+
+
+# -------------------------------------------------------------------------- generate
+
+
+@pytest.mark.anyio
+async def test_together_generate_reads_the_completion_as_tgi_output(
+    clock: FakeClock, no_env: None
+) -> None:
+    answer = {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "choices": [{"index": 0, "text": " upon a time", "finish_reason": "stop", "seed": 9}],
+    }
+    wire = Wire().add("POST", TOGETHER_URL, httpx2.Response(200, json=answer))
+    async with make_client(wire) as client:
+        out = await client.text_generation.generate(
+            model=MODEL, provider="together", prompt="Once", max_new_tokens=4
+        )
+    assert wire.body(1) == {"prompt": "Once", "max_tokens": 4, "model": TOGETHER_ID}
+    assert wire.requests[1].headers["accept"] != "text/event-stream"
+    assert out.generated_text == " upon a time"
+    assert out.details is not None
+    assert (out.details.finish_reason, out.details.seed) == ("eos_token", 9)
+    assert out.response_meta is not None and out.response_meta.provider == "together"
+
+
+@pytest.mark.anyio
+async def test_generate_fails_over_from_together_to_hf_inference(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .add("POST", TOGETHER_URL, httpx2.Response(503, json={"error": "down"}))
+        .add("POST", HF_URL, httpx2.Response(200, json=[{"generated_text": "tgi text"}]))
+    )
+    async with make_client(wire, fallback=("hf-inference",)) as client:
+        out = await client.text_generation.generate(model=MODEL, provider="together", prompt="x")
+    assert out.generated_text == "tgi text"
+    assert out.response_meta is not None
+    assert out.response_meta.providers_tried == ("together", "hf-inference")
