@@ -19,6 +19,7 @@ from hf_inference_endpoints import (
     ModelNotAvailableOnProvider,
     ServerError,
     ServiceUnavailable,
+    StreamInterrupted,
 )
 from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 from hf_inference_endpoints.emulator.catalog import CatalogModel, ProviderMapping
@@ -30,6 +31,8 @@ TOKEN = "hf_provider_tests_token"
 LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
 FLUX = "black-forest-labs/FLUX.1-dev"
 VIDEO = "org/emulated-video"
+BASE_LLM = "org/emulated-base-llm"
+BASE_LLM_TOGETHER = "org/emulated-base-llm-turbo"
 QUESTION = "What is deep learning"
 MESSAGES = [{"role": "user", "content": QUESTION}]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,7 +48,12 @@ EXTRA_MODELS = {
             "together": ProviderMapping("org/video-turbo", "text-to-video"),
             "replicate": ProviderMapping("org/video-rep", "text-to-video"),
         },
-    )
+    ),
+    BASE_LLM: CatalogModel(
+        id=BASE_LLM,
+        pipeline_tag="text-generation",
+        providers={"together": ProviderMapping(BASE_LLM_TOGETHER, "text-generation")},
+    ),
 }
 
 
@@ -176,6 +184,64 @@ async def test_int_018_streams_fail_over_too(emu: Any, clock: FakeClock, no_env:
     assert "".join(pieces) == f"{REPLY_PREFIX} {QUESTION}"
     assert stream.response_meta.providers_tried == ("together", "fireworks-ai")
     assert stream.response_meta.provider == "fireworks-ai"
+
+
+@pytest.mark.anyio
+async def test_together_text_generation_streams_completion_chunks_as_tgi_items(
+    emu: Any, no_env: None
+) -> None:
+    async with client_for(emu) as client:
+        out = await client.text_generation.generate(
+            model=BASE_LLM, provider="together", prompt=QUESTION, max_new_tokens=3
+        )
+        stream = await client.text_generation.stream(
+            model=BASE_LLM,
+            provider="together",
+            prompt=QUESTION,
+            max_new_tokens=3,
+            extra_body={"logprobs": 1},
+        )
+        async with stream:
+            items = [item async for item in stream]
+        unlimited = await client.text_generation.stream(
+            model=BASE_LLM, provider="together", prompt=QUESTION
+        )
+        async with unlimited:
+            last = [item async for item in unlimited][-1]
+    assert out.response_meta is not None
+    assert out.response_meta.url == f"{emu.router_url}/together/v1/completions"
+    assert out.details is not None and out.details.finish_reason == "length"
+    assert len(items) == 3  # one per emulated token
+    assert "".join(item.token.text for item in items) == out.generated_text
+    assert [item.index for item in items] == [1, 2, 3]
+    assert all(item.token.id == 0 and item.token.special is False for item in items)
+    assert all(isinstance(item.token.logprob, float) for item in items)
+    assert [item.generated_text for item in items[:-1]] == [None, None]
+    assert items[-1].generated_text == out.generated_text
+    details = items[-1].details
+    assert details is not None
+    assert (details.finish_reason, details.generated_tokens) == ("length", 3)
+    assert last.details is not None and last.details.finish_reason == "eos_token"
+    assert stream.response_meta.provider == "together"
+    assert stream.is_closed and unlimited.is_closed
+
+
+@pytest.mark.anyio
+async def test_together_text_generation_error_mid_stream_is_stream_interrupted(
+    emu: Any, no_env: None
+) -> None:
+    emu.set_fault(f"together:{BASE_LLM}", "stream-error:after=2")
+    received = []
+    async with client_for(emu) as client:
+        stream = await client.text_generation.stream(
+            model=BASE_LLM, provider="together", prompt=QUESTION
+        )
+        with pytest.raises(StreamInterrupted) as info:
+            async for item in stream:
+                received.append(item.token.text)
+    assert len(received) == 2
+    assert info.value.provider == "together"
+    assert stream.is_closed
 
 
 def job(polls: int, fail: bool = False) -> dict[str, str]:

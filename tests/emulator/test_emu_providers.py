@@ -11,11 +11,13 @@ import pytest
 from hf_inference_endpoints.emulator.catalog import CatalogModel, ProviderMapping
 from hf_inference_endpoints.emulator.settings import EmulatorSettings
 
-from .conftest import CHAT_MODEL, chat_body
+from .conftest import CHAT_MODEL, chat_body, sse_data, sse_json
 
 pytestmark = pytest.mark.anyio
 
 VIDEO = "org/emu-video"
+BASE_LLM = "org/emu-base-llm"
+BASE_LLM_TOGETHER = "org/emu-base-llm-turbo"
 
 
 @pytest.fixture
@@ -29,7 +31,12 @@ def settings() -> EmulatorSettings:
             "replicate": ProviderMapping("org/video-rep:v123", "text-to-video"),
         },
     )
-    return EmulatorSettings(time_scale=0.01, extra_models={VIDEO: video})
+    base_llm = CatalogModel(
+        id=BASE_LLM,
+        pipeline_tag="text-generation",
+        providers={"together": ProviderMapping(BASE_LLM_TOGETHER, "text-generation")},
+    )
+    return EmulatorSettings(time_scale=0.01, extra_models={VIDEO: video, BASE_LLM: base_llm})
 
 
 async def test_provider_prefix_leaves_the_routers_own_routes_alone(
@@ -150,6 +157,34 @@ async def test_together_images_and_embeddings(client: httpx2.AsyncClient) -> Non
         json={"input": "x", "model": "black-forest-labs/FLUX.1-dev"},
     )
     assert wrong_task.status_code == 404
+
+
+async def test_together_completions_answer_and_stream_openai_completion_chunks(
+    client: httpx2.AsyncClient,
+) -> None:
+    body = {"prompt": "What is deep learning", "model": BASE_LLM_TOGETHER, "max_tokens": 3}
+    whole = (await client.post("/router/together/v1/completions", json=body)).json()
+    free = await client.post("/router/together/v1/completions", json={**body, "max_tokens": None})
+    streamed = await client.post(
+        "/router/together/v1/completions", json={**body, "stream": True, "logprobs": 1}
+    )
+    assert whole["choices"][0]["finish_reason"] == "length"  # OpenAI's words, not TGI's
+    assert free.json()["choices"][0]["finish_reason"] == "stop"
+    assert streamed.headers["content-type"].startswith("text/event-stream")
+    assert streamed.headers["x-inference-provider"] == "together"
+    assert sse_data(streamed.text)[-1] == "[DONE]"
+    chunks = sse_json(streamed.text)
+    assert len(chunks) == 3  # one per token
+    assert {c["object"] for c in chunks} == {"text_completion"}
+    assert {c["model"] for c in chunks} == {BASE_LLM_TOGETHER}
+    assert len({c["id"] for c in chunks}) == 1
+    choices = [c["choices"][0] for c in chunks]
+    assert "".join(c["text"] for c in choices) == whole["choices"][0]["text"]
+    assert [c["finish_reason"] for c in choices] == [None, None, "length"]
+    assert all(c["logprobs"]["tokens"] == [c["text"]] for c in choices)
+    assert all(isinstance(c["logprobs"]["token_logprobs"][0], float) for c in choices)
+    assert "usage" not in chunks[0]
+    assert chunks[-1]["usage"]["completion_tokens"] == 3
 
 
 async def test_reset_forgets_jobs(client: httpx2.AsyncClient, app: Any) -> None:

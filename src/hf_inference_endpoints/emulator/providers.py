@@ -12,7 +12,9 @@ Routes (after ``/router/{provider}``):
 * chat (OpenAI, streamed or not): together ``/v1/chat/completions``, groq
   ``/openai/v1/chat/completions``, fireworks-ai ``/inference/v1/chat/completions``,
   cerebras / sambanova / nebius ``/v1/chat/completions``;
-* together: ``/v1/completions``, ``/v1/embeddings``, ``/v1/images/generations``
+* together: ``/v1/completions`` (streamed with ``"stream": true``: one completion chunk
+  per token, the last with ``finish_reason`` and ``usage``, then ``data: [DONE]``),
+  ``/v1/embeddings``, ``/v1/images/generations``
   (``data[0].b64_json``), ``POST /v2/videos`` + ``GET /v2/videos/{id}`` (a video job);
 * replicate: ``POST /v1/models/{owner}/{name}/predictions`` and ``POST /v1/predictions``
   (``version`` in the body), ``GET /v1/predictions/{id}``. With ``Prefer: wait`` a job
@@ -46,10 +48,11 @@ from starlette.routing import BaseRoute, Route
 from .catalog import CatalogModel, ProviderMapping
 from .embeddings import embed
 from .errors import Reject, input_error_response, read_json_object
-from .faults import begin
-from .generation import InputError, generate_text, stable_hash
-from .handlers import chat_endpoint, emulator_state, request_id
+from .faults import begin, stream_frames
+from .generation import Generation, InputError, generate_text, stable_hash
+from .handlers import chat_endpoint, emulator_state, request_id, sse_response
 from .provider_files import mp4, png, store, wav
+from .sse import openai_event
 
 __all__ = ["CHAT_ROUTES", "EMULATED_PROVIDERS", "JOB_HEADER", "PREFIX", "routes"]
 
@@ -231,10 +234,54 @@ async def _chat(request: Request, provider: str) -> Response:
 # --------------------------------------------------------------------------- together
 
 
+#: TGI finish reasons in an OpenAI completions API's words.
+_COMPLETION_FINISH = {"eos_token": "stop", "stop_sequence": "stop", "length": "length"}
+
+
+def _completion_chunks(
+    gen: Generation, body: dict[str, Any], *, completion_id: str, created: int, model: str
+) -> list[dict[str, Any]]:
+    """OpenAI completion chunks, one per token; the last has the finish reason and usage.
+
+    ``logprobs`` in the body adds ``{"tokens", "token_logprobs"}`` to each choice.
+    """
+    tokens = gen.tokens or ()
+    with_logprobs = bool(body.get("logprobs"))
+    chunks: list[dict[str, Any]] = []
+    count = max(len(tokens), 1)
+    for i in range(count):
+        last = i == count - 1
+        token = tokens[i] if tokens else None
+        text = token.text if token is not None else ""
+        choice: dict[str, Any] = {"index": 0, "text": text, "finish_reason": None, "logprobs": None}
+        if with_logprobs and token is not None:
+            choice["logprobs"] = {"tokens": [text], "token_logprobs": [token.logprob]}
+        chunk: dict[str, Any] = {
+            "id": completion_id,
+            "object": "text_completion",
+            "created": created,
+            "model": model,
+            "choices": [choice],
+        }
+        if last:
+            choice["finish_reason"] = _COMPLETION_FINISH.get(gen.finish_reason, gen.finish_reason)
+            choice["seed"] = gen.token_seed
+            chunk["usage"] = {
+                "prompt_tokens": len(gen.input_tokens),
+                "completion_tokens": len(gen.tokens),
+                "total_tokens": len(gen.input_tokens) + len(gen.tokens),
+            }
+        chunks.append(chunk)
+    return chunks
+
+
 async def _together_completions(request: Request, provider: str) -> Response:
     body = await read_json_object(request, "hf")
     model, mapping = _lookup(request, provider, body.get("model"), ("text-generation",))
-    await _begin(request, provider, model)
+    stream = bool(body.get("stream"))
+    plan = await begin(
+        request, model=f"{provider}:{model.id}", style="hf", cold=False, streaming=stream
+    )
     max_tokens = body.get("max_tokens")
     params = {"max_new_tokens": max_tokens} if isinstance(max_tokens, int) else {}
     try:
@@ -244,17 +291,26 @@ async def _together_completions(request: Request, provider: str) -> Response:
         )
     except InputError as exc:
         return input_error_response("hf", exc)
+    completion_id, created = f"cmpl-{request_id(request)}", int(time.time())
+    if stream:
+        chunks = _completion_chunks(
+            gen, body, completion_id=completion_id, created=created, model=mapping.provider_id
+        )
+        frames = [openai_event(chunk) for chunk in chunks]
+        return sse_response(
+            stream_frames(request, plan, frames, dialect="openai"), _headers(provider)
+        )
     return JSONResponse(
         {
-            "id": f"cmpl-{request_id(request)}",
+            "id": completion_id,
             "object": "text_completion",
-            "created": int(time.time()),
+            "created": created,
             "model": mapping.provider_id,
             "choices": [
                 {
                     "index": 0,
                     "text": gen.generated_text,
-                    "finish_reason": gen.finish_reason,
+                    "finish_reason": _COMPLETION_FINISH.get(gen.finish_reason, gen.finish_reason),
                     "seed": gen.token_seed,
                 }
             ],
