@@ -21,12 +21,14 @@ import yaml
 from hf_inference_endpoints import (
     HfInferenceClient,
     AuthenticationError,
+    RequestTimeout,
     ValidationError,
 )
 from hf_inference_endpoints._embeddings import EmbeddingBatchError, EmbeddingCache
 from hf_inference_endpoints.emulator.embeddings import embed
 
 from ..conftest import CASSETTES, EMULATOR_TOKEN, RECORDING
+from .conftest import FakeClock
 
 ROUTER = "https://router.huggingface.co"
 ENDPOINT = "https://xk2pq7rz9w3mfa1b.us-east-1.aws.endpoints.huggingface.cloud"
@@ -471,3 +473,152 @@ def test_ten_thousand_texts_in_batches_of_32(
     np = pytest.importorskip("numpy")
     array = result.to_numpy()
     assert array.shape == (10_000, 16) and array.dtype == np.float32
+
+
+# ------------------------------------------------------------------ timeout: one deadline
+
+
+@pytest.fixture
+def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The fake clock for the embeddings service too (its call deadline)."""
+    monkeypatch.setattr(
+        "hf_inference_endpoints._sync.embeddings.sync_monotonic", fake_clock.monotonic
+    )
+    return fake_clock
+
+
+class SlowServer:
+    """Answers on the fake clock: request ``i`` takes ``took[i]`` seconds.
+
+    A request whose read timeout (the ``timeout`` extension the client set) is shorter
+    than that takes its read timeout and ends in ``httpx2.ReadTimeout``, as a real socket
+    would. Embedding batches get ``[len(text)]`` per text; ``GET /api/tasks`` and
+    ``GET /info`` get a catalogue and a TEI info.
+    """
+
+    def __init__(self, clock: FakeClock, *took: float) -> None:
+        self.clock = clock
+        self.took = list(took)
+        self.requests: list[httpx2.Request] = []
+        self.reads: list[float | None] = []  # the read timeout of each request
+        self.started: list[float] = []  # the clock when each request was sent
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        read = request.extensions["timeout"]["read"]
+        self.reads.append(read)
+        self.started.append(self.clock.now)
+        took = self.took.pop(0)
+        if read is not None and took > read:
+            self.clock.now += read
+            raise httpx2.ReadTimeout("timed out", request=request)
+        self.clock.now += took
+        if request.url.path.endswith("/api/tasks"):
+            return httpx2.Response(200, json={"feature-extraction": {"widgetModels": [BGE]}})
+        if request.url.path.endswith("/info"):
+            return httpx2.Response(200, json={"model_id": BGE, "max_client_batch_size": 2})
+        inputs = json.loads(request.content)["inputs"]
+        return httpx2.Response(200, json=[[float(len(t))] for t in inputs])
+
+    def posts(self) -> list[Any]:
+        return [json.loads(r.content)["inputs"] for r in self.requests if r.method == "POST"]
+
+
+def slow_client(server: SlowServer) -> HfInferenceClient:
+    return HfInferenceClient(
+        token="hf_fake_token_for_tests",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
+    )
+
+
+SIX = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff"]  # 3 batches of 2
+
+
+def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env: None) -> None:
+    # batch 1 takes 7 of the 10 s; batch 2 gets the 3 s left and runs out; batch 3 is not sent
+    server = SlowServer(clock, 7.0, 8.0, 1.0)
+    with slow_client(server) as client:
+        result = client.embeddings.create(
+            BGE, SIX, batch_size=2, max_concurrency=1, timeout=10, allow_partial=True
+        )
+    assert server.posts() == [["a", "bb"], ["ccc", "dddd"]]  # one try: no time for a retry
+    assert server.reads == [10.0, 3.0]  # the whole timeout, then what was left of it
+    assert clock.now == 1010.0  # the call ended at its deadline
+    assert result.to_list()[:2] == [[1.0], [2.0]]
+    assert result.failed == (2, 3, 4, 5) and result[2] is None and result[5] is None
+    assert (result.requests, result.sent) == (2, 4)
+    in_flight, unsent = result.errors[2], result.errors[4]
+    assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
+    assert type(unsent) is RequestTimeout and result.errors[5] is unsent
+    assert unsent.message == (
+        "embeddings.create did not finish within its timeout of 10 s: "
+        "2 of 6 texts were not embedded (their batches were never sent)"
+    )
+    assert unsent.model == BGE and unsent.provider is None
+
+
+def test_timeout_without_allow_partial_raises_with_the_embedded_part(
+    clock: FakeClock, no_env: None
+) -> None:
+    # batch 1 answers at the deadline: batches 2 and 3 are never sent
+    server = SlowServer(clock, 10.0, 1.0, 1.0)
+    texts = [*SIX, "a"]  # a repeat of a text that was embedded
+    with slow_client(server) as client:
+        with pytest.raises(EmbeddingBatchError) as caught:
+            client.embeddings.create(BGE, texts, batch_size=2, max_concurrency=1, timeout=10)
+    assert server.posts() == [["a", "bb"]]
+    err = caught.value
+    assert err.failed == (2, 3, 4, 5)
+    assert err.result.to_list() == [[1.0], [2.0], None, None, None, None, [1.0]]
+    assert isinstance(err.cause, RequestTimeout) and err.__cause__ is err.cause
+    assert "timeout of 10 s: 4 of 7 texts were not embedded" in err.cause.message
+
+
+def test_timeout_spent_on_lookups_sends_no_batch(clock: FakeClock, no_env: None) -> None:
+    url = "https://tei.example.com"
+    # GET /info takes the whole 5 s: nothing is left for the batches
+    server = SlowServer(clock, 5.0)
+    with slow_client(server) as client:
+        with pytest.raises(RequestTimeout) as caught:
+            client.embeddings.create(url, SIX, timeout=5)
+        assert [str(r.url) for r in server.requests] == [f"{url}/info"]
+        assert server.reads == [5.0]
+        assert caught.value.message == (
+            "embeddings.create did not finish within its timeout of 5 s: "
+            "6 of 6 texts were not embedded (their batches were never sent)"
+        )
+        assert caught.value.model == f"{url}/embed"
+
+        # the default-model lookup (GET /api/tasks) takes 4 of 6 s; the batch gets 2
+        server.took = [4.0, 1.0]
+        result = client.embeddings.create(inputs=["x"], timeout=6)
+    assert [r.url.path for r in server.requests[1:]] == [
+        "/api/tasks",
+        f"/hf-inference/models/{BGE}/pipeline/feature-extraction",
+    ]
+    assert server.reads[1:] == [6.0, 2.0]
+    assert result.to_list() == [[1.0]]
+
+
+def test_a_timeout_must_be_seconds(no_env: None) -> None:
+    server = SlowServer(FakeClock())
+    bad_values: list[Any] = ["10", -1, True, float("nan")]
+    with slow_client(server) as client:
+        for bad in bad_values:
+            with pytest.raises(ValidationError, match="timeout must be seconds >= 0"):
+                client.embeddings.create(BGE, SIX, timeout=bad)
+            with pytest.raises(ValidationError, match="timeout must be seconds >= 0"):
+                client.embeddings.similarity(BGE, "a", ["b"], timeout=bad)
+    assert server.requests == []
+
+
+def test_without_timeout_every_batch_gets_the_configured_limits(
+    clock: FakeClock, no_env: None
+) -> None:
+    # each batch takes 100 s (under request_timeout=120 s per attempt): no call deadline
+    server = SlowServer(clock, 100.0, 100.0, 100.0)
+    with slow_client(server) as client:
+        result = client.embeddings.create(BGE, SIX, batch_size=2, max_concurrency=1)
+    assert server.posts() == [["a", "bb"], ["ccc", "dddd"], ["eeeee", "ffffff"]]
+    assert server.reads == [120.0, 120.0, 120.0]
+    assert result.ok and result.to_list() == [[float(len(t))] for t in SIX]

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hf_inference_endpoints import AuthenticationError, RateLimited, ServerError, ValidationError
+from hf_inference_endpoints import (
+    AuthenticationError,
+    RateLimited,
+    RequestTimeout,
+    ServerError,
+    ValidationError,
+)
 from hf_inference_endpoints._embeddings import (
     EmbeddingBatchError,
     EmbeddingCache,
@@ -151,6 +157,25 @@ def test_a_call_wide_error_stops_the_call_and_fails_the_unsent_texts() -> None:
     assert result.failed == (1, 2, 3)
     assert all(result.errors[i] is denied for i in (1, 2, 3))
     assert result.requests == 2 and result.sent == 2
+
+
+def test_a_stopped_job_fails_only_the_batches_not_started() -> None:
+    job = EmbeddingJob(["a", "b", "c", "a", "d"], 2)  # batches (a, b) (c, d)
+    assert job.unsent() == 5  # repeats count: every input waits
+    job.start(0)
+    assert job.unsent() == 2  # c and d
+    job.stop(RequestTimeout("out of time"))
+    job.stop(ServerError("ignored: the first reason stays"))
+    assert job.stopped
+    job.succeed(0, [[1.0], [2.0]], None)  # the batch in flight still lands
+    result = job.finish(allow_partial=True)
+    assert result.embeddings == [[1.0], [2.0], None, [1.0], None]
+    assert result.failed == (2, 4)
+    assert all(type(result.errors[i]) is RequestTimeout for i in (2, 4))
+    assert result.requests == 1 and result.sent == 2
+    with pytest.raises(EmbeddingBatchError) as caught:
+        job.finish()
+    assert caught.value.cause is result.errors[2]
 
 
 def test_an_aborted_call_raises_its_error() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from math import isnan
 from typing import TYPE_CHECKING, Any
 
 from .._embeddings.cache import EmbeddingCache
@@ -26,9 +27,10 @@ from .._embeddings.payloads import (
     validate_texts,
 )
 from .._embeddings.results import EmbeddingResult, SimilarityScores
-from .._errors import ErrorContext, HfError, ValidationError
-from .._io import AsyncLock
+from .._errors import ErrorContext, HfError, RequestTimeout, ValidationError
+from .._io import AsyncLock, async_monotonic
 from .._request import PreparedRequest
+from .._retry import deadline_error
 from .._routing import base_headers, parse_target
 
 if TYPE_CHECKING:
@@ -42,6 +44,44 @@ SENTENCE_SIMILARITY = "sentence-similarity"
 DEFAULT_MAX_CONCURRENCY = 4
 #: Statuses of ``GET {url}/info`` that mean "this server is not TEI".
 _NOT_TEI = frozenset({400, 404, 405, 422})
+
+
+@dataclass(frozen=True, slots=True)
+class _Deadline:
+    """When a call's total ``timeout`` runs out (``at``, on the twin's monotonic clock)."""
+
+    timeout: float | None
+    at: float | None
+
+    @classmethod
+    def start(cls, timeout: float | None) -> _Deadline:
+        """The deadline of a call starting now; ``timeout`` None means none.
+
+        Raises:
+            ValidationError: ``timeout`` is not a number of seconds >= 0.
+        """
+        if timeout is None:
+            return cls(None, None)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or isnan(timeout)
+            or timeout < 0
+        ):
+            raise ValidationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+        return cls(timeout, async_monotonic() + timeout)
+
+    def remaining(self) -> float | None:
+        """Seconds left (<= 0 once passed), or None without a timeout."""
+        return None if self.at is None else self.at - async_monotonic()
+
+    def left(self, *, model: str | None, provider: str | None) -> float | None:
+        """Seconds left for the next lookup; raises ``RequestTimeout`` when none are."""
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            assert self.timeout is not None
+            raise deadline_error(self.timeout, model=model, provider=provider)
+        return remaining
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +104,20 @@ class _Call:
     params: dict[str, Any]
     single: bool
     provider: str | None
-    timeout: float | None
+    deadline: _Deadline
     extra_headers: Mapping[str, str] | None
     extra_body: Mapping[str, Any] | None
+
+    def expired(self) -> RequestTimeout:
+        """The error of the batches not sent because the call's ``timeout`` ran out."""
+        unsent, total = self.job.unsent(), len(self.job.plan)
+        return RequestTimeout(
+            f"embeddings.create did not finish within its timeout of {self.deadline.timeout:g} s: "
+            f"{unsent} of {total} texts were not embedded (their batches were never sent)",
+            model=self.route.model,
+            provider=self.provider,
+            endpoint=self.route.endpoint,
+        )
 
 
 class _Lookups:
@@ -149,7 +200,12 @@ class AsyncEmbeddings:
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
                 or ``embedding_batch_size``.
-            timeout: Seconds allowed for each request (each batch), across its retries.
+            timeout: Total seconds for the whole call: the lookups it makes (default
+                model, a TEI server's ``/info``; time spent resolving ``endpoint``
+                counts too), every batch and its retries and cold-start waits. Each
+                batch request gets the time left; a batch not started when it runs out
+                is not sent and fails with ``RequestTimeout`` (see Raises, and
+                ``allow_partial``).
             extra_headers: Headers added to every request.
             extra_body: Fields merged into every request body (part of the cache key).
             cache: False skips the cache for this call (neither read nor written).
@@ -168,7 +224,8 @@ class AsyncEmbeddings:
             EmbeddingBatchError: Some inputs were embedded and others were not; the
                 partial result is ``err.result`` and ``err.failed`` lists the positions.
             HfError: No input could be embedded: the first request's own error
-                (``AuthenticationError``, ``RateLimited``, ``ColdStartTimeout``...).
+                (``AuthenticationError``, ``RateLimited``, ``ColdStartTimeout``...), or
+                ``RequestTimeout`` when ``timeout`` ran out before any batch was sent.
 
         Example:
             >>> result = await client.embeddings.create(  # doctest: +SKIP
@@ -177,6 +234,7 @@ class AsyncEmbeddings:
             >>> len(result), result.requests, result.dimensions  # doctest: +SKIP
             (3, 1, 384)
         """
+        deadline = _Deadline.start(timeout)
         texts, single = validate_texts(inputs)
         params = embedding_params(
             normalize=normalize,
@@ -195,7 +253,7 @@ class AsyncEmbeddings:
             raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         if not texts:
             return EmbeddingResult([])
-        route = await self._route(model, provider, endpoint, batch_size, timeout)
+        route = await self._route(model, provider, endpoint, batch_size, deadline)
         store = self.cache if cache else None
         scope = None
         if store is not None:
@@ -211,7 +269,7 @@ class AsyncEmbeddings:
             params,
             single,
             provider if route.tei is None else None,
-            timeout,
+            deadline,
             extra_headers,
             extra_body,
         )
@@ -242,7 +300,8 @@ class AsyncEmbeddings:
             sentences: The texts to compare with it (non-empty).
             provider: ``hf-inference`` (default) or another provider name.
             endpoint: A dedicated Inference Endpoint by name instead of ``model``.
-            timeout: Total seconds for the call, across retries.
+            timeout: Total seconds for the call (the default-model lookup included),
+                across retries.
             extra_headers: Headers added to the request.
             extra_body: Fields merged into the JSON body (e.g. ``{"parameters": {...}}``).
 
@@ -264,10 +323,11 @@ class AsyncEmbeddings:
             >>> scores[0] > scores[1]  # doctest: +SKIP
             True
         """
+        deadline = _Deadline.start(timeout)
         body = similarity_body(source_sentence, sentences)
         count = len(body["inputs"]["sentences"])
         if model is None and endpoint is None:
-            model = await self._default_model(SENTENCE_SIMILARITY, timeout)
+            model = await self._default_model(SENTENCE_SIMILARITY, deadline, provider)
         prepared = await self._client._prepare(
             model,
             provider,
@@ -278,8 +338,9 @@ class AsyncEmbeddings:
             extra_body,
             endpoint=endpoint,
         )
+        remaining = deadline.left(model=prepared.context.model, provider=prepared.context.provider)
         scores, meta = await self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=timeout
+            prepared, partial(parse_similarity, count=count), timeout=remaining
         )
         return SimilarityScores(scores, meta)
 
@@ -309,9 +370,17 @@ class AsyncEmbeddings:
             await self._send_batch(call, index)
 
     async def _send_batch(self, call: _Call, index: int) -> None:
-        """Send batch ``index``; its outcome goes to the job (errors are not raised here)."""
+        """Send batch ``index``; its outcome goes to the job (errors are not raised here).
+
+        A batch is sent with the time left of the call's deadline; once none is left it
+        is not sent, and the job stops (every batch not started fails with the timeout).
+        """
         job = call.job
-        batch = job.start(index)
+        remaining = call.deadline.remaining()
+        if remaining is not None and remaining <= 0:
+            job.stop(call.expired())
+            return
+        batch = job.plan.texts(job.batches[index])
         body = embedding_body(batch, call.params, single=call.single)
         try:
             prepared = await self._client._prepare(
@@ -327,10 +396,15 @@ class AsyncEmbeddings:
         except HfError as exc:
             job.abort(exc)
             return
+        remaining = call.deadline.remaining()  # resolving an endpoint takes time too
+        if remaining is not None and remaining <= 0:
+            job.stop(call.expired())
+            return
+        job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
             embeddings, meta = await self._client._transport.request(
-                prepared, parse, timeout=call.timeout
+                prepared, parse, timeout=remaining
             )
         except HfError as exc:
             job.fail(index, exc)
@@ -343,15 +417,18 @@ class AsyncEmbeddings:
         provider: str | None,
         endpoint: str | None,
         batch_size: int | None,
-        timeout: float | None,
+        deadline: _Deadline,
     ) -> _Route:
-        """Work out the target, the URL to post to and the batch size of a call."""
+        """Work out the target, the URL to post to and the batch size of a call.
+
+        Its lookups (default model, TEI ``/info``) get the time left of ``deadline``.
+        """
         config = self._client.config
         size = batch_size or config.embedding_batch_size
         if endpoint is not None:
             return _Route(model, endpoint, size, scope=f"endpoint:{endpoint}:{model or ''}")
         if model is None:
-            model = await self._default_model(FEATURE_EXTRACTION, timeout)
+            model = await self._default_model(FEATURE_EXTRACTION, deadline, provider)
         target = parse_target(
             model,
             provider=provider,
@@ -365,7 +442,7 @@ class AsyncEmbeddings:
         forced = base.endswith("/embed")
         if forced:
             base = base.removesuffix("/embed")
-        info = await self._tei_info(base, timeout)
+        info = await self._tei_info(base, deadline)
         if info is None and not forced:
             return _Route(target.model, None, size, scope=target.model)
         limit = info.max_client_batch_size if info is not None else None
@@ -374,7 +451,7 @@ class AsyncEmbeddings:
         url = f"{base}/embed"
         return _Route(url, None, size, scope=url, tei=info)
 
-    async def _tei_info(self, base: str, timeout: float | None) -> TeiInfo | None:
+    async def _tei_info(self, base: str, deadline: _Deadline) -> TeiInfo | None:
         """TEI's ``/info`` for the server at ``base`` (None if it is not TEI); cached per URL."""
         if base in self._tei_info_by_url:
             return self._tei_info_by_url[base]
@@ -391,9 +468,10 @@ class AsyncEmbeddings:
                 context=ErrorContext(provider="endpoint", endpoint=base),
                 task="tei-info",
             )
+            remaining = deadline.left(model=base, provider="endpoint")  # after the lock wait
             try:
                 info, _ = await self._client._transport.request(
-                    prepared, parse_tei_info, timeout=timeout
+                    prepared, parse_tei_info, timeout=remaining
                 )
             except HfError as exc:
                 if exc.status_code not in _NOT_TEI:
@@ -402,12 +480,14 @@ class AsyncEmbeddings:
             self._tei_info_by_url[base] = info
             return info
 
-    async def _default_model(self, task: str, timeout: float | None) -> str:
+    async def _default_model(self, task: str, deadline: _Deadline, provider: str | None) -> str:
         """The Hub's recommended model for ``task`` (``/api/tasks`` widget models); cached."""
         known = self._default_models.get(task)
         if known is not None:
             return known
-        catalogue = await self._client.hub.tasks(timeout=timeout)
+        catalogue = await self._client.hub.tasks(
+            timeout=deadline.left(model=None, provider=provider)
+        )
         entry = catalogue.get(task)
         widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
         if not widgets or not isinstance(widgets[0], str):

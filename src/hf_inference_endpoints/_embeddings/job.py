@@ -7,7 +7,8 @@ each batch's outcome as the service reports it, and builds the final
 * a batch that fails marks its distinct texts failed (and every input holding one);
 * after an error that would fail every batch the same way (bad token, no access, unknown
   model, model not on the provider, paused or failed endpoint) no further batch is sent;
-  the texts never sent are failed with that error;
+  the texts never sent are failed with that error; :meth:`EmbeddingJob.stop` does the
+  same for a reason of the service's (the call's ``timeout`` ran out);
 * :meth:`EmbeddingJob.finish`: nothing failed -> the result; some inputs embedded and some
   not -> :class:`EmbeddingBatchError` carrying the partial result; nothing embedded -> the
   first failure itself (a plain ``AuthenticationError``, ``RateLimited``...). With
@@ -136,6 +137,25 @@ class EmbeddingJob:
             self._errors[u] = error
         if isinstance(error, CALL_WIDE_ERRORS) and self._stop_error is None:
             self._stop_error = error
+
+    def stop(self, error: HfError) -> None:
+        """Send no further batch: the batches not started fail with ``error``.
+
+        For a reason that is not a batch's own answer (e.g. the call's ``timeout`` ran
+        out); a batch already in flight still records its own outcome.
+        """
+        if self._stop_error is None:
+            self._stop_error = error
+
+    def unsent(self) -> int:
+        """How many inputs (repeats included) wait in batches not started yet."""
+        waiting = {
+            u
+            for index, batch in enumerate(self.batches)
+            if index not in self._started
+            for u in batch
+        }
+        return sum(1 for u in self.plan.slots if u in waiting)
 
     def abort(self, error: HfError) -> None:
         """The call cannot go on (e.g. its request could not be built): raise ``error``."""
