@@ -1118,9 +1118,12 @@ def _run_answer(case: Case, req: PreparedRequest) -> Any:
         if authenticated:
             assert get.headers["authorization"] == req.headers["authorization"]
             assert "content-type" not in get.headers
+            assert get.context == req.context
         else:
             assert set(get.headers) == {"user-agent"}  # no token, no bill-to on a file host
             assert get.task == "download"
+            assert not get.context.cold_starts  # a CDN's 503 is no model loading
+            assert get.context.provider == req.context.provider
         step = helper.advance(case.task, step, answer, job)
     assert isinstance(step, Done), f"unexpected extra step {step!r}"
     return step.value

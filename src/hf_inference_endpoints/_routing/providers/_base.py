@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
@@ -366,8 +366,10 @@ def follow_up_request(submitted: PreparedRequest, step: Fetch) -> PreparedReques
 
     Polls keep the submitted request's credentials and provider headers (minus the body
     headers); downloads carry only the User-Agent: output files live on CDNs that must
-    never see the HF token, a provider key or the billing header.
+    never see the HF token, a provider key or the billing header, and whose 503 is
+    never a model cold start (no ``estimated_time`` wait).
     """
+    context = submitted.context
     if step.authenticated:
         headers = {
             k: v
@@ -379,12 +381,13 @@ def follow_up_request(submitted: PreparedRequest, step: Fetch) -> PreparedReques
     else:
         headers = {"user-agent": submitted.headers.get("user-agent", "hf-inference-endpoints")}
         task = "download"
+        context = replace(context, cold_starts=False)
     return PreparedRequest(
         "GET",
         step.url,
         headers,
         expect=step.expect,
-        context=submitted.context,
+        context=context,
         task=task,
         provider_base=submitted.provider_base,
     )
