@@ -185,9 +185,17 @@ class AsyncHfInferenceClient:
         Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
         Provider targets get their Hub mapping looked up (``client._providers``);
         ``fallback`` (None: ``config.fallback``) turns provider failover on for this call
-        and ``bill_to`` bills an organisation (``X-HF-Bill-To``).
+        and ``bill_to`` (None: ``config.bill_to``) bills an organisation (``X-HF-Bill-To``,
+        HF tokens only), on every target.
+
+        Raises:
+            ValidationError: No ``model`` and no ``endpoint``; or a per-call ``fallback``
+                with ``endpoint`` (a dedicated endpoint has no provider to fail over to).
         """
         if endpoint is not None:
+            from .._routing.mapping import check_fallback_target
+
+            check_fallback_target(fallback, endpoint=endpoint)
             return await self.endpoints._prepare_inference(
                 endpoint,
                 model,
@@ -199,6 +207,7 @@ class AsyncHfInferenceClient:
                 extra_body,
                 accept=accept,
                 expect=expect,
+                bill_to=bill_to,
             )
         if not model:
             from .._errors import ValidationError
@@ -227,6 +236,8 @@ class AsyncHfInferenceClient:
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -248,6 +259,13 @@ class AsyncHfInferenceClient:
             parameters: The task's options, sent as given.
             provider: ``hf-inference`` (default) or another provider name.
             endpoint: A dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+            fallback: Provider failover for this call: ``True`` (any other live mapped
+                provider) or providers to try next, in order, after a 429, a 5xx or an
+                unavailable model (default: ``config.fallback``, off); for Hub model ids
+                routed to a provider (a provider job fails over at its submit), not for a
+                URL or ``endpoint`` (``ValidationError``).
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``, wins over
+                ``config.bill_to``; sent with HF tokens only, never a provider's own key).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request (they win over ours).
             extra_body: Fields merged into the JSON body verbatim.
@@ -277,6 +295,8 @@ class AsyncHfInferenceClient:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
 
     def _register_cache(self, cache: Any) -> Any:

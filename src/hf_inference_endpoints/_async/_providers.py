@@ -35,6 +35,7 @@ from .._routing.build import build_request
 from .._routing.mapping import (
     MappingCache,
     MappingEntry,
+    check_fallback_target,
     is_failover_error,
     parse_mapping,
     plan_candidates,
@@ -262,12 +263,15 @@ class AsyncProviders:
         Raises:
             ModelNotAvailableOnProvider: The model is not mapped (live, for this task)
                 on the provider; the error lists where it is available.
-            ValidationError: The model id, suffix or provider name is malformed.
+            ValidationError: The model id, suffix or provider name is malformed, or a
+                per-call ``fallback`` was given for a URL (no provider to fail over to).
         """
         config = self._client.config
         target = parse_target(
             model, provider=provider, default_provider=config.default_provider, task=task
         )
+        if target.kind == "url":
+            check_fallback_target(fallback, url=model)
         fallback = config.fallback if fallback is None else fallback
         if isinstance(fallback, str):
             fallback = (fallback,)

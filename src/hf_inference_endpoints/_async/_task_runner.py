@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._binary import BinaryResult
@@ -214,11 +214,16 @@ class AsyncTaskRunner:
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
         raw: bool = False,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
     ) -> tuple[Any, ResponseMeta]:
         """Send one task call with loaded ``inputs`` and checked ``parameters``.
 
         Args:
             raw: Return decoded JSON instead of the typed result (``client.infer``).
+            fallback: Provider failover for this call (None: ``config.fallback``); it
+                applies to the submit, through ``_providers.run``.
+            bill_to: Organisation billed for this call (None: ``config.bill_to``).
 
         Returns:
             The result (typed, JSON, or a :class:`BinaryResult`) with its metadata.
@@ -240,6 +245,8 @@ class AsyncTaskRunner:
             accept=spec.accept if spec is not None else None,
             expect="bytes" if binary or spec is None else "json",
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         # _providers.run follows provider jobs and downloads outputs; it returns the
         # decoded JSON (or the bytes) of the answer, read by the provider's helper.
@@ -300,6 +307,8 @@ class AsyncTaskRunner:
         timeout: float | None,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
     ) -> Any:
         """Check the parameters strictly, load the inputs, call: what a service method does."""
         checked = validate_parameters(task, parameters)
@@ -314,6 +323,8 @@ class AsyncTaskRunner:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return result
 
@@ -329,6 +340,8 @@ class AsyncTaskRunner:
         timeout: float | None,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
     ) -> Any:
         """``client.infer``: any task, parameters sent as given, the answer as JSON or bytes."""
         if not isinstance(task, str) or not task:
@@ -345,6 +358,8 @@ class AsyncTaskRunner:
             extra_headers=extra_headers,
             extra_body=extra_body,
             raw=True,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return result
 
@@ -393,7 +408,12 @@ def _decode_unknown(content: bytes, content_type: str | None, meta: ResponseMeta
 
 
 class AsyncTaskService:
-    """Base of the task services (``client.text``, ``client.images``...): one shared runner."""
+    """Base of the task services (``client.text``, ``client.images``...): one shared runner.
+
+    Every public method of a service takes, besides its task's arguments, the same
+    keyword arguments: ``provider``, ``endpoint``, ``fallback``, ``bill_to``,
+    ``timeout``, ``extra_headers`` and ``extra_body`` (see each class docstring).
+    """
 
     def __init__(self, client: AsyncHfInferenceClient) -> None:
         self._client = client
@@ -409,6 +429,9 @@ class AsyncTaskService:
         timeout: float | None,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
+        *,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
     ) -> Any:
         return await self._client._task_runner.run(
             task,
@@ -420,4 +443,6 @@ class AsyncTaskService:
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )

@@ -32,6 +32,7 @@ from .._io import AsyncLock, async_monotonic
 from .._request import PreparedRequest
 from .._retry import deadline_error
 from .._routing import base_headers, parse_target
+from .._routing.mapping import check_fallback_target
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -107,6 +108,8 @@ class _Call:
     deadline: _Deadline
     extra_headers: Mapping[str, str] | None
     extra_body: Mapping[str, Any] | None
+    fallback: bool | Sequence[str] | None
+    bill_to: str | None
 
     def expired(self) -> RequestTimeout:
         """The error of the batches not sent because the call's ``timeout`` ran out."""
@@ -168,6 +171,8 @@ class AsyncEmbeddings:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -200,6 +205,14 @@ class AsyncEmbeddings:
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
                 or ``embedding_batch_size``.
+            fallback: Provider failover for each batch: ``True`` (any other live mapped
+                provider) or providers to try next, in order, after a 429, a 5xx or an
+                unavailable model (default: ``config.fallback``, off). For Hub model ids;
+                a URL or ``endpoint`` raises ``ValidationError``. The cache keys a
+                vector by the provider asked for, whichever one answered.
+            bill_to: Organisation billed for this call's requests (``X-HF-Bill-To``,
+                wins over ``config.bill_to``; HF tokens only, never a provider's own
+                key). Not part of the cache key: a cached text costs nobody.
             timeout: Total seconds for the whole call: the lookups it makes (default
                 model, a TEI server's ``/info``; time spent resolving ``endpoint``
                 counts too), every batch and its retries and cold-start waits. Each
@@ -253,7 +266,7 @@ class AsyncEmbeddings:
             raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         if not texts:
             return EmbeddingResult([])
-        route = await self._route(model, provider, endpoint, batch_size, deadline)
+        route = await self._route(model, provider, endpoint, batch_size, deadline, fallback)
         store = self.cache if cache else None
         scope = None
         if store is not None:
@@ -272,6 +285,8 @@ class AsyncEmbeddings:
             deadline,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         await self._run_batches(call, max_concurrency)
         return job.finish(allow_partial=allow_partial)
@@ -284,6 +299,8 @@ class AsyncEmbeddings:
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -300,6 +317,9 @@ class AsyncEmbeddings:
             sentences: The texts to compare with it (non-empty).
             provider: ``hf-inference`` (default) or another provider name.
             endpoint: A dedicated Inference Endpoint by name instead of ``model``.
+            fallback: Provider failover for this call (see :meth:`create`).
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``, wins over
+                ``config.bill_to``; HF tokens only, never a provider's own key).
             timeout: Total seconds for the call (the default-model lookup included),
                 across retries.
             extra_headers: Headers added to the request.
@@ -337,6 +357,8 @@ class AsyncEmbeddings:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         remaining = deadline.left(model=prepared.context.model, provider=prepared.context.provider)
         scores, meta = await self._client._transport.request(
@@ -392,6 +414,8 @@ class AsyncEmbeddings:
                 call.extra_headers,
                 call.extra_body,
                 endpoint=call.route.endpoint,
+                fallback=call.fallback,
+                bill_to=call.bill_to,
             )
         except HfError as exc:
             job.abort(exc)
@@ -418,13 +442,19 @@ class AsyncEmbeddings:
         endpoint: str | None,
         batch_size: int | None,
         deadline: _Deadline,
+        fallback: bool | Sequence[str] | None,
     ) -> _Route:
         """Work out the target, the URL to post to and the batch size of a call.
 
         Its lookups (default model, TEI ``/info``) get the time left of ``deadline``.
+
+        Raises:
+            ValidationError: A per-call ``fallback`` with a URL or ``endpoint`` (before
+                any request, TEI's ``/info`` included).
         """
         config = self._client.config
         size = batch_size or config.embedding_batch_size
+        check_fallback_target(fallback, endpoint=endpoint)
         if endpoint is not None:
             return _Route(model, endpoint, size, scope=f"endpoint:{endpoint}:{model or ''}")
         if model is None:
@@ -438,6 +468,7 @@ class AsyncEmbeddings:
         if target.kind != "url":
             name = f"{target.provider}:{target.model}"
             return _Route(model, None, size, scope=name)
+        check_fallback_target(fallback, url=model)
         base = target.model
         forced = base.endswith("/embed")
         if forced:

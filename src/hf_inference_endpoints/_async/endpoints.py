@@ -798,6 +798,7 @@ class AsyncEndpoints:
         *,
         accept: str | None = None,
         expect: ResponseKind | None = None,
+        bill_to: str | None = None,
     ) -> PreparedRequest:
         """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
 
@@ -839,6 +840,7 @@ class AsyncEndpoints:
                 extra_body,
                 accept=accept,
                 expect=expect,
+                bill_to=bill_to,
             )
 
         prepared = build(url)

@@ -49,6 +49,15 @@ class AsyncImages(AsyncTaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
 
@@ -71,6 +80,8 @@ class AsyncImages(AsyncTaskService):
         seed: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -87,7 +98,8 @@ class AsyncImages(AsyncTaskService):
             guidance_scale: How strongly the image follows the prompt.
             scheduler: A compatible diffusers scheduler name.
             seed: Random seed, for reproducible images.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The image (``content_type`` as the server sent it, e.g. ``image/jpeg``).
@@ -122,6 +134,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -137,6 +151,8 @@ class AsyncImages(AsyncTaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -151,7 +167,8 @@ class AsyncImages(AsyncTaskService):
             num_inference_steps: Denoising steps.
             guidance_scale: How strongly the result follows the prompt.
             target_size: ``{"width": w, "height": h}`` of the output, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The new image.
@@ -184,6 +201,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -200,6 +219,8 @@ class AsyncImages(AsyncTaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -215,7 +236,8 @@ class AsyncImages(AsyncTaskService):
             guidance_scale: How strongly the result follows the prompt.
             seed: Random seed, for reproducible images.
             target_size: ``{"width": w, "height": h}`` of the output, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The edited image.
@@ -250,6 +272,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -262,6 +286,8 @@ class AsyncImages(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -273,7 +299,8 @@ class AsyncImages(AsyncTaskService):
             image: The image (see the class docstring).
             function_to_apply: How logits become scores.
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -302,6 +329,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ImageClassificationOutputElement]", result)
 
@@ -316,6 +345,8 @@ class AsyncImages(AsyncTaskService):
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -329,7 +360,8 @@ class AsyncImages(AsyncTaskService):
             overlap_mask_area_threshold: Drop small disconnected pieces below this ratio.
             subtask: ``instance``, ``panoptic`` or ``semantic``.
             threshold: Drop segments scoring below this.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per segment; ``mask`` is a base64 PNG (``base64.b64decode``).
@@ -362,6 +394,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ImageSegmentationOutputElement]", result)
 
@@ -373,6 +407,8 @@ class AsyncImages(AsyncTaskService):
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -383,7 +419,8 @@ class AsyncImages(AsyncTaskService):
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
             threshold: Drop detections scoring below this.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per box: ``label``, ``score`` and ``box`` (pixels).
@@ -410,6 +447,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ObjectDetectionOutputElement]", result)
 
@@ -422,6 +461,8 @@ class AsyncImages(AsyncTaskService):
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -433,7 +474,8 @@ class AsyncImages(AsyncTaskService):
             image: The image (see the class docstring).
             candidate_labels: The labels to score (at least one).
             hypothesis_template: Caption template with ``{}`` for the label.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The labels with scores, best first.
@@ -467,6 +509,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotImageClassificationOutputElement]", result)
 
@@ -478,6 +522,8 @@ class AsyncImages(AsyncTaskService):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -488,7 +534,8 @@ class AsyncImages(AsyncTaskService):
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
             candidate_labels: What to look for (at least one).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per box: the matched ``label``, ``score`` and ``box``.
@@ -518,6 +565,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotObjectDetectionOutputElement]", result)
 
@@ -530,6 +579,8 @@ class AsyncImages(AsyncTaskService):
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -541,7 +592,8 @@ class AsyncImages(AsyncTaskService):
             image: The image (see the class docstring).
             max_new_tokens: Upper bound on generated tokens.
             generation_parameters: Decoding settings (``GenerationParameters`` fields).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``generated_text`` (element 0 of the server's one-element list).
@@ -575,6 +627,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("ImageToTextOutput", result)
 
@@ -585,6 +639,8 @@ class AsyncImages(AsyncTaskService):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -594,7 +650,8 @@ class AsyncImages(AsyncTaskService):
         Args:
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``predicted_depth`` (nested lists of numbers) and ``depth`` (base64 PNG).
@@ -619,6 +676,8 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("DepthEstimationOutput", result)
 
@@ -631,6 +690,8 @@ class AsyncImages(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -645,7 +706,8 @@ class AsyncImages(AsyncTaskService):
             image: The image (see the class docstring).
             question: The question.
             top_k: Return up to k answers.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Answers with scores, best first.
@@ -675,5 +737,7 @@ class AsyncImages(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[VisualQuestionAnsweringOutputElement]", result)

@@ -39,6 +39,15 @@ class AsyncText(AsyncTaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
 
@@ -56,6 +65,8 @@ class AsyncText(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -67,7 +78,8 @@ class AsyncText(AsyncTaskService):
             text: The text to classify.
             function_to_apply: How logits become scores (``sigmoid``, ``softmax``, ``none``).
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -96,6 +108,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[TextClassificationOutputElement]", result)
 
@@ -109,6 +123,8 @@ class AsyncText(AsyncTaskService):
         stride: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -121,7 +137,8 @@ class AsyncText(AsyncTaskService):
             aggregation_strategy: How sub-word tokens merge into entities.
             ignore_labels: Labels to leave out (e.g. ``["O"]``).
             stride: Token overlap between the chunks of a long text.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Entities (``entity_group``) or tokens (``entity``), in text order.
@@ -153,6 +170,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[TokenClassificationOutputElement]", result)
 
@@ -166,6 +185,8 @@ class AsyncText(AsyncTaskService):
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -182,7 +203,8 @@ class AsyncText(AsyncTaskService):
             multi_label: Score each label on its own (True) instead of normalising the
                 scores to sum to 1 (False, the default; always sent).
             hypothesis_template: NLI hypothesis with ``{}`` for the label.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The labels with scores, best first.
@@ -220,6 +242,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotClassificationOutputElement]", result)
 
@@ -232,6 +256,8 @@ class AsyncText(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -243,7 +269,8 @@ class AsyncText(AsyncTaskService):
             text: Text holding the model's mask token.
             targets: Score only these candidates.
             top_k: How many candidates to return.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Candidates, best first. With several mask tokens the server answers a list
@@ -275,6 +302,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[FillMaskOutputElement]", result)
 
@@ -293,6 +322,8 @@ class AsyncText(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -310,7 +341,8 @@ class AsyncText(AsyncTaskService):
             max_question_len: Truncate the question to this many tokens.
             max_seq_len: Tokens per (question + context chunk).
             top_k: Return up to k answers.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The answers, best first: one element unless ``top_k`` > 1 (the server's single
@@ -350,6 +382,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[QuestionAnsweringOutputElement]", result)
 
@@ -364,6 +398,8 @@ class AsyncText(AsyncTaskService):
         truncation: bool | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -377,7 +413,8 @@ class AsyncText(AsyncTaskService):
             padding: Tokenizer padding.
             sequential: Run questions one by one (conversational models such as SQA).
             truncation: Truncate tables too long for the model.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``answer``, ``coordinates`` (``[row, column]``), ``cells`` and ``aggregator``.
@@ -415,6 +452,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("TableQuestionAnsweringOutputElement", result)
 
@@ -428,6 +467,8 @@ class AsyncText(AsyncTaskService):
         truncation: Truncation | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -440,7 +481,8 @@ class AsyncText(AsyncTaskService):
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
             generate_parameters: Keyword arguments for the model's ``generate()``.
             truncation: Truncation strategy for over-long inputs.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``summary_text``.
@@ -471,6 +513,8 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("SummarizationOutput", result)
 
@@ -486,6 +530,8 @@ class AsyncText(AsyncTaskService):
         truncation: Truncation | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -500,7 +546,8 @@ class AsyncText(AsyncTaskService):
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
             generate_parameters: Keyword arguments for the model's ``generate()``.
             truncation: Truncation strategy for over-long inputs.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``translation_text``.
@@ -534,5 +581,7 @@ class AsyncText(AsyncTaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("TranslationOutput", result)

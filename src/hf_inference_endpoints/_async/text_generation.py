@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
@@ -47,6 +47,8 @@ class AsyncTextGeneration:
         prompt: str,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -61,6 +63,14 @@ class AsyncTextGeneration:
             endpoint: A dedicated Inference Endpoint, ``"name"`` or ``"namespace/name"``,
                 instead of ``model`` (its URL is looked up and cached; a paused one raises
                 ``EndpointPaused``, a scaled-to-zero one is woken up).
+            fallback: Provider failover for this call: ``True`` (any other live mapped
+                provider serving text-generation) or providers to try next, in order,
+                after a 429, a 5xx or an unavailable model (default: ``config.fallback``,
+                off); each provider's answer is read in its own format, and
+                ``response_meta.providers_tried`` lists them. Streams fail over before
+                the first byte only. A URL or ``endpoint`` raises ``ValidationError``.
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``, wins over
+                ``config.bill_to``; sent with HF tokens only, never a provider's own key).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request.
             extra_body: Fields merged into the JSON body verbatim.
@@ -93,6 +103,8 @@ class AsyncTextGeneration:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         try:
             result, meta = await self._request(prepared, timeout)
@@ -111,6 +123,8 @@ class AsyncTextGeneration:
                 extra_headers,
                 extra_body,
                 endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
             )
             result, meta = await self._request(prepared, timeout)
         result._response_meta = meta
@@ -142,6 +156,8 @@ class AsyncTextGeneration:
         prompt: str,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -185,6 +201,8 @@ class AsyncTextGeneration:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         transport = self._client._transport
 

@@ -34,6 +34,15 @@ class AsyncVideo(AsyncTaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
@@ -50,6 +59,8 @@ class AsyncVideo(AsyncTaskService):
         seed: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -64,7 +75,8 @@ class AsyncVideo(AsyncTaskService):
             num_inference_steps: Denoising steps.
             guidance_scale: How strongly the video follows the prompt.
             seed: Random seed, for reproducible videos.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The video (usually ``video/mp4``).
@@ -99,6 +111,8 @@ class AsyncVideo(AsyncTaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -117,6 +131,8 @@ class AsyncVideo(AsyncTaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -135,7 +151,8 @@ class AsyncVideo(AsyncTaskService):
             guidance_scale: How strongly the video follows the prompt.
             seed: Random seed, for reproducible videos.
             target_size: ``{"width": w, "height": h}`` of the frames, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The video (usually ``video/mp4``).
@@ -171,6 +188,8 @@ class AsyncVideo(AsyncTaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -185,6 +204,8 @@ class AsyncVideo(AsyncTaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -198,7 +219,8 @@ class AsyncVideo(AsyncTaskService):
             function_to_apply: How logits become scores.
             num_frames: How many sampled frames the model looks at.
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -230,5 +252,7 @@ class AsyncVideo(AsyncTaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[VideoClassificationOutputElement]", result)

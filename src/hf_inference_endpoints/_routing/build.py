@@ -201,12 +201,14 @@ def prepare(
     *,
     accept: str | None = None,
     expect: ResponseKind | None = None,
+    bill_to: str | None = None,
 ) -> PreparedRequest:
     """``parse_target`` then ``build_request``, with no Hub lookup.
 
     The client resolves provider mappings (``_async/_providers.py``) before building;
     here a provider gets the Hub id as its model id, and ``provider="auto"`` on a
     non-chat task falls back to hf-inference (the one provider that needs no mapping).
+    ``bill_to`` wins over ``config.bill_to`` (see :func:`build_request`).
     """
     import dataclasses
 
@@ -227,4 +229,5 @@ def prepare(
         extra_body=extra_body,
         accept=accept,
         expect=expect,
+        bill_to=bill_to,
     )

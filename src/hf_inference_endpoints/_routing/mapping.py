@@ -32,6 +32,7 @@ from .._errors import (
     RateLimited,
     ServerError,
     ServiceUnavailable,
+    ValidationError,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "MappingEntry",
     "Plan",
     "available_on",
+    "check_fallback_target",
     "is_failover_error",
     "not_available",
     "parse_mapping",
@@ -332,6 +334,40 @@ def plan_candidates(
         assert first_error is not None
         raise first_error
     return Plan(tuple(candidates), tuple(skipped))
+
+
+def check_fallback_target(
+    fallback: bool | Sequence[str] | None, *, url: str | None = None, endpoint: str | None = None
+) -> None:
+    """Refuse a per-call ``fallback`` for a call that has no provider to fail over to.
+
+    Failover moves a call between the providers of a Hub model id; a URL or a dedicated
+    endpoint (``endpoint=``) is one server. Only an explicit request is refused
+    (``True`` or names): ``None``/``False``/empty, and ``config.fallback``, pass.
+
+    Args:
+        fallback: The caller's ``fallback=``.
+        url: The call's target, when it is a URL.
+        endpoint: The call's ``endpoint=``, when given.
+
+    Raises:
+        ValidationError: ``fallback`` was asked for with ``url`` or ``endpoint``.
+
+    Example:
+        >>> check_fallback_target(None, url="http://localhost:8080")
+        >>> check_fallback_target(True, endpoint="my-ep")
+        Traceback (most recent call last):
+        ...
+        hf_inference_endpoints._errors.ValidationError: fallback=True cannot be used with endpoint='my-ep': ...
+    """
+    if not fallback or (url is None and endpoint is None):
+        return
+    where = f"endpoint={endpoint!r}" if endpoint is not None else f"the URL {url!r}"
+    raise ValidationError(
+        f"fallback={fallback!r} cannot be used with {where}: failover moves a call between "
+        "the providers of a Hub model id, and this target is one server; drop fallback= "
+        "(or call the model id through a provider)"
+    )
 
 
 def is_failover_error(error: HfError) -> bool:

@@ -6,7 +6,7 @@ Written in _sync/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._inputs import FileInput, audio_chunks
@@ -41,6 +41,15 @@ class Audio(TaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call (for chunked audio: for each chunk),
       across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
@@ -55,6 +64,8 @@ class Audio(TaskService):
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -72,7 +83,8 @@ class Audio(TaskService):
             audio: The recording (see the class docstring).
             return_timestamps: Also return ``chunks`` with ``[start, end]`` seconds.
             generation_parameters: Decoding settings (``GenerationParameters`` fields).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``text`` and, with ``return_timestamps``, ``chunks``. ``response_meta`` is the
@@ -120,6 +132,8 @@ class Audio(TaskService):
                 timeout=timeout,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
+                fallback=fallback,
+                bill_to=bill_to,
             )
             if len(pieces) == 1:
                 return cast("AutomaticSpeechRecognitionOutput", out)
@@ -155,6 +169,8 @@ class Audio(TaskService):
         top_p: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -172,7 +188,8 @@ class Audio(TaskService):
             temperature: Sampling temperature (flat, as above).
             top_k: Sample among the k most likely tokens (flat, as above).
             top_p: Nucleus sampling mass (flat, as above).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The audio (``content_type`` as the server sent it, e.g. ``audio/flac``).
@@ -208,6 +225,8 @@ class Audio(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -220,6 +239,8 @@ class Audio(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -231,7 +252,8 @@ class Audio(TaskService):
             audio: The recording (see the class docstring).
             function_to_apply: How logits become scores.
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -257,6 +279,8 @@ class Audio(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[AudioClassificationOutputElement]", result)
 
@@ -267,6 +291,8 @@ class Audio(TaskService):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -276,7 +302,8 @@ class Audio(TaskService):
         Args:
             model: See the class docstring (optional: the Hub's default model).
             audio: The recording (see the class docstring).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per output track: ``label``, ``blob`` (base64 audio; decode with
@@ -302,5 +329,7 @@ class Audio(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[AudioToAudioOutputElement]", result)

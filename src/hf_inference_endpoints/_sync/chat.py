@@ -54,8 +54,11 @@ class Chat:
             fallback: Provider failover for this call: ``True`` (any other live mapped
                 provider) or providers to try next, in order, after a 429, a 5xx or an
                 unavailable model (default: ``config.fallback``, off);
-                ``response_meta.providers_tried`` lists them.
-            bill_to: Organisation billed for this call (``X-HF-Bill-To``; HF tokens only).
+                ``response_meta.providers_tried`` lists them. A URL or ``endpoint`` has no
+                provider to fail over to (``ValidationError``); with a router policy
+                (``:fastest``, ``provider="auto"``) the router itself chooses.
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``, wins over
+                ``config.bill_to``; sent with HF tokens only, never a provider's own key).
             timeout: Total seconds for the call, across retries and cold-start waits.
             extra_headers: Headers added to the request (they win over ours).
             extra_body: Fields merged into the JSON body verbatim.

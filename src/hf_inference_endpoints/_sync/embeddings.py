@@ -33,6 +33,7 @@ from .._io import SyncLock, sync_monotonic
 from .._request import PreparedRequest
 from .._retry import deadline_error
 from .._routing import base_headers, parse_target
+from .._routing.mapping import check_fallback_target
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -108,6 +109,8 @@ class _Call:
     deadline: _Deadline
     extra_headers: Mapping[str, str] | None
     extra_body: Mapping[str, Any] | None
+    fallback: bool | Sequence[str] | None
+    bill_to: str | None
 
     def expired(self) -> RequestTimeout:
         """The error of the batches not sent because the call's ``timeout`` ran out."""
@@ -169,6 +172,8 @@ class Embeddings:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -201,6 +206,14 @@ class Embeddings:
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
                 or ``embedding_batch_size``.
+            fallback: Provider failover for each batch: ``True`` (any other live mapped
+                provider) or providers to try next, in order, after a 429, a 5xx or an
+                unavailable model (default: ``config.fallback``, off). For Hub model ids;
+                a URL or ``endpoint`` raises ``ValidationError``. The cache keys a
+                vector by the provider asked for, whichever one answered.
+            bill_to: Organisation billed for this call's requests (``X-HF-Bill-To``,
+                wins over ``config.bill_to``; HF tokens only, never a provider's own
+                key). Not part of the cache key: a cached text costs nobody.
             timeout: Total seconds for the whole call: the lookups it makes (default
                 model, a TEI server's ``/info``; time spent resolving ``endpoint``
                 counts too), every batch and its retries and cold-start waits. Each
@@ -254,7 +267,7 @@ class Embeddings:
             raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         if not texts:
             return EmbeddingResult([])
-        route = self._route(model, provider, endpoint, batch_size, deadline)
+        route = self._route(model, provider, endpoint, batch_size, deadline, fallback)
         store = self.cache if cache else None
         scope = None
         if store is not None:
@@ -273,6 +286,8 @@ class Embeddings:
             deadline,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         self._run_batches(call, max_concurrency)
         return job.finish(allow_partial=allow_partial)
@@ -285,6 +300,8 @@ class Embeddings:
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -301,6 +318,9 @@ class Embeddings:
             sentences: The texts to compare with it (non-empty).
             provider: ``hf-inference`` (default) or another provider name.
             endpoint: A dedicated Inference Endpoint by name instead of ``model``.
+            fallback: Provider failover for this call (see :meth:`create`).
+            bill_to: Organisation billed for this call (``X-HF-Bill-To``, wins over
+                ``config.bill_to``; HF tokens only, never a provider's own key).
             timeout: Total seconds for the call (the default-model lookup included),
                 across retries.
             extra_headers: Headers added to the request.
@@ -338,6 +358,8 @@ class Embeddings:
             extra_headers,
             extra_body,
             endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         remaining = deadline.left(model=prepared.context.model, provider=prepared.context.provider)
         scores, meta = self._client._transport.request(
@@ -376,6 +398,8 @@ class Embeddings:
                 call.extra_headers,
                 call.extra_body,
                 endpoint=call.route.endpoint,
+                fallback=call.fallback,
+                bill_to=call.bill_to,
             )
         except HfError as exc:
             job.abort(exc)
@@ -400,13 +424,19 @@ class Embeddings:
         endpoint: str | None,
         batch_size: int | None,
         deadline: _Deadline,
+        fallback: bool | Sequence[str] | None,
     ) -> _Route:
         """Work out the target, the URL to post to and the batch size of a call.
 
         Its lookups (default model, TEI ``/info``) get the time left of ``deadline``.
+
+        Raises:
+            ValidationError: A per-call ``fallback`` with a URL or ``endpoint`` (before
+                any request, TEI's ``/info`` included).
         """
         config = self._client.config
         size = batch_size or config.embedding_batch_size
+        check_fallback_target(fallback, endpoint=endpoint)
         if endpoint is not None:
             return _Route(model, endpoint, size, scope=f"endpoint:{endpoint}:{model or ''}")
         if model is None:
@@ -420,6 +450,7 @@ class Embeddings:
         if target.kind != "url":
             name = f"{target.provider}:{target.model}"
             return _Route(model, None, size, scope=name)
+        check_fallback_target(fallback, url=model)
         base = target.model
         forced = base.endswith("/embed")
         if forced:

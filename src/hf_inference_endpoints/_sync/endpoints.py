@@ -797,6 +797,7 @@ class Endpoints:
         *,
         accept: str | None = None,
         expect: ResponseKind | None = None,
+        bill_to: str | None = None,
     ) -> PreparedRequest:
         """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
 
@@ -838,6 +839,7 @@ class Endpoints:
                 extra_body,
                 accept=accept,
                 expect=expect,
+                bill_to=bill_to,
             )
 
         prepared = build(url)

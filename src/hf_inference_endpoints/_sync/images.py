@@ -50,6 +50,15 @@ class Images(TaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
 
@@ -72,6 +81,8 @@ class Images(TaskService):
         seed: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -88,7 +99,8 @@ class Images(TaskService):
             guidance_scale: How strongly the image follows the prompt.
             scheduler: A compatible diffusers scheduler name.
             seed: Random seed, for reproducible images.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The image (``content_type`` as the server sent it, e.g. ``image/jpeg``).
@@ -123,6 +135,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -138,6 +152,8 @@ class Images(TaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -152,7 +168,8 @@ class Images(TaskService):
             num_inference_steps: Denoising steps.
             guidance_scale: How strongly the result follows the prompt.
             target_size: ``{"width": w, "height": h}`` of the output, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The new image.
@@ -185,6 +202,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -201,6 +220,8 @@ class Images(TaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -216,7 +237,8 @@ class Images(TaskService):
             guidance_scale: How strongly the result follows the prompt.
             seed: Random seed, for reproducible images.
             target_size: ``{"width": w, "height": h}`` of the output, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The edited image.
@@ -251,6 +273,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -263,6 +287,8 @@ class Images(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -274,7 +300,8 @@ class Images(TaskService):
             image: The image (see the class docstring).
             function_to_apply: How logits become scores.
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -303,6 +330,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ImageClassificationOutputElement]", result)
 
@@ -317,6 +346,8 @@ class Images(TaskService):
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -330,7 +361,8 @@ class Images(TaskService):
             overlap_mask_area_threshold: Drop small disconnected pieces below this ratio.
             subtask: ``instance``, ``panoptic`` or ``semantic``.
             threshold: Drop segments scoring below this.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per segment; ``mask`` is a base64 PNG (``base64.b64decode``).
@@ -363,6 +395,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ImageSegmentationOutputElement]", result)
 
@@ -374,6 +408,8 @@ class Images(TaskService):
         threshold: float | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -384,7 +420,8 @@ class Images(TaskService):
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
             threshold: Drop detections scoring below this.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per box: ``label``, ``score`` and ``box`` (pixels).
@@ -411,6 +448,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ObjectDetectionOutputElement]", result)
 
@@ -423,6 +462,8 @@ class Images(TaskService):
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -434,7 +475,8 @@ class Images(TaskService):
             image: The image (see the class docstring).
             candidate_labels: The labels to score (at least one).
             hypothesis_template: Caption template with ``{}`` for the label.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The labels with scores, best first.
@@ -468,6 +510,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotImageClassificationOutputElement]", result)
 
@@ -479,6 +523,8 @@ class Images(TaskService):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -489,7 +535,8 @@ class Images(TaskService):
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
             candidate_labels: What to look for (at least one).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             One element per box: the matched ``label``, ``score`` and ``box``.
@@ -519,6 +566,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotObjectDetectionOutputElement]", result)
 
@@ -531,6 +580,8 @@ class Images(TaskService):
         generation_parameters: Mapping[str, Any] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -542,7 +593,8 @@ class Images(TaskService):
             image: The image (see the class docstring).
             max_new_tokens: Upper bound on generated tokens.
             generation_parameters: Decoding settings (``GenerationParameters`` fields).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``generated_text`` (element 0 of the server's one-element list).
@@ -576,6 +628,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("ImageToTextOutput", result)
 
@@ -586,6 +640,8 @@ class Images(TaskService):
         *,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -595,7 +651,8 @@ class Images(TaskService):
         Args:
             model: See the class docstring (optional: the Hub's default model).
             image: The image (see the class docstring).
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``predicted_depth`` (nested lists of numbers) and ``depth`` (base64 PNG).
@@ -620,6 +677,8 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("DepthEstimationOutput", result)
 
@@ -632,6 +691,8 @@ class Images(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -646,7 +707,8 @@ class Images(TaskService):
             image: The image (see the class docstring).
             question: The question.
             top_k: Return up to k answers.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Answers with scores, best first.
@@ -676,5 +738,7 @@ class Images(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[VisualQuestionAnsweringOutputElement]", result)

@@ -40,6 +40,15 @@ class Text(TaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
 
@@ -57,6 +66,8 @@ class Text(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -68,7 +79,8 @@ class Text(TaskService):
             text: The text to classify.
             function_to_apply: How logits become scores (``sigmoid``, ``softmax``, ``none``).
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -97,6 +109,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[TextClassificationOutputElement]", result)
 
@@ -110,6 +124,8 @@ class Text(TaskService):
         stride: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -122,7 +138,8 @@ class Text(TaskService):
             aggregation_strategy: How sub-word tokens merge into entities.
             ignore_labels: Labels to leave out (e.g. ``["O"]``).
             stride: Token overlap between the chunks of a long text.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Entities (``entity_group``) or tokens (``entity``), in text order.
@@ -154,6 +171,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[TokenClassificationOutputElement]", result)
 
@@ -167,6 +186,8 @@ class Text(TaskService):
         hypothesis_template: str | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -183,7 +204,8 @@ class Text(TaskService):
             multi_label: Score each label on its own (True) instead of normalising the
                 scores to sum to 1 (False, the default; always sent).
             hypothesis_template: NLI hypothesis with ``{}`` for the label.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The labels with scores, best first.
@@ -221,6 +243,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[ZeroShotClassificationOutputElement]", result)
 
@@ -233,6 +257,8 @@ class Text(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -244,7 +270,8 @@ class Text(TaskService):
             text: Text holding the model's mask token.
             targets: Score only these candidates.
             top_k: How many candidates to return.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Candidates, best first. With several mask tokens the server answers a list
@@ -276,6 +303,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[FillMaskOutputElement]", result)
 
@@ -294,6 +323,8 @@ class Text(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -311,7 +342,8 @@ class Text(TaskService):
             max_question_len: Truncate the question to this many tokens.
             max_seq_len: Tokens per (question + context chunk).
             top_k: Return up to k answers.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The answers, best first: one element unless ``top_k`` > 1 (the server's single
@@ -351,6 +383,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[QuestionAnsweringOutputElement]", result)
 
@@ -365,6 +399,8 @@ class Text(TaskService):
         truncation: bool | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -378,7 +414,8 @@ class Text(TaskService):
             padding: Tokenizer padding.
             sequential: Run questions one by one (conversational models such as SQA).
             truncation: Truncate tables too long for the model.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``answer``, ``coordinates`` (``[row, column]``), ``cells`` and ``aggregator``.
@@ -416,6 +453,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("TableQuestionAnsweringOutputElement", result)
 
@@ -429,6 +468,8 @@ class Text(TaskService):
         truncation: Truncation | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -441,7 +482,8 @@ class Text(TaskService):
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
             generate_parameters: Keyword arguments for the model's ``generate()``.
             truncation: Truncation strategy for over-long inputs.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``summary_text``.
@@ -472,6 +514,8 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("SummarizationOutput", result)
 
@@ -487,6 +531,8 @@ class Text(TaskService):
         truncation: Truncation | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -501,7 +547,8 @@ class Text(TaskService):
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
             generate_parameters: Keyword arguments for the model's ``generate()``.
             truncation: Truncation strategy for over-long inputs.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             ``translation_text``.
@@ -535,5 +582,7 @@ class Text(TaskService):
             timeout,
             extra_headers,
             extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("TranslationOutput", result)

@@ -35,6 +35,15 @@ class Video(TaskService):
       (and no ``endpoint``), the Hub's recommended model for the task is used.
     * ``provider``: ``hf-inference`` (default) or another provider name.
     * ``endpoint``: a dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``).
+    * ``fallback``: provider failover for this call: ``True`` (any other live mapped
+      provider) or provider names to try next, in order, after a 429, a 5xx or an
+      unavailable model (default: ``config.fallback``, off). It applies to Hub model ids
+      routed to a provider (a provider job fails over at its submit);
+      ``response_meta.providers_tried`` lists the providers tried. A URL or an
+      ``endpoint`` has no provider to fail over to: passing it there raises
+      ``ValidationError``.
+    * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
+      ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
     * ``timeout``: total seconds for the call, across retries and cold-start waits.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
@@ -51,6 +60,8 @@ class Video(TaskService):
         seed: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -65,7 +76,8 @@ class Video(TaskService):
             num_inference_steps: Denoising steps.
             guidance_scale: How strongly the video follows the prompt.
             seed: Random seed, for reproducible videos.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The video (usually ``video/mp4``).
@@ -100,6 +112,8 @@ class Video(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -118,6 +132,8 @@ class Video(TaskService):
         target_size: Mapping[str, int] | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -136,7 +152,8 @@ class Video(TaskService):
             guidance_scale: How strongly the video follows the prompt.
             seed: Random seed, for reproducible videos.
             target_size: ``{"width": w, "height": h}`` of the frames, where supported.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             The video (usually ``video/mp4``).
@@ -172,6 +189,8 @@ class Video(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("BinaryResult", result)
 
@@ -186,6 +205,8 @@ class Video(TaskService):
         top_k: int | None = None,
         provider: str | None = None,
         endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -199,7 +220,8 @@ class Video(TaskService):
             function_to_apply: How logits become scores.
             num_frames: How many sampled frames the model looks at.
             top_k: Return only the k best labels.
-            provider, endpoint, timeout, extra_headers, extra_body: See the class docstring.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
 
         Returns:
             Labels with scores, best first.
@@ -231,5 +253,7 @@ class Video(TaskService):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_body=extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
         )
         return cast("list[VideoClassificationOutputElement]", result)
