@@ -341,3 +341,80 @@ def test_generate_fails_over_from_together_to_hf_inference(clock: FakeClock, no_
     assert out.generated_text == "tgi text"
     assert out.response_meta is not None
     assert out.response_meta.providers_tried == ("together", "hf-inference")
+
+
+# ---------------------------------------------------------------- infer (raw answers)
+
+TOGETHER_EMBEDDINGS_URL = f"{ROUTER}/together/v1/embeddings"
+
+
+def test_infer_text_generation_on_together_returns_the_providers_json_as_sent(
+    clock: FakeClock, no_env: None
+) -> None:
+    answer = {
+        "id": "cmpl-7",
+        "object": "text_completion",
+        "model": TOGETHER_ID,
+        "choices": [{"index": 0, "text": " upon a time", "finish_reason": "length"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 4, "total_tokens": 5},
+    }
+    wire = Wire().add("POST", TOGETHER_URL, httpx2.Response(200, json=answer))
+    with make_client(wire) as client:
+        out = client.infer(
+            "text-generation", MODEL, "Once", {"max_new_tokens": 4}, provider="together"
+        )
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}"]
+    sent = wire.requests[1]
+    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+    assert sent.headers["content-type"] == "application/json"
+    assert wire.body(1) == {"prompt": "Once", "max_tokens": 4, "model": TOGETHER_ID}
+    assert out == answer  # infer is the raw escape hatch: not read as TGI's shape
+
+
+def test_infer_feature_extraction_on_together_returns_the_decoded_json(
+    clock: FakeClock, no_env: None
+) -> None:
+    mapping = {
+        "together": {"status": "live", "providerId": TOGETHER_ID, "task": "feature-extraction"}
+    }
+    answer = {"object": "list", "data": [{"index": 0, "embedding": [0.5, -0.25]}]}
+    wire = Wire()
+    wire.routes[MAPPING_GET] = [
+        httpx2.Response(200, json={"id": MODEL, "inferenceProviderMapping": mapping})
+    ]
+    wire.add("POST", TOGETHER_EMBEDDINGS_URL, httpx2.Response(200, json=answer))
+    with make_client(wire) as client:
+        out = client.infer("feature-extraction", MODEL, "hello", provider="together")
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_EMBEDDINGS_URL}"]
+    assert wire.body(1) == {"input": "hello", "model": TOGETHER_ID}
+    assert out == answer
+
+
+def test_infer_failing_over_from_hf_inference_to_together_returns_togethers_json(
+    clock: FakeClock, no_env: None
+) -> None:
+    answer = {"id": "cmpl-8", "choices": [{"index": 0, "text": "ok", "finish_reason": "stop"}]}
+    wire = (
+        Wire()
+        .add("POST", HF_URL, httpx2.Response(503, json={"error": "overloaded"}))
+        .add("POST", TOGETHER_URL, httpx2.Response(200, json=answer))
+    )
+    with make_client(wire) as client:
+        out = client.infer(
+            "text-generation", MODEL, "x", provider="hf-inference", fallback=["together"]
+        )
+    assert wire.urls() == [MAPPING_GET, f"POST {HF_URL}", f"POST {TOGETHER_URL}"]
+    assert wire.body(1) == {"inputs": "x"}
+    assert wire.body(2) == {"prompt": "x", "model": TOGETHER_ID}
+    assert clock.sleeps == []  # moved on at once
+    assert out == answer
+
+
+def test_infer_text_generation_on_hf_inference_still_decodes_tgis_json(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = Wire().add("POST", HF_URL, httpx2.Response(200, json=[{"generated_text": "tgi"}]))
+    with make_client(wire) as client:
+        out = client.infer("text-generation", MODEL, "x", provider="hf-inference")
+    assert wire.urls() == [f"POST {HF_URL}"]
+    assert out == [{"generated_text": "tgi"}]

@@ -272,7 +272,10 @@ class AsyncHfInferenceClient:
 
         Returns:
             The decoded JSON answer, or a :class:`~hf_inference_endpoints.BinaryResult`
-            for images, audio and video.
+            for images, audio and video. For a task without a typed method on a
+            provider, the provider's JSON as sent: text-generation on a completions
+            provider (Together, Nebius...) answers ``{"choices": [{"text": ...}]}``,
+            not TGI's ``generated_text`` (``client.text_generation`` reads it as TGI).
 
         Raises:
             ValidationError: Unreadable input, or the server refused the request.

@@ -42,6 +42,7 @@ from .._routing.mapping import (
 )
 from .._routing.providers import answer_helper, helper_for
 from .._routing.providers._base import (
+    Done,
     Fetch,
     JobContext,
     ProviderHelper,
@@ -335,7 +336,7 @@ class AsyncProviders:
 
     # -- run ---------------------------------------------------------------------------
     async def run(
-        self, prepared: PreparedRequest, *, timeout: float | None = None
+        self, prepared: PreparedRequest, *, timeout: float | None = None, as_sent: bool = False
     ) -> tuple[Any, ResponseMeta]:
         """Send ``prepared`` and return the task-level result and the submit's metadata.
 
@@ -349,6 +350,10 @@ class AsyncProviders:
             prepared: What ``client._prepare`` returned.
             timeout: Total seconds for the call, polling included (None: at most
                 :data:`DEFAULT_JOB_TIMEOUT` once a job is polled).
+            as_sent: Return the answer as the provider sent it (decoded JSON, or the
+                bytes when the request expects bytes), not read by its helper: for
+                ``client.infer`` of a task the client has no spec for, whose answers
+                are never jobs (chat, completions, embeddings).
 
         Returns:
             ``(value, meta)``: JSON-decoded results, lists of embeddings, ``bytes`` for
@@ -370,6 +375,8 @@ class AsyncProviders:
             data, meta = await transport.request(
                 candidate, _decoder(candidate.expect), timeout=remaining, retry=retry
             )
+            if as_sent:
+                return Done(data), meta
             step = helper_of(candidate).parse_response(
                 candidate.task, data, JobContext.of(candidate)
             )

@@ -249,8 +249,11 @@ class AsyncTaskRunner:
             bill_to=bill_to,
         )
         # _providers.run follows provider jobs and downloads outputs; it returns the
-        # decoded JSON (or the bytes) of the answer, read by the provider's helper.
-        value, meta = await self._client._providers.run(prepared, timeout=timeout)
+        # decoded JSON (or the bytes) of the answer, read by the provider's helper --
+        # except for a task outside the registry, whose answer comes back as sent.
+        value, meta = await self._client._providers.run(
+            prepared, timeout=timeout, as_sent=spec is None
+        )
         content_type = meta.headers.get("content-type")
         if binary:
             data = _as_bytes(value, meta)
@@ -259,7 +262,11 @@ class AsyncTaskRunner:
                 data = await self._file_from_json(data, meta, timeout=timeout)
             result: Any = BinaryResult(data, declared)
         elif spec is None:
-            result = _decode_unknown(_as_bytes(value, meta), content_type, meta)
+            # bytes from hf-inference / URL targets (read here); a provider's JSON as sent
+            if isinstance(value, (bytes, bytearray)):
+                result = _decode_unknown(bytes(value), content_type, meta)
+            else:
+                result = value
         elif raw or spec.parse is None:
             result = value
         else:
@@ -343,7 +350,14 @@ class AsyncTaskRunner:
         fallback: bool | Sequence[str] | None,
         bill_to: str | None,
     ) -> Any:
-        """``client.infer``: any task, parameters sent as given, the answer as JSON or bytes."""
+        """``client.infer``: any task, parameters sent as given, the answer as JSON or bytes.
+
+        A task outside the registry (text-generation, conversational,
+        feature-extraction...) answers what the server sent: decoded JSON (or a
+        :class:`BinaryResult` for a file) on every target; on a provider that is the
+        provider's own JSON, e.g. a completions provider's ``{"choices": [{"text"}]}``
+        for text-generation, not TGI's ``{"generated_text"}``.
+        """
         if not isinstance(task, str) or not task:
             raise ValidationError("task must be a non-empty string such as 'image-classification'")
         loaded = await self.load_inputs(task, inputs, timeout=timeout)
