@@ -280,13 +280,15 @@ def _parse_provider_text_generation(
 
 
 def text_generation_stream_parser(
-    stream_format: str, context: ErrorContext | None = None
+    stream_format: str, context: ErrorContext | None = None, *, details: bool = False
 ) -> tuple[Callable[[str], TextGenerationStreamOutput], bool]:
     """The event parser of a text-generation stream, and whether it ends with ``[DONE]``.
 
     Args:
         stream_format: The provider helper's ``stream_format("text-generation")``.
         context: Where the request went (named in errors).
+        details: The caller asked for ``details`` (TGI sends them on the last event
+            only then; a completions parser gives them only then too).
 
     Returns:
         ``(parse, needs_done)``: TGI events (no ``[DONE]``) by default; for
@@ -299,7 +301,7 @@ def text_generation_stream_parser(
         'Hi'
     """
     if stream_format == "openai-completions":
-        return CompletionStreamParser(context), True
+        return CompletionStreamParser(context, details=details), True
     return partial(parse_text_generation_event, context=context), False
 
 
@@ -346,27 +348,45 @@ class CompletionStreamParser:
     counts the items from 1, ``token`` is ``{id: 0, text, logprob, special: false}``
     (``logprob`` from ``logprobs.token_logprobs``, summed when a chunk holds several
     tokens). The chunk with a finish reason is the last item: it also carries
-    ``generated_text`` (all the text) and ``details`` (``finish_reason`` in TGI's words,
+    ``generated_text`` (all the text) and, when the caller asked for ``details`` (as
+    TGI does), ``details`` (``finish_reason`` in TGI's words,
     ``generated_tokens``/``input_length`` from ``usage`` and ``seed`` when sent).
 
+    A stream that sends ``[DONE]`` without any finish reason still ends with an item
+    carrying ``generated_text``: the stream asks :meth:`at_done` for it (an item with an
+    empty token and, when asked, ``details`` whose ``finish_reason`` is None).
+
     Chunks without a choice 0 (e.g. the usage-only chunk ``stream_options`` asks for)
-    give no item. An error event raises its error; a chunk without ``choices`` or with
-    a non-text ``text`` is malformed (``ValueError``).
+    give no item (their ``usage`` is kept for :meth:`at_done`). An error event raises
+    its error; a chunk without ``choices`` or with a non-text ``text`` is malformed
+    (``ValueError``).
 
     Per chunk: one JSON parse (pydantic-core, about 3x faster than ``json.loads``) and
     one pydantic-core validation of the small item dict, no model construction in Python.
     """
 
-    __slots__ = ("_context", "_index", "_loads", "_parts", "_validate")
+    __slots__ = (
+        "_context",
+        "_details",
+        "_ended",
+        "_index",
+        "_loads",
+        "_parts",
+        "_usage",
+        "_validate",
+    )
 
-    def __init__(self, context: ErrorContext | None = None) -> None:
+    def __init__(self, context: ErrorContext | None = None, *, details: bool = False) -> None:
         from pydantic_core import from_json  # imported with pydantic, on first use
 
         self._context = context
+        self._details = details  # the caller asked for details (TGI's `details: true`)
         self._loads = from_json
         self._validate = _python_validator("TextGenerationStreamOutput")
         self._parts: list[str] = []  # the text so far
         self._index = 0
+        self._ended = False  # an item with generated_text was given
+        self._usage: Any = None  # from a chunk without choices, for at_done
 
     def __call__(self, data: str) -> TextGenerationStreamOutput:
         """Parse one event's data.
@@ -384,6 +404,8 @@ class CompletionStreamParser:
         except (KeyError, TypeError):
             raise ValueError("a completion chunk needs a list of choices") from None
         if not choices:
+            if chunk.get("usage") is not None:  # a dict: chunk["choices"] was found
+                self._usage = chunk["usage"]
             raise SkipEvent
         choice = choices[0] if type(choices) is list else None
         if type(choice) is not dict:
@@ -410,23 +432,47 @@ class CompletionStreamParser:
                 {"index": self._index, "token": token}
             )
             return item
-        usage = chunk.get("usage")
-        if not isinstance(usage, dict):
-            usage = {}
-        details = {
-            "finish_reason": tgi_finish_reason(reason),
-            "generated_tokens": usage.get("completion_tokens"),
-            "input_length": usage.get("prompt_tokens"),
-            "seed": choice.get("seed"),
+        return self._last(token, reason, chunk.get("usage"), choice.get("seed"))
+
+    def at_done(self) -> TextGenerationStreamOutput | None:
+        """The last item when ``[DONE]`` came without any finish reason, else None.
+
+        It carries ``generated_text`` (all the text so far) and an empty token (``id``
+        0, ``text`` ""), so the stream keeps TGI's contract that its last item holds
+        the whole text; ``details`` (when asked) has no ``finish_reason``.
+
+        Example:
+            >>> parse = CompletionStreamParser()
+            >>> parse('{"choices":[{"index":0,"text":"Hi","finish_reason":null}]}').generated_text
+            >>> parse.at_done().generated_text
+            'Hi'
+        """
+        if self._ended:
+            return None
+        self._index += 1
+        token = {"id": 0, "text": "", "logprob": None, "special": False}
+        return self._last(token, None, self._usage, None)
+
+    def _last(
+        self, token: dict[str, Any], reason: Any, usage: Any, seed: Any
+    ) -> TextGenerationStreamOutput:
+        """The final item: ``generated_text``, and ``details`` when the caller asked."""
+        self._ended = True
+        fields: dict[str, Any] = {
+            "index": self._index,
+            "token": token,
+            "generated_text": "".join(self._parts),
         }
-        item = self._validate(
-            {
-                "index": self._index,
-                "token": token,
-                "generated_text": "".join(self._parts),
-                "details": details,
+        if self._details:
+            if not isinstance(usage, dict):
+                usage = {}
+            fields["details"] = {
+                "finish_reason": tgi_finish_reason(reason),
+                "generated_tokens": usage.get("completion_tokens"),
+                "input_length": usage.get("prompt_tokens"),
+                "seed": seed,
             }
-        )
+        item: TextGenerationStreamOutput = self._validate(fields)
         return item
 
 

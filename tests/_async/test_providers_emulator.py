@@ -200,11 +200,12 @@ async def test_together_text_generation_streams_completion_chunks_as_tgi_items(
             prompt=QUESTION,
             max_new_tokens=3,
             extra_body={"logprobs": 1},
+            details=True,
         )
         async with stream:
             items = [item async for item in stream]
         unlimited = await client.text_generation.stream(
-            model=BASE_LLM, provider="together", prompt=QUESTION
+            model=BASE_LLM, provider="together", prompt=QUESTION, details=True
         )
         async with unlimited:
             last = [item async for item in unlimited][-1]

@@ -192,11 +192,12 @@ def test_together_text_generation_streams_completion_chunks_as_tgi_items(
             prompt=QUESTION,
             max_new_tokens=3,
             extra_body={"logprobs": 1},
+            details=True,
         )
         with stream:
             items = [item for item in stream]
         unlimited = client.text_generation.stream(
-            model=BASE_LLM, provider="together", prompt=QUESTION
+            model=BASE_LLM, provider="together", prompt=QUESTION, details=True
         )
         with unlimited:
             last = [item for item in unlimited][-1]

@@ -180,10 +180,48 @@ def test_stop_is_tgis_eos_token_and_a_trailing_usage_chunk_gives_no_item(
     body = sse(chunk("Hi"), chunk("", "stop"), usage_only)
     wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
     with make_client(wire) as client:
-        items = collect(client.text_generation.stream(model=MODEL, provider="together", prompt="x"))
+        items = collect(
+            client.text_generation.stream(
+                model=MODEL, provider="together", prompt="x", details=True
+            )
+        )
     assert [item.token.text for item in items] == ["Hi", ""]
     assert items[-1].generated_text == "Hi"
     assert items[-1].details is not None and items[-1].details.finish_reason == "eos_token"
+
+
+def test_the_last_item_has_no_details_unless_asked(clock: FakeClock, no_env: None) -> None:
+    usage = {"prompt_tokens": 1, "completion_tokens": 2}
+    body = sse(chunk("Hi"), chunk(" there", "stop", usage=usage))
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    with make_client(wire) as client:
+        stream = client.text_generation.stream(model=MODEL, provider="together", prompt="x")
+        items = collect(stream)
+    assert wire.body(1) == {"prompt": "x", "model": TOGETHER_ID, "stream": True}
+    assert [item.generated_text for item in items] == [None, "Hi there"]
+    assert [item.details for item in items] == [None, None]  # as TGI without details=True
+    assert stream.is_closed
+
+
+def test_done_without_a_finish_reason_still_ends_with_generated_text(
+    clock: FakeClock, no_env: None
+) -> None:
+    body = sse(chunk("One"), chunk(" two"))  # [DONE], but no chunk has a finish reason
+    wire = Wire().add("POST", TOGETHER_URL, event_stream(body))
+    with make_client(wire) as client:
+        plain = collect(client.text_generation.stream(model=MODEL, provider="together", prompt="x"))
+        wire.routes[f"POST {TOGETHER_URL}"] = [event_stream(body)]
+        stream = client.text_generation.stream(
+            model=MODEL, provider="together", prompt="x", details=True
+        )
+        asked = collect(stream)
+    assert [item.token.text for item in plain] == ["One", " two", ""]
+    assert [item.index for item in plain] == [1, 2, 3]
+    assert [item.generated_text for item in plain] == [None, None, "One two"]
+    assert plain[-1].details is None
+    assert asked[-1].generated_text == "One two"
+    assert asked[-1].details is not None and asked[-1].details.finish_reason is None
+    assert stream.is_closed
 
 
 def test_an_error_event_mid_stream_raises_stream_interrupted_after_the_items_before_it(

@@ -79,6 +79,11 @@ def test_the_stream_parser_follows_the_format() -> None:
     # one parser per stream: the text so far is not shared
     other, _ = text_generation_stream_parser("openai-completions", CONTEXT)
     assert other is not parse
+    # details only when the caller asked, as TGI sends them
+    assert other(chunk("a", "stop")).details is None
+    asked, _ = text_generation_stream_parser("openai-completions", CONTEXT, details=True)
+    last = asked(chunk("a", "stop"))
+    assert last.details is not None and last.details.finish_reason == "eos_token"
 
 
 def test_the_answer_parser_follows_the_format() -> None:
@@ -97,7 +102,7 @@ def test_the_answer_parser_follows_the_format() -> None:
 
 
 def test_chunks_become_tgi_items_and_the_finish_chunk_carries_the_whole_text() -> None:
-    parse = CompletionStreamParser(CONTEXT)
+    parse = CompletionStreamParser(CONTEXT, details=True)
     first = parse(chunk("Once"))
     second = parse(chunk(" upon", logprobs={"tokens": [" upon"], "token_logprobs": [-0.25]}))
     last = parse(chunk(" a", "length", seed=3, usage={"prompt_tokens": 2, "completion_tokens": 3}))
@@ -144,7 +149,7 @@ def test_the_token_logprob_comes_from_logprobs(logprobs: Any, expected: float | 
 )
 def test_finish_reasons_in_tgis_words(reason: str, tgi: str) -> None:
     assert tgi_finish_reason(reason) == tgi
-    item = CompletionStreamParser()(chunk("", reason))
+    item = CompletionStreamParser(details=True)(chunk("", reason))
     assert item.details is not None and item.details.finish_reason == tgi
     assert item.generated_text == ""
     answer = parse_completion({"choices": [{"text": "x", "finish_reason": reason}]})
@@ -216,3 +221,68 @@ def test_error_events_raise_stream_interrupted_with_the_context(data: str) -> No
 def test_text_that_mentions_error_is_not_an_error() -> None:
     item = CompletionStreamParser()(chunk('"error"', None, note={"error": None}))
     assert item.token is not None and item.token.text == '"error"'
+
+
+# ------------------------------------------------------------- details and [DONE]
+
+
+def test_the_last_item_carries_details_only_when_the_caller_asked() -> None:
+    usage = {"prompt_tokens": 2, "completion_tokens": 1}
+    plain = CompletionStreamParser()(chunk("a", "length", seed=3, usage=usage))
+    assert plain.generated_text == "a"
+    assert plain.details is None  # TGI sends details only with `details: true`
+    asked = CompletionStreamParser(details=True)(chunk("a", "length", seed=3, usage=usage))
+    assert asked.details is not None
+    assert asked.details.model_dump() == {
+        "finish_reason": "length",
+        "generated_tokens": 1,
+        "input_length": 2,
+        "seed": 3,
+    }
+
+
+def test_done_without_a_finish_reason_gives_a_last_item_with_the_whole_text() -> None:
+    parse = CompletionStreamParser(CONTEXT)
+    items = [parse(chunk("One")), parse(chunk(" two"))]
+    assert [i.generated_text for i in items] == [None, None]
+    last = parse.at_done()
+    assert last is not None
+    assert last.index == 3
+    assert last.token is not None
+    assert (last.token.id, last.token.text, last.token.logprob, last.token.special) == (
+        0,
+        "",
+        None,
+        False,
+    )
+    assert last.generated_text == "One two"
+    assert last.details is None
+    assert parse.at_done() is None  # only one last item
+
+
+def test_done_without_a_finish_reason_gives_details_without_one_when_asked() -> None:
+    parse = CompletionStreamParser(details=True)
+    parse(chunk("Hi"))
+    usage_only = '{"id":"c","choices":[],"usage":{"prompt_tokens":4,"completion_tokens":1}}'
+    with pytest.raises(SkipEvent):
+        parse(usage_only)
+    last = parse.at_done()
+    assert last is not None and last.generated_text == "Hi"
+    assert last.details is not None
+    assert last.details.model_dump() == {
+        "finish_reason": None,
+        "generated_tokens": 1,
+        "input_length": 4,
+        "seed": None,
+    }
+
+
+def test_done_after_the_finish_chunk_gives_nothing_more() -> None:
+    parse = CompletionStreamParser(details=True)
+    assert parse(chunk("Hi", "stop")).generated_text == "Hi"
+    assert parse.at_done() is None
+
+
+def test_done_before_any_chunk_gives_an_empty_text() -> None:
+    last = CompletionStreamParser().at_done()
+    assert last is not None and (last.index, last.generated_text) == (1, "")

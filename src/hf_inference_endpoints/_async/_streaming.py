@@ -32,6 +32,10 @@ class AsyncStream(Generic[T]):
     The connection goes back to the pool when the stream ends cleanly, and is
     dropped when the stream is closed early.
 
+    A parser with an ``at_done()`` method (``_payloads.CompletionStreamParser``) is
+    asked for one last item when ``[DONE]`` arrives before any final item (one with
+    the result, per ``is_final``), so the stream still ends with the result.
+
     Example:
         >>> async with await client.chat.stream(model=m, messages=msgs) as stream:  # doctest: +SKIP
         ...     async for chunk in stream:
@@ -52,6 +56,8 @@ class AsyncStream(Generic[T]):
     ) -> None:
         self._response = response
         self._parse = parse
+        # looked up once per stream: nothing is asked of the parser per event
+        self._at_done: Callable[[], T | None] | None = getattr(parse, "at_done", None)
         self._is_final = is_final
         self._needs_done = needs_done
         self._context = context
@@ -131,11 +137,17 @@ class AsyncStream(Generic[T]):
 
         An error event (or a malformed one) stops parsing and is kept in ``_failure``,
         to be raised after the items that came before it; an event the parser skips
-        (:class:`SkipEvent`) gives no item.
+        (:class:`SkipEvent`) gives no item. At ``[DONE]`` with no final item yet, the
+        parser's ``at_done()`` (if it has one) may give the last item.
         """
         for event in events:
             data = event.data
             if data == "[DONE]":
+                if not self._finished and self._at_done is not None:
+                    last = self._at_done()  # the result, when no item carried it
+                    if last is not None:
+                        self._observation.item(last)
+                        self._pending.append(last)
                 self._finished = True
                 return True
             try:

@@ -172,14 +172,16 @@ class TextGeneration:
         Providers whose text-generation is an OpenAI completions API stream completion
         chunks; each becomes one ``TextGenerationStreamOutput`` (``token.text`` = the
         chunk's text, ``token.id`` 0), and the chunk with the finish reason is the last
-        item, with ``generated_text`` and ``details.finish_reason`` in TGI's words
-        (``stop`` -> ``eos_token``). Such a stream must end with ``[DONE]`` or a finish
-        reason, else iterating raises ``StreamInterrupted``.
+        item, with ``generated_text`` and, with ``details=True``,
+        ``details.finish_reason`` in TGI's words (``stop`` -> ``eos_token``). When
+        ``[DONE]`` comes without any finish reason, one more item (empty token) carries
+        ``generated_text`` (and ``details`` with ``finish_reason`` None when asked).
+        Such a stream must end with ``[DONE]`` or a finish reason, else iterating
+        raises ``StreamInterrupted``.
 
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
-            ``generated_text`` (and ``details`` when asked, always on completions
-            providers).
+            ``generated_text`` (and ``details`` when asked with ``details=True``).
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -206,13 +208,14 @@ class TextGeneration:
             bill_to=bill_to,
         )
         transport = self._client._transport
+        details = bool(params.get("details"))  # TGI sends details only when asked
 
         def attempt(
             candidate: PreparedRequest, retry: bool, remaining: float | None
         ) -> Stream[TextGenerationStreamOutput]:
             helper = answer_helper(candidate.context.provider, candidate.task)
             parse, needs_done = text_generation_stream_parser(
-                helper.stream_format(candidate.task), candidate.context
+                helper.stream_format(candidate.task), candidate.context, details=details
             )
             return transport.stream(
                 candidate,
