@@ -16,6 +16,7 @@ from ._errors import ErrorContext, HfError, ValidationError, error_from_event, e
 from ._sse import SkipEvent
 
 if TYPE_CHECKING:
+    from ._request import PreparedRequest
     from ._routing.providers._base import JobContext, ProviderHelper
     from .models import (
         ChatCompletion,
@@ -36,7 +37,9 @@ __all__ = [
     "raise_if_error_body",
     "text_generation_body",
     "text_generation_parser",
+    "text_generation_parser_for",
     "text_generation_stream_parser",
+    "text_generation_stream_parser_for",
     "tgi_finish_reason",
     "unused_model_kwargs",
 ]
@@ -264,6 +267,21 @@ def text_generation_parser(
     return partial(_parse_provider_text_generation, helper, job)
 
 
+def text_generation_parser_for(
+    prepared: PreparedRequest,
+) -> Callable[[bytes], TextGenerationOutput]:
+    """:func:`text_generation_parser` for the provider ``prepared`` goes to.
+
+    The ``parse_for`` of ``request_with_failover``: each provider of a failover chain
+    gets its own reader (TGI on hf-inference, a completions API elsewhere).
+    """
+    from ._routing.providers import answer_helper
+    from ._routing.providers._base import JobContext
+
+    helper = answer_helper(prepared.context.provider, prepared.task)
+    return text_generation_parser(helper, JobContext.of(prepared))
+
+
 def _parse_provider_text_generation(
     helper: ProviderHelper, job: JobContext, content: bytes
 ) -> TextGenerationOutput:
@@ -303,6 +321,29 @@ def text_generation_stream_parser(
     if stream_format == "openai-completions":
         return CompletionStreamParser(context, details=details), True
     return partial(parse_text_generation_event, context=context), False
+
+
+def text_generation_stream_parser_for(
+    prepared: PreparedRequest, *, details: bool = False
+) -> tuple[Callable[[str], TextGenerationStreamOutput], bool]:
+    """:func:`text_generation_stream_parser` for the provider ``prepared`` goes to.
+
+    The ``parse_for`` of ``stream_with_failover``: each provider of a failover chain
+    gets its own event parser and ``[DONE]`` rule, a fresh one for each stream.
+
+    Args:
+        prepared: One candidate of the chain (its provider picks the format).
+        details: The caller asked for ``details``.
+
+    Returns:
+        ``(parse, needs_done)``, as :func:`text_generation_stream_parser`.
+    """
+    from ._routing.providers import answer_helper
+
+    helper = answer_helper(prepared.context.provider, prepared.task)
+    return text_generation_stream_parser(
+        helper.stream_format(prepared.task), prepared.context, details=details
+    )
 
 
 #: OpenAI finish reasons in TGI's words. OpenAI's ``stop`` also covers a stop sequence,

@@ -19,6 +19,8 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import HfInferenceClient, StreamInterrupted
+from hf_inference_endpoints._sync._providers import request_with_failover, stream_with_failover
+from hf_inference_endpoints._request import PreparedRequest
 
 from .conftest import FakeClock
 
@@ -342,6 +344,156 @@ def test_failover_from_together_to_hf_inference_reads_each_providers_format(
     assert clock.sleeps == []  # moved on at once
     assert [(i.token.id, i.token.text) for i in items] == [(7, "ok")]
     assert stream.response_meta.providers_tried == ("together", "hf-inference")
+
+
+def test_failover_from_hf_inference_to_together_reads_completion_chunks(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .add("POST", HF_URL, httpx2.Response(503, json={"error": "overloaded"}))
+        .add("POST", TOGETHER_URL, event_stream(sse(chunk("Hi"), chunk("!", "stop"))))
+    )
+    with make_client(wire, fallback=("together",)) as client:
+        stream = client.text_generation.stream(
+            model=MODEL, provider="hf-inference", prompt="x", details=True
+        )
+        items = collect(stream)
+    assert wire.urls() == [MAPPING_GET, f"POST {HF_URL}", f"POST {TOGETHER_URL}"]
+    assert wire.body(2) == {"prompt": "x", "model": TOGETHER_ID, "stream": True}
+    assert [(i.token.id, i.token.text) for i in items] == [(0, "Hi"), (0, "!")]
+    assert items[-1].generated_text == "Hi!"
+    assert items[-1].details is not None and items[-1].details.finish_reason == "eos_token"
+    assert stream.response_meta.providers_tried == ("hf-inference", "together")
+
+
+def test_a_together_stream_reached_by_failover_still_needs_done(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .add("POST", HF_URL, httpx2.Response(503, json={"error": "overloaded"}))
+        .add("POST", TOGETHER_URL, event_stream(sse(chunk("Hi"), done=False)))
+    )
+    with make_client(wire, fallback=("together",)) as client:
+        stream = client.text_generation.stream(model=MODEL, provider="hf-inference", prompt="x")
+        with pytest.raises(StreamInterrupted, match=r"before the server said \[DONE\]"):
+            collect(stream)
+
+
+# ------------------------------------------------- failover with a parser per provider
+
+
+def tagged(name: str) -> Callable[[str], str]:
+    """An event parser that says which provider's parser read the event."""
+    return lambda data: f"{name}:{data}"
+
+
+def test_stream_with_failover_picks_a_parser_for_each_provider_tried(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .add("POST", TOGETHER_URL, httpx2.Response(503, json={"error": "down"}))
+        .add("POST", HF_URL, event_stream(b"data: tgi-event\n\n"))
+    )
+    asked: list[str | None] = []
+
+    def parse_for(candidate: PreparedRequest) -> tuple[Callable[[str], str], bool]:
+        asked.append(candidate.context.provider)
+        return tagged(candidate.context.provider or "?"), candidate.context.provider == "together"
+
+    with make_client(wire) as client:
+        prepared = client._prepare(
+            MODEL,
+            "together",
+            "text-generation",
+            {"inputs": "x"},
+            True,
+            None,
+            None,
+            fallback=["hf-inference"],
+        )
+        stream = stream_with_failover(
+            client._transport, prepared, parse_for=parse_for, is_final=lambda item: True
+        )
+        items = collect(stream)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}", f"POST {HF_URL}"]
+    assert asked == ["together", "hf-inference"]  # one parser per provider tried
+    assert items == ["hf-inference:tgi-event"]
+    assert stream.response_meta.providers_tried == ("together", "hf-inference")
+
+
+def test_stream_with_failover_without_fallbacks_opens_one_stream(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = Wire().add("POST", HF_URL, event_stream(b"data: only\n\n"))
+    asked: list[str | None] = []
+
+    def parse_for(candidate: PreparedRequest) -> tuple[Callable[[str], str], bool]:
+        asked.append(candidate.context.provider)
+        return tagged("hf"), False
+
+    with make_client(wire) as client:
+        prepared = client._prepare(
+            MODEL, "hf-inference", "text-generation", {"inputs": "x"}, True, None, None
+        )
+        assert prepared.fallbacks == ()
+        stream = stream_with_failover(
+            client._transport, prepared, parse_for=parse_for, is_final=lambda item: True
+        )
+        items = collect(stream)
+    assert wire.urls() == [f"POST {HF_URL}"]
+    assert asked == ["hf-inference"]
+    assert items == ["hf:only"]
+    assert stream.response_meta.providers_tried == ()  # nothing was tried in turn
+
+
+def test_request_with_failover_picks_a_parser_for_each_provider_tried(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .add("POST", HF_URL, httpx2.Response(429, json={"error": "slow down"}))
+        .add("POST", TOGETHER_URL, httpx2.Response(200, content=b"completion"))
+    )
+    asked: list[str | None] = []
+
+    def parse_for(candidate: PreparedRequest) -> Callable[[bytes], str]:
+        name = candidate.context.provider or "?"
+        asked.append(name)
+        return lambda content: f"{name}:{content.decode()}"
+
+    with make_client(wire) as client:
+        prepared = client._prepare(
+            MODEL,
+            "hf-inference",
+            "text-generation",
+            {"inputs": "x"},
+            False,
+            None,
+            None,
+            fallback=["together"],
+        )
+        result, meta = request_with_failover(client._transport, prepared, parse_for=parse_for)
+    assert wire.urls() == [MAPPING_GET, f"POST {HF_URL}", f"POST {TOGETHER_URL}"]
+    assert asked == ["hf-inference", "together"]
+    assert result == "together:completion"
+    assert meta.providers_tried == ("hf-inference", "together")
+    assert clock.sleeps == []  # the 429 moved the call on at once
+
+
+def test_failover_takes_exactly_one_of_parse_and_parse_for(clock: FakeClock, no_env: None) -> None:
+    wire = Wire()
+    with make_client(wire) as client:
+        prepared = client._prepare(
+            MODEL, "hf-inference", "text-generation", {"inputs": "x"}, False, None, None
+        )
+        with pytest.raises(TypeError, match="not both"):
+            request_with_failover(client._transport, prepared, bytes, parse_for=lambda c: bytes)
+        with pytest.raises(TypeError, match="give parse or parse_for"):
+            stream_with_failover(client._transport, prepared, is_final=bool)
+    assert wire.requests == []  # nothing sent
 
 
 # -------------------------------------------------------------------------- generate

@@ -17,6 +17,9 @@ the I/O between those decisions:
 * :func:`request_with_failover` / :func:`stream_with_failover` -- used by the
   transport when a request carries fallbacks: a 429, a 5xx or an unavailable model on
   one provider moves the call to the next; ``ResponseMeta.providers_tried`` lists them.
+  A service whose providers answer in different formats (text-generation: TGI on
+  hf-inference, OpenAI completions elsewhere) calls them with ``parse_for``, which
+  picks the parser for each provider of the chain.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ __all__ = [
 logger = logging.getLogger("hf_inference_endpoints")
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 #: Longest wait for an async job (polling included) when the call gives no timeout.
 DEFAULT_JOB_TIMEOUT = 600.0
@@ -134,19 +138,56 @@ async def _with_failover(
     raise AssertionError("unreachable: the last candidate returns or raises")
 
 
+def _one_parser(
+    parse: P | None, parse_for: Callable[[PreparedRequest], P] | None
+) -> Callable[[PreparedRequest], P]:
+    """``parse_for``, or a picker that always gives ``parse``; exactly one must be given."""
+    if parse_for is not None:
+        if parse is not None:
+            raise TypeError("give either parse or parse_for, not both")
+        return parse_for
+    if parse is None:
+        raise TypeError("give parse or parse_for")
+    fixed = parse
+    return lambda _candidate: fixed
+
+
 async def request_with_failover(
     transport: AsyncTransport,
     prepared: PreparedRequest,
-    parse: Callable[[bytes], T],
+    parse: Callable[[bytes], T] | None = None,
     *,
     timeout: float | None = None,
+    parse_for: Callable[[PreparedRequest], Callable[[bytes], T]] | None = None,
 ) -> tuple[T, ResponseMeta]:
-    """``transport.request`` across ``prepared`` and its fallbacks (see :func:`_with_failover`)."""
+    """``transport.request`` across ``prepared`` and its fallbacks (see :func:`_with_failover`).
+
+    Args:
+        transport: Sends each candidate.
+        prepared: The request for the first provider; ``fallbacks`` holds the others.
+        parse: Reads every provider's 2xx body.
+        timeout: Total seconds for the call, every provider included (None: no limit).
+        parse_for: Instead of ``parse``: gives the reader of one candidate's body (the
+            provider is ``candidate.context.provider``), called once per provider tried.
+
+    Returns:
+        The parsed result and the metadata of the answer that succeeded, with
+        ``providers_tried`` when ``prepared`` has fallbacks (without, the request is
+        sent as ``transport.request`` sends it, and nothing is tried in turn).
+
+    Raises:
+        HfError: The error of the last provider tried (or a provider's error that is
+            no reason to fail over).
+        TypeError: Both or neither of ``parse`` and ``parse_for`` were given.
+    """
+    pick = _one_parser(parse, parse_for)
+    if not prepared.fallbacks:
+        return await transport.request(prepared, pick(prepared), timeout=timeout)
 
     async def attempt(
         candidate: PreparedRequest, retry: bool, remaining: float | None
     ) -> tuple[T, ResponseMeta]:
-        return await transport.request(candidate, parse, timeout=remaining, retry=retry)
+        return await transport.request(candidate, pick(candidate), timeout=remaining, retry=retry)
 
     (result, meta), _, tried = await _with_failover(prepared, attempt, timeout)
     return result, dataclasses.replace(meta, providers_tried=tried)
@@ -155,22 +196,52 @@ async def request_with_failover(
 async def stream_with_failover(
     transport: AsyncTransport,
     prepared: PreparedRequest,
-    parse: Callable[[str], T],
+    parse: Callable[[str], T] | None = None,
     *,
     is_final: Callable[[T], bool],
-    needs_done: bool,
+    needs_done: bool = False,
     timeout: float | None = None,
+    parse_for: Callable[[PreparedRequest], tuple[Callable[[str], T], bool]] | None = None,
 ) -> AsyncStream[T]:
-    """``transport.stream`` across ``prepared`` and its fallbacks (before the first byte)."""
+    """``transport.stream`` across ``prepared`` and its fallbacks (before the first byte).
+
+    Args:
+        transport: Opens each candidate's stream.
+        prepared: The request for the first provider; ``fallbacks`` holds the others.
+        parse: Reads every provider's events (with ``needs_done``).
+        is_final: Tells whether an item is the last one the server meant to send.
+        needs_done: With ``parse``: the protocol ends with ``data: [DONE]``.
+        timeout: Total seconds to get a stream started, every provider included.
+        parse_for: Instead of ``parse``/``needs_done``: gives one candidate's event
+            parser and whether its stream ends with ``[DONE]`` (a stateful parser is
+            made fresh for each stream), called once per provider tried.
+
+    Returns:
+        The open stream of the provider that answered, ``providers_tried`` in its
+        metadata when ``prepared`` has fallbacks (without, the stream is opened as
+        ``transport.stream`` opens it).
+
+    Raises:
+        HfError: The error of the last provider tried (or a provider's error that is
+            no reason to fail over).
+        TypeError: Both or neither of ``parse`` and ``parse_for`` were given.
+    """
+    pick = _one_parser(None if parse is None else (parse, needs_done), parse_for)
+    if not prepared.fallbacks:
+        first, first_needs_done = pick(prepared)
+        return await transport.stream(
+            prepared, first, is_final=is_final, needs_done=first_needs_done, timeout=timeout
+        )
 
     async def attempt(
         candidate: PreparedRequest, retry: bool, remaining: float | None
     ) -> AsyncStream[T]:
+        events, ends_with_done = pick(candidate)
         return await transport.stream(
             candidate,
-            parse,
+            events,
             is_final=is_final,
-            needs_done=needs_done,
+            needs_done=ends_with_done,
             timeout=remaining,
             retry=retry,
         )

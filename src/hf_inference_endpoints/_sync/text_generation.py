@@ -3,28 +3,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
 from .._payloads import (
     is_final_generation_event,
     text_generation_body,
-    text_generation_parser,
-    text_generation_stream_parser,
+    text_generation_parser_for,
+    text_generation_stream_parser_for,
     unused_model_kwargs,
 )
-from .._routing.providers import answer_helper
-from .._routing.providers._base import JobContext
-from ._providers import _with_failover
-from ._streaming import Stream
+from ._providers import request_with_failover, stream_with_failover
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
     from .._request import PreparedRequest
     from ..models import TextGenerationOutput, TextGenerationStreamOutput
     from ._client import HfInferenceClient
+    from ._streaming import Stream
 
 __all__ = ["TextGeneration"]
 
@@ -135,20 +133,13 @@ class TextGeneration:
         self, prepared: PreparedRequest, timeout: float | None
     ) -> tuple[TextGenerationOutput, ResponseMeta]:
         """Send ``prepared``; each provider's answer is read in its own format (TGI or not)."""
-        transport = self._client._transport
-
-        def attempt(
-            candidate: PreparedRequest, retry: bool, remaining: float | None
-        ) -> tuple[TextGenerationOutput, ResponseMeta]:
-            helper = answer_helper(candidate.context.provider, candidate.task)
-            parse = text_generation_parser(helper, JobContext.of(candidate))
-            return transport.request(candidate, parse, timeout=remaining, retry=retry)
-
-        if not prepared.fallbacks:
-            return attempt(prepared, True, timeout)
         # failover may cross formats (hf-inference TGI, then a completions provider)
-        (result, meta), _, tried = _with_failover(prepared, attempt, timeout)
-        return result, dataclasses.replace(meta, providers_tried=tried)
+        return request_with_failover(
+            self._client._transport,
+            prepared,
+            parse_for=text_generation_parser_for,
+            timeout=timeout,
+        )
 
     def stream(
         self,
@@ -207,29 +198,13 @@ class TextGeneration:
             fallback=fallback,
             bill_to=bill_to,
         )
-        transport = self._client._transport
-        details = bool(params.get("details"))  # TGI sends details only when asked
-
-        def attempt(
-            candidate: PreparedRequest, retry: bool, remaining: float | None
-        ) -> Stream[TextGenerationStreamOutput]:
-            helper = answer_helper(candidate.context.provider, candidate.task)
-            parse, needs_done = text_generation_stream_parser(
-                helper.stream_format(candidate.task), candidate.context, details=details
-            )
-            return transport.stream(
-                candidate,
-                parse,
-                is_final=is_final_generation_event,
-                needs_done=needs_done,
-                timeout=remaining,
-                retry=retry,
-            )
-
-        if not prepared.fallbacks:
-            return attempt(prepared, True, timeout)
-        # failover may cross formats: each provider's stream gets its own parser
-        stream: Stream[TextGenerationStreamOutput]
-        stream, _, tried = _with_failover(prepared, attempt, timeout)
-        stream._meta = dataclasses.replace(stream._meta, providers_tried=tried)
-        return stream
+        # failover may cross formats: each provider's stream gets its own parser;
+        # TGI sends details only when asked, and so do completions streams
+        details = bool(params.get("details"))
+        return stream_with_failover(
+            self._client._transport,
+            prepared,
+            parse_for=partial(text_generation_stream_parser_for, details=details),
+            is_final=is_final_generation_event,
+            timeout=timeout,
+        )
