@@ -37,6 +37,7 @@ from hf_inference_endpoints import (
     ServerError,
     StreamInterrupted,
 )
+from hf_inference_endpoints._routing.providers.hf_inference import HfInferenceHelper
 
 from ..faults import server as fs
 from .conftest import FakeClock
@@ -44,6 +45,12 @@ from .conftest import FakeClock
 MODEL = "org/model"
 MESSAGES = [{"role": "user", "content": "hi"}]
 TOKEN = "hf_fault_matrix_token"
+#: What the redirect cells send besides the token: billing, a header the provider helper
+#: adds for its own authentication (as fal's ``Key`` scheme or an ``x-key``), and an extra
+#: header of the caller's.
+BILL_TO = "acme-org"
+PROVIDER_AUTH = {"x-key": "provider-secret-key"}
+EXTRA_HEADERS = {"X-Trace-Id": "trace-1"}
 PLAIN, STREAM = "plain", "stream"
 
 #: Every cell starts from this config; small socket timeouts only where a cell needs them.
@@ -90,6 +97,7 @@ class Cell:
     check: Check = lambda h: None
     config: dict[str, Any] = field(default_factory=dict)
     refused: bool = False  # point the client at a port that refuses connections
+    credentials: bool = False  # also send BILL_TO, PROVIDER_AUTH and EXTRA_HEADERS
     bound: float = 2.0  # wall-clock seconds the call may take
     at_least: float = 0.0  # ... and must take (timeouts really waited)
     xfail: str | None = None  # a known library bug (strict: the cell must still fail)
@@ -186,11 +194,33 @@ def check_mentions(text: str) -> Check:
     return check
 
 
-def check_no_token_followed(h: Harness) -> None:
+#: Header names the redirect cells send that carry a credential or the caller's choice.
+SENSITIVE = ("authorization", "x-hf-bill-to", "x-key", "x-trace-id")
+
+
+def check_all_sent(request: fs.Request) -> None:
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["x-hf-bill-to"] == BILL_TO
+    assert request.headers["x-key"] == PROVIDER_AUTH["x-key"]
+    assert request.headers["x-trace-id"] == EXTRA_HEADERS["X-Trace-Id"]
+
+
+def check_no_credential_followed(h: Harness) -> None:
     (first,) = h.server.requests
     (second,) = h.other.requests
-    assert first.headers["authorization"] == f"Bearer {TOKEN}"
-    assert "authorization" not in second.headers
+    check_all_sent(first)
+    for name in SENSITIVE:
+        assert name not in second.headers, f"{name} reached the other origin"
+    assert second.headers["user-agent"] == first.headers["user-agent"]
+    assert second.headers["accept"] == first.headers["accept"]
+    assert second.method == "POST" and second.body == first.body
+
+
+def check_same_origin_keeps_all(h: Harness) -> None:
+    first, second = h.server.requests
+    assert second.path == "/v2/chat/completions"
+    check_all_sent(first)
+    check_all_sent(second)
     assert second.method == "POST" and second.body == first.body
 
 
@@ -198,6 +228,13 @@ def redirected(kind: str) -> Script:
     def script(h: Harness) -> list[fs.Behaviour]:
         h.other.script(ok(kind))
         return [fs.redirect(f"{h.other.url}/v1/chat/completions")]
+
+    return script
+
+
+def redirected_here(kind: str) -> Script:
+    def script(h: Harness) -> list[fs.Behaviour]:
+        return [fs.redirect(f"{h.server.url}/v2/chat/completions"), ok(kind)]
 
     return script
 
@@ -352,8 +389,20 @@ def _cells() -> list[Cell]:
                 kind,
                 redirected(kind),
                 None,
-                "307 followed with method and body; Authorization is not sent to the new origin",
-                check_no_token_followed,
+                "307 followed with method and body; no Authorization, X-HF-Bill-To, "
+                "provider key or extra header reaches the new origin",
+                check_no_credential_followed,
+                credentials=True,
+            ),
+            Cell(
+                "redirect on the same origin",
+                kind,
+                redirected_here(kind),
+                None,
+                "307 followed with method and body; the token, X-HF-Bill-To, provider key "
+                "and extra header all follow",
+                check_same_origin_keeps_all,
+                credentials=True,
             ),
         ]
     cells += [
@@ -505,6 +554,7 @@ ORDER = [
     "stream stalls (idle timeout)",
     "oversized body",
     "redirect to another origin",
+    "redirect on the same origin",
 ]
 CELLS = _cells()
 #: Faults that have no meaning for one kind of call, and why (printed in the table).
@@ -523,11 +573,14 @@ def in_flight(client: AsyncHfInferenceClient) -> int:
     return len(pool._requests)
 
 
-async def call(client: AsyncHfInferenceClient, h: Harness, kind: str) -> None:
-    if kind == PLAIN:
-        h.result = await client.chat.complete(model=MODEL, messages=MESSAGES)
+async def call(client: AsyncHfInferenceClient, h: Harness, cell: Cell) -> None:
+    extra: dict[str, Any] = {}
+    if cell.credentials:
+        extra = {"bill_to": BILL_TO, "extra_headers": EXTRA_HEADERS}
+    if cell.kind == PLAIN:
+        h.result = await client.chat.complete(model=MODEL, messages=MESSAGES, **extra)
         return
-    h.stream = await client.chat.stream(model=MODEL, messages=MESSAGES)
+    h.stream = await client.chat.stream(model=MODEL, messages=MESSAGES, **extra)
     async for item in h.stream:
         h.items.append(item)
 
@@ -552,10 +605,18 @@ def describe(cell: Cell, h: Harness) -> str:
     ],
 )
 async def test_fault(
-    cell: Cell, fake_clock: FakeClock, no_env: None, request: pytest.FixtureRequest
+    cell: Cell,
+    fake_clock: FakeClock,
+    no_env: None,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     runner = RUNNER
     runner = sniffio.current_async_library()  # unasync: remove
+    if cell.credentials:  # the provider helper adds its own auth header, as fal's does
+        monkeypatch.setattr(
+            HfInferenceHelper, "headers", lambda self, task, token, *, direct: PROVIDER_AUTH
+        )
     with fs.FaultServer() as server, fs.FaultServer() as other, fs.refused_port() as refused:
         h = Harness(server, other, fake_clock)
         server.script(*cell.script(h))
@@ -564,7 +625,7 @@ async def test_fault(
         client = AsyncHfInferenceClient(token=TOKEN, router_url=url, **config)
         started = time.monotonic()
         try:
-            await call(client, h, cell.kind)
+            await call(client, h, cell)
         except HfError as exc:
             h.error = exc
         finally:

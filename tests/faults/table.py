@@ -129,8 +129,16 @@ def render(collector: Collector, wall: float) -> str:
         "exception; a stream call answered 2xx with `application/json` or `text/html` "
         "raises the error the JSON carries (`StreamInterrupted`/`ValidationError`), else "
         "`ServerError` naming the content type. Neither is retried.",
-        "- **Redirects** are followed (at most 5); httpx2 drops `Authorization` when the "
-        "origin changes. Other headers (`X-HF-Bill-To`, extra headers) do follow.",
+        "- **Redirects** are followed (at most 5 per attempt; one more is a `ServerError` "
+        "naming the URL, not retried) by the transport itself on the pool the client "
+        "builds, with httpx2's method and body rules (307/308 resend both; 303, and 301/302 "
+        "after a POST, become a GET without body). A hop to another origin (scheme, host or "
+        "port; an https to http downgrade counts, an http to https upgrade of the same host "
+        "does not) carries only `User-Agent`, `Accept`, `Accept-Encoding`, "
+        "`Accept-Language`, `Content-Type`/`-Length`/`-Encoding`, `Transfer-Encoding`, `Host` "
+        "and `Connection`: no `Authorization`, `X-HF-Bill-To`, `Cookie`, provider key or "
+        "extra header. A same-origin hop keeps every header. A caller's own `http_client` keeps "
+        "its own redirect settings (httpx2 then drops only `Authorization`).",
         "- **Streams retry only before the first byte**; after it, a broken stream raises "
         "`StreamInterrupted` (or `RequestTimeout` when it went silent) after the chunks "
         "that arrived.",

@@ -26,6 +26,7 @@ from .._io import async_monotonic, async_sleep
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._ratelimit import RateLimiter, rate_limit_key
+from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from ._providers import request_with_failover, stream_with_failover
@@ -45,9 +46,16 @@ _MAX_CACHED_URLS = 512
 class AsyncTransport:
     """Sends :class:`PreparedRequest` objects with retries; owns the connection pool.
 
+    On the pool it builds, redirects are followed (at most 5 per attempt) and a hop to
+    another origin carries only the headers of ``_redirects.CROSS_ORIGIN_HEADERS``: no
+    ``Authorization``, ``X-HF-Bill-To``, cookie, provider key or extra header.
+
     Args:
         config: The client configuration.
         http_client: An httpx2 client to use instead of building one (tests, proxies).
+            It keeps its own redirect settings: with ``follow_redirects=True`` httpx2
+            follows them, dropping only ``Authorization`` on another origin; with the
+            default ``False`` a 3xx answer is an error (``ServerError``).
     """
 
     def __init__(
@@ -55,6 +63,14 @@ class AsyncTransport:
     ) -> None:
         self.config = config
         self._owns_client = http_client is None
+        # Redirects on our own pool are followed by _send_once, not by httpx2: httpx2 drops
+        # only Authorization when a redirect changes origin, and X-HF-Bill-To, provider
+        # keys and extra headers would follow. With follow_redirects=False httpx2 still
+        # builds each hop for us (Response.next_request, public API: method, URL, body,
+        # Host and cookies as its own redirect loop would), so the one thing done here is
+        # dropping headers (_redirects.headers_to_drop). Overriding httpx2's private
+        # _redirect_headers would break silently on an httpx2 upgrade. A caller's own
+        # http_client keeps its own redirect settings.
         self._client = http_client or httpx2.AsyncClient(
             timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
             limits=httpx2.Limits(
@@ -62,8 +78,7 @@ class AsyncTransport:
                 max_keepalive_connections=config.pool_size_per_host,
                 keepalive_expiry=config.pool_idle_timeout,
             ),
-            follow_redirects=True,
-            max_redirects=5,
+            follow_redirects=False,
         )
         self.policy = RetryPolicy(
             max_retries=config.max_retries,
@@ -292,38 +307,113 @@ class AsyncTransport:
             remaining = state.remaining(now)
         request = self._build_request(prepared, self._timeout(state, now, stream=stream))
         error: HfError
-        try:
-            response = await self._client.send(request, stream=True)
-        except httpx2.TimeoutException as exc:
-            error = _timeout_error(prepared, exc)
-        except httpx2.TransportError as exc:
-            error = _network_error(prepared, exc)
-        else:
-            if response.status_code >= 300:
-                error = await self._error_from(response, prepared)
-            elif stream and _not_an_event_stream(response):
-                error = await self._not_a_stream(response, prepared)
-            elif stream:
-                self._log(prepared, response)
-                return response
+        hops = 0
+        while True:  # once, unless a redirect on our own pool sends the next hop
+            try:
+                response = await self._client.send(request, stream=True)
+            except httpx2.TimeoutException as exc:
+                error = _timeout_error(prepared, exc)
+            except httpx2.TransportError as exc:
+                error = _network_error(prepared, exc)
+            except httpx2.TooManyRedirects as exc:  # a caller's http_client that follows
+                error = _redirect_loop(prepared, self._client.max_redirects, exc.request.url, None)
             else:
-                try:
-                    body = await _read_body(response, self.config.max_response_bytes)
-                except httpx2.TimeoutException as exc:
-                    error = _timeout_error(prepared, exc)
-                except httpx2.TransportError as exc:
-                    error = _network_error(prepared, exc)
+                if response.status_code >= 300:
+                    if response.next_request is None or not self._owns_client:
+                        error = await self._error_from(response, prepared)
+                    elif hops < MAX_REDIRECTS:
+                        request = await self._next_hop(
+                            response, request, prepared, state, stream=stream
+                        )
+                        hops += 1
+                        continue
+                    else:
+                        await self._discard(response)
+                        last = response.next_request.url
+                        error = _redirect_loop(prepared, MAX_REDIRECTS, last, response)
+                elif stream and _not_an_event_stream(response):
+                    error = await self._not_a_stream(response, prepared)
+                elif stream:
+                    self._log(prepared, response)
+                    return response
                 else:
-                    if body is not None:
-                        self._log(prepared, response)
-                        return response
-                    error = _too_large(prepared, response, self.config.max_response_bytes)
-                finally:
-                    await response.aclose()
+                    try:
+                        body = await _read_body(response, self.config.max_response_bytes)
+                    except httpx2.TimeoutException as exc:
+                        error = _timeout_error(prepared, exc)
+                    except httpx2.TransportError as exc:
+                        error = _network_error(prepared, exc)
+                    else:
+                        if body is not None:
+                            self._log(prepared, response)
+                            return response
+                        error = _too_large(prepared, response, self.config.max_response_bytes)
+                    finally:
+                        await response.aclose()
+            break
         if prepared.on_error is not None and await prepared.on_error(error):
             return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         await self._retry_or_raise(error, state, prepared, call)
         return None
+
+    async def _next_hop(
+        self,
+        response: httpx2.Response,
+        request: httpx2.Request,
+        prepared: PreparedRequest,
+        state: RetryState,
+        *,
+        stream: bool,
+    ) -> httpx2.Request:
+        """The request that follows ``response``, a redirect on the pool we own.
+
+        httpx2 built it (``response.next_request``: the method and body a 301/302/303
+        changes, the new Host, the cookie jar's cookies); here the credentials are
+        dropped when the hop leaves the origin, and the timeout is taken again from what
+        is left of the call's deadline. The redirect's own body is read and dropped, so
+        that its connection goes back to the pool.
+
+        Raises:
+            RequestTimeout: The call's deadline passed while following redirects.
+        """
+        hop = response.next_request
+        assert hop is not None
+        await self._discard(response)
+        source, target = request.url.origin, hop.url.origin
+        drop = headers_to_drop(
+            hop.headers.keys(),
+            (source.scheme, source.host, source.port),
+            (target.scheme, target.host, target.port),
+        )
+        for name in drop:
+            del hop.headers[name]
+        now = async_monotonic()
+        remaining = state.remaining(now)
+        if remaining is not None and remaining <= 0:
+            raise deadline_error(
+                state.deadline - state.started if state.deadline else 0.0,
+                model=prepared.context.model,
+                provider=prepared.context.provider,
+            )
+        hop.extensions = {**hop.extensions, "timeout": self._timeout(state, now, stream=stream)}
+        logger.debug(
+            "%s %s -> %s, following to %s (%d headers dropped)",
+            request.method,
+            _safe_url(str(request.url)),
+            response.status_code,
+            _safe_url(str(hop.url)),
+            len(drop),
+        )
+        return hop
+
+    async def _discard(self, response: httpx2.Response) -> None:
+        """Read (up to max_response_bytes) and close a body nobody needs."""
+        try:
+            await _read_body(response, self.config.max_response_bytes)
+        except httpx2.HTTPError:
+            pass  # the connection is closed instead of reused
+        finally:
+            await response.aclose()
 
     def _log(self, prepared: PreparedRequest, response: httpx2.Response) -> None:
         if logger.isEnabledFor(logging.DEBUG):
@@ -479,6 +569,21 @@ def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
 def _network_error(prepared: PreparedRequest, exc: Exception) -> HfError:
     return NetworkError(
         f"Could not reach {_safe_url(prepared.url)}: {type(exc).__name__}: {exc}",
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
+
+
+def _redirect_loop(
+    prepared: PreparedRequest, limit: int, last: httpx2.URL, response: httpx2.Response | None
+) -> HfError:
+    """More than ``limit`` redirects for one request: a ServerError, never retried."""
+    return ServerError(
+        f"{prepared.method} {_safe_url(prepared.url)} was redirected more than {limit} "
+        f"times (the last redirect was to {_safe_url(str(last))})",
+        status_code=None if response is None else response.status_code,
+        request_id=None if response is None else response.headers.get("x-request-id"),
         provider=prepared.context.provider,
         model=prepared.context.model,
         endpoint=prepared.context.endpoint,

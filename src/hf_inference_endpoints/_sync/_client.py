@@ -43,6 +43,8 @@ class HfInferenceClient:
         config: A full configuration; when omitted, it is read from the environment
             (``HfInferenceConfig.from_env``).
         http_client: An ``httpx2.Client`` to send requests with (proxies, tests).
+            It keeps its own redirect settings; the client's own pool follows redirects
+            and sends no credential, billing or extra header to another origin.
         **overrides: Config fields that win over ``config``/the environment, e.g.
             ``token="hf_..."``, ``router_url="http://127.0.0.1:8080"``, ``max_retries=5``.
 
