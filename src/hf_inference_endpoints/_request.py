@@ -33,6 +33,11 @@ class PreparedRequest:
             (provider failover, off unless the caller asked for it).
         provider_base: The provider base URL the request was built on (``{router}/{name}``
             or the provider's own API); async-job follow-ups are re-rooted on it.
+        time_left: Seconds left of the call's ``timeout`` when ``client._prepare`` returned
+            this request (None: the call has no timeout). Resolving the target (an
+            endpoint lookup, a wake-up or resume wait, a mapping lookup) used the rest, so
+            the transport never gives the call more than this, whatever ``timeout=`` it
+            is passed.
     """
 
     method: str
@@ -45,6 +50,7 @@ class PreparedRequest:
     on_error: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
     fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
     provider_base: str = ""
+    time_left: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ import email.utils
 import math
 import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ._errors import ColdStartTimeout, HfError, ModelLoading, RequestTimeout
+from ._errors import ColdStartTimeout, HfError, ModelLoading, RequestTimeout, ValidationError
 
-__all__ = ["RetryPolicy", "RetryState", "parse_retry_after"]
+__all__ = ["Deadline", "RetryPolicy", "RetryState", "deadline_error", "parse_retry_after"]
 
 #: Shortest wait between two cold-start polls, so a server saying "0 s" is not hammered.
 MIN_COLD_START_POLL = 0.25
@@ -170,7 +170,7 @@ class RetryState:
         remaining = self.remaining(now)
         if remaining is not None and delay >= remaining:
             if isinstance(error, ModelLoading):
-                raise self._cold_timeout(error, now)
+                raise self._cold_timeout(error, now, by_deadline=True)
             raise error
         self.attempts += 1
         if isinstance(error, ModelLoading):
@@ -199,17 +199,25 @@ class RetryState:
         delay = max(MIN_COLD_START_POLL, self.policy.base_delay if hint is None else hint)
         return min(delay, self.policy.max_delay, budget)
 
-    def _cold_timeout(self, error: ModelLoading, now: float) -> ColdStartTimeout:
+    def _cold_timeout(
+        self, error: ModelLoading, now: float, *, by_deadline: bool = False
+    ) -> ColdStartTimeout:
         began = self._cold_started if self._cold_started is not None else now
         waited = now - began
         if error.endpoint:
             what = f"Endpoint {error.endpoint} was still waking up"
         else:
             what = "The model was still loading"
+        if by_deadline:  # the call's own timeout, not cold_start_timeout, ran out
+            why = f"{what} when the call's timeout ran out; pass a larger timeout= or warm it up first"
+        else:
+            why = (
+                f"{what} after waiting {waited:.1f} s "
+                f"(cold_start_timeout={self.policy.cold_start_timeout:g} s); "
+                "raise cold_start_timeout or warm the model up first"
+            )
         return ColdStartTimeout(
-            f"{what} after waiting {waited:.1f} s "
-            f"(cold_start_timeout={self.policy.cold_start_timeout:g} s); "
-            "raise cold_start_timeout or warm the model up first",
+            why,
             waited=waited,
             status_code=error.status_code,
             request_id=error.request_id,
@@ -221,10 +229,110 @@ class RetryState:
         )
 
 
-def deadline_error(timeout: float, *, model: str | None, provider: str | None) -> RequestTimeout:
-    """The error raised when a call's total ``timeout`` runs out."""
-    return RequestTimeout(
-        f"The call did not finish within its timeout of {timeout:g} s",
-        model=model,
-        provider=provider,
-    )
+def deadline_error(
+    timeout: float,
+    *,
+    model: str | None,
+    provider: str | None,
+    endpoint: str | None = None,
+    doing: str | None = None,
+) -> RequestTimeout:
+    """The error raised when a call's total ``timeout`` runs out.
+
+    Args:
+        timeout: The call's ``timeout`` (seconds).
+        model: The model of the call, if known.
+        provider: The provider of the call, if known.
+        endpoint: The dedicated endpoint (``namespace/name``) of the call, if any.
+        doing: What the call was doing when the time ran out (``"looking up the
+            endpoint"``), for the message.
+
+    Example:
+        >>> deadline_error(10, model=None, provider="endpoint", endpoint="acme/ep").message
+        'The call on endpoint acme/ep did not finish within its timeout of 10 s'
+    """
+    who = f"The call on endpoint {endpoint}" if endpoint else "The call"
+    message = f"{who} did not finish within its timeout of {timeout:g} s"
+    if doing:
+        message += f": it ran out while {doing}"
+    return RequestTimeout(message, model=model, provider=provider, endpoint=endpoint)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a call's total ``timeout`` runs out, on the monotonic clock it was started with.
+
+    One per public call: each step of the call (a lookup, a wait, the request) gets what
+    is left of it. A deadline without ``timeout`` never runs out.
+
+    Attributes:
+        timeout: The call's ``timeout`` in seconds (None: no limit).
+        at: The clock reading at which it runs out (None: never).
+        clock: The twin's monotonic clock (``async_monotonic`` / ``sync_monotonic``).
+
+    Example:
+        >>> ticks = iter([100.0, 104.0])
+        >>> deadline = Deadline.start(10, lambda: next(ticks))
+        >>> deadline.remaining()
+        6.0
+    """
+
+    timeout: float | None
+    at: float | None
+    clock: Callable[[], float] = field(repr=False, compare=False)
+
+    @classmethod
+    def start(cls, timeout: float | None, clock: Callable[[], float]) -> Deadline:
+        """The deadline of a call starting now.
+
+        Args:
+            timeout: Seconds for the whole call (None: no limit).
+            clock: The monotonic clock to read now and later.
+
+        Raises:
+            ValidationError: ``timeout`` is not a number of seconds >= 0.
+        """
+        if timeout is None:
+            return cls(None, None, clock)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or math.isnan(timeout)
+            or timeout < 0
+        ):
+            raise ValidationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+        return cls(timeout, clock() + timeout, clock)
+
+    def remaining(self) -> float | None:
+        """Seconds left (<= 0 once passed), or None without a timeout."""
+        return None if self.at is None else self.at - self.clock()
+
+    def expired(self) -> bool:
+        """Whether the call's time is up (never without a timeout)."""
+        return self.at is not None and self.clock() >= self.at
+
+    def left(
+        self,
+        *,
+        model: str | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        doing: str | None = None,
+    ) -> float | None:
+        """Seconds left for the next step (None: no limit).
+
+        Raises:
+            RequestTimeout: None are left (see :func:`deadline_error` for the arguments).
+        """
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            assert self.timeout is not None
+            raise deadline_error(
+                self.timeout, model=model, provider=provider, endpoint=endpoint, doing=doing
+            )
+        return remaining
+
+    def cap(self, seconds: float) -> float:
+        """``seconds``, or the time left when that is shorter (never below 0)."""
+        remaining = self.remaining()
+        return seconds if remaining is None else max(0.0, min(seconds, remaining))

@@ -22,8 +22,12 @@ class FakeClock:
 
 @pytest.fixture
 def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """Patch the transport's sleep/clock so retries and cold-start waits take no real time."""
+    """Patch the transport's sleep/clock so retries and cold-start waits take no real time.
+
+    The client's clock too: it starts each call's deadline (``timeout=``).
+    """
     clock = FakeClock()
     monkeypatch.setattr("hf_inference_endpoints._async._transport.async_sleep", clock.sleep)
     monkeypatch.setattr("hf_inference_endpoints._async._transport.async_monotonic", clock.monotonic)
+    monkeypatch.setattr("hf_inference_endpoints._async._client.async_monotonic", clock.monotonic)
     return clock

@@ -247,6 +247,7 @@ class AsyncTaskRunner:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         # _providers.run follows provider jobs and downloads outputs; it returns the
         # decoded JSON (or the bytes) of the answer, read by the provider's helper --

@@ -220,6 +220,8 @@ class AsyncTransport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
+        if prepared.time_left is not None:  # what _prepare left of the call's timeout
+            timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
         if prepared.fallbacks:  # provider failover: one request per provider, in order
             return await request_with_failover(self, prepared, parse, timeout=timeout)
         state = self._new_state(timeout, retry=retry)
@@ -264,6 +266,8 @@ class AsyncTransport:
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
+        if prepared.time_left is not None:  # what _prepare left of the call's timeout
+            timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
         if prepared.fallbacks:  # provider failover, before the first byte only
             return await stream_with_failover(
                 self, prepared, parse, is_final=is_final, needs_done=needs_done, timeout=timeout

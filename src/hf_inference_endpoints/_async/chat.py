@@ -94,6 +94,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         result, meta = await self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -147,6 +148,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         return await self._client._transport.stream(
             prepared,

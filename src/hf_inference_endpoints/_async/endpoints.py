@@ -42,11 +42,13 @@ from .._errors import (
     EndpointPaused,
     HfError,
     NotFound,
+    RequestTimeout,
     ServerError,
     ValidationError,
 )
 from .._io import async_monotonic, async_sleep
 from .._request import PreparedRequest, RawBody, ResponseKind
+from .._retry import Deadline, deadline_error
 from .._routing import prepare
 
 if TYPE_CHECKING:
@@ -166,13 +168,13 @@ class AsyncEndpoints:
 
     # -- namespace ---------------------------------------------------------------------------
 
-    async def _namespace(self, namespace: str | None) -> str:
+    async def _namespace(self, namespace: str | None, *, timeout: float | None = None) -> str:
         if namespace is not None:
             return validate_namespace(namespace)
         if self._client.config.default_namespace:
             return validate_namespace(self._client.config.default_namespace)
         if self._user is None:
-            info = await self._client.hub.whoami()
+            info = await self._client.hub.whoami(timeout=timeout)
             name = info.get("name")
             if info.get("type", "user") != "user" or not isinstance(name, str) or not name:
                 raise ValidationError(
@@ -183,7 +185,12 @@ class AsyncEndpoints:
         return self._user
 
     async def _ref(
-        self, name: str | EndpointRef, namespace: str | None, *, for_create: bool = False
+        self,
+        name: str | EndpointRef,
+        namespace: str | None,
+        *,
+        for_create: bool = False,
+        timeout: float | None = None,
     ) -> EndpointRef:
         ref = (
             name
@@ -191,7 +198,7 @@ class AsyncEndpoints:
             else parse_endpoint_ref(name, namespace, for_create=for_create)
         )
         if ref.namespace is None:
-            ref = ref.with_namespace(await self._namespace(None))
+            ref = ref.with_namespace(await self._namespace(None, timeout=timeout))
         return ref
 
     async def _call(
@@ -724,14 +731,57 @@ class AsyncEndpoints:
         validate_until(until)
         ref = await self._ref(name, namespace)
         limit = self._client.config.cold_start_timeout if timeout is None else timeout
+        return await self._wait(
+            ref,
+            until,
+            limit,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
+    async def _wait(
+        self,
+        ref: EndpointRef,
+        until: str,
+        limit: float,
+        *,
+        on_progress: ProgressCallback | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        deadline: Deadline | None = None,
+        known: EndpointInfo | None = None,
+    ) -> EndpointInfo:
+        """The polling loop of :meth:`wait`, for at most ``limit`` seconds.
+
+        With the ``deadline`` of an inference call (``limit`` is then at most its time
+        left), each poll gets only the time left of that deadline, and when the deadline
+        is what ``limit`` stands for, the wait ends at it without one more poll.
+        ``known`` is the endpoint as last fetched before the wait (for error messages).
+
+        Raises:
+            ColdStartTimeout: ``limit`` ran out (or the deadline, during a poll).
+        """
         first_delay = self.poll_interval if poll_interval is None else poll_interval
         longest = self.max_poll_interval if max_poll_interval is None else max_poll_interval
         schedule = PollSchedule(first_delay, max(longest, first_delay))
+        call_left = None if deadline is None else deadline.remaining()
+        by_call = call_left is not None and call_left <= limit  # the call's timeout binds
         started = async_monotonic()
         previous: str | None = None
+        info = known
         first = True
         while True:
-            info = await self._call("GET", ref)
+            try:
+                polled = await self._call(
+                    "GET", ref, timeout=None if deadline is None else deadline.remaining()
+                )
+            except RequestTimeout as err:
+                if deadline is None or isinstance(err, ColdStartTimeout) or not deadline.expired():
+                    raise
+                waited = async_monotonic() - started
+                raise _still_starting(ref, info, until, waited, deadline, limit) from err
+            info = polled
             now = async_monotonic()
             state = state_of(info)
             if first or state != previous:
@@ -773,15 +823,14 @@ class AsyncEndpoints:
                 now = async_monotonic()
                 remaining = limit - (now - started)
             if remaining <= 0:
-                waited = now - started
-                raise ColdStartTimeout(
-                    f"Endpoint {ref} was still {state} after waiting {waited:.1f} s for "
-                    f"{until!r} (timeout {limit:g} s); wait longer or check its logs",
-                    waited=waited,
-                    endpoint=str(ref),
-                    server_message=info.status.message if info.status is not None else None,
+                raise _still_starting(
+                    ref, info, until, now - started, deadline if by_call else None, limit
                 )
-            await async_sleep(min(schedule.next_delay(), remaining))
+            delay = min(schedule.next_delay(), remaining)
+            await async_sleep(delay)
+            if by_call and delay >= remaining:  # slept to the call's deadline: no time to poll
+                waited = async_monotonic() - started
+                raise _still_starting(ref, info, until, waited, deadline, limit)
 
     # -- inference routing -------------------------------------------------------------------
 
@@ -799,6 +848,7 @@ class AsyncEndpoints:
         accept: str | None = None,
         expect: ResponseKind | None = None,
         bill_to: str | None = None,
+        deadline: Deadline | None = None,
     ) -> PreparedRequest:
         """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
 
@@ -808,20 +858,33 @@ class AsyncEndpoints:
         one is sent the request with ``X-Scale-Up-Timeout`` and its 503s count as a cold
         start. A 404 or a state error drops the cached URL; a 404 on a cached URL looks
         the endpoint up again and retries once when its URL changed.
+
+        Everything here, the ``on_error`` re-resolution included, stays within the
+        call's ``deadline``: lookups get the time left, waits stop at it
+        (``ColdStartTimeout``), and ``X-Scale-Up-Timeout`` asks the proxy to hold the
+        request for less than what is left.
+
+        Raises:
+            RequestTimeout: The deadline ran out during a lookup or a resume.
+            ColdStartTimeout: The endpoint was still starting when the deadline (or
+                ``cold_start_timeout``) ran out.
         """
         config = self._client.config
+        if deadline is None:
+            deadline = Deadline.start(None, async_monotonic)
         if provider not in (None, "hf-inference", "auto"):
             raise ValidationError(
                 f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
                 "call; pass one of them"
             )
-        ref = await self._ref(endpoint, None)
+        left = deadline.remaining()  # for a whoami call, when the namespace is not known
+        ref = await self._ref(endpoint, None, timeout=None if left is None else max(0.0, left))
         key = str(ref)
         info = self._cache.get(key)
         from_cache = info is not None
         if info is None:
-            info = await self._call("GET", ref)
-        info = await self._usable(ref, info)
+            info = await self._lookup(ref, deadline)
+        info = await self._usable(ref, info, deadline)
         route = route_decision(info)
         url = route.url
         assert url is not None
@@ -857,6 +920,9 @@ class AsyncEndpoints:
             hold = config.cold_start_timeout
             if read is not None:
                 hold = min(hold, read * SCALE_UP_SHARE)
+            left = deadline.remaining()
+            if left is not None:  # the proxy answers 503 before the call's time is up
+                hold = min(hold, left * SCALE_UP_SHARE)
             prepared.headers["x-scale-up-timeout"] = str(max(1, int(hold)))
         retried = False
 
@@ -869,12 +935,12 @@ class AsyncEndpoints:
             if retried:
                 return False
             if isinstance(error, NotFound) and from_cache:
-                fresh = await self._usable(ref, await self._call("GET", ref))
+                fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
                 fresh_url = route_decision(fresh).url
                 if fresh_url is None or fresh_url == url:
                     return False
             elif isinstance(error, EndpointPaused) and config.auto_resume_paused:
-                fresh = await self._usable(ref, await self._call("GET", ref))
+                fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
                 fresh_url = route_decision(fresh).url
             else:
                 return False
@@ -887,8 +953,28 @@ class AsyncEndpoints:
         prepared.on_error = on_error
         return prepared
 
-    async def _usable(self, ref: EndpointRef, info: EndpointInfo) -> EndpointInfo:
-        """The endpoint in a state that takes requests: resumes/waits as configured, or raises."""
+    async def _lookup(self, ref: EndpointRef, deadline: Deadline) -> EndpointInfo:
+        """``GET`` the endpoint within what is left of the call's ``deadline``.
+
+        Raises:
+            RequestTimeout: The deadline ran out before or during the lookup.
+        """
+        doing = "looking up the endpoint"
+        left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
+        try:
+            return await self._call("GET", ref, timeout=left)
+        except RequestTimeout as err:
+            if isinstance(err, ColdStartTimeout) or not deadline.expired():
+                raise
+            raise _out_of_time(ref, deadline, doing) from err
+
+    async def _usable(
+        self, ref: EndpointRef, info: EndpointInfo, deadline: Deadline
+    ) -> EndpointInfo:
+        """The endpoint in a state that takes requests: resumes/waits as configured, or raises.
+
+        Resuming and waiting stay within the call's ``deadline``.
+        """
         config = self._client.config
         route = route_decision(info)
         if route.action is RouteAction.PAUSED:
@@ -900,18 +986,65 @@ class AsyncEndpoints:
                     endpoint=str(ref),
                     server_message=info.status.message if info.status is not None else None,
                 )
-            await self.resume(ref.name, namespace=ref.namespace)
-            return await self.wait(
-                ref.name, namespace=ref.namespace, timeout=config.cold_start_timeout
-            )
+            doing = "resuming the paused endpoint"
+            left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
+            try:
+                resumed = await self.resume(ref.name, namespace=ref.namespace, timeout=left)
+            except RequestTimeout as err:
+                if isinstance(err, ColdStartTimeout) or not deadline.expired():
+                    raise
+                raise _out_of_time(ref, deadline, doing) from err
+            return await self._wait_serving(ref, deadline, resumed)
         if route.action is RouteAction.FAIL:
             self._cache.invalidate(str(ref))
             raise _failed(ref, info)
         if route.action is RouteAction.WAIT:
-            return await self.wait(
-                ref.name, namespace=ref.namespace, timeout=config.cold_start_timeout
-            )
+            return await self._wait_serving(ref, deadline, info)
         return info
+
+    async def _wait_serving(
+        self, ref: EndpointRef, deadline: Deadline, known: EndpointInfo
+    ) -> EndpointInfo:
+        """Wait for ``running`` for ``cold_start_timeout``, or until the call's deadline."""
+        limit = deadline.cap(self._client.config.cold_start_timeout)
+        return await self._wait(ref, "running", limit, deadline=deadline, known=known)
+
+
+def _out_of_time(ref: EndpointRef, deadline: Deadline, doing: str) -> RequestTimeout:
+    """The call's ``timeout`` ran out during ``doing`` (a lookup, a resume)."""
+    assert deadline.timeout is not None
+    return deadline_error(
+        deadline.timeout, model=None, provider="endpoint", endpoint=str(ref), doing=doing
+    )
+
+
+def _still_starting(
+    ref: EndpointRef,
+    info: EndpointInfo | None,
+    until: str,
+    waited: float,
+    deadline: Deadline | None,
+    limit: float,
+) -> ColdStartTimeout:
+    """The endpoint was not ``until`` when the wait's limit (or the call's deadline) ran out.
+
+    ``deadline`` is given when the call's own ``timeout`` is the limit that ran out.
+    """
+    state = (state_of(info) if info is not None else None) or "not ready"
+    if deadline is not None and deadline.timeout is not None:
+        why = (
+            f", when the call's timeout of {deadline.timeout:g} s ran out; pass a larger "
+            "timeout= or check its logs"
+        )
+    else:
+        why = f" (timeout {limit:g} s); wait longer or check its logs"
+    status = info.status if info is not None else None
+    return ColdStartTimeout(
+        f"Endpoint {ref} was still {state} after waiting {waited:.1f} s for {until!r}{why}",
+        waited=waited,
+        endpoint=str(ref),
+        server_message=status.message if status is not None else None,
+    )
 
 
 def _can_scale_to_zero(info: EndpointInfo) -> bool:

@@ -92,6 +92,7 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
+        deadline = self._client._deadline(timeout)  # one for both tries below
         prepared = await self._client._prepare(
             model,
             provider,
@@ -103,6 +104,7 @@ class AsyncTextGeneration:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=deadline,
         )
         try:
             result, meta = await self._request(prepared, timeout)
@@ -123,6 +125,7 @@ class AsyncTextGeneration:
                 endpoint=endpoint,
                 fallback=fallback,
                 bill_to=bill_to,
+                timeout=deadline,
             )
             result, meta = await self._request(prepared, timeout)
         result._response_meta = meta
@@ -196,6 +199,7 @@ class AsyncTextGeneration:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         # failover may cross formats: each provider's stream gets its own parser;
         # TGI sends details only when asked, and so do completions streams

@@ -14,6 +14,7 @@ from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
 from .._request import PreparedRequest, RawBody, ResponseKind
+from .._retry import Deadline
 from ._transport import Transport
 
 if TYPE_CHECKING:
@@ -162,6 +163,16 @@ class HfInferenceClient:
 
         return TextGeneration(self)
 
+    def _deadline(self, timeout: float | None) -> Deadline:
+        """The :class:`Deadline` of a call starting now with ``timeout=`` (None: no limit).
+
+        For a service that calls :meth:`_prepare` more than once in one call.
+
+        Raises:
+            ValidationError: ``timeout`` is not a number of seconds >= 0.
+        """
+        return Deadline.start(timeout, sync_monotonic)
+
     def _prepare(
         self,
         model: str | None,
@@ -177,6 +188,7 @@ class HfInferenceClient:
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
         bill_to: str | None = None,
+        timeout: float | Deadline | None = None,
     ) -> PreparedRequest:
         """Build the request for a service call.
 
@@ -191,15 +203,23 @@ class HfInferenceClient:
         and ``bill_to`` (None: ``config.bill_to``) bills an organisation (``X-HF-Bill-To``,
         HF tokens only), on every target.
 
+        ``timeout`` is the call's total ``timeout=`` (or the :class:`Deadline` of a call
+        that started earlier): what resolving the target takes (endpoint lookups,
+        wake-up and resume waits) comes out of it, and the request keeps the rest in
+        ``time_left``, which the transport never exceeds. Every service passes it.
+
         Raises:
-            ValidationError: No ``model`` and no ``endpoint``; or a per-call ``fallback``
-                with ``endpoint`` (a dedicated endpoint has no provider to fail over to).
+            ValidationError: No ``model`` and no ``endpoint``; a per-call ``fallback``
+                with ``endpoint`` (a dedicated endpoint has no provider to fail over to);
+                or ``timeout`` is not a number of seconds >= 0.
+            RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
+        deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(fallback, endpoint=endpoint)
-            return self.endpoints._prepare_inference(
+            prepared = self.endpoints._prepare_inference(
                 endpoint,
                 model,
                 provider,
@@ -211,24 +231,37 @@ class HfInferenceClient:
                 accept=accept,
                 expect=expect,
                 bill_to=bill_to,
+                deadline=deadline,
             )
-        if not model:
-            from .._errors import ValidationError
+            doing = "resolving the endpoint (nothing was sent to it)"
+        else:
+            if not model:
+                from .._errors import ValidationError
 
-            raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
-        return self._providers.prepare(
-            model,
-            provider,
-            task,
-            body,
-            stream,
-            extra_headers,
-            extra_body,
-            accept=accept,
-            expect=expect,
-            fallback=fallback,
-            bill_to=bill_to,
-        )
+                raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
+            prepared = self._providers.prepare(
+                model,
+                provider,
+                task,
+                body,
+                stream,
+                extra_headers,
+                extra_body,
+                accept=accept,
+                expect=expect,
+                fallback=fallback,
+                bill_to=bill_to,
+            )
+            doing = "preparing the request (nothing was sent)"
+        if deadline.at is not None:
+            context = prepared.context
+            prepared.time_left = deadline.left(
+                model=context.model,
+                provider=context.provider,
+                endpoint=context.endpoint,
+                doing=doing,
+            )
+        return prepared
 
     def infer(
         self,

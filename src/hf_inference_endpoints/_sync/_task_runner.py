@@ -248,6 +248,7 @@ class TaskRunner:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         # _providers.run follows provider jobs and downloads outputs; it returns the
         # decoded JSON (or the bytes) of the answer, read by the provider's helper --

@@ -95,6 +95,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         result, meta = self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -148,6 +149,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         return self._client._transport.stream(
             prepared,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from math import isnan
 from typing import TYPE_CHECKING, Any
 
 from .._embeddings.cache import EmbeddingCache
@@ -28,10 +27,10 @@ from .._embeddings.payloads import (
     validate_texts,
 )
 from .._embeddings.results import EmbeddingResult, SimilarityScores
-from .._errors import ErrorContext, HfError, RequestTimeout, ValidationError
+from .._errors import ColdStartTimeout, ErrorContext, HfError, RequestTimeout, ValidationError
 from .._io import SyncLock, sync_monotonic
 from .._request import PreparedRequest
-from .._retry import deadline_error
+from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
 
@@ -46,44 +45,6 @@ SENTENCE_SIMILARITY = "sentence-similarity"
 DEFAULT_MAX_CONCURRENCY = 4
 #: Statuses of ``GET {url}/info`` that mean "this server is not TEI".
 _NOT_TEI = frozenset({400, 404, 405, 422})
-
-
-@dataclass(frozen=True, slots=True)
-class _Deadline:
-    """When a call's total ``timeout`` runs out (``at``, on the twin's monotonic clock)."""
-
-    timeout: float | None
-    at: float | None
-
-    @classmethod
-    def start(cls, timeout: float | None) -> _Deadline:
-        """The deadline of a call starting now; ``timeout`` None means none.
-
-        Raises:
-            ValidationError: ``timeout`` is not a number of seconds >= 0.
-        """
-        if timeout is None:
-            return cls(None, None)
-        if (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, (int, float))
-            or isnan(timeout)
-            or timeout < 0
-        ):
-            raise ValidationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
-        return cls(timeout, sync_monotonic() + timeout)
-
-    def remaining(self) -> float | None:
-        """Seconds left (<= 0 once passed), or None without a timeout."""
-        return None if self.at is None else self.at - sync_monotonic()
-
-    def left(self, *, model: str | None, provider: str | None) -> float | None:
-        """Seconds left for the next lookup; raises ``RequestTimeout`` when none are."""
-        remaining = self.remaining()
-        if remaining is not None and remaining <= 0:
-            assert self.timeout is not None
-            raise deadline_error(self.timeout, model=model, provider=provider)
-        return remaining
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +67,7 @@ class _Call:
     params: dict[str, Any]
     single: bool
     provider: str | None
-    deadline: _Deadline
+    deadline: Deadline
     extra_headers: Mapping[str, str] | None
     extra_body: Mapping[str, Any] | None
     fallback: bool | Sequence[str] | None
@@ -248,7 +209,7 @@ class Embeddings:
             >>> len(result), result.requests, result.dimensions  # doctest: +SKIP
             (3, 1, 384)
         """
-        deadline = _Deadline.start(timeout)
+        deadline = Deadline.start(timeout, sync_monotonic)
         texts, single = validate_texts(inputs)
         params = embedding_params(
             normalize=normalize,
@@ -344,7 +305,7 @@ class Embeddings:
             >>> scores[0] > scores[1]  # doctest: +SKIP
             True
         """
-        deadline = _Deadline.start(timeout)
+        deadline = Deadline.start(timeout, sync_monotonic)
         body = similarity_body(source_sentence, sentences)
         count = len(body["inputs"]["sentences"])
         if model is None and endpoint is None:
@@ -360,10 +321,10 @@ class Embeddings:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=deadline,
         )
-        remaining = deadline.left(model=prepared.context.model, provider=prepared.context.provider)
         scores, meta = self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=remaining
+            prepared, partial(parse_similarity, count=count), timeout=prepared.time_left
         )
         return SimilarityScores(scores, meta)
 
@@ -400,14 +361,18 @@ class Embeddings:
                 endpoint=call.route.endpoint,
                 fallback=call.fallback,
                 bill_to=call.bill_to,
+                timeout=call.deadline,  # resolving an endpoint takes time too
             )
+        except RequestTimeout as exc:
+            if isinstance(exc, ColdStartTimeout) or not call.deadline.expired():
+                job.abort(exc)
+            else:  # the call's time ran out before this batch could be sent
+                job.stop(call.expired())
+            return
         except HfError as exc:
             job.abort(exc)
             return
-        remaining = call.deadline.remaining()  # resolving an endpoint takes time too
-        if remaining is not None and remaining <= 0:
-            job.stop(call.expired())
-            return
+        remaining = prepared.time_left
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
@@ -423,7 +388,7 @@ class Embeddings:
         provider: str | None,
         endpoint: str | None,
         batch_size: int | None,
-        deadline: _Deadline,
+        deadline: Deadline,
         fallback: bool | Sequence[str] | None,
     ) -> _Route:
         """Work out the target, the URL to post to and the batch size of a call.
@@ -464,7 +429,7 @@ class Embeddings:
         url = f"{base}/embed"
         return _Route(url, None, size, scope=url, tei=info)
 
-    def _tei_info(self, base: str, deadline: _Deadline) -> TeiInfo | None:
+    def _tei_info(self, base: str, deadline: Deadline) -> TeiInfo | None:
         """TEI's ``/info`` for the server at ``base`` (None if it is not TEI); cached per URL."""
         if base in self._tei_info_by_url:
             return self._tei_info_by_url[base]
@@ -493,7 +458,7 @@ class Embeddings:
             self._tei_info_by_url[base] = info
             return info
 
-    def _default_model(self, task: str, deadline: _Deadline, provider: str | None) -> str:
+    def _default_model(self, task: str, deadline: Deadline, provider: str | None) -> str:
         """The Hub's recommended model for ``task`` (``/api/tasks`` widget models); cached."""
         known = self._default_models.get(task)
         if known is not None:

@@ -93,6 +93,7 @@ class TextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
+        deadline = self._client._deadline(timeout)  # one for both tries below
         prepared = self._client._prepare(
             model,
             provider,
@@ -104,6 +105,7 @@ class TextGeneration:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=deadline,
         )
         try:
             result, meta = self._request(prepared, timeout)
@@ -124,6 +126,7 @@ class TextGeneration:
                 endpoint=endpoint,
                 fallback=fallback,
                 bill_to=bill_to,
+                timeout=deadline,
             )
             result, meta = self._request(prepared, timeout)
         result._response_meta = meta
@@ -197,6 +200,7 @@ class TextGeneration:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
+            timeout=timeout,
         )
         # failover may cross formats: each provider's stream gets its own parser;
         # TGI sends details only when asked, and so do completions streams
