@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncHfInferenceClient"]
 
+#: The deadline of a call without ``timeout=`` (never runs out, so never reads the clock).
+_NO_DEADLINE = Deadline(None, None, async_monotonic)
+
 
 class AsyncHfInferenceClient:
     """The Hugging Face inference client (the async twin runs on asyncio or trio).
@@ -170,6 +173,8 @@ class AsyncHfInferenceClient:
         Raises:
             ValidationError: ``timeout`` is not a number of seconds >= 0.
         """
+        if timeout is None:  # the usual call: one shared deadline that never runs out
+            return _NO_DEADLINE
         return Deadline.start(timeout, async_monotonic)
 
     async def _prepare(

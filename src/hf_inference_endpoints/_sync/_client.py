@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["HfInferenceClient"]
 
+#: The deadline of a call without ``timeout=`` (never runs out, so never reads the clock).
+_NO_DEADLINE = Deadline(None, None, sync_monotonic)
+
 
 class HfInferenceClient:
     """The Hugging Face inference client (the async twin runs on asyncio or trio).
@@ -171,6 +174,8 @@ class HfInferenceClient:
         Raises:
             ValidationError: ``timeout`` is not a number of seconds >= 0.
         """
+        if timeout is None:  # the usual call: one shared deadline that never runs out
+            return _NO_DEADLINE
         return Deadline.start(timeout, sync_monotonic)
 
     def _prepare(
