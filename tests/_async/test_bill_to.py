@@ -13,7 +13,6 @@ import inspect
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 import httpx2
 import pytest
@@ -21,6 +20,7 @@ import pytest
 from hf_inference_endpoints import AsyncHfInferenceClient, RateLimited, ValidationError
 
 from ..media import mp4, png, wav
+from ..wire import Wire as BaseWire
 
 HUB = "https://hub.test"
 ROUTER = "https://router.test"
@@ -50,40 +50,13 @@ MAPPINGS: dict[str, dict[str, Any]] = {
 TOGETHER_IMAGES = f"{ROUTER}/together/v1/images/generations"
 TOGETHER_ANSWER = {"data": [{"b64_json": base64.b64encode(PNG).decode()}]}
 
-Answer = httpx2.Response | Callable[[httpx2.Request], httpx2.Response]
 
-
-class Wire:
-    """Answers per ``METHOD url`` (a list: one answer per call, the last one repeats)."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, list[Answer]] = {}
-        self.requests: list[httpx2.Request] = []
-
-    def add(self, method: str, url: str, *answers: Answer) -> Wire:
-        self.routes.setdefault(f"{method} {url}", []).extend(answers)
-        return self
+class Wire(BaseWire):
+    """The shared scripted peer, with this module's Hub mappings."""
 
     def hub(self, model: str) -> Wire:
-        url = f"{HUB}/api/models/{model}?expand[]=inferenceProviderMapping"
-        body = {"id": model, "inferenceProviderMapping": MAPPINGS[model]}
-        return self.add("GET", url, httpx2.Response(200, json=body))
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        key = f"{request.method} {unquote(str(request.url))}"
-        answers = self.routes.get(key)
-        if not answers:
-            return httpx2.Response(599, json={"error": f"unexpected {key}"})
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        return answer(request) if callable(answer) else answer
-
-    def urls(self) -> list[str]:
-        return [f"{r.method} {unquote(str(r.url))}" for r in self.requests]
-
-    def bill_to(self) -> list[str | None]:
-        """The X-HF-Bill-To of every request, in order (None: not sent)."""
-        return [r.headers.get("x-hf-bill-to") for r in self.requests]
+        self.mapping(HUB, model, MAPPINGS[model])
+        return self
 
 
 def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 import httpx2
 import pytest
@@ -25,6 +23,7 @@ from hf_inference_endpoints import (
     ServiceUnavailable,
 )
 
+from ..wire import Wire as BaseWire
 from .conftest import FakeClock
 
 HUB = "https://hub.test"
@@ -80,8 +79,6 @@ MAPPINGS = {
     "org/zai-image": ZAI_MAPPING,
 }
 
-Answer = httpx2.Response | Callable[[httpx2.Request], httpx2.Response]
-
 
 def completion(model: str = "m", text: str = "hello") -> dict[str, Any]:
     return {
@@ -95,45 +92,12 @@ def completion(model: str = "m", text: str = "hello") -> dict[str, Any]:
     }
 
 
-class Wire:
-    """Answers per ``METHOD url`` (a list: one answer per call, the last one repeats)."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, list[Answer]] = {}
-        self.requests: list[httpx2.Request] = []
-        self.on_request: Callable[[httpx2.Request], None] | None = None
-
-    def add(self, method: str, url: str, *answers: Answer) -> Wire:
-        self.routes.setdefault(f"{method} {url}", []).extend(answers)
-        return self
+class Wire(BaseWire):
+    """The shared scripted peer, with this module's Hub mappings."""
 
     def hub(self, model: str) -> Wire:
-        mapping = MAPPINGS[model]
-        url = f"{HUB}/api/models/{model}?expand[]=inferenceProviderMapping"
-        return self.add(
-            "GET",
-            url,
-            httpx2.Response(200, json={"id": model, "inferenceProviderMapping": mapping}),
-        )
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        if self.on_request is not None:
-            self.on_request(request)
-        query = unquote(request.url.query.decode())
-        base = unquote(str(request.url).split("?", 1)[0])
-        key = f"{request.method} {base}" + (f"?{query}" if query else "")
-        answers = self.routes.get(key)
-        if not answers:
-            return httpx2.Response(599, json={"error": f"unexpected {key}"})
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        return answer(request) if callable(answer) else answer
-
-    def urls(self) -> list[str]:
-        return [f"{r.method} {unquote(str(r.url))}" for r in self.requests]
-
-    def body(self, index: int) -> Any:
-        return json.loads(self.requests[index].content)
+        self.mapping(HUB, model, MAPPINGS[model])
+        return self
 
 
 def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:

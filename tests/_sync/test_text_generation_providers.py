@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 import httpx2
 import pytest
@@ -22,6 +21,7 @@ from hf_inference_endpoints import HfInferenceClient, StreamInterrupted
 from hf_inference_endpoints._sync._providers import request_with_failover, stream_with_failover
 from hf_inference_endpoints._request import PreparedRequest
 
+from ..wire import Wire as BaseWire
 from .conftest import FakeClock
 
 HUB = "https://hub.test"
@@ -37,38 +37,13 @@ MAPPING = {
 }
 MAPPING_GET = f"GET {HUB}/api/models/{MODEL}?expand[]=inferenceProviderMapping"
 
-Answer = httpx2.Response | Callable[[httpx2.Request], httpx2.Response]
 
-
-class Wire:
-    """Answers per ``METHOD url`` (one answer per call, the last one repeats); keeps requests."""
+class Wire(BaseWire):
+    """The shared scripted peer, answering this module's mapping lookup."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, list[Answer]] = {
-            MAPPING_GET: [
-                httpx2.Response(200, json={"id": MODEL, "inferenceProviderMapping": MAPPING})
-            ]
-        }
-        self.requests: list[httpx2.Request] = []
-
-    def add(self, method: str, url: str, *answers: Answer) -> Wire:
-        self.routes.setdefault(f"{method} {url}", []).extend(answers)
-        return self
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        key = f"{request.method} {unquote(str(request.url))}"
-        answers = self.routes.get(key)
-        if not answers:
-            return httpx2.Response(599, json={"error": f"unexpected {key}"})
-        answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        return answer(request) if callable(answer) else answer
-
-    def urls(self) -> list[str]:
-        return [f"{r.method} {unquote(str(r.url))}" for r in self.requests]
-
-    def body(self, index: int) -> Any:
-        return json.loads(self.requests[index].content)
+        super().__init__()
+        self.mapping(HUB, MODEL, MAPPING)
 
 
 def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
