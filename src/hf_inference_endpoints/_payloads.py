@@ -253,37 +253,53 @@ def is_final_generation_event(event: TextGenerationStreamOutput) -> bool:
 
 
 def text_generation_parser(
-    helper: ProviderHelper, job: JobContext
+    helper: ProviderHelper, job: JobContext, *, details: bool = False
 ) -> Callable[[bytes], TextGenerationOutput]:
     """How to read a (non-streamed) text-generation answer from ``helper``'s provider.
 
     TGI servers (hf-inference, endpoints, URLs: ``stream_format`` ``"tgi"``) answer
-    TGI's shape, read by :func:`parse_text_generation`; any other provider's answer is
-    turned into ``{"generated_text", "details"}`` by its helper's ``parse_response``
-    (completions: ``choices[0].text``).
+    TGI's shape, read by :func:`parse_text_generation` (the server sends ``details``
+    only when asked); any other provider's answer is turned into
+    ``{"generated_text", "details"}`` by its helper's ``parse_response`` (completions:
+    ``choices[0].text``), and ``details`` is kept only when the caller asked, as TGI.
+
+    Args:
+        helper: The provider's helper.
+        job: Where the request went.
+        details: The caller asked for ``details``.
+
+    Returns:
+        A parser of the answer's bytes.
     """
     if helper.stream_format("text-generation") == "tgi":
         return parse_text_generation
-    return partial(_parse_provider_text_generation, helper, job)
+    return partial(_parse_provider_text_generation, helper, job, details)
 
 
 def text_generation_parser_for(
-    prepared: PreparedRequest,
+    prepared: PreparedRequest, *, details: bool = False
 ) -> Callable[[bytes], TextGenerationOutput]:
     """:func:`text_generation_parser` for the provider ``prepared`` goes to.
 
     The ``parse_for`` of ``request_with_failover``: each provider of a failover chain
     gets its own reader (TGI on hf-inference, a completions API elsewhere).
+
+    Args:
+        prepared: One candidate of the chain (its provider picks the format).
+        details: The caller asked for ``details``.
+
+    Returns:
+        A parser of the answer's bytes.
     """
     from ._routing.providers import answer_helper
     from ._routing.providers._base import JobContext
 
     helper = answer_helper(prepared.context.provider, prepared.task)
-    return text_generation_parser(helper, JobContext.of(prepared))
+    return text_generation_parser(helper, JobContext.of(prepared), details=details)
 
 
 def _parse_provider_text_generation(
-    helper: ProviderHelper, job: JobContext, content: bytes
+    helper: ProviderHelper, job: JobContext, details: bool, content: bytes
 ) -> TextGenerationOutput:
     from ._routing.providers._base import Done, malformed
     from .models import TextGenerationOutput
@@ -294,7 +310,10 @@ def _parse_provider_text_generation(
     step = helper.parse_response("text-generation", data, job)
     if not isinstance(step, Done):
         raise malformed("the text-generation answer", "a finished result")
-    return TextGenerationOutput.model_validate(step.value)
+    value = step.value
+    if not details and isinstance(value, dict) and "details" in value:
+        value = {k: v for k, v in value.items() if k != "details"}  # TGI: only when asked
+    return TextGenerationOutput.model_validate(value)
 
 
 def text_generation_stream_parser(

@@ -501,26 +501,48 @@ async def test_failover_takes_exactly_one_of_parse_and_parse_for(
 # -------------------------------------------------------------------------- generate
 
 
+COMPLETION = {
+    "id": "cmpl-1",
+    "object": "text_completion",
+    "choices": [{"index": 0, "text": " upon a time", "finish_reason": "stop", "seed": 9}],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 4, "total_tokens": 5},
+}
+
+
 @pytest.mark.anyio
 async def test_together_generate_reads_the_completion_as_tgi_output(
     clock: FakeClock, no_env: None
 ) -> None:
-    answer = {
-        "id": "cmpl-1",
-        "object": "text_completion",
-        "choices": [{"index": 0, "text": " upon a time", "finish_reason": "stop", "seed": 9}],
+    wire = Wire().add("POST", TOGETHER_URL, httpx2.Response(200, json=COMPLETION))
+    async with make_client(wire) as client:
+        out = await client.text_generation.generate(
+            model=MODEL, provider="together", prompt="Once", max_new_tokens=4, details=True
+        )
+    # details is TGI-only: not sent to a completions API, but read from its answer
+    assert wire.body(1) == {"prompt": "Once", "max_tokens": 4, "model": TOGETHER_ID}
+    assert wire.requests[1].headers["accept"] != "text/event-stream"
+    assert out.generated_text == " upon a time"
+    assert out.details is not None
+    assert out.details.model_dump(exclude_none=True) == {
+        "finish_reason": "eos_token",
+        "generated_tokens": 4,
+        "seed": 9,
     }
-    wire = Wire().add("POST", TOGETHER_URL, httpx2.Response(200, json=answer))
+    assert out.response_meta is not None and out.response_meta.provider == "together"
+
+
+@pytest.mark.anyio
+async def test_together_generate_has_no_details_unless_asked(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = Wire().add("POST", TOGETHER_URL, httpx2.Response(200, json=COMPLETION))
     async with make_client(wire) as client:
         out = await client.text_generation.generate(
             model=MODEL, provider="together", prompt="Once", max_new_tokens=4
         )
     assert wire.body(1) == {"prompt": "Once", "max_tokens": 4, "model": TOGETHER_ID}
-    assert wire.requests[1].headers["accept"] != "text/event-stream"
     assert out.generated_text == " upon a time"
-    assert out.details is not None
-    assert (out.details.finish_reason, out.details.seed) == ("eos_token", 9)
-    assert out.response_meta is not None and out.response_meta.provider == "together"
+    assert out.details is None  # as TGI without details=True
 
 
 @pytest.mark.anyio

@@ -92,10 +92,30 @@ def test_the_answer_parser_follows_the_format() -> None:
     assert text_generation_parser(hf, job) is parse_text_generation
     together = get_helper("together", "text-generation")
     job = JobContext("together", "text-generation", "https://r/together", "https://r/x")
-    parse = text_generation_parser(together, job)
-    out = parse(b'{"choices":[{"index":0,"text":"hey","finish_reason":"length"}]}')
+    answer = b'{"choices":[{"index":0,"text":"hey","finish_reason":"length"}]}'
+    out = text_generation_parser(together, job, details=True)(answer)
     assert out.generated_text == "hey"
     assert out.details is not None and out.details.finish_reason == "length"
+
+
+def test_a_completion_answer_keeps_details_only_when_the_caller_asked() -> None:
+    together = get_helper("together", "text-generation")
+    job = JobContext("together", "text-generation", "https://r/together", "https://r/x")
+    answer = json.dumps(
+        {
+            "choices": [{"index": 0, "text": "hey", "finish_reason": "stop", "seed": 5}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1},
+        }
+    ).encode()
+    plain = text_generation_parser(together, job)(answer)
+    assert (plain.generated_text, plain.details) == ("hey", None)  # as TGI
+    asked = text_generation_parser(together, job, details=True)(answer)
+    assert asked.details is not None
+    assert asked.details.model_dump(exclude_none=True) == {
+        "finish_reason": "eos_token",
+        "generated_tokens": 1,
+        "seed": 5,
+    }
 
 
 # ---------------------------------------------------------------- the chunk parser

@@ -78,7 +78,9 @@ class AsyncTextGeneration:
                 request is sent once more without them.
 
         Returns:
-            ``generated_text`` and, with ``details=True``, token details.
+            ``generated_text`` and, with ``details=True``, details; on a completions
+            provider ``details`` holds
+            ``finish_reason`` (TGI's words), ``generated_tokens`` and ``seed``.
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent) or the server rejected it.
@@ -107,7 +109,7 @@ class AsyncTextGeneration:
             timeout=deadline,
         )
         try:
-            result, meta = await self._request(prepared, timeout)
+            result, meta = await self._request(prepared, timeout, bool(params.get("details")))
         except ValidationError as exc:
             unused = unused_model_kwargs(exc)
             if not unused:
@@ -127,19 +129,22 @@ class AsyncTextGeneration:
                 bill_to=bill_to,
                 timeout=deadline,
             )
-            result, meta = await self._request(prepared, timeout)
+            result, meta = await self._request(prepared, timeout, bool(kept.get("details")))
         result._response_meta = meta
         return result
 
     async def _request(
-        self, prepared: PreparedRequest, timeout: float | None
+        self, prepared: PreparedRequest, timeout: float | None, details: bool
     ) -> tuple[TextGenerationOutput, ResponseMeta]:
-        """Send ``prepared``; each provider's answer is read in its own format (TGI or not)."""
+        """Send ``prepared``; each provider's answer is read in its own format (TGI or not).
+
+        ``details``: the body sent asks for them (a completions answer keeps them only then).
+        """
         # failover may cross formats (hf-inference TGI, then a completions provider)
         return await request_with_failover(
             self._client._transport,
             prepared,
-            parse_for=text_generation_parser_for,
+            parse_for=partial(text_generation_parser_for, details=details),
             timeout=timeout,
         )
 

@@ -75,22 +75,29 @@ def completions_payload(model_id: str, body: dict[str, Any] | RawBody) -> dict[s
 def parse_completion(data: Any) -> dict[str, Any]:
     """``choices[0]`` of a completions answer as ``{"generated_text", "details"}``.
 
-    The finish reason is given in TGI's words (``stop`` -> ``eos_token``), as the
-    streamed answer's last item gives it (``_payloads.CompletionStreamParser``).
+    The finish reason is given in TGI's words (``stop`` -> ``eos_token``) and
+    ``generated_tokens`` comes from ``usage.completion_tokens``, as the streamed
+    answer's last item gives them (``_payloads.CompletionStreamParser``). ``details``
+    is always filled here; the text-generation parser keeps it only when the caller
+    asked for it (``_payloads.text_generation_parser``), as TGI.
 
     Example:
         >>> parse_completion({"choices": [{"text": " upon", "finish_reason": "stop"}]})
-        {'generated_text': ' upon', 'details': {'finish_reason': 'eos_token', 'seed': None}}
+        {'generated_text': ' upon', 'details': {'finish_reason': 'eos_token', 'generated_tokens': None, 'seed': None}}
     """
     try:
         choice = data["choices"][0]
         text = choice["text"]
     except (KeyError, IndexError, TypeError):
         raise malformed("choices[0].text", "present") from None
+    usage = data.get("usage") if isinstance(data, Mapping) else None
     return {
         "generated_text": text,
         "details": {
             "finish_reason": tgi_finish_reason(choice.get("finish_reason")),
+            "generated_tokens": usage.get("completion_tokens")
+            if isinstance(usage, Mapping)
+            else None,
             "seed": choice.get("seed"),
         },
     }
