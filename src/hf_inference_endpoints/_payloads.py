@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CompletionStreamParser",
     "chat_body",
+    "details_asked",
     "is_final_chat_chunk",
     "is_final_generation_event",
     "parse_chat_chunk",
@@ -135,6 +136,33 @@ def text_generation_body(prompt: str, params: Mapping[str, Any]) -> dict[str, An
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise _validation_error("text-generation request", exc) from None
     return body
+
+
+def details_asked(body: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> bool:
+    """Whether a text-generation call asks for ``details``, read from what is sent.
+
+    ``extra_body`` is merged over the body (it wins over ours), so its top-level
+    ``details`` decides when present, then a ``parameters`` it replaces ours with, then
+    the body's ``parameters.details`` (the ``details=`` keyword).
+
+    Args:
+        body: The TGI body (``{"inputs", "parameters"}``) from :func:`text_generation_body`.
+        extra_body: The call's ``extra_body``.
+
+    Returns:
+        True when ``details`` is asked for (truthy).
+
+    Example:
+        >>> details_asked({"inputs": "x", "parameters": {}}, {"details": True})
+        True
+        >>> details_asked({"inputs": "x", "parameters": {"details": True}}, None)
+        True
+    """
+    sent = {**body, **extra_body} if extra_body else body
+    if "details" in sent:
+        return bool(sent["details"])
+    parameters = sent.get("parameters")
+    return isinstance(parameters, Mapping) and bool(parameters.get("details"))
 
 
 def unused_model_kwargs(error: HfError) -> list[str]:
@@ -266,7 +294,7 @@ def text_generation_parser(
     Args:
         helper: The provider's helper.
         job: Where the request went.
-        details: The caller asked for ``details``.
+        details: The caller asked for ``details`` (see :func:`details_asked`).
 
     Returns:
         A parser of the answer's bytes.

@@ -546,6 +546,68 @@ async def test_together_generate_has_no_details_unless_asked(
 
 
 @pytest.mark.anyio
+async def test_details_in_extra_body_count_as_asked_for_generate_and_stream(
+    clock: FakeClock, no_env: None
+) -> None:
+    usage = {"prompt_tokens": 2, "completion_tokens": 2}
+    body = sse(chunk("Hi"), chunk(" there", "length", usage=usage))
+    wire = (
+        Wire()
+        .add("POST", TOGETHER_URL, httpx2.Response(200, json=COMPLETION))
+        .add("POST", TOGETHER_URL, event_stream(body))
+    )
+    async with make_client(wire) as client:
+        out = await client.text_generation.generate(
+            model=MODEL, provider="together", prompt="Once", extra_body={"details": True}
+        )
+        stream = await client.text_generation.stream(
+            model=MODEL, provider="together", prompt="x", extra_body={"details": True}
+        )
+        items = await collect(stream)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}", f"POST {TOGETHER_URL}"]
+    # extra_body is sent verbatim, and what is sent decides
+    assert wire.body(1) == {"prompt": "Once", "model": TOGETHER_ID, "details": True}
+    assert wire.body(2) == {"prompt": "x", "model": TOGETHER_ID, "stream": True, "details": True}
+    assert out.details is not None and out.details.finish_reason == "eos_token"
+    assert [item.details is None for item in items] == [True, False]
+    last = items[-1].details
+    assert last is not None
+    assert (last.finish_reason, last.generated_tokens, last.input_length) == ("length", 2, 2)
+
+
+@pytest.mark.anyio
+async def test_extra_body_details_false_wins_over_the_keyword(
+    clock: FakeClock, no_env: None
+) -> None:
+    body = sse(chunk("Hi", "stop"))
+    wire = (
+        Wire()
+        .add("POST", TOGETHER_URL, httpx2.Response(200, json=COMPLETION))
+        .add("POST", TOGETHER_URL, event_stream(body))
+    )
+    async with make_client(wire) as client:
+        out = await client.text_generation.generate(
+            model=MODEL,
+            provider="together",
+            prompt="Once",
+            details=True,
+            extra_body={"details": False},
+        )
+        items = await collect(
+            await client.text_generation.stream(
+                model=MODEL,
+                provider="together",
+                prompt="x",
+                details=True,
+                extra_body={"details": False},
+            )
+        )
+    assert wire.body(1) == {"prompt": "Once", "model": TOGETHER_ID, "details": False}
+    assert out.details is None
+    assert items[-1].generated_text == "Hi" and items[-1].details is None
+
+
+@pytest.mark.anyio
 async def test_generate_fails_over_from_together_to_hf_inference(
     clock: FakeClock, no_env: None
 ) -> None:

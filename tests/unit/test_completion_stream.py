@@ -15,6 +15,7 @@ import pytest
 from hf_inference_endpoints._errors import ErrorContext, StreamInterrupted
 from hf_inference_endpoints._payloads import (
     CompletionStreamParser,
+    details_asked,
     parse_text_generation,
     text_generation_parser,
     text_generation_stream_parser,
@@ -116,6 +117,26 @@ def test_a_completion_answer_keeps_details_only_when_the_caller_asked() -> None:
         "generated_tokens": 1,
         "seed": 5,
     }
+
+
+@pytest.mark.parametrize(
+    ("parameters", "extra_body", "asked"),
+    [
+        ({}, None, False),
+        ({"details": True}, None, True),
+        ({"details": False}, None, False),
+        ({}, {"details": True}, True),
+        ({"details": True}, {"details": False}, False),  # extra_body wins over ours
+        ({}, {"parameters": {"details": True}}, True),
+        ({"details": True}, {"parameters": {"max_new_tokens": 2}}, False),  # replaced
+        ({}, {"seed": 1}, False),
+    ],
+)
+def test_details_asked_reads_the_body_sent(
+    parameters: dict[str, Any], extra_body: dict[str, Any] | None, asked: bool
+) -> None:
+    body = {"inputs": "x", "parameters": parameters}
+    assert details_asked(body, extra_body) is asked
 
 
 # ---------------------------------------------------------------- the chunk parser

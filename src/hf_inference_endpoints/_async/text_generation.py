@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
 from .._payloads import (
+    details_asked,
     is_final_generation_event,
     text_generation_body,
     text_generation_parser_for,
@@ -78,9 +79,10 @@ class AsyncTextGeneration:
                 request is sent once more without them.
 
         Returns:
-            ``generated_text`` and, with ``details=True``, details; on a completions
-            provider ``details`` holds
-            ``finish_reason`` (TGI's words), ``generated_tokens`` and ``seed``.
+            ``generated_text`` and, with ``details=True`` (or ``details`` in
+            ``extra_body``, which wins), details; on a completions provider
+            ``details`` holds ``finish_reason`` (TGI's words), ``generated_tokens``
+            and ``seed``.
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent) or the server rejected it.
@@ -109,7 +111,7 @@ class AsyncTextGeneration:
             timeout=deadline,
         )
         try:
-            result, meta = await self._request(prepared, timeout, bool(params.get("details")))
+            result, meta = await self._request(prepared, timeout, details_asked(body, extra_body))
         except ValidationError as exc:
             unused = unused_model_kwargs(exc)
             if not unused:
@@ -129,7 +131,7 @@ class AsyncTextGeneration:
                 bill_to=bill_to,
                 timeout=deadline,
             )
-            result, meta = await self._request(prepared, timeout, bool(kept.get("details")))
+            result, meta = await self._request(prepared, timeout, details_asked(body, extra_body))
         result._response_meta = meta
         return result
 
@@ -179,7 +181,8 @@ class AsyncTextGeneration:
 
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
-            ``generated_text`` (and ``details`` when asked with ``details=True``).
+            ``generated_text`` (and ``details`` when asked with ``details=True`` or
+            ``details`` in ``extra_body``).
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -207,8 +210,9 @@ class AsyncTextGeneration:
             timeout=timeout,
         )
         # failover may cross formats: each provider's stream gets its own parser;
-        # TGI sends details only when asked, and so do completions streams
-        details = bool(params.get("details"))
+        # TGI sends details only when asked (keyword or extra_body), and so do
+        # completions streams
+        details = details_asked(body, extra_body)
         return await stream_with_failover(
             self._client._transport,
             prepared,

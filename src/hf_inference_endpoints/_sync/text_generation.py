@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
 from .._payloads import (
+    details_asked,
     is_final_generation_event,
     text_generation_body,
     text_generation_parser_for,
@@ -79,9 +80,10 @@ class TextGeneration:
                 request is sent once more without them.
 
         Returns:
-            ``generated_text`` and, with ``details=True``, details; on a completions
-            provider ``details`` holds
-            ``finish_reason`` (TGI's words), ``generated_tokens`` and ``seed``.
+            ``generated_text`` and, with ``details=True`` (or ``details`` in
+            ``extra_body``, which wins), details; on a completions provider
+            ``details`` holds ``finish_reason`` (TGI's words), ``generated_tokens``
+            and ``seed``.
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent) or the server rejected it.
@@ -110,7 +112,7 @@ class TextGeneration:
             timeout=deadline,
         )
         try:
-            result, meta = self._request(prepared, timeout, bool(params.get("details")))
+            result, meta = self._request(prepared, timeout, details_asked(body, extra_body))
         except ValidationError as exc:
             unused = unused_model_kwargs(exc)
             if not unused:
@@ -130,7 +132,7 @@ class TextGeneration:
                 bill_to=bill_to,
                 timeout=deadline,
             )
-            result, meta = self._request(prepared, timeout, bool(kept.get("details")))
+            result, meta = self._request(prepared, timeout, details_asked(body, extra_body))
         result._response_meta = meta
         return result
 
@@ -180,7 +182,8 @@ class TextGeneration:
 
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
-            ``generated_text`` (and ``details`` when asked with ``details=True``).
+            ``generated_text`` (and ``details`` when asked with ``details=True`` or
+            ``details`` in ``extra_body``).
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -208,8 +211,9 @@ class TextGeneration:
             timeout=timeout,
         )
         # failover may cross formats: each provider's stream gets its own parser;
-        # TGI sends details only when asked, and so do completions streams
-        details = bool(params.get("details"))
+        # TGI sends details only when asked (keyword or extra_body), and so do
+        # completions streams
+        details = details_asked(body, extra_body)
         return stream_with_failover(
             self._client._transport,
             prepared,
