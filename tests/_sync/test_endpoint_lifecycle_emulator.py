@@ -20,6 +20,7 @@ import pytest
 
 from hf_inference_endpoints import (
     HfInferenceClient,
+    AuthenticationError,
     EndpointFailed,
     EndpointPaused,
     NotFound,
@@ -201,6 +202,30 @@ def test_int_012_inference_on_a_dedicated_endpoint(emu: Any, no_env: None) -> No
             for event in tokens:
                 events.append(event)
         assert events[-1].generated_text == out.generated_text
+
+
+def test_a_public_endpoint_takes_calls_from_a_client_without_a_token(
+    emu: Any, no_env: None
+) -> None:
+    with client_for(emu) as owner:
+        deploy(owner, "open-ep", task="text-generation", type="public")
+        deploy(owner, "closed-ep", task="text-generation", type="protected")
+    wire = Wire()
+    with (
+        httpx2.Client(event_hooks={"request": [wire]}) as http,
+        HfInferenceClient(token=None, http_client=http) as anonymous,
+    ):
+        out = anonymous.text_generation.generate(
+            model=emu.tgi_url("open-ep"), prompt="Once upon", max_new_tokens=3
+        )
+        with pytest.raises(AuthenticationError) as info:
+            anonymous.text_generation.generate(
+                model=emu.tgi_url("closed-ep"), prompt="Once upon", max_new_tokens=3
+            )
+    assert out.generated_text
+    assert [str(r.url) for r in wire.requests] == [emu.tgi_url("open-ep"), emu.tgi_url("closed-ep")]
+    assert all("authorization" not in r.headers for r in wire.requests)
+    assert info.value.status_code == 401
 
 
 def test_int_013_pause_and_resume(emu: Any, no_env: None) -> None:

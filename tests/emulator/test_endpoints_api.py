@@ -252,6 +252,47 @@ async def test_unauthenticated_traffic_does_not_wake(
     assert (await state_of(client))["state"] == "scaledToZero"
 
 
+NO_TOKEN = {"Authorization": ""}  # the client's default AUTH header, emptied
+
+
+async def test_a_public_endpoint_takes_calls_without_a_token(
+    client: httpx2.AsyncClient, clock: Clock
+) -> None:
+    await running(client, clock, "open-ep", type="public")
+    anonymous = await generate(client, "open-ep", **NO_TOKEN)
+    assert anonymous.status_code == 200, anonymous.text
+    assert anonymous.json()["generated_text"]
+    health = await client.get("/tgi/open-ep/health", headers=NO_TOKEN)
+    assert health.status_code == 200
+    any_token = await generate(client, "open-ep", Authorization="Bearer not-checked")
+    assert any_token.status_code == 200
+    # the Hub, the router and a plain emulated server still need one
+    assert (await client.get("/hub/api/whoami-v2", headers=NO_TOKEN)).status_code == 401
+    plain = await client.post("/tgi/no-such-ep/generate", json={"inputs": "x"}, headers=NO_TOKEN)
+    assert plain.status_code == 401
+
+
+@pytest.mark.parametrize("security", ["authenticated", "protected", "private"])
+async def test_other_endpoint_types_need_a_token(
+    client: httpx2.AsyncClient, clock: Clock, security: str
+) -> None:
+    await running(client, clock, "closed-ep", type=security)
+    anonymous = await generate(client, "closed-ep", **NO_TOKEN)
+    assert anonymous.status_code == 401
+    with_token = await generate(client, "closed-ep")
+    assert with_token.status_code == 200, with_token.text
+
+
+async def test_anonymous_traffic_wakes_a_public_endpoint(
+    client: httpx2.AsyncClient, clock: Clock
+) -> None:
+    await running(client, clock, "open-ep", type="public")
+    await client.post(f"{API}/{NS}/open-ep/scale-to-zero")
+    response = await generate(client, "open-ep", **NO_TOKEN)
+    assert (response.status_code, response.json()) == (503, WAKING_BODY)
+    assert (await state_of(client, "open-ep"))["state"] == "initializing"
+
+
 async def test_idle_endpoint_scales_down_after_its_timeout(
     client: httpx2.AsyncClient, clock: Clock
 ) -> None:

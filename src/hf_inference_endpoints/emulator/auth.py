@@ -1,9 +1,10 @@
 """Bearer-token check and ``x-request-id`` stamping (pure ASGI middleware).
 
 Every HTTP request gets a unique, counter-based ``x-request-id`` response header.
-Every path except ``/_emulator/*`` needs ``Authorization: Bearer <token>``; the
-token must be non-empty and, when ``EmulatorSettings.valid_tokens`` is set, one of
-them.  Otherwise the answer is the router's 401
+Every path except ``/_emulator/*`` and the data plane of a ``public`` emulated
+endpoint (``endpoints_api.public_data_plane``) needs ``Authorization: Bearer
+<token>``; the token must be non-empty and, when ``EmulatorSettings.valid_tokens`` is
+set, one of them.  Otherwise the answer is the router's 401
 ``{"error": "Invalid username or password."}`` with
 ``WWW-Authenticate: Bearer realm="Authentication required"``.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .endpoints_api import public_data_plane
 from .errors import unauthorized_response
 from .state import EmulatorState
 
@@ -64,8 +66,10 @@ class AuthMiddleware:
 
         path: str = scope["path"]
         is_control = path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
-        if not is_control and not token_allowed(
-            self.state, Headers(scope=scope).get("authorization")
+        if (
+            not is_control
+            and not token_allowed(self.state, Headers(scope=scope).get("authorization"))
+            and not public_data_plane(self.state, path)
         ):
             await unauthorized_response()(scope, receive, send_with_id)
             return

@@ -35,6 +35,12 @@ answers 400 ``{"error": "Bad Request: The endpoint is paused, ...", "code":
 request carries ``X-Scale-Up-Timeout: <s>``, in which case it is held until the endpoint
 runs (or the timeout passes). The bearer-token check runs first, so a 401 never wakes
 an endpoint (WIRE §e.2).
+
+Security ``type`` (WIRE §f.3): a ``public`` endpoint's data plane takes calls without
+``Authorization`` (any token sent is not checked; traffic wakes it like any other);
+``authenticated`` (the default when the body has no ``type``), the legacy
+``protected`` and ``private`` need a valid token (the emulator has no private link: its
+caller counts as being on it). See :func:`public_data_plane`.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ __all__ = [
     "EmulatedEndpoint",
     "EndpointStore",
     "EndpointTimings",
+    "public_data_plane",
     "routes",
     "store_of",
 ]
@@ -150,6 +157,11 @@ class EmulatedEndpoint:
     @property
     def replicas(self) -> int:
         return max(1, int(self.scaling.get("minReplica") or 0))
+
+    @property
+    def security(self) -> str:
+        """The endpoint's ``type``: ``public``, ``authenticated`` (default), ``private``..."""
+        return str(self.config.get("type") or "authenticated")
 
     def fail_message(self) -> str | None:
         env = (self.config.get("model") or {}).get("env") or {}
@@ -307,6 +319,20 @@ def store_of(state: EmulatorState) -> EndpointStore:
         state.extensions[EXTENSION_KEY] = store
         state.add_reset_hook(store.reset)
     return store
+
+
+def public_data_plane(state: EmulatorState, path: str) -> bool:
+    """Whether ``path`` is on the data plane of an emulated endpoint of type ``public``.
+
+    Such a request needs no token (the auth middleware lets it through). Plain
+    emulated TGI/TEI servers (a name with no endpoint) and every other type need one.
+    """
+    store = state.extensions.get(EXTENSION_KEY)
+    match = _DATA_PLANE.match(path)
+    if match is None or not isinstance(store, EndpointStore):
+        return False
+    ep = store.by_name(match.group(2))
+    return ep is not None and ep.security == "public"
 
 
 def _error(status: int, message: str) -> JSONResponse:
