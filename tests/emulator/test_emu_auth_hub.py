@@ -21,11 +21,18 @@ async def test_missing_or_malformed_token_is_401(app: Starlette, headers: dict[s
     async with httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=app), base_url="http://e"
     ) as c:
-        for path in ("/hub/api/whoami-v2", "/tgi/x/health", "/tei/x/info"):
+        for path in ("/hub/api/whoami-v2", "/router/v1/models"):
             r = await c.get(path, headers=headers)
             assert r.status_code == 401
             assert r.json() == {"error": "Invalid username or password."}
             assert r.headers["www-authenticate"] == 'Bearer realm="Authentication required"'
+            assert r.headers["x-request-id"]
+        # the TGI/TEI data planes stand for dedicated endpoints: their 401 (WIRE §e.2)
+        for path in ("/tgi/x/health", "/tgi/x", "/tei/x/info"):
+            r = await c.get(path, headers=headers)
+            assert r.status_code == 401
+            assert r.json() == {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
+            assert "www-authenticate" not in r.headers
             assert r.headers["x-request-id"]
 
 

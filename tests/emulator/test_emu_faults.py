@@ -110,7 +110,7 @@ async def test_503_loading(client: httpx2.AsyncClient) -> None:
                 "code": "BAD_REQUEST",
             },
         ),
-        ("401", 401, {"error": "Invalid username or password."}),
+        ("401", 401, {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}),
         (
             "500",
             500,
@@ -127,8 +127,17 @@ async def test_status_faults(
     r = await client.post(GEN, json={"inputs": "x"}, headers=fault(spec))
     assert r.status_code == status
     assert r.json() == body
-    if status == 401:
-        assert r.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_401_fault_answers_like_a_bad_token_on_each_service(
+    client: httpx2.AsyncClient,
+) -> None:
+    router = await client.post(CHAT, json=chat_body(), headers=fault("401"))
+    assert (router.status_code, router.json()) == (401, {"error": "Invalid username or password."})
+    assert router.headers["www-authenticate"].startswith("Bearer")
+    engine = await client.post(GEN, json={"inputs": "x"}, headers=fault("401"))
+    assert engine.json() == {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
+    assert "www-authenticate" not in engine.headers
 
 
 async def test_500_hf_style(client: httpx2.AsyncClient) -> None:

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.anyio
 API = "/endpoints-api/v2/endpoint"
 NS = "emulator-user"
 SCALE = 0.01  # the conftest settings' time_scale
+ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}  # WIRE §e.2
 
 
 class Clock:
@@ -248,8 +249,22 @@ async def test_unauthenticated_traffic_does_not_wake(
     response = await client.post(
         "/tgi/my-ep/generate", json={"inputs": "x"}, headers={"Authorization": ""}
     )
-    assert response.status_code == 401
+    assert (response.status_code, response.json()) == (401, ENDPOINT_UNAUTHORIZED_BODY)
     assert (await state_of(client))["state"] == "scaledToZero"
+
+
+@pytest.mark.parametrize("path", ["/tgi/my-ep/generate", "/tgi/my-ep", "/tgi/my-ep/health"])
+async def test_a_refused_token_gets_a_dedicated_endpoints_401(
+    client: httpx2.AsyncClient, clock: Clock, path: str
+) -> None:
+    await running(client, clock)
+    for authorization in ("", "Basic abc"):
+        response = await client.post(
+            path, json={"inputs": "x"}, headers={"Authorization": authorization}
+        )
+        assert response.status_code == 401
+        assert response.json() == ENDPOINT_UNAUTHORIZED_BODY
+        assert response.headers["x-request-id"]
 
 
 NO_TOKEN = {"Authorization": ""}  # the client's default AUTH header, emptied

@@ -6,7 +6,9 @@ endpoint (``endpoints_api.public_data_plane``) needs ``Authorization: Bearer
 <token>``; the token must be non-empty and, when ``EmulatorSettings.valid_tokens`` is
 set, one of them.  Otherwise the answer is the router's 401
 ``{"error": "Invalid username or password."}`` with
-``WWW-Authenticate: Bearer realm="Authentication required"``.
+``WWW-Authenticate: Bearer realm="Authentication required"``, except on the ``/tgi``
+and ``/tei`` data planes (dedicated endpoints' URLs), which answer a dedicated
+endpoint's 401 ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}`` (WIRE §e.2).
 
 Written as plain ASGI (not ``BaseHTTPMiddleware``) so streamed bodies and
 mid-stream aborts pass through untouched.
@@ -17,8 +19,8 @@ from __future__ import annotations
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .endpoints_api import public_data_plane
-from .errors import unauthorized_response
+from .endpoints_api import is_data_plane, public_data_plane
+from .errors import endpoint_unauthorized_response, unauthorized_response
 from .state import EmulatorState
 
 __all__ = ["CONTROL_PREFIX", "AuthMiddleware", "bearer_token", "token_allowed"]
@@ -71,6 +73,9 @@ class AuthMiddleware:
             and not token_allowed(self.state, Headers(scope=scope).get("authorization"))
             and not public_data_plane(self.state, path)
         ):
-            await unauthorized_response()(scope, receive, send_with_id)
+            refusal = (
+                endpoint_unauthorized_response() if is_data_plane(path) else unauthorized_response()
+            )
+            await refusal(scope, receive, send_with_id)
             return
         await self.app(scope, receive, send_with_id)

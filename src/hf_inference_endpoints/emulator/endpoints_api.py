@@ -33,8 +33,9 @@ answers 400 ``{"error": "Bad Request: The endpoint is paused, ...", "code":
 "BAD_REQUEST"}``; a scaled-to-zero one starts waking up and answers 503
 ``{"error": "503 Service Unavailable", "code": "SERVICE_UNAVAILABLE"}`` -- unless the
 request carries ``X-Scale-Up-Timeout: <s>``, in which case it is held until the endpoint
-runs (or the timeout passes). The bearer-token check runs first, so a 401 never wakes
-an endpoint (WIRE §e.2).
+runs (or the timeout passes). The bearer-token check runs first, so a 401 (a dedicated
+endpoint's ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}``) never wakes an
+endpoint (WIRE §e.2).
 
 Security ``type`` (WIRE §f.3): a ``public`` endpoint's data plane takes calls without
 ``Authorization`` (any token sent is not checked; traffic wakes it like any other);
@@ -70,6 +71,7 @@ __all__ = [
     "EmulatedEndpoint",
     "EndpointStore",
     "EndpointTimings",
+    "is_data_plane",
     "public_data_plane",
     "routes",
     "store_of",
@@ -319,6 +321,11 @@ def store_of(state: EmulatorState) -> EndpointStore:
         state.extensions[EXTENSION_KEY] = store
         state.add_reset_hook(store.reset)
     return store
+
+
+def is_data_plane(path: str) -> bool:
+    """Whether ``path`` is on a ``/tgi/{name}`` or ``/tei/{name}`` data plane."""
+    return _DATA_PLANE.match(path) is not None
 
 
 def public_data_plane(state: EmulatorState, path: str) -> bool:

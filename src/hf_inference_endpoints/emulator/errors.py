@@ -6,6 +6,11 @@ it.  Bodies follow the service family (``ErrorStyle``):
 
 * ``"hf"`` -- router / Hub: ``{"error": "<message>"}``;
 * ``"tgi"`` / ``"tei"`` -- engines: ``{"error": "<message>", "error_type": "<kind>"}``.
+
+A missing or refused token is the router's 401 (:func:`unauthorized_response`) on the
+Hub and the router, and a dedicated endpoint's 401 ``{"error": "401 Unauthorized",
+"code": "UNAUTHORIZED"}`` (:func:`endpoint_unauthorized_response`, WIRE §e.2) on the
+``/tgi`` and ``/tei`` data planes.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from .generation import InputError
 
 __all__ = [
     "AUTH_CHALLENGE",
+    "ENDPOINT_UNAUTHORIZED_BODY",
     "ErrorStyle",
     "Reject",
+    "endpoint_unauthorized_response",
     "error_response",
     "input_error_response",
     "loading_response",
@@ -61,6 +68,16 @@ def unauthorized_response() -> JSONResponse:
         status_code=401,
         headers={"www-authenticate": AUTH_CHALLENGE},
     )
+
+
+#: A dedicated endpoint's answer to a missing or refused token, on every route
+#: including ``/health`` (WIRE §e.2). WIRE records no ``WWW-Authenticate`` for it.
+ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
+
+
+def endpoint_unauthorized_response() -> JSONResponse:
+    """The 401 of a dedicated endpoint's data plane (:data:`ENDPOINT_UNAUTHORIZED_BODY`)."""
+    return JSONResponse(ENDPOINT_UNAUTHORIZED_BODY, status_code=401)
 
 
 def loading_response(model: str, estimated_time: float) -> JSONResponse:

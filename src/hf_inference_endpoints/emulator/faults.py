@@ -37,7 +37,9 @@ name               effect (parameters)
                    "GATEWAY_TIMEOUT"}``; ``html=1`` -> text/html page.
 ``400-paused``     400 ``{"error": "Bad Request: The endpoint is paused, ask a
                    maintainer to restart it", "code": "BAD_REQUEST"}``.
-``401``            401 like a bad token (``WWW-Authenticate`` included).
+``401``            401 like a bad token: on TGI/TEI routes a dedicated endpoint's
+                   ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}``, else the
+                   router's (``WWW-Authenticate`` included).
 ``latency``        wait ``ms`` milliseconds (scaled by ``time_scale``) before
                    handling; combines with the other faults.
 ``stream-error``   after ``after=N`` events (default 1) send an error event and end:
@@ -66,7 +68,14 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from .errors import ErrorStyle, Reject, error_response, loading_response, unauthorized_response
+from .errors import (
+    ErrorStyle,
+    Reject,
+    endpoint_unauthorized_response,
+    error_response,
+    loading_response,
+    unauthorized_response,
+)
 from .sse import OPENAI_DONE, openai_event, tgi_event
 from .state import EmulatorState
 
@@ -227,6 +236,8 @@ def _fault_response(fault: Fault, model: str, style: ErrorStyle) -> Response:
             },
             status_code=400,
         )
+    if style != "hf":  # a TGI/TEI route: a dedicated endpoint's data plane
+        return endpoint_unauthorized_response()
     return unauthorized_response()
 
 
