@@ -184,7 +184,7 @@ def test_together_text_generation_streams_completion_chunks_as_tgi_items(
 ) -> None:
     with client_for(emu) as client:
         out = client.text_generation.generate(
-            model=BASE_LLM, provider="together", prompt=QUESTION, max_new_tokens=3
+            model=BASE_LLM, provider="together", prompt=QUESTION, max_new_tokens=3, details=True
         )
         stream = client.text_generation.stream(
             model=BASE_LLM,
