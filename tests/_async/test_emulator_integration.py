@@ -135,7 +135,7 @@ async def test_int_009_rate_limit_is_retried_after_the_asked_delay(
         reply = await client.chat.complete(
             model=MODEL,
             messages=MESSAGES,
-            extra_headers=fault("429:retry_after_ms=1;times=2"),
+            extra_headers=fault("429:retry_after_ms=100;times=2"),
         )
         assert in_flight(client) == 0
     assert reply.response_meta is not None and reply.response_meta.attempts == 3
@@ -147,9 +147,11 @@ async def test_int_009_rate_limit_gives_up_as_rate_limited(emulator: Any, no_env
     async with client_for(emulator, max_retries=1) as client:
         with pytest.raises(RateLimited) as info:
             await client.chat.complete(
-                model=MODEL, messages=MESSAGES, extra_headers=fault("429:retry_after_ms=1;times=5")
+                model=MODEL,
+                messages=MESSAGES,
+                extra_headers=fault("429:retry_after_ms=100;times=5"),
             )
-    assert info.value.retry_after == 0.001
+    assert info.value.retry_after == 0.001  # 100 emulated ms at the emulator's time_scale=0.01
     assert info.value.request_id
 
 

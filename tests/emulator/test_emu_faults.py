@@ -67,22 +67,36 @@ async def test_times_n_then_success(client: httpx2.AsyncClient) -> None:
     assert (await client.post(CHAT, json=other, headers=headers)).status_code == 429
 
 
-async def test_retry_after_forms(client: httpx2.AsyncClient) -> None:
+async def test_retry_after_forms_are_scaled(client: httpx2.AsyncClient) -> None:
+    # the conftest settings run at time_scale=0.01: reported waits are emulated time too
     seconds = await client.get("/hub/api/whoami-v2", headers=fault("429:retry_after=2"))
     assert seconds.status_code == 429
-    assert seconds.headers["retry-after"] == "2"
+    assert seconds.headers["retry-after"] == "0.02"
     assert "retry-after-ms" not in seconds.headers
     assert seconds.json() == {"error": "Rate limit reached. Please retry later."}
     millis = await client.get("/hub/api/whoami-v2", headers=fault("429:retry_after_ms=1500"))
-    assert millis.headers["retry-after-ms"] == "1500"
+    assert millis.headers["retry-after-ms"] == "15"
     assert "retry-after" not in millis.headers
     dated = await client.get(
-        "/hub/api/whoami-v2", headers=fault("429:retry_after=30;retry_after_date=1")
+        "/hub/api/whoami-v2", headers=fault("429:retry_after=3000;retry_after_date=1")
     )
     when = email.utils.parsedate_to_datetime(dated.headers["retry-after"])
-    assert 25 <= when.timestamp() - time.time() <= 31
+    assert 25 <= when.timestamp() - time.time() <= 31  # 3000 s * 0.01 (whole seconds)
     bare = await client.get("/hub/api/whoami-v2", headers=fault("429"))
     assert "retry-after" not in bare.headers
+
+
+async def test_retry_after_at_time_scale_one_is_as_written() -> None:
+    app = create_app(EmulatorSettings(time_scale=1.0))
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app), base_url="http://e", headers=AUTH
+    ) as c:
+        seconds = await c.get("/hub/api/whoami-v2", headers=fault("429:retry_after=2"))
+        millis = await c.get("/hub/api/whoami-v2", headers=fault("429:retry_after_ms=1500"))
+        loading = await c.post(GEN, json={"inputs": "x"}, headers=fault("503-loading"))
+    assert seconds.headers["retry-after"] == "2"
+    assert millis.headers["retry-after-ms"] == "1500"
+    assert loading.json()["estimated_time"] == 20
 
 
 async def test_429_on_tgi_is_overloaded(client: httpx2.AsyncClient) -> None:
@@ -93,7 +107,11 @@ async def test_429_on_tgi_is_overloaded(client: httpx2.AsyncClient) -> None:
 async def test_503_loading(client: httpx2.AsyncClient) -> None:
     r = await client.post(CHAT, json=chat_body(), headers=fault("503-loading:estimated_time=12.5"))
     assert r.status_code == 503
-    assert r.json() == {"error": f"Model {CHAT_MODEL} is currently loading", "estimated_time": 12.5}
+    # 12.5 emulated seconds at time_scale=0.01
+    assert r.json() == {
+        "error": f"Model {CHAT_MODEL} is currently loading",
+        "estimated_time": 0.125,
+    }
 
 
 @pytest.mark.parametrize(
@@ -297,7 +315,7 @@ async def test_cold_model_loads_then_serves() -> None:
     assert first.status_code == 503
     body = first.json()
     assert body["error"] == "Model cold-llm is currently loading"
-    assert 4.0 < body["estimated_time"] <= 5.0  # unscaled seconds
+    assert 0.04 < body["estimated_time"] <= 0.05  # 5 emulated s at 0.01: real seconds left
     assert second.status_code == 503
     assert second.json()["estimated_time"] <= body["estimated_time"]
     assert warm.status_code == 200
@@ -308,6 +326,27 @@ async def test_cold_model_loads_then_serves() -> None:
         "ready": True,
     }
     assert cold_again.status_code == 503
+
+
+async def test_waiting_the_estimated_time_finds_the_cold_model_loaded() -> None:
+    app = create_app(EmulatorSettings(time_scale=0.01, cold_models={"cold-llm": 30.0}))
+    now = [500.0]
+    app.state.emulator.clock = lambda: now[0]
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app), base_url="http://e", headers=AUTH
+    ) as c:
+        first = await c.post("/tgi/cold-llm/generate", json={"inputs": "x"})
+        told = first.json()["estimated_time"]
+        now[0] += 0.1
+        second = await c.post("/tgi/cold-llm/generate", json={"inputs": "x"})
+        now[0] += second.json()["estimated_time"] - 0.001
+        early = await c.post("/tgi/cold-llm/generate", json={"inputs": "x"})
+        now[0] += 0.001
+        on_time = await c.post("/tgi/cold-llm/generate", json={"inputs": "x"})
+    assert told == 0.3  # 30 emulated seconds at time_scale=0.01, in real seconds
+    assert second.json()["estimated_time"] == pytest.approx(0.2)
+    assert early.status_code == 503
+    assert on_time.status_code == 200
 
 
 async def test_cold_model_on_router_by_model_id() -> None:

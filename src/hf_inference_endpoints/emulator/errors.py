@@ -84,7 +84,7 @@ def loading_response(model: str, estimated_time: float) -> JSONResponse:
     return JSONResponse(
         {
             "error": f"Model {model} is currently loading",
-            "estimated_time": round(estimated_time, 3),
+            "estimated_time": round(estimated_time, 6),  # scaled: small at small time_scale
         },
         status_code=503,
     )

@@ -25,9 +25,9 @@ name               effect (parameters)
 ``429``            429, family-style body. ``retry_after=<s>`` -> ``Retry-After: <s>``;
                    ``retry_after_ms=<ms>`` -> ``retry-after-ms: <ms>``;
                    ``retry_after_date=1`` -> ``Retry-After`` as an HTTP-date
-                   (now + ``retry_after`` seconds, default 1).
+                   (now + ``retry_after`` seconds, default 1). Scaled.
 ``503-loading``    503 ``{"error": "Model <id> is currently loading",
-                   "estimated_time": s}`` (``estimated_time=<s>``, default 20).
+                   "estimated_time": s}`` (``estimated_time=<s>``, default 20). Scaled.
 ``503``            503 endpoint-proxy body ``{"error": "503 Service Unavailable",
                    "code": "SERVICE_UNAVAILABLE"}``.
 ``500``            500, family-style body (TGI: ``error_type`` incomplete_generation).
@@ -53,6 +53,12 @@ name               effect (parameters)
                    (default 1000, scaled) then continue.
 =================  ==============================================================
 
+Durations are simulated seconds: the ones waited (``latency``, ``stall``) and the ones
+reported (``Retry-After``, ``retry-after-ms``, ``estimated_time``, marked "Scaled"
+above) are multiplied by ``EmulatorSettings.time_scale``, so a client waiting as told
+waits the emulated time (``retry_after=2`` at ``time_scale=0.01`` -> ``Retry-After:
+0.02``; an HTTP-date has whole seconds only).
+
 Example: ``X-Emulator-Fault: 429:retry_after=2;times=2, latency:ms=300``.
 """
 
@@ -76,6 +82,7 @@ from .errors import (
     loading_response,
     unauthorized_response,
 )
+from .settings import EmulatorSettings
 from .sse import OPENAI_DONE, openai_event, tgi_event
 from .state import EmulatorState
 
@@ -186,26 +193,30 @@ class StreamFaults:
 
 
 def _fmt_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    value = round(float(value), 6)  # scaled values: 2 * 0.01 is 0.02, not 0.020000000000000004
+    return str(int(value)) if value.is_integer() else str(value)
 
 
-def _fault_response(fault: Fault, model: str, style: ErrorStyle) -> Response:
+def _fault_response(
+    fault: Fault, model: str, style: ErrorStyle, settings: EmulatorSettings
+) -> Response:
     name = fault.name
     if name == "429":
         headers: dict[str, str] = {}
-        seconds = fault.number("retry_after", 1.0)
+        seconds = settings.scaled(fault.number("retry_after", 1.0))
         if fault.flag("retry_after_date"):
             headers["retry-after"] = email.utils.formatdate(time.time() + seconds, usegmt=True)
         elif "retry_after" in fault.params:
             headers["retry-after"] = _fmt_number(seconds)
         if "retry_after_ms" in fault.params:
-            headers["retry-after-ms"] = fault.params["retry_after_ms"]
+            millis = settings.scaled(fault.number("retry_after_ms", 0.0))
+            headers["retry-after-ms"] = _fmt_number(millis)
         message = (
             "Model is overloaded" if style != "hf" else "Rate limit reached. Please retry later."
         )
         return error_response(style, 429, message, error_type="overloaded", headers=headers)
     if name == "503-loading":
-        return loading_response(model, fault.number("estimated_time", 20.0))
+        return loading_response(model, settings.scaled(fault.number("estimated_time", 20.0)))
     if name == "503":
         return JSONResponse(
             {"error": "503 Service Unavailable", "code": "SERVICE_UNAVAILABLE"}, status_code=503
@@ -286,7 +297,7 @@ async def begin(
             await anyio.sleep(state.settings.scaled(fault.number("ms", 0.0) / 1000.0))
     for fault in faults:
         if fault.name in RESPONSE_FAULTS and use(fault):
-            raise Reject(_fault_response(fault, model, style))
+            raise Reject(_fault_response(fault, model, style, state.settings))
     plan = StreamFaults()
     if streaming:
         for fault in faults:

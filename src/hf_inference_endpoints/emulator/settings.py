@@ -1,10 +1,12 @@
 """Configuration of the local emulator (plain dataclass, no Starlette).
 
-Every simulated duration (fault latency, stalls, cold-model loading, token pacing)
-is multiplied by :attr:`EmulatorSettings.time_scale`, so tests can run the same
-scenarios 100x faster with ``time_scale=0.01``.  Values the emulator *reports* to
-clients (``Retry-After``, ``estimated_time``) stay unscaled: they are part of the
-wire contract being emulated.
+Every simulated duration (fault latency, stalls, cold-model loading, token pacing,
+endpoint state transitions) is multiplied by :attr:`EmulatorSettings.time_scale`, so
+tests can run the same scenarios 100x faster with ``time_scale=0.01``.  Durations the
+emulator *reports* to clients (``Retry-After``, ``retry-after-ms``, 503
+``estimated_time``) are scaled the same way, so a client that waits as told waits the
+emulated time (at ``time_scale=0.01`` a ``retry_after=2`` fault sends ``Retry-After:
+0.02``; with ``time_scale=1`` the values are the real service's).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class EmulatorSettings:
         valid_tokens: accepted bearer tokens; ``None`` accepts any non-empty token.
         cold_models: model id -> loading seconds. The first request to such a model
             starts its loading clock; until ``seconds * time_scale`` have passed the
-            model answers 503 with ``estimated_time`` (remaining, unscaled seconds).
+            model answers 503 with ``estimated_time`` (the real seconds remaining,
+            i.e. scaled).
         embedding_dims: model id -> embedding dimension (default 384).
         faults: model id -> default fault spec (grammar in :mod:`.faults`);
             the key ``"*"`` applies to every model.
@@ -61,7 +64,11 @@ class EmulatorSettings:
             raise ValueError("max_client_batch_size must be >= 1")
 
     def scaled(self, seconds: float) -> float:
-        """Real seconds to wait for a simulated duration of ``seconds``."""
+        """Real seconds to wait for a simulated duration of ``seconds``.
+
+        Also what the emulator reports for a simulated duration (``Retry-After``,
+        ``estimated_time``), so the client's wait matches the emulated one.
+        """
         return max(0.0, seconds * self.time_scale)
 
     def embedding_dim(self, model: str) -> int:

@@ -51,9 +51,10 @@ class EmulatorState:
 
     # -- cold models --------------------------------------------------------------
     def loading_remaining(self, model: str) -> float | None:
-        """Unscaled seconds until a cold ``model`` serves, or ``None`` when ready.
+        """Real (scaled) seconds until a cold ``model`` serves, or ``None`` when ready.
 
-        The first call for a cold model starts its loading clock.
+        What the 503's ``estimated_time`` reports: a client that waits that long finds
+        the model loaded. The first call for a cold model starts its loading clock.
         """
         seconds = self.settings.cold_models.get(model)
         if seconds is None:
@@ -64,8 +65,7 @@ class EmulatorState:
         elapsed = now - started
         if elapsed >= total:
             return None
-        scale = self.settings.time_scale
-        return (total - elapsed) / scale if scale > 0 else 0.0
+        return total - elapsed
 
     # -- lifecycle ----------------------------------------------------------------
     def add_reset_hook(self, hook: Callable[[], None]) -> None:
