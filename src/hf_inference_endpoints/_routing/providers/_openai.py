@@ -77,30 +77,28 @@ def parse_completion(data: Any) -> dict[str, Any]:
 
     The finish reason is given in TGI's words (``stop`` -> ``eos_token``) and
     ``generated_tokens`` comes from ``usage.completion_tokens``, as the streamed
-    answer's last item gives them (``_payloads.CompletionStreamParser``). ``details``
-    is always filled here; the text-generation parser keeps it only when the caller
-    asked for it (``_payloads.text_generation_parser``), as TGI.
+    answer's last item gives them (``_payloads.CompletionStreamParser``; left out
+    without ``usage``). ``details`` is always filled here; the text-generation parser
+    keeps it only when the caller asked for it (``_payloads.text_generation_parser``),
+    as TGI.
 
     Example:
         >>> parse_completion({"choices": [{"text": " upon", "finish_reason": "stop"}]})
-        {'generated_text': ' upon', 'details': {'finish_reason': 'eos_token', 'generated_tokens': None, 'seed': None}}
+        {'generated_text': ' upon', 'details': {'finish_reason': 'eos_token', 'seed': None}}
     """
     try:
         choice = data["choices"][0]
         text = choice["text"]
     except (KeyError, IndexError, TypeError):
         raise malformed("choices[0].text", "present") from None
-    usage = data.get("usage") if isinstance(data, Mapping) else None
-    return {
-        "generated_text": text,
-        "details": {
-            "finish_reason": tgi_finish_reason(choice.get("finish_reason")),
-            "generated_tokens": usage.get("completion_tokens")
-            if isinstance(usage, Mapping)
-            else None,
-            "seed": choice.get("seed"),
-        },
+    details: dict[str, Any] = {
+        "finish_reason": tgi_finish_reason(choice.get("finish_reason")),
+        "seed": choice.get("seed"),
     }
+    usage = data.get("usage") if isinstance(data, Mapping) else None
+    if isinstance(usage, Mapping) and usage.get("completion_tokens") is not None:
+        details["generated_tokens"] = usage["completion_tokens"]
+    return {"generated_text": text, "details": details}
 
 
 def embeddings_payload(
