@@ -374,7 +374,8 @@ def test_the_wait_still_stops_at_cold_start_timeout_when_that_comes_first(
     assert clock.now == 1004.0
     assert clock.sleeps == [1.0, 1.5, 1.5]  # the last one ends at cold_start_timeout
     assert "still initializing after waiting 4.0 s for 'running' (timeout 4 s)" in str(caught.value)
-    assert wire.reads("GET", MGMT) == [100.0, 100.0, 99.0, 97.5, 96.0]
+    # each wait poll gets what is left of cold_start_timeout; none once it has run out
+    assert wire.reads("GET", MGMT) == [100.0, 4.0, 3.0, 1.5]
 
 
 def test_a_scaled_to_zero_wake_is_cut_at_the_call_timeout(clock: FakeClock) -> None:

@@ -14,6 +14,12 @@ through one :class:`AsyncTaskRunner` per client (``client._tasks``):
 3. the body comes from the task registry (:mod:`.._tasks`), the request from
    ``client._prepare`` and the answer from the transport, with retries and cold starts;
 4. the result gets its ``response_meta`` (every element of a list result gets it).
+
+``timeout=`` is one total deadline for all of it: the public method starts one
+:class:`~.._retry.Deadline` and every step (a download, the default-model lookup,
+``_prepare``, the request, job polls, a file named in the answer) gets only what is left
+of it; a step that finds nothing left raises ``RequestTimeout`` naming the timeout and
+the step, and nothing more is sent. Without ``timeout`` a step only checks for None.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from .._errors import (
 from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
 from .._io import AsyncLock
 from .._request import PreparedRequest
+from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 
@@ -63,6 +70,17 @@ class _DefaultModels:
         self.models = None
 
 
+def _left(deadline: Deadline, doing: str) -> float | None:
+    """Seconds left of the call's ``deadline`` for the next step (None: no limit).
+
+    Raises:
+        RequestTimeout: Nothing is left; the message names the timeout and ``doing``.
+    """
+    if deadline.at is None:  # the usual call: no clock read
+        return None
+    return deadline.left(doing=doing)
+
+
 class AsyncTaskRunner:
     """Runs task calls for the services of one client (see the module docstring)."""
 
@@ -71,10 +89,22 @@ class AsyncTaskRunner:
         self._defaults: _DefaultModels = client._register_cache(_DefaultModels())
         self._defaults_lock = AsyncLock()
 
+    def deadline(self, timeout: float | Deadline | None) -> Deadline:
+        """The call's :class:`Deadline`: ``timeout`` itself, or one starting now.
+
+        Raises:
+            ValidationError: ``timeout`` is not a number of seconds >= 0.
+        """
+        return timeout if isinstance(timeout, Deadline) else self._client._deadline(timeout)
+
     # ---------------------------------------------------------------- inputs
 
-    async def media(self, value: Any, kind: MediaKind, *, timeout: float | None = None) -> Media:
+    async def media(
+        self, value: Any, kind: MediaKind, *, timeout: float | Deadline | None = None
+    ) -> Media:
         """Load a file input (downloading URLs without credentials) and size-check it.
+
+        ``timeout`` is the call's total timeout, or its :class:`Deadline`.
 
         Raises:
             ValidationError: Unsupported input, missing file, an image too large, or an
@@ -88,7 +118,12 @@ class AsyncTaskRunner:
         return check_media(loaded, kind, self._client.config)
 
     async def download(
-        self, url: str, kind: MediaKind = "image", *, timeout: float | None = None
+        self,
+        url: str,
+        kind: MediaKind = "image",
+        *,
+        timeout: float | Deadline | None = None,
+        what: str = "input",
     ) -> Media:
         """GET a file through the client's transport, with no credentials.
 
@@ -100,13 +135,19 @@ class AsyncTaskRunner:
         Args:
             url: An ``http(s)://`` URL.
             kind: What the file is (for the default MIME type and the messages).
-            timeout: Total seconds for the download, retries included (None: no total
-                limit; each attempt is bounded by ``request_timeout``).
+            timeout: Total seconds for the download, retries included, or the
+                :class:`Deadline` of the call it belongs to (the download gets what is
+                left of it); None: no total limit, each attempt is bounded by
+                ``request_timeout``.
+            what: What the file is to the call (``"input"``, or ``"named in the
+                answer"``), for the messages.
 
         Returns:
             The bytes and their MIME type (sniffed first, then the ``Content-Type``).
 
         Raises:
+            RequestTimeout: The call's deadline ran out before the download (nothing
+                was sent).
             ValidationError: The file is empty.
             ServerError: The file is larger than ``max_response_bytes`` (announced by
                 ``Content-Length`` or counted while reading; the rest is not read and the
@@ -114,9 +155,11 @@ class AsyncTaskRunner:
             HfError: The host answered another error status (``NotFound``,
                 ``ServiceUnavailable``...) or could not be reached (``NetworkError``,
                 ``RequestTimeout``), after the retries for the retryable ones. Every
-                message of a failed download starts "Downloading the <kind> input <url>
-                failed: " and the error's ``endpoint`` is the URL.
+                message of a failed download starts "Downloading the <kind> <what>
+                <url> failed: " and the error's ``endpoint`` is the URL.
         """
+        if isinstance(timeout, Deadline):
+            timeout = _left(timeout, f"downloading the {kind} {what} {url} (nothing was sent)")
         config = self._client.config
         prepared = PreparedRequest(
             "GET",
@@ -129,7 +172,7 @@ class AsyncTaskRunner:
         try:
             data, meta = await self._client._transport.request(prepared, _body, timeout=timeout)
         except HfError as error:
-            error.message = f"Downloading the {kind} input {url} failed: {error.message}"
+            error.message = f"Downloading the {kind} {what} {url} failed: {error.message}"
             error.endpoint = url
             raise
         if not data:
@@ -138,8 +181,11 @@ class AsyncTaskRunner:
         mime = sniff_mime(data) or declared or "application/octet-stream"
         return Media(data, mime)
 
-    async def load_inputs(self, task: str, inputs: Any, *, timeout: float | None) -> Any:
-        """``inputs`` with every file in it loaded (see ``InputKind``)."""
+    async def load_inputs(self, task: str, inputs: Any, *, timeout: float | Deadline | None) -> Any:
+        """``inputs`` with every file in it loaded (see ``InputKind``).
+
+        ``timeout`` is the call's total timeout, or its :class:`Deadline`.
+        """
         spec = get_task(task)
         if spec is None:
             if isinstance(inputs, (bytes, bytearray, memoryview)):
@@ -161,14 +207,22 @@ class AsyncTaskRunner:
 
     # ----------------------------------------------------------- default model
 
-    async def default_model(self, task: str, *, timeout: float | None = None) -> str:
+    async def default_model(self, task: str, *, timeout: float | Deadline | None = None) -> str:
         """The Hub's recommended model for ``task`` (``widgetModels[0]`` of ``/api/tasks``).
+
+        ``timeout`` is the call's total timeout, or its :class:`Deadline` (the lookup
+        gets what is left of it).
 
         Raises:
             ValidationError: The Hub recommends no model for the task.
+            RequestTimeout: The call's deadline ran out before the lookup.
         """
         async with self._defaults_lock:
             if self._defaults.models is None:
+                if isinstance(timeout, Deadline):
+                    timeout = _left(
+                        timeout, f"looking up the default model for {task} (nothing was sent)"
+                    )
                 catalogue = await self._client.hub.tasks(timeout=timeout)
                 models: dict[str, str] = {}
                 for name, entry in catalogue.items():
@@ -210,7 +264,7 @@ class AsyncTaskRunner:
         parameters: Mapping[str, Any],
         provider: str | None,
         endpoint: str | None,
-        timeout: float | None,
+        timeout: float | Deadline | None,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
         raw: bool = False,
@@ -220,6 +274,10 @@ class AsyncTaskRunner:
         """Send one task call with loaded ``inputs`` and checked ``parameters``.
 
         Args:
+            timeout: The call's total timeout, or its :class:`Deadline` (one for a
+                call made of several, e.g. chunked audio): the default-model lookup,
+                ``_prepare``, the request, job polls and a file named in the answer
+                share it.
             raw: Return decoded JSON instead of the typed result (``client.infer``).
             fallback: Provider failover for this call (None: ``config.fallback``); it
                 applies to the submit, through ``_providers.run``.
@@ -229,8 +287,9 @@ class AsyncTaskRunner:
             The result (typed, JSON, or a :class:`BinaryResult`) with its metadata.
         """
         spec = get_task(task)
+        deadline = self.deadline(timeout)
         if model is None and endpoint is None:
-            model = await self.default_model(task, timeout=timeout)
+            model = await self.default_model(task, timeout=deadline)
         wire = endpoint is not None or model is None or self._wire(model, provider, task)
         body = build_body(task, inputs, parameters, wire=wire)
         binary = spec is not None and spec.binary_output
@@ -247,20 +306,20 @@ class AsyncTaskRunner:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         # _providers.run follows provider jobs and downloads outputs; it returns the
         # decoded JSON (or the bytes) of the answer, read by the provider's helper --
         # except for a task outside the registry, whose answer comes back as sent.
         value, meta = await self._client._providers.run(
-            prepared, timeout=timeout, as_sent=spec is None
+            prepared, timeout=deadline, as_sent=spec is None
         )
         content_type = meta.headers.get("content-type")
         if binary:
             data = _as_bytes(value, meta)
             declared = _binary_type(content_type)
             if declared is None and sniff_mime(data) is None and data[:1] in (b"{", b"["):
-                data = await self._file_from_json(data, meta, timeout=timeout)
+                data = await self._file_from_json(data, meta, deadline=deadline)
             result: Any = BinaryResult(data, declared)
         elif spec is None:
             # bytes from hf-inference / URL targets (read here); a provider's JSON as sent
@@ -280,7 +339,7 @@ class AsyncTaskRunner:
         return attach_meta(result, meta), meta
 
     async def _file_from_json(
-        self, content: bytes, meta: ResponseMeta, *, timeout: float | None
+        self, content: bytes, meta: ResponseMeta, *, deadline: Deadline
     ) -> bytes:
         """The file of a JSON answer to a file task (WIRE.md §d.1, text-to-image: the forms
         huggingface.js also accepts): ``{"data": [{"b64_json": ...}]}`` or
@@ -300,7 +359,10 @@ class AsyncTaskRunner:
             output = answer.get("output")
             url = output[0] if isinstance(output, list) and output else output
             if isinstance(url, str) and url.startswith(("http://", "https://")):
-                return (await self.download(url, "image", timeout=timeout)).data
+                file = await self.download(
+                    url, "image", timeout=deadline, what="named in the answer"
+                )
+                return file.data
         raise _bad_answer(meta, f"expected a file, got JSON: {content[:200]!r}")
 
     async def run(
@@ -318,9 +380,14 @@ class AsyncTaskRunner:
         fallback: bool | Sequence[str] | None,
         bill_to: str | None,
     ) -> Any:
-        """Check the parameters strictly, load the inputs, call: what a service method does."""
+        """Check the parameters strictly, load the inputs, call: what a service method does.
+
+        One :class:`Deadline` starts here (``timeout``): the downloads, lookups and
+        requests of the call all come out of it.
+        """
         checked = validate_parameters(task, parameters)
-        loaded = await self.load_inputs(task, inputs, timeout=timeout)
+        deadline = self.deadline(timeout)
+        loaded = await self.load_inputs(task, inputs, timeout=deadline)
         result, _ = await self.call(
             task,
             model=model,
@@ -328,7 +395,7 @@ class AsyncTaskRunner:
             parameters=checked,
             provider=provider,
             endpoint=endpoint,
-            timeout=timeout,
+            timeout=deadline,
             extra_headers=extra_headers,
             extra_body=extra_body,
             fallback=fallback,
@@ -358,10 +425,13 @@ class AsyncTaskRunner:
         :class:`BinaryResult` for a file) on every target; on a provider that is the
         provider's own JSON, e.g. a completions provider's ``{"choices": [{"text"}]}``
         for text-generation, not TGI's ``{"generated_text"}``.
+
+        ``timeout`` is one deadline for the whole call (downloads, lookups, request).
         """
         if not isinstance(task, str) or not task:
             raise ValidationError("task must be a non-empty string such as 'image-classification'")
-        loaded = await self.load_inputs(task, inputs, timeout=timeout)
+        deadline = self.deadline(timeout)
+        loaded = await self.load_inputs(task, inputs, timeout=deadline)
         result, _ = await self.call(
             task,
             model=model,
@@ -369,7 +439,7 @@ class AsyncTaskRunner:
             parameters=drop_none(dict(parameters or {})),
             provider=provider,
             endpoint=endpoint,
-            timeout=timeout,
+            timeout=deadline,
             extra_headers=extra_headers,
             extra_body=extra_body,
             raw=True,

@@ -210,7 +210,7 @@ class HfInferenceClient:
 
         ``timeout`` is the call's total ``timeout=`` (or the :class:`Deadline` of a call
         that started earlier): what resolving the target takes (endpoint lookups,
-        wake-up and resume waits) comes out of it, and the request keeps the rest in
+        wake-up and resume waits, the provider-mapping lookup) comes out of it, and the request keeps the rest in
         ``time_left``, which the transport never exceeds. Every service passes it.
 
         Raises:
@@ -256,6 +256,7 @@ class HfInferenceClient:
                 expect=expect,
                 fallback=fallback,
                 bill_to=bill_to,
+                deadline=deadline,
             )
             doing = "preparing the request (nothing was sent)"
         if deadline.at is not None:

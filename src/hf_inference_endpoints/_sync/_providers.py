@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .._errors import HfError, RequestTimeout
 from .._io import SyncLock, sync_monotonic, sync_sleep
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._retry import deadline_error
+from .._retry import Deadline, deadline_error
 from .._routing.build import build_request
 from .._routing.mapping import (
     MappingCache,
@@ -274,14 +274,23 @@ class Providers:
         return self._cache
 
     # -- mapping ---------------------------------------------------------------------
-    def mapping(self, model: str, *, refresh: bool = False) -> tuple[MappingEntry, ...]:
+    def mapping(
+        self, model: str, *, refresh: bool = False, deadline: Deadline | None = None
+    ) -> tuple[MappingEntry, ...]:
         """The provider mapping of ``model`` (cached; fetched once even when calls race).
 
         Sent as ``GET {hub}/api/models/{id}?expand[]=inferenceProviderMapping``, with
         the token only when it is an HF token.
 
+        Args:
+            model: The Hub model id.
+            refresh: Fetch it even when it is cached.
+            deadline: The call's deadline: the lookup gets only the time left of it
+                (None: the per-request limit).
+
         Raises:
             NotFound: The model does not exist on the Hub.
+            RequestTimeout: The deadline ran out before (or during) the lookup.
         """
         if not refresh:
             cached = self._cache.get(model)
@@ -292,7 +301,15 @@ class Providers:
             cached = None if refresh else self._cache.get(model)
             if cached is not None:
                 return cached
-            info = self._client.hub.model_info(model, expand=("inferenceProviderMapping",))
+            timeout = None
+            if deadline is not None and deadline.at is not None:
+                timeout = deadline.left(
+                    model=model,
+                    doing="looking up the model's provider mapping (nothing was sent)",
+                )
+            info = self._client.hub.model_info(
+                model, expand=("inferenceProviderMapping",), timeout=timeout
+            )
             entries = parse_mapping(model, info.get("inferenceProviderMapping"))
             self._cache.put(model, entries)
             return entries
@@ -312,6 +329,7 @@ class Providers:
         expect: ResponseKind | None = None,
         fallback: Fallback | None = None,
         bill_to: str | None = None,
+        deadline: Deadline | None = None,
     ) -> PreparedRequest:
         """Resolve the target (with a mapping lookup when needed) and build the request.
 
@@ -327,6 +345,8 @@ class Providers:
             expect: How to read the answer (default: what the provider answers).
             fallback: Failover for this call (None: ``config.fallback``).
             bill_to: Organisation billed for this call (None: ``config.bill_to``).
+            deadline: The call's deadline (``timeout=``): the mapping lookup gets only
+                the time left of it (None: the per-request limit).
 
         Returns:
             The request for the first provider; ``fallbacks`` holds the others.
@@ -336,6 +356,7 @@ class Providers:
                 on the provider; the error lists where it is available.
             ValidationError: The model id, suffix or provider name is malformed, or a
                 per-call ``fallback`` was given for a URL (no provider to fail over to).
+            RequestTimeout: The deadline ran out before (or during) the mapping lookup.
         """
         config = self._client.config
         target = parse_target(
@@ -363,7 +384,7 @@ class Providers:
 
         if not self._needs_lookup(target, task, fallback):
             return build(target)
-        entries = self.mapping(target.model)
+        entries = self.mapping(target.model, deadline=deadline)
         plan = plan_candidates(
             target.model,
             target.provider or "auto",
@@ -406,7 +427,11 @@ class Providers:
 
     # -- run ---------------------------------------------------------------------------
     def run(
-        self, prepared: PreparedRequest, *, timeout: float | None = None, as_sent: bool = False
+        self,
+        prepared: PreparedRequest,
+        *,
+        timeout: float | Deadline | None = None,
+        as_sent: bool = False,
     ) -> tuple[Any, ResponseMeta]:
         """Send ``prepared`` and return the task-level result and the submit's metadata.
 
@@ -418,8 +443,10 @@ class Providers:
 
         Args:
             prepared: What ``client._prepare`` returned.
-            timeout: Total seconds for the call, polling included (None: at most
-                :data:`DEFAULT_JOB_TIMEOUT` once a job is polled).
+            timeout: Total seconds for the call, polling included, or the
+                :class:`Deadline` of the call that prepared ``prepared`` (one deadline
+                for the lookup, the submit, every poll and every output download); None:
+                at most :data:`DEFAULT_JOB_TIMEOUT` once a job is polled.
             as_sent: Return the answer as the provider sent it (decoded JSON, or the
                 bytes when the request expects bytes), not read by its helper: for
                 ``client.infer`` of a task the client has no spec for, whose answers
@@ -436,7 +463,21 @@ class Providers:
             HfError: The provider refused or failed the job.
         """
         started = sync_monotonic()
-        budget = timeout if timeout is not None else DEFAULT_JOB_TIMEOUT
+        if isinstance(timeout, Deadline):  # the call's own deadline: the job polls within it
+            call, context = timeout, prepared.context
+            timeout = None
+            if call.at is not None:  # the usual call has no limit: no clock read
+                timeout = call.left(
+                    model=context.model,
+                    provider=context.provider,
+                    endpoint=context.endpoint,
+                    doing="preparing the request (nothing was sent)",
+                )
+            ends = started + (DEFAULT_JOB_TIMEOUT if timeout is None else timeout)
+            budget = DEFAULT_JOB_TIMEOUT if call.timeout is None else call.timeout
+        else:
+            budget = timeout if timeout is not None else DEFAULT_JOB_TIMEOUT
+            ends = started + budget
         transport = self._client._transport
 
         def submit(
@@ -457,7 +498,7 @@ class Providers:
         else:
             step, meta = submit(prepared, True, timeout)
             served, tried = prepared, ()
-        value = self._follow(served, step, started + budget, budget)
+        value = self._follow(served, step, ends, budget)
         meta = dataclasses.replace(meta, elapsed=sync_monotonic() - started, providers_tried=tried)
         return value, meta
 

@@ -50,8 +50,9 @@ class Audio(TaskService):
       ``ValidationError``.
     * ``bill_to``: the organisation billed for this call (``X-HF-Bill-To``; wins over
       ``config.bill_to``). Sent with an HF token only, never with a provider's own key.
-    * ``timeout``: total seconds for the call (for chunked audio: for each chunk),
-      across retries and cold-start waits.
+    * ``timeout``: total seconds for the whole call (for chunked audio: for all the
+      chunks together), across downloads, lookups, retries and cold-start waits; each
+      step gets what is left, and ``RequestTimeout`` says which step it ran out in.
     * ``extra_headers`` / ``extra_body``: sent as given (they win over ours).
     """
 
@@ -75,7 +76,9 @@ class Audio(TaskService):
         A PCM WAV longer than ``max_audio_duration`` is split into chunks of at most
         that length when ``auto_chunk_long_audio`` is on (the default), each chunk is
         transcribed in order, and the texts are joined with a space; ``chunks``
-        timestamps are shifted to the whole recording. With the switch off such audio
+        timestamps are shifted to the whole recording. ``timeout`` covers all the
+        chunks: a chunk gets what the ones before it left, and none is sent once it
+        has run out (``RequestTimeout``). With the switch off such audio
         is refused. Audio that cannot be measured (FLAC, MP3...) is sent whole.
 
         Args:
@@ -114,10 +117,11 @@ class Audio(TaskService):
                 else None,
             },
         )
-        media = runner.media(audio, "audio", timeout=timeout)
+        deadline = runner.deadline(timeout)  # one for the download and every chunk
+        media = runner.media(audio, "audio", timeout=deadline)
         pieces = audio_chunks(media, self._client.config)
         if model is None and endpoint is None:
-            model = runner.default_model(_ASR, timeout=timeout)
+            model = runner.default_model(_ASR, timeout=deadline)
         texts: list[str] = []
         chunks: list[AutomaticSpeechRecognitionOutputChunk] = []
         any_chunks = False
@@ -129,7 +133,7 @@ class Audio(TaskService):
                 parameters=parameters,
                 provider=provider,
                 endpoint=endpoint,
-                timeout=timeout,
+                timeout=deadline,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
                 fallback=fallback,

@@ -706,6 +706,8 @@ class Endpoints:
             until: The state to reach: ``running`` (default), ``paused``,
                 ``scaledToZero``, ``pending``, ``initializing`` or ``updating``.
             timeout: Longest wait in seconds; default ``config.cold_start_timeout``.
+                Each status poll gets at most what is left of it (``min(request_timeout,
+                time left)``), and no poll is sent once it has run out.
             on_progress: Called with a :class:`WaitProgress` on the first poll and on
                 every state change.
             poll_interval: First delay between polls (default :attr:`poll_interval`, 1 s).
@@ -753,9 +755,12 @@ class Endpoints:
     ) -> EndpointInfo:
         """The polling loop of :meth:`wait`, for at most ``limit`` seconds.
 
-        With the ``deadline`` of an inference call (``limit`` is then at most its time
-        left), each poll gets only the time left of that deadline, and when the deadline
-        is what ``limit`` stands for, the wait ends at it without one more poll.
+        Each poll gets at most what is left of ``limit`` (its read timeout is
+        ``min(request_timeout, time left)``), and once the wait has slept to ``limit``
+        it ends without one more poll. With the ``deadline`` of an inference call
+        (``limit`` is then at most its time left), a poll gets no more than the time
+        left of that deadline either, and when the deadline is what ``limit`` stands
+        for, the error says the call's timeout ran out.
         ``known`` is the endpoint as last fetched before the wait (for error messages).
 
         Raises:
@@ -771,15 +776,22 @@ class Endpoints:
         info = known
         first = True
         while True:
+            # a poll gets at most what is left of the wait (and of the call's deadline)
+            poll_timeout = limit - (sync_monotonic() - started)
+            left_of_call = None if deadline is None else deadline.remaining()
+            if left_of_call is not None:
+                poll_timeout = min(poll_timeout, left_of_call)
             try:
-                polled = self._call(
-                    "GET", ref, timeout=None if deadline is None else deadline.remaining()
-                )
+                polled = self._call("GET", ref, timeout=poll_timeout)
             except RequestTimeout as err:
-                if deadline is None or isinstance(err, ColdStartTimeout) or not deadline.expired():
+                if isinstance(err, ColdStartTimeout):
                     raise
                 waited = sync_monotonic() - started
-                raise _still_starting(ref, info, until, waited, deadline, limit) from err
+                by_deadline = deadline is not None and deadline.expired()
+                if not by_deadline and waited < limit:
+                    raise
+                why = deadline if by_deadline else None
+                raise _still_starting(ref, info, until, waited, why, limit) from err
             info = polled
             now = sync_monotonic()
             state = state_of(info)
@@ -827,9 +839,11 @@ class Endpoints:
                 )
             delay = min(schedule.next_delay(), remaining)
             sync_sleep(delay)
-            if by_call and delay >= remaining:  # slept to the call's deadline: no time to poll
+            if delay >= remaining:  # slept to the end of the wait: no time left to poll
                 waited = sync_monotonic() - started
-                raise _still_starting(ref, info, until, waited, deadline, limit)
+                raise _still_starting(
+                    ref, info, until, waited, deadline if by_call else None, limit
+                )
 
     # -- inference routing -------------------------------------------------------------------
 
