@@ -298,14 +298,7 @@ class AsyncTransport:
         """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
         if self._closed:
             raise HfError("The client is closed; create a new one or use it inside `with`")
-        now = async_monotonic()
-        remaining = state.remaining(now)
-        if remaining is not None and remaining <= 0:
-            raise deadline_error(
-                state.deadline - state.started if state.deadline else 0.0,
-                model=prepared.context.model,
-                provider=prepared.context.provider,
-            )
+        now, remaining = _time_left(state, prepared)
         if self._limiter is not None:
             now = await self._throttle(prepared, remaining, now)
             remaining = state.remaining(now)
@@ -391,14 +384,7 @@ class AsyncTransport:
         )
         for name in drop:
             del hop.headers[name]
-        now = async_monotonic()
-        remaining = state.remaining(now)
-        if remaining is not None and remaining <= 0:
-            raise deadline_error(
-                state.deadline - state.started if state.deadline else 0.0,
-                model=prepared.context.model,
-                provider=prepared.context.provider,
-            )
+        now, _ = _time_left(state, prepared)
         hop.extensions = {**hop.extensions, "timeout": self._timeout(state, now, stream=stream)}
         logger.debug(
             "%s %s -> %s, following to %s (%d headers dropped)",
@@ -514,6 +500,23 @@ class AsyncTransport:
             attempts=state.attempts,
             cold_start_wait=state.cold_waited,
         )
+
+
+def _time_left(state: RetryState, prepared: PreparedRequest) -> tuple[float, float | None]:
+    """The clock now and the seconds left of the call (None: no limit).
+
+    Raises:
+        RequestTimeout: The call's deadline has passed (nothing more is sent).
+    """
+    now = async_monotonic()
+    remaining = state.remaining(now)
+    if remaining is not None and remaining <= 0:
+        raise deadline_error(
+            state.deadline - state.started if state.deadline else 0.0,
+            model=prepared.context.model,
+            provider=prepared.context.provider,
+        )
+    return now, remaining
 
 
 def _safe_url(url: str) -> str:
