@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .._inputs import FileInput, audio_chunks
+from .._errors import ValidationError
+from .._inputs import FileInput, Media, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
     from .._binary import BinaryResult
+    from .._meta import ResponseMeta
     from ..models import (
         AudioClassificationOutputElement,
         AudioToAudioOutputElement,
@@ -62,6 +64,7 @@ class AsyncAudio(AsyncTaskService):
         *,
         return_timestamps: bool | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
+        max_concurrency: int = 4,
         provider: str | None = None,
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
@@ -73,29 +76,36 @@ class AsyncAudio(AsyncTaskService):
         """Turn speech into text: automatic-speech-recognition.
 
         A PCM WAV longer than ``max_audio_duration`` is split into chunks of at most
-        that length when ``auto_chunk_long_audio`` is on (the default), each chunk is
-        transcribed in order, and the texts are joined with a space; ``chunks``
-        timestamps are shifted to the whole recording. ``timeout`` covers all the
-        chunks: a chunk gets what the ones before it left, and none is sent once it
-        has run out (``RequestTimeout``). With the switch off such audio
-        is refused. Audio that cannot be measured (FLAC, MP3...) is sent whole.
+        that length when ``auto_chunk_long_audio`` is on (the default), the chunks are
+        transcribed (in the async client up to ``max_concurrency`` at once, in the sync
+        client one after the other), and the texts are joined with a space in chunk
+        order; ``chunks`` timestamps are shifted to the whole recording. ``timeout``
+        covers all the chunks: a chunk gets what is left of it when it is sent, and none
+        is sent once it has run out (``RequestTimeout``). The first chunk that fails
+        ends the call with its error: the chunks in flight are cancelled and no other
+        is started. With the switch off such audio is refused. Audio that cannot be
+        measured (FLAC, MP3...) is sent whole.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
             audio: The recording (see the class docstring).
             return_timestamps: Also return ``chunks`` with ``[start, end]`` seconds.
             generation_parameters: Decoding settings (``GenerationParameters`` fields).
+            max_concurrency: Most chunks of a long recording sent at once (an int >= 1,
+                default 4; async client only, the sync client sends them one by one).
             provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
                 the class docstring.
 
         Returns:
             ``text`` and, with ``return_timestamps``, ``chunks``. ``response_meta`` is the
-            last request's.
+            last chunk's request's.
 
         Raises:
             ValidationError: Unreadable audio, too long with chunking off, a wrong option
-                type (nothing sent), or the server refused it.
-            HfError: Any other failure, as a subclass.
+                type or ``max_concurrency`` not an int >= 1 (nothing sent), or the server
+                refused it.
+            HfError: Any other failure, as a subclass (for chunked audio: the first
+                failing chunk's error).
 
         Example:
             >>> out = await client.audio.transcribe(  # doctest: +SKIP
@@ -106,6 +116,12 @@ class AsyncAudio(AsyncTaskService):
         audio = need(audio, "audio")
         from ..models import AutomaticSpeechRecognitionOutput, AutomaticSpeechRecognitionOutputChunk
 
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or max_concurrency < 1
+        ):
+            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         runner = self._client._task_runner
         parameters = validate_parameters(
             _ASR,
@@ -121,11 +137,9 @@ class AsyncAudio(AsyncTaskService):
         pieces = audio_chunks(media, self._client.config)
         if model is None and endpoint is None:
             model = await runner.default_model(_ASR, timeout=deadline)
-        texts: list[str] = []
-        chunks: list[AutomaticSpeechRecognitionOutputChunk] = []
-        any_chunks = False
-        for offset, piece in pieces:
-            out, meta = await runner.call(
+
+        async def send(piece: Media) -> tuple[Any, ResponseMeta]:
+            return await runner.call(
                 _ASR,
                 model=model,
                 inputs=piece,
@@ -138,8 +152,47 @@ class AsyncAudio(AsyncTaskService):
                 fallback=fallback,
                 bill_to=bill_to,
             )
-            if len(pieces) == 1:
-                return cast("AutomaticSpeechRecognitionOutput", out)
+
+        if len(pieces) == 1:
+            out, _ = await send(pieces[0][1])
+            return cast("AutomaticSpeechRecognitionOutput", out)
+        # every chunk, in chunk order; the first failing chunk's error ends the call
+        answers: list[tuple[Any, ResponseMeta] | None] = [None] * len(pieces)
+        # unasync: remove-begin
+        if max_concurrency > 1:
+            import anyio
+            import anyio.abc
+
+            failures: list[Exception] = []
+            pending = iter(enumerate(pieces))
+
+            async def worker(group: anyio.abc.TaskGroup) -> None:
+                for index, (_, piece) in pending:  # shared: each chunk is taken by one worker
+                    if failures:
+                        return
+                    try:
+                        answers[index] = await send(piece)
+                    except Exception as exc:  # cancel the chunks in flight, start no other
+                        if not failures:
+                            failures.append(exc)
+                        group.cancel_scope.cancel()
+                        return
+
+            async with anyio.create_task_group() as group:
+                for _ in range(min(max_concurrency, len(pieces))):
+                    group.start_soon(worker, group)
+            if failures:
+                raise failures[0]
+        # unasync: remove-end
+        for index, (_, piece) in enumerate(pieces):  # the sync client: one after the other
+            if answers[index] is None:
+                answers[index] = await send(piece)
+        texts: list[str] = []
+        chunks: list[AutomaticSpeechRecognitionOutputChunk] = []
+        any_chunks = False
+        meta: ResponseMeta | None = None
+        for (offset, _), answer in zip(pieces, answers, strict=True):
+            out, meta = cast("tuple[Any, ResponseMeta]", answer)
             if out.text and out.text.strip():
                 texts.append(out.text.strip())
             if out.chunks is not None:
