@@ -221,11 +221,13 @@ async def test_chunked_audio_shares_one_timeout_across_its_chunks(clock: FakeClo
     for took in (6.0, 3.0, 0.5):
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     async with make_client(wire, max_audio_duration=0.05) as client:
-        out = await client.audio.transcribe(model="org/whisper", audio=audio, timeout=10)
+        out = await client.audio.transcribe(  # one at a time: each chunk gets what is left
+            model="org/whisper", audio=audio, timeout=10, max_concurrency=1
+        )
         assert out.text == "x x x"
         assert wire.reads() == [10.0, 4.0, 1.0]
         wire.sent.clear()
-        await client.audio.transcribe(model="org/whisper", audio=audio)  # no timeout
+        await client.audio.transcribe(model="org/whisper", audio=audio, max_concurrency=1)
         assert wire.reads() == [PER_REQUEST] * 3
 
 
@@ -238,7 +240,9 @@ async def test_a_chunk_that_uses_the_rest_of_the_timeout_ends_the_transcription(
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     async with make_client(wire, max_audio_duration=0.05) as client:
         with pytest.raises(RequestTimeout, match="within its timeout of 10 s"):
-            await client.audio.transcribe(model="org/whisper", audio=wav(0.15), timeout=10)
+            await client.audio.transcribe(
+                model="org/whisper", audio=wav(0.15), timeout=10, max_concurrency=1
+            )
     assert wire.reads() == [10.0, 4.0]  # the third chunk is not sent
 
 

@@ -214,11 +214,13 @@ def test_chunked_audio_shares_one_timeout_across_its_chunks(clock: FakeClock) ->
     for took in (6.0, 3.0, 0.5):
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     with make_client(wire, max_audio_duration=0.05) as client:
-        out = client.audio.transcribe(model="org/whisper", audio=audio, timeout=10)
+        out = client.audio.transcribe(  # one at a time: each chunk gets what is left
+            model="org/whisper", audio=audio, timeout=10, max_concurrency=1
+        )
         assert out.text == "x x x"
         assert wire.reads() == [10.0, 4.0, 1.0]
         wire.sent.clear()
-        client.audio.transcribe(model="org/whisper", audio=audio)  # no timeout
+        client.audio.transcribe(model="org/whisper", audio=audio, max_concurrency=1)
         assert wire.reads() == [PER_REQUEST] * 3
 
 
@@ -230,7 +232,9 @@ def test_a_chunk_that_uses_the_rest_of_the_timeout_ends_the_transcription(
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     with make_client(wire, max_audio_duration=0.05) as client:
         with pytest.raises(RequestTimeout, match="within its timeout of 10 s"):
-            client.audio.transcribe(model="org/whisper", audio=wav(0.15), timeout=10)
+            client.audio.transcribe(
+                model="org/whisper", audio=wav(0.15), timeout=10, max_concurrency=1
+            )
     assert wire.reads() == [10.0, 4.0]  # the third chunk is not sent
 
 
