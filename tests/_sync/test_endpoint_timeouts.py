@@ -24,6 +24,7 @@ from hf_inference_endpoints import (
 )
 
 from .conftest import FakeClock
+from .test_endpoints_routing import endpoint
 
 API = "https://api.endpoints.huggingface.cloud/v2/endpoint"
 MGMT = f"{API}/acme/my-ep"
@@ -32,22 +33,6 @@ MOVED = "https://z9y8x7w6v5u4t3s2.us-east-1.aws.endpoints.huggingface.cloud"
 CHAT = f"{URL}/v1/chat/completions"
 MESSAGES = [{"role": "user", "content": "hi"}]
 WAKING = {"error": "503 Service Unavailable", "code": "SERVICE_UNAVAILABLE"}
-
-
-def endpoint(state: str, url: str | None = URL, *, min_replica: int = 1) -> dict[str, Any]:
-    return {
-        "name": "my-ep",
-        "healthRoute": "/health",
-        "compute": {"scaling": {"minReplica": min_replica, "maxReplica": 1}},
-        "model": {"repository": "Qwen/Qwen2.5-7B-Instruct", "task": "text-generation"},
-        "status": {
-            "state": state,
-            "url": url,
-            "message": f"Endpoint is {state}",
-            "readyReplica": 1 if state == "running" else 0,
-            "targetReplica": 1,
-        },
-    }
 
 
 def completion() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from hf_inference_endpoints import HfInferenceClient, RequestTimeout, ServerErro
 
 from ..media import png
 from .conftest import FakeClock
+from .test_transport import completion
 
 TOKEN = "hf_redirect_test_token"
 MODEL = "org/model"
@@ -28,18 +29,6 @@ EXTRA = {"X-Trace-Id": "trace-1", "x-api-key": "sk-provider-key"}
 #: What must not reach another origin (the cookie is the jar's, set for 127.0.0.1).
 SECRETS = ("authorization", "x-hf-bill-to", "cookie", "x-trace-id", "x-api-key")
 Handler = Callable[[httpx2.Request], httpx2.Response]
-
-
-def completion(text: str = "hello") -> dict[str, Any]:
-    return {
-        "id": "cmpl-1",
-        "object": "chat.completion",
-        "created": 1,
-        "model": MODEL,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
-    }
 
 
 class Server:
