@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LINT_DIRS := $(wildcard src codegen tests bench examples)
 
-.PHONY: install generate check-generated check lint typecheck test record demo bench schema-drift clean
+.PHONY: install generate check-generated check lint typecheck test record demo bench schema-drift schema-drift-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,10 +42,14 @@ record: $(STAMP)
 	@test -n "$$HF_TOKEN" || (echo "HF_TOKEN is not set: recording needs a real token" && exit 2)
 	HFIE_RECORD=1 $(PY) -m pytest tests/_async tests/_sync -k cassette
 
-## Compare schemas/ with a folder of upstream HF task specs: make schema-drift UPSTREAM=<dir>
+## Compare schemas/ with the pinned @huggingface/tasks release (schemas/upstream-drift.yaml;
+## fetched once with `npm pack` into .cache/upstream/). UPSTREAM=<dir> compares with a folder.
 schema-drift: $(STAMP)
-	@test -n "$(UPSTREAM)" || (echo "usage: make schema-drift UPSTREAM=<dir of upstream task specs>" && exit 2)
-	$(PY) -m codegen.schema_drift $(UPSTREAM)
+	$(PY) -m codegen.upstream report $(if $(UPSTREAM),--upstream $(UPSTREAM))
+
+## Fail on any difference from the pinned release that the allow-list does not explain.
+schema-drift-check: $(STAMP)
+	$(PY) -m codegen.upstream check $(if $(UPSTREAM),--upstream $(UPSTREAM))
 
 demo: $(STAMP)
 	$(PY) -m examples.run_demo
