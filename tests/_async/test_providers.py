@@ -390,6 +390,11 @@ async def test_failover_is_off_by_default(clock: FakeClock, no_env: None) -> Non
             None,
             {"fallback": ("groq",)},
         ),
+        (
+            httpx2.Response(402, json={"error": "You have exceeded your monthly credits"}),
+            ["groq"],
+            {},
+        ),
     ],
 )
 async def test_failover_moves_to_the_next_provider_at_once(
@@ -444,6 +449,29 @@ async def test_failover_true_tries_every_live_mapping_and_raises_the_last_error(
         f"POST {ROUTER}/newprov/v1/chat/completions",
         f"POST {ROUTER}/newprov/v1/chat/completions",
     ]
+
+
+@pytest.mark.anyio
+async def test_a_payment_required_answer_is_not_retried_and_says_what_to_do(
+    clock: FakeClock, no_env: None
+) -> None:
+    from hf_inference_endpoints import PaymentRequired
+
+    wire = (
+        Wire()
+        .hub(MODEL)
+        .add("POST", TOGETHER_CHAT, httpx2.Response(402, json={"error": "Not enough balance"}))
+    )
+    async with make_client(wire, max_retries=3) as client:
+        with pytest.raises(PaymentRequired) as caught:
+            await client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_CHAT}"]  # one attempt, no retry
+    assert clock.sleeps == []
+    err = caught.value
+    assert err.status_code == 402 and err.provider == "together"
+    assert err.server_message == "Not enough balance"
+    assert "bill_to" in err.message and "credits" in err.message
+    assert not err.is_retryable
 
 
 @pytest.mark.anyio

@@ -374,6 +374,11 @@ def test_failover_is_off_by_default(clock: FakeClock, no_env: None) -> None:
             None,
             {"fallback": ("groq",)},
         ),
+        (
+            httpx2.Response(402, json={"error": "You have exceeded your monthly credits"}),
+            ["groq"],
+            {},
+        ),
     ],
 )
 def test_failover_moves_to_the_next_provider_at_once(
@@ -425,6 +430,28 @@ def test_failover_true_tries_every_live_mapping_and_raises_the_last_error(
         f"POST {ROUTER}/newprov/v1/chat/completions",
         f"POST {ROUTER}/newprov/v1/chat/completions",
     ]
+
+
+def test_a_payment_required_answer_is_not_retried_and_says_what_to_do(
+    clock: FakeClock, no_env: None
+) -> None:
+    from hf_inference_endpoints import PaymentRequired
+
+    wire = (
+        Wire()
+        .hub(MODEL)
+        .add("POST", TOGETHER_CHAT, httpx2.Response(402, json={"error": "Not enough balance"}))
+    )
+    with make_client(wire, max_retries=3) as client:
+        with pytest.raises(PaymentRequired) as caught:
+            client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_CHAT}"]  # one attempt, no retry
+    assert clock.sleeps == []
+    err = caught.value
+    assert err.status_code == 402 and err.provider == "together"
+    assert err.server_message == "Not enough balance"
+    assert "bill_to" in err.message and "credits" in err.message
+    assert not err.is_retryable
 
 
 def test_a_validation_error_does_not_fail_over(clock: FakeClock, no_env: None) -> None:
