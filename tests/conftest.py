@@ -123,7 +123,7 @@ def emulator() -> Any:
     """One emulator for the session, over real loopback sockets, 100x faster than life.
 
     ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds);
-    only :data:`EMULATOR_TOKEN` is accepted.
+    only :data:`EMULATOR_TOKEN` is accepted; any model id is served on hf-inference.
     """
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 
@@ -131,6 +131,7 @@ def emulator() -> Any:
         time_scale=0.01,
         valid_tokens=frozenset({EMULATOR_TOKEN}),
         cold_models={"org/cold-model": 2.0},
+        serve_any_model=True,  # the suites use made-up model ids
     )
     with running_emulator(settings) as handle:
         yield handle
