@@ -104,9 +104,11 @@ def test_an_unknown_model_is_not_found(router: Any) -> None:
 
 
 def test_a_bad_token_is_an_authentication_error(compat_emulator: Any) -> None:
-    with openai.OpenAI(base_url=f"{compat_emulator.router_url}/v1", api_key="hf_bad") as bad:
-        with pytest.raises(openai.AuthenticationError):
-            bad.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
+    with (
+        openai.OpenAI(base_url=f"{compat_emulator.router_url}/v1", api_key="hf_bad") as bad,
+        pytest.raises(openai.AuthenticationError),
+    ):
+        bad.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
 
 
 def test_tgi_chat_and_legacy_completions(compat_emulator: Any) -> None:
