@@ -3,6 +3,7 @@
 Usage, from the project root (``make schema-drift`` / ``make schema-drift-check``)::
 
     python -m codegen.upstream report            # fetch the pin (cached), print the drift
+    python -m codegen.upstream report --required # ... and which fields only one side requires
     python -m codegen.upstream check             # exit 1 on any unexplained or stale entry
     python -m codegen.upstream fetch             # only fetch; print the task-spec folder
     python -m codegen.upstream report --upstream DIR   # compare with a folder instead
@@ -276,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         "--upstream", type=Path, default=None, help="compare with this folder (no fetch)"
     )
     parser.add_argument("--reasons", action="store_true", help="report: print each reason")
+    parser.add_argument(
+        "--required",
+        action="store_true",
+        help="report: also list paths only one side requires (information, never checked)",
+    )
     args = parser.parse_args(argv)
     try:
         pin = load_pin(args.pin)
@@ -283,12 +289,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch":
             print(upstream)
             return 0
-        report = compare(args.root / "schemas", upstream)
+        report = compare(args.root / "schemas", upstream, required=args.required)
     except (UpstreamError, DriftError) as exc:
         print(f"codegen.upstream: {exc}", file=sys.stderr)
         return 2
     verdict = judge(report.lines(), pin)
     _print_verdict(verdict, pin, listing=args.command == "report", reasons=args.reasons)
+    if args.command == "report" and args.required:
+        for document in report.documents:
+            for line in document.required_lines():
+                print(f"info         {line}")
     if args.command == "check":
         return 0 if verdict.ok else 1
     return 0
