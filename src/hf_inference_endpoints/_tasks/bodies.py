@@ -8,9 +8,9 @@ type); with parameters the file goes base64-encoded in ``inputs``. Per-task shap
 * question-answering: ``{"inputs": {"question", "context"}}``;
 * table-question-answering: ``{"inputs": {"query", "table": {column: [cells]}}}``;
 * document-question-answering: ``{"inputs": {"image": <base64>, "question"}}``;
-* visual-question-answering: what huggingface_hub sends and hf-inference serves,
-  ``{"inputs": <base64>, "question", "image": <base64>}`` (the spec's nested form is
-  not what the service reads).
+* visual-question-answering: ``{"inputs": {"image": <base64>, "question"}}``, the task
+  spec's shape and the one real recordings of the service show (huggingface_hub sends
+  ``{"inputs": <base64>, "question", "image": <base64>}`` instead).
 
 ``wire=False`` builds the provider-neutral envelope instead (``_routing/providers``):
 files go in ``inputs`` as :class:`RawBody` (bytes + MIME type) and each provider
@@ -125,11 +125,8 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     image = _media(inputs.get("image"), "the image")
     if kind == "document-question":
         return {"inputs": {"image": _file(image, wire), "question": question}}
-    # image-question (visual-question-answering)
-    if not wire:
-        return {"inputs": {"image": _file(image, wire), "question": question}}
-    encoded = image.base64()
-    return {"inputs": encoded, "question": question, "image": encoded}
+    # image-question (visual-question-answering): the same nested shape
+    return {"inputs": {"image": _file(image, wire), "question": question}}
 
 
 def build_body(
