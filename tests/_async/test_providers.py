@@ -942,3 +942,39 @@ async def test_a_cancelled_rate_limit_wait_gives_its_slot_back(
 
 
 # unasync: remove-end
+
+
+@pytest.mark.anyio
+async def test_a_fal_image_answered_as_a_data_url_is_decoded_locally(
+    clock: FakeClock, no_env: None
+) -> None:
+    inline = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    wire = Wire().hub(FLUX)
+    wire.add(
+        "POST",
+        f"{ROUTER}/fal-ai/fal-ai/flux/dev",
+        httpx2.Response(200, json={"images": [{"url": inline, "content_type": "image/png"}]}),
+    )
+    async with make_client(wire) as client:
+        image = await client.images.generate(model=FLUX, provider="fal-ai", prompt="a cat")
+    assert image.content == PNG and image.content_type == "image/png"
+    assert wire.urls()[-1] == f"POST {ROUTER}/fal-ai/fal-ai/flux/dev"  # nothing fetched after
+
+
+@pytest.mark.anyio
+async def test_a_malformed_data_url_answer_is_a_server_error(
+    clock: FakeClock, no_env: None
+) -> None:
+    from hf_inference_endpoints import ServerError
+
+    wire = Wire().hub(FLUX)
+    wire.add(
+        "POST",
+        f"{ROUTER}/fal-ai/fal-ai/flux/dev",
+        httpx2.Response(200, json={"images": [{"url": "data:image/png;base64,@@@"}]}),
+    )
+    async with make_client(wire) as client:
+        with pytest.raises(ServerError, match="data: URL") as caught:
+            await client.images.generate(model=FLUX, provider="fal-ai", prompt="a cat")
+    assert caught.value.provider == "fal-ai"
+    assert len(wire.requests) == 2  # the mapping and the POST
