@@ -370,6 +370,20 @@ async def test_json_answers_to_a_file_task() -> None:
 
 
 @pytest.mark.anyio
+async def test_tabular_regression_is_routed_on_hf_inference() -> None:
+    server = Server({f"{ROUTER}/": lambda request: httpx2.Response(200, json=[4.2, 3.9])})
+    table = {"data": {"height": ["11.52", "12.48"], "width": ["4.02", "4.30"]}}
+    async with client_for(server) as client:
+        values = await client.infer(
+            "tabular-regression", "org/fish-weight", table, provider="hf-inference"
+        )
+    (sent,) = server.seen
+    assert str(sent.url) == f"{ROUTER}/org/fish-weight"
+    assert json.loads(sent.content) == {"inputs": table}
+    assert values == [4.2, 3.9]
+
+
+@pytest.mark.anyio
 async def test_infer_a_task_without_a_method() -> None:
     def tabular(request: httpx2.Request) -> httpx2.Response:
         if "wav" in str(request.url):
@@ -488,6 +502,6 @@ async def test_the_main_arguments_may_be_positional() -> None:
             await client.images.zero_shot_classify("org/clip", png())
     first, second = server.seen
     assert json.loads(first.content) == {"inputs": "I like you"}
-    assert json.loads(second.content)["question"] == "What color?"
+    assert json.loads(second.content)["inputs"]["question"] == "What color?"
     assert labels[0].label == "POSITIVE"
     assert red.answer == "red"

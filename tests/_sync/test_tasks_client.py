@@ -353,6 +353,19 @@ def test_json_answers_to_a_file_task() -> None:
     assert "authorization" not in download.headers
 
 
+def test_tabular_regression_is_routed_on_hf_inference() -> None:
+    server = Server({f"{ROUTER}/": lambda request: httpx2.Response(200, json=[4.2, 3.9])})
+    table = {"data": {"height": ["11.52", "12.48"], "width": ["4.02", "4.30"]}}
+    with client_for(server) as client:
+        values = client.infer(
+            "tabular-regression", "org/fish-weight", table, provider="hf-inference"
+        )
+    (sent,) = server.seen
+    assert str(sent.url) == f"{ROUTER}/org/fish-weight"
+    assert json.loads(sent.content) == {"inputs": table}
+    assert values == [4.2, 3.9]
+
+
 def test_infer_a_task_without_a_method() -> None:
     def tabular(request: httpx2.Request) -> httpx2.Response:
         if "wav" in str(request.url):
@@ -467,6 +480,6 @@ def test_the_main_arguments_may_be_positional() -> None:
             client.images.zero_shot_classify("org/clip", png())
     first, second = server.seen
     assert json.loads(first.content) == {"inputs": "I like you"}
-    assert json.loads(second.content)["question"] == "What color?"
+    assert json.loads(second.content)["inputs"]["question"] == "What color?"
     assert labels[0].label == "POSITIVE"
     assert red.answer == "red"

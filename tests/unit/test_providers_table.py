@@ -658,6 +658,12 @@ CASES: list[Case] = [
         ["setosa"],
     ),
     hf(
+        "tabular-regression",
+        {"inputs": {"data": {"a": ["1"]}}},
+        {"inputs": {"data": {"a": ["1"]}}},
+        [4.2],
+    ),
+    hf(
         "text-to-image",
         {"inputs": "a cat", "parameters": {"num_inference_steps": 4}},
         {"inputs": "a cat", "parameters": {"num_inference_steps": 4}},
