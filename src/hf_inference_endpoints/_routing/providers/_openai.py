@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPLETIONS_DROPPED",
+    "OPENAI_EMBEDDING_OPTIONS",
     "OpenAIChatEmbeddingsHelper",
     "b64_image",
     "completions_payload",
@@ -101,22 +102,34 @@ def parse_completion(data: Any) -> dict[str, Any]:
     return {"generated_text": text, "details": details}
 
 
+#: The embedding options an OpenAI-style API knows; the others are not sent by default.
+OPENAI_EMBEDDING_OPTIONS = ("dimensions", "encoding_format")
+
+
 def embeddings_payload(
-    model_id: str, body: dict[str, Any] | RawBody, *, with_parameters: bool = True
+    model_id: str,
+    body: dict[str, Any] | RawBody,
+    *,
+    with_parameters: bool = True,
+    options: tuple[str, ...] | None = OPENAI_EMBEDDING_OPTIONS,
 ) -> dict[str, Any]:
     """``{"input", "model", ...}`` from a feature-extraction envelope.
 
     feature-extraction options sit at the envelope's top level (``normalize``,
     ``truncate``, ``dimensions``...) or in ``parameters``; the OpenAI-style APIs only
-    know ``dimensions`` and ``encoding_format``, which are kept.
+    know ``dimensions`` and ``encoding_format``, which are kept (``options=None`` keeps
+    every option, for a provider that takes TEI's too). ``model`` is always the mapped id.
     """
     body = envelope(body)
-    payload: dict[str, Any] = {"input": body_inputs(body), "model": model_id}
+    payload: dict[str, Any] = {"input": body_inputs(body)}
     if with_parameters:
-        options = {**body_parameters(body), **{k: v for k, v in body.items() if v is not None}}
-        for key in ("dimensions", "encoding_format"):
-            if key in options:
-                payload[key] = options[key]
+        given = {**body_parameters(body), **{k: v for k, v in body.items() if v is not None}}
+        given.pop("inputs", None)
+        given.pop("parameters", None)
+        for key, value in given.items():
+            if options is None or key in options:
+                payload[key] = value
+    payload["model"] = model_id
     return payload
 
 
@@ -162,6 +175,8 @@ class OpenAIChatEmbeddingsHelper(ProviderHelper):
         "conversational": "/v1/chat/completions",
         "feature-extraction": "/v1/embeddings",
     }
+    #: Embedding options sent (None: every option the caller gave).
+    embedding_options: ClassVar[tuple[str, ...] | None] = OPENAI_EMBEDDING_OPTIONS
 
     def payload(
         self,
@@ -172,7 +187,7 @@ class OpenAIChatEmbeddingsHelper(ProviderHelper):
         mapping: MappingEntry | None = None,
     ) -> dict[str, Any] | RawBody:
         if task == "feature-extraction":
-            return embeddings_payload(model_id, body)
+            return embeddings_payload(model_id, body, options=self.embedding_options)
         return super().payload(task, model_id, body, mapping=mapping)
 
     def parse_response(self, task: str, data: Any, job: JobContext) -> Step:

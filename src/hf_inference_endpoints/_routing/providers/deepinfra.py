@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +18,7 @@ from ._base import (
     file_bytes,
     malformed,
     multipart_body,
+    sniff_mime,
 )
 from ._openai import (
     completions_payload,
@@ -37,10 +39,12 @@ class DeepInfraHelper(ProviderHelper):
     * text-generation: completions (``max_new_tokens`` -> ``max_tokens``), answered as
       ``{"generated_text", "details"}``;
     * feature-extraction: ``{"input", "model"}`` -> ``data[].embedding``;
-    * automatic-speech-recognition: multipart form (``file`` part, the parameters as
-      fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks": [{"text",
+    * automatic-speech-recognition: multipart form (``file`` part named ``audio.<ext>``,
+      the parameters as fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks": [{"text",
       "timestamp": [start, end]}]}``;
-    * text-to-speech: ``{"input", "model", ...params}`` -> raw audio bytes.
+    * text-to-speech: ``{"input", ...params, "model"}`` -> raw audio bytes.
+
+    ``model`` is always the mapped provider id, whatever the caller's parameters say.
     """
 
     name: ClassVar[str] = "deepinfra"
@@ -70,10 +74,11 @@ class DeepInfraHelper(ProviderHelper):
             audio, mime = file_bytes(
                 body_inputs(body), "the audio for deepinfra speech recognition"
             )
-            fields = {**body_parameters(body), "model": model_id}
-            return multipart_body(fields, "file", audio, "audio", mime)
+            mime = mime or sniff_mime(audio)
+            fields = {**body_parameters(body), "model": model_id}  # the mapped id wins
+            return multipart_body(fields, "file", audio, _audio_filename(mime), mime)
         if task == "text-to-speech":
-            return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+            return {"input": body_inputs(body), **body_parameters(body), "model": model_id}
         return super().payload(task, model_id, body, mapping=mapping)
 
     def response_kind(self, task: str) -> ResponseKind:
@@ -87,6 +92,28 @@ class DeepInfraHelper(ProviderHelper):
         if task == "automatic-speech-recognition":
             return Done(_transcription(data))
         return Done(data)
+
+
+#: Extensions of the audio types the standard table lacks or spells oddly.
+_AUDIO_EXTENSIONS = {
+    "audio/wav": ".wav",
+    "audio/wave": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
+    "audio/webm": ".webm",
+    "audio/flac": ".flac",
+}
+
+
+def _audio_filename(mime: str | None) -> str:
+    """``audio.<ext>`` for the file part: transcription servers read the format from the
+    file name (``.wav`` when the type is unknown, as huggingface_hub does)."""
+    base = (mime or "").split(";", 1)[0].strip().lower()
+    if not base.startswith("audio/"):
+        return "audio.wav"
+    return "audio" + (_AUDIO_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".wav")
 
 
 def _transcription(data: Any) -> dict[str, Any]:

@@ -40,6 +40,27 @@ VIDEO_MAX_POLLS = 150
 _VIDEO_TASKS = frozenset({"text-to-video", "image-to-video"})
 
 
+def _takes_image_url(model_id: str) -> bool:
+    """FLUX.1 Kontext takes ``image_url``; every other image-to-image model ``reference_images``."""
+    lowered = model_id.lower()
+    return "kontext" in lowered and "flux.1" in lowered
+
+
+def _video_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    """The task's video options in Together's names: ``steps``, ``width``, ``height``."""
+    out = dict(params)
+    if "num_inference_steps" in out:
+        out["steps"] = out.pop("num_inference_steps")
+    size = out.pop("target_size", None)
+    if isinstance(size, Mapping):
+        for side in ("width", "height"):
+            if size.get(side) is not None:
+                out[side] = size[side]
+    elif size is not None:
+        out["target_size"] = size  # not the task's {width, height}: sent as given
+    return out
+
+
 class TogetherHelper(ProviderHelper):
     """``together``: ``https://api.together.xyz``.
 
@@ -48,13 +69,17 @@ class TogetherHelper(ProviderHelper):
     * text-to-image / image-to-image: ``/v1/images/generations`` with
       ``response_format: "base64"`` (``num_inference_steps`` -> ``steps``); the image is
       ``data[0].b64_json``. image-to-image sends ``image_url`` for FLUX.1 Kontext models,
-      else ``reference_images: [url]``;
+      else ``reference_images: [url]``, and always a ``prompt`` (``""`` without one);
     * text-to-speech: ``/v1/audio/speech`` ``{"input", "model", ...}`` -> raw audio;
     * feature-extraction: ``/v1/embeddings`` -> ``data[].embedding``;
     * text-to-video / image-to-video: ``/v2/videos`` answers ``{id, status}``; poll
       ``GET /v2/videos/{id}`` every 2 s (max 150) while ``queued``/``in_progress``;
       ``completed`` -> download ``outputs.video_url``; ``failed`` -> ``error.message``.
-      image-to-video sends ``frame_images: [{"input_image", "frame": "first"}]``.
+      image-to-video sends ``frame_images: [{"input_image", "frame": "first"}]``; the
+      options go in Together's names (``num_inference_steps`` -> ``steps``,
+      ``target_size: {width, height}`` -> ``width``, ``height``).
+
+    The mapped model id is always the body's ``model``, whatever the caller's parameters say.
     """
 
     name: ClassVar[str] = "together"
@@ -86,8 +111,9 @@ class TogetherHelper(ProviderHelper):
             return completions_payload(model_id, body)
         if task == "feature-extraction":
             return embeddings_payload(model_id, body)
+        # the mapped model id goes last: a caller's `model` parameter never replaces it
         if task == "text-to-speech":
-            return {"input": inputs, "model": model_id, **params}
+            return {"input": inputs, **params, "model": model_id}
         if task in ("text-to-image", "image-to-image"):
             if "num_inference_steps" in params:
                 params["steps"] = params.pop("num_inference_steps")
@@ -95,19 +121,22 @@ class TogetherHelper(ProviderHelper):
                 return {"prompt": inputs, "response_format": "base64", **params, "model": model_id}
             image = as_data_url(inputs, "image/jpeg")
             prompt = params.pop("prompt", None)
-            payload: dict[str, Any] = {"response_format": "base64", **params, "model": model_id}
-            if prompt is not None:
-                payload = {"prompt": prompt, **payload}
-            if "kontext" in model_id.lower():
+            payload: dict[str, Any] = {
+                "prompt": "" if prompt is None else prompt,  # the API wants one, even empty
+                "response_format": "base64",
+                **params,
+                "model": model_id,
+            }
+            if _takes_image_url(model_id):
                 payload["image_url"] = image
             else:
                 payload["reference_images"] = [image]
             return payload
         if task == "text-to-video":
-            return {"model": model_id, "prompt": inputs, **params}
+            return {"prompt": inputs, **_video_parameters(params), "model": model_id}
         if task == "image-to-video":
             frame = {"input_image": as_data_url(inputs, "image/jpeg"), "frame": "first"}
-            return {"model": model_id, **params, "frame_images": [frame]}
+            return {**_video_parameters(params), "model": model_id, "frame_images": [frame]}
         return super().payload(task, model_id, body, mapping=mapping)
 
     def response_kind(self, task: str) -> ResponseKind:
