@@ -129,3 +129,39 @@ def test_plain_openai_embeddings_still_send_only_what_openai_knows() -> None:
         "sambanova", "feature-extraction", "e5", {"inputs": "a", "truncate": True, "dimensions": 8}
     )
     assert body == {"input": "a", "dimensions": 8, "model": "e5"}
+
+
+def _request(provider: str, task: str, body: Any, extra_body: dict[str, Any]) -> Any:
+    from hf_inference_endpoints import HfInferenceConfig
+    from hf_inference_endpoints._routing.build import build_request
+    from hf_inference_endpoints._routing.mapping import MappingEntry
+    from hf_inference_endpoints._routing.targets import Target
+
+    entry = MappingEntry(provider, "openai/whisper", task, "live", "org/m")
+    target = Target("provider", "org/m", provider=provider, mapping=entry)
+    return build_request(HfInferenceConfig(token="hf_x"), target, task, body, extra_body=extra_body)
+
+
+def test_extra_body_becomes_form_fields_of_a_multipart_body() -> None:
+    request = _request(
+        "deepinfra",
+        "automatic-speech-recognition",
+        {"inputs": RawBody(FLAC, "audio/flac")},
+        {"temperature": 0.2, "prompt": "names: Ada"},
+    )
+    content = request.content
+    assert b'name="temperature"\r\n\r\n0.2\r\n' in content
+    assert b'name="prompt"\r\n\r\nnames: Ada\r\n' in content
+    assert content.endswith(b"--\r\n") and content.count(b'filename="audio.flac"') == 1
+
+
+def test_extra_body_with_a_raw_file_body_is_refused_before_sending() -> None:
+    from hf_inference_endpoints import ValidationError
+
+    with pytest.raises(ValidationError, match="extra_body"):
+        _request(
+            "hf-inference",
+            "automatic-speech-recognition",
+            RawBody(FLAC, "audio/flac"),
+            {"temperature": 0.2},
+        )

@@ -12,6 +12,7 @@ from .._request import PreparedRequest, RawBody, ResponseKind
 from ._errors_shim import unknown_provider
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, registered
+from .providers._base import with_form_fields
 from .targets import Target
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
@@ -60,7 +61,8 @@ def build_request(
             :class:`RawBody` sent as is (binary-input tasks).
         stream: Ask for a server-sent event stream.
         extra_headers: Headers that win over ours.
-        extra_body: Fields merged verbatim into the JSON body (win over ours).
+        extra_body: Fields merged verbatim into the JSON body (win over ours); a
+            provider's multipart form gets them as form fields.
         token: Overrides the config's token.
         accept: The ``Accept`` header (e.g. ``image/png`` for text-to-image).
         expect: How to read the answer (default: ``sse`` when streaming, else what the
@@ -79,7 +81,7 @@ def build_request(
 
     Raises:
         ModelNotAvailableOnProvider: The provider has no route for ``task``.
-        ValidationError: ``extra_body`` was given with a raw (non-JSON) body.
+        ValidationError: ``extra_body`` was given with a raw (non-JSON, non-form) body.
         ConfigurationError: The token cannot be used with that provider.
     """
     raw = body if isinstance(body, RawBody) else None
@@ -104,7 +106,8 @@ def build_request(
         url = helper.url(config.router_url, task, model_id, direct=direct)
         built = helper.payload(task, model_id, body, mapping=target.mapping)
         if isinstance(built, RawBody):
-            raw, payload = built, {}
+            # a form takes extra_body as fields; a raw file cannot (ValidationError)
+            raw, payload = (with_form_fields(built, extra_body) if extra_body else built), {}
         else:
             raw, payload = None, built
         provider = helper.name

@@ -57,6 +57,7 @@ __all__ = [
     "quote_model",
     "sniff_mime",
     "url_path",
+    "with_form_fields",
 ]
 
 ResponseKind = Literal["json", "bytes"]
@@ -230,6 +231,31 @@ def multipart_body(
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return RawBody(b"".join(parts), f"multipart/form-data; boundary={boundary}")
+
+
+def with_form_fields(body: RawBody, fields: Mapping[str, Any]) -> RawBody:
+    """``body`` (a multipart form) with ``fields`` added as text parts (``extra_body``).
+
+    Raises:
+        ValidationError: ``body`` is not a multipart form (a raw file cannot take fields).
+    """
+    marker = "boundary="
+    if not body.content_type.startswith("multipart/form-data") or marker not in body.content_type:
+        raise ValidationError(
+            f"extra_body cannot be merged into a raw {body.content_type} request body"
+        )
+    boundary = body.content_type.split(marker, 1)[1].strip('"')
+    closing = f"--{boundary}--\r\n".encode()
+    if not body.content.endswith(closing):
+        raise ValidationError("extra_body: the multipart body has no closing boundary")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+        f"{value if isinstance(value, str) else _form_value(value)}\r\n".encode()
+        for key, value in fields.items()
+        if value is not None
+    ]
+    content = body.content[: -len(closing)] + b"".join(parts) + closing
+    return RawBody(content, body.content_type)
 
 
 def _form_value(value: Any) -> str:
