@@ -162,3 +162,17 @@ async def test_a_bad_n_is_refused(client: httpx2.AsyncClient, n: object) -> None
     r = await client.post("/router/v1/chat/completions", json=chat_body(n=n))
     assert r.status_code == 422
     assert "`n`" in r.json()["error"]
+
+
+async def test_the_402_fault_is_an_out_of_credits_answer(client: httpx2.AsyncClient) -> None:
+    r = await client.post(
+        "/router/v1/chat/completions",
+        json=chat_body(),
+        headers={"X-Emulator-Fault": "402:times=1"},
+    )
+    assert r.status_code == 402
+    assert "credits" in r.json()["error"]
+    again = await client.post(
+        "/router/v1/chat/completions", json=chat_body(), headers={"X-Emulator-Fault": "402:times=1"}
+    )
+    assert again.status_code == 200
