@@ -97,8 +97,15 @@ def test_zero_shot_classification_requires_labels() -> None:
             "labels": ["space", "cooking"],
             "scores": [0.98, 0.02],
         },
+        [
+            {
+                "sequence": "The rocket reached orbit.",
+                "labels": ["space", "cooking"],
+                "scores": [0.98, 0.02],
+            }
+        ],
     ],
-    ids=["current", "legacy"],
+    ids=["current", "legacy", "legacy-wrapped"],
 )
 def test_zero_shot_classification_both_answer_shapes(answer: Any) -> None:
     assert parse("zero-shot-classification", answer) == [

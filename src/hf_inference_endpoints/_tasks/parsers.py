@@ -93,13 +93,22 @@ def parse_token_classification(data: Any) -> list[TokenClassificationOutputEleme
 
 
 def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutputElement]:
-    """``[{label, score}]`` today; the pre-2025 ``{sequence, labels, scores}`` becomes the same."""
+    """``[{label, score}]`` today; the pre-2025 ``{sequence, labels, scores}`` becomes the same,
+    also when it comes wrapped in a one-element list (older recordings)."""
     from ..models import (
         ZeroShotClassificationLegacyOutput,
         ZeroShotClassificationOutput,
         ZeroShotClassificationOutputElement,
     )
 
+    if (
+        isinstance(data, list)
+        and len(data) == 1
+        and isinstance(data[0], dict)
+        and "labels" in data[0]
+        and "scores" in data[0]
+    ):
+        data = data[0]  # [{sequence, labels, scores}]: the legacy answer, wrapped
     root = ZeroShotClassificationOutput.model_validate(data).root
     if isinstance(root, ZeroShotClassificationLegacyOutput):
         if len(root.labels) != len(root.scores):
