@@ -85,8 +85,10 @@ class HfInferenceConfig:
         endpoint_cache_ttl: How long a resolved endpoint URL is reused.
         provider_rate_limits: Requests per minute allowed per provider, client-side.
         connection_timeout: Time to open a TCP/TLS connection.
-        request_timeout: Time for one request (per attempt).
-        stream_timeout: Longest silence between two stream chunks.
+        request_timeout: Time for one attempt of a plain (non-stream) request, from
+            sending to the last byte of the answer.
+        stream_timeout: Longest time between two events of a stream (keep-alive comments
+            are not events), and the longest silence while opening one.
         pool_size_per_host: Connections kept per host.
         pool_idle_timeout: Idle time after which a pooled connection is closed.
         max_response_bytes: Largest response body read (decoded), and for a stream the
