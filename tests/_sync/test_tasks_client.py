@@ -332,6 +332,8 @@ def test_json_answers_to_a_file_task() -> None:
     answers = {
         "b64": {"data": [{"b64_json": base64.b64encode(image).decode()}]},
         "url": {"output": [f"{FILES}/out.png"]},
+        "inline": {"output": ["data:image/png;base64," + base64.b64encode(image).decode()]},
+        "bad-inline": {"output": ["data:image/png;base64,@@@"]},
         "junk": {"error": None},
     }
 
@@ -344,10 +346,15 @@ def test_json_answers_to_a_file_task() -> None:
     with client_for(server) as client:
         inline = client.images.generate(model="org/b64", prompt="a fox")
         linked = client.images.generate(model="org/url", prompt="a fox")
+        inline_url = client.images.generate(model="org/inline", prompt="a fox")
+        with pytest.raises(ServerError, match="data: URL that does not decode"):
+            client.images.generate(model="org/bad-inline", prompt="a fox")
         with pytest.raises(ServerError, match="expected a file, got JSON"):
             client.images.generate(model="org/junk", prompt="a fox")
     assert inline.content == image and inline.content_type == "image/png"
     assert linked.content == image and linked.content_type == "image/png"
+    assert inline_url.content == image  # decoded locally: no request for it
+    assert [str(r.url) for r in server.seen].count(f"{FILES}/out.png") == 1
     download = server.seen[2]
     assert str(download.url) == f"{FILES}/out.png"
     assert "authorization" not in download.headers

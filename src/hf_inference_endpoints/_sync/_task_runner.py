@@ -38,7 +38,15 @@ from .._errors import (
     ServerError,
     ValidationError,
 )
-from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
+from .._inputs import (
+    Media,
+    MediaKind,
+    RemoteMedia,
+    check_media,
+    data_url_bytes,
+    load_media,
+    sniff_mime,
+)
 from .._io import SyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
@@ -340,7 +348,8 @@ class TaskRunner:
     def _file_from_json(self, content: bytes, meta: ResponseMeta, *, deadline: Deadline) -> bytes:
         """The file of a JSON answer to a file task (WIRE.md §d.1, text-to-image: the forms
         huggingface.js also accepts): ``{"data": [{"b64_json": ...}]}`` or
-        ``{"output": [<url>]}`` (downloaded without credentials)."""
+        ``{"output": [<url>]}`` (downloaded without credentials; a ``data:`` URL is decoded
+        here)."""
         try:
             answer = json.loads(content)
         except ValueError:
@@ -355,6 +364,11 @@ class TaskRunner:
                     raise _bad_answer(meta, "data[0].b64_json is not base64") from None
             output = answer.get("output")
             url = output[0] if isinstance(output, list) and output else output
+            if isinstance(url, str) and url.startswith("data:"):
+                try:
+                    return data_url_bytes(url)  # decoded here, never fetched
+                except ValueError as exc:
+                    raise _bad_answer(meta, f"output is a data: URL that does not decode: {exc}")
             if isinstance(url, str) and url.startswith(("http://", "https://")):
                 file = self.download(url, "image", timeout=deadline, what="named in the answer")
                 return file.data
