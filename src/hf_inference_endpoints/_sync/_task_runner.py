@@ -368,7 +368,9 @@ class TaskRunner:
                 try:
                     return data_url_bytes(url)  # decoded here, never fetched
                 except ValueError as exc:
-                    raise _bad_answer(meta, f"output is a data: URL that does not decode: {exc}")
+                    raise _bad_answer(
+                        meta, f"output is a data: URL that does not decode: {exc}"
+                    ) from None
             if isinstance(url, str) and url.startswith(("http://", "https://")):
                 file = self.download(url, "image", timeout=deadline, what="named in the answer")
                 return file.data
