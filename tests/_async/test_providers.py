@@ -72,7 +72,30 @@ VIDEO_MAPPING = {
     "novita": {"status": "live", "providerId": "nv/vid", "task": "text-to-video"},
 }
 ZAI_MAPPING = {"zai-org": {"status": "live", "providerId": "cogview-4", "task": "text-to-image"}}
+EDIT_MODEL = "black-forest-labs/FLUX.1-Kontext-dev"
+EDIT_MAPPING = {
+    "together": {
+        "status": "live",
+        "providerId": "black-forest-labs/FLUX.1-kontext-dev",
+        "task": "image-to-image",
+    }
+}
+ASR_MODEL = "openai/whisper-large-v3"
+ASR_MAPPING = {
+    "fal-ai": {
+        "status": "live",
+        "providerId": "fal-ai/whisper",
+        "task": "automatic-speech-recognition",
+    },
+    "hf-inference": {
+        "status": "live",
+        "providerId": ASR_MODEL,
+        "task": "automatic-speech-recognition",
+    },
+}
 MAPPINGS = {
+    EDIT_MODEL: EDIT_MAPPING,
+    ASR_MODEL: ASR_MAPPING,
     MODEL: CHAT_MAPPING,
     FLUX: IMAGE_MAPPING,
     VIDEO_MODEL: VIDEO_MAPPING,
@@ -978,3 +1001,75 @@ async def test_a_malformed_data_url_answer_is_a_server_error(
             await client.images.generate(model=FLUX, provider="fal-ai", prompt="a cat")
     assert caught.value.provider == "fal-ai"
     assert len(wire.requests) == 2  # the mapping and the POST
+
+
+AUDIO_URL = "https://files.test/talk.mp3"
+FAL_WHISPER = f"{ROUTER}/fal-ai/fal-ai/whisper"
+
+
+@pytest.mark.anyio
+async def test_a_url_input_goes_to_a_provider_that_fetches_it_as_the_url(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = Wire().hub(ASR_MODEL).add("POST", FAL_WHISPER, httpx2.Response(200, json={"text": "hi"}))
+    async with make_client(wire) as client:
+        out = await client.audio.transcribe(model=ASR_MODEL, provider="fal-ai", audio=AUDIO_URL)
+    assert out.text == "hi"
+    assert wire.urls()[1:] == [f"POST {FAL_WHISPER}"]  # nothing downloaded by the client
+    assert wire.body(1) == {"audio_url": AUDIO_URL}
+
+
+MP3 = b"ID3" + bytes(13)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("provider", "config"),
+    [("fal-ai", {"fallback": ("hf-inference",)}), ("hf-inference", {})],
+    ids=["with-failover", "hf-inference"],
+)
+async def test_a_url_input_is_downloaded_where_the_route_needs_bytes(
+    provider: str, config: dict[str, Any], clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .hub(ASR_MODEL)
+        .add("GET", AUDIO_URL, httpx2.Response(200, content=MP3))
+        .add("POST", FAL_WHISPER, httpx2.Response(200, json={"text": "hi"}))
+        .add(
+            "POST",
+            f"{ROUTER}/hf-inference/models/{ASR_MODEL}",
+            httpx2.Response(200, json={"text": "hi"}),
+        )
+    )
+    async with make_client(wire, **config) as client:
+        out = await client.audio.transcribe(model=ASR_MODEL, provider=provider, audio=AUDIO_URL)
+    assert out.text == "hi"
+    assert f"GET {AUDIO_URL}" in wire.urls()
+    download = next(r for r in wire.requests if str(r.url) == AUDIO_URL)
+    assert "authorization" not in download.headers
+    posted = wire.requests[-1]
+    if provider == "fal-ai":
+        assert json.loads(posted.content)["audio_url"].startswith("data:audio/mpeg;base64,")
+    else:
+        assert posted.content == MP3
+
+
+@pytest.mark.anyio
+async def test_together_image_to_image_takes_a_url_input_as_the_url(
+    clock: FakeClock, no_env: None
+) -> None:
+    image_url = "https://files.test/cat.png"
+    route = f"{ROUTER}/together/v1/images/generations"
+    answer = {"data": [{"b64_json": base64.b64encode(PNG).decode()}]}
+    wire = Wire().hub(EDIT_MODEL).add("POST", route, httpx2.Response(200, json=answer))
+    async with make_client(wire) as client:
+        out = await client.images.transform(
+            model=EDIT_MODEL, image=image_url, prompt="make it blue", provider="together"
+        )
+    assert out.content == PNG
+    assert wire.urls()[1:] == [f"POST {route}"]
+    sent = wire.body(1)
+    assert sent["image_url"] == image_url  # FLUX.1 Kontext: image_url, the URL itself
+    assert sent["prompt"] == "make it blue"
+    assert sent["model"] == "black-forest-labs/FLUX.1-kontext-dev"

@@ -50,6 +50,7 @@ from .._io import AsyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
+from .._routing.providers import registered
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 
 if TYPE_CHECKING:
@@ -189,10 +190,18 @@ class AsyncTaskRunner:
         mime = sniff_mime(data) or declared or "application/octet-stream"
         return Media(data, mime)
 
-    async def load_inputs(self, task: str, inputs: Any, *, timeout: float | Deadline | None) -> Any:
+    async def load_inputs(
+        self,
+        task: str,
+        inputs: Any,
+        *,
+        timeout: float | Deadline | None,
+        keep_urls: bool = False,
+    ) -> Any:
         """``inputs`` with every file in it loaded (see ``InputKind``).
 
-        ``timeout`` is the call's total timeout, or its :class:`Deadline`.
+        ``timeout`` is the call's total timeout, or its :class:`Deadline`. ``keep_urls``:
+        an ``http(s)://`` file stays a :class:`RemoteMedia` (the provider fetches it).
         """
         spec = get_task(task)
         if spec is None:
@@ -210,8 +219,49 @@ class AsyncTaskRunner:
                     f"{task} inputs must be {{'image': <file>, 'question': str}}, "
                     f"got {type(inputs).__name__}"
                 )
-            return {**inputs, "image": await self.media(inputs.get("image"), kind, timeout=timeout)}
-        return await self.media(inputs, kind, timeout=timeout)
+            image = await self.file_input(inputs.get("image"), kind, timeout, keep_urls)
+            return {**inputs, "image": image}
+        return await self.file_input(inputs, kind, timeout, keep_urls)
+
+    async def file_input(
+        self, value: Any, kind: MediaKind, timeout: float | Deadline | None, keep_url: bool
+    ) -> Media | RemoteMedia:
+        """One file input: loaded, or with ``keep_url`` an http(s) URL left as it is."""
+        if keep_url and isinstance(value, str) and value.startswith(("http://", "https://")):
+            return RemoteMedia(value)
+        return await self.media(value, kind, timeout=timeout)
+
+    def provider_fetches(
+        self,
+        model: str | None,
+        provider: str | None,
+        task: str,
+        fallback: bool | Sequence[str] | None,
+    ) -> bool:
+        """Whether a URL input goes to the provider as the URL instead of being downloaded.
+
+        True for a named provider that fetches ``task``'s inputs itself
+        (``url_input_tasks``) when the call cannot fail over (another provider of the
+        chain may need the bytes).
+        """
+        if model is None:
+            return False
+        failover = self._client.config.fallback if fallback is None else fallback
+        if failover is not False:
+            return False
+        try:
+            target = parse_target(
+                model,
+                provider=provider,
+                default_provider=self._client.config.default_provider,
+                task=task,
+            )
+        except ValidationError:
+            return False
+        if target.kind != "provider" or target.provider is None:
+            return False
+        helper = registered(target.provider)
+        return helper is not None and task in helper.url_input_tasks
 
     # ----------------------------------------------------------- default model
 
@@ -403,7 +453,8 @@ class AsyncTaskRunner:
         """
         checked = validate_parameters(task, parameters)
         deadline = self.deadline(timeout)
-        loaded = await self.load_inputs(task, inputs, timeout=deadline)
+        keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
+        loaded = await self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
         result, _ = await self.call(
             task,
             model=model,
@@ -447,7 +498,8 @@ class AsyncTaskRunner:
         if not isinstance(task, str) or not task:
             raise ValidationError("task must be a non-empty string such as 'image-classification'")
         deadline = self.deadline(timeout)
-        loaded = await self.load_inputs(task, inputs, timeout=deadline)
+        keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
+        loaded = await self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
         result, _ = await self.call(
             task,
             model=model,

@@ -14,7 +14,8 @@ type); with parameters the file goes base64-encoded in ``inputs``. Per-task shap
 
 ``wire=False`` builds the provider-neutral envelope instead (``_routing/providers``):
 files go in ``inputs`` as :class:`RawBody` (bytes + MIME type) and each provider
-helper turns them into its own request (data URL, multipart, raw body...).
+helper turns them into its own request (data URL, multipart, raw body...); a
+:class:`RemoteMedia` (a URL the provider fetches itself) goes as its URL.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._errors import ValidationError
-from .._inputs import Media
+from .._inputs import Media, RemoteMedia
 from .._payloads import _plain, _validation_error
 from .._request import RawBody
 from .registry import TaskSpec, get_task
@@ -81,13 +82,17 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _media(value: Any, what: str) -> Media:
-    if not isinstance(value, Media):
+def _media(value: Any, what: str) -> Media | RemoteMedia:
+    if not isinstance(value, (Media, RemoteMedia)):
         raise ValidationError(f"{what} must be a loaded file (Media), got {type(value).__name__}")
     return value
 
 
-def _file(media: Media, wire: bool) -> Any:
+def _file(media: Media | RemoteMedia, wire: bool) -> Any:
+    if isinstance(media, RemoteMedia):  # a provider that fetches URLs itself gets the URL
+        if wire:
+            raise ValidationError("a URL input must be downloaded for this target")
+        return media.url
     return media.base64() if wire else RawBody(media.data, media.mime)
 
 

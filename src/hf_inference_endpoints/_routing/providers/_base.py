@@ -441,6 +441,8 @@ class ProviderHelper:
         text_generation_api: The API text-generation is served by: ``"tgi"`` (TGI's
             native ``{"inputs", "parameters"}``, the default) or ``"openai-completions"``
             (``{"prompt", ...}`` -> ``choices[0].text``); :meth:`stream_format` follows it.
+        url_input_tasks: Tasks whose input file the provider fetches itself: an
+            ``http(s)://`` input goes to it as the URL (the client downloads nothing).
     """
 
     name: ClassVar[str] = ""
@@ -450,6 +452,7 @@ class ProviderHelper:
     needs_mapping: ClassVar[bool] = True
     chat_json_schema: ClassVar[str | None] = None
     text_generation_api: ClassVar[Literal["tgi", "openai-completions"]] = "tgi"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -83,6 +83,7 @@ class TogetherHelper(ProviderHelper):
     """
 
     name: ClassVar[str] = "together"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset({"image-to-image", "image-to-video"})
     direct_url: ClassVar[str] = "https://api.together.xyz"
     routes: ClassVar[Mapping[str, str]] = {
         "conversational": "/v1/chat/completions",
