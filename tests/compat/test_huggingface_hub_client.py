@@ -9,6 +9,7 @@ import io
 import wave
 from typing import Any
 
+import httpx2
 import pytest
 
 from hf_inference_endpoints.emulator.generation import REPLY_PREFIX
@@ -141,3 +142,10 @@ def test_endpoint_lifecycle(compat_emulator: Any, host_rewrite: HostRewrite) -> 
     with pytest.raises(hub.errors.HfHubHTTPError) as caught:
         api.get_inference_endpoint("compat-ep")
     assert caught.value.response.status_code == 404
+
+
+def test_the_lane_never_leaves_the_machine() -> None:
+    transport = HostRewrite({"https://huggingface.co/": "http://127.0.0.1:9/hub/"})
+    with pytest.raises(AssertionError, match="would leave the machine"):
+        transport.handle_request(httpx2.Request("GET", "https://example.com/api/models"))
+    transport.close()
