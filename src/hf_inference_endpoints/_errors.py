@@ -33,6 +33,7 @@ __all__ = [
     "NotFound",
     "PaymentRequired",
     "PermissionDenied",
+    "PoolExhausted",
     "RateLimited",
     "RequestTimeout",
     "ServerError",
@@ -197,6 +198,13 @@ class RequestTimeout(HfError):
     """A request, a stream or the whole call's deadline ran out."""
 
     retryable_by_default = True
+
+
+class PoolExhausted(RequestTimeout):
+    """Every connection (``max_connections``) stayed busy for as long as the call could wait.
+
+    Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
+    """
 
 
 class ColdStartTimeout(RequestTimeout):

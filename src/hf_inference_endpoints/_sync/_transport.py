@@ -19,6 +19,7 @@ from .._errors import (
     HfError,
     ModelLoading,
     NetworkError,
+    PoolExhausted,
     RequestTimeout,
     ServerError,
     error_from_event,
@@ -82,8 +83,8 @@ class Transport:
             timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
             transport=PoolTransport(
                 limits=httpx2.Limits(
-                    max_connections=None,
-                    max_keepalive_connections=config.pool_size_per_host,
+                    max_connections=config.max_connections,
+                    max_keepalive_connections=_keepalive(config),
                     keepalive_expiry=config.pool_idle_timeout,
                 )
             ),
@@ -535,6 +536,12 @@ class Transport:
         )
 
 
+def _keepalive(config: HfInferenceConfig) -> int:
+    """Idle connections to keep: ``pool_size_per_host``, never more than the cap."""
+    cap = config.max_connections
+    return config.pool_size_per_host if cap is None else min(cap, config.pool_size_per_host)
+
+
 def _instant(state: RetryState) -> float | None:
     """The call's deadline as a ``time.monotonic()`` instant (None: no deadline)."""
     remaining = state.remaining(sync_monotonic())
@@ -604,6 +611,14 @@ def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int 
 
 
 def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
+    if isinstance(exc, httpx2.PoolTimeout):
+        return PoolExhausted(
+            f"{prepared.method} {_safe_url(prepared.url)}: no connection came free in time "
+            "(all max_connections are in use; raise it, or send fewer calls at once)",
+            provider=prepared.context.provider,
+            model=prepared.context.model,
+            endpoint=prepared.context.endpoint,
+        )
     return RequestTimeout(
         f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
         provider=prepared.context.provider,
