@@ -360,6 +360,41 @@ def test_json_answers_to_a_file_task() -> None:
     assert "authorization" not in download.headers
 
 
+def test_text_methods_take_a_batch_of_texts() -> None:
+    answers = {
+        "org/sst": [[{"label": "POSITIVE", "score": 0.9}], [{"label": "NEGATIVE", "score": 0.7}]],
+        "org/mt": [{"translation_text": "Bonjour"}, {"translation_text": "Merci"}],
+        "org/sum": [{"summary_text": "short"}, {"summary_text": "shorter"}],
+        "org/mlm": [
+            [{"sequence": "a b", "score": 0.5, "token": 1, "token_str": "b"}],
+            [{"sequence": "c d", "score": 0.4, "token": 2, "token_str": "d"}],
+        ],
+    }
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        model = request.url.path.split("/models/", 1)[1]
+        return httpx2.Response(200, json=answers[model])
+
+    server = Server({f"{ROUTER}/": answer})
+    with client_for(server) as client:
+        labels = client.text.classify("org/sst", ["good", "bad"], top_k=1)
+        french = client.text.translate("org/mt", ["Hello", "Thanks"], tgt_lang="fr")
+        summaries = client.text.summarize("org/sum", ["long text", "longer text"])
+        masks = client.text.fill_mask("org/mlm", ["a [MASK]", "c [MASK]"])
+        single = client.text.translate("org/mt", "Hello")
+    bodies = [json.loads(r.content) for r in server.seen]
+    assert bodies[0] == {"inputs": ["good", "bad"], "parameters": {"top_k": 1}}
+    assert bodies[1] == {"inputs": ["Hello", "Thanks"], "parameters": {"tgt_lang": "fr"}}
+    assert bodies[4] == {"inputs": "Hello"}
+    assert [[x.label for x in per_text] for per_text in labels] == [["POSITIVE"], ["NEGATIVE"]]
+    assert [t.translation_text for t in french] == ["Bonjour", "Merci"]
+    assert [t.summary_text for t in summaries] == ["short", "shorter"]
+    assert [[c.token_str for c in per_text] for per_text in masks] == [["b"], ["d"]]
+    assert single.translation_text == "Bonjour"  # one text: element 0, as before
+    assert labels[1][0].response_meta is not None
+    assert french[0].response_meta is not None
+
+
 def test_tabular_regression_is_routed_on_hf_inference() -> None:
     server = Server({f"{ROUTER}/": lambda request: httpx2.Response(200, json=[4.2, 3.9])})
     table = {"data": {"height": ["11.52", "12.48"], "width": ["4.02", "4.30"]}}

@@ -61,10 +61,13 @@ __all__ = ["AsyncTaskRunner", "attach_meta"]
 
 
 def attach_meta(result: Any, meta: ResponseMeta) -> Any:
-    """Set ``response_meta`` on a result, or on each element of a list result."""
+    """Set ``response_meta`` on a result, or on each element of a list result (and of the
+    lists inside it: a batch answers one list per input)."""
     items = result if isinstance(result, list) else [result]
     for item in items:
-        if hasattr(item, "_response_meta"):
+        if isinstance(item, list):
+            attach_meta(item, meta)
+        elif hasattr(item, "_response_meta"):
             item._response_meta = meta
     return result
 
@@ -388,8 +391,10 @@ class AsyncTaskRunner:
         elif raw or spec.parse is None:
             result = value
         else:
+            batch = spec.parse_batch is not None and isinstance(inputs, list)
+            parse = spec.parse_batch if batch and spec.parse_batch else spec.parse
             try:
-                result = spec.parse(value)
+                result = parse(value)
             except ValueError as exc:
                 raise _bad_answer(
                     meta, f"it does not have the {task} answer shape: {exc}"

@@ -5,6 +5,8 @@ with ``None`` values dropped; an empty ``parameters`` is left out. A binary-inpu
 task without parameters sends the raw file instead (``Content-Type`` = its MIME
 type); with parameters the file goes base64-encoded in ``inputs``. Per-task shapes:
 
+* text tasks the service runs on a batch (text-classification, fill-mask, summarization,
+  translation): ``inputs`` may be a list of texts, answered one result per text;
 * question-answering: ``{"inputs": {"question", "context"}}``;
 * table-question-answering: ``{"inputs": {"query", "table": {column: [cells]}}}``;
 * document-question-answering: ``{"inputs": {"image": <base64>, "question"}}``;
@@ -82,6 +84,19 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
+def _texts(values: list[Any], task: str) -> list[str]:
+    """A batch of texts (tasks the service runs on a list): non-empty, every item a string."""
+    if not values:
+        raise ValidationError(f"{task}: a batch of texts must not be empty")
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{task}: every text of the batch must be a string, item {index} is "
+                f"{type(value).__name__}"
+            )
+    return list(values)
+
+
 def _media(value: Any, what: str) -> Media | RemoteMedia:
     if not isinstance(value, (Media, RemoteMedia)):
         raise ValidationError(f"{what} must be a loaded file (Media), got {type(value).__name__}")
@@ -111,6 +126,8 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     """The body fields (``inputs`` and any top-level siblings) for ``spec``."""
     kind = spec.inputs
     if kind == "text":
+        if isinstance(inputs, list) and spec.parse_batch is not None:
+            return {"inputs": _texts(inputs, spec.name)}
         return {"inputs": _text(inputs, "the text input")}
     if kind in ("image", "audio", "video"):
         return {"inputs": _file(_media(inputs, f"the {kind}"), wire)}
