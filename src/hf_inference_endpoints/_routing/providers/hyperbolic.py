@@ -53,7 +53,7 @@ class HyperbolicHelper(ProviderHelper):
                 params["cfg_scale"] = params.pop("guidance_scale")
             params.setdefault("width", 512)
             params.setdefault("height", 512)
-            return {"prompt": body_inputs(body), "model_name": model_id, **params}
+            return {"prompt": body_inputs(body), **params, "model_name": model_id}
         return super().payload(task, model_id, body, mapping=mapping)
 
     def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
