@@ -85,8 +85,8 @@ class HfInferenceConfig:
         endpoint_cache_ttl: How long a resolved endpoint URL is reused.
         provider_rate_limits: Requests per minute allowed per provider, client-side.
         connection_timeout: Time to open a TCP/TLS connection.
-        request_timeout: Time for one attempt of a plain (non-stream) request, from
-            sending to the last byte of the answer.
+        request_timeout: Time for one attempt, from sending to the last byte of a plain
+            answer or to the headers of a stream.
         stream_timeout: Longest time between two events of a stream (keep-alive comments
             are not events), and the longest silence while opening one.
         pool_size_per_host: Idle connections kept open per host for reuse.

@@ -312,12 +312,13 @@ class Transport:
     ) -> httpx2.Response | None:
         """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
 
-        The bound is what is left of the call's ``timeout=`` and, for a plain request,
-        ``request_timeout`` from the attempt's start: a server that trickles its headers or
-        body a byte at a time cannot stretch a per-read timeout past either.
+        The bound is what is left of the call's ``timeout=`` and ``request_timeout`` from
+        the attempt's start (to the whole answer of a plain request, to the headers of a
+        stream): a server that trickles its headers or body a byte at a time cannot
+        stretch a per-read timeout past either. A stream's body is bound by the stream.
         """
         remaining = state.remaining(sync_monotonic())
-        limit = None if stream else self.config.request_timeout
+        limit = self.config.request_timeout
         if limit is not None and (remaining is None or limit < remaining):
             remaining = limit
         if remaining is None:
