@@ -29,7 +29,6 @@ import io
 import mimetypes
 import os
 import wave
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -61,12 +60,10 @@ MediaKind = Literal["image", "audio", "video", "document"]
 #: object, or a PIL image. (Spelled ``Any``: a PIL image has no static type without Pillow.)
 FileInput: TypeAlias = Any
 
-_DEFAULT_MIME: Mapping[str, str] = {
-    "image": "image/png",
-    "audio": "audio/wav",
-    "video": "video/mp4",
-    "document": "image/png",
-}
+#: The type of bytes nothing recognises: the client does not guess one. Each route applies
+#: the default its API expects (a provider's data URL: ``image/jpeg``, ``audio/mpeg``...,
+#: as huggingface_hub does); hf-inference gets the raw bytes, which it sniffs itself.
+UNKNOWN_MIME = "application/octet-stream"
 
 _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
@@ -205,7 +202,7 @@ def _mime_for(data: bytes, name: str | None, kind: MediaKind) -> str:
         guessed, _ = mimetypes.guess_type(name)
         if guessed:
             return guessed
-    return _DEFAULT_MIME[kind]
+    return UNKNOWN_MIME
 
 
 def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
@@ -272,7 +269,9 @@ def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Med
     Raises:
         ValidationError: The image is still too large (with how to fix it).
     """
-    if kind not in ("image", "document") or not media.mime.startswith("image/"):
+    if kind not in ("image", "document"):
+        return media
+    if not media.mime.startswith("image/") and media.mime != UNKNOWN_MIME:
         return media
     limit = config.max_image_size_bytes
     if len(media.data) <= limit:
@@ -462,6 +461,8 @@ def image_url_part(image: Any, *, detail: str | None = None) -> dict[str, Any]:
         ... )
     """
     loaded = load_media(image, "image")
+    if isinstance(loaded, Media) and loaded.mime == UNKNOWN_MIME:
+        loaded = Media(loaded.data, "image/png")  # an image part must say it is an image
     url = loaded.url if isinstance(loaded, RemoteMedia) else loaded.data_url()
     spec: dict[str, Any] = {"url": url}
     if detail is not None:

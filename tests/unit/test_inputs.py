@@ -70,12 +70,13 @@ def test_a_path_as_str_or_pathlike(tmp_path: Path) -> None:
     assert load_media(str(path), "image") == Media(PNG, "image/png")
 
 
-def test_unknown_bytes_take_the_file_name_then_the_kind(tmp_path: Path) -> None:
+def test_unknown_bytes_take_the_file_name_else_no_type_is_guessed(tmp_path: Path) -> None:
     path = tmp_path / "scan.tiff"
     path.write_bytes(b"II*\x00 not sniffed")
     assert load_media(path, "image").mime == "image/tiff"  # type: ignore[union-attr]
-    assert load_media(b"raw pcm", "audio") == Media(b"raw pcm", "audio/wav")
-    assert load_media(b"raw", "video") == Media(b"raw", "video/mp4")
+    # nothing recognises them: the client does not invent a type (each route picks its own)
+    assert load_media(b"raw pcm", "audio") == Media(b"raw pcm", "application/octet-stream")
+    assert load_media(b"raw", "video") == Media(b"raw", "application/octet-stream")
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -150,6 +151,13 @@ def test_an_oversized_image_is_refused_when_optimising_is_off() -> None:
         match=rf"the image is {len(PNG)} bytes, above max_image_size_bytes=10: resize it",
     ):
         check_media(Media(PNG, "image/png"), "image", config)
+
+
+def test_the_size_rule_applies_to_image_bytes_of_no_known_type() -> None:
+    config = HfInferenceConfig(max_image_size_bytes=10, auto_optimize_images=False)
+    unknown = Media(b"\x00" * 64, "application/octet-stream")
+    with pytest.raises(ValidationError, match="above max_image_size_bytes=10"):
+        check_media(unknown, "image", config)
 
 
 def test_an_image_that_cannot_be_made_small_enough_is_refused() -> None:
@@ -299,6 +307,8 @@ def test_image_url_part(tmp_path: Path) -> None:
         "type": "image_url",
         "image_url": {"url": "https://example.com/cat.png"},
     }
+    unknown = image_url_part(b"\x00\x01")  # no known signature: still an image part
+    assert unknown["image_url"]["url"] == "data:image/png;base64,AAE="
 
 
 def test_image_parts_validate_as_chat_content() -> None:

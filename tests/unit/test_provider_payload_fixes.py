@@ -165,3 +165,28 @@ def test_extra_body_with_a_raw_file_body_is_refused_before_sending() -> None:
             RawBody(FLAC, "audio/flac"),
             {"temperature": 0.2},
         )
+
+
+UNKNOWN = b"\x00\x01 no known signature"
+
+
+@pytest.mark.parametrize(
+    ("provider", "task", "field", "mime"),
+    [
+        ("fal-ai", "automatic-speech-recognition", "audio_url", "audio/mpeg"),
+        ("fal-ai", "image-to-image", "image_url", "image/jpeg"),
+        ("replicate", "automatic-speech-recognition", None, "audio/wav"),
+        ("together", "image-to-video", None, "image/jpeg"),
+    ],
+)
+def test_bytes_of_no_known_type_take_the_routes_default(
+    provider: str, task: str, field: str | None, mime: str
+) -> None:
+    body = payload(
+        provider,
+        task,
+        "p/m",
+        {"inputs": RawBody(UNKNOWN, "application/octet-stream"), "parameters": {}},
+    )
+    text = str(body[field]) if field else str(body)
+    assert f"data:{mime};base64," in text
