@@ -129,7 +129,7 @@ class AsyncEmbeddings:
         truncation_direction: str | None = None,
         dimensions: int | None = None,
         batch_size: int | None = None,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,  # unasync: remove
         provider: str | None = None,
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
@@ -145,9 +145,9 @@ class AsyncEmbeddings:
         Each distinct text is sent once; texts already in the cache (same model, same
         parameters) need no request. The rest go in batches of ``batch_size`` (default
         ``embedding_batch_size``; on a TEI endpoint URL the server's
-        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL), at most
-        ``max_concurrency`` at a time in the async client, one after the other in the
-        sync client.
+        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL).
+
+        (async client only) Up to ``max_concurrency`` batches are sent at once.
 
         Args:
             model: A Hub id (hf-inference ``/pipeline/feature-extraction`` by default),
@@ -161,7 +161,7 @@ class AsyncEmbeddings:
             truncation_direction: ``"Left"`` or ``"Right"`` (sent as given).
             dimensions: Cut embeddings to this many dimensions (Matryoshka models).
             batch_size: Texts per request (capped by a TEI server's limit).
-            max_concurrency: Requests in flight at once (async client only).
+            max_concurrency: (async client only) Requests in flight at once.
             provider: ``hf-inference`` (default), ``auto``, or another provider name.
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
@@ -221,10 +221,14 @@ class AsyncEmbeddings:
             isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
         ):
             raise ValidationError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        concurrency = 1  # the sync client: one batch after the other
+        # unasync: remove-begin
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         if max_concurrency < 1:
             raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+        concurrency = max_concurrency
+        # unasync: remove-end
         if not texts:
             return EmbeddingResult([])
         route = await self._route(model, provider, endpoint, batch_size, deadline, fallback)
@@ -249,7 +253,7 @@ class AsyncEmbeddings:
             fallback=fallback,
             bill_to=bill_to,
         )
-        await self._run_batches(call, max_concurrency)
+        await self._run_batches(call, concurrency)
         return job.finish(allow_partial=allow_partial)
 
     async def similarity(
