@@ -14,7 +14,13 @@ import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ._errors import ColdStartTimeout, HfError, ModelLoading, RequestTimeout, ValidationError
+from ._errors import (
+    ColdStartTimeout,
+    DeadlineExceeded,
+    HfError,
+    InvalidArgument,
+    ModelLoading,
+)
 
 __all__ = ["Deadline", "RetryPolicy", "RetryState", "deadline_error", "parse_retry_after"]
 
@@ -236,7 +242,7 @@ def deadline_error(
     provider: str | None,
     endpoint: str | None = None,
     doing: str | None = None,
-) -> RequestTimeout:
+) -> DeadlineExceeded:
     """The error raised when a call's total ``timeout`` runs out.
 
     Args:
@@ -255,7 +261,7 @@ def deadline_error(
     message = f"{who} did not finish within its timeout of {timeout:g} s"
     if doing:
         message += f": it ran out while {doing}"
-    return RequestTimeout(message, model=model, provider=provider, endpoint=endpoint)
+    return DeadlineExceeded(message, model=model, provider=provider, endpoint=endpoint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +306,7 @@ class Deadline:
             or math.isnan(timeout)
             or timeout < 0
         ):
-            raise ValidationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+            raise InvalidArgument(f"timeout must be seconds >= 0 or None, got {timeout!r}")
         return cls(timeout, clock() + timeout, clock)
 
     def remaining(self) -> float | None:

@@ -21,6 +21,7 @@ import yaml
 from hf_inference_endpoints import (
     HfInferenceClient,
     AuthenticationError,
+    DeadlineExceeded,
     RequestTimeout,
     ValidationError,
 )
@@ -549,7 +550,7 @@ def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env: None)
     assert (result.requests, result.sent) == (2, 4)
     in_flight, unsent = result.errors[2], result.errors[4]
     assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
-    assert type(unsent) is RequestTimeout and result.errors[5] is unsent
+    assert type(unsent) is DeadlineExceeded and result.errors[5] is unsent
     assert unsent.message == (
         "embeddings.create did not finish within its timeout of 10 s: "
         "2 of 6 texts were not embedded (their batches were never sent)"

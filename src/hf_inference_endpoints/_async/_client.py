@@ -240,9 +240,9 @@ class AsyncHfInferenceClient:
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
             if not model:
-                from .._errors import ValidationError
+                from .._errors import InvalidArgument
 
-                raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
+                raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
             prepared = await self._providers.prepare(
                 model,
                 provider,

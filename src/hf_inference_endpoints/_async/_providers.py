@@ -30,7 +30,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._errors import HfError, RequestTimeout
+from .._errors import DeadlineExceeded, HfError, RequestTimeout
 from .._io import AsyncLock, async_monotonic, async_sleep
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
@@ -517,20 +517,23 @@ class AsyncProviders:
                 )
             if step.delay > 0:
                 if async_monotonic() + step.delay >= deadline:
-                    raise self._timeout(submitted, f"still running after {budget:g} s")
+                    raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
                 await async_sleep(step.delay)
             remaining = deadline - async_monotonic()
             if remaining <= 0:
-                raise self._timeout(submitted, f"still running after {budget:g} s")
+                raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
             request = follow_up_request(submitted, step)
             data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
             step = helper.advance(submitted.task, step, data, job)
         return step.value
 
     @staticmethod
-    def _timeout(submitted: PreparedRequest, what: str) -> RequestTimeout:
+    def _timeout(submitted: PreparedRequest, what: str, *, out: bool = False) -> RequestTimeout:
+        """A job still running: ``out`` when the call's time (or the default job wait) ran out
+        (:class:`DeadlineExceeded`), else when the provider's poll limit was reached."""
         provider = submitted.context.provider
-        return RequestTimeout(
+        kind = DeadlineExceeded if out else RequestTimeout
+        return kind(
             f"The {submitted.task} job on {provider} was {what}; pass a larger timeout= "
             "or try again later",
             provider=provider,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .._inputs import FileInput, Media, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import AsyncTaskService
@@ -122,7 +122,7 @@ class AsyncAudio(AsyncTaskService):
             or not isinstance(max_concurrency, int)
             or max_concurrency < 1
         ):
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+            raise InvalidArgument(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         # unasync: remove-end
         runner = self._client._task_runner
         parameters = validate_parameters(

@@ -41,6 +41,7 @@ from .._errors import (
     EndpointFailed,
     EndpointPaused,
     HfError,
+    InvalidArgument,
     NotFound,
     RequestTimeout,
     ServerError,
@@ -177,7 +178,7 @@ class AsyncEndpoints:
             info = await self._client.hub.whoami(timeout=timeout)
             name = info.get("name")
             if info.get("type", "user") != "user" or not isinstance(name, str) or not name:
-                raise ValidationError(
+                raise InvalidArgument(
                     "cannot tell which namespace to use: the token does not belong to a user; "
                     "pass namespace= or set default_namespace (HF_DEFAULT_NAMESPACE)"
                 )
@@ -887,7 +888,7 @@ class AsyncEndpoints:
         if deadline is None:
             deadline = Deadline.start(None, async_monotonic)
         if provider not in (None, "hf-inference", "auto"):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
                 "call; pass one of them"
             )

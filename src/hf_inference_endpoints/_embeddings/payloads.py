@@ -23,7 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument, ValidationError
 from .cache import Embedding
 
 if TYPE_CHECKING:
@@ -63,14 +63,14 @@ def validate_texts(inputs: Any) -> tuple[list[str], bool]:
         or isinstance(inputs, (bytes, bytearray, Mapping))
         or not isinstance(inputs, Sequence)
     ):
-        raise ValidationError(
+        raise InvalidArgument(
             f"inputs must be a string or a list of strings (nothing was sent), "
             f"got {type(inputs).__name__}"
         )
     texts = list(inputs)
     for position, text in enumerate(texts):
         if not isinstance(text, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"inputs[{position}] must be a string (nothing was sent), got {type(text).__name__}"
             )
     return texts, False
@@ -125,16 +125,16 @@ def similarity_body(source_sentence: Any, sentences: Any) -> dict[str, Any]:
         {'inputs': {'source_sentence': 'a', 'sentences': ['b', 'c']}}
     """
     if not isinstance(source_sentence, str):
-        raise ValidationError(
+        raise InvalidArgument(
             f"source_sentence must be a string (nothing was sent), "
             f"got {type(source_sentence).__name__}"
         )
     if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not sentences:
-        raise ValidationError("sentences must be a non-empty list of strings (nothing was sent)")
+        raise InvalidArgument("sentences must be a non-empty list of strings (nothing was sent)")
     listed = list(sentences)
     for position, text in enumerate(listed):
         if not isinstance(text, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"sentences[{position}] must be a string (nothing was sent), "
                 f"got {type(text).__name__}"
             )
@@ -148,7 +148,7 @@ def _invalid(what: str, exc: Exception) -> ValidationError:
         for err in errors()[:5]:
             loc = ".".join(str(part) for part in err.get("loc", ()))
             details.append(f"{loc}: {err.get('msg')}")
-    return ValidationError(f"Invalid {what} (nothing was sent): {'; '.join(details) or exc}")
+    return InvalidArgument(f"Invalid {what} (nothing was sent): {'; '.join(details) or exc}")
 
 
 def _depth(value: Any) -> int:

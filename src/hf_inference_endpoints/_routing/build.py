@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._config import HfInferenceConfig
-from .._errors import ConfigurationError, ErrorContext, ValidationError
+from .._errors import ConfigurationError, ErrorContext, InvalidArgument
 from .._request import PreparedRequest, RawBody, ResponseKind
-from ._errors_shim import unknown_provider
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, registered
 from .targets import Target
+from .unsupported import unknown_provider
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
 
@@ -84,7 +84,7 @@ def build_request(
     """
     raw = body if isinstance(body, RawBody) else None
     if raw is not None and extra_body:
-        raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
+        raise InvalidArgument("extra_body cannot be merged into a raw (binary) request body")
     fields: dict[str, Any] = {} if isinstance(body, RawBody) else body
     token_value = token if token is not None else config.token_value
     provider_headers: dict[str, str] = {}
@@ -152,7 +152,7 @@ def build_request(
 def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHelper:
     name = target.provider or config.default_provider
     if name == "auto":
-        raise ValidationError(
+        raise InvalidArgument(
             "provider='auto' for a non-chat task is resolved by the provider-mapping "
             "lookup: call through the client, or pass a provider name"
         )

@@ -26,13 +26,13 @@ from .._errors import (
     ColdStartTimeout,
     GatewayTimeout,
     HfError,
+    InvalidArgument,
     ModelLoading,
     ModelNotAvailableOnProvider,
     NotFound,
     RateLimited,
     ServerError,
     ServiceUnavailable,
-    ValidationError,
 )
 
 __all__ = [
@@ -363,7 +363,7 @@ def check_fallback_target(
     if not fallback or (url is None and endpoint is None):
         return
     where = f"endpoint={endpoint!r}" if endpoint is not None else f"the URL {url!r}"
-    raise ValidationError(
+    raise InvalidArgument(
         f"fallback={fallback!r} cannot be used with {where}: failover moves a call between "
         "the providers of a Hub model id, and this target is one server; drop fallback= "
         "(or call the model id through a provider)"

@@ -241,9 +241,9 @@ class HfInferenceClient:
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
             if not model:
-                from .._errors import ValidationError
+                from .._errors import InvalidArgument
 
-                raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
+                raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
             prepared = self._providers.prepare(
                 model,
                 provider,

@@ -35,6 +35,7 @@ from .._binary import BinaryResult
 from .._errors import (
     ErrorContext,
     HfError,
+    InvalidArgument,
     ServerError,
     ValidationError,
 )
@@ -177,7 +178,7 @@ class TaskRunner:
             error.endpoint = url
             raise
         if not data:
-            raise ValidationError(f"the {kind} at {url} is empty", endpoint=url)
+            raise InvalidArgument(f"the {kind} at {url} is empty", endpoint=url)
         declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
         mime = sniff_mime(data) or declared or "application/octet-stream"
         return Media(data, mime)
@@ -199,7 +200,7 @@ class TaskRunner:
             return None
         if spec.inputs in ("image-question", "document-question"):
             if not isinstance(inputs, Mapping):
-                raise ValidationError(
+                raise InvalidArgument(
                     f"{task} inputs must be {{'image': <file>, 'question': str}}, "
                     f"got {type(inputs).__name__}"
                 )
@@ -233,7 +234,7 @@ class TaskRunner:
                 self._defaults.models = models
             model = self._defaults.models.get(task)
         if not model:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model is required for {task}: the Hub recommends no default model for it"
             )
         return model
@@ -424,7 +425,7 @@ class TaskRunner:
         ``timeout`` is one deadline for the whole call (downloads, lookups, request).
         """
         if not isinstance(task, str) or not task:
-            raise ValidationError("task must be a non-empty string such as 'image-classification'")
+            raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
         deadline = self.deadline(timeout)
         loaded = self.load_inputs(task, inputs, timeout=deadline)
         result, _ = self.call(

@@ -15,6 +15,7 @@ import httpx2
 
 from .._config import HfInferenceConfig
 from .._errors import (
+    DeadlineExceeded,
     HfError,
     ModelLoading,
     NetworkError,
@@ -183,7 +184,7 @@ class Transport:
             return now
         if remaining is not None and wait >= remaining:
             self._limiter.refund(key, now)
-            raise RequestTimeout(
+            raise DeadlineExceeded(
                 f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,

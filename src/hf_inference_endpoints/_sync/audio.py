@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .._inputs import FileInput, Media, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import TaskService

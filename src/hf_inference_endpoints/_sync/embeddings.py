@@ -27,7 +27,14 @@ from .._embeddings.payloads import (
     validate_texts,
 )
 from .._embeddings.results import EmbeddingResult, SimilarityScores
-from .._errors import ColdStartTimeout, ErrorContext, HfError, RequestTimeout, ValidationError
+from .._errors import (
+    ColdStartTimeout,
+    DeadlineExceeded,
+    ErrorContext,
+    HfError,
+    InvalidArgument,
+    RequestTimeout,
+)
 from .._io import SyncLock, sync_monotonic
 from .._request import PreparedRequest
 from .._retry import Deadline
@@ -73,10 +80,10 @@ class _Call:
     fallback: bool | Sequence[str] | None
     bill_to: str | None
 
-    def expired(self) -> RequestTimeout:
+    def expired(self) -> DeadlineExceeded:
         """The error of the batches not sent because the call's ``timeout`` ran out."""
         unsent, total = self.job.unsent(), len(self.job.plan)
-        return RequestTimeout(
+        return DeadlineExceeded(
             f"embeddings.create did not finish within its timeout of {self.deadline.timeout:g} s: "
             f"{unsent} of {total} texts were not embedded (their batches were never sent)",
             model=self.route.model,
@@ -217,7 +224,7 @@ class Embeddings:
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
         ):
-            raise ValidationError(f"batch_size must be an int >= 1, got {batch_size!r}")
+            raise InvalidArgument(f"batch_size must be an int >= 1, got {batch_size!r}")
         concurrency = 1  # the sync client: one batch after the other
         if not texts:
             return EmbeddingResult([])
@@ -460,7 +467,7 @@ class Embeddings:
         entry = catalogue.get(task)
         widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
         if not widgets or not isinstance(widgets[0], str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model is required: the Hub recommends no default model for {task}"
             )
         self._default_models[task] = widgets[0]

@@ -42,6 +42,7 @@ from .._errors import (
     EndpointFailed,
     EndpointPaused,
     HfError,
+    InvalidArgument,
     NotFound,
     RequestTimeout,
     ServerError,
@@ -178,7 +179,7 @@ class Endpoints:
             info = self._client.hub.whoami(timeout=timeout)
             name = info.get("name")
             if info.get("type", "user") != "user" or not isinstance(name, str) or not name:
-                raise ValidationError(
+                raise InvalidArgument(
                     "cannot tell which namespace to use: the token does not belong to a user; "
                     "pass namespace= or set default_namespace (HF_DEFAULT_NAMESPACE)"
                 )
@@ -886,7 +887,7 @@ class Endpoints:
         if deadline is None:
             deadline = Deadline.start(None, sync_monotonic)
         if provider not in (None, "hf-inference", "auto"):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
                 "call; pass one of them"
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .._errors_shim import unknown_provider
+from ..unsupported import unknown_provider
 from ._base import ProviderHelper
 from .generic import generic_chat_helper
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
-from ..._errors import ServerError, ValidationError
+from ..._errors import InvalidArgument, ServerError
 from ..._request import PreparedRequest, RawBody
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def as_data_url(value: Any, default_mime: str) -> str:
         except ValueError:
             head = b""
         return f"data:{sniff_mime(head, default_mime)};base64,{value}"
-    raise ValidationError(
+    raise InvalidArgument(
         f"expected a file input (bytes, a URL or base64 text), got {type(value).__name__}"
     )
 
@@ -155,7 +155,7 @@ def file_bytes(value: Any, what: str) -> tuple[bytes, str | None]:
         return value.content, value.content_type
     if isinstance(value, (bytes, bytearray)):
         return bytes(value), None
-    raise ValidationError(f"{what} must be given as bytes, got {type(value).__name__}")
+    raise InvalidArgument(f"{what} must be given as bytes, got {type(value).__name__}")
 
 
 def envelope(body: dict[str, Any] | RawBody) -> dict[str, Any]:
