@@ -14,7 +14,7 @@ Only public API of both packages is used: ``httpcore2.ConnectionPool`` /
 ``httpx2.create_ssl_context``. Proxies come from the environment (``HTTPS_PROXY``,
 ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as with httpx2's default transport.
 
-Written in _sync/; codegen/unasync.py generates the _sync twin.
+Written in _async/; codegen/unasync.py generates the _sync twin.
 """
 
 from __future__ import annotations
