@@ -5,6 +5,7 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Callable
@@ -105,6 +106,20 @@ class AsyncTransport:
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
         # client-side requests-per-minute per provider (None: no limit configured)
         self._limiter = RateLimiter(config.provider_rate_limits) or None
+
+    def with_config(self, config: HfInferenceConfig) -> AsyncTransport:
+        """A transport sharing this one's pool, URL cache, limiter and observer, that
+        retries and waits as ``config`` says (``client.with_options`` retry settings)."""
+        view = copy.copy(self)
+        view.config = config
+        view.policy = RetryPolicy(
+            max_retries=config.max_retries,
+            base_delay=config.retry_base_delay,
+            max_delay=config.retry_max_delay,
+            wait_for_model=config.auto_wait_for_model,
+            cold_start_timeout=config.cold_start_timeout,
+        )
+        return view
 
     @property
     def http_client(self) -> httpx2.AsyncClient:

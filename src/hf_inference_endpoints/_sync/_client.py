@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
@@ -13,6 +14,7 @@ from .._config import HfInferenceConfig
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
+from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
 from ._transport import Transport
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from .video import Video
 
 __all__ = ["HfInferenceClient"]
+
+S = TypeVar("S")
 
 #: The deadline of a call without ``timeout=`` (never runs out, so never reads the clock).
 _NO_DEADLINE = Deadline(None, None, sync_monotonic)
@@ -78,19 +82,77 @@ class HfInferenceClient:
         self._transport = Transport(config, http_client=http_client)
         self._caches: list[Any] = []  # objects with .clear(), registered by services
 
+    #: The call options of a view (``with_options``); a client that is no view has none.
+    _options: CallOptions = NO_OPTIONS
+    #: The client a view was made from (None: this client is no view).
+    _root: HfInferenceClient | None = None
+
+    def with_options(self, **options: Any) -> HfInferenceClient:
+        """A view of this client with call options or retry settings set for many calls.
+
+        The view shares this client's connection pool and caches (provider mappings,
+        endpoint URLs, embeddings, default models) and costs a few small objects to
+        make: make one per block of calls that share options. In every call made
+        through it, a keyword the call leaves out (None) takes the view's value; a
+        keyword the call gives wins; ``extra_headers``/``extra_body`` are merged, the
+        call's entries winning. A view of a view adds to its options. Closing a view
+        closes the shared pool (as closing the client does).
+
+        Args:
+            **options: Call options: ``provider``, ``endpoint``, ``fallback``,
+                ``bill_to``, ``timeout``, ``extra_headers``, ``extra_body``; and retry
+                settings: ``max_retries``, ``retry_base_delay``, ``retry_max_delay``,
+                ``auto_wait_for_model``, ``cold_start_timeout``.
+
+        Returns:
+            The view, a client of the same class.
+
+        Raises:
+            ValidationError: A keyword that is neither (``InvalidArgument``).
+            ConfigurationError: A retry setting has a wrong value.
+
+        Example:
+            >>> billed = client.with_options(bill_to="my-org", timeout=30)  # doctest: +SKIP
+            >>> billed.chat.complete(model=m, messages=msgs)  # doctest: +SKIP
+        """
+        merged, settings = split_overrides(self._options, options)
+        root = self._root or self
+        view: HfInferenceClient = object.__new__(filling_class(type(root), client=True))
+        view.config = self.config.replace(**settings) if settings else self.config
+        view._transport = self._transport.with_config(view.config) if settings else self._transport
+        view._caches = root._caches
+        view._options = merged
+        view._root = root
+        return view
+
+    def _bind(self, cls: type[S], name: str) -> S:
+        """The service ``cls`` of this client (``name``: its attribute).
+
+        A view gets a copy of its root's service -- the same caches, locks and settings --
+        bound to the view, whose public methods fill in the view's call options.
+        """
+        root = self._root
+        if root is None:
+            return cls(self)  # type: ignore[call-arg]
+        service: S = copy.copy(getattr(root, name))
+        if not name.startswith("_"):
+            service.__class__ = filling_class(cls)
+        service._client = self  # type: ignore[attr-defined]
+        return service
+
     @cached_property
     def audio(self) -> Audio:
         """Audio tasks: ``transcribe``, ``synthesize``, ``classify``, ``transform``."""
         from .audio import Audio
 
-        return Audio(self)
+        return self._bind(Audio, "audio")
 
     @cached_property
     def documents(self) -> Documents:
         """Document question answering: ``answer``."""
         from .documents import Documents
 
-        return Documents(self)
+        return self._bind(Documents, "documents")
 
     @cached_property
     def images(self) -> Images:
@@ -99,7 +161,7 @@ class HfInferenceClient:
         ``estimate_depth``, ``answer``."""
         from .images import Images
 
-        return Images(self)
+        return self._bind(Images, "images")
 
     @cached_property
     def text(self) -> Text:
@@ -107,35 +169,35 @@ class HfInferenceClient:
         ``fill_mask``, ``answer``, ``answer_table``, ``summarize``, ``translate``."""
         from .text import Text
 
-        return Text(self)
+        return self._bind(Text, "text")
 
     @cached_property
     def video(self) -> Video:
         """Video tasks: ``generate``, ``from_image``, ``classify``."""
         from .video import Video
 
-        return Video(self)
+        return self._bind(Video, "video")
 
     @cached_property
     def _task_runner(self) -> TaskRunner:
         """Inputs, default models and calls shared by the task services and :meth:`infer`."""
         from ._task_runner import TaskRunner
 
-        return TaskRunner(self)
+        return self._bind(TaskRunner, "_task_runner")
 
     @cached_property
     def chat(self) -> Chat:
         """Chat completions: ``complete`` and ``stream``."""
         from .chat import Chat
 
-        return Chat(self)
+        return self._bind(Chat, "chat")
 
     @cached_property
     def embeddings(self) -> Embeddings:
         """Embeddings: ``create`` (batched, deduplicated, cached) and ``similarity``."""
         from .embeddings import Embeddings
 
-        return Embeddings(self)
+        return self._bind(Embeddings, "embeddings")
 
     @cached_property
     def endpoints(self) -> Endpoints:
@@ -143,28 +205,28 @@ class HfInferenceClient:
         ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
         from .endpoints import Endpoints
 
-        return Endpoints(self)
+        return self._bind(Endpoints, "endpoints")
 
     @cached_property
     def hub(self) -> Hub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import Hub
 
-        return Hub(self)
+        return self._bind(Hub, "hub")
 
     @cached_property
     def _providers(self) -> Providers:
         """Provider-mapping lookups (TTL cache), failover and async-job polling."""
         from ._providers import Providers
 
-        return Providers(self)
+        return self._bind(Providers, "_providers")
 
     @cached_property
     def text_generation(self) -> TextGeneration:
         """TGI native text generation: ``generate`` and ``stream``."""
         from .text_generation import TextGeneration
 
-        return TextGeneration(self)
+        return self._bind(TextGeneration, "text_generation")
 
     def _deadline(self, timeout: float | None) -> Deadline:
         """The :class:`Deadline` of a call starting now with ``timeout=`` (None: no limit).
@@ -419,11 +481,11 @@ class HfInferenceClient:
     @property
     def is_closed(self) -> bool:
         """Whether the connection pool has been closed."""
-        return self._transport.is_closed
+        return (self._root or self)._transport.is_closed
 
     def close(self) -> None:
-        """Close the connection pool. Safe to call twice."""
-        self._transport.close()
+        """Close the connection pool (shared with the views of this client). Safe to call twice."""
+        (self._root or self)._transport.close()
 
     def __enter__(self) -> HfInferenceClient:
         return self
