@@ -97,6 +97,9 @@ def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake_clock.monotonic
         )
     monkeypatch.setattr(
+        "hf_inference_endpoints._async._failover.async_monotonic", fake_clock.monotonic
+    )
+    monkeypatch.setattr(
         "hf_inference_endpoints._endpoints.states.random", types.SimpleNamespace(random=lambda: 0.5)
     )
     return fake_clock

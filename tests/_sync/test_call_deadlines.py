@@ -98,6 +98,9 @@ def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
             f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake_clock.monotonic
         )
     monkeypatch.setattr(
+        "hf_inference_endpoints._sync._failover.sync_monotonic", fake_clock.monotonic
+    )
+    monkeypatch.setattr(
         "hf_inference_endpoints._endpoints.states.random", types.SimpleNamespace(random=lambda: 0.5)
     )
     return fake_clock

@@ -32,7 +32,6 @@ from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from ._pool import AsyncPoolTransport
-from ._providers import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
 __all__ = ["AsyncTransport"]
@@ -245,8 +244,6 @@ class AsyncTransport:
         """
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        if prepared.fallbacks:  # provider failover: one request per provider, in order
-            return await request_with_failover(self, prepared, parse, timeout=timeout)
         state = self._new_state(timeout, retry=retry)
         call = self._observer.start(prepared)
         try:
@@ -291,10 +288,6 @@ class AsyncTransport:
         """
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        if prepared.fallbacks:  # provider failover, before the first byte only
-            return await stream_with_failover(
-                self, prepared, parse, is_final=is_final, needs_done=needs_done, timeout=timeout
-            )
         state = self._new_state(timeout, retry=retry)
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:

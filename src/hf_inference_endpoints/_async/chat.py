@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from ._failover import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
 if TYPE_CHECKING:
@@ -96,8 +97,8 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        result, meta = await self._client._transport.request(
-            prepared, parse_chat_completion, timeout=timeout
+        result, meta = await request_with_failover(
+            self._client._transport, prepared, parse_chat_completion, timeout=timeout
         )
         result._response_meta = meta
         return result
@@ -150,7 +151,8 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        return await self._client._transport.stream(
+        return await stream_with_failover(
+            self._client._transport,
             prepared,
             partial(parse_chat_chunk, context=prepared.context),
             is_final=is_final_chat_chunk,

@@ -39,6 +39,7 @@ from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
+from ._failover import request_with_failover
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -333,8 +334,11 @@ class AsyncEmbeddings:
             bill_to=bill_to,
             timeout=deadline,
         )
-        scores, meta = await self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=prepared.time_left
+        scores, meta = await request_with_failover(
+            self._client._transport,
+            prepared,
+            partial(parse_similarity, count=count),
+            timeout=prepared.time_left,
         )
         return SimilarityScores(scores, meta)
 
@@ -403,8 +407,8 @@ class AsyncEmbeddings:
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            embeddings, meta = await self._client._transport.request(
-                prepared, parse, timeout=remaining
+            embeddings, meta = await request_with_failover(
+                self._client._transport, prepared, parse, timeout=remaining
             )
         except HfError as exc:
             job.fail(index, exc)

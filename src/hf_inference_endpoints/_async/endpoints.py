@@ -51,6 +51,7 @@ from .._io import async_monotonic, async_sleep
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
+from .._routing.providers import hf_or_auto
 
 if TYPE_CHECKING:
     from ..models import EndpointInfo
@@ -887,7 +888,7 @@ class AsyncEndpoints:
         config = self._client.config
         if deadline is None:
             deadline = Deadline.start(None, async_monotonic)
-        if provider not in (None, "hf-inference", "auto"):
+        if not hf_or_auto(provider):
             raise InvalidArgument(
                 f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
                 "call; pass one of them"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import InvalidArgument
+from .providers import hf_or_auto
 
 if TYPE_CHECKING:
     from .mapping import MappingEntry
@@ -118,7 +119,7 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     if not isinstance(model, str) or not model:
         raise InvalidArgument("model must be a non-empty string: a Hub id or a URL")
     if model.startswith(("http://", "https://")):
-        if provider not in (None, "hf-inference", "auto"):
+        if not hf_or_auto(provider):
             raise InvalidArgument(
                 f"model is a URL, so provider={provider!r} cannot apply; pass one or the other"
             )

@@ -44,6 +44,7 @@ from .._io import SyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
+from .._routing.providers import hf_or_auto
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ class TaskRunner:
             )
         except ValidationError:
             return True  # _prepare raises the same error with its full message
-        return target.kind != "provider" or target.provider in ("hf-inference", "auto")
+        return target.kind != "provider" or hf_or_auto(target.provider)
 
     def call(
         self,

@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from ._failover import request_with_failover, stream_with_failover
 from ._streaming import Stream
 
 if TYPE_CHECKING:
@@ -97,8 +98,8 @@ class Chat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        result, meta = self._client._transport.request(
-            prepared, parse_chat_completion, timeout=timeout
+        result, meta = request_with_failover(
+            self._client._transport, prepared, parse_chat_completion, timeout=timeout
         )
         result._response_meta = meta
         return result
@@ -151,7 +152,8 @@ class Chat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        return self._client._transport.stream(
+        return stream_with_failover(
+            self._client._transport,
             prepared,
             partial(parse_chat_chunk, context=prepared.context),
             is_final=is_final_chat_chunk,

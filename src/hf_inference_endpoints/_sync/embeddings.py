@@ -40,6 +40,7 @@ from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
+from ._failover import request_with_failover
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -323,8 +324,11 @@ class Embeddings:
             bill_to=bill_to,
             timeout=deadline,
         )
-        scores, meta = self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=prepared.time_left
+        scores, meta = request_with_failover(
+            self._client._transport,
+            prepared,
+            partial(parse_similarity, count=count),
+            timeout=prepared.time_left,
         )
         return SimilarityScores(scores, meta)
 
@@ -376,7 +380,9 @@ class Embeddings:
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            embeddings, meta = self._client._transport.request(prepared, parse, timeout=remaining)
+            embeddings, meta = request_with_failover(
+                self._client._transport, prepared, parse, timeout=remaining
+            )
         except HfError as exc:
             job.fail(index, exc)
             return

@@ -415,6 +415,18 @@ class ProviderHelper:
         text_generation_api: The API text-generation is served by: ``"tgi"`` (TGI's
             native ``{"inputs", "parameters"}``, the default) or ``"openai-completions"``
             (``{"prompt", ...}`` -> ``choices[0].text``); :meth:`stream_format` follows it.
+        on_hub: Whether the Hub maps models to this provider (False for a provider
+            called directly and never listed in a model's mapping: failover has no
+            siblings to look up for it).
+        accepts_hf_token: Whether an HF token (``hf_...``) reaches it, through the
+            router (False: only the provider's own key, e.g. OpenAI).
+        key_name: What the provider's own key is called, for error messages.
+        hf_native: HF's own serverless inference: it takes the HF task body as is
+            (files raw or base64), reads answers as a dedicated endpoint does, keeps
+            the answer kind the caller asks for, takes any token, and ``provider=``
+            naming it goes with a URL or an endpoint target (it names no third party).
+        interchangeable_tasks: Tasks a mapping entry of one of them also serves (on
+            hf-inference a feature-extraction model answers sentence-similarity).
     """
 
     name: ClassVar[str] = ""
@@ -424,6 +436,15 @@ class ProviderHelper:
     needs_mapping: ClassVar[bool] = True
     chat_json_schema: ClassVar[str | None] = None
     text_generation_api: ClassVar[Literal["tgi", "openai-completions"]] = "tgi"
+    on_hub: ClassVar[bool] = True
+    accepts_hf_token: ClassVar[bool] = True
+    key_name: ClassVar[str] = "its own API key"
+    hf_native: ClassVar[bool] = False
+    interchangeable_tasks: ClassVar[frozenset[str]] = frozenset()
+
+    def accepts_provider_key(self) -> bool:
+        """Whether a token that is not an HF token (the provider's own key) reaches it."""
+        return bool(self.direct_url) or self.hf_native
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
