@@ -104,3 +104,29 @@ def test_the_special_case_check_finds_one(tmp_path: Path) -> None:
         '"""Docstrings may say "together"."""\n\nif provider == "together":\n    pass\n'
     )
     assert special_cases(tmp_path, {"together"}) == ["_async/chat.py:3: 'together'"]
+
+
+@pytest.mark.parametrize("name", ["sniff_mime", "ResponseKind"])
+def test_one_definition_of_each_shared_notion(name: str) -> None:
+    where = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] in ("_sync", "emulator", "models"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            defined = (
+                isinstance(node, ast.FunctionDef)
+                and node.name == name
+                and not any(ast.unparse(d) == "overload" for d in node.decorator_list)
+            ) or (
+                isinstance(node, (ast.Assign, ast.AnnAssign))
+                and name
+                in [
+                    t.id
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(t, ast.Name)
+                ]
+            )
+            if defined:
+                where.append(rel.as_posix())
+    assert len(where) == 1, f"{name} is defined in {where}"

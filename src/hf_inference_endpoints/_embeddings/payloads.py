@@ -175,22 +175,6 @@ def _canonical(embedding: Any, what: str) -> Embedding:
     return result
 
 
-def _openai_rows(data: Mapping[str, Any]) -> list[Any]:
-    rows = data.get("data")
-    if not isinstance(rows, list):
-        raise ValueError("expected a list of embeddings or an object with 'data'")
-    ordered = sorted(
-        rows,
-        key=lambda row: row.get("index", 0) if isinstance(row, Mapping) else 0,
-    )
-    out = []
-    for row in ordered:
-        if not isinstance(row, Mapping) or not isinstance(row.get("embedding"), list):
-            raise ValueError("an entry of 'data' has no list 'embedding'")
-        out.append(row["embedding"])
-    return out
-
-
 def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedding]:
     """One canonical embedding per input from an answer body (see the module docstring).
 
@@ -205,6 +189,7 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
     Raises:
         ValueError: The body is not an embedding answer for ``count`` inputs (the
             transport turns this into a ``ServerError``).
+        ServerError: An OpenAI-style ``{"data": [...]}`` answer without embeddings.
 
     Example:
         >>> parse_embeddings(b"[[0.1, 0.2], [0.3, 0.4]]", 2, single=False)
@@ -217,7 +202,9 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
     except ValueError as exc:
         raise ValueError(f"invalid JSON: {exc}") from None
     if isinstance(data, Mapping):
-        data = _openai_rows(data)
+        from .._routing.providers._openai import parse_embeddings as openai_embeddings
+
+        data = openai_embeddings(data)
     if not isinstance(data, list) or not data:
         raise ValueError("expected a non-empty list of embeddings")
     if single or (count == 1 and _depth(data) == 1):

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 from ..._errors import InvalidArgument, ServerError
-from ..._request import PreparedRequest, RawBody
+from ..._mime import sniff_mime
+from ..._request import PreparedRequest, RawBody, ResponseKind
 
 if TYPE_CHECKING:
     from ..mapping import MappingEntry
@@ -59,8 +60,6 @@ __all__ = [
     "url_path",
 ]
 
-ResponseKind = Literal["json", "bytes"]
-
 #: The event format of a streamed answer: TGI's ``/generate_stream`` events (no
 #: ``[DONE]``), OpenAI chat chunks, or OpenAI completion chunks (both end with ``[DONE]``).
 StreamFormat = Literal["tgi", "openai-chat", "openai-completions"]
@@ -75,35 +74,6 @@ def quote_model(model_id: str) -> str:
 
 
 # --------------------------------------------------------------------------- bodies
-
-
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF8", 0, "image/gif"),
-    (b"WEBP", 8, "image/webp"),
-    (b"WAVE", 8, "audio/wav"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"\xff\xfb", 0, "audio/mpeg"),
-    (b"\xff\xf3", 0, "audio/mpeg"),
-    (b"ftyp", 4, "video/mp4"),
-    (b"\x1aE\xdf\xa3", 0, "video/webm"),
-)
-
-
-def sniff_mime(data: bytes, default: str = "application/octet-stream") -> str:
-    """The MIME type of a file from its first bytes (PNG, JPEG, GIF, WebP, WAV, FLAC, ...).
-
-    Example:
-        >>> sniff_mime(b"fLaC\\x00\\x00", "audio/mpeg")
-        'audio/flac'
-    """
-    for magic, offset, mime in _MAGIC:
-        if data[offset : offset + len(magic)] == magic:
-            return mime
-    return default
 
 
 def as_data_url(value: Any, default_mime: str) -> str:
@@ -211,7 +181,7 @@ def multipart_body(
     for key, value in fields.items():
         digest.update(f"{key}={value}".encode())
     boundary = f"hfie-{digest.hexdigest()[:32]}"
-    mime = sniff_mime(data) if content_type is None else content_type
+    mime = sniff_mime(data, "application/octet-stream") if content_type is None else content_type
     parts: list[bytes] = []
     for key, value in fields.items():
         if value is None:

@@ -121,17 +121,23 @@ def embeddings_payload(
 
 
 def parse_embeddings(data: Any) -> list[list[float]]:
-    """``data[].embedding`` in input order (sorted by ``index`` when present)."""
+    """``data[].embedding`` in input order (sorted by ``index`` when present).
+
+    The one reader of OpenAI-style embeddings answers: provider helpers and
+    ``client.embeddings`` (whose answers may come from any server) both use it.
+
+    Raises:
+        ServerError: ``data`` is not a list of objects with a list ``embedding``.
+    """
     items = data.get("data") if isinstance(data, Mapping) else None
     if not isinstance(items, list):
-        raise malformed("data", "a list of embeddings")
-    ordered = sorted(
-        (item for item in items if isinstance(item, Mapping)),
-        key=lambda item: int(item.get("index", 0) or 0),
-    )
+        raise malformed("'data'", "a list of embeddings")
+    if not all(isinstance(item, Mapping) for item in items):
+        raise malformed("an entry of 'data'", "an object with an 'embedding' list")
+    ordered = sorted(items, key=lambda item: int(item.get("index", 0) or 0))
     vectors = [item.get("embedding") for item in ordered]
     if any(not isinstance(v, list) for v in vectors):
-        raise malformed("data[].embedding", "a list of floats")
+        raise malformed("an entry of 'data'", "an object with an 'embedding' list")
     return vectors  # type: ignore[return-value]
 
 
