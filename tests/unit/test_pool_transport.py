@@ -83,6 +83,6 @@ def test_httpcore_errors_come_out_as_httpx2_errors(clean_proxies: pytest.MonkeyP
 def test_a_socks_proxy_is_refused_with_a_clear_error(clean_proxies: pytest.MonkeyPatch) -> None:
     clean_proxies.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
     transport = PoolTransport(limits=httpx2.Limits())
-    with pytest.raises(httpx2.UnsupportedProtocol, match="socks5"):
+    with pytest.raises(httpx2.UnsupportedProtocol, match="socks"):
         transport.handle_request(httpx2.Request("GET", "http://example.invalid/"))
     assert transport.in_flight == 0

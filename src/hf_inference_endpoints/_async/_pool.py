@@ -1,17 +1,16 @@
-"""The connection pool under the transport: httpcore2 driven directly, every body iterator closed.
+"""The connection pool under the transport: httpx2's, with every body iterator closed by us.
 
 httpx2's own transport wraps each response body in a stream whose ``__aiter__`` loops over
 httpcore2's body iterator without ever closing it. A stream closed early (a ``break``, an
 error event, a size limit) then leaves httpcore2's async generator to the garbage collector:
 trio warns (``ResourceWarning: Async generator ... was garbage collected``) and its cleanup
-may run on another task (docs/upstream-bugs.md). This module is the ``httpx2.AsyncBaseTransport``
+may run on another task (docs/upstream-bugs.md). This module is the transport
 our pool uses instead: it opens httpcore2's body iterator itself and closes it when the
 response is closed, so nothing is left to the collector, on any httpx2/httpcore2 release.
 
-Only public API of both packages is used: ``httpcore2.AsyncConnectionPool`` /
-``AsyncHTTPProxy``, ``httpcore2.Request``, the exception classes of both, and
-``httpx2.create_ssl_context``. Proxies come from the environment (``HTTPS_PROXY``,
-``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``) as with httpx2's default transport.
+One private name of httpx2 is read: the wrapper's ``_httpcore_stream``. Should a release
+rename it, the body is wrapped as it comes (httpx2's behaviour, with the warning back) and
+``tests/_async/test_stream_early_close.py`` fails, which is how we would learn of it.
 
 Written in _async/; codegen/unasync.py generates the _sync twin.
 """
@@ -75,7 +74,7 @@ class AsyncClosingBody(httpx2.AsyncByteStream):
 
     __slots__ = ("_chunks", "_core", "_owner")
 
-    def __init__(self, core: Any, owner: AsyncPoolTransport) -> None:
+    def __init__(self, core: Any, owner: Any) -> None:
         self._core = core
         self._owner: AsyncPoolTransport | None = owner  # told once when the body closes
         self._chunks: AsyncIterator[bytes] | None = None
@@ -126,11 +125,20 @@ def _environment_proxies() -> dict[str, str]:
     return proxies
 
 
-class AsyncPoolTransport(httpx2.AsyncBaseTransport):
-    """httpcore2 pools (one direct, one per proxy in use) behind httpx2's transport interface.
+class AsyncPoolTransport(httpx2.AsyncHTTPTransport):
+    """httpx2's transport, with response bodies that close the iterator they open.
+
+    The pool, TLS and proxy set-up are httpx2's own (this is a subclass); what changes is
+    the body of each response: httpcore2's stream is taken out of httpx2's wrapper and
+    iterated by :class:`AsyncClosingBody`. Anything that patches httpx2's transport class
+    (vcrpy does) still sees every request, since the request goes through ``super()``.
+    Proxies come from the environment (``HTTP(S)_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), each
+    through a transport of this class, so the client that holds it must not mount its own
+    (``trust_env=False`` on the client).
 
     Args:
         limits: Connection limits (``max_connections`` caps open connections).
+        proxy: A proxy URL for every request (else the environment's, when ``trust_env``).
         verify: TLS verification, as for httpx2 (``True``, a CA bundle path, an SSLContext).
         trust_env: Read proxies and ``SSL_CERT_FILE``/``SSL_CERT_DIR`` from the environment.
         http2: Offer HTTP/2 (needs the ``h2`` package).
@@ -140,113 +148,71 @@ class AsyncPoolTransport(httpx2.AsyncBaseTransport):
         self,
         *,
         limits: httpx2.Limits,
+        proxy: str | None = None,
         verify: Any = True,
         trust_env: bool = True,
         http2: bool = False,
     ) -> None:
-        import httpcore2
-
-        self._limits = limits
-        self._http2 = http2
-        self._ssl_context = httpx2.create_ssl_context(verify=verify, trust_env=trust_env)
-        self._direct = httpcore2.AsyncConnectionPool(
-            ssl_context=self._ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=http2,
+        super().__init__(
+            verify=verify, trust_env=trust_env, http2=http2, limits=limits, proxy=proxy
         )
-        self._proxy_urls = _environment_proxies() if trust_env else {}
-        self._proxies: dict[str, Any] = {}  # proxy URL -> its pool, built on first use
+        self._options: dict[str, Any] = {"limits": limits, "verify": verify, "http2": http2}
+        self._proxy_urls = _environment_proxies() if trust_env and proxy is None else {}
+        self._via_proxy: dict[str, AsyncPoolTransport] = {}  # proxy URL -> its transport
         self._bypass: dict[str, bool] = {}  # host -> NO_PROXY says go direct
         self._in_flight = 0
 
     @property
     def in_flight(self) -> int:
         """Requests sent (or waiting for a connection) whose response is not closed yet."""
-        return self._in_flight
+        return self._in_flight + sum(t.in_flight for t in self._via_proxy.values())
 
     @property
     def connections(self) -> list[Any]:
         """The connections open in every pool (httpcore2's connection objects)."""
-        return [c for pool in (self._direct, *self._proxies.values()) for c in pool.connections]
+        pool = getattr(self, "_pool", None)
+        mine = list(pool.connections) if pool is not None else []
+        return mine + [c for t in self._via_proxy.values() for c in t.connections]
 
-    def _pool_for(self, url: httpx2.URL) -> Any:
-        """The direct pool, or the pool of the proxy the environment names for ``url``."""
-        if not self._proxy_urls:
-            return self._direct
+    def _proxied(self, url: httpx2.URL) -> AsyncPoolTransport | None:
+        """The transport of the proxy the environment names for ``url``, if any."""
         proxy = self._proxy_urls.get(url.scheme) or self._proxy_urls.get("all")
         if proxy is None:
-            return self._direct
+            return None
         host = url.host
         bypass = self._bypass.get(host)
         if bypass is None:  # NO_PROXY, read once per host
             bypass = self._bypass[host] = bool(urllib.request.proxy_bypass(host))
         if bypass:
-            return self._direct
-        pool = self._proxies.get(proxy)
-        if pool is None:
-            pool = self._proxies[proxy] = self._proxy_pool(proxy)
-        return pool
-
-    def _proxy_pool(self, proxy_url: str) -> Any:
-        import httpcore2
-
-        proxy = httpx2.Proxy(url=proxy_url)
-        if proxy.url.scheme not in ("http", "https"):
-            raise httpx2.UnsupportedProtocol(
-                f"Proxy {proxy.url.scheme}:// is not supported; use an http(s) proxy, "
-                "or pass your own http_client configured for it"
-            )
-        return httpcore2.AsyncHTTPProxy(
-            proxy_url=httpcore2.URL(
-                scheme=proxy.url.raw_scheme,
-                host=proxy.url.raw_host,
-                port=proxy.url.port,
-                target=proxy.url.raw_path,
-            ),
-            proxy_auth=proxy.raw_auth,
-            proxy_headers=proxy.headers.raw,
-            ssl_context=self._ssl_context,
-            max_connections=self._limits.max_connections,
-            max_keepalive_connections=self._limits.max_keepalive_connections,
-            keepalive_expiry=self._limits.keepalive_expiry,
-            http1=True,
-            http2=self._http2,
-        )
+            return None
+        transport = self._via_proxy.get(proxy)
+        if transport is None:
+            try:
+                transport = AsyncPoolTransport(proxy=proxy, trust_env=False, **self._options)
+            except ImportError as exc:  # a socks5:// proxy without the socksio package
+                raise httpx2.UnsupportedProtocol(f"Proxy {proxy}: {exc}") from exc
+            self._via_proxy[proxy] = transport
+        return transport
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        import httpcore2
-
-        url = request.url
-        core_request = httpcore2.Request(
-            method=request.method,
-            url=httpcore2.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
+        if self._proxy_urls:
+            proxied = self._proxied(request.url)
+            if proxied is not None:
+                return await proxied.handle_async_request(request)
         self._in_flight += 1
         try:
-            response = await self._pool_for(url).handle_async_request(core_request)
-        except BaseException as exc:
+            response = await super().handle_async_request(request)
+        except BaseException:
             self._in_flight -= 1
-            if not isinstance(exc, Exception):
-                raise
-            mapped = _as_httpx_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
-        return httpx2.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=AsyncClosingBody(response.stream, self),
-            extensions=response.extensions,
-        )
+            raise
+        # httpx2 wraps httpcore2's stream in a generator that never closes httpcore2's
+        # iterator; take the stream out of it (a recorded or mocked response has none, and
+        # its own stream is wrapped as it is).
+        body = response.stream
+        response.stream = AsyncClosingBody(getattr(body, "_httpcore_stream", body), self)
+        return response
 
     async def aclose(self) -> None:
-        for pool in (self._direct, *self._proxies.values()):
-            await pool.aclose()
+        await super().aclose()
+        for transport in self._via_proxy.values():
+            await transport.aclose()
