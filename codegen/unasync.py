@@ -47,9 +47,10 @@ Where names are renamed:
   one mapped name (``"aclose"``). We additionally rename whole words of names from 1.-4. inside
   every string literal and comment, so ``"hf_inference_endpoints._async._client.X"`` (e.g. a
   ``monkeypatch.setattr`` target), ``match="AsyncStream is closed"`` and docstrings such as
-  "Use :class:`AsyncChat`" follow the rename. The package folder ``_async`` is renamed in text
-  only inside a dotted module path (``hf_inference_endpoints._async.chat``); prose such as
-  "written in _async/" is about where the source lives and stays true in the twin. The ``AsyncX -> SyncX`` fallback is *not* applied
+  "Use :class:`AsyncChat`" follow the rename. The folder ``_async`` is renamed in text only
+  inside a dotted module path (``hf_inference_endpoints._async.chat``) or a file path
+  (``tests/_async/test_x.py``); prose such as "written in _async/" is about where the
+  source lives and stays true in the twin. The ``AsyncX -> SyncX`` fallback is *not* applied
   to prose. In doctest lines (``>>> ``/``... ``) and in ``inline literals`` the keywords go
   too: ``>>> async with await client.chat.stream(...) as s:`` becomes
   ``>>> with client.chat.stream(...) as s:`` and an inline ``async for`` literal becomes
@@ -167,8 +168,9 @@ FIX_HINT = "run `make generate` (python -m codegen.unasync) and commit the resul
 GENERIC_NAME = re.compile(r"Async[A-Z]\w*")
 MARKER = re.compile(r"#\s*unasync:\s*(?P<what>remove-begin|remove-end|remove|keep)\s*")
 ASYNC_ONLY = "(async client only)"
-#: ``_async`` inside a dotted module path: the only place prose renames the package folder.
-_DOTTED_ASYNC = re.compile(r"(?<=\.)_async\b")
+#: ``_async`` inside a dotted module path or a file path (``tests/_async/x.py``): the only
+#: places prose renames the folder ("written in _async/" stays).
+_DOTTED_ASYNC = re.compile(r"(?<=[./])_async\b")
 _PACKAGE_WORDS = frozenset({"_async"})
 MAX_DIFF_LINES = 40
 IO_MODULE = "src/hf_inference_endpoints/_io.py"

@@ -388,7 +388,7 @@ def test_prose_keeps_the_async_folder_and_dotted_paths_follow_the_rename(tree: P
         tree / SRC_ASYNC / "prose.py",
         textwrap.dedent(
             '''\
-            """Written in _async/; see hf_inference_endpoints._async.prose."""
+            """Written in _async/; see hf_inference_endpoints._async.prose, tests/_async/t.py."""
 
             TARGET = "hf_inference_endpoints._async.prose.async_sleep"  # from _async/
             '''
@@ -396,7 +396,7 @@ def test_prose_keeps_the_async_folder_and_dotted_paths_follow_the_rename(tree: P
     )
     generate(tree)
     assert lines_of(tree / SRC_SYNC / "prose.py")[1:] == [
-        '"""Written in _async/; see hf_inference_endpoints._sync.prose."""',
+        '"""Written in _async/; see hf_inference_endpoints._sync.prose, tests/_sync/t.py."""',
         "",
         'TARGET = "hf_inference_endpoints._sync.prose.sync_sleep"  # from _async/',
     ]
