@@ -121,5 +121,5 @@ def test_every_service_hands_its_timeout_to_prepare() -> None:
     }
     missing = [f"{file}:{line}" for file, line, keywords in calls if "timeout" not in keywords]
     assert missing == []
-    inference = _calls("_prepare_inference")
+    inference = _calls("prepare")  # the endpoint routing and the provider mapping
     assert inference and all("deadline" in keywords for _, _, keywords in inference)

@@ -19,6 +19,7 @@ from .._retry import Deadline
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
+    from ._endpoint_routing import AsyncEndpointRouting
     from ._providers import AsyncProviders
     from ._task_runner import AsyncTaskRunner
     from .audio import AsyncAudio
@@ -207,6 +208,13 @@ class AsyncHfInferenceClient:
         return self._bind(AsyncEndpoints, "endpoints")
 
     @cached_property
+    def _endpoint_routing(self) -> AsyncEndpointRouting:
+        """Inference calls on ``endpoint=``: URL lookup, wake-up and resume."""
+        from ._endpoint_routing import AsyncEndpointRouting
+
+        return self._bind(AsyncEndpointRouting, "_endpoint_routing")
+
+    @cached_property
     def hub(self) -> AsyncHub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import AsyncHub
@@ -285,7 +293,7 @@ class AsyncHfInferenceClient:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(fallback, endpoint=endpoint)
-            prepared = await self.endpoints._prepare_inference(
+            prepared = await self._endpoint_routing.prepare(
                 endpoint,
                 model,
                 provider,

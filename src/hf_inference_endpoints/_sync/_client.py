@@ -20,6 +20,7 @@ from .._retry import Deadline
 from ._transport import Transport
 
 if TYPE_CHECKING:
+    from ._endpoint_routing import EndpointRouting
     from ._providers import Providers
     from ._task_runner import TaskRunner
     from .audio import Audio
@@ -208,6 +209,13 @@ class HfInferenceClient:
         return self._bind(Endpoints, "endpoints")
 
     @cached_property
+    def _endpoint_routing(self) -> EndpointRouting:
+        """Inference calls on ``endpoint=``: URL lookup, wake-up and resume."""
+        from ._endpoint_routing import EndpointRouting
+
+        return self._bind(EndpointRouting, "_endpoint_routing")
+
+    @cached_property
     def hub(self) -> Hub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import Hub
@@ -286,7 +294,7 @@ class HfInferenceClient:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(fallback, endpoint=endpoint)
-            prepared = self.endpoints._prepare_inference(
+            prepared = self._endpoint_routing.prepare(
                 endpoint,
                 model,
                 provider,
