@@ -21,6 +21,7 @@ from ._errors import (
     InvalidArgument,
     ModelLoading,
 )
+from ._waits import plan_wait
 
 __all__ = ["Deadline", "RetryPolicy", "RetryState", "deadline_error", "parse_retry_after"]
 
@@ -173,11 +174,12 @@ class RetryState:
                 raise error
             delay = self._backoff_delay(error)
             self.retries += 1
-        remaining = self.remaining(now)
-        if remaining is not None and delay >= remaining:
+        pause = plan_wait(delay, self.remaining(now))
+        if pause is None:  # no time left for the wait and another attempt
             if isinstance(error, ModelLoading):
                 raise self._cold_timeout(error, now, by_deadline=True)
             raise error
+        delay = pause.seconds
         self.attempts += 1
         if isinstance(error, ModelLoading):
             self.cold_waited += delay

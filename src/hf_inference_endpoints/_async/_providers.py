@@ -48,6 +48,7 @@ from .._routing.providers._base import (
     follow_up_request,
 )
 from .._routing.targets import Target, parse_target
+from .._waits import plan_wait
 from ._failover import with_failover
 
 if TYPE_CHECKING:
@@ -342,9 +343,10 @@ class AsyncProviders:
                     submitted, f"still running after {step.attempt} polls (the provider's limit)"
                 )
             if step.delay > 0:
-                if async_monotonic() + step.delay >= deadline:
+                pause = plan_wait(step.delay, deadline - async_monotonic())
+                if pause is None:  # no time left for the wait and one more poll
                     raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
-                await async_sleep(step.delay)
+                await async_sleep(pause.seconds)
             remaining = deadline - async_monotonic()
             if remaining <= 0:
                 raise self._timeout(submitted, f"still running after {budget:g} s", out=True)

@@ -31,6 +31,7 @@ from .._ratelimit import RateLimiter, rate_limit_key
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._waits import plan_wait
 from ._pool import AsyncPoolTransport
 from ._streaming import AsyncStream
 
@@ -204,7 +205,7 @@ class AsyncTransport:
         wait = self._limiter.reserve(key, now)
         if wait <= 0:
             return now
-        if remaining is not None and wait >= remaining:
+        if plan_wait(wait, remaining) is None:  # the call would run out while queued
             self._limiter.refund(key, now)
             raise DeadlineExceeded(
                 f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "

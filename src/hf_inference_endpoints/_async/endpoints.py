@@ -48,6 +48,7 @@ from .._errors import (
 )
 from .._io import async_monotonic, async_sleep
 from .._retry import Deadline
+from .._waits import plan_wait
 
 if TYPE_CHECKING:
     from ..models import EndpointInfo
@@ -830,13 +831,13 @@ class AsyncEndpoints:
                     return info
                 now = async_monotonic()
                 remaining = limit - (now - started)
-            if remaining <= 0:
+            pause = plan_wait(schedule.next_delay(), remaining, to_the_end=True)
+            if pause is None:
                 raise _still_starting(
                     ref, info, until, now - started, deadline if by_call else None, limit
                 )
-            delay = min(schedule.next_delay(), remaining)
-            await async_sleep(delay)
-            if delay >= remaining:  # slept to the end of the wait: no time left to poll
+            await async_sleep(pause.seconds)
+            if pause.last:  # slept to the end of the wait: no time left to poll
                 waited = async_monotonic() - started
                 raise _still_starting(
                     ref, info, until, waited, deadline if by_call else None, limit

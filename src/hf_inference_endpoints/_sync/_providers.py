@@ -49,6 +49,7 @@ from .._routing.providers._base import (
     follow_up_request,
 )
 from .._routing.targets import Target, parse_target
+from .._waits import plan_wait
 from ._failover import with_failover
 
 if TYPE_CHECKING:
@@ -343,9 +344,10 @@ class Providers:
                     submitted, f"still running after {step.attempt} polls (the provider's limit)"
                 )
             if step.delay > 0:
-                if sync_monotonic() + step.delay >= deadline:
+                pause = plan_wait(step.delay, deadline - sync_monotonic())
+                if pause is None:  # no time left for the wait and one more poll
                     raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
-                sync_sleep(step.delay)
+                sync_sleep(pause.seconds)
             remaining = deadline - sync_monotonic()
             if remaining <= 0:
                 raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
