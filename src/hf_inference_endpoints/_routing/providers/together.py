@@ -20,13 +20,7 @@ from ._base import (
     download,
     malformed,
 )
-from ._openai import (
-    b64_image,
-    completions_payload,
-    embeddings_payload,
-    parse_completion,
-    parse_embeddings,
-)
+from ._openai import b64_image, completions_route, embeddings_route
 
 __all__ = ["TogetherHelper"]
 
@@ -129,15 +123,11 @@ class TogetherHelper(ProviderHelper):
     chat_json_schema: ClassVar[str | None] = "json_schema_flat"
     routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
-        "text-generation": Route(
-            "/v1/completions", body=completions_payload, answer=done(parse_completion)
-        ),
+        "text-generation": completions_route("/v1/completions"),
         "text-to-image": Route("/v1/images/generations", body=_image, answer=done(b64_image)),
         "image-to-image": Route("/v1/images/generations", body=_image_edit, answer=done(b64_image)),
         "text-to-speech": Route("/v1/audio/speech", body=_speech, kind="bytes"),
-        "feature-extraction": Route(
-            "/v1/embeddings", body=embeddings_payload, answer=done(parse_embeddings)
-        ),
+        "feature-extraction": embeddings_route("/v1/embeddings"),
         "text-to-video": Route("/v2/videos", body=_video, answer=_video_job),
         "image-to-video": Route("/v2/videos", body=_image_video, answer=_video_job),
     }
