@@ -17,6 +17,7 @@ from hf_inference_endpoints import (
     AsyncChat,
     AsyncHfInferenceClient,
     ConfigurationError,
+    HfError,
     InvalidArgument,
     ServiceUnavailable,
     ValidationError,
@@ -176,3 +177,17 @@ async def test_unknown_keywords_and_bad_settings_are_refused() -> None:
             client.with_options(stream=True)
         with pytest.raises(ConfigurationError):
             client.with_options(max_retries=-1)
+
+
+@pytest.mark.anyio
+async def test_a_view_with_retry_settings_is_closed_with_its_client() -> None:
+    wire = Wire().add("POST", HF_CHAT, answer())
+    client = make_client(wire)
+    view = client.with_options(max_retries=0)
+    await view.aclose()  # closes the shared pool, as closing the client does
+    assert client.is_closed and view.is_closed and view._transport.is_closed
+    with pytest.raises(HfError, match="closed"):
+        await view.chat.complete(model=MODEL, messages=MESSAGES)
+    with pytest.raises(HfError, match="closed"):
+        await client.chat.complete(model=MODEL, messages=MESSAGES)
+    assert wire.requests == []

@@ -18,6 +18,7 @@ from hf_inference_endpoints import (
     Chat,
     HfInferenceClient,
     ConfigurationError,
+    HfError,
     InvalidArgument,
     ServiceUnavailable,
     ValidationError,
@@ -168,3 +169,16 @@ def test_unknown_keywords_and_bad_settings_are_refused() -> None:
             client.with_options(stream=True)
         with pytest.raises(ConfigurationError):
             client.with_options(max_retries=-1)
+
+
+def test_a_view_with_retry_settings_is_closed_with_its_client() -> None:
+    wire = Wire().add("POST", HF_CHAT, answer())
+    client = make_client(wire)
+    view = client.with_options(max_retries=0)
+    view.close()  # closes the shared pool, as closing the client does
+    assert client.is_closed and view.is_closed and view._transport.is_closed
+    with pytest.raises(HfError, match="closed"):
+        view.chat.complete(model=MODEL, messages=MESSAGES)
+    with pytest.raises(HfError, match="closed"):
+        client.chat.complete(model=MODEL, messages=MESSAGES)
+    assert wire.requests == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -111,6 +112,12 @@ class AsyncTransport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
         retries and waits as ``config`` says (``client.with_options`` retry settings)."""
         view = copy.copy(self)
+        view.__dict__.pop("_views", None)
+        view._owns_client = False  # the pool is this transport's to close, not the view's
+        views: weakref.WeakSet[AsyncTransport] = self.__dict__.setdefault(
+            "_views", weakref.WeakSet()
+        )
+        views.add(view)  # closed with this transport (see aclose)
         view.config = config
         view.policy = RetryPolicy(
             max_retries=config.max_retries,
@@ -136,6 +143,8 @@ class AsyncTransport:
         if self._closed:
             return
         self._closed = True
+        for view in self.__dict__.get("_views", ()):  # with_config views share the pool
+            view._closed = True
         if self._owns_client:
             await self._client.aclose()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -112,6 +113,10 @@ class Transport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
         retries and waits as ``config`` says (``client.with_options`` retry settings)."""
         view = copy.copy(self)
+        view.__dict__.pop("_views", None)
+        view._owns_client = False  # the pool is this transport's to close, not the view's
+        views: weakref.WeakSet[Transport] = self.__dict__.setdefault("_views", weakref.WeakSet())
+        views.add(view)  # closed with this transport (see close)
         view.config = config
         view.policy = RetryPolicy(
             max_retries=config.max_retries,
@@ -137,6 +142,8 @@ class Transport:
         if self._closed:
             return
         self._closed = True
+        for view in self.__dict__.get("_views", ()):  # with_config views share the pool
+            view._closed = True
         if self._owns_client:
             self._client.close()
 
