@@ -97,9 +97,13 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        result, meta = await request_with_failover(
-            self._client._transport, prepared, parse_chat_completion, timeout=timeout
-        )
+        transport = self._client._transport
+        if prepared.fallbacks:  # provider failover, above the transport
+            result, meta = await request_with_failover(
+                transport, prepared, parse_chat_completion, timeout=timeout
+            )
+        else:  # the usual call: straight to the transport, no extra step
+            result, meta = await transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
         return result
 
@@ -151,11 +155,17 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        return await stream_with_failover(
-            self._client._transport,
-            prepared,
-            partial(parse_chat_chunk, context=prepared.context),
-            is_final=is_final_chat_chunk,
-            needs_done=True,
-            timeout=timeout,
+        transport = self._client._transport
+        parse = partial(parse_chat_chunk, context=prepared.context)
+        if prepared.fallbacks:  # provider failover, before the first byte
+            return await stream_with_failover(
+                transport,
+                prepared,
+                parse,
+                is_final=is_final_chat_chunk,
+                needs_done=True,
+                timeout=timeout,
+            )
+        return await transport.stream(
+            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
         )

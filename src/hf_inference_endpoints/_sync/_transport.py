@@ -249,6 +249,8 @@ class Transport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
+        if prepared.fallbacks:
+            raise _failover_is_above(prepared)
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
         state = self._new_state(timeout, retry=retry)
@@ -293,6 +295,8 @@ class Transport:
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
+        if prepared.fallbacks:
+            raise _failover_is_above(prepared)
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
         state = self._new_state(timeout, retry=retry)
@@ -538,6 +542,14 @@ def _time_left(state: RetryState, prepared: PreparedRequest) -> tuple[float, flo
             provider=prepared.context.provider,
         )
     return now, remaining
+
+
+def _failover_is_above(prepared: PreparedRequest) -> TypeError:
+    """A request with fallbacks sent to the transport alone: its failover would be lost."""
+    return TypeError(
+        f"{prepared.method} {_safe_url(prepared.url)} has fallbacks: send it through "
+        "_failover (request_with_failover / stream_with_failover), which tries each provider"
+    )
 
 
 def _safe_url(url: str) -> str:

@@ -98,9 +98,13 @@ class Chat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        result, meta = request_with_failover(
-            self._client._transport, prepared, parse_chat_completion, timeout=timeout
-        )
+        transport = self._client._transport
+        if prepared.fallbacks:  # provider failover, above the transport
+            result, meta = request_with_failover(
+                transport, prepared, parse_chat_completion, timeout=timeout
+            )
+        else:  # the usual call: straight to the transport, no extra step
+            result, meta = transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
         return result
 
@@ -152,11 +156,17 @@ class Chat:
             bill_to=bill_to,
             timeout=timeout,
         )
-        return stream_with_failover(
-            self._client._transport,
-            prepared,
-            partial(parse_chat_chunk, context=prepared.context),
-            is_final=is_final_chat_chunk,
-            needs_done=True,
-            timeout=timeout,
+        transport = self._client._transport
+        parse = partial(parse_chat_chunk, context=prepared.context)
+        if prepared.fallbacks:  # provider failover, before the first byte
+            return stream_with_failover(
+                transport,
+                prepared,
+                parse,
+                is_final=is_final_chat_chunk,
+                needs_done=True,
+                timeout=timeout,
+            )
+        return transport.stream(
+            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
         )

@@ -380,9 +380,13 @@ class Embeddings:
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            embeddings, meta = request_with_failover(
-                self._client._transport, prepared, parse, timeout=remaining
-            )
+            transport = self._client._transport
+            if prepared.fallbacks:  # provider failover, above the transport
+                embeddings, meta = request_with_failover(
+                    transport, prepared, parse, timeout=remaining
+                )
+            else:
+                embeddings, meta = transport.request(prepared, parse, timeout=remaining)
         except HfError as exc:
             job.fail(index, exc)
             return
