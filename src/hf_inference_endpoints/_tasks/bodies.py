@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .._inputs import Media, RemoteMedia
 from .._payloads import _plain, _validation_error
 from .._request import RawBody
@@ -80,17 +80,17 @@ def validate_parameters(task: str, parameters: Mapping[str, Any]) -> dict[str, A
 
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"{what} must be a string, got {type(value).__name__}")
+        raise InvalidArgument(f"{what} must be a string, got {type(value).__name__}")
     return value
 
 
 def _texts(values: list[Any], task: str) -> list[str]:
     """A batch of texts (tasks the service runs on a list): non-empty, every item a string."""
     if not values:
-        raise ValidationError(f"{task}: a batch of texts must not be empty")
+        raise InvalidArgument(f"{task}: a batch of texts must not be empty")
     for index, value in enumerate(values):
         if not isinstance(value, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"{task}: every text of the batch must be a string, item {index} is "
                 f"{type(value).__name__}"
             )
@@ -99,14 +99,14 @@ def _texts(values: list[Any], task: str) -> list[str]:
 
 def _media(value: Any, what: str) -> Media | RemoteMedia:
     if not isinstance(value, (Media, RemoteMedia)):
-        raise ValidationError(f"{what} must be a loaded file (Media), got {type(value).__name__}")
+        raise InvalidArgument(f"{what} must be a loaded file (Media), got {type(value).__name__}")
     return value
 
 
 def _file(media: Media | RemoteMedia, wire: bool) -> Any:
     if isinstance(media, RemoteMedia):  # a provider that fetches URLs itself gets the URL
         if wire:
-            raise ValidationError("a URL input must be downloaded for this target")
+            raise InvalidArgument("a URL input must be downloaded for this target")
         return media.url
     return media.base64() if wire else RawBody(media.data, media.mime)
 
@@ -134,7 +134,7 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     if kind == "optional-image":
         return {} if inputs is None else {"inputs": _file(_media(inputs, "the image"), wire)}
     if not isinstance(inputs, Mapping):
-        raise ValidationError(f"{spec.name} inputs must be a mapping, got {type(inputs).__name__}")
+        raise InvalidArgument(f"{spec.name} inputs must be a mapping, got {type(inputs).__name__}")
     if kind == "question-context":
         data = {"question": inputs.get("question"), "context": inputs.get("context")}
         _check_input_data("QuestionAnsweringInputData", data, spec.name)

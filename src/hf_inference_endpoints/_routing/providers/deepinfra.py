@@ -4,94 +4,23 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ._base import (
-    Done,
-    JobContext,
     ProviderHelper,
     RawBody,
-    ResponseKind,
-    Step,
+    Route,
     body_inputs,
     body_parameters,
+    done,
     file_bytes,
     malformed,
     multipart_body,
     sniff_mime,
 )
-from ._openai import (
-    completions_payload,
-    embeddings_payload,
-    parse_completion,
-    parse_embeddings,
-)
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
+from ._openai import completions_route, embeddings_route
 
 __all__ = ["DeepInfraHelper"]
-
-
-class DeepInfraHelper(ProviderHelper):
-    """``deepinfra``: everything under ``/v1/openai``.
-
-    * text-generation: completions (``max_new_tokens`` -> ``max_tokens``), answered as
-      ``{"generated_text", "details"}``;
-    * feature-extraction: ``{"input", "model"}`` -> ``data[].embedding``;
-    * automatic-speech-recognition: multipart form (``file`` part named ``audio.<ext>``,
-      the parameters as fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks": [{"text",
-      "timestamp": [start, end]}]}``;
-    * text-to-speech: ``{"input", ...params, "model"}`` -> raw audio bytes.
-
-    ``model`` is always the mapped provider id, whatever the caller's parameters say.
-    """
-
-    name: ClassVar[str] = "deepinfra"
-    direct_url: ClassVar[str] = "https://api.deepinfra.com"
-    routes: ClassVar[Mapping[str, str]] = {
-        "conversational": "/v1/openai/chat/completions",
-        "text-generation": "/v1/openai/completions",
-        "feature-extraction": "/v1/openai/embeddings",
-        "automatic-speech-recognition": "/v1/openai/audio/transcriptions",
-        "text-to-speech": "/v1/openai/audio/speech",
-    }
-    text_generation_api = "openai-completions"  # chunks end with [DONE]
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "text-generation":
-            return completions_payload(model_id, body)
-        if task == "feature-extraction":
-            return embeddings_payload(model_id, body)
-        if task == "automatic-speech-recognition":
-            audio, mime = file_bytes(
-                body_inputs(body), "the audio for deepinfra speech recognition"
-            )
-            mime = mime or sniff_mime(audio)
-            fields = {**body_parameters(body), "model": model_id}  # the mapped id wins
-            return multipart_body(fields, "file", audio, _audio_filename(mime), mime)
-        if task == "text-to-speech":
-            return {"input": body_inputs(body), **body_parameters(body), "model": model_id}
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def response_kind(self, task: str) -> ResponseKind:
-        return "bytes" if task == "text-to-speech" else "json"
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-generation":
-            return Done(parse_completion(data))
-        if task == "feature-extraction":
-            return Done(parse_embeddings(data))
-        if task == "automatic-speech-recognition":
-            return Done(_transcription(data))
-        return Done(data)
 
 
 #: Extensions of the audio types the standard table lacks or spells oddly.
@@ -116,6 +45,19 @@ def _audio_filename(mime: str | None) -> str:
     return "audio" + (_AUDIO_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".wav")
 
 
+def _transcription_form(model_id: str, body: dict[str, Any] | RawBody) -> RawBody:
+    """A multipart form: the ``file`` part (``audio.<ext>``), the parameters as fields,
+    ``model`` (the mapped id wins over a caller's parameter)."""
+    audio, mime = file_bytes(body_inputs(body), "the audio for deepinfra speech recognition")
+    mime = mime or sniff_mime(audio)
+    fields = {**body_parameters(body), "model": model_id}
+    return multipart_body(fields, "file", audio, _audio_filename(mime), mime)
+
+
+def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"input": body_inputs(body), **body_parameters(body), "model": model_id}
+
+
 def _transcription(data: Any) -> dict[str, Any]:
     if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
         raise malformed("text", "a string")
@@ -128,3 +70,31 @@ def _transcription(data: Any) -> dict[str, Any]:
             if isinstance(seg, Mapping)
         ]
     return out
+
+
+class DeepInfraHelper(ProviderHelper):
+    """``deepinfra``: everything under ``/v1/openai``.
+
+    * text-generation: completions (``max_new_tokens`` -> ``max_tokens``), answered as
+      ``{"generated_text", "details"}``;
+    * feature-extraction: ``{"input", "model"}`` -> ``data[].embedding``;
+    * automatic-speech-recognition: multipart form (``file`` part named ``audio.<ext>``,
+      the parameters as fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks":
+      [{"text", "timestamp": [start, end]}]}``;
+    * text-to-speech: ``{"input", ...params, "model"}`` -> raw audio bytes.
+
+    ``model`` is always the mapped provider id, whatever the caller's parameters say.
+    """
+
+    name: ClassVar[str] = "deepinfra"
+    direct_url: ClassVar[str] = "https://api.deepinfra.com"
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "conversational": "/v1/openai/chat/completions",
+        "text-generation": completions_route("/v1/openai/completions"),
+        "feature-extraction": embeddings_route("/v1/openai/embeddings"),
+        "automatic-speech-recognition": Route(
+            "/v1/openai/audio/transcriptions", body=_transcription_form, answer=done(_transcription)
+        ),
+        "text-to-speech": Route("/v1/openai/audio/speech", body=_speech, kind="bytes"),
+    }
+    text_generation_api = "openai-completions"  # chunks end with [DONE]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
-from ._openai import OpenAIChatEmbeddingsHelper
+from ._base import Route
+from ._openai import OpenAIChatEmbeddingsHelper, embeddings_route
 
 __all__ = ["ScalewayHelper"]
 
@@ -18,4 +20,7 @@ class ScalewayHelper(OpenAIChatEmbeddingsHelper):
 
     name: ClassVar[str] = "scaleway"
     direct_url: ClassVar[str] = "https://api.scaleway.ai"
-    embedding_options: ClassVar[tuple[str, ...] | None] = None
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "conversational": "/v1/chat/completions",
+        "feature-extraction": embeddings_route("/v1/embeddings", every_option=True),
+    }
