@@ -122,7 +122,8 @@ EMULATOR_TOKEN = "hf_emulator_token_for_tests"
 def emulator() -> Any:
     """One emulator for the session, over real loopback sockets, 100x faster than life.
 
-    ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds);
+    ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds) and
+    ``org/glacial-model`` (1000);
     only :data:`EMULATOR_TOKEN` is accepted; any model id is served on hf-inference.
     """
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
@@ -130,7 +131,9 @@ def emulator() -> Any:
     settings = EmulatorSettings(
         time_scale=0.01,
         valid_tokens=frozenset({EMULATOR_TOKEN}),
-        cold_models={"org/cold-model": 2.0},
+        # org/glacial-model never finishes loading within a test (10 real seconds): a
+        # cold-start timeout test on it cannot pass by the model loading under load
+        cold_models={"org/cold-model": 2.0, "org/glacial-model": 1000.0},
         serve_any_model=True,  # the suites use made-up model ids
     )
     with running_emulator(settings) as handle:

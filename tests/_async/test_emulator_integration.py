@@ -121,9 +121,9 @@ async def test_int_008_cold_start_timeout(emulator: Any, no_env: None) -> None:
     emulator.reset()
     async with client_for(emulator, retry_max_delay=0.001, cold_start_timeout=0.005) as client:
         with pytest.raises(ColdStartTimeout) as info:
-            await client.chat.complete(model="org/cold-model", messages=MESSAGES)
+            await client.chat.complete(model="org/glacial-model", messages=MESSAGES)
         assert in_flight(client) == 0
-    assert info.value.model == "org/cold-model"
+    assert info.value.model == "org/glacial-model"
     assert "cold_start_timeout" in str(info.value)
 
 
