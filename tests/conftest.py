@@ -123,7 +123,7 @@ def emulator() -> Any:
     """One emulator for the session, over real loopback sockets, 100x faster than life.
 
     ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds) and
-    ``org/glacial-model`` (1000);
+    ``org/slow-cold-model`` (60: still loading however slow the machine is);
     only :data:`EMULATOR_TOKEN` is accepted; any model id is served on hf-inference.
     """
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
@@ -131,9 +131,7 @@ def emulator() -> Any:
     settings = EmulatorSettings(
         time_scale=0.01,
         valid_tokens=frozenset({EMULATOR_TOKEN}),
-        # org/glacial-model never finishes loading within a test (10 real seconds): a
-        # cold-start timeout test on it cannot pass by the model loading under load
-        cold_models={"org/cold-model": 2.0, "org/glacial-model": 1000.0},
+        cold_models={"org/cold-model": 2.0, "org/slow-cold-model": 60.0},
         serve_any_model=True,  # the suites use made-up model ids
     )
     with running_emulator(settings) as handle:
