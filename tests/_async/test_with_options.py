@@ -53,7 +53,11 @@ def answer() -> httpx2.Response:
 def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(wire))
     return AsyncHfInferenceClient(
-        token=TOKEN, hub_url=HUB, router_url=ROUTER, http_client=http, **config
+        token=TOKEN,
+        hub_url=HUB,
+        router_url=ROUTER,
+        http_client=http,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

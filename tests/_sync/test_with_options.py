@@ -54,7 +54,11 @@ def answer() -> httpx2.Response:
 def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
     http = httpx2.Client(transport=httpx2.MockTransport(wire))
     return HfInferenceClient(
-        token=TOKEN, hub_url=HUB, router_url=ROUTER, http_client=http, **config
+        token=TOKEN,
+        hub_url=HUB,
+        router_url=ROUTER,
+        http_client=http,
+        **{"default_provider": "hf-inference", **config},
     )
 
 
