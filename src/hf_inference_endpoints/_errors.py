@@ -33,6 +33,7 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "PermissionDenied",
+    "PoolExhausted",
     "RateLimited",
     "RequestRejected",
     "RequestTimeout",
@@ -213,6 +214,13 @@ class DeadlineExceeded(RequestTimeout):
 
 class ServerRequestTimeout(RequestTimeout):
     """The server answered 408: it timed out waiting for the request."""
+
+
+class PoolExhausted(RequestTimeout):
+    """Every connection (``max_connections``) stayed busy for as long as the call could wait.
+
+    Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
+    """
 
 
 class ColdStartTimeout(RequestTimeout):

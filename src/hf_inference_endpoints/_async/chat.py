@@ -83,6 +83,7 @@ class AsyncChat:
             >>> reply.choices[0].message.content  # doctest: +SKIP
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -95,7 +96,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         transport = self._client._transport
         if prepared.fallbacks:  # provider failover, above the transport
@@ -141,6 +142,7 @@ class AsyncChat:
             ...             print(chunk.choices[0].delta.content or "", end="")
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -153,7 +155,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         transport = self._client._transport
         parse = partial(parse_chat_chunk, context=prepared.context)

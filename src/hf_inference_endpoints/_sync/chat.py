@@ -84,6 +84,7 @@ class Chat:
             >>> reply.choices[0].message.content  # doctest: +SKIP
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -96,7 +97,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         transport = self._client._transport
         if prepared.fallbacks:  # provider failover, above the transport
@@ -142,6 +143,7 @@ class Chat:
             ...             print(chunk.choices[0].delta.content or "", end="")
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -154,7 +156,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         transport = self._client._transport
         parse = partial(parse_chat_chunk, context=prepared.context)
