@@ -94,13 +94,7 @@ class Transport:
             trust_env=False,
             follow_redirects=False,
         )
-        self.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        self.policy = RetryPolicy.from_config(config)
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
         self._fixed_timeouts: dict[tuple[float | None, float | None], dict[str, Any]] = {}
@@ -121,13 +115,7 @@ class Transport:
         views: weakref.WeakSet[Transport] = self.__dict__.setdefault("_views", weakref.WeakSet())
         views.add(view)  # closed with this transport (see close)
         view.config = config
-        view.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        view.policy = RetryPolicy.from_config(config)
         return view
 
     @property
