@@ -35,7 +35,7 @@ class AsyncStream(Generic[T]):
     The connection goes back to the pool when the stream ends cleanly, and is
     dropped when the stream is closed early.
 
-    A parser with an ``at_done()`` method (``_payloads.CompletionStreamParser``) is
+    A parser with an ``at_done()`` method (``_generation.CompletionStreamParser``) is
     asked for one last item when ``[DONE]`` arrives before any final item (one with
     the result, per ``is_final``), so the stream still ends with the result.
 
