@@ -208,19 +208,19 @@ class RequestTimeout(HfError):
     retryable_by_default = True
 
 
+class PoolExhausted(RequestTimeout):
+    """Every connection (``max_connections``) stayed busy for as long as the call could wait.
+
+    Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
+    """
+
+
 class DeadlineExceeded(RequestTimeout):
     """The call's ``timeout=`` ran out (across retries, waits, lookups and job polls)."""
 
 
 class ServerRequestTimeout(RequestTimeout):
     """The server answered 408: it timed out waiting for the request."""
-
-
-class PoolExhausted(RequestTimeout):
-    """Every connection (``max_connections``) stayed busy for as long as the call could wait.
-
-    Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
-    """
 
 
 class ColdStartTimeout(RequestTimeout):

@@ -98,7 +98,7 @@ async def test_timeout_bounds_the_whole_stream(behaviour: Any, no_env: None) -> 
             server.script(behaviour())
             started = time.monotonic()
             received = 0
-            with pytest.raises(DeadlineExceeded, match="timeout="):  # our deadline, not a 408
+            with pytest.raises(DeadlineExceeded, match="timeout="):
                 async with await client.chat.stream(
                     model=MODEL, messages=MESSAGES, timeout=TIMEOUT
                 ) as stream:

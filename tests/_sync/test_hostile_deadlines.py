@@ -95,7 +95,7 @@ def test_timeout_bounds_the_whole_stream(behaviour: Any, no_env: None) -> None:
             server.script(behaviour())
             started = time.monotonic()
             received = 0
-            with pytest.raises(DeadlineExceeded, match="timeout="):  # our deadline, not a 408
+            with pytest.raises(DeadlineExceeded, match="timeout="):
                 with client.chat.stream(model=MODEL, messages=MESSAGES, timeout=TIMEOUT) as stream:
                     for _chunk in stream:
                         received += 1

@@ -12,7 +12,13 @@ from typing import Generic, TypeVar
 
 import httpx2
 
-from .._errors import DeadlineExceeded, ErrorContext, HfError, RequestTimeout, StreamInterrupted
+from .._errors import (
+    DeadlineExceeded,
+    ErrorContext,
+    HfError,
+    RequestTimeout,
+    StreamInterrupted,
+)
 from .._io import async_close_on_gc
 from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
@@ -35,7 +41,7 @@ class AsyncStream(Generic[T]):
     The connection goes back to the pool when the stream ends cleanly, and is
     dropped when the stream is closed early.
 
-    A parser with an ``at_done()`` method (``_generation.CompletionStreamParser``) is
+    A parser with an ``at_done()`` method (``_payloads.CompletionStreamParser``) is
     asked for one last item when ``[DONE]`` arrives before any final item (one with
     the result, per ``is_final``), so the stream still ends with the result.
 
