@@ -1,0 +1,112 @@
+"""LangChain's own standard test suites (``langchain-tests``) for our chat model and
+embeddings: the unit suites, and the integration suites against the local emulator.
+
+Skipped standard tests (the suites skip them themselves from the capability flags below):
+
+* ``test_serdes`` (chat unit): "Model is not serializable." The model holds clients and
+  a token; it does not opt into LangChain's serialization (``is_lc_serializable``).
+* ``test_init_from_env`` (embeddings unit): nothing to check; the token comes from
+  ``HF_TOKEN`` through the client's config (tested on the chat model).
+* ``test_stream_time`` (chat integration): "VCR not set up." A benchmark over recorded
+  cassettes; our suite runs against the emulator instead.
+* ``test_pdf_inputs``, ``test_audio_inputs``, ``test_image_inputs``,
+  ``test_image_tool_message``, ``test_pdf_tool_message`` (chat integration): they
+  download media from the internet (tests here have no network), and the emulator's
+  chat model is text-only.
+* ``test_anthropic_inputs`` (chat integration): Anthropic-format inputs (thinking blocks,
+  ``tool_use`` content with ``cache_control``) are not part of the OpenAI-compatible API
+  HF serves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytest.importorskip("langchain_tests")
+
+from langchain_tests.integration_tests import (
+    ChatModelIntegrationTests,
+    EmbeddingsIntegrationTests,
+)
+from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
+
+from hf_inference_endpoints.integrations.langchain import (
+    ChatHfInference,
+    HfInferenceEmbeddings,
+)
+
+from .conftest import CHAT_MODEL, EMBEDDING_MODEL, OTHER_CHAT_MODEL, EmulatorUrls
+
+pytestmark = pytest.mark.anyio
+
+
+class TestChatHfInferenceUnit(ChatModelUnitTests):
+    @property
+    def chat_model_class(self) -> type[ChatHfInference]:
+        return ChatHfInference
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": CHAT_MODEL}
+
+    @property
+    def init_from_env_params(self) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+        return {"HF_TOKEN": "hf_from_env"}, {"model": CHAT_MODEL}, {"api_key": "hf_from_env"}
+
+    @property
+    def supports_json_mode(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OTHER_CHAT_MODEL
+
+
+class TestChatHfInferenceIntegration(ChatModelIntegrationTests):
+    """Structured output through tool calling (the default ``method``)."""
+
+    @property
+    def chat_model_class(self) -> type[ChatHfInference]:
+        return ChatHfInference
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": CHAT_MODEL, **EmulatorUrls.client_params()}
+
+    @property
+    def supports_json_mode(self) -> bool:
+        return True
+
+    @property
+    def model_override_value(self) -> str:
+        return OTHER_CHAT_MODEL
+
+
+class TestChatHfInferenceJsonSchemaIntegration(TestChatHfInferenceIntegration):
+    """The whole suite again with structured output through ``response_format`` JSON schemas."""
+
+    @property
+    def structured_output_kwargs(self) -> dict[str, Any]:
+        return {"method": "json_schema"}
+
+
+class TestHfInferenceEmbeddingsUnit(EmbeddingsUnitTests):
+    @property
+    def embeddings_class(self) -> type[HfInferenceEmbeddings]:
+        return HfInferenceEmbeddings
+
+    @property
+    def embedding_model_params(self) -> dict[str, Any]:
+        return {"model": EMBEDDING_MODEL}
+
+
+class TestHfInferenceEmbeddingsIntegration(EmbeddingsIntegrationTests):
+    @property
+    def embeddings_class(self) -> type[HfInferenceEmbeddings]:
+        return HfInferenceEmbeddings
+
+    @property
+    def embedding_model_params(self) -> dict[str, Any]:
+        return {"model": EMBEDDING_MODEL, **EmulatorUrls.client_params()}
