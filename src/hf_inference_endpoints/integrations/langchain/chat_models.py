@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
@@ -30,18 +30,13 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr
 
-from .._clients import AdapterClients, config_overrides
+from .._clients import AdapterClients, adapter_clients
 from ._messages import (
     chunk_from_stream_chunk,
     message_from_completion,
     to_wire_messages,
     tool_choice_to_wire,
 )
-
-if TYPE_CHECKING:
-    from ..._async._client import AsyncHfInferenceClient
-    from ..._config import HfInferenceConfig
-    from ..._sync._client import HfInferenceClient
 
 __all__ = ["ChatHfInference"]
 
@@ -168,17 +163,7 @@ class ChatHfInference(BaseChatModel):
     def clients(self) -> AdapterClients:
         """The clients this model calls through (created on first use)."""
         if self._clients is None:
-            self._clients = AdapterClients(
-                _config(self.config),
-                config_overrides(
-                    token=self.api_key.get_secret_value() if self.api_key is not None else None,
-                    router_url=self.router_url,
-                    hub_url=self.hub_url,
-                    max_retries=self.max_retries,
-                ),
-                client=_sync_client(self.client),
-                async_client=_async_client(self.async_client),
-            )
+            self._clients = adapter_clients(self)
         return self._clients
 
     def close(self) -> None:
@@ -391,30 +376,6 @@ class ChatHfInference(BaseChatModel):
         )
         failed = RunnablePassthrough.assign(parsed=lambda _: None)
         return RunnableMap(raw=llm) | parsed.with_fallbacks([failed], exception_key="parsing_error")
-
-
-def _config(value: Any) -> HfInferenceConfig | None:
-    from ..._config import HfInferenceConfig
-
-    if value is None or isinstance(value, HfInferenceConfig):
-        return value
-    raise TypeError(f"config must be an HfInferenceConfig, got {type(value).__name__}")
-
-
-def _sync_client(value: Any) -> HfInferenceClient | None:
-    from ..._sync._client import HfInferenceClient
-
-    if value is None or isinstance(value, HfInferenceClient):
-        return value
-    raise TypeError(f"client must be an HfInferenceClient, got {type(value).__name__}")
-
-
-def _async_client(value: Any) -> AsyncHfInferenceClient | None:
-    from ..._async._client import AsyncHfInferenceClient
-
-    if value is None or isinstance(value, AsyncHfInferenceClient):
-        return value
-    raise TypeError(f"async_client must be an AsyncHfInferenceClient, got {type(value).__name__}")
 
 
 def _chat_result(completion: Any, model: str) -> ChatResult:

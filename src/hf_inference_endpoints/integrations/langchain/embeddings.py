@@ -13,8 +13,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
-from .._clients import AdapterClients, config_overrides
-from .chat_models import _async_client, _config, _sync_client
+from .._clients import AdapterClients, adapter_clients
 
 __all__ = ["HfInferenceEmbeddings"]
 
@@ -77,17 +76,7 @@ class HfInferenceEmbeddings(BaseModel, Embeddings):
     def clients(self) -> AdapterClients:
         """The clients this object calls through (created on first use)."""
         if self._clients is None:
-            self._clients = AdapterClients(
-                _config(self.config),
-                config_overrides(
-                    token=self.api_key.get_secret_value() if self.api_key is not None else None,
-                    router_url=self.router_url,
-                    hub_url=self.hub_url,
-                    max_retries=self.max_retries,
-                ),
-                client=_sync_client(self.client),
-                async_client=_async_client(self.async_client),
-            )
+            self._clients = adapter_clients(self)
         return self._clients
 
     def close(self) -> None:
