@@ -165,6 +165,22 @@ def test_a_tool_conversation_is_sent_as_openai_messages(
     assert messages[2] == {"role": "tool", "content": "3", "tool_call_id": "c1"}
 
 
+def test_image_blocks_are_sent_as_image_url_parts(wire: Wire, client: HfInferenceClient) -> None:
+    message = HumanMessage(
+        content=[
+            {"type": "text", "text": "What is this?"},
+            {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"},
+            {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+        ]
+    )
+    chat(client).invoke([message])
+    parts = wire.body(0)["messages"][0]["content"]
+    assert parts[0] == {"type": "text", "text": "What is this?"}
+    assert parts[1]["type"] == "image_url"
+    assert parts[1]["image_url"]["url"] == "data:image/png;base64,iVBORw0KGgo="
+    assert parts[2] == {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}
+
+
 def test_tool_calls_with_bad_json_arguments_become_invalid_tool_calls(
     wire: Wire, client: HfInferenceClient
 ) -> None:

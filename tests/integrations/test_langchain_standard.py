@@ -3,10 +3,10 @@ embeddings: the unit suites, and the integration suites against the local emulat
 
 Skipped standard tests (the suites skip them themselves from the capability flags below):
 
-* ``test_serdes`` (chat unit): "Model is not serializable." The model holds clients and
-  a token; it does not opt into LangChain's serialization (``is_lc_serializable``).
-* ``test_init_from_env`` (embeddings unit): nothing to check; the token comes from
-  ``HF_TOKEN`` through the client's config (tested on the chat model).
+* ``test_serdes`` (chat unit): "Model is not serializable." ``langchain_core.load`` only
+  loads classes on its own allowlist of LangChain partner packages (even with
+  ``allowed_objects="all"``), so no third-party model can pass the round trip; the model
+  does not opt into ``is_lc_serializable``.
 * ``test_stream_time`` (chat integration): "VCR not set up." A benchmark over recorded
   cassettes; our suite runs against the emulator instead.
 * ``test_pdf_inputs``, ``test_audio_inputs``, ``test_image_inputs``,
