@@ -17,6 +17,7 @@ pytest.importorskip("langchain_core")
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
@@ -338,10 +339,17 @@ def test_close_closes_the_owned_sync_client_only(client: HfInferenceClient) -> N
     assert mine.clients.sync() is client
 
 
-def test_clients_of_the_wrong_type_are_refused() -> None:
-    llm = ChatHfInference(model=CHAT_MODEL, client="nope")
-    with pytest.raises(TypeError, match="HfInferenceClient"):
-        _ = llm.clients
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [
+        ("client", "HfInferenceClient"),
+        ("async_client", "AsyncHfInferenceClient"),
+        ("config", "HfInferenceConfig"),
+    ],
+)
+def test_clients_of_the_wrong_type_are_refused_at_construction(field: str, kind: str) -> None:
+    with pytest.raises(PydanticValidationError, match=f"{field} must be an {kind}"):
+        ChatHfInference(model=CHAT_MODEL, **{field: "nope"})
 
 
 def test_importing_the_package_or_the_adapter_module_loads_no_langchain() -> None:

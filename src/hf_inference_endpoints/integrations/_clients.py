@@ -22,7 +22,7 @@ import threading
 import weakref
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .._async._client import AsyncHfInferenceClient
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .._embeddings import EmbeddingCache
     from .._sync._client import HfInferenceClient
 
-__all__ = ["AdapterClients", "adapter_clients", "config_overrides"]
+__all__ = ["AdapterClients", "config_overrides"]
 
 
 def config_overrides(
@@ -145,40 +145,3 @@ class AdapterClients:
                 self._finalizer = None
         if owned is not None:
             owned.close()
-
-
-def adapter_clients(adapter: Any) -> AdapterClients:
-    """The clients of an adapter object, from its fields.
-
-    Reads ``config``, ``api_key`` (a pydantic ``SecretStr`` or None), ``router_url``,
-    ``hub_url``, ``max_retries``, ``client`` and ``async_client``, checking the types
-    of the objects passed in.
-
-    Raises:
-        TypeError: ``config``, ``client`` or ``async_client`` is of the wrong type.
-    """
-    from .._async._client import AsyncHfInferenceClient
-    from .._config import HfInferenceConfig
-    from .._sync._client import HfInferenceClient
-
-    api_key = adapter.api_key
-    return AdapterClients(
-        _checked(adapter.config, HfInferenceConfig, "config"),
-        config_overrides(
-            token=api_key.get_secret_value() if api_key is not None else None,
-            router_url=adapter.router_url,
-            hub_url=adapter.hub_url,
-            max_retries=adapter.max_retries,
-        ),
-        client=_checked(adapter.client, HfInferenceClient, "client"),
-        async_client=_checked(adapter.async_client, AsyncHfInferenceClient, "async_client"),
-    )
-
-
-_T = TypeVar("_T")
-
-
-def _checked(value: Any, kind: type[_T], name: str) -> _T | None:
-    if value is None or isinstance(value, kind):
-        return value
-    raise TypeError(f"{name} must be an {kind.__name__}, got {type(value).__name__}")

@@ -28,9 +28,9 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils import secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import AliasChoices, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from .._clients import AdapterClients, adapter_clients
+from .._fields import AdapterFields
 from ._messages import (
     chunk_from_stream_chunk,
     message_from_completion,
@@ -56,21 +56,15 @@ _NOT_SENT = ("stream", "ls_structured_output_format")
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 
 
-class ChatHfInference(BaseChatModel):
+class ChatHfInference(BaseChatModel, AdapterFields):
     """Hugging Face chat models (serverless, the provider router, dedicated endpoints) for LangChain.
 
     Args:
         model: ``org/name``, ``org/name:fastest|cheapest|<provider>``, or an endpoint URL.
-        provider: ``hf-inference`` (default), ``auto``, or a provider name.
-        endpoint: A dedicated Inference Endpoint by name, instead of (or serving) ``model``.
-        bill_to: Organisation billed for the calls (``X-HF-Bill-To``).
-        timeout: Total seconds per call, across retries and cold-start waits.
-        max_retries: Retries per call (this library's, with backoff; default 3).
-        api_key: The HF token (alias ``token``; default ``HF_TOKEN`` or the token file).
-        router_url / hub_url: Where the router and Hub are (default: HF's, or the env).
-        config: A whole ``HfInferenceConfig`` to start from (the fields above win).
-        client / async_client: Clients of your own to use (you close them); by default
-            a sync client is created on first use and each async call opens its own.
+        provider, endpoint, bill_to, fallback, timeout, max_retries, api_key (alias
+            ``token``), router_url, hub_url, config, client, async_client: see
+            :class:`~hf_inference_endpoints.integrations._fields.AdapterFields`. By
+            default a sync client is created on first use and each async call opens its own.
         temperature, max_tokens, top_p, seed, stop, frequency_penalty, presence_penalty:
             Sampling parameters sent with every call (a call's own win).
         model_kwargs: Any other chat parameter to send with every call.
@@ -85,21 +79,10 @@ class ChatHfInference(BaseChatModel):
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 
     model: str = Field(validation_alias=AliasChoices("model", "model_name"))
-    provider: str | None = None
-    endpoint: str | None = None
-    bill_to: str | None = None
-    fallback: bool | list[str] | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env("HF_TOKEN", default=None),
         validation_alias=AliasChoices("api_key", "token"),
     )
-    router_url: str | None = None
-    hub_url: str | None = None
-    config: Any = Field(default=None, exclude=True)
-    client: Any = Field(default=None, exclude=True)
-    async_client: Any = Field(default=None, exclude=True)
 
     temperature: float | None = None
     max_tokens: int | None = None
@@ -111,8 +94,6 @@ class ChatHfInference(BaseChatModel):
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     streaming: bool = False
     stream_usage: bool = True
-
-    _clients: AdapterClients | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -159,30 +140,12 @@ class ChatHfInference(BaseChatModel):
             params["ls_stop"] = list(stops)
         return params
 
-    @property
-    def clients(self) -> AdapterClients:
-        """The clients this model calls through (created on first use)."""
-        if self._clients is None:
-            self._clients = adapter_clients(self)
-        return self._clients
-
-    def close(self) -> None:
-        """Close the sync client this model created (clients you passed in stay open)."""
-        if self._clients is not None:
-            self._clients.close()
-
     def _request(
         self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: Mapping[str, Any]
     ) -> tuple[str, dict[str, Any]]:
         """(model, keyword arguments of ``client.chat.complete/stream``) for one call."""
         params: dict[str, Any] = {**self._default_params}
-        options: dict[str, Any] = {
-            "provider": self.provider,
-            "endpoint": self.endpoint,
-            "bill_to": self.bill_to,
-            "timeout": self.timeout,
-            "fallback": self.fallback,
-        }
+        options = self.call_options()
         model = self.model
         for key, value in kwargs.items():
             if key == "model":
@@ -198,7 +161,6 @@ class ChatHfInference(BaseChatModel):
         if stops:
             params["stop"] = list(stops)
         params["messages"] = to_wire_messages(messages)
-        options = {k: v for k, v in options.items() if v is not None}
         return model, {**options, **params}
 
     # ------------------------------------------------------------------ calls

@@ -11,21 +11,22 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.utils import secret_from_env
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from .._clients import AdapterClients, adapter_clients
+from .._fields import AdapterFields
 
 __all__ = ["HfInferenceEmbeddings"]
 
 
-class HfInferenceEmbeddings(BaseModel, Embeddings):
+class HfInferenceEmbeddings(AdapterFields, Embeddings):
     """Hugging Face embeddings (feature extraction) for LangChain.
 
     Args:
         model: A Hub id (``BAAI/bge-small-en-v1.5``), ``org/name:provider``, or a TEI /
             endpoint URL.
-        provider, endpoint, bill_to, fallback, timeout, max_retries, api_key (``token``),
-        router_url, hub_url, config, client, async_client: As for ``ChatHfInference``;
+        provider, endpoint, bill_to, fallback, timeout, max_retries, api_key (alias
+            ``token``), router_url, hub_url, config, client, async_client: see
+            :class:`~hf_inference_endpoints.integrations._fields.AdapterFields`;
             ``timeout`` bounds one whole ``embed_documents`` call, every batch included.
         normalize: Unit-length vectors (server default: true).
         prompt_name: A sentence-transformers prompt for documents; ``query_prompt_name``
@@ -45,21 +46,10 @@ class HfInferenceEmbeddings(BaseModel, Embeddings):
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 
     model: str = Field(validation_alias=AliasChoices("model", "model_name"))
-    provider: str | None = None
-    endpoint: str | None = None
-    bill_to: str | None = None
-    fallback: bool | list[str] | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env("HF_TOKEN", default=None),
         validation_alias=AliasChoices("api_key", "token"),
     )
-    router_url: str | None = None
-    hub_url: str | None = None
-    config: Any = Field(default=None, exclude=True)
-    client: Any = Field(default=None, exclude=True)
-    async_client: Any = Field(default=None, exclude=True)
 
     normalize: bool | None = None
     prompt_name: str | None = None
@@ -70,34 +60,16 @@ class HfInferenceEmbeddings(BaseModel, Embeddings):
     max_concurrency: int = 4
     cache: bool = True
 
-    _clients: AdapterClients | None = PrivateAttr(default=None)
-
-    @property
-    def clients(self) -> AdapterClients:
-        """The clients this object calls through (created on first use)."""
-        if self._clients is None:
-            self._clients = adapter_clients(self)
-        return self._clients
-
-    def close(self) -> None:
-        """Close the sync client this object created (clients you passed in stay open)."""
-        if self._clients is not None:
-            self._clients.close()
-
     def _options(self, prompt_name: str | None) -> dict[str, Any]:
         options = {
-            "provider": self.provider,
-            "endpoint": self.endpoint,
-            "bill_to": self.bill_to,
-            "fallback": self.fallback,
-            "timeout": self.timeout,
             "normalize": self.normalize,
             "prompt_name": prompt_name,
             "dimensions": self.dimensions,
             "truncate": self.truncate,
             "batch_size": self.batch_size,
         }
-        return {"cache": self.cache, **{k: v for k, v in options.items() if v is not None}}
+        sent = {k: v for k, v in options.items() if v is not None}
+        return {"cache": self.cache, **self.call_options(), **sent}
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed documents, one vector per text, in order.

@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
-from pydantic import Field, PrivateAttr, SecretStr
+from pydantic import Field
 
-from .._clients import AdapterClients, adapter_clients
+from .._fields import AdapterFields
 
 __all__ = ["HfInferenceEmbedding"]
 
 
-class HfInferenceEmbedding(BaseEmbedding):
+class HfInferenceEmbedding(BaseEmbedding, AdapterFields):
     """Hugging Face embeddings for LlamaIndex (batched, cached, async).
 
     Args:
         model_name: A Hub id, ``org/name:provider``, or a TEI / endpoint URL.
         provider, endpoint, bill_to, fallback, timeout, max_retries, api_key, router_url,
-        hub_url, config, client, async_client: As for ``HfInferenceLLM``.
+            hub_url, config, client, async_client: see
+            :class:`~hf_inference_endpoints.integrations._fields.AdapterFields`.
         normalize, dimensions, truncate: Sent with every request.
         query_prompt_name / text_prompt_name: sentence-transformers prompts for queries
             and documents (e.g. ``"query"``).
@@ -31,18 +32,6 @@ class HfInferenceEmbedding(BaseEmbedding):
         >>> embed_model.get_text_embedding("a cat")  # doctest: +SKIP
     """
 
-    provider: str | None = None
-    endpoint: str | None = None
-    bill_to: str | None = None
-    fallback: bool | list[str] | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    api_key: SecretStr | None = None
-    router_url: str | None = None
-    hub_url: str | None = None
-    config: Any = Field(default=None, exclude=True)
-    client: Any = Field(default=None, exclude=True)
-    async_client: Any = Field(default=None, exclude=True)
     normalize: bool | None = None
     dimensions: int | None = None
     truncate: bool | None = None
@@ -50,37 +39,18 @@ class HfInferenceEmbedding(BaseEmbedding):
     text_prompt_name: str | None = None
     embed_batch_size: int = Field(default=64, gt=0)
 
-    _clients: AdapterClients | None = PrivateAttr(default=None)
-
     @classmethod
     def class_name(cls) -> str:
         return "HfInferenceEmbedding"
 
-    @property
-    def clients(self) -> AdapterClients:
-        """The clients this model calls through (created on first use)."""
-        if self._clients is None:
-            self._clients = adapter_clients(self)
-        return self._clients
-
-    def close(self) -> None:
-        """Close the sync client this model created (clients you passed in stay open)."""
-        if self._clients is not None:
-            self._clients.close()
-
     def _options(self, prompt_name: str | None) -> dict[str, Any]:
         options = {
-            "provider": self.provider,
-            "endpoint": self.endpoint,
-            "bill_to": self.bill_to,
-            "fallback": self.fallback,
-            "timeout": self.timeout,
             "normalize": self.normalize,
             "dimensions": self.dimensions,
             "truncate": self.truncate,
             "prompt_name": prompt_name,
         }
-        return {k: v for k, v in options.items() if v is not None}
+        return {**self.call_options(), **{k: v for k, v in options.items() if v is not None}}
 
     def _embed(self, texts: list[str], prompt_name: str | None) -> list[Embedding]:
         result = self.clients.sync().embeddings.create(

@@ -21,34 +21,21 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.llm import LLM
-from pydantic import Field, PrivateAttr, SecretStr
+from pydantic import Field
 
-from .._clients import AdapterClients, adapter_clients
+from .._fields import AdapterFields
 
 __all__ = ["HfInferenceLLM"]
 
-#: Keyword arguments of ``client.chat.complete`` that are not part of the request body.
-_CALL_OPTIONS = (
-    "provider",
-    "endpoint",
-    "fallback",
-    "bill_to",
-    "timeout",
-    "extra_headers",
-    "extra_body",
-)
 
-
-class HfInferenceLLM(LLM):
+class HfInferenceLLM(LLM, AdapterFields):
     """Hugging Face chat models for LlamaIndex: ``chat``, ``complete``, their streams, async.
 
     Args:
         model: ``org/name``, ``org/name:fastest|cheapest|<provider>``, or an endpoint URL.
-        provider, endpoint, bill_to, fallback: Where the call goes (see ``client.chat``).
-        timeout: Total seconds per call, across retries and cold-start waits.
-        max_retries: Retries per call (this library's; default 3).
-        api_key: The HF token (default ``HF_TOKEN`` or the token file).
-        router_url / hub_url / config / client / async_client: As for the LangChain model.
+        provider, endpoint, bill_to, fallback, timeout, max_retries, api_key, router_url,
+            hub_url, config, client, async_client: see
+            :class:`~hf_inference_endpoints.integrations._fields.AdapterFields`.
         temperature, max_tokens: Sampling parameters; ``additional_kwargs`` any other.
         context_window: What ``metadata`` reports (LlamaIndex sizes prompts with it).
 
@@ -59,24 +46,10 @@ class HfInferenceLLM(LLM):
     """
 
     model: str
-    provider: str | None = None
-    endpoint: str | None = None
-    bill_to: str | None = None
-    fallback: bool | list[str] | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    api_key: SecretStr | None = None
-    router_url: str | None = None
-    hub_url: str | None = None
-    config: Any = Field(default=None, exclude=True)
-    client: Any = Field(default=None, exclude=True)
-    async_client: Any = Field(default=None, exclude=True)
     temperature: float | None = None
     max_tokens: int | None = None
     additional_kwargs: dict[str, Any] = Field(default_factory=dict)
     context_window: int = 8192
-
-    _clients: AdapterClients | None = PrivateAttr(default=None)
 
     @classmethod
     def class_name(cls) -> str:
@@ -91,35 +64,19 @@ class HfInferenceLLM(LLM):
             model_name=self.model,
         )
 
-    @property
-    def clients(self) -> AdapterClients:
-        """The clients this LLM calls through (created on first use)."""
-        if self._clients is None:
-            self._clients = adapter_clients(self)
-        return self._clients
-
-    def close(self) -> None:
-        """Close the sync client this LLM created (clients you passed in stay open)."""
-        if self._clients is not None:
-            self._clients.close()
-
     def _call(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Keyword arguments of ``client.chat.complete/stream`` for one call."""
         kwargs.pop("formatted", None)  # LlamaIndex's own flag for complete()
         params = {"temperature": self.temperature, "max_tokens": self.max_tokens}
         call: dict[str, Any] = {
             "model": self.model,
-            "provider": self.provider,
-            "endpoint": self.endpoint,
-            "bill_to": self.bill_to,
-            "fallback": self.fallback,
-            "timeout": self.timeout,
+            **self.call_options(),
             **{k: v for k, v in params.items() if v is not None},
             **self.additional_kwargs,
             **kwargs,
         }
         call["messages"] = [to_wire_message(m) for m in messages]
-        return {k: v for k, v in call.items() if v is not None or k not in _CALL_OPTIONS}
+        return call
 
     # ---------------------------------------------------------------- chat
 
