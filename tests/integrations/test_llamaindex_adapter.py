@@ -12,7 +12,9 @@ import pytest
 pytest.importorskip("llama_index.core")
 
 from llama_index.core import Document, VectorStoreIndex
+from llama_index.core.agent.workflow import FunctionAgent
 from llama_index.core.llms import ChatMessage
+from llama_index.core.tools import FunctionTool
 
 from hf_inference_endpoints import HfInferenceClient, HfInferenceConfig, ServiceUnavailable
 from hf_inference_endpoints.integrations.llamaindex import HfInferenceEmbedding, HfInferenceLLM
@@ -192,3 +194,60 @@ def test_a_query_engine_runs_on_both(
     answer = index.as_query_engine(llm=llm, similarity_top_k=1).query("capital of France?")
     assert str(answer).startswith("Emulated reply:")
     assert len(answer.source_nodes) == 1
+
+
+# ---------------------------------------------------------------------- tools
+
+
+def multiply(a: int, b: int) -> int:
+    """Multiply two integers."""
+    return a * b
+
+
+MULTIPLY = FunctionTool.from_defaults(fn=multiply)
+
+
+def test_predict_and_call_runs_the_tool_the_model_picked(llm: HfInferenceLLM) -> None:
+    result = llm.predict_and_call([MULTIPLY], "What is 6 times 7?")
+    assert result.response == "42"
+    assert result.sources[0].tool_name == "multiply"
+    assert result.sources[0].raw_input["kwargs"] == {"a": 6, "b": 7}
+
+
+def test_streamed_tool_calls_are_joined(llm: HfInferenceLLM) -> None:
+    last = list(llm.stream_chat_with_tools([MULTIPLY], "What is 3 times 5?"))[-1]
+    (call,) = llm.get_tool_calls_from_response(last)
+    assert (call.tool_name, call.tool_kwargs) == ("multiply", {"a": 3, "b": 5})
+    assert call.tool_id.startswith("call_")
+
+
+def test_no_tool_call_is_an_error_only_when_asked(llm: HfInferenceLLM) -> None:
+    reply = llm.chat([ChatMessage(role="user", content="hi")])
+    assert llm.get_tool_calls_from_response(reply, error_on_no_tool_call=False) == []
+    with pytest.raises(ValueError, match="tool call"):
+        llm.get_tool_calls_from_response(reply)
+
+
+def test_tools_and_tool_choice_on_the_wire(wire: Wire, client: HfInferenceClient) -> None:
+    llm = HfInferenceLLM(model=CHAT_MODEL, client=client)
+    llm.chat_with_tools([MULTIPLY], "6 x 7", tool_required=True)
+    llm.chat_with_tools([MULTIPLY], "6 x 7")
+    first, second = wire.body(0), wire.body(1)
+    assert first["tool_choice"] == "required"
+    assert second["tool_choice"] == "auto"
+    assert first["tools"][0]["function"]["name"] == "multiply"
+    assert set(first["tools"][0]["function"]["parameters"]["properties"]) == {"a", "b"}
+
+
+# llama-index-workflows inspects the agent with inspect.getmembers, touching pydantic's
+# deprecated class attributes on an instance: its warnings, not ours.
+@pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20")
+@pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211")
+async def test_a_function_agent_calls_the_tool_and_answers(llm: HfInferenceLLM) -> None:
+    agent = FunctionAgent(tools=[MULTIPLY], llm=llm)
+    out = await agent.run("What is 6 times 7?")
+    assert [(c.tool_name, c.tool_kwargs) for c in out.tool_calls] == [
+        ("multiply", {"a": 6, "b": 7})
+    ]
+    assert [c.tool_output.content for c in out.tool_calls] == ["42"]
+    assert str(out).startswith("Emulated reply:")

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
     ChatMessage,
@@ -20,15 +20,20 @@ from llama_index.core.base.llms.types import (
     MessageRole,
 )
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
-from llama_index.core.llms.llm import LLM
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
 from pydantic import Field
 
 from .._fields import AdapterFields
+from ._messages import ToolCallAccumulator, chat_response, to_wire_message, tool_selections
+
+if TYPE_CHECKING:
+    from llama_index.core.tools.types import BaseTool
 
 __all__ = ["HfInferenceLLM"]
 
 
-class HfInferenceLLM(LLM, AdapterFields):
+class HfInferenceLLM(FunctionCallingLLM, AdapterFields):
     """Hugging Face chat models for LlamaIndex: ``chat``, ``complete``, their streams, async.
 
     Args:
@@ -61,6 +66,7 @@ class HfInferenceLLM(LLM, AdapterFields):
             context_window=self.context_window,
             num_output=self.max_tokens or -1,
             is_chat_model=True,
+            is_function_calling_model=True,
             model_name=self.model,
         )
 
@@ -96,16 +102,10 @@ class HfInferenceLLM(LLM, AdapterFields):
         call = self._call(messages, kwargs)
 
         def gen() -> Generator[ChatResponse, None, None]:
-            text = ""
+            so_far = _StreamState()
             with self.clients.sync().chat.stream(**call) as stream:
                 for chunk in stream:
-                    delta = _delta_text(chunk)
-                    text += delta
-                    yield ChatResponse(
-                        message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
-                        delta=delta,
-                        raw=chunk.model_dump(),
-                    )
+                    yield so_far.add(chunk)
 
         return gen()
 
@@ -116,21 +116,70 @@ class HfInferenceLLM(LLM, AdapterFields):
         call = self._call(messages, kwargs)
 
         async def gen() -> AsyncGenerator[ChatResponse, None]:
-            text = ""
+            so_far = _StreamState()
             async with (
                 self.clients.async_client() as client,
                 await client.chat.stream(**call) as stream,
             ):
                 async for chunk in stream:
-                    delta = _delta_text(chunk)
-                    text += delta
-                    yield ChatResponse(
-                        message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
-                        delta=delta,
-                        raw=chunk.model_dump(),
-                    )
+                    yield so_far.add(chunk)
 
         return gen()
+
+    # ---------------------------------------------------------------- tools
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """``chat`` arguments that offer ``tools`` (OpenAI function specs).
+
+        ``tool_required`` sends ``tool_choice="required"``, else ``"auto"``.
+        """
+        messages = list(chat_history or [])
+        if isinstance(user_msg, str):
+            messages.append(ChatMessage(role=MessageRole.USER, content=user_msg))
+        elif user_msg is not None:
+            messages.append(user_msg)
+        prepared: dict[str, Any] = {"messages": messages, **kwargs}
+        if tools:
+            prepared["tools"] = [tool.metadata.to_openai_tool() for tool in tools]
+            prepared["tool_choice"] = "required" if tool_required else "auto"
+        return prepared
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Keep only the first tool call unless parallel calls are allowed."""
+        calls = response.message.additional_kwargs.get("tool_calls")
+        if not allow_parallel_tool_calls and calls and len(calls) > 1:
+            response.message.additional_kwargs["tool_calls"] = calls[:1]
+        return response
+
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
+        """The tool calls of a (possibly streamed) chat response.
+
+        Raises:
+            ValueError: There are none and ``error_on_no_tool_call`` is true.
+        """
+        selections = tool_selections(response.message)
+        if not selections and error_on_no_tool_call:
+            raise ValueError(
+                f"Expected at least one tool call, got none: {response.message.content!r}"
+            )
+        return selections
 
     # ---------------------------------------------------------------- complete
 
@@ -164,55 +213,33 @@ class HfInferenceLLM(LLM, AdapterFields):
         return gen()
 
 
-def to_wire_message(message: ChatMessage) -> dict[str, Any]:
-    """One LlamaIndex message as a chat ``messages`` entry (text content).
+class _StreamState:
+    """The text and tool calls of a stream so far; each chunk gives the next ChatResponse."""
 
-    ``additional_kwargs`` may carry ``tool_calls`` (assistant), ``tool_call_id`` and
-    ``name`` (tool results), which are sent along.
+    def __init__(self) -> None:
+        self.text = ""
+        self.tool_calls = ToolCallAccumulator()
 
-    Example:
-        >>> to_wire_message(ChatMessage(role="user", content="hi"))
-        {'role': 'user', 'content': 'hi'}
-    """
-    out: dict[str, Any] = {
-        "role": MessageRole(message.role).value,
-        "content": message.content or "",
-    }
-    for key in ("tool_calls", "tool_call_id", "name"):
-        if message.additional_kwargs.get(key) is not None:
-            out[key] = message.additional_kwargs[key]
-    return out
-
-
-def chat_response(completion: Any) -> ChatResponse:
-    """A LlamaIndex ``ChatResponse`` from a ``ChatCompletion`` (first choice)."""
-    choice = completion.choices[0]
-    message = choice.message
-    extra: dict[str, Any] = {}
-    if message.tool_calls:
-        extra["tool_calls"] = [call.model_dump(exclude_none=True) for call in message.tool_calls]
-    content = message.content if isinstance(message.content, str) else ""
-    usage = completion.usage
-    meta = completion.response_meta
-    return ChatResponse(
-        message=ChatMessage(role=MessageRole.ASSISTANT, content=content, additional_kwargs=extra),
-        raw=completion.model_dump(),
-        additional_kwargs={
-            "prompt_tokens": usage.prompt_tokens if usage else None,
-            "completion_tokens": usage.completion_tokens if usage else None,
-            "total_tokens": usage.total_tokens if usage else None,
-            "finish_reason": choice.finish_reason,
-            "model": completion.model,
-            "provider": meta.provider if meta is not None else None,
-            "request_id": meta.request_id if meta is not None else None,
-        },
-    )
-
-
-def _delta_text(chunk: Any) -> str:
-    if not chunk.choices or chunk.choices[0].delta is None:
-        return ""
-    return str(chunk.choices[0].delta.content or "")
+    def add(self, chunk: Any) -> ChatResponse:
+        delta = ""
+        if chunk.choices and chunk.choices[0].delta is not None:
+            wire = chunk.choices[0].delta
+            delta = str(wire.content or "")
+            if wire.tool_calls:
+                self.tool_calls.add(
+                    [call.model_dump(exclude_none=True) for call in wire.tool_calls]
+                )
+        self.text += delta
+        calls = self.tool_calls.calls()
+        return ChatResponse(
+            message=ChatMessage(
+                role=MessageRole.ASSISTANT,
+                content=self.text,
+                additional_kwargs={"tool_calls": calls} if calls else {},
+            ),
+            delta=delta,
+            raw=chunk.model_dump(),
+        )
 
 
 def _prompt(prompt: str) -> list[ChatMessage]:
