@@ -293,13 +293,14 @@ def test_max_retries_is_ours_and_errors_are_typed(emulator: Any) -> None:
 
 def test_timeout_is_one_deadline_per_call(emulator: Any) -> None:
     model = "org/lc-slow"
-    emulator.set_fault(model, "latency:ms=5000")  # 50 ms at the session's time_scale
+    emulator.set_fault(model, "latency:ms=200000")  # the answer would take 2 s at time_scale 0.01
     try:
-        llm = fast_retries(model=model, timeout=0.02)
+        llm = fast_retries(model=model, timeout=0.1)
         started = time.monotonic()
-        with pytest.raises(RequestTimeout):
+        with pytest.raises(RequestTimeout) as caught:
             llm.invoke("hi")
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 1.5
+        assert caught.value.model == model
         llm.close()
     finally:
         emulator.clear_faults()
