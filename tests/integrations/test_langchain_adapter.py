@@ -3,6 +3,7 @@ requests they send, our retries and deadlines underneath, the clients' lifetimes
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from hf_inference_endpoints import (
     ValidationError,
 )
 from hf_inference_endpoints.integrations.langchain import ChatHfInference, HfInferenceEmbeddings
+from hf_inference_endpoints.integrations.langchain._messages import tool_choice_to_wire
 
 from ..wire import Wire
 from .conftest import CHAT_MODEL, EMBEDDING_MODEL, EmulatorUrls
@@ -338,6 +340,25 @@ def test_close_closes_the_owned_sync_client_only(client: HfInferenceClient) -> N
     mine.invoke("x")
     mine.close()
     assert mine.clients.sync() is client
+
+
+def test_the_owned_sync_client_is_closed_when_the_model_is_collected(wire: Wire) -> None:
+    llm = ChatHfInference(model=CHAT_MODEL, api_key="hf_x", router_url=ROUTER)
+    sync = llm.clients.sync()
+    assert llm.clients.sync() is sync  # one client for every sync call
+    del llm
+    gc.collect()
+    assert sync._transport._client.is_closed
+
+
+def test_tool_choice_spellings() -> None:
+    assert tool_choice_to_wire(True) == "required"
+    assert tool_choice_to_wire(False) == "none"
+    assert tool_choice_to_wire(None) is None
+    named = {"type": "function", "function": {"name": "f"}}
+    assert tool_choice_to_wire(named) is named
+    with pytest.raises(ValueError, match="tool_choice"):
+        tool_choice_to_wire(3)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,10 @@ from llama_index.core.tools import FunctionTool
 
 from hf_inference_endpoints import HfInferenceClient, HfInferenceConfig, ServiceUnavailable
 from hf_inference_endpoints.integrations.llamaindex import HfInferenceEmbedding, HfInferenceLLM
+from hf_inference_endpoints.integrations.llamaindex._messages import (
+    ToolCallAccumulator,
+    tool_selections,
+)
 
 from ..wire import Wire
 from .conftest import CHAT_MODEL, EMBEDDING_MODEL, EmulatorUrls
@@ -251,3 +255,33 @@ async def test_a_function_agent_calls_the_tool_and_answers(llm: HfInferenceLLM) 
     ]
     assert [c.tool_output.content for c in out.tool_calls] == ["42"]
     assert str(out).startswith("Emulated reply:")
+
+
+def test_tool_call_fragments_are_joined_per_index() -> None:
+    acc = ToolCallAccumulator()
+    acc.add([{"index": 1, "id": "c2", "function": {"name": "g", "arguments": ""}}])
+    acc.add([{"index": 0, "id": "c1", "function": {"name": "f", "arguments": '{"a":'}}])
+    acc.add(
+        [
+            {"index": 0, "function": {"arguments": " 1}"}},
+            {"index": 1, "function": {"arguments": {"b": 2}}},
+        ]
+    )
+    assert acc.calls() == [
+        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}},
+        {"id": "c2", "type": "function", "function": {"name": "g", "arguments": '{"b": 2}'}},
+    ]
+    message = ChatMessage(
+        role="assistant", content="", additional_kwargs={"tool_calls": acc.calls()}
+    )
+    assert [(t.tool_name, t.tool_kwargs) for t in tool_selections(message)] == [
+        ("f", {"a": 1}),
+        ("g", {"b": 2}),
+    ]
+    broken = ChatMessage(
+        role="assistant",
+        additional_kwargs={
+            "tool_calls": [{"id": "x", "function": {"name": "f", "arguments": "{oops"}}]
+        },
+    )
+    assert tool_selections(broken)[0].tool_kwargs == {}
