@@ -14,7 +14,9 @@ pytest.importorskip("llama_index.core")
 from llama_index.core import Document, VectorStoreIndex
 from llama_index.core.agent.workflow import FunctionAgent
 from llama_index.core.llms import ChatMessage
+from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
+from pydantic import BaseModel
 
 from hf_inference_endpoints import HfInferenceClient, HfInferenceConfig, ServiceUnavailable
 from hf_inference_endpoints.integrations.llamaindex import HfInferenceEmbedding, HfInferenceLLM
@@ -285,3 +287,18 @@ def test_tool_call_fragments_are_joined_per_index() -> None:
         },
     )
     assert tool_selections(broken)[0].tool_kwargs == {}
+
+
+class Joke(BaseModel):
+    setup: str
+    punchline: str
+
+
+async def test_structured_prediction_goes_through_function_calling(llm: HfInferenceLLM) -> None:
+    prompt = PromptTemplate("Tell a joke about {topic}")
+    expected = Joke(setup="emulated-setup", punchline="emulated-punchline")
+    assert llm.structured_predict(Joke, prompt, topic="cats") == expected
+    assert list(llm.stream_structured_predict(Joke, prompt, topic="cats"))[-1] == expected
+    assert await llm.astructured_predict(Joke, prompt, topic="dogs") == expected
+    reply = llm.as_structured_llm(Joke).chat([ChatMessage(role="user", content="a joke")])
+    assert reply.raw == expected
