@@ -331,6 +331,26 @@ async def test_an_async_client_of_your_own_is_used_and_left_open(emulator: Any) 
         ).choices
 
 
+@pytest.mark.usefixtures("no_env")
+async def test_async_calls_take_the_config_of_the_client_you_gave(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_ROUTER_URL", "http://127.0.0.1:9")  # where a config from env points
+    params = EmulatorUrls.client_params()
+    with HfInferenceClient(
+        token=params["api_key"], router_url=params["router_url"], hub_url=params["hub_url"]
+    ) as mine:
+        llm = ChatHfInference(model=CHAT_MODEL, client=mine)
+        assert (await llm.ainvoke("via mine")).content == "Emulated reply: via mine"
+        embedder = HfInferenceEmbeddings(model=EMBEDDING_MODEL, client=mine)
+        vector = await embedder.aembed_query("shared cache")
+        emulator.set_fault(EMBEDDING_MODEL, "500")  # only your client's cache can answer now
+        try:
+            assert embedder.embed_query("shared cache") == vector
+        finally:
+            emulator.clear_faults()
+
+
 def test_close_closes_the_owned_sync_client_only(client: HfInferenceClient) -> None:
     owned = ChatHfInference(model=CHAT_MODEL, api_key="hf_x", router_url=ROUTER)
     sync = owned.clients.sync()

@@ -60,7 +60,8 @@ class AdapterClients:
     """Clients for one adapter object (see the module docstring for their lifetimes).
 
     Args:
-        config: A base config (default: ``HfInferenceConfig.from_env()``, read once).
+        config: A base config (default: the config of ``client`` or ``async_client`` when
+            given, else ``HfInferenceConfig.from_env()``, read once).
         overrides: Fields to change in it (:func:`config_overrides`).
         client: A sync client of the caller's to use instead of an owned one.
         async_client: An async client of the caller's to use for every async call.
@@ -74,6 +75,10 @@ class AdapterClients:
         client: HfInferenceClient | None = None,
         async_client: AsyncHfInferenceClient | None = None,
     ) -> None:
+        if config is None and client is not None:
+            config = client.config
+        elif config is None and async_client is not None:
+            config = async_client.config
         self._base = config
         self._overrides = dict(overrides)
         self._config: HfInferenceConfig | None = None
@@ -106,7 +111,10 @@ class AdapterClients:
         if not self._cache_made:
             from .._embeddings import EmbeddingCache
 
-            self._cache = EmbeddingCache.from_config(self.config)
+            if self._given_client is not None:  # the caller's client keeps its own cache
+                self._cache = self._given_client.embeddings.cache
+            else:
+                self._cache = EmbeddingCache.from_config(self.config)
             self._cache_made = True
         return self._cache
 

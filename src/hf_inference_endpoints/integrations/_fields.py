@@ -77,7 +77,10 @@ class AdapterFields(BaseModel):
     def clients(self) -> AdapterClients:
         """The clients this adapter calls through (created on first use)."""
         if self._clients is None:
-            token = self.api_key.get_secret_value() if self.api_key is not None else None
+            # Only a token given to the adapter overrides the config's (or the client's):
+            # one a framework read from HF_TOKEN by default is what the config reads too.
+            given = self.api_key is not None and "api_key" in self.model_fields_set
+            token = self.api_key.get_secret_value() if given and self.api_key else None
             self._clients = AdapterClients(
                 self.config,
                 config_overrides(
