@@ -184,6 +184,27 @@ def test_image_blocks_are_sent_as_image_url_parts(wire: Wire, client: HfInferenc
     assert parts[2] == {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}
 
 
+def test_an_anthropic_history_is_sent_in_openai_form(wire: Wire, client: HfInferenceClient) -> None:
+    history = [
+        HumanMessage([{"type": "text", "text": "Hi", "cache_control": {"type": "ephemeral"}}]),
+        AIMessage(
+            [
+                {"type": "thinking", "thinking": "A greeting.", "signature": "sig"},
+                {"type": "text", "text": "Hello"},
+                {"type": "tool_use", "id": "t1", "name": "wave", "input": {"hand": "left"}},
+            ],
+            tool_calls=[{"name": "wave", "args": {"hand": "left"}, "id": "t1"}],
+        ),
+        ToolMessage("waved", tool_call_id="t1"),
+    ]
+    chat(client).invoke(history)
+    sent = wire.body(0)["messages"]
+    assert sent[0] == {"role": "user", "content": "Hi"}
+    assert sent[1]["content"] == "Hello"  # the thinking block is not sent back
+    assert [c["function"]["name"] for c in sent[1]["tool_calls"]] == ["wave"]
+    assert sent[2] == {"role": "tool", "content": "waved", "tool_call_id": "t1"}
+
+
 def test_tool_calls_with_bad_json_arguments_become_invalid_tool_calls(
     wire: Wire, client: HfInferenceClient
 ) -> None:

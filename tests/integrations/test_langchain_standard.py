@@ -13,9 +13,6 @@ Skipped standard tests (the suites skip them themselves from the capability flag
   ``test_image_tool_message``, ``test_pdf_tool_message`` (chat integration): they
   download media from the internet (tests here have no network), and the emulator's
   chat model is text-only.
-* ``test_anthropic_inputs`` (chat integration): Anthropic-format inputs (thinking blocks,
-  ``tool_use`` content with ``cache_control``) are not part of the OpenAI-compatible API
-  HF serves.
 """
 
 from __future__ import annotations
@@ -78,6 +75,10 @@ class TestChatHfInferenceIntegration(ChatModelIntegrationTests):
     @property
     def supports_json_mode(self) -> bool:
         return True
+
+    @property
+    def supports_anthropic_inputs(self) -> bool:
+        return True  # histories from Anthropic models: tool_use folded, thinking dropped
 
     @property
     def model_override_value(self) -> str:

@@ -43,7 +43,8 @@ def to_wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
 
     Tool calls of an ``AIMessage`` become ``tool_calls`` (``arguments`` JSON-encoded),
     a ``ToolMessage`` becomes a ``tool`` message, list content keeps its text and
-    image parts; Anthropic-style ``tool_use`` blocks are folded into ``tool_calls``.
+    image parts; Anthropic-style ``tool_use`` blocks are folded into ``tool_calls`` and
+    an assistant's ``thinking`` blocks are left out.
 
     Example:
         >>> from langchain_core.messages import HumanMessage
@@ -54,14 +55,26 @@ def to_wire_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
     return [_drop_empty(m) for m in converted]
 
 
+#: Content blocks of another model's reasoning (Anthropic ``thinking``...): not sent back.
+_REASONING_BLOCKS = frozenset({"thinking", "redacted_thinking", "reasoning"})
+
+
 def _drop_empty(message: dict[str, Any]) -> dict[str, Any]:
+    content = message.get("content")
+    if message.get("role") == "assistant" and isinstance(content, list):
+        # A history from a reasoning model (e.g. Anthropic's) carries its thinking blocks;
+        # the chat API takes none, and what is left is plain text.
+        kept = [
+            p for p in content if not (isinstance(p, dict) and p.get("type") in _REASONING_BLOCKS)
+        ]
+        if all(isinstance(p, dict) and p.get("type") == "text" for p in kept):
+            content = "".join(str(p.get("text", "")) for p in kept)
+        else:
+            content = kept
+        message = {**message, "content": content}
     # An assistant turn that only calls tools has content "" or []: servers want a
     # string there, and some reject an empty list.
-    if (
-        message.get("role") == "assistant"
-        and message.get("tool_calls")
-        and not message.get("content")
-    ):
+    if message.get("role") == "assistant" and message.get("tool_calls") and not content:
         return {**message, "content": ""}
     return message
 
