@@ -9,14 +9,16 @@ Skipped standard tests (the suites skip them themselves from the capability flag
   does not opt into ``is_lc_serializable``.
 * ``test_stream_time`` (chat integration): "VCR not set up." A benchmark over recorded
   cassettes; our suite runs against the emulator instead.
-* ``test_pdf_inputs``, ``test_audio_inputs``, ``test_image_inputs``,
-  ``test_image_tool_message``, ``test_pdf_tool_message`` (chat integration): they
-  download media from the internet (tests here have no network), and the emulator's
-  chat model is text-only.
+* ``test_pdf_inputs``, ``test_audio_inputs``, ``test_image_tool_message``,
+  ``test_pdf_tool_message`` (chat integration): PDF and audio parts, and images inside
+  tool results, are not part of the chat API that HF's providers share (images in user
+  messages are, for vision models: ``test_image_inputs`` runs, with the image it would
+  download served from this repository's test media, as tests here have no network).
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from langchain_tests.integration_tests import (
     ChatModelIntegrationTests,
     EmbeddingsIntegrationTests,
 )
+from langchain_tests.integration_tests import chat_models as chat_model_tests
 from langchain_tests.unit_tests import ChatModelUnitTests, EmbeddingsUnitTests
 
 from hf_inference_endpoints.integrations.langchain import (
@@ -34,9 +37,26 @@ from hf_inference_endpoints.integrations.langchain import (
     HfInferenceEmbeddings,
 )
 
+from .. import media
 from .conftest import CHAT_MODEL, EMBEDDING_MODEL, OTHER_CHAT_MODEL, EmulatorUrls
 
 pytestmark = pytest.mark.anyio
+
+
+class _OfflineMedia:
+    """Stands in for the ``httpx`` the standard suite downloads its test image with."""
+
+    @staticmethod
+    def get(url: str, **_: Any) -> Any:
+        if not url.endswith(".png"):
+            raise AssertionError(f"the standard suite asked for {url}: no network in tests")
+        return SimpleNamespace(content=media.png(4, 4, (30, 90, 200)))
+
+
+@pytest.fixture(autouse=True)
+def offline_media(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The image the standard image tests download comes from tests/media.py instead."""
+    monkeypatch.setattr(chat_model_tests, "httpx", _OfflineMedia)
 
 
 class TestChatHfInferenceUnit(ChatModelUnitTests):
@@ -79,6 +99,14 @@ class TestChatHfInferenceIntegration(ChatModelIntegrationTests):
     @property
     def supports_anthropic_inputs(self) -> bool:
         return True  # histories from Anthropic models: tool_use folded, thinking dropped
+
+    @property
+    def supports_image_inputs(self) -> bool:
+        return True  # image_url parts, as HF's vision models take them
+
+    @property
+    def supports_image_urls(self) -> bool:
+        return True
 
     @property
     def model_override_value(self) -> str:
