@@ -122,6 +122,32 @@ def test_a_per_call_model_goes_to_that_models_route(client: HfInferenceClient) -
     assert wire2.urls() == [f"POST {other}"]
 
 
+def test_a_dedicated_endpoint_by_name() -> None:
+    api = "https://api.endpoints.huggingface.cloud/v2/endpoint/acme/my-ep"
+    url = "https://abc.us-east-1.aws.endpoints.huggingface.cloud"
+    running = {
+        "name": "my-ep",
+        "model": {"repository": CHAT_MODEL, "task": "text-generation"},
+        "status": {"state": "running", "url": url, "readyReplica": 1, "targetReplica": 1},
+    }
+    wire = Wire().add("GET", api, httpx2.Response(200, json=running))
+    wire.add(
+        "POST", f"{url}/v1/chat/completions", completion({"role": "assistant", "content": "ep"})
+    )
+    http = httpx2.Client(transport=httpx2.MockTransport(wire))
+    with HfInferenceClient(token="hf_test", http_client=http) as c:
+        llm = ChatHfInference(model="tgi", endpoint="acme/my-ep", client=c)
+        assert llm.invoke("hi").content == "ep"
+        assert llm.invoke("again").content == "ep"  # the endpoint's URL is cached
+    http.close()
+    assert wire.urls() == [
+        f"GET {api}",
+        f"POST {url}/v1/chat/completions",
+        f"POST {url}/v1/chat/completions",
+    ]
+    assert wire.body(1)["model"] == "tgi"
+
+
 @pytest.mark.parametrize(
     ("choice", "sent"),
     [
