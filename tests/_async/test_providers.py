@@ -116,6 +116,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     for module in ("_transport", "_providers"):
         monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
+    for module in ("_transport", "_providers", "_failover"):
         monkeypatch.setattr(
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake.monotonic
         )

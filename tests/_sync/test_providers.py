@@ -117,6 +117,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     for module in ("_transport", "_providers"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_sleep", fake.sleep)
+    for module in ("_transport", "_providers", "_failover"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake.monotonic)
     return fake
 

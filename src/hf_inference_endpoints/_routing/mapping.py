@@ -26,14 +26,16 @@ from .._errors import (
     ColdStartTimeout,
     GatewayTimeout,
     HfError,
+    InvalidArgument,
     ModelLoading,
     ModelNotAvailableOnProvider,
     NotFound,
     RateLimited,
     ServerError,
     ServiceUnavailable,
-    ValidationError,
 )
+from .providers import mapping_free as reachable_unmapped
+from .providers import registered
 
 __all__ = [
     "Candidate",
@@ -49,8 +51,6 @@ __all__ = [
     "select_entry",
     "task_matches",
 ]
-
-_EQUIVALENT_ON_HF_INFERENCE = frozenset({"feature-extraction", "sentence-similarity"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +147,11 @@ def task_matches(provider: str, wanted: str, mapped: str) -> bool:
     """
     if wanted == mapped:
         return True
+    helper = registered(provider)
     return (
-        provider == "hf-inference"
-        and wanted in _EQUIVALENT_ON_HF_INFERENCE
-        and mapped in _EQUIVALENT_ON_HF_INFERENCE
+        helper is not None
+        and wanted in helper.interchangeable_tasks
+        and mapped in helper.interchangeable_tasks
     )
 
 
@@ -263,7 +264,7 @@ def plan_candidates(
     fallback: bool | Sequence[str] = False,
     preference: Sequence[str] = (),
     serves: Callable[[str], bool] = lambda name: True,
-    mapping_free: frozenset[str] = frozenset({"hf-inference"}),
+    mapping_free: Callable[[str], bool] = reachable_unmapped,
 ) -> Plan:
     """Decide which providers a call tries, in order.
 
@@ -277,8 +278,8 @@ def plan_candidates(
         preference: The user's provider order (``HfInferenceConfig.provider_preference``);
             it ranks ``auto`` choices and ``fallback=True`` candidates.
         serves: Whether this client can route ``task`` on a provider.
-        mapping_free: Providers reachable without a mapping entry (hf-inference uses
-            the Hub id directly).
+        mapping_free: Whether a provider is reachable without a mapping entry (its
+            helper takes the Hub id: hf-inference).
 
     Returns:
         The plan: at least one candidate.
@@ -297,7 +298,7 @@ def plan_candidates(
                 model, "auto", task, entries, f"no live mapping this client can use{detail}"
             )
         candidates.append(Candidate(ordered[0].provider, ordered[0]))
-    elif provider in mapping_free:
+    elif mapping_free(provider):
         found = next((e for e in entries if e.provider == provider), None)
         candidates.append(Candidate(provider, found))
     else:
@@ -322,7 +323,7 @@ def plan_candidates(
                     continue
                 if name in by_name:
                     extra.append(Candidate(name, by_name[name]))
-                elif name in mapping_free:
+                elif mapping_free(name):
                     extra.append(
                         Candidate(name, next((e for e in entries if e.provider == name), None))
                     )
@@ -363,7 +364,7 @@ def check_fallback_target(
     if not fallback or (url is None and endpoint is None):
         return
     where = f"endpoint={endpoint!r}" if endpoint is not None else f"the URL {url!r}"
-    raise ValidationError(
+    raise InvalidArgument(
         f"fallback={fallback!r} cannot be used with {where}: failover moves a call between "
         "the providers of a Hub model id, and this target is one server; drop fallback= "
         "(or call the model id through a provider)"
