@@ -24,9 +24,9 @@ from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     HfInferenceClient,
     HfInferenceConfig,
+    InvalidArgument,
     RequestTimeout,
     ServiceUnavailable,
-    ValidationError,
 )
 from hf_inference_endpoints.integrations.langchain import ChatHfInference, HfInferenceEmbeddings
 from hf_inference_endpoints.integrations.langchain._messages import tool_choice_to_wire
@@ -289,7 +289,7 @@ def test_structured_output_rejects_an_unknown_method(client: HfInferenceClient) 
 def test_a_bad_parameter_is_refused_before_anything_is_sent(
     wire: Wire, client: HfInferenceClient
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         chat(client, model_kwargs={"max_tokens": "5"}).invoke("x")
     assert wire.requests == []
 
