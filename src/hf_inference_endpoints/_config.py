@@ -89,9 +89,12 @@ class HfInferenceConfig:
         stream_timeout: Longest silence between two stream chunks.
         pool_size_per_host: Connections kept per host.
         pool_idle_timeout: Idle time after which a pooled connection is closed.
-        max_response_bytes: Largest response body read (decoded), and for a stream the
-            most bytes buffered without completing an event; more raises ``ServerError``
-            (``StreamInterrupted`` for a stream). None: no limit.
+        max_response_bytes: Largest response body read (decoded); more raises
+            ``ServerError``. None: no limit.
+        max_event_bytes: Most bytes a stream may send without completing an event (one
+            server-sent event, or keep-alive comments between two events); more ends the
+            stream with ``StreamInterrupted``. Capped by ``max_response_bytes``. None:
+            only ``max_response_bytes`` applies.
         max_retries: Retries after the first attempt on a retryable error.
         retry_base_delay: First backoff delay.
         retry_max_delay: Cap on any one backoff delay, including server-asked ones.
@@ -139,6 +142,7 @@ class HfInferenceConfig:
     pool_size_per_host: int = 50
     pool_idle_timeout: float = 90.0
     max_response_bytes: int | None = 256 * 1024 * 1024
+    max_event_bytes: int | None = 16 * 1024 * 1024
     max_retries: int = 3
     retry_base_delay: float = 1.0
     retry_max_delay: float = 30.0
@@ -192,8 +196,9 @@ class HfInferenceConfig:
             _require_int(name, getattr(self, name), minimum=0)
         for name in ("pool_size_per_host", "embedding_batch_size"):
             _require_int(name, getattr(self, name), minimum=1)
-        if self.max_response_bytes is not None:
-            _require_int("max_response_bytes", self.max_response_bytes, minimum=1)
+        for name in ("max_response_bytes", "max_event_bytes"):
+            if getattr(self, name) is not None:
+                _require_int(name, getattr(self, name), minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"
@@ -217,6 +222,12 @@ class HfInferenceConfig:
                 value = "<set>" if value else None
             shown.append(f"{f.name}={value!r}")
         return f"HfInferenceConfig({', '.join(shown)})"
+
+    @property
+    def stream_event_limit(self) -> int | None:
+        """Most bytes a stream may buffer for one event: the lower of the two byte caps."""
+        limits = [n for n in (self.max_event_bytes, self.max_response_bytes) if n is not None]
+        return min(limits) if limits else None
 
     @property
     def token_value(self) -> str | None:

@@ -125,6 +125,7 @@ class SSEDecoder:
         "_event_retry",
         "_event_type",
         "_last_event_id",
+        "_more",
         "_retry",
         "_skip_lf",
         "_tail",
@@ -132,6 +133,9 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._tail = b""  # bytes of the current, not yet terminated line
+        # Later chunks of that line when they held no line ending: joined once, when the
+        # line ends (``tail + data`` on each chunk would be quadratic in a long line).
+        self._more: list[bytes] = []
         self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
         self._at_start = True  # nothing decoded yet: a BOM may still come
         self._data: list[bytes] = []  # data buffer, one entry per data line
@@ -158,6 +162,8 @@ class SSEDecoder:
         since the last dispatch; such an event is lost if the stream ends here.
         """
         tail = self._tail
+        if len(tail) < 5 and self._more:
+            tail = b"".join([tail, *self._more])[:5]
         return bool(self._data) or tail == b"data" or tail.startswith(b"data:")
 
     def feed(self, data: bytes) -> list[ServerSentEvent]:
@@ -199,7 +205,14 @@ class SSEDecoder:
                     return []
         tail = self._tail
         if tail:
-            data = tail + data
+            if b"\n" not in data and b"\r" not in data:  # the line goes on
+                self._more.append(data)
+                return []
+            if self._more:  # a long line ends: each byte is copied once
+                data = b"".join([tail, *self._more, data])
+                self._more = []
+            else:
+                data = tail + data
         if self._at_start:
             if len(data) < 3 and _BOM.startswith(data):
                 self._tail = data
@@ -231,6 +244,7 @@ class SSEDecoder:
             The events completed by the end of the stream: always none.
         """
         self._tail = b""
+        self._more = []
         self._skip_lf = False
         self._at_start = True
         self._data = []

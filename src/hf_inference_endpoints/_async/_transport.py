@@ -286,7 +286,7 @@ class AsyncTransport:
                         context=prepared.context,
                         meta=self._meta(prepared, response, state),
                         observation=call,
-                        max_buffered=self.config.max_response_bytes,
+                        max_buffered=self.config.stream_event_limit,
                     )
         except BaseException as exc:
             call.end(error=exc)

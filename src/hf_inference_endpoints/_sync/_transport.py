@@ -285,7 +285,7 @@ class Transport:
                         context=prepared.context,
                         meta=self._meta(prepared, response, state),
                         observation=call,
-                        max_buffered=self.config.max_response_bytes,
+                        max_buffered=self.config.stream_event_limit,
                     )
         except BaseException as exc:
             call.end(error=exc)
