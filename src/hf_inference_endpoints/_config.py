@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, HfError
+from ._redact import remember_secret, safe_url
+from ._validation import check_headers, check_url
 
 __all__ = ["DEFAULT_HUB_URL", "DEFAULT_ROUTER_URL", "HfInferenceConfig", "Secret"]
 
@@ -34,6 +36,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        remember_secret(value)  # errors and log lines mask it wherever a server echoes it
 
     def get_secret_value(self) -> str:
         """Return the real value (only to put in a request header)."""
@@ -173,10 +176,9 @@ class HfInferenceConfig:
         elif token is not None and not isinstance(token, Secret):
             raise ConfigurationError(f"token must be a string, got {type(token).__name__}")
         for name in ("hub_url", "router_url", "endpoints_api_url"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-                raise ConfigurationError(f"{name} must be an http(s) URL, got {value!r}")
+            value = check_url(getattr(self, name), name, config=True)
             object.__setattr__(self, name, value.rstrip("/"))
+        _check_header_texts(self)
         for name in (
             "cold_start_timeout",
             "endpoint_cache_ttl",
@@ -220,6 +222,8 @@ class HfInferenceConfig:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "<set>" if value else None
+            elif f.name.endswith("_url"):
+                value = safe_url(value)
             shown.append(f"{f.name}={value!r}")
         return f"HfInferenceConfig({', '.join(shown)})"
 
@@ -322,6 +326,23 @@ def _names(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         raise ConfigurationError(f"{name} must be provider names, got {value!r}")
     return tuple(value)
+
+
+def _check_header_texts(config: HfInferenceConfig) -> None:
+    """The token, ``bill_to`` and ``user_agent`` go into headers: refuse CR/LF and the like."""
+    texts = {"token": config.token_value, "bill_to": config.bill_to}
+    texts["user_agent"] = config.user_agent
+    for name, value in texts.items():
+        if value is None:
+            continue
+        try:
+            check_headers({"x": value})
+        except HfError:
+            shown = "the token" if name == "token" else f"{name} {value!r}"
+            raise ConfigurationError(
+                f"{shown} cannot go into an HTTP header: it holds CR, LF, control or "
+                "non-ASCII characters, or spaces at either end"
+            ) from None
 
 
 def _require_non_negative(name: str, value: Any) -> None:

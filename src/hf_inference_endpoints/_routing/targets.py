@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import ValidationError
+from .._validation import check_url
 
 if TYPE_CHECKING:
     from .mapping import MappingEntry
@@ -19,7 +20,6 @@ ROUTER_POLICIES = frozenset({"fastest", "cheapest", "preferred"})
 _SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
 _MODEL_ID = re.compile(rf"^(?:{_SEGMENT}/)?{_SEGMENT}$")
 _SUFFIX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_WHITESPACE = re.compile(r"\s")
 
 TargetKind = Literal["provider", "router", "url"]
 
@@ -122,8 +122,7 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
             raise ValidationError(
                 f"model is a URL, so provider={provider!r} cannot apply; pass one or the other"
             )
-        if _WHITESPACE.search(model):  # what str.isspace() accepts, without a loop per char
-            raise ValidationError(f"model URL {model!r} contains whitespace")
+        check_url(model, "model URL")  # CR/LF, spaces, a bad port or host: refused here
         return Target("url", model.rstrip("/"))
     base, colon, suffix = model.partition(":")
     validate_model_id(base)
