@@ -107,9 +107,8 @@ class HfError(Exception):
         body: Any = None,
         retry_after: float | None = None,
     ) -> None:
-        message = scrub(message)
-        super().__init__(message)
         self.message = message
+        super().__init__(self.message)
         self.status_code = status_code
         self.request_id = request_id
         self.provider = provider
@@ -118,6 +117,15 @@ class HfError(Exception):
         self.server_message = None if server_message is None else scrub(server_message)
         self.body = scrub_value(body)
         self._retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """What went wrong (secrets masked, URLs without userinfo or query)."""
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:  # messages are amended after the fact, too
+        self._message = scrub(value)
 
     @property
     def endpoint(self) -> str | None:

@@ -11,8 +11,12 @@ Every task method that takes a file accepts the same things:
 * a binary file object (anything with ``read()`` returning bytes);
 * a PIL image, when Pillow is installed (encoded as PNG, or in its own format).
 
-The MIME type is sniffed from the first bytes (PNG, JPEG, GIF, WebP, BMP, WAV, FLAC,
-MP3, OGG, MP4, WebM, PDF), then guessed from a file name, then defaulted per kind.
+The MIME type is sniffed from the first bytes (:data:`SIGNATURES`: PNG, JPEG, GIF,
+WebP, BMP, TIFF, AVIF, HEIC, WAV, FLAC, MP3, AAC, OGG, MP4, WebM, AVI, PDF...), then
+guessed from a file name, then defaulted per kind. What is found must suit the task
+(:func:`media_mime`): a text file, or a PDF sent as an image, is a
+:class:`ValidationError` before anything is sent; a ``data:<mime>;base64,...`` URL
+declares its type and is sent as declared.
 
 Images larger than ``max_image_size_bytes`` are re-encoded smaller with Pillow when
 ``auto_optimize_images`` is on (and Pillow is installed), otherwise refused with a
@@ -48,6 +52,7 @@ __all__ = [
     "check_media",
     "image_url_part",
     "load_media",
+    "media_mime",
     "optimize_image",
     "sniff_mime",
     "split_wav",
@@ -67,24 +72,53 @@ _DEFAULT_MIME: Mapping[str, str] = {
     "document": "image/png",
 }
 
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+#: The one table of file signatures (``_routing.providers`` sniffs with it too):
+#: (bytes, offset, MIME type), first match wins, so specific ``ftyp`` brands come
+#: before the generic MP4 container.
+SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
     (b"\xff\xd8\xff", 0, "image/jpeg"),
     (b"GIF87a", 0, "image/gif"),
     (b"GIF89a", 0, "image/gif"),
     (b"WEBP", 8, "image/webp"),
     (b"BM", 0, "image/bmp"),
+    (b"II*\x00", 0, "image/tiff"),
+    (b"MM\x00*", 0, "image/tiff"),
+    (b"ftypavif", 4, "image/avif"),
+    (b"ftypheic", 4, "image/heic"),
+    (b"ftypheix", 4, "image/heic"),
+    (b"ftypmif1", 4, "image/heif"),
+    (b"\x00\x00\x01\x00", 0, "image/x-icon"),
     (b"WAVE", 8, "audio/wav"),
+    (b"AIFF", 8, "audio/aiff"),
     (b"fLaC", 0, "audio/flac"),
     (b"ID3", 0, "audio/mpeg"),
     (b"\xff\xfb", 0, "audio/mpeg"),
     (b"\xff\xf3", 0, "audio/mpeg"),
     (b"\xff\xf2", 0, "audio/mpeg"),
+    (b"\xff\xf1", 0, "audio/aac"),
+    (b"\xff\xf9", 0, "audio/aac"),
+    (b"#!AMR", 0, "audio/amr"),
     (b"OggS", 0, "audio/ogg"),
+    (b"ftypM4A ", 4, "audio/mp4"),
     (b"ftyp", 4, "video/mp4"),
     (b"\x1aE\xdf\xa3", 0, "video/webm"),
+    (b"AVI ", 8, "video/x-msvideo"),
     (b"%PDF-", 0, "application/pdf"),
 )
+
+#: The MIME types each kind of input may have (prefixes). Audio tasks read the sound
+#: of a video container too.
+_FAMILIES: Mapping[str, tuple[str, ...]] = {
+    "image": ("image/",),
+    "audio": ("audio/", "video/"),
+    "video": ("video/",),
+    "document": ("image/", "application/pdf"),
+}
+_UNDECLARED = frozenset({"application/octet-stream", "binary/octet-stream"})
+_SNIFFED = frozenset(mime for _, _, mime in SIGNATURES)
+# Bytes found in text (the `file` command's rule); anything else means binary.
+_TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)) - {0x7F})
 
 
 def sniff_mime(data: bytes, default: str | None = None) -> str | None:
@@ -107,7 +141,7 @@ def sniff_mime(data: bytes, default: str | None = None) -> str | None:
         >>> sniff_mime(b"hello", "text/plain")
         'text/plain'
     """
-    for magic, offset, mime in _MAGIC:
+    for magic, offset, mime in SIGNATURES:
         if data[offset : offset + len(magic)] == magic:
             return mime
     return default
@@ -178,15 +212,58 @@ def _describe(kind: str) -> str:
     )
 
 
-def _mime_for(data: bytes, name: str | None, kind: MediaKind) -> str:
-    sniffed = sniff_mime(data)
-    if sniffed is not None:
-        return sniffed
-    if name:
+def media_mime(
+    data: bytes, kind: MediaKind, *, name: str | None = None, declared: str | None = None
+) -> str:
+    """The MIME type to send a file with, checked against what the task takes.
+
+    Sniffed from the first bytes (:data:`SIGNATURES`), else the type a server declared
+    for a download, else guessed from ``name`` (a file name or URL), else the kind's
+    default for binary data. A declared or guessed type whose signature is in the table
+    but not in the bytes (``photo.png`` holding an HTML page) is not believed.
+
+    Args:
+        data: The file.
+        kind: What the task takes: ``image``, ``audio``, ``video`` or ``document``.
+        name: A file name or URL, when known.
+        declared: The ``Content-Type`` a download came with (``application/octet-stream``
+            counts as none).
+
+    Returns:
+        The MIME type.
+
+    Raises:
+        ValidationError: The file is of another kind (a PDF or a WAV sent as an image,
+            ``notes.txt``...), or is text while the task takes a binary file.
+
+    Example:
+        >>> media_mime(b"\x89PNG\r\n\x1a\n", "image")
+        'image/png'
+        >>> media_mime(b"hello, world", "image")
+        Traceback (most recent call last):
+        ...
+        hf_inference_endpoints._errors.ValidationError: the image is not an image: ...
+    """
+    mime = sniff_mime(data)
+    found = "its first bytes"
+    # A type whose signature we know, claimed for bytes without it, is not believed.
+    if mime is None and declared and declared not in _UNDECLARED and declared not in _SNIFFED:
+        mime, found = declared, "its Content-Type"
+    if mime is None and name:
         guessed, _ = mimetypes.guess_type(name)
-        if guessed:
-            return guessed
-    return _DEFAULT_MIME[kind]
+        if guessed not in _SNIFFED:
+            mime, found = guessed, f"its name {name[-60:]!r}"
+    if mime is None:
+        if data[:512].translate(None, _TEXT_BYTES):  # a byte text never holds: binary
+            return _DEFAULT_MIME[kind]
+        mime, found = "text/plain", "its bytes (text)"
+    if mime.startswith(_FAMILIES[kind]):
+        return mime
+    raise ValidationError(
+        f"the {kind} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}: {found} say "
+        f"{mime}. Pass the right file, or a data:<mime>;base64,... URL to send it with "
+        "the content type you choose (nothing was sent)"
+    )
 
 
 def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
@@ -241,7 +318,7 @@ def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
         raise ValidationError(f"{_describe(kind)}; got {type(value).__name__}")
     if not data:
         raise ValidationError(f"the {kind} is empty")
-    return Media(data, _mime_for(data, name, kind))
+    return Media(data, media_mime(data, kind, name=name))
 
 
 def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Media:

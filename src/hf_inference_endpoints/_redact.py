@@ -25,6 +25,8 @@ MASK = "***"
 
 #: The remembered secrets (insertion-ordered; the oldest go first past the cap).
 _SECRETS: dict[str, None] = {}
+#: The same, longest first: a secret that contains another is masked whole.
+_LONGEST_FIRST: tuple[str, ...] = ()
 _MAX_SECRETS = 64
 #: Shorter values are not remembered: masking them would mangle ordinary words.
 _MIN_SECRET = 8
@@ -44,11 +46,13 @@ def remember_secret(value: str | None) -> None:
     Args:
         value: A token or key; empty or very short values are ignored.
     """
+    global _LONGEST_FIRST
     if not value or len(value) < _MIN_SECRET or value in _SECRETS:
         return
     _SECRETS[value] = None
     if len(_SECRETS) > _MAX_SECRETS:
         del _SECRETS[next(iter(_SECRETS))]
+    _LONGEST_FIRST = tuple(sorted(_SECRETS, key=len, reverse=True))
 
 
 def safe_url(url: str) -> str:
@@ -75,7 +79,7 @@ def scrub(text: str) -> str:
         >>> scrub("GET http://me:pw@h/x?token=1 said hf_secret_for_the_doctest")
         'GET http://h/x said ***'
     """
-    for secret in _SECRETS:
+    for secret in _LONGEST_FIRST:
         if secret in text:
             text = text.replace(secret, MASK)
     if "://" in text:

@@ -25,7 +25,13 @@ from urllib.parse import urlsplit
 from ._errors import ConfigurationError, HfError, ValidationError
 from ._redact import remember_secret, safe_url
 
-__all__ = ["check_call_headers", "check_headers", "check_url", "encode_json"]
+__all__ = [
+    "check_call_headers",
+    "check_headers",
+    "check_provider_id",
+    "check_url",
+    "encode_json",
+]
 
 # RFC 9110 token: the characters a header name may hold
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -34,6 +40,10 @@ _HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?")
 # header names whose values are credentials: errors and logs mask them if echoed
 _CREDENTIAL_HEADER = re.compile(r"auth|key|token|secret|cookie|signature|password", re.I)
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")  # controls (CR, LF, NUL...) and spaces
+# A provider's model id: path segments like a Hub id's (``accounts/fireworks/models/x``,
+# ``fal-ai/flux/dev``), with an optional ``:version`` (Replicate's ``owner/name:sha``).
+_ID_SEGMENT = r"[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
+_PROVIDER_ID = re.compile(rf"{_ID_SEGMENT}(?:/{_ID_SEGMENT}){{0,7}}(?::[A-Za-z0-9._-]+)?")
 
 # One encoder for every request: json.dumps() with non-default options builds a new
 # JSONEncoder per call. allow_nan=False: NaN and infinities are not JSON.
@@ -95,6 +105,39 @@ def check_call_headers(extra_headers: Any, bill_to: Any) -> None:
         if not isinstance(bill_to, str) or not bill_to:
             raise ValidationError("bill_to must be an organisation name (a non-empty string)")
         check_headers({"X-HF-Bill-To": bill_to}, "bill_to")
+
+
+def check_provider_id(provider_id: str, provider: str, model: str) -> None:
+    """Check a provider model id from the Hub's mapping before it goes into a URL.
+
+    The Hub's ``providerId`` is put in request paths (``/models/{id}``, ``/{id}``): one
+    like ``../../admin/x`` would send the request, with the token, elsewhere on the host.
+
+    Args:
+        provider_id: The mapped id.
+        provider: The provider it is for.
+        model: The Hub model id the mapping belongs to.
+
+    Raises:
+        ValidationError: The id has ``..``, an empty or dot segment, or characters other
+            than letters, digits, ``._-``, ``/`` and one ``:version`` suffix.
+
+    Example:
+        >>> check_provider_id("fal-ai/flux/dev", "fal-ai", "black-forest-labs/FLUX.1-dev")
+    """
+    if _provider_id_ok(provider_id):
+        return
+    raise ValidationError(
+        f"The Hub's provider mapping gives {provider} the model id {provider_id[:100]!r} "
+        f"for {model}, which is not a valid model id; nothing was sent",
+        provider=provider,
+        model=model,
+    )
+
+
+@lru_cache(maxsize=512)
+def _provider_id_ok(provider_id: str) -> bool:
+    return ".." not in provider_id and _PROVIDER_ID.fullmatch(provider_id) is not None
 
 
 def check_url(url: Any, what: str, *, config: bool = False) -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "json_answer",
     "keepalive_only",
     "long_sse_line",
+    "respond",
     "sse_events",
     "trickle_body",
     "trickle_headers",

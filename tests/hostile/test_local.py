@@ -74,3 +74,9 @@ def test_an_error_built_anywhere_is_scrubbed() -> None:
     err.endpoint = "https://x:y@other/path?q=1"  # set later, as the transport does
     assert err.endpoint == "https://other/path"
     assert "hf_scrub_test_token_0002" not in str(err) and "pw" not in repr(err)
+
+
+def test_a_secret_that_contains_another_is_masked_whole() -> None:
+    remember_secret("sk-overlap-key")
+    remember_secret("sk-overlap-key-longer-one")
+    assert scrub("got sk-overlap-key-longer-one and sk-overlap-key") == "got *** and ***"

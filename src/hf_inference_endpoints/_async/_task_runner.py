@@ -37,7 +37,15 @@ from .._errors import (
     ServerError,
     ValidationError,
 )
-from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
+from .._inputs import (
+    Media,
+    MediaKind,
+    RemoteMedia,
+    check_media,
+    load_media,
+    media_mime,
+    sniff_mime,
+)
 from .._io import AsyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
@@ -178,8 +186,10 @@ class AsyncTaskRunner:
         if not data:
             raise ValidationError(f"the {kind} at {url} is empty", endpoint=url)
         declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
-        mime = sniff_mime(data) or declared or "application/octet-stream"
-        return Media(data, mime)
+        if what != "input":  # a provider's result: whatever it is
+            return Media(data, sniff_mime(data) or declared or "application/octet-stream")
+        # the caller's input: it must be what the task takes (a text page is no image)
+        return Media(data, media_mime(data, kind, name=url.split("?", 1)[0], declared=declared))
 
     async def load_inputs(self, task: str, inputs: Any, *, timeout: float | Deadline | None) -> Any:
         """``inputs`` with every file in it loaded (see ``InputKind``).

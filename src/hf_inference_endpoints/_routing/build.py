@@ -9,7 +9,7 @@ from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, ValidationError
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._validation import check_headers, encode_json
+from .._validation import check_headers, check_provider_id, encode_json
 from ._errors_shim import unknown_provider
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, registered
@@ -105,6 +105,8 @@ def build_request(
         direct = _is_provider_key(token_value)
         _check_token(helper, token_value, direct)
         model_id = target.provider_model
+        if target.mapping is not None:  # the Hub's word, checked like a caller's model id
+            check_provider_id(model_id, helper.name, target.model)
         provider_base = helper.base_url(config.router_url, task, direct=direct)
         url = helper.url(config.router_url, task, model_id, direct=direct)
         built = helper.payload(task, model_id, body, mapping=target.mapping)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 from ..._errors import ServerError, ValidationError
+from ..._inputs import sniff_mime as _sniff
 from ..._request import PreparedRequest, RawBody
 
 if TYPE_CHECKING:
@@ -77,22 +78,6 @@ def quote_model(model_id: str) -> str:
 # --------------------------------------------------------------------------- bodies
 
 
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF8", 0, "image/gif"),
-    (b"WEBP", 8, "image/webp"),
-    (b"WAVE", 8, "audio/wav"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"\xff\xfb", 0, "audio/mpeg"),
-    (b"\xff\xf3", 0, "audio/mpeg"),
-    (b"ftyp", 4, "video/mp4"),
-    (b"\x1aE\xdf\xa3", 0, "video/webm"),
-)
-
-
 def sniff_mime(data: bytes, default: str = "application/octet-stream") -> str:
     """The MIME type of a file from its first bytes (PNG, JPEG, GIF, WebP, WAV, FLAC, ...).
 
@@ -100,10 +85,7 @@ def sniff_mime(data: bytes, default: str = "application/octet-stream") -> str:
         >>> sniff_mime(b"fLaC\\x00\\x00", "audio/mpeg")
         'audio/flac'
     """
-    for magic, offset, mime in _MAGIC:
-        if data[offset : offset + len(magic)] == magic:
-            return mime
-    return default
+    return _sniff(data) or default  # the one signature table: _inputs.sniff_mime
 
 
 def as_data_url(value: Any, default_mime: str) -> str:
