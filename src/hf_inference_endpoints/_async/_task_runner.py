@@ -51,6 +51,7 @@ from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._tasks import build_body, drop_none, get_task, validate_parameters
+from .._tasks.parsers import wrong_shape
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
@@ -343,9 +344,7 @@ class AsyncTaskRunner:
             try:
                 result = spec.parse(value)
             except ValueError as exc:
-                raise _bad_answer(
-                    meta, f"it does not have the {task} answer shape: {exc}"
-                ) from None
+                raise _bad_answer(meta, wrong_shape(task, value, exc)) from None
         return attach_meta(result, meta), meta
 
     async def _file_from_json(
