@@ -109,6 +109,12 @@ REPLACEMENTS: dict[str, str] = {
     "AsyncHTTPTransport": "HTTPTransport",
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",
+    "handle_async_request": "handle_request",
+    # httpcore2
+    "AsyncConnectionPool": "ConnectionPool",
+    "AsyncHTTPProxy": "HTTPProxy",
+    "AsyncNetworkBackend": "NetworkBackend",
+    "AsyncNetworkStream": "NetworkStream",
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",
