@@ -26,7 +26,7 @@ from ._errors import ConfigurationError, HfError, ValidationError
 from ._redact import remember_secret, safe_url
 
 __all__ = [
-    "check_call_headers",
+    "check_call_args",
     "check_headers",
     "check_provider_id",
     "check_url",
@@ -93,14 +93,19 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
             remember_secret(value.partition(" ")[2] or value)  # "Bearer <token>": the token
 
 
-def check_call_headers(extra_headers: Any, bill_to: Any) -> None:
-    """Check a call's ``extra_headers`` and ``bill_to`` (the ``X-HF-Bill-To`` header).
+def check_call_args(extra_headers: Any, extra_body: Any, bill_to: Any) -> None:
+    """Check a call's ``extra_headers``, ``extra_body`` and ``bill_to`` (``X-HF-Bill-To``).
 
     Raises:
-        ValidationError: One of them cannot be sent as a header.
+        ValidationError: A header cannot be sent, or ``extra_body`` is not a mapping.
     """
     if extra_headers is not None:
         check_headers(extra_headers)
+    if extra_body is not None and not isinstance(extra_body, Mapping):
+        raise ValidationError(
+            f"extra_body must be a mapping of fields to merge into the body, got "
+            f"{type(extra_body).__name__} (nothing was sent)"
+        )
     if bill_to is not None:
         if not isinstance(bill_to, str) or not bill_to:
             raise ValidationError("bill_to must be an organisation name (a non-empty string)")

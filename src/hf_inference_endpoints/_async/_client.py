@@ -15,7 +15,7 @@ from .._io import async_monotonic
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
-from .._validation import check_call_headers
+from .._validation import check_call_args
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
@@ -221,8 +221,8 @@ class AsyncHfInferenceClient:
                 or ``timeout`` is not a number of seconds >= 0.
             RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
-        if extra_headers is not None or bill_to is not None:  # before any lookup is sent
-            check_call_headers(extra_headers, bill_to)
+        if extra_headers is not None or extra_body is not None or bill_to is not None:
+            check_call_args(extra_headers, extra_body, bill_to)  # before any lookup is sent
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target

@@ -9,7 +9,7 @@ from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, ValidationError
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._validation import check_headers, check_provider_id, encode_json
+from .._validation import check_call_args, check_provider_id, encode_json
 from ._errors_shim import unknown_provider
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, registered
@@ -85,8 +85,8 @@ def build_request(
             value JSON cannot hold.
         ConfigurationError: The token cannot be used with that provider.
     """
-    if extra_headers:
-        check_headers(extra_headers)
+    if extra_headers or extra_body is not None:
+        check_call_args(extra_headers, extra_body, None)
     raw = body if isinstance(body, RawBody) else None
     if raw is not None and extra_body:
         raise ValidationError("extra_body cannot be merged into a raw (binary) request body")

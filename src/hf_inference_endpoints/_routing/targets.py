@@ -117,6 +117,8 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     """
     if not isinstance(model, str) or not model:
         raise ValidationError("model must be a non-empty string: a Hub id or a URL")
+    if provider is not None and (not isinstance(provider, str) or not provider):
+        raise ValidationError(f"provider must be a provider name, got {provider!r}")
     if model.startswith(("http://", "https://")):
         if provider not in (None, "hf-inference", "auto"):
             raise ValidationError(

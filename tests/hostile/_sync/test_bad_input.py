@@ -101,6 +101,37 @@ def test_a_body_json_cannot_hold_is_refused_naming_the_parameter(
             assert mentions in refused(server, call)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "mentions"),
+    [
+        ({"extra_body": ["not", "a", "mapping"]}, "extra_body must be a mapping"),
+        ({"extra_body": "text"}, "extra_body must be a mapping"),
+        ({"provider": 5}, "provider must be a provider name"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_typed_errors(
+    kwargs: dict[str, Any], mentions: str
+) -> None:
+    # a raw ValueError / TypeError before
+    with HostileServer() as server:
+        with client_for(server) as client:
+
+            def call() -> Any:
+                return client.chat.complete(model=MODEL, messages=MESSAGES, **kwargs)
+
+            assert mentions in refused(server, call)
+
+
+def test_nan_in_a_stream_request_is_refused_before_sending() -> None:
+    with HostileServer() as server:
+        with client_for(server) as client:
+
+            def call() -> Any:
+                return client.chat.stream(model=MODEL, messages=MESSAGES, temperature=math.inf)
+
+            assert "temperature is inf" in refused(server, call)
+
+
 def test_nan_in_a_nested_task_parameter_is_named() -> None:
     with HostileServer() as server:
         with client_for(server) as client:
