@@ -72,25 +72,41 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
         ...
         hf_inference_endpoints._errors.ValidationError: extra_headers['X-Trace'] ...
     """
-    if not isinstance(headers, Mapping):
+    if type(headers) is not dict and not isinstance(headers, Mapping):
         raise ValidationError(f"{what} must be a mapping of header names to strings")
     for name, value in headers.items():
-        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        credential = _header_name(name)
+        if credential is None:
             raise ValidationError(
                 f"{what} has an invalid header name {name!r}: use letters, digits and "
                 "!#$%&'*+-.^_`|~ only (nothing was sent)"
             )
-        if not isinstance(value, str):
-            raise ValidationError(
-                f"{what}[{name!r}] must be a string, got {type(value).__name__} (nothing was sent)"
-            )
-        if not _HEADER_VALUE.fullmatch(value):
+        if type(value) is not str:
+            if not isinstance(value, str):
+                raise ValidationError(
+                    f"{what}[{name!r}] must be a string, got {type(value).__name__} "
+                    "(nothing was sent)"
+                )
+        # fast path: visible ASCII and inner spaces; the regex only for tabs and refusals
+        if not (
+            value.isascii()
+            and value.isprintable()
+            and (not value or (value[0] != " " and value[-1] != " "))
+        ) and not _HEADER_VALUE.fullmatch(value):
             raise ValidationError(
                 f"{what}[{name!r}] holds characters a header cannot carry (CR, LF, control "
                 "or non-ASCII characters, or spaces at either end); nothing was sent"
             )
-        if _CREDENTIAL_HEADER.search(name):
+        if credential:
             remember_secret(value.partition(" ")[2] or value)  # "Bearer <token>": the token
+
+
+@lru_cache(maxsize=256)
+def _header_name(name: Any) -> bool | None:
+    """None: not a valid header name; else whether its value is a credential."""
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        return None
+    return _CREDENTIAL_HEADER.search(name) is not None
 
 
 def check_call_args(extra_headers: Any, extra_body: Any, bill_to: Any) -> None:
