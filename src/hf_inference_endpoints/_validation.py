@@ -81,12 +81,11 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
                 f"{what} has an invalid header name {name!r}: use letters, digits and "
                 "!#$%&'*+-.^_`|~ only (nothing was sent)"
             )
-        if type(value) is not str:
-            if not isinstance(value, str):
-                raise ValidationError(
-                    f"{what}[{name!r}] must be a string, got {type(value).__name__} "
-                    "(nothing was sent)"
-                )
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"{what}[{name!r}] must be a string, got {type(value).__name__} "
+                "(nothing was sent)"
+            )
         # fast path: visible ASCII and inner spaces; the regex only for tabs and refusals
         if not (
             value.isascii()
