@@ -83,8 +83,7 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
             )
         if not isinstance(value, str):
             raise ValidationError(
-                f"{what}[{name!r}] must be a string, got {type(value).__name__} "
-                "(nothing was sent)"
+                f"{what}[{name!r}] must be a string, got {type(value).__name__} (nothing was sent)"
             )
         # fast path: visible ASCII and inner spaces; the regex only for tabs and refusals
         if not (
