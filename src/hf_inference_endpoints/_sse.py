@@ -45,6 +45,7 @@ _CR = 13  # b"\r"[0]
 _LF = 10  # b"\n"[0]
 _COLON = 58  # b":"[0]
 _SPACE = 32  # b" "[0]
+_SMALL = 4096  # chunks below this size of a long line are gathered in one bytearray
 
 
 class SkipEvent(Exception):
@@ -135,7 +136,9 @@ class SSEDecoder:
         self._tail = b""  # bytes of the current, not yet terminated line
         # Later chunks of that line when they held no line ending: joined once, when the
         # line ends (``tail + data`` on each chunk would be quadratic in a long line).
-        self._more: list[bytes] = []
+        # Small chunks are gathered in a bytearray, so a line trickled in tiny pieces
+        # takes its size in memory, not a Python object per piece.
+        self._more: list[bytes | bytearray] = []
         self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
         self._at_start = True  # nothing decoded yet: a BOM may still come
         self._data: list[bytes] = []  # data buffer, one entry per data line
@@ -163,7 +166,10 @@ class SSEDecoder:
         """
         tail = self._tail
         if len(tail) < 5 and self._more:
-            tail = b"".join([tail, *self._more])[:5]
+            for piece in self._more:  # the first five bytes of the line are enough
+                tail += piece[:5]
+                if len(tail) >= 5:
+                    break
         return bool(self._data) or tail == b"data" or tail.startswith(b"data:")
 
     def feed(self, data: bytes) -> list[ServerSentEvent]:
@@ -206,7 +212,13 @@ class SSEDecoder:
         tail = self._tail
         if tail:
             if b"\n" not in data and b"\r" not in data:  # the line goes on
-                self._more.append(data)
+                more = self._more
+                if len(data) >= _SMALL:
+                    more.append(data)
+                elif more and type(more[-1]) is bytearray:
+                    more[-1] += data  # type: ignore[operator]
+                else:
+                    more.append(bytearray(data))
                 return []
             if self._more:  # a long line ends: each byte is copied once
                 data = b"".join([tail, *self._more, data])

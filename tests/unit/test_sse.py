@@ -394,3 +394,22 @@ def test_has_pending_reads_a_field_name_split_over_chunks() -> None:
     assert not decoder.has_pending  # "dat" may still become "date:"
     decoder.feed(b"a")
     assert decoder.has_pending  # "data" with no colon is a data field
+
+
+def test_a_line_trickled_byte_by_byte_takes_its_size_in_memory() -> None:
+    import tracemalloc
+
+    decoder = SSEDecoder()
+    decoder.feed(b"data: ")
+    size = 100_000
+    tracemalloc.start()
+    try:
+        for _ in range(size):
+            decoder.feed(b"x")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # one Python object per byte would take ~40 bytes each (4 MB); gathered: ~0.1 MB
+    assert peak < 1_000_000
+    (event,) = decoder.feed(b"\n\n")
+    assert event.data == "x" * size
