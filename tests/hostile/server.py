@@ -11,9 +11,9 @@ behaviours of a server that is out to hurt the client rather than merely broken:
 * :func:`long_sse_line`: one event whose ``data`` line is megabytes long (a quadratic
   decoder burns seconds of CPU on it);
 * :func:`endless_event`: an event that never ends (the per-event cap must stop it);
-* :func:`echo`: an error answer whose body repeats what the client sent (its
-  ``Authorization`` header, the request target with its query string), as a careless proxy
-  does;
+* :func:`echo` / :func:`echo_event`: an error answer (or an error event in a 200 stream)
+  that repeats what the client sent (its ``Authorization`` header, the request target with
+  its query string), as a careless proxy does;
 * :func:`json_answer`: any JSON with status 200 (wrong-shaped answers).
 
 Use it as a context manager and script one behaviour per request::
@@ -47,6 +47,7 @@ __all__ = [
     "Request",
     "Wire",
     "echo",
+    "echo_event",
     "endless_event",
     "json_answer",
     "keepalive_only",
@@ -198,6 +199,18 @@ def echo(status: int = 400, *, template: str = "bad request from {auth} for {tar
         token = auth.removeprefix("Bearer ")
         text = template.format(auth=auth, token=token, target=request.path)
         return respond(status, json_body={"error": text})(wire, request)
+
+    return behave
+
+
+def echo_event(template: str = "token {token} was refused") -> Behaviour:
+    """A 200 event stream whose first event is an error repeating the request's token."""
+
+    def behave(wire: Wire, request: Request) -> bool:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        error = {"error": {"message": template.format(token=token), "http_status_code": 500}}
+        frame = b"data: " + json.dumps(error).encode() + b"\n\n"
+        return sse_events(frame, b"data: [DONE]\n\n")(wire, request)
 
     return behave
 

@@ -10,10 +10,11 @@ from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     HfError,
     ServerError,
+    StreamInterrupted,
     ValidationError,
 )
 
-from ..server import HostileServer, echo
+from ..server import HostileServer, echo, echo_event
 
 pytestmark = pytest.mark.anyio
 
@@ -95,3 +96,15 @@ async def test_a_per_call_secret_in_extra_headers_is_masked_when_echoed() -> Non
                 )
     assert caught.value.server_message == "Bearer *** may not call this"
     assert custom not in shown(caught.value)
+
+
+async def test_a_token_echoed_in_a_stream_error_event_is_masked() -> None:
+    with HostileServer() as server:
+        server.script(echo_event())
+        async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url) as client:
+            stream = await client.chat.stream(model="org/model", messages=MESSAGES)
+            with pytest.raises(StreamInterrupted) as caught:
+                async for _ in stream:
+                    pass
+    assert caught.value.server_message == "token *** was refused"
+    assert TOKEN not in shown(caught.value)

@@ -11,10 +11,11 @@ from hf_inference_endpoints import (
     HfInferenceClient,
     HfError,
     ServerError,
+    StreamInterrupted,
     ValidationError,
 )
 
-from ..server import HostileServer, echo
+from ..server import HostileServer, echo, echo_event
 
 
 TOKEN = "hf_hostile_redaction_token_1234"
@@ -95,3 +96,15 @@ def test_a_per_call_secret_in_extra_headers_is_masked_when_echoed() -> None:
                 )
     assert caught.value.server_message == "Bearer *** may not call this"
     assert custom not in shown(caught.value)
+
+
+def test_a_token_echoed_in_a_stream_error_event_is_masked() -> None:
+    with HostileServer() as server:
+        server.script(echo_event())
+        with HfInferenceClient(token=TOKEN, router_url=server.url) as client:
+            stream = client.chat.stream(model="org/model", messages=MESSAGES)
+            with pytest.raises(StreamInterrupted) as caught:
+                for _ in stream:
+                    pass
+    assert caught.value.server_message == "token *** was refused"
+    assert TOKEN not in shown(caught.value)
