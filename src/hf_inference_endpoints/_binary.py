@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BinaryResult"]
 
-#: What a wrong ``save`` path raises: the caller's argument, so a ValidationError.
+#: What a wrong ``save`` path raises: the caller's argument, so an InvalidArgument.
 _PATH_ERRORS = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 
 _EXTENSIONS = {
@@ -84,7 +84,7 @@ class BinaryResult:
             The path written.
 
         Raises:
-            ValidationError: ``path`` cannot be written: its folder does not exist, a part
+            InvalidArgument: ``path`` cannot be written: its folder does not exist, a part
                 of it is a file, or permission is denied (the message names the path).
             HfError: Any other failure to write (a full disk...), naming the path.
 
@@ -98,9 +98,9 @@ class BinaryResult:
                 target = target / f"output{self.extension}"
             target.write_bytes(self.content)
         except OSError as exc:
-            from ._errors import HfError, ValidationError
+            from ._errors import HfError, InvalidArgument
 
-            kind = ValidationError if isinstance(exc, _PATH_ERRORS) else HfError
+            kind = InvalidArgument if isinstance(exc, _PATH_ERRORS) else HfError
             reason = exc.strerror or type(exc).__name__
             raise kind(f"Cannot save the result to {str(target)!r}: {reason}") from exc
         return target

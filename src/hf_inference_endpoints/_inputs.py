@@ -11,7 +11,7 @@ Every task method that takes a file accepts the same things:
 * a binary file object (anything with ``read()`` returning bytes);
 * a PIL image, when Pillow is installed (encoded as PNG, or in its own format).
 
-The MIME type is sniffed from the first bytes (:data:`SIGNATURES`: PNG, JPEG, GIF,
+The MIME type is sniffed from the first bytes (``_mime.SIGNATURES``: PNG, JPEG, GIF,
 WebP, BMP, TIFF, AVIF, HEIC, WAV, FLAC, MP3, AAC, OGG, MP4, WebM, AVI, PDF...), then
 guessed from a file name, then defaulted per kind. What is found must suit the task
 (:func:`media_mime`): a text file, or a PDF sent as an image, is a
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from ._errors import ValidationError
+from ._errors import InvalidArgument
+from ._mime import SIGNATURES, sniff_mime
 
 if TYPE_CHECKING:
     from ._config import HfInferenceConfig
@@ -72,41 +73,6 @@ _DEFAULT_MIME: Mapping[str, str] = {
     "document": "image/png",
 }
 
-#: The one table of file signatures (``_routing.providers`` sniffs with it too):
-#: (bytes, offset, MIME type), first match wins, so specific ``ftyp`` brands come
-#: before the generic MP4 container.
-SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"WEBP", 8, "image/webp"),
-    (b"BM", 0, "image/bmp"),
-    (b"II*\x00", 0, "image/tiff"),
-    (b"MM\x00*", 0, "image/tiff"),
-    (b"ftypavif", 4, "image/avif"),
-    (b"ftypheic", 4, "image/heic"),
-    (b"ftypheix", 4, "image/heic"),
-    (b"ftypmif1", 4, "image/heif"),
-    (b"\x00\x00\x01\x00", 0, "image/x-icon"),
-    (b"WAVE", 8, "audio/wav"),
-    (b"AIFF", 8, "audio/aiff"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"\xff\xfb", 0, "audio/mpeg"),
-    (b"\xff\xf3", 0, "audio/mpeg"),
-    (b"\xff\xf2", 0, "audio/mpeg"),
-    (b"\xff\xf1", 0, "audio/aac"),
-    (b"\xff\xf9", 0, "audio/aac"),
-    (b"#!AMR", 0, "audio/amr"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ftypM4A ", 4, "audio/mp4"),
-    (b"ftyp", 4, "video/mp4"),
-    (b"\x1aE\xdf\xa3", 0, "video/webm"),
-    (b"AVI ", 8, "video/x-msvideo"),
-    (b"%PDF-", 0, "application/pdf"),
-)
-
 #: The MIME types each kind of input may have (prefixes). Audio tasks read the sound
 #: of a video container too.
 _FAMILIES: Mapping[str, tuple[str, ...]] = {
@@ -119,32 +85,6 @@ _UNDECLARED = frozenset({"application/octet-stream", "binary/octet-stream"})
 _SNIFFED = frozenset(mime for _, _, mime in SIGNATURES)
 # Bytes found in text (the `file` command's rule); anything else means binary.
 _TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)) - {0x7F})
-
-
-def sniff_mime(data: bytes, default: str | None = None) -> str | None:
-    """The MIME type of a file from its first bytes, or ``default`` when unknown.
-
-    Args:
-        data: The file (only the first 16 bytes are looked at).
-        default: What to return for an unknown signature.
-
-    Returns:
-        ``image/png``, ``image/jpeg``, ``image/gif``, ``image/webp``, ``image/bmp``,
-        ``audio/wav``, ``audio/flac``, ``audio/mpeg``, ``audio/ogg``, ``video/mp4``,
-        ``video/webm``, ``application/pdf``, or ``default``.
-
-    Example:
-        >>> sniff_mime(b"\\x89PNG\\r\\n\\x1a\\n....")
-        'image/png'
-        >>> sniff_mime(b"RIFF\\x00\\x00\\x00\\x00WAVEfmt ")
-        'audio/wav'
-        >>> sniff_mime(b"hello", "text/plain")
-        'text/plain'
-    """
-    for magic, offset, mime in SIGNATURES:
-        if data[offset : offset + len(magic)] == magic:
-            return mime
-    return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +136,11 @@ def _from_pil(image: Any) -> Media:
 def _decode_data_url(value: str) -> Media:
     header, sep, payload = value.partition(",")
     if not sep or not header.endswith(";base64"):
-        raise ValidationError("a data: URL input must be base64 (data:<mime>;base64,...)")
+        raise InvalidArgument("a data: URL input must be base64 (data:<mime>;base64,...)")
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError("the data: URL does not hold valid base64") from None
+        raise InvalidArgument("the data: URL does not hold valid base64") from None
     mime = header[len("data:") : -len(";base64")] or "application/octet-stream"
     return Media(data, mime)
 
@@ -217,7 +157,7 @@ def media_mime(
 ) -> str:
     """The MIME type to send a file with, checked against what the task takes.
 
-    Sniffed from the first bytes (:data:`SIGNATURES`), else the type a server declared
+    Sniffed from the first bytes (``_mime.SIGNATURES``), else the type a server declared
     for a download, else guessed from ``name`` (a file name or URL), else the kind's
     default for binary data. A declared or guessed type whose signature is in the table
     but not in the bytes (``photo.png`` holding an HTML page) is not believed.
@@ -233,7 +173,7 @@ def media_mime(
         The MIME type.
 
     Raises:
-        ValidationError: The file is of another kind (a PDF or a WAV sent as an image,
+        InvalidArgument: The file is of another kind (a PDF or a WAV sent as an image,
             ``notes.txt``...), or is text while the task takes a binary file.
 
     Example:
@@ -242,7 +182,7 @@ def media_mime(
         >>> media_mime(b"hello, world", "image")
         Traceback (most recent call last):
         ...
-        hf_inference_endpoints._errors.ValidationError: the image is not an image: ...
+        hf_inference_endpoints._errors.InvalidArgument: the image is not an image: ...
     """
     mime = sniff_mime(data)
     found = "its first bytes"
@@ -259,7 +199,7 @@ def media_mime(
         mime, found = "text/plain", "its bytes (text)"
     if mime.startswith(_FAMILIES[kind]):
         return mime
-    raise ValidationError(
+    raise InvalidArgument(
         f"the {kind} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}: {found} say "
         f"{mime}. Pass the right file, or a data:<mime>;base64,... URL to send it with "
         "the content type you choose (nothing was sent)"
@@ -294,30 +234,30 @@ def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
     elif isinstance(value, str) and value.startswith("data:"):
         media = _decode_data_url(value)
         if not media.data:
-            raise ValidationError(f"the {kind} is empty")
+            raise InvalidArgument(f"the {kind} is empty")
         return media
     elif isinstance(value, (str, os.PathLike)):
         path = Path(value)
         if not path.is_file():
             shown = str(value) if len(str(value)) <= 80 else str(value)[:77] + "..."
-            raise ValidationError(f"{_describe(kind)}; {shown!r} is not an existing file")
+            raise InvalidArgument(f"{_describe(kind)}; {shown!r} is not an existing file")
         data = path.read_bytes()
         name = path.name
     elif hasattr(value, "read"):
         content = value.read()
         if isinstance(content, str):
-            raise ValidationError(f"the {kind} file object is in text mode; open it with 'rb'")
+            raise InvalidArgument(f"the {kind} file object is in text mode; open it with 'rb'")
         if not isinstance(content, (bytes, bytearray, memoryview)):
-            raise ValidationError(f"{_describe(kind)}; read() returned {type(content).__name__}")
+            raise InvalidArgument(f"{_describe(kind)}; read() returned {type(content).__name__}")
         data = bytes(content)
         raw_name = getattr(value, "name", None)
         name = raw_name if isinstance(raw_name, str) else None
     elif _is_pil_image(value):
         return _from_pil(value)
     else:
-        raise ValidationError(f"{_describe(kind)}; got {type(value).__name__}")
+        raise InvalidArgument(f"{_describe(kind)}; got {type(value).__name__}")
     if not data:
-        raise ValidationError(f"the {kind} is empty")
+        raise InvalidArgument(f"the {kind} is empty")
     return Media(data, media_mime(data, kind, name=name))
 
 
@@ -346,7 +286,7 @@ def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Med
         if not config.auto_optimize_images
         else "it could not be re-encoded small enough; resize it"
     )
-    raise ValidationError(
+    raise InvalidArgument(
         f"the image is {len(media.data)} bytes, above max_image_size_bytes={limit}: {hint}"
     )
 
@@ -440,10 +380,10 @@ def split_wav(data: bytes, max_seconds: float) -> list[bytes]:
         ValidationError: ``data`` is not a PCM WAV file or ``max_seconds`` is not positive.
     """
     if max_seconds <= 0:
-        raise ValidationError("max_audio_duration must be > 0 to split audio")
+        raise InvalidArgument("max_audio_duration must be > 0 to split audio")
     read = _read_wav(data)
     if read is None:
-        raise ValidationError("only PCM WAV audio can be split into chunks")
+        raise InvalidArgument("only PCM WAV audio can be split into chunks")
     params, frames = read
     frame_size = params.nchannels * params.sampwidth
     per_chunk = max(1, int(max_seconds * params.framerate))
@@ -476,7 +416,7 @@ def audio_chunks(media: Media, config: HfInferenceConfig) -> list[tuple[float, M
     if duration is None or duration <= limit:
         return [(0.0, media)]
     if not config.auto_chunk_long_audio:
-        raise ValidationError(
+        raise InvalidArgument(
             f"the audio lasts {duration:.1f} s, above max_audio_duration={limit:g} s: turn on "
             "auto_chunk_long_audio to transcribe it in pieces, or trim it"
         )

@@ -5,6 +5,8 @@ What the HTTP stack would otherwise reject late, with its own exception types
 ``TypeError``), or not at all (``NaN`` in a JSON body): here it is a
 :class:`~hf_inference_endpoints.ValidationError` (``ConfigurationError`` for a config
 URL) that names the argument, raised before the first byte goes out and never retried.
+Caller's arguments raise :class:`~hf_inference_endpoints.InvalidArgument`; a Hub
+mapping's ``providerId`` (the Hub's data, not the caller's) a plain ``ValidationError``.
 
 Every check costs nothing on a normal request: URLs are checked once per distinct value,
 headers only when the caller passes some, and the JSON body is checked by the encoder
@@ -22,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._errors import ConfigurationError, HfError, ValidationError
+from ._errors import ConfigurationError, HfError, InvalidArgument, ValidationError
 from ._redact import remember_secret, safe_url
 
 __all__ = [
@@ -63,26 +65,26 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
         what: The argument's name, for the message.
 
     Raises:
-        ValidationError: A name or value is not sendable; the message names it.
+        InvalidArgument: A name or value is not sendable; the message names it.
 
     Example:
         >>> check_headers({"X-Trace": "abc"})
         >>> check_headers({"X-Trace": "a\\r\\nInjected: 1"})
         Traceback (most recent call last):
         ...
-        hf_inference_endpoints._errors.ValidationError: extra_headers['X-Trace'] ...
+        hf_inference_endpoints._errors.InvalidArgument: extra_headers['X-Trace'] ...
     """
     if type(headers) is not dict and not isinstance(headers, Mapping):
-        raise ValidationError(f"{what} must be a mapping of header names to strings")
+        raise InvalidArgument(f"{what} must be a mapping of header names to strings")
     for name, value in headers.items():
         credential = _header_name(name)
         if credential is None:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"{what} has an invalid header name {name!r}: use letters, digits and "
                 "!#$%&'*+-.^_`|~ only (nothing was sent)"
             )
         if not isinstance(value, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"{what}[{name!r}] must be a string, got {type(value).__name__} (nothing was sent)"
             )
         # fast path: visible ASCII and inner spaces; the regex only for tabs and refusals
@@ -91,7 +93,7 @@ def check_headers(headers: Any, what: str = "extra_headers") -> None:
             and value.isprintable()
             and (not value or (value[0] != " " and value[-1] != " "))
         ) and not _HEADER_VALUE.fullmatch(value):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"{what}[{name!r}] holds characters a header cannot carry (CR, LF, control "
                 "or non-ASCII characters, or spaces at either end); nothing was sent"
             )
@@ -111,18 +113,18 @@ def check_call_args(extra_headers: Any, extra_body: Any, bill_to: Any) -> None:
     """Check a call's ``extra_headers``, ``extra_body`` and ``bill_to`` (``X-HF-Bill-To``).
 
     Raises:
-        ValidationError: A header cannot be sent, or ``extra_body`` is not a mapping.
+        InvalidArgument: A header cannot be sent, or ``extra_body`` is not a mapping.
     """
     if extra_headers is not None:
         check_headers(extra_headers)
     if extra_body is not None and not isinstance(extra_body, Mapping):
-        raise ValidationError(
+        raise InvalidArgument(
             f"extra_body must be a mapping of fields to merge into the body, got "
             f"{type(extra_body).__name__} (nothing was sent)"
         )
     if bill_to is not None:
         if not isinstance(bill_to, str) or not bill_to:
-            raise ValidationError("bill_to must be an organisation name (a non-empty string)")
+            raise InvalidArgument("bill_to must be an organisation name (a non-empty string)")
         check_headers({"X-HF-Bill-To": bill_to}, "bill_to")
 
 
@@ -165,13 +167,13 @@ def check_url(url: Any, what: str, *, config: bool = False) -> str:
     Args:
         url: The URL.
         what: The argument's name, for the message.
-        config: Raise ``ConfigurationError`` (a config field) instead of ``ValidationError``.
+        config: Raise ``ConfigurationError`` (a config field) instead of ``InvalidArgument``.
 
     Returns:
         ``url`` unchanged.
 
     Raises:
-        ValidationError: (or ``ConfigurationError``) not a string, not http(s), no host,
+        InvalidArgument: (or ``ConfigurationError``) not a string, not http(s), no host,
             a bad port, or whitespace/control characters (CR, LF...) inside.
 
     Example:
@@ -181,7 +183,7 @@ def check_url(url: Any, what: str, *, config: bool = False) -> str:
     problem = _url_problem(url) if isinstance(url, str) else "it is not a string"
     if problem is not None:
         shown = safe_url(url) if isinstance(url, str) else type(url).__name__
-        kind = ConfigurationError if config else ValidationError
+        kind = ConfigurationError if config else InvalidArgument
         raise kind(f"{what} {shown!r} is not a valid http(s) URL: {problem}")
     return str(url)
 
@@ -219,14 +221,14 @@ def encode_json(payload: Any) -> bytes:
         UTF-8 JSON.
 
     Raises:
-        ValidationError: A float is NaN or infinite, or a value is not JSON-serialisable;
+        InvalidArgument: A float is NaN or infinite, or a value is not JSON-serialisable;
             the message names where (``parameters.temperature``, ``extra_body['x']``...).
 
     Example:
         >>> encode_json({"temperature": float("nan")})
         Traceback (most recent call last):
         ...
-        hf_inference_endpoints._errors.ValidationError: temperature is nan: ...
+        hf_inference_endpoints._errors.InvalidArgument: temperature is nan: ...
     """
     try:
         return _ENCODER.encode(payload).encode("utf-8")
@@ -235,8 +237,8 @@ def encode_json(payload: Any) -> bytes:
     except (ValueError, TypeError, RecursionError) as exc:
         where, problem = _find_unencodable(payload, "")
         if where is None:
-            raise ValidationError(f"The request body is not valid JSON: {exc}") from None
-        raise ValidationError(f"{where or 'the request body'} {problem}") from None
+            raise InvalidArgument(f"The request body is not valid JSON: {exc}") from None
+        raise InvalidArgument(f"{where or 'the request body'} {problem}") from None
 
 
 def _find_unencodable(value: Any, path: str, depth: int = 0) -> tuple[str | None, str]:
