@@ -6,23 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from hf_inference_endpoints import BinaryResult, HfError, HfInferenceConfig, ValidationError
+from hf_inference_endpoints import BinaryResult, HfError, HfInferenceConfig, InvalidArgument
 from hf_inference_endpoints._redact import remember_secret, safe_url, scrub, scrub_value
 
 
-def test_saving_into_a_missing_folder_is_a_validation_error_naming_the_path(
+def test_saving_into_a_missing_folder_is_an_invalid_argument_naming_the_path(
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "missing" / "fox.png"
-    with pytest.raises(ValidationError, match=r"missing/fox\.png") as caught:
+    with pytest.raises(InvalidArgument, match=r"missing/fox\.png") as caught:
         BinaryResult(b"\x89PNG\r\n\x1a\n", "image/png").save(target)  # FileNotFoundError before
     assert isinstance(caught.value.__cause__, FileNotFoundError)
     assert not target.parent.exists()
 
 
-def test_saving_under_a_file_is_a_validation_error(tmp_path: Path) -> None:
+def test_saving_under_a_file_is_an_invalid_argument(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"x")
-    with pytest.raises(ValidationError, match="Cannot save the result"):
+    with pytest.raises(InvalidArgument, match="Cannot save the result"):
         BinaryResult(b"abc", "audio/wav").save(tmp_path / "file" / "out.wav")
 
 

@@ -15,7 +15,7 @@ from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     ConfigurationError,
     HfError,
-    ValidationError,
+    InvalidArgument,
 )
 
 from ..server import HostileServer
@@ -33,7 +33,7 @@ def client_for(server: HostileServer, **config: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(token=TOKEN, router_url=server.url, **config)
 
 
-async def refused(server: HostileServer, call: Any, kind: type[HfError] = ValidationError) -> str:
+async def refused(server: HostileServer, call: Any, kind: type[HfError] = InvalidArgument) -> str:
     """Run ``call``; assert it fails with ``kind`` at once, with nothing sent. The message."""
     started = time.monotonic()
     with pytest.raises(kind) as caught:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hf_inference_endpoints import AsyncHfInferenceClient, ValidationError
+from hf_inference_endpoints import AsyncHfInferenceClient, InvalidArgument, ValidationError
 
 from ..server import HostileServer, json_answer, respond
 
@@ -72,7 +72,7 @@ async def test_a_file_that_is_not_an_image_is_refused_before_sending(
     path.write_bytes(data)
     with HostileServer() as server:
         async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url) as client:
-            with pytest.raises(ValidationError, match=f"not an image: .*{said}"):
+            with pytest.raises(InvalidArgument, match=f"not an image: .*{said}"):
                 await client.images.classify(model=MODEL, image=path)
         assert len(server.requests) == 0
 
@@ -82,7 +82,7 @@ async def test_a_downloaded_input_that_is_a_web_page_is_refused(tmp_path: Path) 
     with HostileServer() as server:
         server.script(json_answer(page))  # a 200 with text where an image was expected
         async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url) as client:
-            with pytest.raises(ValidationError, match="not an image"):
+            with pytest.raises(InvalidArgument, match="not an image"):
                 await client.images.classify(model=MODEL, image=f"{server.url}/cat.png")
         assert [r.path for r in server.requests] == ["/cat.png"]  # the download only
 

@@ -13,7 +13,7 @@ from hf_inference_endpoints import (
     HfInferenceClient,
     ConfigurationError,
     HfError,
-    ValidationError,
+    InvalidArgument,
 )
 
 from ..server import HostileServer
@@ -30,7 +30,7 @@ def client_for(server: HostileServer, **config: Any) -> HfInferenceClient:
     return HfInferenceClient(token=TOKEN, router_url=server.url, **config)
 
 
-def refused(server: HostileServer, call: Any, kind: type[HfError] = ValidationError) -> str:
+def refused(server: HostileServer, call: Any, kind: type[HfError] = InvalidArgument) -> str:
     """Run ``call``; assert it fails with ``kind`` at once, with nothing sent. The message."""
     started = time.monotonic()
     with pytest.raises(kind) as caught:
