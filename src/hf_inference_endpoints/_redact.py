@@ -17,6 +17,7 @@ endpoint when they are set, so every error is clean whoever builds it.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 __all__ = ["MASK", "remember_secret", "safe_url", "scrub", "scrub_value"]
@@ -28,6 +29,7 @@ _SECRETS: dict[str, None] = {}
 #: The same, longest first: a secret that contains another is masked whole.
 _LONGEST_FIRST: tuple[str, ...] = ()
 _MAX_SECRETS = 64
+_LOCK = threading.Lock()  # taken only to add a new secret (sync clients share threads)
 #: Shorter values are not remembered: masking them would mangle ordinary words.
 _MIN_SECRET = 8
 
@@ -48,11 +50,12 @@ def remember_secret(value: str | None) -> None:
     """
     global _LONGEST_FIRST
     if not value or len(value) < _MIN_SECRET or value in _SECRETS:
-        return
-    _SECRETS[value] = None
-    if len(_SECRETS) > _MAX_SECRETS:
-        del _SECRETS[next(iter(_SECRETS))]
-    _LONGEST_FIRST = tuple(sorted(_SECRETS, key=len, reverse=True))
+        return  # the usual call: a token already known
+    with _LOCK:
+        _SECRETS[value] = None
+        if len(_SECRETS) > _MAX_SECRETS:
+            del _SECRETS[next(iter(_SECRETS))]
+        _LONGEST_FIRST = tuple(sorted(_SECRETS, key=len, reverse=True))
 
 
 def safe_url(url: str) -> str:
