@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from hf_inference_endpoints import HfInferenceClient, InvalidArgument, ValidationError
+from hf_inference_endpoints import (
+    HfInferenceClient,
+    InvalidArgument,
+    ServerError,
+    ValidationError,
+)
 
 from ..server import HostileServer, json_answer, respond
 
@@ -54,6 +59,28 @@ def test_a_valid_provider_id_with_a_version_is_used() -> None:
             result = client.images.generate(model=MODEL, prompt="a fox", provider="replicate")
         assert server.requests[1].json()["version"] == provider_id.split(":")[1]
     assert result.content == PNG
+
+
+@pytest.mark.parametrize(
+    "poll_url",
+    ["https://api.replicate.com/../../admin/x", "https://api.replicate.com/v1/%2e%2e/%2E%2E/admin"],
+)
+def test_a_poll_url_that_climbs_out_of_the_route_is_not_followed(poll_url: str) -> None:
+    provider_id = "stability-ai/sdxl"
+    entry = {"status": "live", "providerId": provider_id, "task": "text-to-image"}
+    hub = {"id": MODEL, "inferenceProviderMapping": {"replicate": entry}}
+    running = {"id": "p1", "status": "starting", "output": None, "urls": {"get": poll_url}}
+    with HostileServer() as server:
+        server.script(json_answer(hub), json_answer(running))
+        client = HfInferenceClient(
+            token=TOKEN, hub_url=server.url, router_url=server.url, max_retries=0
+        )
+        with client:
+            with pytest.raises(ServerError, match="climbs out of its route"):
+                client.images.generate(model=MODEL, prompt="a fox", provider="replicate", timeout=5)
+        # the mapping and the submit went out; nothing was sent to /admin with the token
+        assert len(server.requests) == 2
+        assert all("admin" not in r.path for r in server.requests)
 
 
 @pytest.mark.parametrize(
