@@ -24,6 +24,10 @@ What the decoder follows from the standard:
   event; the standard does not. :attr:`SSEDecoder.has_pending` lets the caller
   notice a stream cut off mid-event.)
 
+Decoding is linear in the input: the chunks of a line that spans many of them are kept
+(small ones gathered in one bytearray) and joined once, when the line ends. The cap on
+one event's size is the stream's (``max_event_bytes``), not the decoder's.
+
 Choices where the standard has no per-event notion:
 
 * :attr:`ServerSentEvent.retry` is the reconnection time set by a valid
