@@ -81,13 +81,7 @@ class Transport:
         # _redirect_headers would break silently on an httpx2 upgrade. A caller's own
         # http_client keeps its own redirect settings.
         self._client = http_client or _new_pool(config)
-        self.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        self.policy = RetryPolicy.from_config(config)
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
         self._loop: Any = None  # the asyncio loop the pool's connections belong to
@@ -105,17 +99,11 @@ class Transport:
         retries and waits as ``config`` says (``client.with_options`` retry settings)."""
         view = copy.copy(self)
         view.__dict__.pop("_views", None)
-        view._owns_client = False  # the pool is this transport's to close, not the view's
+        view.__dict__["_view_of"] = self  # closing the view closes this transport (close)
         views: weakref.WeakSet[Transport] = self.__dict__.setdefault("_views", weakref.WeakSet())
         views.add(view)  # closed with this transport (see close)
         view.config = config
-        view.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        view.policy = RetryPolicy.from_config(config)
         return view
 
     @property
@@ -130,6 +118,10 @@ class Transport:
 
     def close(self) -> None:
         """Close the connection pool (only when this transport created it)."""
+        root = self.__dict__.get("_view_of")
+        if root is not None:  # a with_config view: the pool is its root's to close
+            root.close()
+            return
         if self._closed:
             return
         self._closed = True
@@ -413,9 +405,18 @@ class Transport:
         request went out. Those connections are abandoned (they cannot be closed without
         their loop) and a fresh pool takes over, before anything is sent.
 
+        A ``with_config`` view asks its root, so that views and root share the new pool
+        and the root's ``close`` closes it.
+
         Raises:
             HfError: The pool is the caller's own ``http_client``: not ours to replace.
         """
+        root: Transport | None = self.__dict__.get("_view_of")
+        if root is not None:
+            if sync_running_loop() is not root._loop:
+                root._on_new_loop(prepared)
+            self._client, self._loop = root._client, root._loop
+            return
         ended, self._loop = self._loop, sync_running_loop()
         if ended is None or not ended.is_closed():
             return  # the first loop, or two live loops sharing the client

@@ -42,7 +42,9 @@ async def zero_shot(client: AsyncHfInferenceClient) -> Any:
 
 async def answer(server: HostileServer, body: Any, call: Call) -> Any:
     server.script(json_answer(body))
-    async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url, max_retries=0) as c:
+    async with AsyncHfInferenceClient(
+        token=TOKEN, router_url=server.url, default_provider="hf-inference", max_retries=0
+    ) as c:
         return await call(c)
 
 

@@ -30,7 +30,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 def client_for(server: HostileServer, **config: Any) -> AsyncHfInferenceClient:
     # retries on: a bad argument must not be retried even when retries are allowed
     config = {"max_retries": 3, "retry_base_delay": 0.5, **config}
-    return AsyncHfInferenceClient(token=TOKEN, router_url=server.url, **config)
+    return AsyncHfInferenceClient(
+        token=TOKEN, router_url=server.url, default_provider="hf-inference", **config
+    )
 
 
 async def refused(server: HostileServer, call: Any, kind: type[HfError] = InvalidArgument) -> str:
@@ -223,7 +225,14 @@ def test_a_callers_pool_from_an_ended_loop_is_a_typed_error() -> None:
 
     with HostileServer() as server:
         pools = [httpx2.AsyncClient()]
-        clients = [AsyncHfInferenceClient(token=TOKEN, router_url=server.url, http_client=pools[0])]
+        clients = [
+            AsyncHfInferenceClient(
+                token=TOKEN,
+                router_url=server.url,
+                default_provider="hf-inference",
+                http_client=pools[0],
+            )
+        ]
 
         async def ask() -> Any:
             return await clients[0].chat.complete(model=MODEL, messages=MESSAGES)

@@ -59,7 +59,9 @@ async def test_a_token_echoed_in_an_error_body_is_masked_everywhere(
 ) -> None:
     with HostileServer() as server:
         server.script(echo(400, template="bad token {token} in header '{auth}'"))
-        async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url) as client:
+        async with AsyncHfInferenceClient(
+            token=TOKEN, router_url=server.url, default_provider="hf-inference"
+        ) as client:
             caplog.set_level(logging.DEBUG, logger="hf_inference_endpoints")
             with pytest.raises(ValidationError) as caught:
                 await client.chat.complete(model="org/model", messages=MESSAGES)
@@ -101,7 +103,9 @@ async def test_a_per_call_secret_in_extra_headers_is_masked_when_echoed() -> Non
 async def test_a_token_echoed_in_a_stream_error_event_is_masked() -> None:
     with HostileServer() as server:
         server.script(echo_event())
-        async with AsyncHfInferenceClient(token=TOKEN, router_url=server.url) as client:
+        async with AsyncHfInferenceClient(
+            token=TOKEN, router_url=server.url, default_provider="hf-inference"
+        ) as client:
             stream = await client.chat.stream(model="org/model", messages=MESSAGES)
             with pytest.raises(StreamInterrupted) as caught:
                 async for _ in stream:

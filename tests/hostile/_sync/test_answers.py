@@ -42,7 +42,9 @@ def zero_shot(client: HfInferenceClient) -> Any:
 
 def answer(server: HostileServer, body: Any, call: Call) -> Any:
     server.script(json_answer(body))
-    with HfInferenceClient(token=TOKEN, router_url=server.url, max_retries=0) as c:
+    with HfInferenceClient(
+        token=TOKEN, router_url=server.url, default_provider="hf-inference", max_retries=0
+    ) as c:
         return call(c)
 
 

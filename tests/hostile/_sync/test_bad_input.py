@@ -27,7 +27,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 def client_for(server: HostileServer, **config: Any) -> HfInferenceClient:
     # retries on: a bad argument must not be retried even when retries are allowed
     config = {"max_retries": 3, "retry_base_delay": 0.5, **config}
-    return HfInferenceClient(token=TOKEN, router_url=server.url, **config)
+    return HfInferenceClient(
+        token=TOKEN, router_url=server.url, default_provider="hf-inference", **config
+    )
 
 
 def refused(server: HostileServer, call: Any, kind: type[HfError] = InvalidArgument) -> str:

@@ -36,7 +36,11 @@ def test_a_hostile_provider_id_from_the_hub_never_reaches_a_url(provider_id: str
     with HostileServer() as server:
         server.script(json_answer(mapping(provider_id)))
         client = HfInferenceClient(
-            token=TOKEN, hub_url=server.url, router_url=server.url, max_retries=0
+            token=TOKEN,
+            hub_url=server.url,
+            router_url=server.url,
+            default_provider="hf-inference",
+            max_retries=0,
         )
         with client:
             with pytest.raises(ValidationError, match="provider mapping gives fal-ai") as caught:
@@ -54,7 +58,9 @@ def test_a_valid_provider_id_with_a_version_is_used() -> None:
         answer = {"id": "p1", "status": "succeeded", "output": f"{server.url}/out.png"}
         image = respond(200, PNG, content_type="image/png")
         server.script(json_answer(hub), json_answer(answer), image)
-        client = HfInferenceClient(token=TOKEN, hub_url=server.url, router_url=server.url)
+        client = HfInferenceClient(
+            token=TOKEN, hub_url=server.url, router_url=server.url, default_provider="hf-inference"
+        )
         with client:
             result = client.images.generate(model=MODEL, prompt="a fox", provider="replicate")
         assert server.requests[1].json()["version"] == provider_id.split(":")[1]
@@ -73,7 +79,11 @@ def test_a_poll_url_that_climbs_out_of_the_route_is_not_followed(poll_url: str) 
     with HostileServer() as server:
         server.script(json_answer(hub), json_answer(running))
         client = HfInferenceClient(
-            token=TOKEN, hub_url=server.url, router_url=server.url, max_retries=0
+            token=TOKEN,
+            hub_url=server.url,
+            router_url=server.url,
+            default_provider="hf-inference",
+            max_retries=0,
         )
         with client:
             with pytest.raises(ServerError, match="climbs out of its route"):
@@ -98,7 +108,9 @@ def test_a_file_that_is_not_an_image_is_refused_before_sending(
     path = tmp_path / name
     path.write_bytes(data)
     with HostileServer() as server:
-        with HfInferenceClient(token=TOKEN, router_url=server.url) as client:
+        with HfInferenceClient(
+            token=TOKEN, router_url=server.url, default_provider="hf-inference"
+        ) as client:
             with pytest.raises(InvalidArgument, match=f"not an image: .*{said}"):
                 client.images.classify(model=MODEL, image=path)
         assert len(server.requests) == 0
@@ -108,7 +120,9 @@ def test_a_downloaded_input_that_is_a_web_page_is_refused(tmp_path: Path) -> Non
     page = "<!doctype html><p>Sign in to see this image</p>"
     with HostileServer() as server:
         server.script(json_answer(page))  # a 200 with text where an image was expected
-        with HfInferenceClient(token=TOKEN, router_url=server.url) as client:
+        with HfInferenceClient(
+            token=TOKEN, router_url=server.url, default_provider="hf-inference"
+        ) as client:
             with pytest.raises(InvalidArgument, match="not an image"):
                 client.images.classify(model=MODEL, image=f"{server.url}/cat.png")
         assert [r.path for r in server.requests] == ["/cat.png"]  # the download only
@@ -118,7 +132,9 @@ def test_a_declared_content_type_is_the_callers_choice() -> None:
     declared = "data:image/x-exotic;base64," + base64.b64encode(b"exotic pixels").decode()
     with HostileServer() as server:
         server.script(json_answer([{"label": "fox", "score": 0.9}]))
-        with HfInferenceClient(token=TOKEN, router_url=server.url) as client:
+        with HfInferenceClient(
+            token=TOKEN, router_url=server.url, default_provider="hf-inference"
+        ) as client:
             result = client.images.classify(model=MODEL, image=declared)
         (request,) = server.requests
     assert request.headers["content-type"] == "image/x-exotic"

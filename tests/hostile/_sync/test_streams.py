@@ -21,7 +21,12 @@ MIB = 1024 * 1024
 
 def client_for(server: HostileServer, **config: Any) -> HfInferenceClient:
     return HfInferenceClient(
-        token=TOKEN, router_url=server.url, max_retries=0, request_timeout=30.0, **config
+        token=TOKEN,
+        router_url=server.url,
+        default_provider="hf-inference",
+        max_retries=0,
+        request_timeout=30.0,
+        **config,
     )
 
 
