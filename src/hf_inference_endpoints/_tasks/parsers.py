@@ -45,16 +45,20 @@ __all__ = [
     "parse_depth_estimation",
     "parse_document_question_answering",
     "parse_fill_mask",
+    "parse_fill_mask_batch",
     "parse_image_classification",
     "parse_image_segmentation",
     "parse_image_to_text",
     "parse_object_detection",
     "parse_question_answering",
     "parse_summarization",
+    "parse_summarization_batch",
     "parse_table_question_answering",
     "parse_text_classification",
+    "parse_text_classification_batch",
     "parse_token_classification",
     "parse_translation",
+    "parse_translation_batch",
     "parse_video_classification",
     "parse_visual_question_answering",
     "parse_zero_shot_classification",
@@ -126,6 +130,16 @@ def parse_text_classification(data: Any) -> list[TextClassificationOutputElement
     return list(root)  # type: ignore[arg-type]
 
 
+def parse_text_classification_batch(data: Any) -> list[list[TextClassificationOutputElement]]:
+    """A batch: one list of labels per input (``[[{label, score}], ...]``)."""
+    from ..models import TextClassificationOutput
+
+    root = TextClassificationOutput.model_validate(data).root
+    if root and not isinstance(root[0], list):
+        return [list(root)]  # type: ignore[arg-type]  # one flat list: a batch of one
+    return [list(labels) for labels in root]  # type: ignore[arg-type]
+
+
 def parse_token_classification(data: Any) -> list[TokenClassificationOutputElement]:
     """``[{entity_group, score, word, start, end}]`` in text order."""
     from ..models import TokenClassificationOutput
@@ -179,6 +193,15 @@ def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
     return out
 
 
+def parse_fill_mask_batch(data: Any) -> list[list[FillMaskOutputElement]]:
+    """A batch: one answer per input, each read like :func:`parse_fill_mask` (a flat list
+    of candidates is a batch of one)."""
+    answers = _batch_of(data)
+    if answers and all(isinstance(item, dict) for item in answers):
+        return [parse_fill_mask(answers)]
+    return [parse_fill_mask(item) for item in answers]
+
+
 def parse_question_answering(data: Any) -> list[QuestionAnsweringOutputElement]:
     """One ``{answer, score, start, end}`` object, or a list of them (``top_k`` > 1)."""
     from ..models import QuestionAnsweringOutput
@@ -192,6 +215,26 @@ def parse_table_question_answering(data: Any) -> TableQuestionAnsweringOutputEle
     from ..models import TableQuestionAnsweringOutputElement
 
     return TableQuestionAnsweringOutputElement.model_validate(first(data))
+
+
+def _batch_of(data: Any) -> list[Any]:
+    if not isinstance(data, list):
+        raise ValueError(f"a batch answer is a list, got {type(data).__name__}")
+    return data
+
+
+def parse_summarization_batch(data: Any) -> list[SummarizationOutput]:
+    """A batch: ``[{summary_text}, ...]``, one per input."""
+    from ..models import SummarizationOutput
+
+    return [SummarizationOutput.model_validate(item) for item in _batch_of(data)]
+
+
+def parse_translation_batch(data: Any) -> list[TranslationOutput]:
+    """A batch: ``[{translation_text}, ...]``, one per input."""
+    from ..models import TranslationOutput
+
+    return [TranslationOutput.model_validate(item) for item in _batch_of(data)]
 
 
 def parse_summarization(data: Any) -> SummarizationOutput:
