@@ -19,7 +19,8 @@ pytestmark = pytest.mark.anyio
 API = "/endpoints-api/v2/endpoint"
 NS = "emulator-user"
 SCALE = 0.01  # the conftest settings' time_scale
-ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}  # WIRE §e.2
+#: A dedicated endpoint's 401 (docs/wire.md §5.2).
+ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
 
 
 class Clock:

@@ -1,7 +1,7 @@
 """Answers of the inference tasks -> typed results (no I/O).
 
 Each parser takes the decoded JSON of a 2xx answer and returns what the service
-method returns. Shapes follow WIRE.md §d.1, including where hf-inference differs from
+method returns. Shapes follow docs/wire.md §4.1, including where hf-inference differs from
 the task specs: one-element lists ("take element 0"), text classification nested one
 list per input, both zero-shot shapes, question answering as an object or a list.
 A shape that fits none raises ``ValueError`` (the transport reports a ``ServerError``).

@@ -1,6 +1,6 @@
 """Emulated Inference Endpoints management API, mounted under ``/endpoints-api``.
 
-Routes (relative to the mount; WIRE §f.2):
+Routes (relative to the mount; docs/wire.md §6.2):
 
 * ``GET /v2/endpoint/{ns}`` -- one page ``{"items": [...], "nextCursor": str | null}``;
   query ``cursor`` and ``limit`` (default :attr:`EndpointStore.page_size`, 20).
@@ -35,9 +35,9 @@ answers 400 ``{"error": "Bad Request: The endpoint is paused, ...", "code":
 request carries ``X-Scale-Up-Timeout: <s>``, in which case it is held until the endpoint
 runs (or the timeout passes). The bearer-token check runs first, so a 401 (a dedicated
 endpoint's ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}``) never wakes an
-endpoint (WIRE §e.2).
+endpoint (docs/wire.md §5.2).
 
-Security ``type`` (WIRE §f.3): a ``public`` endpoint's data plane takes calls without
+Security ``type`` (docs/wire.md §6.3): a ``public`` endpoint's data plane takes calls without
 ``Authorization`` (any token sent is not checked; traffic wakes it like any other);
 ``authenticated`` (the default when the body has no ``type``), the legacy
 ``protected`` and ``private`` need a valid token (the emulator has no private link: its
@@ -115,7 +115,7 @@ class EndpointTimings:
         initializing: initializing -> running (new deployment or resume).
         updating: updating -> running.
         waking: initializing -> running after a scaled-to-zero endpoint got traffic
-            (WIRE §f.6 saw 40-60 s for a small model).
+            (docs/wire.md §6.6 saw 40-60 s for a small model).
     """
 
     pending: float = 2.0
@@ -273,7 +273,7 @@ class EndpointStore:
 
     # -- rendering -----------------------------------------------------------------------
     def render(self, ep: EmulatedEndpoint, base_url: str) -> dict[str, Any]:
-        """The endpoint object as the API returns it (WIRE §f.3)."""
+        """The endpoint object as the API returns it (docs/wire.md §6.3)."""
         state = ep.state
         serving = state in ("running", "updating", "updateFailed")
         target = ep.replicas if state in ("pending", "initializing") or serving else 0
