@@ -402,6 +402,8 @@ async def test_list_pages_with_next_cursor(
             "one image",
         ),
         ({"name": "x"}, 400, "Invalid endpoint"),
+        (create_body(compute={"instanceSize": "x99"}), 400, "Invalid instanceSize 'x99'"),
+        (create_body(compute={"accelerator": "tpu"}), 400, "Invalid accelerator 'tpu'"),
     ],
 )
 async def test_create_rejects_what_the_api_would(

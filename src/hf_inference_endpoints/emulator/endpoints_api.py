@@ -83,6 +83,9 @@ FAIL_ENV = "EMULATOR_FAIL"
 NAMESPACES = frozenset({EMULATOR_USER, EMULATOR_ORG})
 _DATA_PLANE = re.compile(r"^/(tgi|tei)/([^/]+)(?:/.*)?$")
 _SERVER_ROOT = re.compile(r"^/(tgi|tei)/[^/]+$")
+#: What ``compute.instanceSize`` and ``compute.accelerator`` may be (docs/wire.md §6.3).
+_INSTANCE_SIZE = re.compile(r"^x[1-8]$")
+ACCELERATORS = ("cpu", "gpu", "neuron")
 _EPSILON = 1e-9  # clock readings this close to a transition count as having reached it
 _EMBEDDING_TASKS = frozenset(
     {"sentence-embeddings", "feature-extraction", "sentence-similarity", "sentence-ranking"}
@@ -389,7 +392,16 @@ def _validate_create(body: dict[str, Any]) -> None:
 
 
 def _validate_common(body: dict[str, Any]) -> None:
-    scaling = (body.get("compute") or {}).get("scaling") or {}
+    compute = body.get("compute") or {}
+    size = compute.get("instanceSize")
+    if size is not None and not (isinstance(size, str) and _INSTANCE_SIZE.match(size)):
+        raise Reject(_error(400, f"Invalid instanceSize {size!r}: one of x1 .. x8"))
+    accelerator = compute.get("accelerator")
+    if accelerator is not None and accelerator not in ACCELERATORS:
+        raise Reject(
+            _error(400, f"Invalid accelerator {accelerator!r}: one of {', '.join(ACCELERATORS)}")
+        )
+    scaling = compute.get("scaling") or {}
     timeout = scaling.get("scaleToZeroTimeout")
     if timeout is not None and not (
         isinstance(timeout, int) and not isinstance(timeout, bool) and 15 <= timeout <= 2880
