@@ -6,9 +6,11 @@ How a block runs (the same for every page):
   page would: a later block may use ``client`` or ``texts`` from an earlier one. Running
   a single block (``-k 'README.md:121'``) first runs the blocks before it.
 * The environment is the one the README's emulator section gives: ``HF_TOKEN`` (a token
-  the test emulator accepts), ``HF_ENDPOINT``, ``HF_ROUTER_URL`` and
-  ``HF_ENDPOINTS_API_URL`` point at one emulator started for the session on a real
+  the emulator accepts), ``HF_ENDPOINT``, ``HF_ROUTER_URL`` and ``HF_ENDPOINTS_API_URL``
+  point at the pytest plugin's session emulator (``hf_emulator_server``), on a real
   loopback socket. No network, no real token.
+* A ``test_*`` function a block defines (docs/testing.md) is called right away with a
+  fresh ``hf_emulator``, as pytest would call it in the reader's project.
 * One explicit rewrite: the emulator's default address ``http://127.0.0.1:8787`` (what
   ``hfie emulator`` listens on) becomes the test emulator's address, so a page can show
   ``model="http://127.0.0.1:8787/tgi/my-llm"``.
@@ -31,8 +33,9 @@ from typing import Any
 
 import pytest
 
+from hf_inference_endpoints.pytest_plugin import TOKEN
 from tests import media
-from tests.conftest import EMULATOR_TOKEN, ROOT
+from tests.conftest import ROOT
 from tests.docs.markdown_blocks import CodeBlock, python_blocks
 
 EMULATOR_DEFAULT_ADDRESS = "http://127.0.0.1:8787"
@@ -47,9 +50,10 @@ def _id(block: CodeBlock) -> str:
 class PageRun:
     """The namespace and event loop the blocks of one page share."""
 
-    def __init__(self, blocks: list[CodeBlock], base_url: str) -> None:
+    def __init__(self, blocks: list[CodeBlock], server: Any) -> None:
         self.blocks = blocks
-        self.base_url = base_url
+        self.server = server
+        self.base_url: str = server.base_url
         self.namespace: dict[str, Any] = {"__name__": "__main__"}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.ran = 0
@@ -78,11 +82,29 @@ class PageRun:
         )
         # keep the page's line numbers in tracebacks
         compiled = compiled.replace(co_firstlineno=block.line)
+        before = set(self.namespace)
         result = eval(compiled, self.namespace)
         if inspect.iscoroutine(result):
             if self.loop is None:
                 self.loop = asyncio.new_event_loop()
             self.loop.run_until_complete(result)
+        for name in sorted(set(self.namespace) - before):
+            if name.startswith("test_") and callable(self.namespace[name]):
+                self._call_test(self.namespace[name])
+
+    def _call_test(self, function: Any) -> None:
+        """Call a test the page defines, with a clean ``hf_emulator`` (its only fixture)."""
+        from hf_inference_endpoints.emulator.testing import HfEmulator
+
+        wanted = list(inspect.signature(function).parameters)
+        assert wanted in ([], ["hf_emulator"]), f"{function.__name__} asks for {wanted}"
+        emulator = HfEmulator(self.server, token=TOKEN)
+        emulator.reset()
+        emulator.time_scale = 0.01
+        try:
+            function(*([emulator] if wanted else []))
+        finally:
+            emulator.reset()
 
     def close(self) -> None:
         """Close the clients the page left open (a notebook would at kernel shutdown)."""
@@ -109,9 +131,9 @@ def doc_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def page_runs(emulator: Any) -> Iterator[dict[Path, PageRun]]:
+def page_runs(hf_emulator_server: Any) -> Iterator[dict[Path, PageRun]]:
     runs = {
-        page: PageRun([b for b in BLOCKS if b.path == page], emulator.base_url) for page in PAGES
+        page: PageRun([b for b in BLOCKS if b.path == page], hf_emulator_server) for page in PAGES
     }
     yield runs
     for run in runs.values():
@@ -120,13 +142,14 @@ def page_runs(emulator: Any) -> Iterator[dict[Path, PageRun]]:
 
 @pytest.fixture
 def doc_env(
-    monkeypatch: pytest.MonkeyPatch, emulator: Any, doc_workdir: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, hf_emulator_server: Any, doc_workdir: Path, tmp_path: Path
 ) -> None:
+    emulator = hf_emulator_server
     for name in list(os.environ):
         if name.startswith(("HF_", "HUGGING_FACE", "HFIE_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setenv("HF_TOKEN", EMULATOR_TOKEN)
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
     monkeypatch.setenv("HF_ENDPOINT", emulator.hub_url)
     monkeypatch.setenv("HF_ROUTER_URL", emulator.router_url)
     monkeypatch.setenv("HF_ENDPOINTS_API_URL", emulator.endpoints_api_url)
