@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import client_options, handle_errors, make_client
+from ._common import client_options, handle_errors, make_client, verbosity
+from ._table import format_table
 
 if TYPE_CHECKING:
     from .._endpoints import WaitProgress
     from ..models import EndpointInfo
 
-__all__ = ["endpoints"]
+__all__ = ["endpoints", "format_table"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,20 +46,10 @@ def _row(info: EndpointInfo) -> tuple[str, ...]:
     return (info.name or "?", state, replicas, model, hardware, url)
 
 
-def format_table(rows: Sequence[Sequence[str]], header: Sequence[str] = COLUMNS) -> str:
-    """Left-aligned columns separated by two spaces (the last one is not padded)."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
 def _details(info: EndpointInfo) -> str:
     """A readable multi-line description of one endpoint."""
     status = info.status
-    lines = [format_table([_row(info)])]
+    lines = [format_table([_row(info)], COLUMNS)]
     if status is not None and status.message:
         lines.append(f"message: {status.message}")
     if status is not None and status.errorMessage:
@@ -109,7 +100,8 @@ def _pairs(values: Sequence[str], what: str) -> dict[str, str] | None:
 
 
 def _progress(progress: WaitProgress) -> None:
-    click.echo(f"  {progress}", err=True)
+    if verbosity() >= 0:
+        click.echo(f"  {progress}", err=True)
 
 
 def namespace_option(func: F) -> F:
@@ -218,7 +210,7 @@ def list_(client: Any, namespace: str | None, timeout: float | None, as_json: bo
     elif not items:
         click.echo("no endpoints")
     else:
-        click.echo(format_table([_row(info) for info in items]))
+        click.echo(format_table([_row(info) for info in items], COLUMNS))
 
 
 @endpoints.command()
