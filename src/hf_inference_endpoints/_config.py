@@ -12,11 +12,35 @@ from typing import Any
 
 from ._errors import ConfigurationError
 
-__all__ = ["DEFAULT_HUB_URL", "DEFAULT_ROUTER_URL", "HfInferenceConfig", "Secret"]
+__all__ = [
+    "DEFAULT_HUB_URL",
+    "DEFAULT_ROUTER_URL",
+    "ENV_VARS",
+    "SECONDS_ENV_VARS",
+    "HfInferenceConfig",
+    "Secret",
+]
 
 DEFAULT_HUB_URL = "https://huggingface.co"
 DEFAULT_ROUTER_URL = "https://router.huggingface.co"
 DEFAULT_ENDPOINTS_API_URL = "https://api.endpoints.huggingface.cloud"
+
+#: Environment variable -> the field :meth:`HfInferenceConfig.from_env` sets from it
+#: (text as is; the token also comes from ``HF_TOKEN_PATH`` / ``HF_HOME``'s token file).
+ENV_VARS: dict[str, str] = {
+    "HF_TOKEN": "token",
+    "HF_DEFAULT_PROVIDER": "default_provider",
+    "HF_DEFAULT_NAMESPACE": "default_namespace",
+    "HF_COLD_START_TIMEOUT": "cold_start_timeout",
+    "HF_REQUEST_TIMEOUT": "request_timeout",
+    "HF_ENDPOINT": "hub_url",
+    "HF_ROUTER_URL": "router_url",
+    "HF_ENDPOINTS_API_URL": "endpoints_api_url",
+    "HF_BILL_TO": "bill_to",
+    "HF_PROVIDER_PREFERENCE": "provider_preference",
+}
+#: The variables of :data:`ENV_VARS` read as seconds.
+SECONDS_ENV_VARS = frozenset({"HF_COLD_START_TIMEOUT", "HF_REQUEST_TIMEOUT"})
 
 
 class Secret:
@@ -268,28 +292,16 @@ class HfInferenceConfig:
                 except OSError:
                     token = None
             values["token"] = token
-        text_vars = {
-            "HF_DEFAULT_PROVIDER": "default_provider",
-            "HF_DEFAULT_NAMESPACE": "default_namespace",
-            "HF_ENDPOINT": "hub_url",
-            "HF_ROUTER_URL": "router_url",
-            "HF_ENDPOINTS_API_URL": "endpoints_api_url",
-            "HF_BILL_TO": "bill_to",
-            "HF_PROVIDER_PREFERENCE": "provider_preference",
-        }
-        for var, name in text_vars.items():
+        for var, name in ENV_VARS.items():
             raw = env.get(var)
-            if raw:
-                if name.endswith("_url") and not raw.startswith(("http://", "https://")):
-                    raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
-                values[name] = raw
-        for var, name in (
-            ("HF_COLD_START_TIMEOUT", "cold_start_timeout"),
-            ("HF_REQUEST_TIMEOUT", "request_timeout"),
-        ):
-            raw = env.get(var)
-            if raw:
+            if not raw or name == "token":
+                continue
+            if var in SECONDS_ENV_VARS:
                 values[name] = _parse_seconds(var, raw)
+                continue
+            if name.endswith("_url") and not raw.startswith(("http://", "https://")):
+                raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
+            values[name] = raw
         values.update(overrides)
         return cls(**values)
 
