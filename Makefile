@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LINT_DIRS := $(wildcard src codegen tests bench examples)
 
-.PHONY: install generate check-generated check lint typecheck test record demo bench schema-drift clean
+.PHONY: install generate check-generated check lint typecheck test coverage docs docs-serve record demo bench schema-drift clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,11 +19,13 @@ install: $(STAMP)
 generate: $(STAMP)
 	$(PY) -m codegen.models
 	$(PY) -m codegen.unasync
+	$(PY) -m codegen.config_docs
 
 ## Fail when anything generated is stale.
 check-generated: $(STAMP)
 	$(PY) -m codegen.models --check
 	$(PY) -m codegen.unasync --check
+	$(PY) -m codegen.config_docs --check
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_DIRS)
@@ -36,6 +38,13 @@ check: lint typecheck check-generated
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+## The documentation site (mkdocs-material + mkdocstrings) into .site/; fails on any warning.
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict --quiet --site-dir .site
+
+docs-serve: $(STAMP)
+	$(PY) -m mkdocs serve
 
 ## Re-record this project's cassettes against the real service (needs HF_TOKEN and a network).
 record: $(STAMP)
@@ -55,4 +64,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .site .coverage

@@ -57,9 +57,13 @@ def _default(field: dataclasses.Field[Any]) -> str:
         value = field.default_factory()
     else:  # pragma: no cover - every field has a default
         return "required"
-    if isinstance(value, int) and not isinstance(value, bool) and value >= _MIB:
-        if value % _MIB == 0:
-            return f"`{value}` ({value // _MIB} MiB)"
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= _MIB
+        and not value % _MIB
+    ):
+        return f"`{value}` ({value // _MIB} MiB)"
     return f"`{value!r}`"
 
 
