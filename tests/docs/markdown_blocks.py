@@ -18,7 +18,8 @@ from pathlib import Path
 
 __all__ = ["CodeBlock", "python_blocks"]
 
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+#: A fence, at any indentation (blocks inside list items and content tabs count too).
+_FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 _MARKER = re.compile(r"^\s*<!--\s*doc-test:\s*(?P<what>\w+)(?::\s*(?P<reason>.*?))?\s*-->\s*$")
 _PYTHON = frozenset({"python", "py", "python3", "pycon"})
 

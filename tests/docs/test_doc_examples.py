@@ -11,9 +11,15 @@ How a block runs (the same for every page):
   loopback socket. No network, no real token.
 * A ``test_*`` function a block defines (docs/testing.md) is called right away with a
   fresh ``hf_emulator``, as pytest would call it in the reader's project.
-* One explicit rewrite: the emulator's default address ``http://127.0.0.1:8787`` (what
-  ``hfie emulator`` listens on) becomes the test emulator's address, so a page can show
-  ``model="http://127.0.0.1:8787/tgi/my-llm"``.
+* Explicit rewrites of the code, before it runs: the emulator's default address
+  ``http://127.0.0.1:8787`` (what ``hfie emulator`` listens on) becomes the test
+  emulator's address, so a page can show ``model="http://127.0.0.1:8787/tgi/my-llm"``;
+  and the real services' addresses (``https://router.huggingface.co``,
+  ``https://huggingface.co``, ``https://api.endpoints.huggingface.cloud``, see
+  ``REAL_HOSTS``) become the emulator's, so a migration page can show
+  ``OpenAI(base_url="https://router.huggingface.co/v1")``.
+* huggingface_hub, which has no setting for those addresses, runs inside
+  ``HfEmulator.route_huggingface_hub()`` (its HTTP client rewrites them).
 * The working directory holds small real files the examples name: ``cat.jpg`` (a PNG),
   ``meeting.wav``, ``clip.mp4``.
 * A block with top-level ``await`` (a notebook cell) runs on one event loop per page.
@@ -28,11 +34,13 @@ import asyncio
 import inspect
 import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hf_inference_endpoints.emulator.testing import REAL_HOSTS, HfEmulator
 from hf_inference_endpoints.pytest_plugin import TOKEN
 from tests import media
 from tests.conftest import ROOT
@@ -54,6 +62,7 @@ class PageRun:
         self.blocks = blocks
         self.server = server
         self.base_url: str = server.base_url
+        self.emulator = HfEmulator(server, token=TOKEN)
         self.namespace: dict[str, Any] = {"__name__": "__main__"}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.ran = 0
@@ -77,25 +86,33 @@ class PageRun:
 
     def _execute(self, block: CodeBlock) -> None:
         code = block.code.replace(EMULATOR_DEFAULT_ADDRESS, self.base_url)
+        for real, attribute in REAL_HOSTS.items():
+            code = code.replace(real, getattr(self.emulator, attribute))
         compiled = compile(
             code, str(block.path), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
         )
         # keep the page's line numbers in tracebacks
         compiled = compiled.replace(co_firstlineno=block.line)
         before = set(self.namespace)
-        result = eval(compiled, self.namespace)
-        if inspect.iscoroutine(result):
-            if self.loop is None:
-                self.loop = asyncio.new_event_loop()
-            self.loop.run_until_complete(result)
+        with self._huggingface_hub_routed():
+            result = eval(compiled, self.namespace)
+            if inspect.iscoroutine(result):
+                if self.loop is None:
+                    self.loop = asyncio.new_event_loop()
+                self.loop.run_until_complete(result)
         for name in sorted(set(self.namespace) - before):
             if name.startswith("test_") and callable(self.namespace[name]):
                 self._call_test(self.namespace[name])
 
+    def _huggingface_hub_routed(self) -> AbstractContextManager[None]:
+        try:
+            import huggingface_hub  # noqa: F401
+        except ImportError:
+            return nullcontext()
+        return self.emulator.route_huggingface_hub()
+
     def _call_test(self, function: Any) -> None:
         """Call a test the page defines, with a clean ``hf_emulator`` (its only fixture)."""
-        from hf_inference_endpoints.emulator.testing import HfEmulator
-
         wanted = list(inspect.signature(function).parameters)
         assert wanted in ([], ["hf_emulator"]), f"{function.__name__} asks for {wanted}"
         emulator = HfEmulator(self.server, token=TOKEN)

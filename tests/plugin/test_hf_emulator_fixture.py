@@ -137,3 +137,29 @@ def test_the_plugin_is_loaded_by_installing_the_package(pytester: pytest.Pyteste
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_real_urls_map_onto_the_emulator(hf_emulator: HfEmulator) -> None:
+    assert hf_emulator.emulated_url("https://router.huggingface.co/v1/models") == (
+        f"{hf_emulator.router_url}/v1/models"
+    )
+    assert hf_emulator.emulated_url("https://huggingface.co/api/tasks") == (
+        f"{hf_emulator.hub_url}/api/tasks"
+    )
+    assert hf_emulator.emulated_url("https://huggingface.co.evil.example/x") == (
+        "https://huggingface.co.evil.example/x"
+    )
+    assert hf_emulator.emulated_url("https://example.com/a") == "https://example.com/a"
+
+
+def test_unchanged_huggingface_hub_code_reaches_the_emulator(hf_emulator: HfEmulator) -> None:
+    hub = pytest.importorskip("huggingface_hub")
+    before = hf_emulator.requests
+    with hf_emulator.route_huggingface_hub():
+        client = hub.InferenceClient(provider="together")  # token from HF_TOKEN
+        reply = client.chat_completion(model=CHAT_MODEL, messages=HELLO)
+    assert reply.choices[0].message.content == "Emulated reply: Hello there"
+    assert hf_emulator.requests >= before + 2  # the mapping lookup, then the chat
+    from huggingface_hub.utils._http import _GLOBAL_CLIENT_FACTORY, default_client_factory
+
+    assert _GLOBAL_CLIENT_FACTORY is default_client_factory  # put back afterwards

@@ -16,6 +16,8 @@ the emulator's state, which the server reads on its next request.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,14 @@ if TYPE_CHECKING:
     from .._sync._client import HfInferenceClient
     from .server import EmulatorHandle
 
-__all__ = ["ENDPOINT_STATES", "HfEmulator"]
+__all__ = ["ENDPOINT_STATES", "REAL_HOSTS", "HfEmulator"]
+
+#: The real services' addresses -> the emulator's URL attribute standing for each.
+REAL_HOSTS: dict[str, str] = {
+    "https://router.huggingface.co": "router_url",
+    "https://huggingface.co": "hub_url",
+    "https://api.endpoints.huggingface.cloud": "endpoints_api_url",
+}
 
 #: States :meth:`HfEmulator.set_endpoint_state` accepts (the API's own names).
 ENDPOINT_STATES = frozenset(MESSAGES)
@@ -123,6 +132,67 @@ class HfEmulator:
             "router_url": self.router_url,
             "endpoints_api_url": self.endpoints_api_url,
         }
+
+    def emulated_url(self, url: str) -> str:
+        """``url`` on the emulator when it names a real HF service, else unchanged.
+
+        Example: ``https://router.huggingface.co/v1/models`` -> ``{router_url}/v1/models``.
+        """
+        for real, attribute in REAL_HOSTS.items():
+            if url == real or url.startswith(real + "/") or url.startswith(real + "?"):
+                return str(getattr(self, attribute)) + url[len(real) :]
+        return url
+
+    @contextmanager
+    def route_huggingface_hub(self) -> Iterator[None]:
+        """Send huggingface_hub's requests for huggingface.co and router.huggingface.co to
+        the emulator, while the block runs.
+
+        huggingface_hub has no setting for the router's address; this installs an HTTP
+        client of its own (``huggingface_hub.set_client_factory``) whose transport rewrites
+        those URLs, and puts the default back afterwards.
+        """
+        import httpx2
+        from huggingface_hub import set_client_factory
+        from huggingface_hub.utils._http import default_client_factory
+
+        emulator = self
+
+        class _ToEmulator(httpx2.BaseTransport):
+            def __init__(self) -> None:
+                self.inner = httpx2.HTTPTransport()
+
+            def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+                target = emulator.emulated_url(str(request.url))
+                if target != str(request.url):
+                    url = httpx2.URL(target)
+                    headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+                    headers.append((b"host", url.netloc))
+                    request = httpx2.Request(
+                        request.method,
+                        url,
+                        headers=headers,
+                        stream=request.stream,
+                        extensions=request.extensions,
+                    )
+                return self.inner.handle_request(request)
+
+            def close(self) -> None:
+                self.inner.close()
+
+        def factory() -> httpx2.Client:
+            base = default_client_factory()
+            hooks = base.event_hooks
+            base.close()
+            return httpx2.Client(
+                transport=_ToEmulator(), event_hooks=hooks, follow_redirects=True, timeout=None
+            )
+
+        set_client_factory(factory)
+        try:
+            yield
+        finally:
+            set_client_factory(default_client_factory)
 
     # -- time ---------------------------------------------------------------------------
     @property
