@@ -41,10 +41,10 @@ test: $(STAMP)
 
 ## The documentation site (mkdocs-material + mkdocstrings) into .site/; fails on any warning.
 docs: $(STAMP)
-	$(PY) -m mkdocs build --strict --quiet --site-dir .site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir .site
 
 docs-serve: $(STAMP)
-	$(PY) -m mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve
 
 ## Re-record this project's cassettes against the real service (needs HF_TOKEN and a network).
 record: $(STAMP)
