@@ -1,19 +1,43 @@
-# Every target runs inside .venv; `make install` creates it on a fresh machine.
+# Every target runs inside .venv; `make install` creates it on a fresh machine from uv.lock.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LINT_DIRS := $(wildcard src codegen tests bench examples)
+# uv installs the locked environment; bootstrapped with pip on a machine that lacks it.
+UV     ?= $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install generate check-generated check lint typecheck test coverage docs docs-serve record demo bench schema-drift clean
+.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest coverage docs docs-serve record demo bench schema-drift clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.9'
+
+## Install exactly the locked versions of the package and every extra the tests use.
+$(STAMP): pyproject.toml uv.lock
+	@$(MAKE) --no-print-directory uv
+	$(UV) sync --locked --all-extras --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Refresh uv.lock: the newest versions pyproject.toml allows (commit the result).
+lock: uv
+	$(UV) lock --upgrade
+
+## The suite on the newest releases pyproject.toml allows, in a throwaway environment.
+test-latest: uv
+	rm -rf .venv-latest
+	$(UV) venv --quiet --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --resolution highest -e '.[dev]'
+	.venv-latest/bin/python -m pytest -p no:cacheprovider
+
+## The suite on the lowest versions our ranges declare for direct dependencies.
+test-lowest: uv
+	rm -rf .venv-lowest
+	$(UV) venv --quiet --python $(PYTHON) .venv-lowest
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e '.[dev]'
+	.venv-lowest/bin/python -m pytest -p no:cacheprovider
 
 ## Regenerate models (schemas/ -> models/) and the sync twin (_async/ -> _sync/).
 generate: $(STAMP)
@@ -60,8 +84,7 @@ demo: $(STAMP)
 	$(PY) -m examples.run_demo
 
 bench: $(STAMP)
-	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .site .coverage
+	rm -rf $(VENV) .venv-latest .venv-lowest .mypy_cache .ruff_cache .pytest_cache .site .coverage

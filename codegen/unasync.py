@@ -108,6 +108,10 @@ REPLACEMENTS: dict[str, str] = {
     "AsyncHTTPTransport": "HTTPTransport",
     "AsyncBaseTransport": "BaseTransport",
     "AsyncByteStream": "SyncByteStream",
+    "handle_async_request": "handle_request",
+    # httpcore2
+    "AsyncConnectionPool": "ConnectionPool",
+    "AsyncHTTPProxy": "HTTPProxy",
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",

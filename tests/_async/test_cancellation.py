@@ -37,8 +37,8 @@ def make_client(server: fs.FaultServer, **config: Any) -> AsyncHfInferenceClient
 
 
 def in_flight(client: AsyncHfInferenceClient) -> int:
-    pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
-    return len(pool._requests)
+    pool = client._transport.http_client._transport  # type: ignore[attr-defined]
+    return int(pool.in_flight)
 
 
 async def still_works(client: AsyncHfInferenceClient, server: fs.FaultServer) -> None:

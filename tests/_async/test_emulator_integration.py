@@ -39,8 +39,8 @@ def client_for(emulator: Any, **config: Any) -> AsyncHfInferenceClient:
 
 def in_flight(client: AsyncHfInferenceClient) -> int:
     """Requests the connection pool still has checked out."""
-    pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
-    return len(pool._requests)
+    pool = client._transport.http_client._transport  # type: ignore[attr-defined]
+    return int(pool.in_flight)
 
 
 def fault(spec: str) -> dict[str, str]:
@@ -207,7 +207,7 @@ async def test_one_connection_is_reused_across_sequential_streams(
             async with await client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
                 async for _ in stream:
                     pass
-        pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
+        pool = client._transport.http_client._transport  # type: ignore[attr-defined]
         assert len(pool.connections) == 1
 
 

@@ -39,8 +39,8 @@ def client_for(emulator: Any, **config: Any) -> AsyncHfInferenceClient:
 
 
 def in_flight(client: AsyncHfInferenceClient) -> int:
-    pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
-    return len(pool._requests)
+    pool = client._transport.http_client._transport  # type: ignore[attr-defined]
+    return int(pool.in_flight)
 
 
 @pytest.mark.anyio

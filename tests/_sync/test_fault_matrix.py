@@ -569,8 +569,8 @@ RUNNER = "sync"
 
 def in_flight(client: HfInferenceClient) -> int:
     """Requests the connection pool still has checked out."""
-    pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
-    return len(pool._requests)
+    pool = client._transport.http_client._transport  # type: ignore[attr-defined]
+    return int(pool.in_flight)
 
 
 def call(client: HfInferenceClient, h: Harness, cell: Cell) -> None:

@@ -40,8 +40,8 @@ def client_for(emulator: Any, **config: Any) -> HfInferenceClient:
 
 
 def in_flight(client: HfInferenceClient) -> int:
-    pool = client._transport.http_client._transport._pool  # type: ignore[attr-defined]
-    return len(pool._requests)
+    pool = client._transport.http_client._transport  # type: ignore[attr-defined]
+    return int(pool.in_flight)
 
 
 def test_int_006_image_classification(emulator: Any, no_env: None) -> None:

@@ -146,7 +146,7 @@ class Soak:
 
     def sample(self, calls: int, client: Any) -> None:
         gc.collect()
-        pool = client._transport.http_client._transport._pool
+        pool = client._transport.http_client._transport
         self.samples.append(
             Sample(
                 calls=calls,
@@ -154,7 +154,7 @@ class Soak:
                 rss_mib=_rss_mib(),
                 objects=len(gc.get_objects()),
                 connections=len(pool.connections),
-                in_flight=len(pool._requests),
+                in_flight=pool.in_flight,
             )
         )
 

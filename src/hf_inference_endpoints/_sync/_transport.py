@@ -30,6 +30,7 @@ from .._ratelimit import RateLimiter, rate_limit_key
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from ._pool import PoolTransport
 from ._providers import request_with_failover, stream_with_failover
 from ._streaming import Stream
 
@@ -72,13 +73,19 @@ class Transport:
         # dropping headers (_redirects.headers_to_drop). Overriding httpx2's private
         # _redirect_headers would break silently on an httpx2 upgrade. A caller's own
         # http_client keeps its own redirect settings.
+        # The pool is ours (_pool.PoolTransport): it closes every body iterator it
+        # opens, which httpx2's default transport does not (docs/upstream-bugs.md). It reads
+        # proxies from the environment itself, so the client must not mount its own.
         self._client = http_client or httpx2.Client(
             timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
-            limits=httpx2.Limits(
-                max_connections=None,
-                max_keepalive_connections=config.pool_size_per_host,
-                keepalive_expiry=config.pool_idle_timeout,
+            transport=PoolTransport(
+                limits=httpx2.Limits(
+                    max_connections=None,
+                    max_keepalive_connections=config.pool_size_per_host,
+                    keepalive_expiry=config.pool_idle_timeout,
+                )
             ),
+            trust_env=False,
             follow_redirects=False,
         )
         self.policy = RetryPolicy(
