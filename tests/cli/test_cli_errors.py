@@ -85,13 +85,16 @@ def test_verbose_logs_retries_on_stderr(hf_emulator: HfEmulator) -> None:
 
 
 def test_quiet_silences_progress_lines(hf_emulator: HfEmulator) -> None:
+    hf_emulator.time_scale = 1.0  # initializing lasts 8 real seconds: no race with the poll
     hf_emulator.add_endpoint("quiet-llm", state="initializing")
-    result = hfie("-q", "endpoints", "wait", "quiet-llm", "--poll-interval", "0.01", "--json")
+    wait = ("endpoints", "wait", "quiet-llm", "--until", "initializing", "--json")
+    result = hfie("-q", *wait)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    hf_emulator.set_endpoint_state("quiet-llm", "initializing")
-    loud = hfie("endpoints", "wait", "quiet-llm", "--poll-interval", "0.01", "--json")
-    assert "initializing" in loud.stderr
+    assert '"state": "initializing"' in result.stdout
+    loud = hfie(*wait)
+    assert loud.exit_code == 0, loud.output
+    assert "emulator-user/quiet-llm initializing" in loud.stderr
 
 
 def test_verbose_and_quiet_together_are_refused() -> None:
