@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     )
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
+    from ._progress import ProgressEvent
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
 
@@ -67,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
+    "ProgressEvent": "._progress",
     "WaitProgress": "._endpoints",
     "BinaryResult": "._binary",
     "image_url_part": "._inputs",
@@ -131,6 +133,7 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "PermissionDenied",
+    "ProgressEvent",
     "RateLimited",
     "RequestTimeout",
     "ResponseMeta",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError
+from ._progress import ProgressCallback
 
 __all__ = [
     "DEFAULT_HUB_URL",
@@ -142,6 +143,10 @@ class HfInferenceConfig:
             provider) or providers to fall back to, in order, after a 429, a 5xx or an
             unavailable model.
         provider_mapping_ttl: How long a model's provider mapping is reused.
+        on_progress: Called with a :class:`~hf_inference_endpoints.ProgressEvent` at each
+            step of a long wait (an endpoint starting or waking, a model loading, a
+            provider job running); the same events go to the
+            ``hf_inference_endpoints.progress`` logger.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -185,6 +190,7 @@ class HfInferenceConfig:
     provider_preference: tuple[str, ...] = ()
     fallback: bool | tuple[str, ...] = False
     provider_mapping_ttl: float = 600.0
+    on_progress: ProgressCallback | None = None
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -232,6 +238,8 @@ class HfInferenceConfig:
         if not isinstance(self.fallback, bool):
             object.__setattr__(self, "fallback", _names("fallback", self.fallback))
         _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
+        if self.on_progress is not None and not callable(self.on_progress):
+            raise ConfigurationError(f"on_progress must be callable, got {self.on_progress!r}")
 
     def __repr__(self) -> str:
         shown = []

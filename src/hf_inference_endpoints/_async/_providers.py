@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._errors import HfError, RequestTimeout
 from .._io import AsyncLock, async_monotonic, async_sleep
+from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing.build import build_request
@@ -518,6 +519,16 @@ class AsyncProviders:
             if step.delay > 0:
                 if async_monotonic() + step.delay >= deadline:
                     raise self._timeout(submitted, f"still running after {budget:g} s")
+                report_progress(
+                    self._client.config.on_progress,
+                    ProgressEvent(
+                        "job",
+                        f"{submitted.context.provider} {submitted.context.model}",
+                        step.stage,
+                        async_monotonic() - (deadline - budget),
+                        attempt=step.attempt,
+                    ),
+                )
                 await async_sleep(step.delay)
             remaining = deadline - async_monotonic()
             if remaining <= 0:

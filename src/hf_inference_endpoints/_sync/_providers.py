@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._errors import HfError, RequestTimeout
 from .._io import SyncLock, sync_monotonic, sync_sleep
+from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing.build import build_request
@@ -517,6 +518,16 @@ class Providers:
             if step.delay > 0:
                 if sync_monotonic() + step.delay >= deadline:
                     raise self._timeout(submitted, f"still running after {budget:g} s")
+                report_progress(
+                    self._client.config.on_progress,
+                    ProgressEvent(
+                        "job",
+                        f"{submitted.context.provider} {submitted.context.model}",
+                        step.stage,
+                        sync_monotonic() - (deadline - budget),
+                        attempt=step.attempt,
+                    ),
+                )
                 sync_sleep(step.delay)
             remaining = deadline - sync_monotonic()
             if remaining <= 0:
