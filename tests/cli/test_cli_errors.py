@@ -94,7 +94,7 @@ def test_quiet_silences_progress_lines(hf_emulator: HfEmulator) -> None:
     assert '"state": "initializing"' in result.stdout
     loud = hfie(*wait)
     assert loud.exit_code == 0, loud.output
-    assert "emulator-user/quiet-llm initializing" in loud.stderr
+    assert "[endpoint] emulator-user/quiet-llm: initializing, " in loud.stderr
 
 
 def test_verbose_and_quiet_together_are_refused() -> None:

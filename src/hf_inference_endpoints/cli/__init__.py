@@ -61,6 +61,8 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.hfie_cli = True  # type: ignore[attr-defined]
+    # progress events have their own display (the status line): not twice
+    handler.addFilter(lambda record: record.name != "hf_inference_endpoints.progress")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
 

@@ -47,7 +47,11 @@ def make_client(
     hub_url: str | None = None,
     endpoints_api_url: str | None = None,
 ) -> Any:
-    """A sync client from the environment, with the CLI's overrides."""
+    """A sync client from the environment, with the CLI's overrides.
+
+    Long waits show on standard error (:class:`~._progress.ProgressDisplay`) unless
+    ``hfie -q``; the display is cleared when the command ends.
+    """
     from .._sync._client import HfInferenceClient
 
     overrides: dict[str, Any] = {}
@@ -59,6 +63,14 @@ def make_client(
         overrides["hub_url"] = hub_url
     if endpoints_api_url:
         overrides["endpoints_api_url"] = endpoints_api_url
+    if verbosity() >= 0:
+        from ._progress import ProgressDisplay
+
+        display = ProgressDisplay()
+        overrides["on_progress"] = display
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.call_on_close(display.close)
     return HfInferenceClient(**overrides)
 
 

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import client_options, handle_errors, make_client, verbosity
+from ._common import client_options, handle_errors, make_client
 from ._table import format_table
 
 if TYPE_CHECKING:
-    from .._endpoints import WaitProgress
     from ..models import EndpointInfo
 
 __all__ = ["endpoints", "format_table"]
@@ -97,11 +96,6 @@ def _pairs(values: Sequence[str], what: str) -> dict[str, str] | None:
             raise click.BadParameter(f"expected KEY=VALUE, got {value!r}", param_hint=what)
         out[key] = item
     return out
-
-
-def _progress(progress: WaitProgress) -> None:
-    if verbosity() >= 0:
-        click.echo(f"  {progress}", err=True)
 
 
 def namespace_option(func: F) -> F:
@@ -269,9 +263,7 @@ def create(
         **spec,
     )
     if wait_:
-        info = client.endpoints.wait(
-            name, namespace=namespace, timeout=timeout, on_progress=None if as_json else _progress
-        )
+        info = client.endpoints.wait(name, namespace=namespace, timeout=timeout)
     _show(info, as_json)
 
 
@@ -371,7 +363,8 @@ def wait(
 ) -> None:
     """Wait until endpoint NAME reaches a state (running: and answers its health route).
 
-    Each state change is printed on standard error; --timeout bounds the wait.
+    Each state change shows on standard error (a live status line on a terminal);
+    --timeout bounds the wait.
     """
     info = client.endpoints.wait(
         name,
@@ -379,6 +372,5 @@ def wait(
         namespace=namespace,
         timeout=timeout,
         poll_interval=poll_interval,
-        on_progress=_progress,
     )
     _show(info, as_json)
