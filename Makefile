@@ -63,6 +63,12 @@ check: lint typecheck check-generated
 test: $(STAMP)
 	$(PY) -m pytest
 
+## The whole suite under coverage; fails below COVERAGE_FLOOR % of lines (CI sets it).
+COVERAGE_FLOOR ?= 0
+coverage: $(STAMP)
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage report --fail-under=$(COVERAGE_FLOOR)
+
 ## The documentation site (mkdocs-material + mkdocstrings) into .site/; fails on any warning.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir .site

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -132,3 +133,10 @@ def test_ctrl_c_during_a_wait_is_one_line_and_exit_130(
     assert process.returncode == 130
     assert err.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/cli.md"])
+def test_the_documented_exit_codes_are_the_real_ones(page: str) -> None:
+    text = (Path(__file__).resolve().parents[2] / page).read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", text, flags=re.MULTILINE)
+    assert {int(code) for code, _ in rows} == set(EXIT_CODES)
