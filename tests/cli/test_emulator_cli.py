@@ -86,3 +86,16 @@ def test_it_serves_and_says_where(tmp_path: object) -> None:
         assert process.wait(timeout=20) == 0
         if process.stderr is not None:
             process.stderr.close()
+
+
+def test_python_dash_m_is_the_same_command(busy_port: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hf_inference_endpoints.emulator", "--port", str(busy_port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"port {busy_port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
