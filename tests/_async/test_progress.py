@@ -88,3 +88,25 @@ async def test_a_failing_callback_does_not_break_the_call(
         reply = await client.chat.complete(model="org/cold-model", messages=MESSAGES)
     assert reply.choices
     assert "the on_progress callback raised" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_waking_a_scaled_to_zero_endpoint_is_reported(emulator: Any, no_env: None) -> None:
+    from hf_inference_endpoints.emulator.testing import HfEmulator
+
+    emu = HfEmulator(emulator, token=EMULATOR_TOKEN)
+    emu.add_endpoint("progress-sleepy", state="scaledToZero", min_replica=0)
+    events: list[ProgressEvent] = []
+    try:
+        async with client_for(emulator, on_progress=events.append) as client:
+            reply = await client.chat.complete(endpoint="progress-sleepy", messages=MESSAGES)
+    finally:
+        emu.remove_endpoint("progress-sleepy")
+    assert reply.choices
+    (event,) = events
+    assert (event.kind, event.subject, event.state) == (
+        "endpoint",
+        "emulator-user/progress-sleepy",
+        "waking",
+    )
+    assert event.message is not None and "waits up to" in event.message

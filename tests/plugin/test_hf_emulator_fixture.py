@@ -100,6 +100,11 @@ def test_unknown_endpoint_states_and_names_are_refused(hf_emulator: HfEmulator) 
         hf_emulator.set_endpoint_state("one", "sleeping")
     with pytest.raises(KeyError):
         hf_emulator.set_endpoint_state("two", "running")
+    hf_emulator.remove_endpoint("one")
+    with pytest.raises(KeyError):
+        hf_emulator.endpoint_state("one")
+    with pytest.raises(KeyError):
+        hf_emulator.remove_endpoint("one")
     with pytest.raises(ValueError, match="time_scale"):
         hf_emulator.time_scale = -1
 

@@ -325,6 +325,19 @@ class HfEmulator:
             endpoint.last_used = now
             store.enter(endpoint, state, now)
 
+    def remove_endpoint(self, name: str) -> None:
+        """Forget endpoint ``name`` (as if deleted; its URL answers 404).
+
+        Raises:
+            KeyError: No emulated endpoint has that name.
+        """
+        store = store_of(self.handle.state)
+        endpoint = store.by_name(name)
+        if endpoint is None:
+            raise KeyError(f"no emulated endpoint named {name!r}")
+        del store.endpoints[(endpoint.namespace, endpoint.name)]
+        store.deleted.add(name)
+
     def endpoint_state(self, name: str) -> str:
         """The state endpoint ``name`` is in now.
 
