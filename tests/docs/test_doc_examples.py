@@ -25,6 +25,13 @@ How a block runs (the same for every page):
 * A block with top-level ``await`` (a notebook cell) runs on one event loop per page.
 * ``<!-- doc-test: skip: REASON -->`` on the line before a fence skips that block; the
   reason shows in the test report. Keep those rare.
+
+Why our own collector and not a plugin: pytest-markdown-docs 0.9.2 (tried on this README)
+runs each fence alone unless the fence says ``python continuation`` and skips with
+``notest`` — both in the fence's info string, which its own docs call incompatible with
+Material for MkDocs — gives no reason for a skip, and has no top-level ``await`` (our
+notebook cells). phmdoctest generates test files from Markdown, one more generated tree.
+This file is ~200 lines with the behaviour above, and the pages stay plain Markdown.
 """
 
 from __future__ import annotations
