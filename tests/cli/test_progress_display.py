@@ -74,3 +74,27 @@ def test_hfie_shows_a_cold_start_and_quiet_hides_it(hf_emulator: HfEmulator) -> 
     quiet = CliRunner().invoke(main, ["-q", "run", "text-classification", "-m", model, "-i", "hi"])
     assert quiet.exit_code == 0, quiet.output
     assert quiet.stderr == ""
+
+
+def test_a_result_takes_the_status_line_away_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+
+    from hf_inference_endpoints.cli import _common
+
+    monkeypatch.setitem(sys.modules, "rich", None)
+    monkeypatch.setitem(sys.modules, "rich.console", None)
+    terminal = Terminal()
+    seen: list[str] = []
+
+    @click.command()
+    def command() -> None:
+        display = ProgressDisplay(terminal)
+        click.get_current_context().meta["hfie.progress"] = display
+        display(LOADING)
+        _common.out("the result")
+        seen.append(terminal.getvalue())
+
+    result = CliRunner().invoke(command, [])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "the result\n"
+    assert seen == [f"\r\x1b[2K[cold start] {LOADING}\r\x1b[2K"]  # cleared before printing

@@ -13,7 +13,9 @@ import click
 from .._errors import HfError
 from ._errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, exit_code, explain
 
-__all__ = ["client_options", "echo_json", "handle_errors", "make_client", "verbosity"]
+__all__ = ["client_options", "echo_json", "handle_errors", "make_client", "out", "verbosity"]
+
+_DISPLAY_KEY = "hfie.progress"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,8 +72,19 @@ def make_client(
         overrides["on_progress"] = display
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
+            ctx.meta[_DISPLAY_KEY] = display
             ctx.call_on_close(display.close)
     return HfInferenceClient(**overrides)
+
+
+def out(message: Any = None, *, nl: bool = True) -> None:
+    """Print a result on standard output, taking any progress status line away first
+    (a live line on the terminal would otherwise be drawn over the result)."""
+    ctx = click.get_current_context(silent=True)
+    display = ctx.meta.get(_DISPLAY_KEY) if ctx is not None else None
+    if display is not None:
+        display.close()
+    click.echo(message, nl=nl)
 
 
 def echo_json(value: Any) -> None:
@@ -79,7 +92,7 @@ def echo_json(value: Any) -> None:
     dump = getattr(value, "model_dump", None)
     if dump is not None:
         value = dump(mode="json", exclude_none=True)
-    click.echo(json.dumps(value, ensure_ascii=False, default=str))
+    out(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def verbosity() -> int:

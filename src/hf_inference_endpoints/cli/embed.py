@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
 
 __all__ = ["embed"]
 
@@ -105,4 +105,4 @@ def embed(
         )
         return
     for vector in result:
-        click.echo(json.dumps(vector))
+        out(json.dumps(vector))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import client_options, handle_errors, make_client
+from ._common import client_options, handle_errors, make_client, out
 from ._table import format_table
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def _dump(info: EndpointInfo) -> Any:
 
 
 def _show(info: EndpointInfo, as_json: bool) -> None:
-    click.echo(json.dumps(_dump(info), ensure_ascii=False) if as_json else _details(info))
+    out(json.dumps(_dump(info), ensure_ascii=False) if as_json else _details(info))
 
 
 def _pairs(values: Sequence[str], what: str) -> dict[str, str] | None:
@@ -200,11 +200,11 @@ def list_(client: Any, namespace: str | None, timeout: float | None, as_json: bo
     """List the endpoints of a namespace (every page)."""
     items = client.endpoints.list(namespace, timeout=timeout)
     if as_json:
-        click.echo(json.dumps([_dump(info) for info in items], ensure_ascii=False))
+        out(json.dumps([_dump(info) for info in items], ensure_ascii=False))
     elif not items:
-        click.echo("no endpoints")
+        out("no endpoints")
     else:
-        click.echo(format_table([_row(info) for info in items], COLUMNS))
+        out(format_table([_row(info) for info in items], COLUMNS))
 
 
 @endpoints.command()
@@ -336,7 +336,7 @@ def delete(
     if not yes:
         click.confirm(f"Delete endpoint {name}? This cannot be undone", abort=True)
     client.endpoints.delete(name, namespace=namespace, timeout=timeout)
-    click.echo(json.dumps({"deleted": name}) if as_json else f"deleted {name}")
+    out(json.dumps({"deleted": name}) if as_json else f"deleted {name}")
 
 
 @endpoints.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
 from ._table import answer_table
 
 __all__ = ["run"]
@@ -182,13 +182,13 @@ def run(
         if as_json:
             echo_json(summary)
         else:
-            click.echo(f"saved {len(result)} bytes of {result.content_type} to {path}")
+            out(f"saved {len(result)} bytes of {result.content_type} to {path}")
         return
     if output is not None:
         output.write_text(json.dumps(result, ensure_ascii=False) + "\n", encoding="utf-8")
     if as_json:
         echo_json(result)
     elif output is None:
-        click.echo(answer_table(result))
+        out(answer_table(result))
     else:
-        click.echo(f"saved the answer to {output}")
+        out(f"saved the answer to {output}")
