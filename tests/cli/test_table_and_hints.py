@@ -91,6 +91,24 @@ def test_python_advice_is_cut_and_where_is_kept() -> None:
     assert explain(HfError("plain")) == ["error: HfError: plain"]
 
 
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        (
+            "not served by groq; it is available for chat on: together (pass provider=... or 'auto')",
+            "not served by groq; it is available for chat on: together (pass --provider NAME or 'auto')",
+        ),
+        (
+            "model is a URL, so provider='together' cannot apply; pass one or the other",
+            "model is a URL, so --provider together cannot apply; pass one or the other",
+        ),
+        ("pass another provider or provider='auto'", "pass another provider or --provider auto"),
+    ],
+)
+def test_python_keywords_read_as_hfie_options(message: str, shown: str) -> None:
+    assert explain(ValidationError(message))[0] == f"error: ValidationError: {shown}"
+
+
 def test_exit_codes_by_kind() -> None:
     assert exit_code(ValidationError("bad")) == 2
     assert exit_code(NetworkError("down")) == 1

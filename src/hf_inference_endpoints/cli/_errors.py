@@ -57,6 +57,13 @@ _PYTHON_ADVICE = re.compile(
 )
 
 
+#: Python keyword spellings in library messages -> the hfie option saying the same.
+_PYTHON_TO_CLI: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(provider|endpoint)=\.\.\."), r"--\1 NAME"),
+    (re.compile(r"\b(provider|endpoint|timeout)=(['\"])([^'\"]*)\2"), r"--\1 \3"),
+)
+
+
 def exit_code(err: BaseException) -> int:
     """The exit code for an error (``ValueError``-based library errors are bad input)."""
     if isinstance(err, KeyboardInterrupt):
@@ -70,6 +77,8 @@ def _message(err: HfError) -> str:
     """``str(err)`` (message and where), without the Python advice the hint replaces."""
     text = str(err)
     cleaned = _PYTHON_ADVICE.sub("", err.message)
+    for pattern, option in _PYTHON_TO_CLI:
+        cleaned = pattern.sub(option, cleaned)
     return text.replace(err.message, cleaned, 1) if cleaned != err.message else text
 
 
