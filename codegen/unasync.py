@@ -112,6 +112,8 @@ REPLACEMENTS: dict[str, str] = {
     # httpcore2
     "AsyncConnectionPool": "ConnectionPool",
     "AsyncHTTPProxy": "HTTPProxy",
+    "AsyncNetworkBackend": "NetworkBackend",
+    "AsyncNetworkStream": "NetworkStream",
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",

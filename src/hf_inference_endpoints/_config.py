@@ -110,9 +110,14 @@ class HfInferenceConfig:
         endpoint_cache_ttl: How long a resolved endpoint URL is reused.
         provider_rate_limits: Requests per minute allowed per provider, client-side.
         connection_timeout: Time to open a TCP/TLS connection.
-        request_timeout: Time for one request (per attempt).
-        stream_timeout: Longest silence between two stream chunks.
-        pool_size_per_host: Connections kept per host.
+        request_timeout: Time for one attempt, from sending to the last byte of a plain
+            answer or to the headers of a stream.
+        stream_timeout: Longest time between two events of a stream (keep-alive comments
+            are not events), and the longest silence while opening one.
+        pool_size_per_host: Idle connections kept open per host for reuse.
+        max_connections: Most connections open at once, all hosts together; a call
+            beyond it waits for a free one (within its deadline), then fails with
+            ``PoolExhausted``. None: no cap (each concurrent call opens a socket).
         pool_idle_timeout: Idle time after which a pooled connection is closed.
         max_response_bytes: Largest response body read (decoded), and for a stream the
             most bytes buffered without completing an event; more raises ``ServerError``
@@ -166,6 +171,7 @@ class HfInferenceConfig:
     request_timeout: float | None = 120.0
     stream_timeout: float | None = 300.0
     pool_size_per_host: int = 50
+    max_connections: int | None = 100
     pool_idle_timeout: float = 90.0
     max_response_bytes: int | None = 256 * 1024 * 1024
     max_retries: int = 3
@@ -224,6 +230,8 @@ class HfInferenceConfig:
             _require_int(name, getattr(self, name), minimum=1)
         if self.max_response_bytes is not None:
             _require_int("max_response_bytes", self.max_response_bytes, minimum=1)
+        if self.max_connections is not None:
+            _require_int("max_connections", self.max_connections, minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"

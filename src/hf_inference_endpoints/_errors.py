@@ -31,6 +31,7 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "PermissionDenied",
+    "PoolExhausted",
     "RateLimited",
     "RequestTimeout",
     "ServerError",
@@ -182,6 +183,13 @@ class RequestTimeout(HfError):
     """A request, a stream or the whole call's deadline ran out."""
 
     retryable_by_default = True
+
+
+class PoolExhausted(RequestTimeout):
+    """Every connection (``max_connections``) stayed busy for as long as the call could wait.
+
+    Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
+    """
 
 
 class ColdStartTimeout(RequestTimeout):

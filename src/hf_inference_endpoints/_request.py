@@ -38,6 +38,10 @@ class PreparedRequest:
             endpoint lookup, a wake-up or resume wait, a mapping lookup) used the rest, so
             the transport never gives the call more than this, whatever ``timeout=`` it
             is passed.
+        deadline_at: The instant (the client's monotonic clock) the call must end by, as
+            ``timeout=`` set it at the public method (None: no timeout). The transport
+            counts from it, so time spent between ``_prepare`` and the send (building the
+            body, first-call imports) comes out of the call's time too.
     """
 
     method: str
@@ -51,6 +55,7 @@ class PreparedRequest:
     fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
     provider_base: str = ""
     time_left: float | None = None
+    deadline_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,13 +87,26 @@ class RetryPolicy:
 
 
 def _default_backoff(policy: RetryPolicy) -> Iterator[float]:
-    # backoff is imported only when a retry happens: it pulls in asyncio, which a
-    # sync client that never retries should not pay for at import time.
-    import backoff
-
+    # backoff is imported only when a retry happens: it pulls in asyncio, which a sync
+    # client that never retries should not pay for at import time. An import can fail
+    # with OSError when the process is out of file descriptors (the very failure being
+    # retried): the same exponential sequence is then computed here, so the retry path
+    # never lets a raw OSError out.
+    try:
+        import backoff
+    except OSError:
+        return _plain_expo(policy)
     gen = backoff.expo(base=2, factor=policy.base_delay, max_value=policy.max_delay)
     next(gen)  # prime the generator (backoff's generators yield None first)
     return gen
+
+
+def _plain_expo(policy: RetryPolicy) -> Iterator[float]:
+    """``backoff.expo(base=2, factor=base_delay, max_value=max_delay)``, without backoff."""
+    delay = policy.base_delay
+    while True:
+        yield min(delay, policy.max_delay)
+        delay *= 2
 
 
 class RetryState:

@@ -62,6 +62,7 @@ BASE_CONFIG: dict[str, Any] = {
     "retry_base_delay": 0.01,
 }
 FAST_TIMEOUT = 0.25  # request_timeout / stream_timeout of the timeout cells
+TRICKLE_LIMIT = 0.5  # request_timeout / stream_timeout of the trickle cells
 
 
 class Harness:
@@ -376,6 +377,17 @@ def _cells() -> list[Cell]:
                 bound=2 * FAST_TIMEOUT + 2.0,
             ),
             Cell(
+                "headers trickled a byte at a time",
+                kind,
+                lambda h: times(2, lambda: fs.trickle_headers(every=0.05)),
+                RequestTimeout,
+                f"every read gets a byte, yet each attempt ends at request_timeout={TRICKLE_LIMIT} s "
+                "(one retry)",
+                config={"request_timeout": TRICKLE_LIMIT, "max_retries": 1},
+                at_least=2 * TRICKLE_LIMIT,
+                bound=2 * TRICKLE_LIMIT + 2.0,
+            ),
+            Cell(
                 "oversized body",
                 kind,
                 lambda h, k=kind: [fs.oversized(8 << 20, sse=k == STREAM)],
@@ -406,6 +418,27 @@ def _cells() -> list[Cell]:
             ),
         ]
     cells += [
+        Cell(
+            "body trickled a byte at a time",
+            PLAIN,
+            lambda h: times(2, lambda: fs.trickle_body(every=0.05)),
+            RequestTimeout,
+            f"every read gets a byte, yet each attempt ends at request_timeout={TRICKLE_LIMIT} s "
+            "(one retry)",
+            config={"request_timeout": TRICKLE_LIMIT, "max_retries": 1},
+            at_least=2 * TRICKLE_LIMIT,
+            bound=2 * TRICKLE_LIMIT + 2.0,
+        ),
+        Cell(
+            "keep-alive comments only",
+            STREAM,
+            lambda h: [fs.keep_alive_only(every=0.05)],
+            RequestTimeout,
+            f"one event, then comments: stream_timeout={TRICKLE_LIMIT} s counts them as silence",
+            config={"stream_timeout": TRICKLE_LIMIT},
+            at_least=TRICKLE_LIMIT,
+            bound=TRICKLE_LIMIT + 2.0,
+        ),
         Cell(
             "reset mid-body",
             PLAIN,
@@ -552,6 +585,9 @@ ORDER = [
     "wrong content type",
     "slow headers (request timeout)",
     "stream stalls (idle timeout)",
+    "headers trickled a byte at a time",
+    "body trickled a byte at a time",
+    "keep-alive comments only",
     "oversized body",
     "redirect to another origin",
     "redirect on the same origin",
@@ -563,6 +599,10 @@ NOT_APPLICABLE = {
     "a body cut short is the reset mid-body row",
     ("error event mid-stream", PLAIN): "a plain answer has no events; "
     "a 200 carrying an error object is its own row",
+    ("body trickled a byte at a time", STREAM): "a stream's body is events: "
+    "keep-alive comments only is its row",
+    ("keep-alive comments only", PLAIN): "a plain answer has no events; "
+    "body trickled a byte at a time is its row",
 }
 RUNNER = "sync"
 

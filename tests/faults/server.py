@@ -354,6 +354,81 @@ def stall_stream(
     return behave
 
 
+def _trickle(wire: Wire, data: bytes, every: float, limit: float) -> bool:
+    """Send ``data`` one byte every ``every`` seconds for at most ``limit`` seconds."""
+    ends = time.monotonic() + limit
+    for byte in data:
+        if time.monotonic() > ends:
+            return False
+        try:
+            wire.send(bytes([byte]))
+        except OSError:
+            return False  # the client gave up: that is the point
+        if not wire.wait(every):
+            return False
+    return True
+
+
+def trickle_headers(every: float = 0.2, limit: float = 30.0) -> Behaviour:
+    """The status line and headers one byte at a time: each read gets a byte, never all."""
+    head = _head(200, [("content-type", "application/json"), *[("x-pad", "p" * 64)] * 100])
+
+    def behave(wire: Wire, request: Request) -> bool:
+        return _trickle(wire, head, every, limit)
+
+    return behave
+
+
+def trickle_body(every: float = 0.2, limit: float = 30.0) -> Behaviour:
+    """Prompt headers, then a JSON body one byte at a time."""
+    payload = b" " * 10_000 + json.dumps(chat_completion()).encode()
+
+    def behave(wire: Wire, request: Request) -> bool:
+        head = _with_id([("content-type", "application/json")])
+        head.append(("content-length", str(len(payload))))
+        wire.send(_head(200, head))
+        return _trickle(wire, payload, every, limit)
+
+    return behave
+
+
+def keep_alive_only(every: float = 0.2, limit: float = 30.0) -> Behaviour:
+    """One event, then only SSE comments (``: keep-alive``) every ``every`` seconds."""
+
+    def behave(wire: Wire, request: Request) -> bool:
+        wire.send(_head(200, _with_id(list(_SSE_HEADERS))))
+        wire.send(_chunk(_event(chat_chunk("Hel"))))
+        ends = time.monotonic() + limit
+        while time.monotonic() < ends:
+            try:
+                wire.send(_chunk(b": keep-alive\n\n"))
+            except OSError:
+                return False
+            if not wire.wait(every):
+                return False
+        return False
+
+    return behave
+
+
+def endless_stream(every: float = 0.05, limit: float = 30.0) -> Behaviour:
+    """A well-formed event every ``every`` seconds that never reaches ``[DONE]``."""
+
+    def behave(wire: Wire, request: Request) -> bool:
+        wire.send(_head(200, _with_id(list(_SSE_HEADERS))))
+        ends = time.monotonic() + limit
+        while time.monotonic() < ends:
+            try:
+                wire.send(_chunk(_event(chat_chunk("x"))))
+            except OSError:
+                return False
+            if not wire.wait(every):
+                return False
+        return False
+
+    return behave
+
+
 def stall_body(seconds: float = 30.0) -> Behaviour:
     """Headers and half of a JSON body, then silence for ``seconds``."""
     payload = json.dumps(chat_completion()).encode()

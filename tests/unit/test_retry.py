@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+from typing import Any
 
 import pytest
 
@@ -129,3 +130,28 @@ def test_cold_start_waits_are_added_up() -> None:
     state.next_delay(ModelLoading("x", estimated_time=3.0), now=2.0)
     state.next_delay(RateLimited("x", retry_after=1.0), now=5.0)
     assert state.cold_waited == 5.0
+
+
+def test_backoff_delays_survive_an_import_that_fails_with_oserror(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of file descriptors, ``import backoff`` raises OSError: the delays stay the same."""
+    import builtins
+    import sys
+
+    from hf_inference_endpoints._retry import _default_backoff
+
+    policy = RetryPolicy(base_delay=0.5, max_delay=3.0)
+    with_backoff = _default_backoff(policy)
+    expected = [next(with_backoff) for _ in range(5)]
+    real_import = builtins.__import__
+
+    def no_fds(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "backoff":
+            raise OSError(24, "Too many open files")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "backoff")
+    monkeypatch.setattr(builtins, "__import__", no_fds)
+    gen = _default_backoff(policy)
+    assert [next(gen) for _ in range(5)] == expected == [0.5, 1.0, 2.0, 3.0, 3.0]

@@ -260,6 +260,7 @@ class AsyncHfInferenceClient:
             doing = "preparing the request (nothing was sent)"
         if deadline.at is not None:
             context = prepared.context
+            prepared.deadline_at = deadline.at
             prepared.time_left = deadline.left(
                 model=context.model,
                 provider=context.provider,

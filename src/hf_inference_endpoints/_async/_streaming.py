@@ -5,6 +5,7 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import Generic, TypeVar
@@ -13,6 +14,7 @@ import httpx2
 
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._io import async_close_on_gc
+from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
@@ -22,6 +24,7 @@ __all__ = ["AsyncStream"]
 T = TypeVar("T")
 
 _DRAIN_LIMIT = 64 * 1024  # read at most this much after [DONE] to keep the connection
+_DRAIN_TIME = 1.0  # seconds; a server that trickles after [DONE] loses its connection
 
 
 class AsyncStream(Generic[T]):
@@ -53,6 +56,8 @@ class AsyncStream(Generic[T]):
         meta: ResponseMeta,
         observation: CallObservation = NULL_CALL,
         max_buffered: int | None = None,
+        deadline: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         self._response = response
         self._parse = parse
@@ -71,6 +76,9 @@ class AsyncStream(Generic[T]):
         self._failure: HfError | None = None  # raised after the items that preceded it
         self._max_buffered = max_buffered  # max_response_bytes: bound on an unfinished event
         self._unfinished = 0  # bytes received since an event last completed (upper bound)
+        self._deadline = deadline  # time.monotonic() instant the whole stream ends by
+        self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
+        self._last_event = time.monotonic() if idle_timeout is not None else 0.0
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -95,20 +103,35 @@ class AsyncStream(Generic[T]):
             await self._fill()
         return self._pending.popleft()
 
-    async def _fill(self) -> None:
+    async def _next_chunk(self) -> bytes:
+        """The next body chunk; its reads end by the stream's deadline, when it has one."""
         if self._chunks is None:
             self._chunks = self._response.aiter_bytes()
+        if self._deadline is None:
+            return await self._chunks.__anext__()
+        token = IO_DEADLINE.set(self._deadline)
         try:
-            chunk = await self._chunks.__anext__()
+            return await self._chunks.__anext__()
+        finally:
+            IO_DEADLINE.reset(token)
+
+    def _timed_out(self, now: float) -> HfError:
+        if self._deadline is not None and now >= self._deadline:
+            message = "The stream did not end within the call's timeout="
+        else:
+            message = "The stream sent no event for longer than stream_timeout"
+        return self._error(RequestTimeout, message)
+
+    async def _fill(self) -> None:
+        try:
+            chunk = await self._next_chunk()
         except StopAsyncIteration:
             self._on_events(self._decoder.flush())
             await self._finish_at_eof()
             return
         except httpx2.TimeoutException:
             # Set before closing, so the close sees (and reports) the failure; raised next.
-            self._failure = self._error(
-                RequestTimeout, "The stream went silent for longer than stream_timeout"
-            )
+            self._failure = self._timed_out(time.monotonic())
             await self.aclose()
             return
         except httpx2.HTTPError as exc:
@@ -119,6 +142,13 @@ class AsyncStream(Generic[T]):
             return
         events = self._decoder.feed(chunk)
         done = self._on_events(events)
+        if self._idle_timeout is not None:
+            # Keep-alive comments are chunks without events: they do not reset the clock.
+            now = time.monotonic()
+            if events:
+                self._last_event = now
+            elif now - self._last_event > self._idle_timeout and self._failure is None:
+                self._failure = self._timed_out(now)
         if self._max_buffered is not None:
             self._unfinished = len(chunk) if events else self._unfinished + len(chunk)
             if self._unfinished > self._max_buffered and not done and self._failure is None:
@@ -183,6 +213,10 @@ class AsyncStream(Generic[T]):
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
         assert self._chunks is not None
         drained = 0
+        until = time.monotonic() + _DRAIN_TIME
+        if self._deadline is not None and self._deadline < until:
+            until = self._deadline
+        token = IO_DEADLINE.set(until)
         try:
             async for rest in self._chunks:
                 drained += len(rest)
@@ -190,6 +224,8 @@ class AsyncStream(Generic[T]):
                     break
         except httpx2.HTTPError:
             pass
+        finally:
+            IO_DEADLINE.reset(token)
         await self.aclose()
 
     def _error(self, kind: type[HfError], message: str) -> HfError:

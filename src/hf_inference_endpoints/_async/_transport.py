@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,12 +18,14 @@ from .._errors import (
     HfError,
     ModelLoading,
     NetworkError,
+    PoolExhausted,
     RequestTimeout,
     ServerError,
     error_from_event,
     error_from_response,
 )
 from .._io import async_monotonic, async_sleep
+from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._progress import ProgressEvent, report_progress
@@ -80,8 +83,8 @@ class AsyncTransport:
             timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
             transport=AsyncPoolTransport(
                 limits=httpx2.Limits(
-                    max_connections=None,
-                    max_keepalive_connections=config.pool_size_per_host,
+                    max_connections=config.max_connections,
+                    max_keepalive_connections=_keepalive(config),
                     keepalive_expiry=config.pool_idle_timeout,
                 )
             ),
@@ -174,12 +177,16 @@ class AsyncTransport:
             cookies.set_cookie_header(request)
         return request
 
-    def _new_state(self, timeout: float | None, *, retry: bool = True) -> RetryState:
+    def _new_state(
+        self, timeout: float | None, *, retry: bool = True, at: float | None = None
+    ) -> RetryState:
+        """Retry state of a call; its deadline is ``timeout`` from now, or ``at`` if sooner."""
         started = async_monotonic()
         policy = self.policy if retry else self._no_retry
-        return RetryState(
-            policy, started=started, deadline=None if timeout is None else started + timeout
-        )
+        deadline = None if timeout is None else started + timeout
+        if at is not None and (deadline is None or at < deadline):
+            deadline = at
+        return RetryState(policy, started=started, deadline=deadline)
 
     async def _throttle(
         self, prepared: PreparedRequest, remaining: float | None, now: float
@@ -232,7 +239,7 @@ class AsyncTransport:
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
         if prepared.fallbacks:  # provider failover: one request per provider, in order
             return await request_with_failover(self, prepared, parse, timeout=timeout)
-        state = self._new_state(timeout, retry=retry)
+        state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
         call = self._observer.start(prepared)
         try:
             while True:
@@ -280,7 +287,7 @@ class AsyncTransport:
             return await stream_with_failover(
                 self, prepared, parse, is_final=is_final, needs_done=needs_done, timeout=timeout
             )
-        state = self._new_state(timeout, retry=retry)
+        state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
@@ -295,12 +302,36 @@ class AsyncTransport:
                         meta=self._meta(prepared, response, state),
                         observation=call,
                         max_buffered=self.config.max_response_bytes,
+                        deadline=_instant(state),
+                        idle_timeout=self.config.stream_timeout,
                     )
         except BaseException as exc:
             call.end(error=exc)
             raise
 
     async def _send_once(
+        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+    ) -> httpx2.Response | None:
+        """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
+
+        The bound is what is left of the call's ``timeout=`` and ``request_timeout`` from
+        the attempt's start (to the whole answer of a plain request, to the headers of a
+        stream): a server that trickles its headers or body a byte at a time cannot
+        stretch a per-read timeout past either. A stream's body is bound by the stream.
+        """
+        remaining = state.remaining(async_monotonic())
+        limit = self.config.request_timeout
+        if limit is not None and (remaining is None or limit < remaining):
+            remaining = limit
+        if remaining is None:
+            return await self._attempt(prepared, state, call, stream=stream)
+        token = IO_DEADLINE.set(time.monotonic() + max(remaining, 0.0))
+        try:
+            return await self._attempt(prepared, state, call, stream=stream)
+        finally:
+            IO_DEADLINE.reset(token)
+
+    async def _attempt(
         self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
     ) -> httpx2.Response | None:
         """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
@@ -520,6 +551,18 @@ class AsyncTransport:
         )
 
 
+def _keepalive(config: HfInferenceConfig) -> int:
+    """Idle connections to keep: ``pool_size_per_host``, never more than the cap."""
+    cap = config.max_connections
+    return config.pool_size_per_host if cap is None else min(cap, config.pool_size_per_host)
+
+
+def _instant(state: RetryState) -> float | None:
+    """The call's deadline as a ``time.monotonic()`` instant (None: no deadline)."""
+    remaining = state.remaining(async_monotonic())
+    return None if remaining is None else time.monotonic() + max(remaining, 0.0)
+
+
 def _time_left(state: RetryState, prepared: PreparedRequest) -> tuple[float, float | None]:
     """The clock now and the seconds left of the call (None: no limit).
 
@@ -583,6 +626,14 @@ def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int 
 
 
 def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
+    if isinstance(exc, httpx2.PoolTimeout):
+        return PoolExhausted(
+            f"{prepared.method} {_safe_url(prepared.url)}: no connection came free in time "
+            "(all max_connections are in use; raise it, or send fewer calls at once)",
+            provider=prepared.context.provider,
+            model=prepared.context.model,
+            endpoint=prepared.context.endpoint,
+        )
     return RequestTimeout(
         f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
         provider=prepared.context.provider,

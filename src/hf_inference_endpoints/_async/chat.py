@@ -82,6 +82,7 @@ class AsyncChat:
             >>> reply.choices[0].message.content  # doctest: +SKIP
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -94,7 +95,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         result, meta = await self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -136,6 +137,7 @@ class AsyncChat:
             ...             print(chunk.choices[0].delta.content or "", end="")
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -148,7 +150,7 @@ class AsyncChat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         return await self._client._transport.stream(
             prepared,

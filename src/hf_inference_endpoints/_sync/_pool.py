@@ -22,7 +22,10 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+import httpcore2
 import httpx2
+
+from .._io_deadline import time_left
 
 __all__ = ["PoolTransport"]
 
@@ -115,6 +118,100 @@ class ClosingBody(httpx2.SyncByteStream):
             raise mapped from exc
 
 
+class DeadlineStream(httpcore2.NetworkStream):
+    """A connection's socket whose reads and writes end by the call's deadline.
+
+    Each read and write gets at most what is left of ``_io_deadline.IO_DEADLINE`` (the
+    per-read timeout httpx2 passes still applies when shorter), so a server that trickles
+    a byte at a time cannot hold a call past its ``timeout=``.
+    """
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: httpcore2.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        timeout = time_left(timeout)
+        if timeout == 0.0:
+            raise httpcore2.ReadTimeout("the call's deadline passed while reading")
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        timeout = time_left(timeout)
+        if timeout == 0.0:
+            raise httpcore2.WriteTimeout("the call's deadline passed while writing")
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore2.NetworkStream:
+        timeout = time_left(timeout)
+        if timeout == 0.0:
+            raise httpcore2.ConnectTimeout("the call's deadline passed during the TLS handshake")
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore2.NetworkBackend):
+    """The pool's network backend, with connects and streams bound by the call's deadline."""
+
+    __slots__ = ("_backend",)
+
+    def __init__(self, backend: httpcore2.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore2.NetworkStream:
+        timeout = time_left(timeout)
+        if timeout == 0.0:
+            raise httpcore2.ConnectTimeout("the call's deadline passed before connecting")
+        stream = self._backend.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        return DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore2.NetworkStream:
+        timeout = time_left(timeout)
+        if timeout == 0.0:
+            raise httpcore2.ConnectTimeout("the call's deadline passed before connecting")
+        stream = self._backend.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options
+        )
+        return DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _bind_deadlines(pool: Any) -> bool:
+    """Put :class:`DeadlineBackend` under an httpcore2 pool built by httpx2.
+
+    httpx2 does not let a caller choose the pool's network backend, so the one it made is
+    wrapped in place (``_network_backend``, an httpcore2 attribute every pool class has).
+    Returns False when the attribute is missing (a future release): calls then keep
+    per-read timeouts only, and ``tests/hostile`` fails, which is how we would learn of it.
+    """
+    backend = getattr(pool, "_network_backend", None)
+    if backend is None:
+        return False
+    pool._network_backend = DeadlineBackend(backend)
+    return True
+
+
 def _environment_proxies() -> dict[str, str]:
     """Proxy URL per scheme (``http``, ``https``, ``all``) from the environment."""
     found = urllib.request.getproxies()
@@ -157,6 +254,7 @@ class PoolTransport(httpx2.HTTPTransport):
         super().__init__(
             verify=verify, trust_env=trust_env, http2=http2, limits=limits, proxy=proxy
         )
+        self.bounded_by_deadlines = _bind_deadlines(getattr(self, "_pool", None))
         self._options: dict[str, Any] = {"limits": limits, "verify": verify, "http2": http2}
         self._proxy_urls = _environment_proxies() if trust_env and proxy is None else {}
         self._via_proxy: dict[str, PoolTransport] = {}  # proxy URL -> its transport

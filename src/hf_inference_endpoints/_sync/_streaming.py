@@ -6,6 +6,7 @@ Written in _sync/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterator, Callable
 from typing import Generic, TypeVar
@@ -14,6 +15,7 @@ import httpx2
 
 from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
 from .._io import sync_close_on_gc
+from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
@@ -23,6 +25,7 @@ __all__ = ["Stream"]
 T = TypeVar("T")
 
 _DRAIN_LIMIT = 64 * 1024  # read at most this much after [DONE] to keep the connection
+_DRAIN_TIME = 1.0  # seconds; a server that trickles after [DONE] loses its connection
 
 
 class Stream(Generic[T]):
@@ -54,6 +57,8 @@ class Stream(Generic[T]):
         meta: ResponseMeta,
         observation: CallObservation = NULL_CALL,
         max_buffered: int | None = None,
+        deadline: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         self._response = response
         self._parse = parse
@@ -72,6 +77,9 @@ class Stream(Generic[T]):
         self._failure: HfError | None = None  # raised after the items that preceded it
         self._max_buffered = max_buffered  # max_response_bytes: bound on an unfinished event
         self._unfinished = 0  # bytes received since an event last completed (upper bound)
+        self._deadline = deadline  # time.monotonic() instant the whole stream ends by
+        self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
+        self._last_event = time.monotonic() if idle_timeout is not None else 0.0
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -96,20 +104,35 @@ class Stream(Generic[T]):
             self._fill()
         return self._pending.popleft()
 
-    def _fill(self) -> None:
+    def _next_chunk(self) -> bytes:
+        """The next body chunk; its reads end by the stream's deadline, when it has one."""
         if self._chunks is None:
             self._chunks = self._response.iter_bytes()
+        if self._deadline is None:
+            return self._chunks.__next__()
+        token = IO_DEADLINE.set(self._deadline)
         try:
-            chunk = self._chunks.__next__()
+            return self._chunks.__next__()
+        finally:
+            IO_DEADLINE.reset(token)
+
+    def _timed_out(self, now: float) -> HfError:
+        if self._deadline is not None and now >= self._deadline:
+            message = "The stream did not end within the call's timeout="
+        else:
+            message = "The stream sent no event for longer than stream_timeout"
+        return self._error(RequestTimeout, message)
+
+    def _fill(self) -> None:
+        try:
+            chunk = self._next_chunk()
         except StopIteration:
             self._on_events(self._decoder.flush())
             self._finish_at_eof()
             return
         except httpx2.TimeoutException:
             # Set before closing, so the close sees (and reports) the failure; raised next.
-            self._failure = self._error(
-                RequestTimeout, "The stream went silent for longer than stream_timeout"
-            )
+            self._failure = self._timed_out(time.monotonic())
             self.close()
             return
         except httpx2.HTTPError as exc:
@@ -120,6 +143,13 @@ class Stream(Generic[T]):
             return
         events = self._decoder.feed(chunk)
         done = self._on_events(events)
+        if self._idle_timeout is not None:
+            # Keep-alive comments are chunks without events: they do not reset the clock.
+            now = time.monotonic()
+            if events:
+                self._last_event = now
+            elif now - self._last_event > self._idle_timeout and self._failure is None:
+                self._failure = self._timed_out(now)
         if self._max_buffered is not None:
             self._unfinished = len(chunk) if events else self._unfinished + len(chunk)
             if self._unfinished > self._max_buffered and not done and self._failure is None:
@@ -184,6 +214,10 @@ class Stream(Generic[T]):
         """Read what follows ``[DONE]`` so the connection can be reused, then release it."""
         assert self._chunks is not None
         drained = 0
+        until = time.monotonic() + _DRAIN_TIME
+        if self._deadline is not None and self._deadline < until:
+            until = self._deadline
+        token = IO_DEADLINE.set(until)
         try:
             for rest in self._chunks:
                 drained += len(rest)
@@ -191,6 +225,8 @@ class Stream(Generic[T]):
                     break
         except httpx2.HTTPError:
             pass
+        finally:
+            IO_DEADLINE.reset(token)
         self.close()
 
     def _error(self, kind: type[HfError], message: str) -> HfError:

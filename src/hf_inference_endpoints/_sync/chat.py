@@ -83,6 +83,7 @@ class Chat:
             >>> reply.choices[0].message.content  # doctest: +SKIP
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -95,7 +96,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         result, meta = self._client._transport.request(
             prepared, parse_chat_completion, timeout=timeout
@@ -137,6 +138,7 @@ class Chat:
             ...             print(chunk.choices[0].delta.content or "", end="")
         """
         params.pop("stream", None)
+        deadline = self._client._deadline(timeout)  # building the body counts too
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -149,7 +151,7 @@ class Chat:
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=timeout,
+            timeout=deadline,
         )
         return self._client._transport.stream(
             prepared,
