@@ -47,7 +47,10 @@ Where names are renamed:
   one mapped name (``"aclose"``). We additionally rename whole words of names from 1.-4. inside
   every string literal and comment, so ``"hf_inference_endpoints._async._client.X"`` (e.g. a
   ``monkeypatch.setattr`` target), ``match="AsyncStream is closed"`` and docstrings such as
-  "Use :class:`AsyncChat`" follow the rename. The ``AsyncX -> SyncX`` fallback is *not* applied
+  "Use :class:`AsyncChat`" follow the rename. The folder ``_async`` is renamed in text only
+  inside a dotted module path (``hf_inference_endpoints._async.chat``) or a file path
+  (``tests/_async/test_x.py``); prose such as "written in _async/" is about where the
+  source lives and stays true in the twin. The ``AsyncX -> SyncX`` fallback is *not* applied
   to prose. In doctest lines (``>>> ``/``... ``) and in ``inline literals`` the keywords go
   too: ``>>> async with await client.chat.stream(...) as s:`` becomes
   ``>>> with client.chat.stream(...) as s:`` and an inline ``async for`` literal becomes
@@ -60,6 +63,15 @@ Line markers (a real ``#`` comment at the end of a line in an ``_async`` file):
 * ``# unasync: remove-begin`` ... ``# unasync: remove-end``
                                both marker lines and everything between are dropped.
 * ``# unasync: keep``          the line is copied verbatim (no keyword removal, no renames).
+
+Async-only prose: a line of a string literal (a docstring) that contains
+``(async client only)`` is dropped from the sync output, together with the lines after it that
+are indented deeper (an ``Args:`` entry's continuation) and, when it stood alone as a paragraph,
+the blank line before it. So an option that exists only in the async twin (its parameter line
+marked ``# unasync: remove``) is documented there and nowhere in the sync twin::
+
+    max_concurrency: (async client only) Most chunks sent at once
+        (an int >= 1, default 4).
 
 Test-side conventions (applied automatically, no marker needed):
 
@@ -157,6 +169,11 @@ FOREIGN_HINT = (
 FIX_HINT = "run `make generate` (python -m codegen.unasync) and commit the result"
 GENERIC_NAME = re.compile(r"Async[A-Z]\w*")
 MARKER = re.compile(r"#\s*unasync:\s*(?P<what>remove-begin|remove-end|remove|keep)\s*")
+ASYNC_ONLY = "(async client only)"
+#: ``_async`` inside a dotted module path or a file path (``tests/_async/x.py``): the only
+#: places prose renames the folder ("written in _async/" stays).
+_DOTTED_ASYNC = re.compile(r"(?<=[./])_async\b")
+_PACKAGE_WORDS = frozenset({"_async"})
 MAX_DIFF_LINES = 40
 IO_MODULE = "src/hf_inference_endpoints/_io.py"
 _KEYWORDS = re.compile(r"\basync\s+(?=(?:with|for|def)\b)|\bawait\s+")
@@ -281,8 +298,15 @@ def unasync_examples(text: str) -> str:
 
 
 def rewrite_text(text: str, mapping: Mapping[str, str]) -> str:
-    """What happens to the inside of a string literal or comment."""
-    return unasync_examples(rename_words(text, mapping))
+    """What happens to the inside of a string literal or comment.
+
+    ``_async`` is renamed only in a dotted module path (see the module docstring).
+    """
+    words = {k: v for k, v in mapping.items() if k not in _PACKAGE_WORDS}
+    text = rename_words(text, words)
+    if "_async" in mapping:
+        text = _DOTTED_ASYNC.sub(mapping["_async"], text)
+    return unasync_examples(text)
 
 
 def rename_in_strings_and_comments(text: str, mapping: Mapping[str, str], path: Path | str) -> str:
@@ -311,6 +335,36 @@ def _is_anyio_mark(node: ast.expr) -> bool:
     return ast.unparse(node) == "pytest.mark.anyio"
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def async_only_lines(source: str, path: Path | str) -> set[int]:
+    """1-based lines of string literals that document something only the async twin has."""
+    lines = _lines(source)
+    drop: set[int] = set()
+    for tok in _tokens(source, path):
+        if tok.type != tokenize.STRING or ASYNC_ONLY not in tok.string:
+            continue
+        first, last = tok.start[0], tok.end[0]
+        row = first
+        while row <= last:
+            line = lines[row - 1]
+            if ASYNC_ONLY not in line or row == first:
+                row += 1
+                continue
+            depth = _indent(line)
+            end = row + 1
+            while end < last and lines[end - 1].strip() and _indent(lines[end - 1]) > depth:
+                end += 1
+            drop.update(range(row, end))
+            before, after = lines[row - 2], lines[end - 1] if end <= len(lines) else ""
+            if not before.strip() and (not after.strip() or after.strip().startswith('"""')):
+                drop.add(row - 1)  # a paragraph of its own: its blank line goes too
+            row = end
+    return drop
+
+
 def line_actions(source: str, path: Path | str) -> tuple[set[int], set[int]]:
     """1-based line numbers of ``source`` to drop and to keep verbatim."""
     drop: set[int] = set()
@@ -335,6 +389,7 @@ def line_actions(source: str, path: Path | str) -> tuple[set[int], set[int]]:
             block_start = None
     if block_start is not None:
         raise UnasyncError(f"{path}:{block_start}: `# unasync: remove-begin` is never closed")
+    drop.update(async_only_lines(source, path))
 
     tree = _parse(source, path)
 

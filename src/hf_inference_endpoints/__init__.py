@@ -22,6 +22,16 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from ._async._client import AsyncHfInferenceClient
     from ._async._streaming import AsyncStream
+    from ._async.audio import AsyncAudio
+    from ._async.chat import AsyncChat
+    from ._async.documents import AsyncDocuments
+    from ._async.embeddings import AsyncEmbeddings
+    from ._async.endpoints import AsyncEndpoints
+    from ._async.hub import AsyncHub
+    from ._async.images import AsyncImages
+    from ._async.text import AsyncText
+    from ._async.text_generation import AsyncTextGeneration
+    from ._async.video import AsyncVideo
     from ._binary import BinaryResult
     from ._config import HfInferenceConfig, Secret
     from ._embeddings import (
@@ -37,11 +47,13 @@ if TYPE_CHECKING:
         AuthenticationError,
         ColdStartTimeout,
         ConfigurationError,
+        DeadlineExceeded,
         EndpointFailed,
         EndpointPaused,
         EndpointUnhealthy,
         GatewayTimeout,
         HfError,
+        InvalidArgument,
         ModelLoading,
         ModelNotAvailableOnProvider,
         NetworkError,
@@ -49,17 +61,30 @@ if TYPE_CHECKING:
         PermissionDenied,
         PoolExhausted,
         RateLimited,
+        RequestRejected,
         RequestTimeout,
         ServerError,
+        ServerRequestTimeout,
         ServiceUnavailable,
         StreamInterrupted,
         ValidationError,
     )
+    from ._health import HealthStatus
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
     from ._progress import ProgressEvent
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
+    from ._sync.audio import Audio
+    from ._sync.chat import Chat
+    from ._sync.documents import Documents
+    from ._sync.embeddings import Embeddings
+    from ._sync.endpoints import Endpoints
+    from ._sync.hub import Hub
+    from ._sync.images import Images
+    from ._sync.text import Text
+    from ._sync.text_generation import TextGeneration
+    from ._sync.video import Video
 
 _EXPORTS: dict[str, str] = {
     "HfInferenceClient": "._sync._client",
@@ -72,6 +97,27 @@ _EXPORTS: dict[str, str] = {
     "ProgressEvent": "._progress",
     "WaitProgress": "._endpoints",
     "BinaryResult": "._binary",
+    "HealthStatus": "._health",
+    "AsyncAudio": "._async.audio",
+    "Audio": "._sync.audio",
+    "AsyncChat": "._async.chat",
+    "Chat": "._sync.chat",
+    "AsyncDocuments": "._async.documents",
+    "Documents": "._sync.documents",
+    "AsyncEmbeddings": "._async.embeddings",
+    "Embeddings": "._sync.embeddings",
+    "AsyncEndpoints": "._async.endpoints",
+    "Endpoints": "._sync.endpoints",
+    "AsyncHub": "._async.hub",
+    "Hub": "._sync.hub",
+    "AsyncImages": "._async.images",
+    "Images": "._sync.images",
+    "AsyncText": "._async.text",
+    "Text": "._sync.text",
+    "AsyncTextGeneration": "._async.text_generation",
+    "TextGeneration": "._sync.text_generation",
+    "AsyncVideo": "._async.video",
+    "Video": "._sync.video",
     "image_url_part": "._inputs",
     **{
         name: "._embeddings"
@@ -90,6 +136,10 @@ _EXPORTS: dict[str, str] = {
             "AuthenticationError",
             "ColdStartTimeout",
             "ConfigurationError",
+            "DeadlineExceeded",
+            "InvalidArgument",
+            "RequestRejected",
+            "ServerRequestTimeout",
             "EndpointFailed",
             "EndpointPaused",
             "EndpointUnhealthy",
@@ -112,24 +162,44 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AsyncAudio",
+    "AsyncChat",
+    "AsyncDocuments",
+    "AsyncEmbeddings",
+    "AsyncEndpoints",
     "AsyncHfInferenceClient",
+    "AsyncHub",
+    "AsyncImages",
     "AsyncStream",
+    "AsyncText",
+    "AsyncTextGeneration",
+    "AsyncVideo",
+    "Audio",
     "AuthenticationError",
     "BinaryResult",
     "CacheStorage",
+    "Chat",
     "ColdStartTimeout",
     "ConfigurationError",
+    "DeadlineExceeded",
+    "Documents",
     "EmbeddingBatchError",
     "EmbeddingCache",
     "EmbeddingResult",
+    "Embeddings",
     "EndpointFailed",
     "EndpointPaused",
     "EndpointUnhealthy",
+    "Endpoints",
     "GatewayTimeout",
+    "HealthStatus",
     "HfError",
     "HfInferenceClient",
     "HfInferenceConfig",
+    "Hub",
+    "Images",
     "InMemoryCacheStorage",
+    "InvalidArgument",
     "ModelLoading",
     "ModelNotAvailableOnProvider",
     "NetworkError",
@@ -138,15 +208,20 @@ __all__ = [
     "PoolExhausted",
     "ProgressEvent",
     "RateLimited",
+    "RequestRejected",
     "RequestTimeout",
     "ResponseMeta",
     "Secret",
     "ServerError",
+    "ServerRequestTimeout",
     "ServiceUnavailable",
     "SimilarityScores",
     "Stream",
     "StreamInterrupted",
+    "Text",
+    "TextGeneration",
     "ValidationError",
+    "Video",
     "WaitProgress",
     "__version__",
     "image_url_part",

@@ -20,12 +20,14 @@ __all__ = [
     "AuthenticationError",
     "ColdStartTimeout",
     "ConfigurationError",
+    "DeadlineExceeded",
     "EndpointFailed",
     "EndpointPaused",
     "EndpointUnhealthy",
     "ErrorContext",
     "GatewayTimeout",
     "HfError",
+    "InvalidArgument",
     "ModelLoading",
     "ModelNotAvailableOnProvider",
     "NetworkError",
@@ -33,8 +35,10 @@ __all__ = [
     "PermissionDenied",
     "PoolExhausted",
     "RateLimited",
+    "RequestRejected",
     "RequestTimeout",
     "ServerError",
+    "ServerRequestTimeout",
     "ServiceUnavailable",
     "StreamInterrupted",
     "ValidationError",
@@ -144,7 +148,20 @@ class HfError(Exception):
 
 
 class ValidationError(HfError, ValueError):
-    """The request was rejected as invalid (by us before sending, or by the server: 400/413/422)."""
+    """The request is invalid: catch this for both of its kinds.
+
+    :class:`InvalidArgument` (refused by this client, nothing was sent) and
+    :class:`RequestRejected` (refused by the server: 400/413/422, or a validation error
+    event mid-stream) are its subclasses.
+    """
+
+
+class InvalidArgument(ValidationError):
+    """An argument is wrong; raised before anything is sent (``status_code`` is None)."""
+
+
+class RequestRejected(ValidationError):
+    """The server refused the request as invalid (400/413/422, or a validation event)."""
 
 
 class AuthenticationError(HfError):
@@ -180,7 +197,13 @@ class ModelLoading(HfError):
 
 
 class RequestTimeout(HfError):
-    """A request, a stream or the whole call's deadline ran out."""
+    """Something timed out: catch this for every kind.
+
+    Raised as is when one attempt's connect/read/write limit runs out (``request_timeout``,
+    ``stream_timeout``...); its subclasses say more: :class:`DeadlineExceeded` (the call's
+    own ``timeout=`` ran out), :class:`ServerRequestTimeout` (the server answered HTTP 408)
+    and :class:`ColdStartTimeout`.
+    """
 
     retryable_by_default = True
 
@@ -190,6 +213,14 @@ class PoolExhausted(RequestTimeout):
 
     Raise ``max_connections``, lower the concurrency, or give calls a longer ``timeout=``.
     """
+
+
+class DeadlineExceeded(RequestTimeout):
+    """The call's ``timeout=`` ran out (across retries, waits, lookups and job polls)."""
+
+
+class ServerRequestTimeout(RequestTimeout):
+    """The server answered 408: it timed out waiting for the request."""
 
 
 class ColdStartTimeout(RequestTimeout):
@@ -415,7 +446,7 @@ def error_from_response(
             **common,
         )
     if status in (400, 413, 422):
-        return ValidationError(f"The request was rejected as invalid{said}", **common)
+        return RequestRejected(f"The request was rejected as invalid{said}", **common)
     if status == 429:
         return RateLimited(f"Rate limited{said}", **common)
     if status == 503 and ctx.endpoint_waking:
@@ -429,7 +460,7 @@ def error_from_response(
     if status == 504:
         return GatewayTimeout(f"Gateway timeout{said}", **common)
     if status == 408:
-        return RequestTimeout(f"The server timed out waiting for the request{said}", **common)
+        return ServerRequestTimeout(f"The server timed out waiting for the request{said}", **common)
     return ServerError(f"Server error {status}{said}{where}", **common)
 
 
@@ -450,7 +481,7 @@ def error_from_event(
         request_id: The stream response's request id.
 
     Returns:
-        A :class:`StreamInterrupted` (or :class:`ValidationError` for a
+        A :class:`StreamInterrupted` (or :class:`RequestRejected` for a
         validation failure) when the event is an error, else None.
     """
     if not isinstance(payload, dict) or "error" not in payload:
@@ -477,7 +508,7 @@ def error_from_event(
     }
     kind = f" ({error_type})" if isinstance(error_type, str) else ""
     if error_type == "validation" or status == 422:
-        return ValidationError(
+        return RequestRejected(
             f"The server rejected the request mid-stream{kind}: {message}", **common
         )
     return StreamInterrupted(f"The stream carried an error{kind}: {message}", **common)

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from ._errors import ValidationError
+from ._errors import InvalidArgument
+from ._mime import sniff_mime
 
 if TYPE_CHECKING:
     from ._config import HfInferenceConfig
@@ -66,51 +67,6 @@ _DEFAULT_MIME: Mapping[str, str] = {
     "video": "video/mp4",
     "document": "image/png",
 }
-
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"WEBP", 8, "image/webp"),
-    (b"BM", 0, "image/bmp"),
-    (b"WAVE", 8, "audio/wav"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"\xff\xfb", 0, "audio/mpeg"),
-    (b"\xff\xf3", 0, "audio/mpeg"),
-    (b"\xff\xf2", 0, "audio/mpeg"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ftyp", 4, "video/mp4"),
-    (b"\x1aE\xdf\xa3", 0, "video/webm"),
-    (b"%PDF-", 0, "application/pdf"),
-)
-
-
-def sniff_mime(data: bytes, default: str | None = None) -> str | None:
-    """The MIME type of a file from its first bytes, or ``default`` when unknown.
-
-    Args:
-        data: The file (only the first 16 bytes are looked at).
-        default: What to return for an unknown signature.
-
-    Returns:
-        ``image/png``, ``image/jpeg``, ``image/gif``, ``image/webp``, ``image/bmp``,
-        ``audio/wav``, ``audio/flac``, ``audio/mpeg``, ``audio/ogg``, ``video/mp4``,
-        ``video/webm``, ``application/pdf``, or ``default``.
-
-    Example:
-        >>> sniff_mime(b"\\x89PNG\\r\\n\\x1a\\n....")
-        'image/png'
-        >>> sniff_mime(b"RIFF\\x00\\x00\\x00\\x00WAVEfmt ")
-        'audio/wav'
-        >>> sniff_mime(b"hello", "text/plain")
-        'text/plain'
-    """
-    for magic, offset, mime in _MAGIC:
-        if data[offset : offset + len(magic)] == magic:
-            return mime
-    return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +118,11 @@ def _from_pil(image: Any) -> Media:
 def _decode_data_url(value: str) -> Media:
     header, sep, payload = value.partition(",")
     if not sep or not header.endswith(";base64"):
-        raise ValidationError("a data: URL input must be base64 (data:<mime>;base64,...)")
+        raise InvalidArgument("a data: URL input must be base64 (data:<mime>;base64,...)")
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError("the data: URL does not hold valid base64") from None
+        raise InvalidArgument("the data: URL does not hold valid base64") from None
     mime = header[len("data:") : -len(";base64")] or "application/octet-stream"
     return Media(data, mime)
 
@@ -217,30 +173,30 @@ def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
     elif isinstance(value, str) and value.startswith("data:"):
         media = _decode_data_url(value)
         if not media.data:
-            raise ValidationError(f"the {kind} is empty")
+            raise InvalidArgument(f"the {kind} is empty")
         return media
     elif isinstance(value, (str, os.PathLike)):
         path = Path(value)
         if not path.is_file():
             shown = str(value) if len(str(value)) <= 80 else str(value)[:77] + "..."
-            raise ValidationError(f"{_describe(kind)}; {shown!r} is not an existing file")
+            raise InvalidArgument(f"{_describe(kind)}; {shown!r} is not an existing file")
         data = path.read_bytes()
         name = path.name
     elif hasattr(value, "read"):
         content = value.read()
         if isinstance(content, str):
-            raise ValidationError(f"the {kind} file object is in text mode; open it with 'rb'")
+            raise InvalidArgument(f"the {kind} file object is in text mode; open it with 'rb'")
         if not isinstance(content, (bytes, bytearray, memoryview)):
-            raise ValidationError(f"{_describe(kind)}; read() returned {type(content).__name__}")
+            raise InvalidArgument(f"{_describe(kind)}; read() returned {type(content).__name__}")
         data = bytes(content)
         raw_name = getattr(value, "name", None)
         name = raw_name if isinstance(raw_name, str) else None
     elif _is_pil_image(value):
         return _from_pil(value)
     else:
-        raise ValidationError(f"{_describe(kind)}; got {type(value).__name__}")
+        raise InvalidArgument(f"{_describe(kind)}; got {type(value).__name__}")
     if not data:
-        raise ValidationError(f"the {kind} is empty")
+        raise InvalidArgument(f"the {kind} is empty")
     return Media(data, _mime_for(data, name, kind))
 
 
@@ -269,7 +225,7 @@ def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Med
         if not config.auto_optimize_images
         else "it could not be re-encoded small enough; resize it"
     )
-    raise ValidationError(
+    raise InvalidArgument(
         f"the image is {len(media.data)} bytes, above max_image_size_bytes={limit}: {hint}"
     )
 
@@ -363,10 +319,10 @@ def split_wav(data: bytes, max_seconds: float) -> list[bytes]:
         ValidationError: ``data`` is not a PCM WAV file or ``max_seconds`` is not positive.
     """
     if max_seconds <= 0:
-        raise ValidationError("max_audio_duration must be > 0 to split audio")
+        raise InvalidArgument("max_audio_duration must be > 0 to split audio")
     read = _read_wav(data)
     if read is None:
-        raise ValidationError("only PCM WAV audio can be split into chunks")
+        raise InvalidArgument("only PCM WAV audio can be split into chunks")
     params, frames = read
     frame_size = params.nchannels * params.sampwidth
     per_chunk = max(1, int(max_seconds * params.framerate))
@@ -399,7 +355,7 @@ def audio_chunks(media: Media, config: HfInferenceConfig) -> list[tuple[float, M
     if duration is None or duration <= limit:
         return [(0.0, media)]
     if not config.auto_chunk_long_audio:
-        raise ValidationError(
+        raise InvalidArgument(
             f"the audio lasts {duration:.1f} s, above max_audio_duration={limit:g} s: turn on "
             "auto_chunk_long_audio to transcribe it in pieces, or trim it"
         )

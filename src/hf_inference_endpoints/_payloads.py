@@ -12,7 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ._errors import ErrorContext, HfError, ValidationError, error_from_event, error_from_response
+from ._errors import (
+    ErrorContext,
+    HfError,
+    InvalidArgument,
+    ValidationError,
+    error_from_event,
+    error_from_response,
+)
 from ._sse import SkipEvent
 
 if TYPE_CHECKING:
@@ -91,7 +98,7 @@ def _validation_error(what: str, exc: Exception) -> ValidationError:
             loc = ".".join(str(part) for part in err.get("loc", ()))
             details.append(f"{loc}: {err.get('msg')}")
     detail = "; ".join(details) if details else str(exc)
-    return ValidationError(f"Invalid {what} (nothing was sent): {detail}")
+    return InvalidArgument(f"Invalid {what} (nothing was sent): {detail}")
 
 
 def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,7 +116,7 @@ def chat_body(messages: Sequence[Any], params: Mapping[str, Any]) -> dict[str, A
             ``messages`` is empty.
     """
     if isinstance(messages, (str, bytes)) or not messages:
-        raise ValidationError(
+        raise InvalidArgument(
             "messages must be a non-empty list of messages like {'role': 'user', 'content': '...'}"
         )
     body = {"messages": [_plain(m) for m in messages]}
@@ -128,7 +135,7 @@ def text_generation_body(prompt: str, params: Mapping[str, Any]) -> dict[str, An
         ValidationError: ``prompt`` is not a string or a parameter has the wrong type.
     """
     if not isinstance(prompt, str):
-        raise ValidationError(f"prompt must be a string, got {type(prompt).__name__}")
+        raise InvalidArgument(f"prompt must be a string, got {type(prompt).__name__}")
     parameters = {k: _plain(v) for k, v in params.items() if v is not None}
     body: dict[str, Any] = {"inputs": prompt, "parameters": parameters}
     try:

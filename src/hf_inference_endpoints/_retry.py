@@ -14,7 +14,14 @@ import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ._errors import ColdStartTimeout, HfError, ModelLoading, RequestTimeout, ValidationError
+from ._errors import (
+    ColdStartTimeout,
+    DeadlineExceeded,
+    HfError,
+    InvalidArgument,
+    ModelLoading,
+)
+from ._waits import plan_wait
 
 __all__ = ["Deadline", "RetryPolicy", "RetryState", "deadline_error", "parse_retry_after"]
 
@@ -180,11 +187,12 @@ class RetryState:
                 raise error
             delay = self._backoff_delay(error)
             self.retries += 1
-        remaining = self.remaining(now)
-        if remaining is not None and delay >= remaining:
+        pause = plan_wait(delay, self.remaining(now))
+        if pause is None:  # no time left for the wait and another attempt
             if isinstance(error, ModelLoading):
                 raise self._cold_timeout(error, now, by_deadline=True)
             raise error
+        delay = pause.seconds
         self.attempts += 1
         if isinstance(error, ModelLoading):
             self.cold_waited += delay
@@ -249,7 +257,7 @@ def deadline_error(
     provider: str | None,
     endpoint: str | None = None,
     doing: str | None = None,
-) -> RequestTimeout:
+) -> DeadlineExceeded:
     """The error raised when a call's total ``timeout`` runs out.
 
     Args:
@@ -268,7 +276,7 @@ def deadline_error(
     message = f"{who} did not finish within its timeout of {timeout:g} s"
     if doing:
         message += f": it ran out while {doing}"
-    return RequestTimeout(message, model=model, provider=provider, endpoint=endpoint)
+    return DeadlineExceeded(message, model=model, provider=provider, endpoint=endpoint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +321,7 @@ class Deadline:
             or math.isnan(timeout)
             or timeout < 0
         ):
-            raise ValidationError(f"timeout must be seconds >= 0 or None, got {timeout!r}")
+            raise InvalidArgument(f"timeout must be seconds >= 0 or None, got {timeout!r}")
         return cls(timeout, clock() + timeout, clock)
 
     def remaining(self) -> float | None:

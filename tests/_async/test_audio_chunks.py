@@ -19,6 +19,8 @@ import pytest
 
 from hf_inference_endpoints import AsyncHfInferenceClient, NotFound, ValidationError
 
+from ._concurrency import ONE_AT_A_TIME
+
 TOKEN = "hf_fake_token_for_tests"
 MODEL = "org/whisper"
 URL = f"https://router.huggingface.co/hf-inference/models/{MODEL}"
@@ -69,6 +71,7 @@ def client_for(handler: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(token=TOKEN, http_client=http, max_audio_duration=SECONDS)
 
 
+# unasync: remove-begin
 @pytest.mark.anyio
 @pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2", None])
 async def test_a_bad_max_concurrency_is_refused_before_anything_is_sent(bad: Any) -> None:
@@ -84,6 +87,7 @@ async def test_a_bad_max_concurrency_is_refused_before_anything_is_sent(bad: Any
     assert sent == []
 
 
+# unasync: remove-end
 @pytest.mark.anyio
 async def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_call() -> None:
     sent: list[int] = []
@@ -95,7 +99,7 @@ async def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_c
 
     async with client_for(handler) as client:
         out = await client.audio.transcribe(
-            MODEL, recording(2), return_timestamps=True, max_concurrency=1
+            MODEL, recording(2), return_timestamps=True, **ONE_AT_A_TIME
         )
         assert sent == [0, 1]
         assert out.text == "part 0 part 1"
@@ -106,7 +110,7 @@ async def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_c
         ]
         sent.clear()
         with pytest.raises(NotFound) as caught:
-            await client.audio.transcribe(MODEL, recording(5), max_concurrency=1)
+            await client.audio.transcribe(MODEL, recording(5), **ONE_AT_A_TIME)
     assert sent == [0, 1, 2]  # chunks 3 and 4 are not sent
     assert "does not exist" in caught.value.message
 

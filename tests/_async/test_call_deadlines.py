@@ -26,6 +26,7 @@ from hf_inference_endpoints import (
 )
 
 from ..media import png, wav
+from ._concurrency import ONE_AT_A_TIME
 from .conftest import FakeClock
 
 TOKEN = "hf_fake_token_for_tests"
@@ -95,6 +96,9 @@ def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
         monkeypatch.setattr(
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake_clock.monotonic
         )
+    monkeypatch.setattr(
+        "hf_inference_endpoints._async._failover.async_monotonic", fake_clock.monotonic
+    )
     monkeypatch.setattr(
         "hf_inference_endpoints._endpoints.states.random", types.SimpleNamespace(random=lambda: 0.5)
     )
@@ -222,12 +226,12 @@ async def test_chunked_audio_shares_one_timeout_across_its_chunks(clock: FakeClo
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     async with make_client(wire, max_audio_duration=0.05) as client:
         out = await client.audio.transcribe(  # one at a time: each chunk gets what is left
-            model="org/whisper", audio=audio, timeout=10, max_concurrency=1
+            model="org/whisper", audio=audio, timeout=10, **ONE_AT_A_TIME
         )
         assert out.text == "x x x"
         assert wire.reads() == [10.0, 4.0, 1.0]
         wire.sent.clear()
-        await client.audio.transcribe(model="org/whisper", audio=audio, max_concurrency=1)
+        await client.audio.transcribe(model="org/whisper", audio=audio, **ONE_AT_A_TIME)
         assert wire.reads() == [PER_REQUEST] * 3
 
 
@@ -241,7 +245,7 @@ async def test_a_chunk_that_uses_the_rest_of_the_timeout_ends_the_transcription(
     async with make_client(wire, max_audio_duration=0.05) as client:
         with pytest.raises(RequestTimeout, match="within its timeout of 10 s"):
             await client.audio.transcribe(
-                model="org/whisper", audio=wav(0.15), timeout=10, max_concurrency=1
+                model="org/whisper", audio=wav(0.15), timeout=10, **ONE_AT_A_TIME
             )
     assert wire.reads() == [10.0, 4.0]  # the third chunk is not sent
 

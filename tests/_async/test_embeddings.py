@@ -20,6 +20,7 @@ import yaml
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     AuthenticationError,
+    DeadlineExceeded,
     RequestTimeout,
     ValidationError,
 )
@@ -27,6 +28,7 @@ from hf_inference_endpoints._embeddings import EmbeddingBatchError, EmbeddingCac
 from hf_inference_endpoints.emulator.embeddings import embed
 
 from ..conftest import CASSETTES, EMULATOR_TOKEN, RECORDING
+from ._concurrency import ONE_AT_A_TIME, at_most
 from .conftest import FakeClock
 
 ROUTER = "https://router.huggingface.co"
@@ -261,7 +263,7 @@ async def test_a_refused_batch_reports_its_inputs_cassette(
         ({"inputs": "x", "normalize": "yes"}, "normalize"),
         ({"inputs": "x", "truncation_direction": "up"}, "truncation_direction"),
         ({"inputs": "x", "batch_size": 0}, "batch_size"),
-        ({"inputs": "x", "max_concurrency": 0}, "max_concurrency"),
+        ({"inputs": "x", "max_concurrency": 0}, "max_concurrency"),  # unasync: remove
         ({"inputs": "x", "provider": "together", "model": "https://my.server/embed"}, "URL"),
     ],
 )
@@ -428,7 +430,7 @@ async def test_a_bad_token_stops_the_call_and_raises_itself(emulator: Any, no_en
     texts = [f"text {i}" for i in range(40)]
     async with emulator_client(emulator, wire, token="hf_wrong_wrong_wrong") as client:
         with pytest.raises(AuthenticationError):
-            await client.embeddings.create("org/embedder", texts, batch_size=2, max_concurrency=3)
+            await client.embeddings.create("org/embedder", texts, batch_size=2, **at_most(3))
     # 20 batches planned; after the first 401 no new batch starts
     assert 1 <= len(wire.posts()) <= 3
 
@@ -564,7 +566,7 @@ async def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env:
     server = SlowServer(clock, 7.0, 8.0, 1.0)
     async with slow_client(server) as client:
         result = await client.embeddings.create(
-            BGE, SIX, batch_size=2, max_concurrency=1, timeout=10, allow_partial=True
+            BGE, SIX, batch_size=2, timeout=10, allow_partial=True, **ONE_AT_A_TIME
         )
     assert server.posts() == [["a", "bb"], ["ccc", "dddd"]]  # one try: no time for a retry
     assert server.reads == [10.0, 3.0]  # the whole timeout, then what was left of it
@@ -574,7 +576,7 @@ async def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env:
     assert (result.requests, result.sent) == (2, 4)
     in_flight, unsent = result.errors[2], result.errors[4]
     assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
-    assert type(unsent) is RequestTimeout and result.errors[5] is unsent
+    assert type(unsent) is DeadlineExceeded and result.errors[5] is unsent
     assert unsent.message == (
         "embeddings.create did not finish within its timeout of 10 s: "
         "2 of 6 texts were not embedded (their batches were never sent)"
@@ -591,7 +593,7 @@ async def test_timeout_without_allow_partial_raises_with_the_embedded_part(
     texts = [*SIX, "a"]  # a repeat of a text that was embedded
     async with slow_client(server) as client:
         with pytest.raises(EmbeddingBatchError) as caught:
-            await client.embeddings.create(BGE, texts, batch_size=2, max_concurrency=1, timeout=10)
+            await client.embeddings.create(BGE, texts, batch_size=2, timeout=10, **ONE_AT_A_TIME)
     assert server.posts() == [["a", "bb"]]
     err = caught.value
     assert err.failed == (2, 3, 4, 5)
@@ -647,7 +649,7 @@ async def test_without_timeout_every_batch_gets_the_configured_limits(
     # each batch takes 100 s (under request_timeout=120 s per attempt): no call deadline
     server = SlowServer(clock, 100.0, 100.0, 100.0)
     async with slow_client(server) as client:
-        result = await client.embeddings.create(BGE, SIX, batch_size=2, max_concurrency=1)
+        result = await client.embeddings.create(BGE, SIX, batch_size=2, **ONE_AT_A_TIME)
     assert server.posts() == [["a", "bb"], ["ccc", "dddd"], ["eeeee", "ffffff"]]
     assert server.reads == [120.0, 120.0, 120.0]
     assert result.ok and result.to_list() == [[float(len(t))] for t in SIX]
@@ -717,7 +719,8 @@ async def test_async_batches_in_flight_keep_their_own_time_left(
     assert sorted(sent) == [(1000.0, 10.0)] * 3 + [(1007.0, 3.0)] * 3
     assert result.to_list()[:3] == [[2.0]] * 3
     assert result.failed == (3, 4, 5, 6)
-    assert all(type(result.errors[i]) is RequestTimeout for i in (3, 4, 5, 6))
+    assert all(type(result.errors[i]) is RequestTimeout for i in (3, 4, 5))  # cut in flight
+    assert type(result.errors[6]) is DeadlineExceeded  # never sent
     assert "1 of 7 texts were not embedded" in result.errors[6].message
     assert result.requests == 6
 

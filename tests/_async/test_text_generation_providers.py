@@ -17,7 +17,7 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import AsyncHfInferenceClient, StreamInterrupted
-from hf_inference_endpoints._async._providers import request_with_failover, stream_with_failover
+from hf_inference_endpoints._async._failover import request_with_failover, stream_with_failover
 from hf_inference_endpoints._request import PreparedRequest
 
 from ..wire import Wire as BaseWire
@@ -61,6 +61,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     for module in ("_transport", "_providers"):
         monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
+    for module in ("_transport", "_providers", "_failover"):
         monkeypatch.setattr(
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake.monotonic
         )

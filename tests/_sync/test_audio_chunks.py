@@ -20,6 +20,8 @@ import pytest
 
 from hf_inference_endpoints import HfInferenceClient, NotFound, ValidationError
 
+from ._concurrency import ONE_AT_A_TIME
+
 TOKEN = "hf_fake_token_for_tests"
 MODEL = "org/whisper"
 URL = f"https://router.huggingface.co/hf-inference/models/{MODEL}"
@@ -70,20 +72,6 @@ def client_for(handler: Any) -> HfInferenceClient:
     return HfInferenceClient(token=TOKEN, http_client=http, max_audio_duration=SECONDS)
 
 
-@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2", None])
-def test_a_bad_max_concurrency_is_refused_before_anything_is_sent(bad: Any) -> None:
-    sent: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        sent.append(request)
-        return answer(0)
-
-    with client_for(handler) as client:
-        with pytest.raises(ValidationError, match="max_concurrency must be an int >= 1, got"):
-            client.audio.transcribe(MODEL, recording(5), max_concurrency=bad)
-    assert sent == []
-
-
 def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_call() -> None:
     sent: list[int] = []
 
@@ -93,9 +81,7 @@ def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_call() 
         return missing() if index == 2 else answer(index)
 
     with client_for(handler) as client:
-        out = client.audio.transcribe(
-            MODEL, recording(2), return_timestamps=True, max_concurrency=1
-        )
+        out = client.audio.transcribe(MODEL, recording(2), return_timestamps=True, **ONE_AT_A_TIME)
         assert sent == [0, 1]
         assert out.text == "part 0 part 1"
         assert out.chunks is not None
@@ -105,6 +91,6 @@ def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_call() 
         ]
         sent.clear()
         with pytest.raises(NotFound) as caught:
-            client.audio.transcribe(MODEL, recording(5), max_concurrency=1)
+            client.audio.transcribe(MODEL, recording(5), **ONE_AT_A_TIME)
     assert sent == [0, 1, 2]  # chunks 3 and 4 are not sent
     assert "does not exist" in caught.value.message

@@ -27,6 +27,7 @@ from hf_inference_endpoints import (
 )
 
 from ..media import png, wav
+from ._concurrency import ONE_AT_A_TIME
 from .conftest import FakeClock
 
 TOKEN = "hf_fake_token_for_tests"
@@ -96,6 +97,9 @@ def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
         monkeypatch.setattr(
             f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake_clock.monotonic
         )
+    monkeypatch.setattr(
+        "hf_inference_endpoints._sync._failover.sync_monotonic", fake_clock.monotonic
+    )
     monkeypatch.setattr(
         "hf_inference_endpoints._endpoints.states.random", types.SimpleNamespace(random=lambda: 0.5)
     )
@@ -215,12 +219,12 @@ def test_chunked_audio_shares_one_timeout_across_its_chunks(clock: FakeClock) ->
         wire.add("POST", f"{HF}/org/whisper", took, ok({"text": "x"}))
     with make_client(wire, max_audio_duration=0.05) as client:
         out = client.audio.transcribe(  # one at a time: each chunk gets what is left
-            model="org/whisper", audio=audio, timeout=10, max_concurrency=1
+            model="org/whisper", audio=audio, timeout=10, **ONE_AT_A_TIME
         )
         assert out.text == "x x x"
         assert wire.reads() == [10.0, 4.0, 1.0]
         wire.sent.clear()
-        client.audio.transcribe(model="org/whisper", audio=audio, max_concurrency=1)
+        client.audio.transcribe(model="org/whisper", audio=audio, **ONE_AT_A_TIME)
         assert wire.reads() == [PER_REQUEST] * 3
 
 
@@ -233,7 +237,7 @@ def test_a_chunk_that_uses_the_rest_of_the_timeout_ends_the_transcription(
     with make_client(wire, max_audio_duration=0.05) as client:
         with pytest.raises(RequestTimeout, match="within its timeout of 10 s"):
             client.audio.transcribe(
-                model="org/whisper", audio=wav(0.15), timeout=10, max_concurrency=1
+                model="org/whisper", audio=wav(0.15), timeout=10, **ONE_AT_A_TIME
             )
     assert wire.reads() == [10.0, 4.0]  # the third chunk is not sent
 

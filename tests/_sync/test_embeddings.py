@@ -21,6 +21,7 @@ import yaml
 from hf_inference_endpoints import (
     HfInferenceClient,
     AuthenticationError,
+    DeadlineExceeded,
     RequestTimeout,
     ValidationError,
 )
@@ -28,6 +29,7 @@ from hf_inference_endpoints._embeddings import EmbeddingBatchError, EmbeddingCac
 from hf_inference_endpoints.emulator.embeddings import embed
 
 from ..conftest import CASSETTES, EMULATOR_TOKEN, RECORDING
+from ._concurrency import ONE_AT_A_TIME, at_most
 from .conftest import FakeClock
 
 ROUTER = "https://router.huggingface.co"
@@ -251,7 +253,6 @@ def test_a_refused_batch_reports_its_inputs_cassette(
         ({"inputs": "x", "normalize": "yes"}, "normalize"),
         ({"inputs": "x", "truncation_direction": "up"}, "truncation_direction"),
         ({"inputs": "x", "batch_size": 0}, "batch_size"),
-        ({"inputs": "x", "max_concurrency": 0}, "max_concurrency"),
         ({"inputs": "x", "provider": "together", "model": "https://my.server/embed"}, "URL"),
     ],
 )
@@ -406,7 +407,7 @@ def test_a_bad_token_stops_the_call_and_raises_itself(emulator: Any, no_env: Non
     texts = [f"text {i}" for i in range(40)]
     with emulator_client(emulator, wire, token="hf_wrong_wrong_wrong") as client:
         with pytest.raises(AuthenticationError):
-            client.embeddings.create("org/embedder", texts, batch_size=2, max_concurrency=3)
+            client.embeddings.create("org/embedder", texts, batch_size=2, **at_most(3))
     # 20 batches planned; after the first 401 no new batch starts
     assert 1 <= len(wire.posts()) <= 3
 
@@ -539,7 +540,7 @@ def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env: None)
     server = SlowServer(clock, 7.0, 8.0, 1.0)
     with slow_client(server) as client:
         result = client.embeddings.create(
-            BGE, SIX, batch_size=2, max_concurrency=1, timeout=10, allow_partial=True
+            BGE, SIX, batch_size=2, timeout=10, allow_partial=True, **ONE_AT_A_TIME
         )
     assert server.posts() == [["a", "bb"], ["ccc", "dddd"]]  # one try: no time for a retry
     assert server.reads == [10.0, 3.0]  # the whole timeout, then what was left of it
@@ -549,7 +550,7 @@ def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env: None)
     assert (result.requests, result.sent) == (2, 4)
     in_flight, unsent = result.errors[2], result.errors[4]
     assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
-    assert type(unsent) is RequestTimeout and result.errors[5] is unsent
+    assert type(unsent) is DeadlineExceeded and result.errors[5] is unsent
     assert unsent.message == (
         "embeddings.create did not finish within its timeout of 10 s: "
         "2 of 6 texts were not embedded (their batches were never sent)"
@@ -565,7 +566,7 @@ def test_timeout_without_allow_partial_raises_with_the_embedded_part(
     texts = [*SIX, "a"]  # a repeat of a text that was embedded
     with slow_client(server) as client:
         with pytest.raises(EmbeddingBatchError) as caught:
-            client.embeddings.create(BGE, texts, batch_size=2, max_concurrency=1, timeout=10)
+            client.embeddings.create(BGE, texts, batch_size=2, timeout=10, **ONE_AT_A_TIME)
     assert server.posts() == [["a", "bb"]]
     err = caught.value
     assert err.failed == (2, 3, 4, 5)
@@ -618,7 +619,7 @@ def test_without_timeout_every_batch_gets_the_configured_limits(
     # each batch takes 100 s (under request_timeout=120 s per attempt): no call deadline
     server = SlowServer(clock, 100.0, 100.0, 100.0)
     with slow_client(server) as client:
-        result = client.embeddings.create(BGE, SIX, batch_size=2, max_concurrency=1)
+        result = client.embeddings.create(BGE, SIX, batch_size=2, **ONE_AT_A_TIME)
     assert server.posts() == [["a", "bb"], ["ccc", "dddd"], ["eeeee", "ffffff"]]
     assert server.reads == [120.0, 120.0, 120.0]
     assert result.ok and result.to_list() == [[float(len(t))] for t in SIX]

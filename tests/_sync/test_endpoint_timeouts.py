@@ -19,6 +19,7 @@ import pytest
 from hf_inference_endpoints import (
     HfInferenceClient,
     ColdStartTimeout,
+    DeadlineExceeded,
     EmbeddingBatchError,
     RequestTimeout,
 )
@@ -282,7 +283,7 @@ def test_a_lookup_slower_than_the_timeout_sends_nothing(clock: FakeClock) -> Non
     assert wire.reads("GET", MGMT) == [10.0]
     assert clock.now == 1010.0
     err = caught.value
-    assert type(err) is RequestTimeout
+    assert type(err) is DeadlineExceeded
     assert err.endpoint == "acme/my-ep"
     assert err.message == (
         "The call on endpoint acme/my-ep did not finish within its timeout of 10 s: "

@@ -18,7 +18,7 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import HfInferenceClient, StreamInterrupted
-from hf_inference_endpoints._sync._providers import request_with_failover, stream_with_failover
+from hf_inference_endpoints._sync._failover import request_with_failover, stream_with_failover
 from hf_inference_endpoints._request import PreparedRequest
 
 from ..wire import Wire as BaseWire
@@ -62,6 +62,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     for module in ("_transport", "_providers"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_sleep", fake.sleep)
+    for module in ("_transport", "_providers", "_failover"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake.monotonic)
     return fake
 

@@ -162,7 +162,7 @@ def test_server_and_input_errors_are_one_line(env: dict[str, str], tmp_path: Pat
         main, ["run", "image-classification", "-i", str(tmp_path / "missing.png")], env=env
     )
     assert result.exit_code == 2
-    assert result.output.startswith("error: ValidationError: image must be bytes, a file path")
+    assert result.output.startswith("error: InvalidArgument: image must be bytes, a file path")
     refused = CliRunner().invoke(
         main, ["run", "image-classification", "-i", "-"], env=env, input=wav()
     )

@@ -31,7 +31,8 @@ from hf_inference_endpoints import (
     AuthenticationError,
     HfError,
     HfInferenceClient,
-    ValidationError,
+    InvalidArgument,
+    RequestRejected,
 )
 
 from ..conftest import FAKE_TOKEN, SHARED
@@ -369,15 +370,15 @@ def sse_payloads(content: bytes) -> list[Any]:
 
 
 ERRORS: dict[int, type[HfError]] = {
-    400: ValidationError,
+    400: RequestRejected,
     401: AuthenticationError,
-    422: ValidationError,
+    422: RequestRejected,
 }
 
 
 def check(call: Call, outcome: Outcome, server: Server) -> None:
     if call.refused:
-        assert isinstance(outcome.error, ValidationError), outcome
+        assert isinstance(outcome.error, InvalidArgument), outcome
         assert outcome.error.status_code is None  # raised before sending
         assert server.served == 0
         return

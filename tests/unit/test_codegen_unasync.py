@@ -381,3 +381,64 @@ def test_doctest_lines_and_inline_literals_lose_the_keywords(tree: Path) -> None
         "        ...         print(chunk.text())",
         '    """',
     ]
+
+
+def test_prose_keeps_the_async_folder_and_dotted_paths_follow_the_rename(tree: Path) -> None:
+    write(
+        tree / SRC_ASYNC / "prose.py",
+        textwrap.dedent(
+            '''\
+            """Written in _async/; see hf_inference_endpoints._async.prose, tests/_async/t.py."""
+
+            TARGET = "hf_inference_endpoints._async.prose.async_sleep"  # from _async/
+            '''
+        ),
+    )
+    generate(tree)
+    assert lines_of(tree / SRC_SYNC / "prose.py")[1:] == [
+        '"""Written in _async/; see hf_inference_endpoints._sync.prose, tests/_sync/t.py."""',
+        "",
+        'TARGET = "hf_inference_endpoints._sync.prose.sync_sleep"  # from _async/',
+    ]
+
+
+def test_async_only_docstring_entries_and_paragraphs_are_dropped(tree: Path) -> None:
+    write(
+        tree / SRC_ASYNC / "only.py",
+        textwrap.dedent(
+            '''\
+            async def send(
+                items: list[int],
+                max_concurrency: int = 4,  # unasync: remove
+                *,
+                retries: int = 1,
+            ) -> None:
+                """Send the items.
+
+                (async client only) Up to ``max_concurrency`` at once.
+
+                Args:
+                    items: What to send.
+                    max_concurrency: (async client only) Most items in flight
+                        at once (an int >= 1).
+                    retries: Tries per item.
+                """
+            '''
+        ),
+    )
+    generate(tree)
+    assert lines_of(tree / SRC_SYNC / "only.py")[1:] == [
+        "def send(",
+        "    items: list[int],",
+        "    *,",
+        "    retries: int = 1,",
+        ") -> None:",
+        '    """Send the items.',
+        "",
+        "    Args:",
+        "        items: What to send.",
+        "        retries: Tries per item.",
+        '    """',
+    ]
+    async_text = (tree / SRC_ASYNC / "only.py").read_text()
+    assert "(async client only) Most items in flight" in async_text  # the source keeps it

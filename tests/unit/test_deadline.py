@@ -10,6 +10,7 @@ import pytest
 
 from hf_inference_endpoints._errors import (
     ColdStartTimeout,
+    DeadlineExceeded,
     ModelLoading,
     RequestTimeout,
     ValidationError,
@@ -50,7 +51,7 @@ def test_a_deadline_that_ran_out_names_the_call() -> None:
     with pytest.raises(RequestTimeout) as caught:
         deadline.left(provider="endpoint", endpoint="acme/ep", doing="looking up the endpoint")
     err = caught.value
-    assert type(err) is RequestTimeout
+    assert type(err) is DeadlineExceeded
     assert err.message == (
         "The call on endpoint acme/ep did not finish within its timeout of 2.5 s: "
         "it ran out while looking up the endpoint"
@@ -120,5 +121,5 @@ def test_every_service_hands_its_timeout_to_prepare() -> None:
     }
     missing = [f"{file}:{line}" for file, line, keywords in calls if "timeout" not in keywords]
     assert missing == []
-    inference = _calls("_prepare_inference")
+    inference = _calls("prepare")  # the endpoint routing and the provider mapping
     assert inference and all("deadline" in keywords for _, _, keywords in inference)

@@ -306,14 +306,16 @@ def test_parse_batch_answers() -> None:
         (b"not json", "invalid JSON"),
         (dumps([]), "non-empty list"),
         (dumps({"error": "x"}), "'data'"),
-        (dumps({"data": [{"index": 0}]}), "no list 'embedding'"),
+        (dumps({"data": [{"index": 0}]}), "entry of 'data' is not an object with an 'embedding'"),
         (dumps([[1.0]]), "expected 2 embeddings, got 1"),
         (dumps([["a"], ["b"]]), "not a nested list of numbers"),
         (dumps([[], [1.0]]), "not a nested list of numbers"),
     ],
 )
 def test_parse_rejects_what_is_not_an_answer(body: bytes, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+    # ValueError: the transport reports it as a ServerError; an OpenAI-style answer is
+    # read by the providers' one OpenAI embeddings reader, which raises ServerError itself
+    with pytest.raises((ValueError, ServerError), match=match):
         parse_embeddings(body, 2, single=False)
 
 

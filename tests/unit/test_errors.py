@@ -17,11 +17,12 @@ from hf_inference_endpoints._errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    RequestRejected,
     RequestTimeout,
     ServerError,
+    ServerRequestTimeout,
     ServiceUnavailable,
     StreamInterrupted,
-    ValidationError,
     error_from_event,
     error_from_response,
     extract_message,
@@ -46,23 +47,23 @@ CTX = ErrorContext(provider="hf-inference", model="org/model")
             NotFound,
             "Model org/model does not exist",
         ),
-        (400, b'{"error":["bad input","worse input"]}', ValidationError, "bad input; worse input"),
+        (400, b'{"error":["bad input","worse input"]}', RequestRejected, "bad input; worse input"),
         (
             413,
             b'{"message":"batch too large","code":413,"type":"Validation"}',
-            ValidationError,
+            RequestRejected,
             "batch too large",
         ),
         (
             422,
             b'{"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 1512","error_type":"validation"}',
-            ValidationError,
+            RequestRejected,
             "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 1512",
         ),
         (
             422,
             b"Failed to deserialize the JSON body",
-            ValidationError,
+            RequestRejected,
             "Failed to deserialize the JSON body",
         ),
         (
@@ -102,7 +103,7 @@ CTX = ErrorContext(provider="hf-inference", model="org/model")
             ServerError,
             "generation failed",
         ),
-        (408, b"", RequestTimeout, None),
+        (408, b"", ServerRequestTimeout, None),
     ],
 )
 def test_status_and_body_map_to_the_right_error(
@@ -216,14 +217,14 @@ def test_huge_messages_are_cut() -> None:
             StreamInterrupted,
             None,
         ),
-        ({"error": {"message": "Template error", "http_status_code": 422}}, ValidationError, 422),
+        ({"error": {"message": "Template error", "http_status_code": 422}}, RequestRejected, 422),
         (
             {"error": {"message": "upstream failed", "type": "server_error", "code": 500}},
             StreamInterrupted,
             500,
         ),
         ({"error": "plain string"}, StreamInterrupted, None),
-        ({"error": "bad", "error_type": "validation"}, ValidationError, None),
+        ({"error": "bad", "error_type": "validation"}, RequestRejected, None),
     ],
 )
 def test_error_events_map_to_typed_errors(
@@ -242,3 +243,57 @@ def test_normal_events_are_not_errors(payload: object) -> None:
 def test_error_body_json_is_kept() -> None:
     err = error_from_response(400, {}, json.dumps({"error": "x", "extra": 1}).encode())
     assert err.body == {"error": "x", "extra": 1}
+
+
+# ------------------------------------------------ the two kinds of ValidationError and timeout
+
+
+@pytest.mark.parametrize("status", [400, 413, 422])
+def test_a_server_refusal_is_request_rejected_and_still_a_validation_error(status: int) -> None:
+    from hf_inference_endpoints import InvalidArgument, RequestRejected, ValidationError
+
+    err = error_from_response(status, {}, b'{"error": "bad input"}')
+    assert type(err) is RequestRejected
+    assert isinstance(err, ValidationError) and isinstance(err, ValueError)
+    assert not isinstance(err, InvalidArgument)
+    assert err.status_code == status and err.server_message == "bad input"
+
+
+def test_a_validation_event_mid_stream_is_request_rejected() -> None:
+    from hf_inference_endpoints import RequestRejected
+
+    err = error_from_event({"error": "Input validation error", "error_type": "validation"})
+    assert type(err) is RequestRejected
+
+
+def test_http_408_is_a_server_request_timeout_not_our_deadline() -> None:
+    from hf_inference_endpoints import DeadlineExceeded, RequestTimeout, ServerRequestTimeout
+
+    err = error_from_response(408, {}, b"")
+    assert type(err) is ServerRequestTimeout
+    assert isinstance(err, RequestTimeout) and not isinstance(err, DeadlineExceeded)
+    assert err.is_retryable
+
+
+def test_our_deadline_is_deadline_exceeded_and_still_a_request_timeout() -> None:
+    from hf_inference_endpoints import DeadlineExceeded, RequestTimeout
+    from hf_inference_endpoints._retry import deadline_error
+
+    err = deadline_error(3, model="m", provider="p")
+    assert type(err) is DeadlineExceeded and isinstance(err, RequestTimeout)
+
+
+def test_a_bad_argument_is_invalid_argument_raised_before_sending() -> None:
+    import httpx2
+
+    from hf_inference_endpoints import HfInferenceClient, InvalidArgument, ValidationError
+
+    sent: list[httpx2.Request] = []
+    http = httpx2.Client(transport=httpx2.MockTransport(lambda r: sent.append(r) or None))  # type: ignore[func-returns-value]
+    with HfInferenceClient(token="hf_x", http_client=http) as client:
+        with pytest.raises(InvalidArgument) as caught:
+            client.chat.complete(messages=[{"role": "user", "content": "hi"}])
+        with pytest.raises(ValidationError):  # the name users already catch
+            client.chat.complete(model="org/m", messages="not a list")
+    assert caught.value.status_code is None and "model is required" in caught.value.message
+    assert sent == []

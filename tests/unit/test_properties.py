@@ -37,6 +37,7 @@ from hf_inference_endpoints import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    RequestRejected,
     StreamInterrupted,
     ValidationError,
 )
@@ -161,8 +162,8 @@ def test_any_answer_maps_to_an_hf_error(
         403: PermissionDenied,
         404: NotFound,
         429: RateLimited,
-        413: ValidationError,
-        422: ValidationError,
+        413: RequestRejected,
+        422: RequestRejected,
         504: GatewayTimeout,
     }.get(status)
     if expected is not None:

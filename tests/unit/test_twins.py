@@ -10,7 +10,9 @@ For every public class defined in a ``hf_inference_endpoints._async`` module, th
   member names go through the same mapping (``aclose`` -> ``close``); extra sync members are
   reported too;
 * kind must match: method / classmethod / staticmethod / property / plain attribute;
-* signatures (``inspect.signature``): parameter names, kinds and defaults must be equal;
+* signatures (``inspect.signature``): parameter names, kinds and defaults must be equal,
+  except that a parameter the async docstring documents as ``name: (async client only) ...``
+  must be *absent* from the sync twin (async-only options do not leak into sync signatures);
   annotations, including the return annotation, are compared *as strings* after the async side
   went through the unasync name mapping (with ``from __future__ import annotations`` these are
   the source spellings, otherwise ``inspect.formatannotation``). Set ``COMPARE_ANNOTATIONS`` to
@@ -133,6 +135,14 @@ def _default(default: Any) -> str:
     return "<required>" if default is inspect.Parameter.empty else repr(default)
 
 
+_ASYNC_ONLY_ARG = re.compile(r"^\s+(\w+): \(async client only\)", re.MULTILINE)
+
+
+def async_only_parameters(function: Callable[..., Any]) -> set[str]:
+    """Parameters whose docstring entry starts with ``(async client only)`` (see codegen/unasync.py)."""
+    return set(_ASYNC_ONLY_ARG.findall(function.__doc__ or ""))
+
+
 def compare_signatures(
     where: str,
     async_fn: Callable[..., Any],
@@ -141,7 +151,12 @@ def compare_signatures(
 ) -> list[str]:
     problems: list[str] = []
     a_sig, s_sig = inspect.signature(async_fn), inspect.signature(sync_fn)
-    a_params, s_params = list(a_sig.parameters.values()), list(s_sig.parameters.values())
+    async_only = async_only_parameters(async_fn)
+    leaked = sorted(async_only & set(s_sig.parameters))
+    if leaked:
+        problems.append(f"{where}: async-only parameters leak into the sync twin: {leaked}")
+    a_params = [p for p in a_sig.parameters.values() if p.name not in async_only]
+    s_params = list(s_sig.parameters.values())
     a_names, s_names = [p.name for p in a_params], [p.name for p in s_params]
     if a_names != s_names:
         missing = [n for n in a_names if n not in s_names]
@@ -494,3 +509,20 @@ def test_private_classes_and_members_are_not_compared(
     )
     sync_text = "class Shown:\n    def _helper(self): ...\n"
     assert _compare(load, async_text, sync_text, {"AsyncShown": "Shown"}) == []
+
+
+def test_async_only_options_are_absent_from_the_sync_twin() -> None:
+    from hf_inference_endpoints._async.audio import AsyncAudio
+    from hf_inference_endpoints._async.embeddings import AsyncEmbeddings
+    from hf_inference_endpoints._sync.audio import Audio
+    from hf_inference_endpoints._sync.embeddings import Embeddings
+
+    for async_fn, sync_fn in [
+        (AsyncAudio.transcribe, Audio.transcribe),
+        (AsyncEmbeddings.create, Embeddings.create),
+    ]:
+        assert async_only_parameters(async_fn) == {"max_concurrency"}
+        assert "max_concurrency" in inspect.signature(async_fn).parameters
+        assert "max_concurrency" not in inspect.signature(sync_fn).parameters
+        assert "max_concurrency" not in (sync_fn.__doc__ or "")
+        assert "async client only" not in (sync_fn.__doc__ or "")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
@@ -12,11 +13,13 @@ from .._config import HfInferenceConfig
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import async_monotonic
+from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
+    from ._endpoint_routing import AsyncEndpointRouting
     from ._providers import AsyncProviders
     from ._task_runner import AsyncTaskRunner
     from .audio import AsyncAudio
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from .video import AsyncVideo
 
 __all__ = ["AsyncHfInferenceClient"]
+
+S = TypeVar("S")
 
 #: The deadline of a call without ``timeout=`` (never runs out, so never reads the clock).
 _NO_DEADLINE = Deadline(None, None, async_monotonic)
@@ -77,19 +82,77 @@ class AsyncHfInferenceClient:
         self._transport = AsyncTransport(config, http_client=http_client)
         self._caches: list[Any] = []  # objects with .clear(), registered by services
 
+    #: The call options of a view (``with_options``); a client that is no view has none.
+    _options: CallOptions = NO_OPTIONS
+    #: The client a view was made from (None: this client is no view).
+    _root: AsyncHfInferenceClient | None = None
+
+    def with_options(self, **options: Any) -> AsyncHfInferenceClient:
+        """A view of this client with call options or retry settings set for many calls.
+
+        The view shares this client's connection pool and caches (provider mappings,
+        endpoint URLs, embeddings, default models) and costs a few small objects to
+        make: make one per block of calls that share options. In every call made
+        through it, a keyword the call leaves out (None) takes the view's value; a
+        keyword the call gives wins; ``extra_headers``/``extra_body`` are merged, the
+        call's entries winning. A view of a view adds to its options. Closing a view
+        closes the shared pool (as closing the client does).
+
+        Args:
+            **options: Call options: ``provider``, ``endpoint``, ``fallback``,
+                ``bill_to``, ``timeout``, ``extra_headers``, ``extra_body``; and retry
+                settings: ``max_retries``, ``retry_base_delay``, ``retry_max_delay``,
+                ``auto_wait_for_model``, ``cold_start_timeout``.
+
+        Returns:
+            The view, a client of the same class.
+
+        Raises:
+            ValidationError: A keyword that is neither (``InvalidArgument``).
+            ConfigurationError: A retry setting has a wrong value.
+
+        Example:
+            >>> billed = client.with_options(bill_to="my-org", timeout=30)  # doctest: +SKIP
+            >>> await billed.chat.complete(model=m, messages=msgs)  # doctest: +SKIP
+        """
+        merged, settings = split_overrides(self._options, options)
+        root = self._root or self
+        view: AsyncHfInferenceClient = object.__new__(filling_class(type(root), client=True))
+        view.config = self.config.replace(**settings) if settings else self.config
+        view._transport = self._transport.with_config(view.config) if settings else self._transport
+        view._caches = root._caches
+        view._options = merged
+        view._root = root
+        return view
+
+    def _bind(self, cls: type[S], name: str) -> S:
+        """The service ``cls`` of this client (``name``: its attribute).
+
+        A view gets a copy of its root's service -- the same caches, locks and settings --
+        bound to the view, whose public methods fill in the view's call options.
+        """
+        root = self._root
+        if root is None:
+            return cls(self)  # type: ignore[call-arg]
+        service: S = copy.copy(getattr(root, name))
+        if not name.startswith("_"):
+            service.__class__ = filling_class(cls)
+        service._client = self  # type: ignore[attr-defined]
+        return service
+
     @cached_property
     def audio(self) -> AsyncAudio:
         """Audio tasks: ``transcribe``, ``synthesize``, ``classify``, ``transform``."""
         from .audio import AsyncAudio
 
-        return AsyncAudio(self)
+        return self._bind(AsyncAudio, "audio")
 
     @cached_property
     def documents(self) -> AsyncDocuments:
         """Document question answering: ``answer``."""
         from .documents import AsyncDocuments
 
-        return AsyncDocuments(self)
+        return self._bind(AsyncDocuments, "documents")
 
     @cached_property
     def images(self) -> AsyncImages:
@@ -98,7 +161,7 @@ class AsyncHfInferenceClient:
         ``estimate_depth``, ``answer``."""
         from .images import AsyncImages
 
-        return AsyncImages(self)
+        return self._bind(AsyncImages, "images")
 
     @cached_property
     def text(self) -> AsyncText:
@@ -106,35 +169,35 @@ class AsyncHfInferenceClient:
         ``fill_mask``, ``answer``, ``answer_table``, ``summarize``, ``translate``."""
         from .text import AsyncText
 
-        return AsyncText(self)
+        return self._bind(AsyncText, "text")
 
     @cached_property
     def video(self) -> AsyncVideo:
         """Video tasks: ``generate``, ``from_image``, ``classify``."""
         from .video import AsyncVideo
 
-        return AsyncVideo(self)
+        return self._bind(AsyncVideo, "video")
 
     @cached_property
     def _task_runner(self) -> AsyncTaskRunner:
         """Inputs, default models and calls shared by the task services and :meth:`infer`."""
         from ._task_runner import AsyncTaskRunner
 
-        return AsyncTaskRunner(self)
+        return self._bind(AsyncTaskRunner, "_task_runner")
 
     @cached_property
     def chat(self) -> AsyncChat:
         """Chat completions: ``complete`` and ``stream``."""
         from .chat import AsyncChat
 
-        return AsyncChat(self)
+        return self._bind(AsyncChat, "chat")
 
     @cached_property
     def embeddings(self) -> AsyncEmbeddings:
         """Embeddings: ``create`` (batched, deduplicated, cached) and ``similarity``."""
         from .embeddings import AsyncEmbeddings
 
-        return AsyncEmbeddings(self)
+        return self._bind(AsyncEmbeddings, "embeddings")
 
     @cached_property
     def endpoints(self) -> AsyncEndpoints:
@@ -142,28 +205,35 @@ class AsyncHfInferenceClient:
         ``delete``, ``pause``, ``resume``, ``scale_to_zero`` and ``wait``."""
         from .endpoints import AsyncEndpoints
 
-        return AsyncEndpoints(self)
+        return self._bind(AsyncEndpoints, "endpoints")
+
+    @cached_property
+    def _endpoint_routing(self) -> AsyncEndpointRouting:
+        """Inference calls on ``endpoint=``: URL lookup, wake-up and resume."""
+        from ._endpoint_routing import AsyncEndpointRouting
+
+        return self._bind(AsyncEndpointRouting, "_endpoint_routing")
 
     @cached_property
     def hub(self) -> AsyncHub:
         """Hub API calls: ``whoami``, ``model_info``, ``tasks``."""
         from .hub import AsyncHub
 
-        return AsyncHub(self)
+        return self._bind(AsyncHub, "hub")
 
     @cached_property
     def _providers(self) -> AsyncProviders:
         """Provider-mapping lookups (TTL cache), failover and async-job polling."""
         from ._providers import AsyncProviders
 
-        return AsyncProviders(self)
+        return self._bind(AsyncProviders, "_providers")
 
     @cached_property
     def text_generation(self) -> AsyncTextGeneration:
         """TGI native text generation: ``generate`` and ``stream``."""
         from .text_generation import AsyncTextGeneration
 
-        return AsyncTextGeneration(self)
+        return self._bind(AsyncTextGeneration, "text_generation")
 
     def _deadline(self, timeout: float | None) -> Deadline:
         """The :class:`Deadline` of a call starting now with ``timeout=`` (None: no limit).
@@ -223,7 +293,7 @@ class AsyncHfInferenceClient:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(fallback, endpoint=endpoint)
-            prepared = await self.endpoints._prepare_inference(
+            prepared = await self._endpoint_routing.prepare(
                 endpoint,
                 model,
                 provider,
@@ -240,9 +310,9 @@ class AsyncHfInferenceClient:
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
             if not model:
-                from .._errors import ValidationError
+                from .._errors import InvalidArgument
 
-                raise ValidationError("model is required (or pass endpoint='name' for an endpoint)")
+                raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
             prepared = await self._providers.prepare(
                 model,
                 provider,
@@ -421,11 +491,11 @@ class AsyncHfInferenceClient:
     @property
     def is_closed(self) -> bool:
         """Whether the connection pool has been closed."""
-        return self._transport.is_closed
+        return (self._root or self)._transport.is_closed
 
     async def aclose(self) -> None:
-        """Close the connection pool. Safe to call twice."""
-        await self._transport.aclose()
+        """Close the connection pool (shared with the views of this client). Safe to call twice."""
+        await (self._root or self)._transport.aclose()
 
     async def __aenter__(self) -> AsyncHfInferenceClient:
         return self

@@ -1,4 +1,4 @@
-"""Third-party providers: mapping lookups, failover and async-job polling.
+"""Third-party providers: mapping lookups and async-job polling.
 
 Written in _async/; codegen/unasync.py generates the _sync twin. Every decision is
 made without I/O in ``_routing`` (``mapping.py`` plans which providers a call tries,
@@ -14,12 +14,8 @@ the I/O between those decisions:
   the task-level result, following async jobs (fal queue, Replicate predictions,
   Together videos, WaveSpeed, Z.ai) with a bounded, cancellable wait and downloading
   output files without credentials.
-* :func:`request_with_failover` / :func:`stream_with_failover` -- used by the
-  transport when a request carries fallbacks: a 429, a 5xx or an unavailable model on
-  one provider moves the call to the next; ``ResponseMeta.providers_tried`` lists them.
-  A service whose providers answer in different formats (text-generation: TGI on
-  hf-inference, OpenAI completions elsewhere) calls them with ``parse_for``, which
-  picks the parser for each provider of the chain.
+* failover of a job's submit goes through ``_failover.with_failover``, as every
+  other call with fallbacks does.
 """
 
 from __future__ import annotations
@@ -30,17 +26,16 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._errors import HfError, RequestTimeout
+from .._errors import DeadlineExceeded, HfError, RequestTimeout
 from .._io import AsyncLock, async_monotonic, async_sleep
 from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
-from .._retry import Deadline, deadline_error
+from .._retry import Deadline
 from .._routing.build import build_request
 from .._routing.mapping import (
     MappingCache,
     MappingEntry,
     check_fallback_target,
-    is_failover_error,
     parse_mapping,
     plan_candidates,
 )
@@ -54,19 +49,14 @@ from .._routing.providers._base import (
     follow_up_request,
 )
 from .._routing.targets import Target, parse_target
+from .._waits import plan_wait
+from ._failover import with_failover
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
     from ._client import AsyncHfInferenceClient
-    from ._streaming import AsyncStream
-    from ._transport import AsyncTransport
 
-__all__ = [
-    "DEFAULT_JOB_TIMEOUT",
-    "AsyncProviders",
-    "request_with_failover",
-    "stream_with_failover",
-]
+__all__ = ["DEFAULT_JOB_TIMEOUT", "AsyncProviders"]
 
 logger = logging.getLogger("hf_inference_endpoints")
 
@@ -88,169 +78,6 @@ def _decoder(expect: ResponseKind) -> Callable[[bytes], Any]:
 def helper_of(prepared: PreparedRequest) -> ProviderHelper:
     """The helper that reads the answers of ``prepared`` (by the provider it went to)."""
     return answer_helper(prepared.context.provider, prepared.task)
-
-
-# --------------------------------------------------------------------------- failover
-
-
-async def _with_failover(
-    prepared: PreparedRequest,
-    attempt: Callable[[PreparedRequest, bool, float | None], Any],
-    timeout: float | None,
-) -> tuple[Any, PreparedRequest, tuple[str, ...]]:
-    """Run ``attempt(candidate, retry, remaining)`` on each provider until one succeeds.
-
-    Providers before the last are tried without retries, so a 429 or a 5xx moves on
-    at once; an error that is not provider-specific but transient (a network error)
-    gets the normal retries on the same provider first. Returns the result, the
-    candidate that produced it and the providers tried.
-    """
-    chain = (dataclasses.replace(prepared, fallbacks=()), *prepared.fallbacks)
-    started = async_monotonic()
-    tried: list[str] = []
-    for index, candidate in enumerate(chain):
-        last = index == len(chain) - 1
-        retry = last
-        name = candidate.context.provider or "?"
-        tried.append(name)
-        while True:
-            remaining = None
-            if timeout is not None:
-                remaining = timeout - (async_monotonic() - started)
-                if remaining <= 0:
-                    raise deadline_error(timeout, model=candidate.context.model, provider=name)
-            try:
-                result = await attempt(candidate, retry, remaining)
-            except HfError as exc:
-                if not last and is_failover_error(exc):
-                    logger.warning(
-                        "provider %s failed (%s: %s); failing over to %s",
-                        name,
-                        type(exc).__name__,
-                        exc.message,
-                        chain[index + 1].context.provider,
-                    )
-                    break
-                if not retry and exc.is_retryable:
-                    retry = True  # transient and not the provider's answer: retry it here
-                    continue
-                raise
-            return result, candidate, tuple(tried)
-    raise AssertionError("unreachable: the last candidate returns or raises")
-
-
-def _one_parser(
-    parse: P | None, parse_for: Callable[[PreparedRequest], P] | None
-) -> Callable[[PreparedRequest], P]:
-    """``parse_for``, or a picker that always gives ``parse``; exactly one must be given."""
-    if parse_for is not None:
-        if parse is not None:
-            raise TypeError("give either parse or parse_for, not both")
-        return parse_for
-    if parse is None:
-        raise TypeError("give parse or parse_for")
-    fixed = parse
-    return lambda _candidate: fixed
-
-
-async def request_with_failover(
-    transport: AsyncTransport,
-    prepared: PreparedRequest,
-    parse: Callable[[bytes], T] | None = None,
-    *,
-    timeout: float | None = None,
-    parse_for: Callable[[PreparedRequest], Callable[[bytes], T]] | None = None,
-) -> tuple[T, ResponseMeta]:
-    """``transport.request`` across ``prepared`` and its fallbacks (see :func:`_with_failover`).
-
-    Args:
-        transport: Sends each candidate.
-        prepared: The request for the first provider; ``fallbacks`` holds the others.
-        parse: Reads every provider's 2xx body.
-        timeout: Total seconds for the call, every provider included (None: no limit).
-        parse_for: Instead of ``parse``: gives the reader of one candidate's body (the
-            provider is ``candidate.context.provider``), called once per provider tried.
-
-    Returns:
-        The parsed result and the metadata of the answer that succeeded, with
-        ``providers_tried`` when ``prepared`` has fallbacks (without, the request is
-        sent as ``transport.request`` sends it, and nothing is tried in turn).
-
-    Raises:
-        HfError: The error of the last provider tried (or a provider's error that is
-            no reason to fail over).
-        TypeError: Both or neither of ``parse`` and ``parse_for`` were given.
-    """
-    pick = _one_parser(parse, parse_for)
-    if not prepared.fallbacks:
-        return await transport.request(prepared, pick(prepared), timeout=timeout)
-
-    async def attempt(
-        candidate: PreparedRequest, retry: bool, remaining: float | None
-    ) -> tuple[T, ResponseMeta]:
-        return await transport.request(candidate, pick(candidate), timeout=remaining, retry=retry)
-
-    (result, meta), _, tried = await _with_failover(prepared, attempt, timeout)
-    return result, dataclasses.replace(meta, providers_tried=tried)
-
-
-async def stream_with_failover(
-    transport: AsyncTransport,
-    prepared: PreparedRequest,
-    parse: Callable[[str], T] | None = None,
-    *,
-    is_final: Callable[[T], bool],
-    needs_done: bool = False,
-    timeout: float | None = None,
-    parse_for: Callable[[PreparedRequest], tuple[Callable[[str], T], bool]] | None = None,
-) -> AsyncStream[T]:
-    """``transport.stream`` across ``prepared`` and its fallbacks (before the first byte).
-
-    Args:
-        transport: Opens each candidate's stream.
-        prepared: The request for the first provider; ``fallbacks`` holds the others.
-        parse: Reads every provider's events (with ``needs_done``).
-        is_final: Tells whether an item is the last one the server meant to send.
-        needs_done: With ``parse``: the protocol ends with ``data: [DONE]``.
-        timeout: Total seconds to get a stream started, every provider included.
-        parse_for: Instead of ``parse``/``needs_done``: gives one candidate's event
-            parser and whether its stream ends with ``[DONE]`` (a stateful parser is
-            made fresh for each stream), called once per provider tried.
-
-    Returns:
-        The open stream of the provider that answered, ``providers_tried`` in its
-        metadata when ``prepared`` has fallbacks (without, the stream is opened as
-        ``transport.stream`` opens it).
-
-    Raises:
-        HfError: The error of the last provider tried (or a provider's error that is
-            no reason to fail over).
-        TypeError: Both or neither of ``parse`` and ``parse_for`` were given.
-    """
-    pick = _one_parser(None if parse is None else (parse, needs_done), parse_for)
-    if not prepared.fallbacks:
-        first, first_needs_done = pick(prepared)
-        return await transport.stream(
-            prepared, first, is_final=is_final, needs_done=first_needs_done, timeout=timeout
-        )
-
-    async def attempt(
-        candidate: PreparedRequest, retry: bool, remaining: float | None
-    ) -> AsyncStream[T]:
-        events, ends_with_done = pick(candidate)
-        return await transport.stream(
-            candidate,
-            events,
-            is_final=is_final,
-            needs_done=ends_with_done,
-            timeout=remaining,
-            retry=retry,
-        )
-
-    stream: AsyncStream[T]
-    stream, _, tried = await _with_failover(prepared, attempt, timeout)
-    stream._meta = dataclasses.replace(stream._meta, providers_tried=tried)
-    return stream
 
 
 # -------------------------------------------------------------------------- providers
@@ -424,7 +251,7 @@ class AsyncProviders:
         if helper is None:
             return False  # build_request raises the clear "not supported" error
         if not helper.needs_mapping:
-            return fallback is not False and helper.name != "openai"
+            return fallback is not False and helper.on_hub
         return True
 
     # -- run ---------------------------------------------------------------------------
@@ -496,7 +323,7 @@ class AsyncProviders:
             return step, meta
 
         if prepared.fallbacks:
-            (step, meta), served, tried = await _with_failover(prepared, submit, timeout)
+            (step, meta), served, tried = await with_failover(prepared, submit, timeout)
         else:
             step, meta = await submit(prepared, True, timeout)
             served, tried = prepared, ()
@@ -517,8 +344,9 @@ class AsyncProviders:
                     submitted, f"still running after {step.attempt} polls (the provider's limit)"
                 )
             if step.delay > 0:
-                if async_monotonic() + step.delay >= deadline:
-                    raise self._timeout(submitted, f"still running after {budget:g} s")
+                pause = plan_wait(step.delay, deadline - async_monotonic())
+                if pause is None:  # no time left for the wait and one more poll
+                    raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
                 report_progress(
                     self._client.config.on_progress,
                     ProgressEvent(
@@ -529,19 +357,22 @@ class AsyncProviders:
                         attempt=step.attempt,
                     ),
                 )
-                await async_sleep(step.delay)
+                await async_sleep(pause.seconds)
             remaining = deadline - async_monotonic()
             if remaining <= 0:
-                raise self._timeout(submitted, f"still running after {budget:g} s")
+                raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
             request = follow_up_request(submitted, step)
             data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
             step = helper.advance(submitted.task, step, data, job)
         return step.value
 
     @staticmethod
-    def _timeout(submitted: PreparedRequest, what: str) -> RequestTimeout:
+    def _timeout(submitted: PreparedRequest, what: str, *, out: bool = False) -> RequestTimeout:
+        """A job still running: ``out`` when the call's time (or the default job wait) ran out
+        (:class:`DeadlineExceeded`), else when the provider's poll limit was reached."""
         provider = submitted.context.provider
-        return RequestTimeout(
+        kind = DeadlineExceeded if out else RequestTimeout
+        return kind(
             f"The {submitted.task} job on {provider} was {what}; pass a larger timeout= "
             "or try again later",
             provider=provider,

@@ -34,6 +34,7 @@ from .._binary import BinaryResult
 from .._errors import (
     ErrorContext,
     HfError,
+    InvalidArgument,
     ServerError,
     ValidationError,
 )
@@ -42,6 +43,7 @@ from .._io import AsyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
+from .._routing.providers import hf_or_auto
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 
 if TYPE_CHECKING:
@@ -176,7 +178,7 @@ class AsyncTaskRunner:
             error.endpoint = url
             raise
         if not data:
-            raise ValidationError(f"the {kind} at {url} is empty", endpoint=url)
+            raise InvalidArgument(f"the {kind} at {url} is empty", endpoint=url)
         declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
         mime = sniff_mime(data) or declared or "application/octet-stream"
         return Media(data, mime)
@@ -198,7 +200,7 @@ class AsyncTaskRunner:
             return None
         if spec.inputs in ("image-question", "document-question"):
             if not isinstance(inputs, Mapping):
-                raise ValidationError(
+                raise InvalidArgument(
                     f"{task} inputs must be {{'image': <file>, 'question': str}}, "
                     f"got {type(inputs).__name__}"
                 )
@@ -232,7 +234,7 @@ class AsyncTaskRunner:
                 self._defaults.models = models
             model = self._defaults.models.get(task)
         if not model:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model is required for {task}: the Hub recommends no default model for it"
             )
         return model
@@ -253,7 +255,7 @@ class AsyncTaskRunner:
             )
         except ValidationError:
             return True  # _prepare raises the same error with its full message
-        return target.kind != "provider" or target.provider in ("hf-inference", "auto")
+        return target.kind != "provider" or hf_or_auto(target.provider)
 
     async def call(
         self,
@@ -429,7 +431,7 @@ class AsyncTaskRunner:
         ``timeout`` is one deadline for the whole call (downloads, lookups, request).
         """
         if not isinstance(task, str) or not task:
-            raise ValidationError("task must be a non-empty string such as 'image-classification'")
+            raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
         deadline = self.deadline(timeout)
         loaded = await self.load_inputs(task, inputs, timeout=deadline)
         result, _ = await self.call(

@@ -5,9 +5,11 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +17,7 @@ import httpx2
 
 from .._config import HfInferenceConfig
 from .._errors import (
+    DeadlineExceeded,
     HfError,
     ModelLoading,
     NetworkError,
@@ -33,8 +36,8 @@ from .._ratelimit import RateLimiter, rate_limit_key
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._waits import plan_wait
 from ._pool import AsyncPoolTransport
-from ._providers import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
 __all__ = ["AsyncTransport"]
@@ -109,6 +112,26 @@ class AsyncTransport:
         # client-side requests-per-minute per provider (None: no limit configured)
         self._limiter = RateLimiter(config.provider_rate_limits) or None
 
+    def with_config(self, config: HfInferenceConfig) -> AsyncTransport:
+        """A transport sharing this one's pool, URL cache, limiter and observer, that
+        retries and waits as ``config`` says (``client.with_options`` retry settings)."""
+        view = copy.copy(self)
+        view.__dict__.pop("_views", None)
+        view._owns_client = False  # the pool is this transport's to close, not the view's
+        views: weakref.WeakSet[AsyncTransport] = self.__dict__.setdefault(
+            "_views", weakref.WeakSet()
+        )
+        views.add(view)  # closed with this transport (see aclose)
+        view.config = config
+        view.policy = RetryPolicy(
+            max_retries=config.max_retries,
+            base_delay=config.retry_base_delay,
+            max_delay=config.retry_max_delay,
+            wait_for_model=config.auto_wait_for_model,
+            cold_start_timeout=config.cold_start_timeout,
+        )
+        return view
+
     @property
     def http_client(self) -> httpx2.AsyncClient:
         """The underlying httpx2 client (its pool is shared by every call)."""
@@ -124,6 +147,8 @@ class AsyncTransport:
         if self._closed:
             return
         self._closed = True
+        for view in self.__dict__.get("_views", ()):  # with_config views share the pool
+            view._closed = True
         if self._owns_client:
             await self._client.aclose()
 
@@ -197,9 +222,9 @@ class AsyncTransport:
         wait = self._limiter.reserve(key, now)
         if wait <= 0:
             return now
-        if remaining is not None and wait >= remaining:
+        if plan_wait(wait, remaining) is None:  # the call would run out while queued
             self._limiter.refund(key, now)
-            raise RequestTimeout(
+            raise DeadlineExceeded(
                 f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,
@@ -235,10 +260,10 @@ class AsyncTransport:
         Raises:
             HfError: The mapped error of the last attempt.
         """
+        if prepared.fallbacks:
+            raise _failover_is_above(prepared)
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        if prepared.fallbacks:  # provider failover: one request per provider, in order
-            return await request_with_failover(self, prepared, parse, timeout=timeout)
         state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
         call = self._observer.start(prepared)
         try:
@@ -281,12 +306,10 @@ class AsyncTransport:
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
         """
+        if prepared.fallbacks:
+            raise _failover_is_above(prepared)
         if prepared.time_left is not None:  # what _prepare left of the call's timeout
             timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        if prepared.fallbacks:  # provider failover, before the first byte only
-            return await stream_with_failover(
-                self, prepared, parse, is_final=is_final, needs_done=needs_done, timeout=timeout
-            )
         state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
@@ -578,6 +601,14 @@ def _time_left(state: RetryState, prepared: PreparedRequest) -> tuple[float, flo
             provider=prepared.context.provider,
         )
     return now, remaining
+
+
+def _failover_is_above(prepared: PreparedRequest) -> TypeError:
+    """A request with fallbacks sent to the transport alone: its failover would be lost."""
+    return TypeError(
+        f"{prepared.method} {_safe_url(prepared.url)} has fallbacks: send it through "
+        "_failover (request_with_failover / stream_with_failover), which tries each provider"
+    )
 
 
 def _safe_url(url: str) -> str:

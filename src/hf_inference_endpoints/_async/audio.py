@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .._inputs import FileInput, Media, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import AsyncTaskService
@@ -64,7 +64,7 @@ class AsyncAudio(AsyncTaskService):
         *,
         return_timestamps: bool | None = None,
         generation_parameters: Mapping[str, Any] | None = None,
-        max_concurrency: int = 4,
+        max_concurrency: int = 4,  # unasync: remove
         provider: str | None = None,
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
@@ -77,22 +77,23 @@ class AsyncAudio(AsyncTaskService):
 
         A PCM WAV longer than ``max_audio_duration`` is split into chunks of at most
         that length when ``auto_chunk_long_audio`` is on (the default), the chunks are
-        transcribed (in the async client up to ``max_concurrency`` at once, in the sync
-        client one after the other), and the texts are joined with a space in chunk
-        order; ``chunks`` timestamps are shifted to the whole recording. ``timeout``
-        covers all the chunks: a chunk gets what is left of it when it is sent, and none
-        is sent once it has run out (``RequestTimeout``). The first chunk that fails
-        ends the call with its error: the chunks in flight are cancelled and no other
-        is started. With the switch off such audio is refused. Audio that cannot be
-        measured (FLAC, MP3...) is sent whole.
+        transcribed, and the texts are joined with a space in chunk order; ``chunks``
+        timestamps are shifted to the whole recording. ``timeout`` covers all the
+        chunks: a chunk gets what is left of it when it is sent, and none is sent once
+        it has run out (``RequestTimeout``). The first chunk that fails ends the call
+        with its error: the chunks in flight are cancelled and no other is started.
+        With the switch off such audio is refused. Audio that cannot be measured (FLAC,
+        MP3...) is sent whole.
+
+        (async client only) Up to ``max_concurrency`` chunks are sent at once.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
             audio: The recording (see the class docstring).
             return_timestamps: Also return ``chunks`` with ``[start, end]`` seconds.
             generation_parameters: Decoding settings (``GenerationParameters`` fields).
-            max_concurrency: Most chunks of a long recording sent at once (an int >= 1,
-                default 4; async client only, the sync client sends them one by one).
+            max_concurrency: (async client only) Most chunks of a long recording sent at
+                once (an int >= 1, default 4).
             provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
                 the class docstring.
 
@@ -101,9 +102,8 @@ class AsyncAudio(AsyncTaskService):
             last chunk's request's.
 
         Raises:
-            ValidationError: Unreadable audio, too long with chunking off, a wrong option
-                type or ``max_concurrency`` not an int >= 1 (nothing sent), or the server
-                refused it.
+            ValidationError: Unreadable audio, too long with chunking off or a wrong
+                option type (nothing sent), or the server refused it.
             HfError: Any other failure, as a subclass (for chunked audio: the first
                 failing chunk's error).
 
@@ -116,12 +116,14 @@ class AsyncAudio(AsyncTaskService):
         audio = need(audio, "audio")
         from ..models import AutomaticSpeechRecognitionOutput, AutomaticSpeechRecognitionOutputChunk
 
+        # unasync: remove-begin
         if (
             isinstance(max_concurrency, bool)
             or not isinstance(max_concurrency, int)
             or max_concurrency < 1
         ):
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+            raise InvalidArgument(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+        # unasync: remove-end
         runner = self._client._task_runner
         parameters = validate_parameters(
             _ASR,

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from ._failover import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
 if TYPE_CHECKING:
@@ -97,9 +98,13 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=deadline,
         )
-        result, meta = await self._client._transport.request(
-            prepared, parse_chat_completion, timeout=timeout
-        )
+        transport = self._client._transport
+        if prepared.fallbacks:  # provider failover, above the transport
+            result, meta = await request_with_failover(
+                transport, prepared, parse_chat_completion, timeout=timeout
+            )
+        else:  # the usual call: straight to the transport, no extra step
+            result, meta = await transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
         return result
 
@@ -152,10 +157,17 @@ class AsyncChat:
             bill_to=bill_to,
             timeout=deadline,
         )
-        return await self._client._transport.stream(
-            prepared,
-            partial(parse_chat_chunk, context=prepared.context),
-            is_final=is_final_chat_chunk,
-            needs_done=True,
-            timeout=timeout,
+        transport = self._client._transport
+        parse = partial(parse_chat_chunk, context=prepared.context)
+        if prepared.fallbacks:  # provider failover, before the first byte
+            return await stream_with_failover(
+                transport,
+                prepared,
+                parse,
+                is_final=is_final_chat_chunk,
+                needs_done=True,
+                timeout=timeout,
+            )
+        return await transport.stream(
+            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
         )

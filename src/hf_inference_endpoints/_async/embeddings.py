@@ -26,12 +26,20 @@ from .._embeddings.payloads import (
     validate_texts,
 )
 from .._embeddings.results import EmbeddingResult, SimilarityScores
-from .._errors import ColdStartTimeout, ErrorContext, HfError, RequestTimeout, ValidationError
+from .._errors import (
+    ColdStartTimeout,
+    DeadlineExceeded,
+    ErrorContext,
+    HfError,
+    InvalidArgument,
+    RequestTimeout,
+)
 from .._io import AsyncLock, async_monotonic
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
+from ._failover import request_with_failover
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -72,10 +80,10 @@ class _Call:
     fallback: bool | Sequence[str] | None
     bill_to: str | None
 
-    def expired(self) -> RequestTimeout:
+    def expired(self) -> DeadlineExceeded:
         """The error of the batches not sent because the call's ``timeout`` ran out."""
         unsent, total = self.job.unsent(), len(self.job.plan)
-        return RequestTimeout(
+        return DeadlineExceeded(
             f"embeddings.create did not finish within its timeout of {self.deadline.timeout:g} s: "
             f"{unsent} of {total} texts were not embedded (their batches were never sent)",
             model=self.route.model,
@@ -129,7 +137,7 @@ class AsyncEmbeddings:
         truncation_direction: str | None = None,
         dimensions: int | None = None,
         batch_size: int | None = None,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,  # unasync: remove
         provider: str | None = None,
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
@@ -145,9 +153,9 @@ class AsyncEmbeddings:
         Each distinct text is sent once; texts already in the cache (same model, same
         parameters) need no request. The rest go in batches of ``batch_size`` (default
         ``embedding_batch_size``; on a TEI endpoint URL the server's
-        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL), at most
-        ``max_concurrency`` at a time in the async client, one after the other in the
-        sync client.
+        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL).
+
+        (async client only) Up to ``max_concurrency`` batches are sent at once.
 
         Args:
             model: A Hub id (hf-inference ``/pipeline/feature-extraction`` by default),
@@ -161,7 +169,7 @@ class AsyncEmbeddings:
             truncation_direction: ``"Left"`` or ``"Right"`` (sent as given).
             dimensions: Cut embeddings to this many dimensions (Matryoshka models).
             batch_size: Texts per request (capped by a TEI server's limit).
-            max_concurrency: Requests in flight at once (async client only).
+            max_concurrency: (async client only) Requests in flight at once.
             provider: ``hf-inference`` (default), ``auto``, or another provider name.
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
@@ -220,11 +228,15 @@ class AsyncEmbeddings:
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
         ):
-            raise ValidationError(f"batch_size must be an int >= 1, got {batch_size!r}")
+            raise InvalidArgument(f"batch_size must be an int >= 1, got {batch_size!r}")
+        concurrency = 1  # the sync client: one batch after the other
+        # unasync: remove-begin
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+            raise InvalidArgument(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
         if max_concurrency < 1:
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+            raise InvalidArgument(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+        concurrency = max_concurrency
+        # unasync: remove-end
         if not texts:
             return EmbeddingResult([])
         route = await self._route(model, provider, endpoint, batch_size, deadline, fallback)
@@ -249,7 +261,7 @@ class AsyncEmbeddings:
             fallback=fallback,
             bill_to=bill_to,
         )
-        await self._run_batches(call, max_concurrency)
+        await self._run_batches(call, concurrency)
         return job.finish(allow_partial=allow_partial)
 
     async def similarity(
@@ -322,8 +334,11 @@ class AsyncEmbeddings:
             bill_to=bill_to,
             timeout=deadline,
         )
-        scores, meta = await self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=prepared.time_left
+        scores, meta = await request_with_failover(
+            self._client._transport,
+            prepared,
+            partial(parse_similarity, count=count),
+            timeout=prepared.time_left,
         )
         return SimilarityScores(scores, meta)
 
@@ -392,9 +407,13 @@ class AsyncEmbeddings:
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            embeddings, meta = await self._client._transport.request(
-                prepared, parse, timeout=remaining
-            )
+            transport = self._client._transport
+            if prepared.fallbacks:  # provider failover, above the transport
+                embeddings, meta = await request_with_failover(
+                    transport, prepared, parse, timeout=remaining
+                )
+            else:
+                embeddings, meta = await transport.request(prepared, parse, timeout=remaining)
         except HfError as exc:
             job.fail(index, exc)
             return
@@ -487,7 +506,7 @@ class AsyncEmbeddings:
         entry = catalogue.get(task)
         widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
         if not widgets or not isinstance(widgets[0], str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model is required: the Hub recommends no default model for {task}"
             )
         self._default_models[task] = widgets[0]

@@ -1,7 +1,8 @@
-"""Dedicated Inference Endpoints: the ``/v2/endpoint`` management API and endpoint routing.
+"""Dedicated Inference Endpoints: the ``/v2/endpoint`` management API and waiting.
 
 Written in _async/; codegen/unasync.py generates the _sync twin. The decisions (names,
-bodies, states, cache) live in ``hf_inference_endpoints._endpoints`` and do no I/O.
+bodies, states, cache) live in ``hf_inference_endpoints._endpoints`` and do no I/O;
+sending an inference call to an endpoint (``endpoint=``) is ``_endpoint_routing.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from .._endpoints import (
     EndpointCache,
     EndpointRef,
     PollSchedule,
-    RouteAction,
     WaitAction,
     WaitProgress,
     build_create_payload,
@@ -41,16 +41,15 @@ from .._errors import (
     EndpointFailed,
     EndpointPaused,
     HfError,
-    NotFound,
+    InvalidArgument,
     RequestTimeout,
     ServerError,
     ValidationError,
 )
 from .._io import async_monotonic, async_sleep
 from .._progress import ProgressEvent, report_progress
-from .._request import PreparedRequest, RawBody, ResponseKind
-from .._retry import Deadline, deadline_error
-from .._routing import prepare
+from .._retry import Deadline
+from .._waits import plan_wait
 
 if TYPE_CHECKING:
     from ..models import EndpointInfo
@@ -60,8 +59,6 @@ __all__ = ["AsyncEndpoints"]
 
 #: Pages followed at most by ``list`` (a guard against a server that never ends).
 MAX_PAGES = 1000
-#: Share of the read timeout a scaled-to-zero endpoint may hold a request for.
-SCALE_UP_SHARE = 0.9
 
 
 def _parse_info(content: bytes) -> EndpointInfo:
@@ -178,7 +175,7 @@ class AsyncEndpoints:
             info = await self._client.hub.whoami(timeout=timeout)
             name = info.get("name")
             if info.get("type", "user") != "user" or not isinstance(name, str) or not name:
-                raise ValidationError(
+                raise InvalidArgument(
                     "cannot tell which namespace to use: the token does not belong to a user; "
                     "pass namespace= or set default_namespace (HF_DEFAULT_NAMESPACE)"
                 )
@@ -840,212 +837,17 @@ class AsyncEndpoints:
                     return info
                 now = async_monotonic()
                 remaining = limit - (now - started)
-            if remaining <= 0:
+            pause = plan_wait(schedule.next_delay(), remaining, to_the_end=True)
+            if pause is None:
                 raise _still_starting(
                     ref, info, until, now - started, deadline if by_call else None, limit
                 )
-            delay = min(schedule.next_delay(), remaining)
-            await async_sleep(delay)
-            if delay >= remaining:  # slept to the end of the wait: no time left to poll
+            await async_sleep(pause.seconds)
+            if pause.last:  # slept to the end of the wait: no time left to poll
                 waited = async_monotonic() - started
                 raise _still_starting(
                     ref, info, until, waited, deadline if by_call else None, limit
                 )
-
-    # -- inference routing -------------------------------------------------------------------
-
-    async def _prepare_inference(
-        self,
-        endpoint: str,
-        model: str | None,
-        provider: str | None,
-        task: str,
-        body: dict[str, Any] | RawBody,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-        *,
-        accept: str | None = None,
-        expect: ResponseKind | None = None,
-        bill_to: str | None = None,
-        deadline: Deadline | None = None,
-    ) -> PreparedRequest:
-        """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
-
-        Resolves the endpoint's URL through the cache; a paused endpoint raises
-        ``EndpointPaused`` (or is resumed and waited for with ``auto_resume_paused``), a
-        failed one ``EndpointFailed``, a starting one is waited for, and a scaled-to-zero
-        one is sent the request with ``X-Scale-Up-Timeout`` and its 503s count as a cold
-        start. A 404 or a state error drops the cached URL; a 404 on a cached URL looks
-        the endpoint up again and retries once when its URL changed.
-
-        Everything here, the ``on_error`` re-resolution included, stays within the
-        call's ``deadline``: lookups get the time left, waits stop at it
-        (``ColdStartTimeout``), and ``X-Scale-Up-Timeout`` asks the proxy to hold the
-        request for less than what is left.
-
-        Raises:
-            RequestTimeout: The deadline ran out during a lookup or a resume.
-            ColdStartTimeout: The endpoint was still starting when the deadline (or
-                ``cold_start_timeout``) ran out.
-        """
-        config = self._client.config
-        if deadline is None:
-            deadline = Deadline.start(None, async_monotonic)
-        if provider not in (None, "hf-inference", "auto"):
-            raise ValidationError(
-                f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
-                "call; pass one of them"
-            )
-        left = deadline.remaining()  # for a whoami call, when the namespace is not known
-        ref = await self._ref(endpoint, None, timeout=None if left is None else max(0.0, left))
-        key = str(ref)
-        info = self._cache.get(key)
-        from_cache = info is not None
-        if info is None:
-            info = await self._lookup(ref, deadline)
-        info = await self._usable(ref, info, deadline)
-        route = route_decision(info)
-        url = route.url
-        assert url is not None
-        if model is not None and task == "conversational" and isinstance(body, dict):
-            body = {"model": model, **body}
-
-        def build(target_url: str) -> PreparedRequest:
-            return prepare(
-                config,
-                target_url,
-                None,
-                task,
-                body,
-                stream,
-                extra_headers,
-                extra_body,
-                accept=accept,
-                expect=expect,
-                bill_to=bill_to,
-            )
-
-        prepared = build(url)
-        state = state_of(info)
-        waking = route.action is RouteAction.SEND_WAKING or _can_scale_to_zero(info)
-        prepared.context = dataclasses.replace(
-            prepared.context,
-            endpoint=key,
-            endpoint_state=state,
-            endpoint_waking=waking,
-        )
-        if route.action is RouteAction.SEND_WAKING and "x-scale-up-timeout" not in prepared.headers:
-            read = config.stream_timeout if stream else config.request_timeout
-            hold = config.cold_start_timeout
-            if read is not None:
-                hold = min(hold, read * SCALE_UP_SHARE)
-            left = deadline.remaining()
-            if left is not None:  # the proxy answers 503 before the call's time is up
-                hold = min(hold, left * SCALE_UP_SHARE)
-            prepared.headers["x-scale-up-timeout"] = str(max(1, int(hold)))
-            report_progress(
-                config.on_progress,
-                ProgressEvent(
-                    "endpoint",
-                    key,
-                    "waking",
-                    0.0,
-                    message=f"scaled to zero: the request waits up to {int(hold)} s while it wakes",
-                ),
-            )
-        retried = False
-
-        async def on_error(error: HfError) -> bool:
-            """Drop a stale lookup; retry once on a moved URL or an auto-resumed pause."""
-            nonlocal retried
-            if not isinstance(error, (NotFound, EndpointPaused, EndpointFailed)):
-                return False
-            self._cache.invalidate(key)
-            if retried:
-                return False
-            if isinstance(error, NotFound) and from_cache:
-                fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
-                fresh_url = route_decision(fresh).url
-                if fresh_url is None or fresh_url == url:
-                    return False
-            elif isinstance(error, EndpointPaused) and config.auto_resume_paused:
-                fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
-                fresh_url = route_decision(fresh).url
-            else:
-                return False
-            retried = True
-            assert fresh_url is not None
-            prepared.url = build(fresh_url).url
-            prepared.context = dataclasses.replace(prepared.context, endpoint_state=state_of(fresh))
-            return True
-
-        prepared.on_error = on_error
-        return prepared
-
-    async def _lookup(self, ref: EndpointRef, deadline: Deadline) -> EndpointInfo:
-        """``GET`` the endpoint within what is left of the call's ``deadline``.
-
-        Raises:
-            RequestTimeout: The deadline ran out before or during the lookup.
-        """
-        doing = "looking up the endpoint"
-        left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
-        try:
-            return await self._call("GET", ref, timeout=left)
-        except RequestTimeout as err:
-            if isinstance(err, ColdStartTimeout) or not deadline.expired():
-                raise
-            raise _out_of_time(ref, deadline, doing) from err
-
-    async def _usable(
-        self, ref: EndpointRef, info: EndpointInfo, deadline: Deadline
-    ) -> EndpointInfo:
-        """The endpoint in a state that takes requests: resumes/waits as configured, or raises.
-
-        Resuming and waiting stay within the call's ``deadline``.
-        """
-        config = self._client.config
-        route = route_decision(info)
-        if route.action is RouteAction.PAUSED:
-            self._cache.invalidate(str(ref))
-            if not config.auto_resume_paused:
-                raise EndpointPaused(
-                    f"Endpoint {ref} is paused; resume it (client.endpoints.resume) or set "
-                    "auto_resume_paused=True",
-                    endpoint=str(ref),
-                    server_message=info.status.message if info.status is not None else None,
-                )
-            doing = "resuming the paused endpoint"
-            left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
-            try:
-                resumed = await self.resume(ref.name, namespace=ref.namespace, timeout=left)
-            except RequestTimeout as err:
-                if isinstance(err, ColdStartTimeout) or not deadline.expired():
-                    raise
-                raise _out_of_time(ref, deadline, doing) from err
-            return await self._wait_serving(ref, deadline, resumed)
-        if route.action is RouteAction.FAIL:
-            self._cache.invalidate(str(ref))
-            raise _failed(ref, info)
-        if route.action is RouteAction.WAIT:
-            return await self._wait_serving(ref, deadline, info)
-        return info
-
-    async def _wait_serving(
-        self, ref: EndpointRef, deadline: Deadline, known: EndpointInfo
-    ) -> EndpointInfo:
-        """Wait for ``running`` for ``cold_start_timeout``, or until the call's deadline."""
-        limit = deadline.cap(self._client.config.cold_start_timeout)
-        return await self._wait(ref, "running", limit, deadline=deadline, known=known)
-
-
-def _out_of_time(ref: EndpointRef, deadline: Deadline, doing: str) -> RequestTimeout:
-    """The call's ``timeout`` ran out during ``doing`` (a lookup, a resume)."""
-    assert deadline.timeout is not None
-    return deadline_error(
-        deadline.timeout, model=None, provider="endpoint", endpoint=str(ref), doing=doing
-    )
 
 
 def _still_starting(
@@ -1075,12 +877,6 @@ def _still_starting(
         endpoint=str(ref),
         server_message=status.message if status is not None else None,
     )
-
-
-def _can_scale_to_zero(info: EndpointInfo) -> bool:
-    compute = info.compute
-    scaling = compute.scaling if compute is not None else None
-    return scaling is not None and scaling.minReplica == 0
 
 
 def _failed(ref: EndpointRef, info: EndpointInfo) -> EndpointFailed:

@@ -15,7 +15,7 @@ from .._payloads import (
     text_generation_stream_parser_for,
     unused_model_kwargs,
 )
-from ._providers import request_with_failover, stream_with_failover
+from ._failover import request_with_failover, stream_with_failover
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta

@@ -23,7 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument, ValidationError
 from .cache import Embedding
 
 if TYPE_CHECKING:
@@ -63,14 +63,14 @@ def validate_texts(inputs: Any) -> tuple[list[str], bool]:
         or isinstance(inputs, (bytes, bytearray, Mapping))
         or not isinstance(inputs, Sequence)
     ):
-        raise ValidationError(
+        raise InvalidArgument(
             f"inputs must be a string or a list of strings (nothing was sent), "
             f"got {type(inputs).__name__}"
         )
     texts = list(inputs)
     for position, text in enumerate(texts):
         if not isinstance(text, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"inputs[{position}] must be a string (nothing was sent), got {type(text).__name__}"
             )
     return texts, False
@@ -125,16 +125,16 @@ def similarity_body(source_sentence: Any, sentences: Any) -> dict[str, Any]:
         {'inputs': {'source_sentence': 'a', 'sentences': ['b', 'c']}}
     """
     if not isinstance(source_sentence, str):
-        raise ValidationError(
+        raise InvalidArgument(
             f"source_sentence must be a string (nothing was sent), "
             f"got {type(source_sentence).__name__}"
         )
     if isinstance(sentences, str) or not isinstance(sentences, Sequence) or not sentences:
-        raise ValidationError("sentences must be a non-empty list of strings (nothing was sent)")
+        raise InvalidArgument("sentences must be a non-empty list of strings (nothing was sent)")
     listed = list(sentences)
     for position, text in enumerate(listed):
         if not isinstance(text, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"sentences[{position}] must be a string (nothing was sent), "
                 f"got {type(text).__name__}"
             )
@@ -148,7 +148,7 @@ def _invalid(what: str, exc: Exception) -> ValidationError:
         for err in errors()[:5]:
             loc = ".".join(str(part) for part in err.get("loc", ()))
             details.append(f"{loc}: {err.get('msg')}")
-    return ValidationError(f"Invalid {what} (nothing was sent): {'; '.join(details) or exc}")
+    return InvalidArgument(f"Invalid {what} (nothing was sent): {'; '.join(details) or exc}")
 
 
 def _depth(value: Any) -> int:
@@ -175,22 +175,6 @@ def _canonical(embedding: Any, what: str) -> Embedding:
     return result
 
 
-def _openai_rows(data: Mapping[str, Any]) -> list[Any]:
-    rows = data.get("data")
-    if not isinstance(rows, list):
-        raise ValueError("expected a list of embeddings or an object with 'data'")
-    ordered = sorted(
-        rows,
-        key=lambda row: row.get("index", 0) if isinstance(row, Mapping) else 0,
-    )
-    out = []
-    for row in ordered:
-        if not isinstance(row, Mapping) or not isinstance(row.get("embedding"), list):
-            raise ValueError("an entry of 'data' has no list 'embedding'")
-        out.append(row["embedding"])
-    return out
-
-
 def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedding]:
     """One canonical embedding per input from an answer body (see the module docstring).
 
@@ -205,6 +189,7 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
     Raises:
         ValueError: The body is not an embedding answer for ``count`` inputs (the
             transport turns this into a ``ServerError``).
+        ServerError: An OpenAI-style ``{"data": [...]}`` answer without embeddings.
 
     Example:
         >>> parse_embeddings(b"[[0.1, 0.2], [0.3, 0.4]]", 2, single=False)
@@ -217,7 +202,9 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
     except ValueError as exc:
         raise ValueError(f"invalid JSON: {exc}") from None
     if isinstance(data, Mapping):
-        data = _openai_rows(data)
+        from .._routing.providers._openai import parse_embeddings as openai_embeddings
+
+        data = openai_embeddings(data)
     if not isinstance(data, list) or not data:
         raise ValueError("expected a non-empty list of embeddings")
     if single or (count == 1 and _depth(data) == 1):

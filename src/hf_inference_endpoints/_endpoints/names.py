@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 
 __all__ = [
     "EndpointRef",
@@ -66,18 +66,18 @@ def validate_endpoint_name(name: str, *, for_create: bool = False) -> str:
         'my-endpoint'
     """
     if not isinstance(name, str) or not name:
-        raise ValidationError("endpoint name must be a non-empty string such as 'my-endpoint'")
+        raise InvalidArgument("endpoint name must be a non-empty string such as 'my-endpoint'")
     problem = _problem(name)
     if problem is not None:
-        raise ValidationError(f"endpoint name {name!r} {problem}; use letters, digits and '-'")
+        raise InvalidArgument(f"endpoint name {name!r} {problem}; use letters, digits and '-'")
     if for_create:
         if not _CREATE_NAME.fullmatch(name):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"endpoint name {name!r} is not accepted by Inference Endpoints: use lowercase "
                 "letters, digits and '-' only, at most 32 characters"
             )
     elif not _LOOKUP_NAME.fullmatch(name):
-        raise ValidationError(
+        raise InvalidArgument(
             f"endpoint name {name!r} is not a valid endpoint name (letters, digits, '-', '_', '.')"
         )
     return name
@@ -101,12 +101,12 @@ def validate_namespace(namespace: str) -> str:
         'my-org'
     """
     if not isinstance(namespace, str) or not namespace:
-        raise ValidationError("namespace must be a non-empty user or organisation name")
+        raise InvalidArgument("namespace must be a non-empty user or organisation name")
     problem = _problem(namespace)
     if problem is not None:
-        raise ValidationError(f"namespace {namespace!r} {problem}")
+        raise InvalidArgument(f"namespace {namespace!r} {problem}")
     if not _NAMESPACE.fullmatch(namespace):
-        raise ValidationError(
+        raise InvalidArgument(
             f"namespace {namespace!r} is not a valid user or organisation name "
             "(letters, digits, '-', '_', '.')"
         )
@@ -161,21 +161,21 @@ def parse_endpoint_ref(
         EndpointRef(name='my-endpoint', namespace='acme')
     """
     if not isinstance(ref, str) or not ref:
-        raise ValidationError("endpoint must be a non-empty string: 'name' or 'namespace/name'")
+        raise InvalidArgument("endpoint must be a non-empty string: 'name' or 'namespace/name'")
     written_ns: str | None = None
     name = ref
     if ref.count("/") == 1:
         written_ns, name = ref.split("/")
         if not written_ns:
-            raise ValidationError(f"endpoint {ref!r} has an empty namespace before '/'")
+            raise InvalidArgument(f"endpoint {ref!r} has an empty namespace before '/'")
         validate_namespace(written_ns)
     elif "/" in ref:
-        raise ValidationError(f"endpoint {ref!r} has more than one '/': use 'namespace/name'")
+        raise InvalidArgument(f"endpoint {ref!r} has more than one '/': use 'namespace/name'")
     validate_endpoint_name(name, for_create=for_create)
     if namespace is not None:
         validate_namespace(namespace)
         if written_ns is not None and written_ns != namespace:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"endpoint {ref!r} names namespace {written_ns!r} but namespace={namespace!r} "
                 "was also given; pass one of them"
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument, ValidationError
 from .._routing.targets import validate_model_id
 from .names import validate_endpoint_name
 
@@ -51,32 +51,32 @@ _IMAGE_KEYS = {
 
 def _variant(name: str) -> str:
     if not isinstance(name, str) or not name:
-        raise ValidationError("an image variant must be a non-empty string such as 'tgi'")
+        raise InvalidArgument("an image variant must be a non-empty string such as 'tgi'")
     folded = name.lower().replace("_", "").replace("-", "")
     return _VARIANT_BY_FOLDED.get(folded, name)
 
 
 def _int(name: str, value: Any, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValidationError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise InvalidArgument(f"{name} must be an integer >= {minimum}, got {value!r}")
     return value
 
 
 def _str(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{name} must be a non-empty string, got {value!r}")
+        raise InvalidArgument(f"{name} must be a non-empty string, got {value!r}")
     return value
 
 
 def _str_map(name: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise ValidationError(f"{name} must be a mapping of strings to strings, got {value!r}")
+        raise InvalidArgument(f"{name} must be a mapping of strings to strings, got {value!r}")
     out: dict[str, str] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key:
-            raise ValidationError(f"{name} keys must be non-empty strings, got {key!r}")
+            raise InvalidArgument(f"{name} keys must be non-empty strings, got {key!r}")
         if not isinstance(item, str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"{name}[{key!r}] must be a string (the API takes text values), got {item!r}"
             )
         out[key] = item
@@ -85,9 +85,9 @@ def _str_map(name: str, value: Any) -> dict[str, str]:
 
 def _str_list(name: str, value: Any) -> list[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ValidationError(f"{name} must be a list of strings, got {value!r}")
+        raise InvalidArgument(f"{name} must be a list of strings, got {value!r}")
     if not all(isinstance(item, str) for item in value):
-        raise ValidationError(f"{name} must be a list of strings, got {value!r}")
+        raise InvalidArgument(f"{name} must be a list of strings, got {value!r}")
     return list(value)
 
 
@@ -145,7 +145,7 @@ def image_spec(
         settings["env"] = _str_map("image env", env)
     if username is not None or password is not None:
         if username is None or password is None:
-            raise ValidationError("registry credentials need both username and password")
+            raise InvalidArgument("registry credentials need both username and password")
         settings["credentials"] = {
             "username": _str("image username", username),
             "password": _str("image password", password),
@@ -183,22 +183,22 @@ def normalize_image(image: Mapping[str, Any]) -> dict[str, Any]:
         {'tgi': {'url': 'ghcr.io/huggingface/text-generation-inference:3', 'healthRoute': '/health'}}
     """
     if not isinstance(image, Mapping) or len(image) != 1:
-        raise ValidationError(
+        raise InvalidArgument(
             "image must hold exactly one variant, e.g. {'tgi': {'url': '...'}} "
             f"(see client.endpoints.image(...)), got {image!r}"
         )
     [(variant, settings)] = image.items()
     key = _variant(variant)
     if not isinstance(settings, Mapping):
-        raise ValidationError(f"image[{variant!r}] must be a mapping of settings, got {settings!r}")
+        raise InvalidArgument(f"image[{variant!r}] must be a mapping of settings, got {settings!r}")
     out = {_IMAGE_KEYS.get(k, k): v for k, v in settings.items()}
     if key.startswith("huggingface"):
         if out:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"the {key!r} image takes no settings; use 'custom' or an engine for a URL"
             )
     elif not isinstance(out.get("url"), str) or not out["url"]:
-        raise ValidationError(f"the {key!r} image needs a container url")
+        raise InvalidArgument(f"the {key!r} image needs a container url")
     return {key: out}
 
 
@@ -225,12 +225,12 @@ def image_with_parallelism(
         ValidationError: The endpoint has no engine image to change.
     """
     if not current or len(current) != 1:
-        raise ValidationError(
+        raise InvalidArgument(
             "the endpoint has no single engine image to change parallelism on; pass image="
         )
     [(variant, settings)] = current.items()
     if not isinstance(settings, Mapping) or _variant(variant).startswith("huggingface"):
-        raise ValidationError(f"the {variant!r} image has no parallelism settings; pass image=")
+        raise InvalidArgument(f"the {variant!r} image has no parallelism settings; pass image=")
     fresh = {k: v for k, v in settings.items() if k != "credentials" and v is not None}
     if tensor_parallel_size is not None:
         fresh["tensorParallelSize"] = _int("tensor_parallel_size", tensor_parallel_size, minimum=1)
@@ -254,7 +254,7 @@ def _scaling(
     if min_replica is not None:
         out["minReplica"] = _int("min_replica", min_replica, minimum=0)
     if min_replica is not None and max_replica is not None and min_replica > max_replica:
-        raise ValidationError(
+        raise InvalidArgument(
             f"min_replica ({min_replica}) must not be greater than max_replica ({max_replica})"
         )
     if scale_to_zero_timeout is not None:
@@ -264,10 +264,10 @@ def _scaling(
     elif create:
         out["scaleToZeroTimeout"] = None
     if (scaling_metric is None) != (scaling_threshold is None):
-        raise ValidationError("scaling_metric and scaling_threshold go together; pass both")
+        raise InvalidArgument("scaling_metric and scaling_threshold go together; pass both")
     if scaling_metric is not None:
         if isinstance(scaling_threshold, bool) or not isinstance(scaling_threshold, (int, float)):
-            raise ValidationError(f"scaling_threshold must be a number, got {scaling_threshold!r}")
+            raise InvalidArgument(f"scaling_threshold must be a number, got {scaling_threshold!r}")
         out["measure"] = {_str("scaling_metric", scaling_metric): scaling_threshold}
     return out
 
@@ -308,7 +308,7 @@ def _top_extras(
         payload["route"] = route
     if cache_http_responses is not None:
         if not isinstance(cache_http_responses, bool):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"cache_http_responses must be True or False, got {cache_http_responses!r}"
             )
         payload["cacheHttpResponses"] = cache_http_responses
@@ -316,7 +316,7 @@ def _top_extras(
         payload["tags"] = _str_list("tags", tags)
     if custom_router is not None:
         if not isinstance(custom_router, Mapping) or not isinstance(custom_router.get("tag"), str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"custom_router must be a mapping with a 'tag' (and optional env, port), got "
                 f"{custom_router!r}"
             )
@@ -374,7 +374,7 @@ def build_create_payload(
     try:
         validate_model_id(repository)
     except ValidationError:
-        raise ValidationError(
+        raise InvalidArgument(
             f"repository {repository!r} is not a Hub repository id such as 'org/name'"
         ) from None
     if account_id is not None:
@@ -487,7 +487,7 @@ def build_update_payload(
         try:
             model["repository"] = validate_model_id(repository)
         except ValidationError:
-            raise ValidationError(
+            raise InvalidArgument(
                 f"repository {repository!r} is not a Hub repository id such as 'org/name'"
             ) from None
     if revision is not None:
@@ -512,5 +512,5 @@ def build_update_payload(
         custom_router=custom_router,
     )
     if not payload:
-        raise ValidationError("update needs at least one field to change")
+        raise InvalidArgument("update needs at least one field to change")
     return payload

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 
 if TYPE_CHECKING:
     from ..models import EndpointInfo
@@ -92,7 +92,7 @@ def validate_until(until: str) -> str:
     """
     if until not in STATES or until in FAILED_STATES:
         wanted = ", ".join(sorted(STATES - FAILED_STATES))
-        raise ValidationError(f"until must be one of {wanted}; got {until!r}")
+        raise InvalidArgument(f"until must be one of {wanted}; got {until!r}")
     return until
 
 
@@ -255,7 +255,7 @@ class PollSchedule:
         rng: Callable[[], float] | None = None,
     ) -> None:
         if initial <= 0 or maximum < initial or factor < 1 or not 0 <= jitter < 1:
-            raise ValidationError(
+            raise InvalidArgument(
                 "poll schedule needs 0 < poll_interval <= max_poll_interval, factor >= 1 and "
                 "0 <= jitter < 1"
             )

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._config import HfInferenceConfig
-from .._errors import ConfigurationError, ErrorContext, ValidationError
+from .._errors import ConfigurationError, ErrorContext, InvalidArgument
 from .._request import PreparedRequest, RawBody, ResponseKind
-from ._errors_shim import unknown_provider
 from .headers import base_headers
-from .providers import ProviderHelper, helper_for, known_providers, registered
+from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
 from .targets import Target
+from .unsupported import unknown_provider
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
 
@@ -84,7 +84,7 @@ def build_request(
     """
     raw = body if isinstance(body, RawBody) else None
     if raw is not None and extra_body:
-        raise ValidationError("extra_body cannot be merged into a raw (binary) request body")
+        raise InvalidArgument("extra_body cannot be merged into a raw (binary) request body")
     fields: dict[str, Any] = {} if isinstance(body, RawBody) else body
     token_value = token if token is not None else config.token_value
     provider_headers: dict[str, str] = {}
@@ -111,7 +111,7 @@ def build_request(
         provider_headers = helper.headers(task, token_value, direct=direct)
         if accept is None:
             accept = helper.accept(task)
-        if not stream and (expect is None or helper.name != "hf-inference"):
+        if not stream and (expect is None or not helper.hf_native):
             # a third-party provider's wire format is the helper's to know, not the caller's
             expect = helper.response_kind(task)
     if stream:
@@ -152,7 +152,7 @@ def build_request(
 def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHelper:
     name = target.provider or config.default_provider
     if name == "auto":
-        raise ValidationError(
+        raise InvalidArgument(
             "provider='auto' for a non-chat task is resolved by the provider-mapping "
             "lookup: call through the client, or pass a provider name"
         )
@@ -171,12 +171,12 @@ def _is_provider_key(token: str | None) -> bool:
 
 
 def _check_token(helper: ProviderHelper, token: str | None, direct: bool) -> None:
-    if helper.name == "openai" and not direct:
+    if not direct and not helper.accepts_hf_token:
         raise ConfigurationError(
-            "provider='openai' is called directly and needs an OpenAI API key as the "
-            "token, not a Hugging Face token"
+            f"provider={helper.name!r} is called directly and needs {helper.key_name} as "
+            "the token, not a Hugging Face token"
         )
-    if direct and not helper.direct_url and helper.name != "hf-inference":
+    if direct and not helper.accepts_provider_key():
         raise ConfigurationError(
             f"provider {helper.name!r} is reachable through the Hugging Face router only: "
             "use an HF token (hf_...), not a provider key"
@@ -218,7 +218,7 @@ def prepare(
         model, provider=provider, default_provider=config.default_provider, task=task
     )
     if target.provider == "auto":
-        target = dataclasses.replace(target, provider="hf-inference")
+        target = dataclasses.replace(target, provider=native_provider())
     return build_request(
         config,
         target,

@@ -15,6 +15,7 @@ and caches mappings with a TTL. The twins' ``_providers`` module does the fetch.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -26,14 +27,16 @@ from .._errors import (
     ColdStartTimeout,
     GatewayTimeout,
     HfError,
+    InvalidArgument,
     ModelLoading,
     ModelNotAvailableOnProvider,
     NotFound,
     RateLimited,
     ServerError,
     ServiceUnavailable,
-    ValidationError,
 )
+from .providers import mapping_free as reachable_unmapped
+from .providers import registered
 
 __all__ = [
     "Candidate",
@@ -48,9 +51,10 @@ __all__ = [
     "plan_candidates",
     "select_entry",
     "task_matches",
+    "warn_not_live",
 ]
 
-_EQUIVALENT_ON_HF_INFERENCE = frozenset({"feature-extraction", "sentence-similarity"})
+logger = logging.getLogger("hf_inference_endpoints")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +151,11 @@ def task_matches(provider: str, wanted: str, mapped: str) -> bool:
     """
     if wanted == mapped:
         return True
+    helper = registered(provider)
     return (
-        provider == "hf-inference"
-        and wanted in _EQUIVALENT_ON_HF_INFERENCE
-        and mapped in _EQUIVALENT_ON_HF_INFERENCE
+        helper is not None
+        and wanted in helper.interchangeable_tasks
+        and mapped in helper.interchangeable_tasks
     )
 
 
@@ -190,8 +195,9 @@ def select_entry(
     """The live entry of ``provider`` for ``task``.
 
     Raises:
-        ModelNotAvailableOnProvider: Not mapped, mapped for another task, or not live
-            (``staging`` or ``error``); the error lists where the model is available.
+        ModelNotAvailableOnProvider: Not mapped, or mapped for another task; the error
+            lists where the model is available. A ``staging`` or ``error`` mapping is
+            used, with one warning (:func:`warn_not_live`).
     """
     entry = next((e for e in entries if e.provider == provider), None)
     if entry is None:
@@ -201,9 +207,29 @@ def select_entry(
             model, provider, task, entries, f"the provider serves it for {entry.task!r} only"
         )
     if not entry.is_live:
-        what = "staging (test only)" if entry.status == "staging" else entry.status
-        raise not_available(model, provider, task, entries, f"its mapping status is {what}")
+        warn_not_live(model, entry)
     return entry
+
+
+#: (model, provider, status) already warned about: one warning each per process.
+_WARNED: set[tuple[str, str, str]] = set()
+
+
+def warn_not_live(model: str, entry: MappingEntry) -> None:
+    """Log once that a mapping is ``staging`` or ``error``; the call is sent all the same.
+
+    The provider decides: a staging mapping is HF's "test only", an error one failed its
+    last automated check; both may still answer (as huggingface_hub does, we warn and send).
+    """
+    key = (model, entry.provider, entry.status)
+    if key in _WARNED:
+        return
+    _WARNED.add(key)
+    if entry.status == "staging":
+        detail = "is in staging on the Hub (meant for tests); the call may fail"
+    else:
+        detail = f"has mapping status {entry.status!r} (its last health check failed)"
+    logger.warning("%s on %s %s", model, entry.provider, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +265,9 @@ def _ordered_live(
     serves: Callable[[str], bool],
     skipped: list[str],
 ) -> list[MappingEntry]:
-    live = [e for e in entries if e.is_live and task_matches(e.provider, task, e.task)]
+    matching = [e for e in entries if task_matches(e.provider, task, e.task)]
+    # live mappings first; staging/error ones after them, sent with a warning if chosen
+    live = [e for e in matching if e.is_live] + [e for e in matching if not e.is_live]
     usable: list[MappingEntry] = []
     for entry in live:
         if serves(entry.provider):
@@ -263,7 +291,7 @@ def plan_candidates(
     fallback: bool | Sequence[str] = False,
     preference: Sequence[str] = (),
     serves: Callable[[str], bool] = lambda name: True,
-    mapping_free: frozenset[str] = frozenset({"hf-inference"}),
+    mapping_free: Callable[[str], bool] = reachable_unmapped,
 ) -> Plan:
     """Decide which providers a call tries, in order.
 
@@ -277,8 +305,8 @@ def plan_candidates(
         preference: The user's provider order (``HfInferenceConfig.provider_preference``);
             it ranks ``auto`` choices and ``fallback=True`` candidates.
         serves: Whether this client can route ``task`` on a provider.
-        mapping_free: Providers reachable without a mapping entry (hf-inference uses
-            the Hub id directly).
+        mapping_free: Whether a provider is reachable without a mapping entry (its
+            helper takes the Hub id: hf-inference).
 
     Returns:
         The plan: at least one candidate.
@@ -296,8 +324,10 @@ def plan_candidates(
             raise not_available(
                 model, "auto", task, entries, f"no live mapping this client can use{detail}"
             )
+        if not ordered[0].is_live:
+            warn_not_live(model, ordered[0])
         candidates.append(Candidate(ordered[0].provider, ordered[0]))
-    elif provider in mapping_free:
+    elif mapping_free(provider):
         found = next((e for e in entries if e.provider == provider), None)
         candidates.append(Candidate(provider, found))
     else:
@@ -313,7 +343,9 @@ def plan_candidates(
     if fallback is not False:
         taken = {c.provider for c in candidates} | {provider}
         if fallback is True:
-            extra = [Candidate(e.provider, e) for e in ordered if e.provider not in taken]
+            extra = [
+                Candidate(e.provider, e) for e in ordered if e.provider not in taken and e.is_live
+            ]
         else:
             by_name = {e.provider: e for e in ordered}
             extra = []
@@ -321,8 +353,10 @@ def plan_candidates(
                 if name in taken:
                     continue
                 if name in by_name:
+                    if not by_name[name].is_live:  # named by the caller: sent, with a warning
+                        warn_not_live(model, by_name[name])
                     extra.append(Candidate(name, by_name[name]))
-                elif name in mapping_free:
+                elif mapping_free(name):
                     extra.append(
                         Candidate(name, next((e for e in entries if e.provider == name), None))
                     )
@@ -363,7 +397,7 @@ def check_fallback_target(
     if not fallback or (url is None and endpoint is None):
         return
     where = f"endpoint={endpoint!r}" if endpoint is not None else f"the URL {url!r}"
-    raise ValidationError(
+    raise InvalidArgument(
         f"fallback={fallback!r} cannot be used with {where}: failover moves a call between "
         "the providers of a Hub model id, and this target is one server; drop fallback= "
         "(or call the model id through a provider)"

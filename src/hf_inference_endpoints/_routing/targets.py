@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
+from .providers import hf_or_auto
 
 if TYPE_CHECKING:
     from .mapping import MappingEntry
@@ -84,9 +85,9 @@ def validate_model_id(model: str) -> str:
         'meta-llama/Llama-3.1-8B-Instruct'
     """
     if not isinstance(model, str) or not model:
-        raise ValidationError("model must be a non-empty string such as 'org/name'")
+        raise InvalidArgument("model must be a non-empty string such as 'org/name'")
     if ".." in model or not _MODEL_ID.fullmatch(model):
-        raise ValidationError(
+        raise InvalidArgument(
             f"model {model!r} is not a valid Hub model id (expected 'org/name' made of "
             "letters, digits, '-', '_' and '.'), a URL, or 'org/name:policy'"
         )
@@ -116,29 +117,29 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
         'router'
     """
     if not isinstance(model, str) or not model:
-        raise ValidationError("model must be a non-empty string: a Hub id or a URL")
+        raise InvalidArgument("model must be a non-empty string: a Hub id or a URL")
     if model.startswith(("http://", "https://")):
-        if provider not in (None, "hf-inference", "auto"):
-            raise ValidationError(
+        if not hf_or_auto(provider):
+            raise InvalidArgument(
                 f"model is a URL, so provider={provider!r} cannot apply; pass one or the other"
             )
         if _WHITESPACE.search(model):  # what str.isspace() accepts, without a loop per char
-            raise ValidationError(f"model URL {model!r} contains whitespace")
+            raise InvalidArgument(f"model URL {model!r} contains whitespace")
         return Target("url", model.rstrip("/"))
     base, colon, suffix = model.partition(":")
     validate_model_id(base)
     if colon and not suffix:
-        raise ValidationError(
+        raise InvalidArgument(
             f"model {model!r} ends with ':' but names no policy or provider after it"
         )
     if suffix:
         if not _SUFFIX.fullmatch(suffix):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model suffix {suffix!r} in {model!r} is not a policy or provider name"
             )
         if task != "conversational":
             if suffix in ROUTER_POLICIES:
-                raise ValidationError(
+                raise InvalidArgument(
                     f"the ':{suffix}' policy applies to chat only; for {task} pass provider=..."
                 )
             return Target("provider", base, provider=suffix)
@@ -151,5 +152,5 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     if chosen in ROUTER_POLICIES and task == "conversational":
         return Target("router", base, suffix=chosen)
     if not _SUFFIX.fullmatch(chosen):
-        raise ValidationError(f"provider {chosen!r} is not a valid provider name")
+        raise InvalidArgument(f"provider {chosen!r} is not a valid provider name")
     return Target("provider", base, provider=chosen)

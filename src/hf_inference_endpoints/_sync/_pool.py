@@ -13,7 +13,7 @@ One private name of httpx2 is read: the wrapper's ``_httpcore_stream``. Should a
 rename it, the body is wrapped as it comes (httpx2's behaviour, with the warning back) and
 ``tests/_sync/test_stream_early_close.py`` fails, which is how we would learn of it.
 
-Written in _sync/; codegen/unasync.py generates the _sync twin.
+Written in _async/; codegen/unasync.py generates the _sync twin.
 """
 
 from __future__ import annotations

@@ -27,12 +27,20 @@ from .._embeddings.payloads import (
     validate_texts,
 )
 from .._embeddings.results import EmbeddingResult, SimilarityScores
-from .._errors import ColdStartTimeout, ErrorContext, HfError, RequestTimeout, ValidationError
+from .._errors import (
+    ColdStartTimeout,
+    DeadlineExceeded,
+    ErrorContext,
+    HfError,
+    InvalidArgument,
+    RequestTimeout,
+)
 from .._io import SyncLock, sync_monotonic
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
+from ._failover import request_with_failover
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -73,10 +81,10 @@ class _Call:
     fallback: bool | Sequence[str] | None
     bill_to: str | None
 
-    def expired(self) -> RequestTimeout:
+    def expired(self) -> DeadlineExceeded:
         """The error of the batches not sent because the call's ``timeout`` ran out."""
         unsent, total = self.job.unsent(), len(self.job.plan)
-        return RequestTimeout(
+        return DeadlineExceeded(
             f"embeddings.create did not finish within its timeout of {self.deadline.timeout:g} s: "
             f"{unsent} of {total} texts were not embedded (their batches were never sent)",
             model=self.route.model,
@@ -130,7 +138,6 @@ class Embeddings:
         truncation_direction: str | None = None,
         dimensions: int | None = None,
         batch_size: int | None = None,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         provider: str | None = None,
         endpoint: str | None = None,
         fallback: bool | Sequence[str] | None = None,
@@ -146,9 +153,7 @@ class Embeddings:
         Each distinct text is sent once; texts already in the cache (same model, same
         parameters) need no request. The rest go in batches of ``batch_size`` (default
         ``embedding_batch_size``; on a TEI endpoint URL the server's
-        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL), at most
-        ``max_concurrency`` at a time in the async client, one after the other in the
-        sync client.
+        ``max_client_batch_size`` from ``GET {url}/info``, fetched once per URL).
 
         Args:
             model: A Hub id (hf-inference ``/pipeline/feature-extraction`` by default),
@@ -162,7 +167,6 @@ class Embeddings:
             truncation_direction: ``"Left"`` or ``"Right"`` (sent as given).
             dimensions: Cut embeddings to this many dimensions (Matryoshka models).
             batch_size: Texts per request (capped by a TEI server's limit).
-            max_concurrency: Requests in flight at once (async client only).
             provider: ``hf-inference`` (default), ``auto``, or another provider name.
             endpoint: A dedicated Inference Endpoint by name (``"name"`` or
                 ``"namespace/name"``) instead of ``model``; batches use ``batch_size``
@@ -221,11 +225,8 @@ class Embeddings:
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
         ):
-            raise ValidationError(f"batch_size must be an int >= 1, got {batch_size!r}")
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
-        if max_concurrency < 1:
-            raise ValidationError(f"max_concurrency must be an int >= 1, got {max_concurrency!r}")
+            raise InvalidArgument(f"batch_size must be an int >= 1, got {batch_size!r}")
+        concurrency = 1  # the sync client: one batch after the other
         if not texts:
             return EmbeddingResult([])
         route = self._route(model, provider, endpoint, batch_size, deadline, fallback)
@@ -250,7 +251,7 @@ class Embeddings:
             fallback=fallback,
             bill_to=bill_to,
         )
-        self._run_batches(call, max_concurrency)
+        self._run_batches(call, concurrency)
         return job.finish(allow_partial=allow_partial)
 
     def similarity(
@@ -323,8 +324,11 @@ class Embeddings:
             bill_to=bill_to,
             timeout=deadline,
         )
-        scores, meta = self._client._transport.request(
-            prepared, partial(parse_similarity, count=count), timeout=prepared.time_left
+        scores, meta = request_with_failover(
+            self._client._transport,
+            prepared,
+            partial(parse_similarity, count=count),
+            timeout=prepared.time_left,
         )
         return SimilarityScores(scores, meta)
 
@@ -376,7 +380,13 @@ class Embeddings:
         job.start(index)
         parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            embeddings, meta = self._client._transport.request(prepared, parse, timeout=remaining)
+            transport = self._client._transport
+            if prepared.fallbacks:  # provider failover, above the transport
+                embeddings, meta = request_with_failover(
+                    transport, prepared, parse, timeout=remaining
+                )
+            else:
+                embeddings, meta = transport.request(prepared, parse, timeout=remaining)
         except HfError as exc:
             job.fail(index, exc)
             return
@@ -467,7 +477,7 @@ class Embeddings:
         entry = catalogue.get(task)
         widgets = entry.get("widgetModels") if isinstance(entry, Mapping) else None
         if not widgets or not isinstance(widgets[0], str):
-            raise ValidationError(
+            raise InvalidArgument(
                 f"model is required: the Hub recommends no default model for {task}"
             )
         self._default_models[task] = widgets[0]

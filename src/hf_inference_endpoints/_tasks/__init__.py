@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .bodies import build_body, drop_none, validate_parameters
 from .registry import TASKS, InputKind, TaskSpec, get_task
 
@@ -44,7 +44,7 @@ def need(value: T | None, name: str) -> T:
         'hi'
     """
     if value is None:
-        raise ValidationError(f"{name} is required")
+        raise InvalidArgument(f"{name} is required")
     return value
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import ValidationError
+from .._errors import InvalidArgument
 from .._inputs import Media
 from .._payloads import _plain, _validation_error
 from .._request import RawBody
@@ -77,13 +77,13 @@ def validate_parameters(task: str, parameters: Mapping[str, Any]) -> dict[str, A
 
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"{what} must be a string, got {type(value).__name__}")
+        raise InvalidArgument(f"{what} must be a string, got {type(value).__name__}")
     return value
 
 
 def _media(value: Any, what: str) -> Media:
     if not isinstance(value, Media):
-        raise ValidationError(f"{what} must be a loaded file (Media), got {type(value).__name__}")
+        raise InvalidArgument(f"{what} must be a loaded file (Media), got {type(value).__name__}")
     return value
 
 
@@ -112,7 +112,7 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     if kind == "optional-image":
         return {} if inputs is None else {"inputs": _file(_media(inputs, "the image"), wire)}
     if not isinstance(inputs, Mapping):
-        raise ValidationError(f"{spec.name} inputs must be a mapping, got {type(inputs).__name__}")
+        raise InvalidArgument(f"{spec.name} inputs must be a mapping, got {type(inputs).__name__}")
     if kind == "question-context":
         data = {"question": inputs.get("question"), "context": inputs.get("context")}
         _check_input_data("QuestionAnsweringInputData", data, spec.name)

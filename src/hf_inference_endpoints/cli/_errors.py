@@ -38,7 +38,7 @@ EXIT_OK = 0
 #: ``hfie health`` found something unhealthy.
 EXIT_ERROR = 1
 #: Bad usage or input: an unknown option, a missing argument, a bad value or path,
-#: a request the client refused before sending it.
+#: a request the client refused before sending it or the server refused (400/413/422).
 EXIT_USAGE = 2
 #: Interrupted (Ctrl-C).
 EXIT_INTERRUPTED = 130
@@ -47,7 +47,7 @@ EXIT_INTERRUPTED = 130
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "success",
     EXIT_ERROR: "the call failed (service, network, timeout) or hfie health found a problem",
-    EXIT_USAGE: "bad usage or input (options, arguments, paths, values refused before sending)",
+    EXIT_USAGE: "bad usage or input (options, arguments, paths; values hfie or the server refused)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

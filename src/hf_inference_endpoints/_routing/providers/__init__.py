@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .._errors_shim import unknown_provider
+from ..unsupported import unknown_provider
 from ._base import ProviderHelper
 from .generic import generic_chat_helper
 
@@ -18,9 +18,17 @@ __all__ = [
     "find_helper",
     "get_helper",
     "helper_for",
+    "hf_or_auto",
     "known_providers",
+    "mapping_free",
+    "native_provider",
     "registered",
 ]
+
+#: The provider of HF's own serverless inference (``hf_native``).
+_NATIVE = "hf-inference"
+#: Not a provider: the router (chat) or the mapping lookup (other tasks) picks one.
+_AUTO = "auto"
 
 #: provider name -> (module in this package, helper class). A helper module is imported
 #: the first time its provider is used: importing all of them made the client's import
@@ -109,12 +117,35 @@ def answer_helper(provider: str | None, task: str) -> ProviderHelper:
     """
     name = provider or ""
     if name == "endpoint":
-        helper = _registered("hf-inference")
+        helper = _registered(_NATIVE)
         assert helper is not None
         return helper
     if name.startswith("router"):
         return _PLAIN
     return helper_for(name, task) or _PLAIN
+
+
+def native_provider() -> str:
+    """HF's own serverless provider: what ``provider="auto"`` means without a mapping lookup."""
+    return _NATIVE
+
+
+def hf_or_auto(provider: str | None) -> bool:
+    """Whether ``provider=`` names no third party: None, ``auto``, or an ``hf_native`` one.
+
+    Such a call takes the HF task body as is, and goes with a URL or ``endpoint=`` target.
+    """
+    if provider is None or provider == _AUTO:
+        return True
+    helper = _registered(provider)
+    return helper is not None and helper.hf_native
+
+
+def mapping_free(provider: str) -> bool:
+    """Whether a model reaches ``provider`` without a mapping entry (the Hub id is its
+    model id) although the Hub lists it: a failover candidate even when unmapped."""
+    helper = _registered(provider)
+    return helper is not None and helper.on_hub and not helper.needs_mapping
 
 
 def known_providers() -> list[str]:

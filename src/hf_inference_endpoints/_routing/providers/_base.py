@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
-from ..._errors import ServerError, ValidationError
-from ..._request import PreparedRequest, RawBody
+from ..._errors import InvalidArgument, ServerError
+from ..._mime import sniff_mime
+from ..._request import PreparedRequest, RawBody, ResponseKind
 
 if TYPE_CHECKING:
     from ..mapping import MappingEntry
@@ -41,12 +42,14 @@ __all__ = [
     "ProviderHelper",
     "RawBody",
     "ResponseKind",
+    "Route",
     "Step",
     "StreamFormat",
     "as_data_url",
     "b64decode",
     "body_inputs",
     "body_parameters",
+    "done",
     "download",
     "envelope",
     "file_bytes",
@@ -58,8 +61,6 @@ __all__ = [
     "sniff_mime",
     "url_path",
 ]
-
-ResponseKind = Literal["json", "bytes"]
 
 #: The event format of a streamed answer: TGI's ``/generate_stream`` events (no
 #: ``[DONE]``), OpenAI chat chunks, or OpenAI completion chunks (both end with ``[DONE]``).
@@ -75,35 +76,6 @@ def quote_model(model_id: str) -> str:
 
 
 # --------------------------------------------------------------------------- bodies
-
-
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF8", 0, "image/gif"),
-    (b"WEBP", 8, "image/webp"),
-    (b"WAVE", 8, "audio/wav"),
-    (b"fLaC", 0, "audio/flac"),
-    (b"OggS", 0, "audio/ogg"),
-    (b"ID3", 0, "audio/mpeg"),
-    (b"\xff\xfb", 0, "audio/mpeg"),
-    (b"\xff\xf3", 0, "audio/mpeg"),
-    (b"ftyp", 4, "video/mp4"),
-    (b"\x1aE\xdf\xa3", 0, "video/webm"),
-)
-
-
-def sniff_mime(data: bytes, default: str = "application/octet-stream") -> str:
-    """The MIME type of a file from its first bytes (PNG, JPEG, GIF, WebP, WAV, FLAC, ...).
-
-    Example:
-        >>> sniff_mime(b"fLaC\\x00\\x00", "audio/mpeg")
-        'audio/flac'
-    """
-    for magic, offset, mime in _MAGIC:
-        if data[offset : offset + len(magic)] == magic:
-            return mime
-    return default
 
 
 def as_data_url(value: Any, default_mime: str) -> str:
@@ -140,7 +112,7 @@ def as_data_url(value: Any, default_mime: str) -> str:
         except ValueError:
             head = b""
         return f"data:{sniff_mime(head, default_mime)};base64,{value}"
-    raise ValidationError(
+    raise InvalidArgument(
         f"expected a file input (bytes, a URL or base64 text), got {type(value).__name__}"
     )
 
@@ -155,7 +127,7 @@ def file_bytes(value: Any, what: str) -> tuple[bytes, str | None]:
         return value.content, value.content_type
     if isinstance(value, (bytes, bytearray)):
         return bytes(value), None
-    raise ValidationError(f"{what} must be given as bytes, got {type(value).__name__}")
+    raise InvalidArgument(f"{what} must be given as bytes, got {type(value).__name__}")
 
 
 def envelope(body: dict[str, Any] | RawBody) -> dict[str, Any]:
@@ -211,7 +183,7 @@ def multipart_body(
     for key, value in fields.items():
         digest.update(f"{key}={value}".encode())
     boundary = f"hfie-{digest.hexdigest()[:32]}"
-    mime = sniff_mime(data) if content_type is None else content_type
+    mime = sniff_mime(data, "application/octet-stream") if content_type is None else content_type
     parts: list[bytes] = []
     for key, value in fields.items():
         if value is None:
@@ -393,6 +365,46 @@ def follow_up_request(submitted: PreparedRequest, step: Fetch) -> PreparedReques
     )
 
 
+# -------------------------------------------------------------------------- routes
+
+
+#: Builds a provider's request body: ``(provider model id, the caller's body) -> body``.
+BodyBuilder = Callable[[str, "dict[str, Any] | RawBody"], "dict[str, Any] | RawBody"]
+#: Reads a provider's first answer: ``(decoded answer, job) -> Done(value) or a Fetch``.
+AnswerReader = Callable[[Any, "JobContext"], "Step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One task on one provider, as data: where it goes, what is sent, how it is read.
+
+    A helper's ``routes`` maps each task to a path (the template's body and answer) or
+    to a ``Route``; the default :meth:`ProviderHelper.payload`,
+    :meth:`~ProviderHelper.response_kind` and :meth:`~ProviderHelper.parse_response`
+    follow it, so a helper whose tasks are all data overrides none of them.
+
+    Attributes:
+        path: The route after the base URL (``{model}``: the escaped model id).
+        body: Builds the request body (None: the template's).
+        answer: Reads the first answer (None: the decoded answer is the value).
+        kind: How the first answer is read: ``json`` or raw ``bytes``.
+    """
+
+    path: str
+    body: BodyBuilder | None = None
+    answer: AnswerReader | None = None
+    kind: ResponseKind = "json"
+
+
+def done(read: Callable[[Any], Any]) -> AnswerReader:
+    """An :class:`AnswerReader` whose answer is final: ``Done(read(data))``."""
+
+    def answer(data: Any, job: JobContext) -> Step:
+        return Done(read(data))
+
+    return answer
+
+
 # -------------------------------------------------------------------------- helper
 
 
@@ -403,8 +415,9 @@ class ProviderHelper:
         name: The provider name, as the router and the Hub mapping spell it.
         direct_url: The provider's own API base, used with the provider's own key
             (``""``: reachable through the router only).
-        routes: task -> route template (after the base URL); ``{model}`` is replaced by
-            the escaped provider model id.
+        routes: task -> route template (after the base URL; ``{model}`` is replaced by
+            the escaped provider model id), or a :class:`Route` that also says how the
+            body is built and the answer read: the provider x task matrix as data.
         tasks: The tasks this helper serves (defaults to the keys of ``routes``).
         needs_mapping: Whether the provider model id comes from the Hub mapping
             (False for hf-inference and openai, which take the id as given).
@@ -415,20 +428,45 @@ class ProviderHelper:
         text_generation_api: The API text-generation is served by: ``"tgi"`` (TGI's
             native ``{"inputs", "parameters"}``, the default) or ``"openai-completions"``
             (``{"prompt", ...}`` -> ``choices[0].text``); :meth:`stream_format` follows it.
+        on_hub: Whether the Hub maps models to this provider (False for a provider
+            called directly and never listed in a model's mapping: failover has no
+            siblings to look up for it).
+        accepts_hf_token: Whether an HF token (``hf_...``) reaches it, through the
+            router (False: only the provider's own key, e.g. OpenAI).
+        key_name: What the provider's own key is called, for error messages.
+        hf_native: HF's own serverless inference: it takes the HF task body as is
+            (files raw or base64), reads answers as a dedicated endpoint does, keeps
+            the answer kind the caller asks for, takes any token, and ``provider=``
+            naming it goes with a URL or an endpoint target (it names no third party).
+        interchangeable_tasks: Tasks a mapping entry of one of them also serves (on
+            hf-inference a feature-extraction model answers sentence-similarity).
     """
 
     name: ClassVar[str] = ""
     direct_url: ClassVar[str] = ""
-    routes: ClassVar[Mapping[str, str]] = {}
+    routes: ClassVar[Mapping[str, str | Route]] = {}
     tasks: ClassVar[frozenset[str]] = frozenset()
     needs_mapping: ClassVar[bool] = True
     chat_json_schema: ClassVar[str | None] = None
     text_generation_api: ClassVar[Literal["tgi", "openai-completions"]] = "tgi"
+    on_hub: ClassVar[bool] = True
+    accepts_hf_token: ClassVar[bool] = True
+    key_name: ClassVar[str] = "its own API key"
+    hf_native: ClassVar[bool] = False
+    interchangeable_tasks: ClassVar[frozenset[str]] = frozenset()
+
+    def accepts_provider_key(self) -> bool:
+        """Whether a token that is not an HF token (the provider's own key) reaches it."""
+        return bool(self.direct_url) or self.hf_native
+
+    #: task -> its Route, for the tasks given as data (built once per class).
+    _data_routes: ClassVar[Mapping[str, Route]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "routes" in cls.__dict__ and "tasks" not in cls.__dict__:
             cls.tasks = frozenset(cls.routes)
+        cls._data_routes = {t: r for t, r in cls.routes.items() if isinstance(r, Route)}
 
     # -- where ---------------------------------------------------------------------
     def base_url(self, router_url: str, task: str = "", *, direct: bool = False) -> str:
@@ -442,6 +480,8 @@ class ProviderHelper:
         template = self.routes.get(task)
         if template is None:
             raise KeyError(task)
+        if isinstance(template, Route):
+            template = template.path
         return template.replace("{model}", quote_model(model_id))
 
     def url(self, router_url: str, task: str, model_id: str, *, direct: bool = False) -> str:
@@ -480,6 +520,9 @@ class ProviderHelper:
         """
         if task == "conversational" and isinstance(body, dict):
             return self.chat_payload(model_id, body)
+        data_route = self._data_routes.get(task)
+        if data_route is not None and data_route.body is not None:
+            return data_route.body(model_id, body)
         return jsonable(envelope(body))  # type: ignore[no-any-return]
 
     def chat_payload(self, model_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -500,8 +543,9 @@ class ProviderHelper:
         return payload
 
     def response_kind(self, task: str) -> ResponseKind:
-        """Whether the first answer is JSON (default) or raw bytes."""
-        return "json"
+        """Whether the first answer is JSON (default) or raw bytes (``Route.kind``)."""
+        data_route = self._data_routes.get(task)
+        return "json" if data_route is None else data_route.kind
 
     def stream_format(self, task: str) -> StreamFormat:
         """The event format of ``task``'s streamed answer, which picks the stream parser.
@@ -537,6 +581,9 @@ class ProviderHelper:
         Raises:
             HfError: The answer says the job failed, or lacks what the task needs.
         """
+        data_route = self._data_routes.get(task)
+        if data_route is not None and data_route.answer is not None:
+            return data_route.answer(data, job)
         return Done(data)
 
     def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:

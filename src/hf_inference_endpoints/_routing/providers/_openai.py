@@ -13,27 +13,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..._payloads import tgi_finish_reason
 from ._base import (
-    Done,
-    JobContext,
     ProviderHelper,
     RawBody,
-    Step,
+    Route,
     b64decode,
     body_inputs,
     body_parameters,
+    done,
     envelope,
     malformed,
 )
 
 if TYPE_CHECKING:
-    from ..mapping import MappingEntry
+    pass
 
 __all__ = [
     "COMPLETIONS_DROPPED",
     "OpenAIChatEmbeddingsHelper",
     "b64_image",
     "completions_payload",
+    "completions_route",
     "embeddings_payload",
+    "embeddings_route",
     "parse_completion",
     "parse_embeddings",
     "size_from_width_height",
@@ -121,17 +122,23 @@ def embeddings_payload(
 
 
 def parse_embeddings(data: Any) -> list[list[float]]:
-    """``data[].embedding`` in input order (sorted by ``index`` when present)."""
+    """``data[].embedding`` in input order (sorted by ``index`` when present).
+
+    The one reader of OpenAI-style embeddings answers: provider helpers and
+    ``client.embeddings`` (whose answers may come from any server) both use it.
+
+    Raises:
+        ServerError: ``data`` is not a list of objects with a list ``embedding``.
+    """
     items = data.get("data") if isinstance(data, Mapping) else None
     if not isinstance(items, list):
-        raise malformed("data", "a list of embeddings")
-    ordered = sorted(
-        (item for item in items if isinstance(item, Mapping)),
-        key=lambda item: int(item.get("index", 0) or 0),
-    )
+        raise malformed("'data'", "a list of embeddings")
+    if not all(isinstance(item, Mapping) for item in items):
+        raise malformed("an entry of 'data'", "an object with an 'embedding' list")
+    ordered = sorted(items, key=lambda item: int(item.get("index", 0) or 0))
     vectors = [item.get("embedding") for item in ordered]
     if any(not isinstance(v, list) for v in vectors):
-        raise malformed("data[].embedding", "a list of floats")
+        raise malformed("an entry of 'data'", "an object with an 'embedding' list")
     return vectors  # type: ignore[return-value]
 
 
@@ -151,6 +158,24 @@ def size_from_width_height(params: dict[str, Any]) -> str | None:
     return None
 
 
+def completions_route(path: str) -> Route:
+    """text-generation on an OpenAI completions API: :func:`completions_payload` sent,
+    :func:`parse_completion` read (TGI's ``{"generated_text", "details"}``)."""
+    return Route(path, body=completions_payload, answer=done(parse_completion))
+
+
+def _embeddings_without_parameters(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return embeddings_payload(model_id, body, with_parameters=False)
+
+
+def embeddings_route(path: str, *, with_parameters: bool = True) -> Route:
+    """feature-extraction on an OpenAI embeddings API: ``{"input", "model"}`` (with
+    ``dimensions``/``encoding_format`` unless ``with_parameters=False``) ->
+    ``data[].embedding``."""
+    body = embeddings_payload if with_parameters else _embeddings_without_parameters
+    return Route(path, body=body, answer=done(parse_embeddings))
+
+
 class OpenAIChatEmbeddingsHelper(ProviderHelper):
     """A provider that speaks plain OpenAI chat and embeddings: set ``name`` and ``direct_url``.
 
@@ -158,24 +183,7 @@ class OpenAIChatEmbeddingsHelper(ProviderHelper):
     ``/v1/embeddings`` as ``{"input", "model"}``, answered by ``data[].embedding``.
     """
 
-    routes: ClassVar[Mapping[str, str]] = {
+    routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
-        "feature-extraction": "/v1/embeddings",
+        "feature-extraction": embeddings_route("/v1/embeddings"),
     }
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "feature-extraction":
-            return embeddings_payload(model_id, body)
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "feature-extraction":
-            return Done(parse_embeddings(data))
-        return Done(data)

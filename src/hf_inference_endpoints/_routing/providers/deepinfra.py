@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ._base import (
-    Done,
-    JobContext,
     ProviderHelper,
     RawBody,
-    ResponseKind,
-    Step,
+    Route,
     body_inputs,
     body_parameters,
+    done,
     file_bytes,
     malformed,
     multipart_body,
 )
-from ._openai import (
-    completions_payload,
-    embeddings_payload,
-    parse_completion,
-    parse_embeddings,
-)
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
+from ._openai import completions_route, embeddings_route
 
 __all__ = ["DeepInfraHelper"]
+
+
+def _transcription_form(model_id: str, body: dict[str, Any] | RawBody) -> RawBody:
+    """A multipart form: the ``file`` part, the parameters as fields, ``model``."""
+    audio, mime = file_bytes(body_inputs(body), "the audio for deepinfra speech recognition")
+    fields = {**body_parameters(body), "model": model_id}
+    return multipart_body(fields, "file", audio, "audio", mime)
+
+
+def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+
+
+def _transcription(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
+        raise malformed("text", "a string")
+    out: dict[str, Any] = {"text": data["text"]}
+    segments = data.get("segments")
+    if isinstance(segments, list):
+        out["chunks"] = [
+            {"text": seg.get("text", ""), "timestamp": [seg.get("start"), seg.get("end")]}
+            for seg in segments
+            if isinstance(seg, Mapping)
+        ]
+    return out
 
 
 class DeepInfraHelper(ProviderHelper):
@@ -45,59 +60,13 @@ class DeepInfraHelper(ProviderHelper):
 
     name: ClassVar[str] = "deepinfra"
     direct_url: ClassVar[str] = "https://api.deepinfra.com"
-    routes: ClassVar[Mapping[str, str]] = {
+    routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/openai/chat/completions",
-        "text-generation": "/v1/openai/completions",
-        "feature-extraction": "/v1/openai/embeddings",
-        "automatic-speech-recognition": "/v1/openai/audio/transcriptions",
-        "text-to-speech": "/v1/openai/audio/speech",
+        "text-generation": completions_route("/v1/openai/completions"),
+        "feature-extraction": embeddings_route("/v1/openai/embeddings"),
+        "automatic-speech-recognition": Route(
+            "/v1/openai/audio/transcriptions", body=_transcription_form, answer=done(_transcription)
+        ),
+        "text-to-speech": Route("/v1/openai/audio/speech", body=_speech, kind="bytes"),
     }
     text_generation_api = "openai-completions"  # chunks end with [DONE]
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "text-generation":
-            return completions_payload(model_id, body)
-        if task == "feature-extraction":
-            return embeddings_payload(model_id, body)
-        if task == "automatic-speech-recognition":
-            audio, mime = file_bytes(
-                body_inputs(body), "the audio for deepinfra speech recognition"
-            )
-            fields = {**body_parameters(body), "model": model_id}
-            return multipart_body(fields, "file", audio, "audio", mime)
-        if task == "text-to-speech":
-            return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def response_kind(self, task: str) -> ResponseKind:
-        return "bytes" if task == "text-to-speech" else "json"
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-generation":
-            return Done(parse_completion(data))
-        if task == "feature-extraction":
-            return Done(parse_embeddings(data))
-        if task == "automatic-speech-recognition":
-            return Done(_transcription(data))
-        return Done(data)
-
-
-def _transcription(data: Any) -> dict[str, Any]:
-    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
-        raise malformed("text", "a string")
-    out: dict[str, Any] = {"text": data["text"]}
-    segments = data.get("segments")
-    if isinstance(segments, list):
-        out["chunks"] = [
-            {"text": seg.get("text", ""), "timestamp": [seg.get("start"), seg.get("end")]}
-            for seg in segments
-            if isinstance(seg, Mapping)
-        ]
-    return out

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
-from ._base import Done, JobContext, ProviderHelper, RawBody, Step
-from ._openai import completions_payload, parse_completion
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
+from ._base import ProviderHelper, Route
+from ._openai import completions_route
 
 __all__ = ["FeatherlessAIHelper"]
 
@@ -23,25 +20,8 @@ class FeatherlessAIHelper(ProviderHelper):
 
     name: ClassVar[str] = "featherless-ai"
     direct_url: ClassVar[str] = "https://api.featherless.ai"
-    routes: ClassVar[Mapping[str, str]] = {
+    routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
-        "text-generation": "/v1/completions",
+        "text-generation": completions_route("/v1/completions"),
     }
     text_generation_api = "openai-completions"  # chunks end with [DONE]
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "text-generation":
-            return completions_payload(model_id, body)
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-generation":
-            return Done(parse_completion(data))
-        return Done(data)

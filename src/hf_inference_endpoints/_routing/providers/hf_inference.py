@@ -130,6 +130,8 @@ class HfInferenceHelper(ProviderHelper):
     tasks: ClassVar[frozenset[str]] = HF_INFERENCE_TASKS | HF_INFERENCE_EXTRA_TASKS
     needs_mapping: ClassVar[bool] = False
     chat_json_schema: ClassVar[str | None] = "tgi"
+    hf_native: ClassVar[bool] = True
+    interchangeable_tasks: ClassVar[frozenset[str]] = _PIPELINE_TASKS
 
     def route(self, task: str, model_id: str) -> str:
         path = f"/models/{quote_model(model_id)}"

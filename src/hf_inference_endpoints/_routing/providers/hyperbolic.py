@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ._base import (
-    Done,
-    JobContext,
     ProviderHelper,
     RawBody,
-    Step,
+    Route,
     b64decode,
     body_inputs,
     body_parameters,
+    done,
     malformed,
 )
 
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
-
 __all__ = ["HyperbolicHelper"]
+
+
+def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    params = body_parameters(body)
+    if "num_inference_steps" in params:
+        params["steps"] = params.pop("num_inference_steps")
+    if "guidance_scale" in params:
+        params["cfg_scale"] = params.pop("guidance_scale")
+    params.setdefault("width", 512)
+    params.setdefault("height", 512)
+    return {"prompt": body_inputs(body), "model_name": model_id, **params}
+
+
+def _image_answer(data: Any) -> bytes:
+    """``images[0].image``, base64."""
+    try:
+        value = data["images"][0]["image"]
+    except (KeyError, IndexError, TypeError):
+        raise malformed("images[0].image", "present") from None
+    return b64decode(value, "images[0].image")
 
 
 class HyperbolicHelper(ProviderHelper):
@@ -32,35 +48,7 @@ class HyperbolicHelper(ProviderHelper):
 
     name: ClassVar[str] = "hyperbolic"
     direct_url: ClassVar[str] = "https://api.hyperbolic.xyz"
-    routes: ClassVar[Mapping[str, str]] = {
+    routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
-        "text-to-image": "/v1/images/generations",
+        "text-to-image": Route("/v1/images/generations", body=_image, answer=done(_image_answer)),
     }
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "text-to-image":
-            params = body_parameters(body)
-            if "num_inference_steps" in params:
-                params["steps"] = params.pop("num_inference_steps")
-            if "guidance_scale" in params:
-                params["cfg_scale"] = params.pop("guidance_scale")
-            params.setdefault("width", 512)
-            params.setdefault("height", 512)
-            return {"prompt": body_inputs(body), "model_name": model_id, **params}
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-to-image":
-            try:
-                value = data["images"][0]["image"]
-            except (KeyError, IndexError, TypeError):
-                raise malformed("images[0].image", "present") from None
-            return Done(b64decode(value, "images[0].image"))
-        return Done(data)

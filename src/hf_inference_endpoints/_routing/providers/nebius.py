@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._base import Done, JobContext, ProviderHelper, RawBody, Step, body_inputs, body_parameters
-from ._openai import (
-    b64_image,
-    completions_payload,
-    embeddings_payload,
-    parse_completion,
-    parse_embeddings,
-)
+from ._base import ProviderHelper, RawBody, Route, body_inputs, body_parameters, done
+from ._openai import b64_image, completions_route, embeddings_route
 
 if TYPE_CHECKING:
     from ..mapping import MappingEntry
 
 __all__ = ["NebiusHelper"]
+
+
+def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """``{"prompt", ...params, "model"}``: ``guidance_scale`` dropped, ``b64_json`` by default."""
+    params = body_parameters(body)
+    params.pop("guidance_scale", None)
+    if params.get("response_format") not in ("b64_json", "url"):
+        params["response_format"] = "b64_json"
+    return {"prompt": body_inputs(body), **params, "model": model_id}
 
 
 class NebiusHelper(ProviderHelper):
@@ -34,11 +37,11 @@ class NebiusHelper(ProviderHelper):
 
     name: ClassVar[str] = "nebius"
     direct_url: ClassVar[str] = "https://api.studio.nebius.ai"
-    routes: ClassVar[Mapping[str, str]] = {
+    routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
-        "text-generation": "/v1/completions",
-        "text-to-image": "/v1/images/generations",
-        "feature-extraction": "/v1/embeddings",
+        "text-generation": completions_route("/v1/completions"),
+        "text-to-image": Route("/v1/images/generations", body=_image, answer=done(b64_image)),
+        "feature-extraction": embeddings_route("/v1/embeddings", with_parameters=False),
     }
     text_generation_api = "openai-completions"  # chunks end with [DONE]
 
@@ -50,16 +53,6 @@ class NebiusHelper(ProviderHelper):
         *,
         mapping: MappingEntry | None = None,
     ) -> dict[str, Any] | RawBody:
-        if task == "text-generation":
-            return completions_payload(model_id, body)
-        if task == "feature-extraction":
-            return embeddings_payload(model_id, body, with_parameters=False)
-        if task == "text-to-image":
-            params = body_parameters(body)
-            params.pop("guidance_scale", None)
-            if params.get("response_format") not in ("b64_json", "url"):
-                params["response_format"] = "b64_json"
-            return {"prompt": body_inputs(body), **params, "model": model_id}
         payload = super().payload(task, model_id, body, mapping=mapping)
         if task == "conversational" and isinstance(payload, dict):
             fmt = payload.get("response_format")
@@ -72,12 +65,3 @@ class NebiusHelper(ProviderHelper):
             ):
                 payload["guided_json"] = spec["schema"]
         return payload
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-generation":
-            return Done(parse_completion(data))
-        if task == "feature-extraction":
-            return Done(parse_embeddings(data))
-        if task == "text-to-image":
-            return Done(b64_image(data))
-        return Done(data)

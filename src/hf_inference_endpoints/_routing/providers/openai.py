@@ -21,6 +21,9 @@ class OpenAIHelper(ProviderHelper):
     direct_url: ClassVar[str] = "https://api.openai.com"
     routes: ClassVar[Mapping[str, str]] = {"conversational": "/v1/chat/completions"}
     needs_mapping: ClassVar[bool] = False
+    on_hub: ClassVar[bool] = False
+    accepts_hf_token: ClassVar[bool] = False
+    key_name: ClassVar[str] = "an OpenAI API key"
 
     def base_url(self, router_url: str, task: str = "", *, direct: bool = False) -> str:
         """Always the OpenAI API: the router does not serve ``openai``."""

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ..._errors import ServerError
 from ._base import (
-    Done,
     Fetch,
     JobContext,
     ProviderHelper,
     RawBody,
-    ResponseKind,
+    Route,
     Step,
     as_data_url,
     body_inputs,
     body_parameters,
+    done,
     download,
     malformed,
 )
-from ._openai import (
-    b64_image,
-    completions_payload,
-    embeddings_payload,
-    parse_completion,
-    parse_embeddings,
-)
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
+from ._openai import b64_image, completions_route, embeddings_route
 
 __all__ = ["TogetherHelper"]
 
@@ -37,7 +28,76 @@ __all__ = ["TogetherHelper"]
 VIDEO_POLL_INTERVAL = 2.0
 VIDEO_MAX_POLLS = 150
 
-_VIDEO_TASKS = frozenset({"text-to-video", "image-to-video"})
+
+def _image_parameters(body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    params = body_parameters(body)
+    if "num_inference_steps" in params:
+        params["steps"] = params.pop("num_inference_steps")
+    return params
+
+
+def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """text-to-image: ``{"prompt", "response_format": "base64", ...}``."""
+    params = _image_parameters(body)
+    return {"prompt": body_inputs(body), "response_format": "base64", **params, "model": model_id}
+
+
+def _image_edit(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """image-to-image: ``image_url`` for FLUX.1 Kontext models, else ``reference_images``."""
+    params = _image_parameters(body)
+    image = as_data_url(body_inputs(body), "image/jpeg")
+    prompt = params.pop("prompt", None)
+    payload: dict[str, Any] = {"response_format": "base64", **params, "model": model_id}
+    if prompt is not None:
+        payload = {"prompt": prompt, **payload}
+    if "kontext" in model_id.lower():
+        payload["image_url"] = image
+    else:
+        payload["reference_images"] = [image]
+    return payload
+
+
+def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+
+
+def _video(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"model": model_id, "prompt": body_inputs(body), **body_parameters(body)}
+
+
+def _image_video(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    frame = {"input_image": as_data_url(body_inputs(body), "image/jpeg"), "frame": "first"}
+    return {"model": model_id, **body_parameters(body), "frame_images": [frame]}
+
+
+def _video_job(data: Any, job: JobContext) -> Step:
+    """The submit answer ``{id, status}``: poll ``/v2/videos/{id}`` until it is done."""
+    if not isinstance(data, Mapping) or not data.get("id"):
+        raise malformed("id", "present in the video job answer")
+    poll = Fetch(
+        f"{job.base_url}/v2/videos/{data['id']}",
+        "video",
+        delay=VIDEO_POLL_INTERVAL,
+        max_attempts=VIDEO_MAX_POLLS,
+    )
+    return _video_step(data, poll)
+
+
+def _video_step(data: Any, poll: Fetch) -> Step:
+    status = data.get("status") if isinstance(data, Mapping) else None
+    if status == "completed":
+        outputs = data.get("outputs")
+        url = outputs.get("video_url") if isinstance(outputs, Mapping) else None
+        if not isinstance(url, str) or not url:
+            raise malformed("outputs.video_url", "a URL")
+        return download(url)
+    if status == "failed":
+        error = data.get("error")
+        message = error.get("message") if isinstance(error, Mapping) else error
+        raise ServerError(f"Together video job {data.get('id')} failed: {message}")
+    if status in (None, "queued", "in_progress"):
+        return poll
+    raise malformed("status", f"a known video job status (got {status!r})")
 
 
 class TogetherHelper(ProviderHelper):
@@ -59,96 +119,20 @@ class TogetherHelper(ProviderHelper):
 
     name: ClassVar[str] = "together"
     direct_url: ClassVar[str] = "https://api.together.xyz"
-    routes: ClassVar[Mapping[str, str]] = {
-        "conversational": "/v1/chat/completions",
-        "text-generation": "/v1/completions",
-        "text-to-image": "/v1/images/generations",
-        "image-to-image": "/v1/images/generations",
-        "text-to-speech": "/v1/audio/speech",
-        "feature-extraction": "/v1/embeddings",
-        "text-to-video": "/v2/videos",
-        "image-to-video": "/v2/videos",
-    }
     text_generation_api = "openai-completions"  # chunks end with [DONE]
     chat_json_schema: ClassVar[str | None] = "json_schema_flat"
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        inputs = body_inputs(body)
-        params = body_parameters(body)
-        if task == "text-generation":
-            return completions_payload(model_id, body)
-        if task == "feature-extraction":
-            return embeddings_payload(model_id, body)
-        if task == "text-to-speech":
-            return {"input": inputs, "model": model_id, **params}
-        if task in ("text-to-image", "image-to-image"):
-            if "num_inference_steps" in params:
-                params["steps"] = params.pop("num_inference_steps")
-            if task == "text-to-image":
-                return {"prompt": inputs, "response_format": "base64", **params, "model": model_id}
-            image = as_data_url(inputs, "image/jpeg")
-            prompt = params.pop("prompt", None)
-            payload: dict[str, Any] = {"response_format": "base64", **params, "model": model_id}
-            if prompt is not None:
-                payload = {"prompt": prompt, **payload}
-            if "kontext" in model_id.lower():
-                payload["image_url"] = image
-            else:
-                payload["reference_images"] = [image]
-            return payload
-        if task == "text-to-video":
-            return {"model": model_id, "prompt": inputs, **params}
-        if task == "image-to-video":
-            frame = {"input_image": as_data_url(inputs, "image/jpeg"), "frame": "first"}
-            return {"model": model_id, **params, "frame_images": [frame]}
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def response_kind(self, task: str) -> ResponseKind:
-        return "bytes" if task == "text-to-speech" else "json"
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task == "text-generation":
-            return Done(parse_completion(data))
-        if task == "feature-extraction":
-            return Done(parse_embeddings(data))
-        if task in ("text-to-image", "image-to-image"):
-            return Done(b64_image(data))
-        if task in _VIDEO_TASKS:
-            if not isinstance(data, Mapping) or not data.get("id"):
-                raise malformed("id", "present in the video job answer")
-            poll = Fetch(
-                f"{job.base_url}/v2/videos/{data['id']}",
-                "video",
-                delay=VIDEO_POLL_INTERVAL,
-                max_attempts=VIDEO_MAX_POLLS,
-            )
-            return self._video(data, poll)
-        return Done(data)
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "conversational": "/v1/chat/completions",
+        "text-generation": completions_route("/v1/completions"),
+        "text-to-image": Route("/v1/images/generations", body=_image, answer=done(b64_image)),
+        "image-to-image": Route("/v1/images/generations", body=_image_edit, answer=done(b64_image)),
+        "text-to-speech": Route("/v1/audio/speech", body=_speech, kind="bytes"),
+        "feature-extraction": embeddings_route("/v1/embeddings"),
+        "text-to-video": Route("/v2/videos", body=_video, answer=_video_job),
+        "image-to-video": Route("/v2/videos", body=_image_video, answer=_video_job),
+    }
 
     def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
         if step.stage == "video":
-            return self._video(data, step.again())
+            return _video_step(data, step.again())
         return super().advance(task, step, data, job)
-
-    def _video(self, data: Any, poll: Fetch) -> Step:
-        status = data.get("status") if isinstance(data, Mapping) else None
-        if status == "completed":
-            outputs = data.get("outputs")
-            url = outputs.get("video_url") if isinstance(outputs, Mapping) else None
-            if not isinstance(url, str) or not url:
-                raise malformed("outputs.video_url", "a URL")
-            return download(url)
-        if status == "failed":
-            error = data.get("error")
-            message = error.get("message") if isinstance(error, Mapping) else error
-            raise ServerError(f"Together video job {data.get('id')} failed: {message}")
-        if status in (None, "queued", "in_progress"):
-            return poll
-        raise malformed("status", f"a known video job status (got {status!r})")

@@ -1,4 +1,4 @@
-"""Error builders shared by the routing modules (no I/O)."""
+"""The error for a provider (or provider + task) this client cannot route (no I/O)."""
 
 from __future__ import annotations
 

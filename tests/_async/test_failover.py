@@ -1,0 +1,55 @@
+"""Failover lives above the transport: the transport refuses a request with fallbacks
+(its failover would be lost), and ``_failover`` tries each provider in turn."""
+
+from __future__ import annotations
+
+import json
+
+import httpx2
+import pytest
+
+from hf_inference_endpoints import AsyncHfInferenceClient
+from hf_inference_endpoints._async._failover import request_with_failover
+from hf_inference_endpoints._errors import ErrorContext
+from hf_inference_endpoints._request import PreparedRequest
+
+from ..wire import Wire
+
+FIRST = "https://one.test/v1/x"
+SECOND = "https://two.test/v1/x"
+
+
+def request(url: str, provider: str, *fallbacks: PreparedRequest) -> PreparedRequest:
+    return PreparedRequest(
+        "POST",
+        url,
+        {"content-type": "application/json"},
+        b"{}",
+        context=ErrorContext(provider=provider, model="org/m"),
+        task="conversational",
+        fallbacks=fallbacks,
+    )
+
+
+@pytest.mark.anyio
+async def test_the_transport_refuses_a_request_with_fallbacks() -> None:
+    wire = Wire().add("POST", FIRST, httpx2.Response(200, json={}))
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(wire))
+    async with AsyncHfInferenceClient(token="hf_x", http_client=http) as client:
+        prepared = request(FIRST, "one", request(SECOND, "two"))
+        with pytest.raises(TypeError, match="has fallbacks: send it through _failover"):
+            await client._transport.request(prepared, lambda body: body)
+    assert wire.requests == []
+
+
+@pytest.mark.anyio
+async def test_failover_tries_the_next_provider_after_a_429() -> None:
+    wire = Wire().add("POST", FIRST, httpx2.Response(429, json={"error": "busy"}))
+    wire.add("POST", SECOND, httpx2.Response(200, json={"ok": True}))
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(wire))
+    async with AsyncHfInferenceClient(token="hf_x", http_client=http) as client:
+        prepared = request(FIRST, "one", request(SECOND, "two"))
+        result, meta = await request_with_failover(client._transport, prepared, json.loads)
+    assert result == {"ok": True}
+    assert meta.providers_tried == ("one", "two")
+    assert wire.urls() == [f"POST {FIRST}", f"POST {SECOND}"]
