@@ -114,7 +114,11 @@ def _check_output(output: Path | None) -> None:
     help="A task option KEY=VALUE; VALUE is JSON when it parses (top_k=3, "
     'candidate_labels=\'["a","b"]\'), else a string. Repeatable.',
 )
-@click.option("--provider", default=None, help="hf-inference (default) or a provider name.")
+@click.option(
+    "--provider",
+    default=None,
+    help="auto (default: HF_DEFAULT_PROVIDER, else auto), hf-inference, or a provider name.",
+)
 @click.option("--endpoint", default=None, help="A dedicated Inference Endpoint name.")
 @click.option(
     "-o",
