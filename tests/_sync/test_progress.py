@@ -36,7 +36,9 @@ def test_a_cold_start_reports_each_wait_with_the_servers_estimate(
     events: list[ProgressEvent] = []
     caplog.set_level(logging.INFO, logger="hf_inference_endpoints.progress")
     with client_for(emulator, on_progress=events.append, retry_max_delay=0.01) as client:
-        reply = client.chat.complete(model="org/cold-model", messages=MESSAGES)
+        reply = client.chat.complete(
+            model="org/cold-model", provider="hf-inference", messages=MESSAGES
+        )
     assert reply.response_meta is not None
     assert len(events) == reply.response_meta.attempts - 1 >= 1
     first = events[0]
@@ -85,7 +87,9 @@ def test_a_failing_callback_does_not_break_the_call(
         raise RuntimeError("display failed")
 
     with client_for(emulator, on_progress=broken, retry_max_delay=0.01) as client:
-        reply = client.chat.complete(model="org/cold-model", messages=MESSAGES)
+        reply = client.chat.complete(
+            model="org/cold-model", provider="hf-inference", messages=MESSAGES
+        )
     assert reply.choices
     assert "the on_progress callback raised" in caplog.text
 

@@ -22,7 +22,9 @@ pytest.importorskip("ipykernel")
 CELLS = [
     "from hf_inference_endpoints import AsyncHfInferenceClient, HfInferenceClient\n"
     "client = HfInferenceClient()",
-    'client.images.generate("black-forest-labs/FLUX.1-dev", "a red fox", width=3, height=2)',
+    "client.images.generate(\n"
+    '    "black-forest-labs/FLUX.1-dev", "a red fox", width=3, height=2, provider="hf-inference"\n'
+    ")",
     'client.audio.synthesize(text="hello there")',
     'client.video.generate(prompt="a fox running", num_frames=2)',
     'client.embeddings.create("BAAI/bge-small-en-v1.5", ["one", "two", "one"])',
