@@ -115,6 +115,8 @@ def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
 
 
+pytest_plugins = ("pytester",)
+
 EMULATOR_TOKEN = "hf_emulator_token_for_tests"
 
 

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._health import HealthStatus
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
+    from ._progress import ProgressEvent
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
     from ._sync.audio import Audio
@@ -95,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
+    "ProgressEvent": "._progress",
     "WaitProgress": "._endpoints",
     "BinaryResult": "._binary",
     "HealthStatus": "._health",
@@ -210,6 +212,7 @@ __all__ = [
     "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",
+    "ProgressEvent",
     "RateLimited",
     "RequestRejected",
     "RequestTimeout",

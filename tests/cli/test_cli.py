@@ -67,15 +67,16 @@ def test_generate_stream(env: dict[str, str], emulator: Any) -> None:
     assert result.output.strip() == f"{REPLY_PREFIX} a b"
 
 
-def test_errors_are_one_line_with_exit_code(env: dict[str, str]) -> None:
+def test_errors_are_one_line_and_a_hint_with_exit_code(env: dict[str, str]) -> None:
     result = CliRunner().invoke(
         main,
         ["chat", "-m", "org/chat-model", "hi"],
         env={**env, "HF_TOKEN": "hf_wrong_wrong_wrong"},
     )
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1
-    assert result.output.startswith("error: AuthenticationError: ")
+    error, hint = result.output.splitlines()
+    assert error.startswith("error: AuthenticationError: ")
+    assert hint == "hint: set HF_TOKEN or pass --token; hfie health checks a token"
     assert "hf_wrong_wrong_wrong" not in result.output
 
 

@@ -1,4 +1,4 @@
-"""Error mapping: every WIRE.md error shape lands on the right HfError subclass."""
+"""Error mapping: every docs/wire.md error shape lands on the right HfError subclass."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from hf_inference_endpoints._routing.mapping import (
 
 MODEL = "meta-llama/Llama-3.3-70B-Instruct"
 
-#: The shape of the Hub's answer on model info (WIRE §b.1 and the fireworks recording).
+#: The shape of the Hub's answer on model info (docs/wire.md §2.1 and the fireworks recording).
 AS_OBJECT: dict[str, Any] = {
     "fireworks-ai": {
         "status": "live",

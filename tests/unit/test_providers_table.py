@@ -1,4 +1,4 @@
-"""Every provider x task of WIRE.md §c, table-driven: the exact request and the answer's parse.
+"""Every provider x task of docs/wire.md §3, table-driven: the exact request and the answer's parse.
 
 Each row gives the caller's body (the task envelope, or OpenAI chat fields), the
 provider's model id (the mapped ``providerId``), the route, the body the provider
@@ -6,7 +6,7 @@ must receive, and an answer of that provider's shape -- plus, for async jobs, ev
 follow-up GET (URL, whether it carries credentials, the answer) -- and the task-level
 value the client must produce. Each row is checked through the router with an HF
 token (bill-to sent) and directly with the provider's own key (its own API base, its
-auth scheme, no bill-to). The expected values are written from WIRE.md, not from the
+auth scheme, no bill-to). The expected values are written from docs/wire.md, not from the
 code.
 """
 
@@ -41,7 +41,7 @@ PID = "prov/model-id"
 ROUTER_CONFIG = HfInferenceConfig(token=HF_TOKEN, bill_to="acme", default_provider="hf-inference")
 DIRECT_CONFIG = HfInferenceConfig(token=KEY, bill_to="acme", default_provider="hf-inference")
 
-#: WIRE §c "Direct base URL" (+ SPEC §2.2 / HUB for sambanova, nebius, hyperbolic).
+#: docs/wire.md §3 "Direct base URL" (+ SPEC §2.2 / HUB for sambanova, nebius, hyperbolic).
 DIRECT = {
     "baseten": "https://inference.baseten.co",
     "cerebras": "https://api.cerebras.ai",
@@ -67,7 +67,7 @@ DIRECT = {
 }
 FAL_QUEUE = "https://queue.fal.run"
 
-#: WIRE §c provider -> tasks (hf-inference: its 26 tasks).
+#: docs/wire.md §3 provider -> tasks (hf-inference: its 26 tasks).
 WIRE_TASKS = {
     "baseten": {"conversational"},
     "cerebras": {"conversational"},
@@ -1166,7 +1166,7 @@ def test_through_the_router_with_an_hf_token(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_directly_with_the_providers_own_key(case: Case) -> None:
     req = build_request(DIRECT_CONFIG, _target(case), case.task, case.body)
-    if case.provider == "hf-inference":  # router only (WIRE §c): same route, key as given
+    if case.provider == "hf-inference":  # router only (docs/wire.md §3): same route, key as given
         base = f"{ROUTER}/hf-inference"
     else:
         base = case.direct_base or DIRECT[case.provider]

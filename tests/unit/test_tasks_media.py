@@ -1,4 +1,4 @@
-"""File tasks on the wire (WIRE.md §d.1, §b.2): raw bytes without options, base64 JSON with
+"""File tasks on the wire (docs/wire.md §4.1, §2.2): raw bytes without options, base64 JSON with
 them, the per-task shapes (VQA, document QA), Accept headers, and real answer shapes."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ B64_FLAC = base64.b64encode(FLAC.data).decode()
 WAV = Media(wav(), "audio/wav")
 MP4 = Media(mp4(b"frames"), "video/mp4")
 
-#: Tasks whose file goes raw when there are no options (WIRE §d.1's list, plus the
+#: Tasks whose file goes raw when there are no options (docs/wire.md §4.1's list, plus the
 #: spec-level binary tasks our registry adds).
 RAW_WITHOUT_OPTIONS = {
     "audio-classification": FLAC,

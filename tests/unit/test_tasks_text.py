@@ -1,4 +1,4 @@
-"""Text tasks on the wire (WIRE.md §d.1): exact bodies and headers, and real answer shapes."""
+"""Text tasks on the wire (docs/wire.md §4.1): exact bodies and headers, and real answer shapes."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def dumps(payload: Any) -> bytes:
 
 
 def chat_url_for_endpoint(url: str) -> str:
-    """Chat URL of a dedicated endpoint or OpenAI-style server (WIRE §a.4)."""
+    """Chat URL of a dedicated endpoint or OpenAI-style server (docs/wire.md §1.4)."""
     if url.endswith("/chat/completions"):
         return url
     if url.endswith("/v1"):
@@ -176,7 +176,7 @@ def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHel
 
 
 def _is_provider_key(token: str | None) -> bool:
-    """A token that is not an HF token is a provider's own key (WIRE §g)."""
+    """A token that is not an HF token is a provider's own key (docs/wire.md §2.3)."""
     return bool(token) and not (token or "").startswith("hf_")
 
 

@@ -1,7 +1,7 @@
 """The Hub's model -> provider mapping: parse, validate, choose, cache (no I/O).
 
 The Hub answers ``GET /api/models/{id}?expand[]=inferenceProviderMapping`` with the
-providers serving a model, in one of two shapes (WIRE.md §b.1)::
+providers serving a model, in one of two shapes (docs/wire.md §2.1)::
 
     {"together": {"status": "live", "providerId": "...", "task": "conversational"}, ...}
     [{"provider": "together", "status": "live", "providerId": "...", "task": ...}, ...]

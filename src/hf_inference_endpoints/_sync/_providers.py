@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .._errors import DeadlineExceeded, HfError, RequestTimeout, ServerError
 from .._inputs import data_url_bytes
 from .._io import SyncLock, sync_monotonic, sync_sleep
+from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
 from .._routing.build import build_request
@@ -365,6 +366,16 @@ class Providers:
                 pause = plan_wait(step.delay, deadline - sync_monotonic())
                 if pause is None:  # no time left for the wait and one more poll
                     raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
+                report_progress(
+                    self._client.config.on_progress,
+                    ProgressEvent(
+                        "job",
+                        f"{submitted.context.provider} {submitted.context.model}",
+                        step.stage,
+                        sync_monotonic() - (deadline - budget),
+                        attempt=step.attempt,
+                    ),
+                )
                 sync_sleep(pause.seconds)
             remaining = deadline - sync_monotonic()
             if remaining <= 0:

@@ -404,7 +404,7 @@ class TaskRunner:
         return attach_meta(result, meta), meta
 
     def _file_from_json(self, content: bytes, meta: ResponseMeta, *, deadline: Deadline) -> bytes:
-        """The file of a JSON answer to a file task (WIRE.md §d.1, text-to-image: the forms
+        """The file of a JSON answer to a file task (docs/wire.md §4.1, text-to-image: the forms
         huggingface.js also accepts): ``{"data": [{"b64_json": ...}]}`` or
         ``{"output": [<url>]}`` (downloaded without credentials; a ``data:`` URL is decoded
         here)."""

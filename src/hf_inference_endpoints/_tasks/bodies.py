@@ -1,6 +1,6 @@
 """Request bodies of the inference tasks (no I/O).
 
-The hf-inference envelope (WIRE.md §d.1) is ``{"inputs": ..., "parameters": {...}}``
+The hf-inference envelope (docs/wire.md §4.1) is ``{"inputs": ..., "parameters": {...}}``
 with ``None`` values dropped; an empty ``parameters`` is left out. A binary-input
 task without parameters sends the raw file instead (``Content-Type`` = its MIME
 type); with parameters the file goes base64-encoded in ``inputs``. Per-task shapes:

@@ -1,7 +1,7 @@
 """Answers of the inference tasks -> typed results (no I/O).
 
 Each parser takes the decoded JSON of a 2xx answer and returns what the service
-method returns. Shapes follow WIRE.md §d.1, including where hf-inference differs from
+method returns. Shapes follow docs/wire.md §4.1, including where hf-inference differs from
 the task specs: one-element lists ("take element 0"), text classification nested one
 list per input, both zero-shot shapes, question answering as an object or a list.
 A shape that fits none raises ``ValueError`` (the transport reports a ``ServerError``).
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
+
+from .._display import Results
 
 if TYPE_CHECKING:
     from ..models import (
@@ -126,8 +128,8 @@ def parse_text_classification(data: Any) -> list[TextClassificationOutputElement
 
     root = TextClassificationOutput.model_validate(data).root
     if root and isinstance(root[0], list):
-        return list(root[0])
-    return list(root)  # type: ignore[arg-type]
+        return Results(root[0])
+    return Results(root)  # type: ignore[arg-type]
 
 
 def parse_text_classification_batch(data: Any) -> list[list[TextClassificationOutputElement]]:
@@ -144,7 +146,7 @@ def parse_token_classification(data: Any) -> list[TokenClassificationOutputEleme
     """``[{entity_group, score, word, start, end}]`` in text order."""
     from ..models import TokenClassificationOutput
 
-    return list(TokenClassificationOutput.model_validate(data).root)
+    return Results(TokenClassificationOutput.model_validate(data).root)
 
 
 def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutputElement]:
@@ -171,11 +173,11 @@ def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutp
     if isinstance(root, ZeroShotClassificationLegacyOutput):
         if len(root.labels) != len(root.scores):
             raise ValueError("zero-shot answer: labels and scores differ in length")
-        return [
+        return Results(
             ZeroShotClassificationOutputElement(label=label, score=score)
             for label, score in zip(root.labels, root.scores, strict=True)
-        ]
-    return list(root)
+        )
+    return Results(root)
 
 
 def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
@@ -184,7 +186,7 @@ def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
     from ..models import FillMaskOutput
 
     root = FillMaskOutput.model_validate(data).root
-    out: list[FillMaskOutputElement] = []
+    out: list[FillMaskOutputElement] = Results()
     for item in root:
         if isinstance(item, list):
             out.extend(item)
@@ -207,7 +209,7 @@ def parse_question_answering(data: Any) -> list[QuestionAnsweringOutputElement]:
     from ..models import QuestionAnsweringOutput
 
     root = QuestionAnsweringOutput.model_validate(data).root
-    return list(root) if isinstance(root, list) else [root]
+    return Results(root) if isinstance(root, list) else Results([root])
 
 
 def parse_table_question_answering(data: Any) -> TableQuestionAnsweringOutputElement:
@@ -255,21 +257,21 @@ def parse_image_classification(data: Any) -> list[ImageClassificationOutputEleme
     """``[{label, score}]``, best first."""
     from ..models import ImageClassificationOutput
 
-    return list(ImageClassificationOutput.model_validate(data).root)
+    return Results(ImageClassificationOutput.model_validate(data).root)
 
 
 def parse_audio_classification(data: Any) -> list[AudioClassificationOutputElement]:
     """``[{label, score}]``, best first."""
     from ..models import AudioClassificationOutput
 
-    return list(AudioClassificationOutput.model_validate(data).root)
+    return Results(AudioClassificationOutput.model_validate(data).root)
 
 
 def parse_video_classification(data: Any) -> list[VideoClassificationOutputElement]:
     """``[{label, score}]``, best first."""
     from ..models import VideoClassificationOutput
 
-    return list(VideoClassificationOutput.model_validate(data).root)
+    return Results(VideoClassificationOutput.model_validate(data).root)
 
 
 def parse_zero_shot_image_classification(
@@ -278,28 +280,28 @@ def parse_zero_shot_image_classification(
     """``[{label, score}]``, best first."""
     from ..models import ZeroShotImageClassificationOutput
 
-    return list(ZeroShotImageClassificationOutput.model_validate(data).root)
+    return Results(ZeroShotImageClassificationOutput.model_validate(data).root)
 
 
 def parse_image_segmentation(data: Any) -> list[ImageSegmentationOutputElement]:
     """``[{label, score?, mask: base64 PNG}]``."""
     from ..models import ImageSegmentationOutput
 
-    return list(ImageSegmentationOutput.model_validate(data).root)
+    return Results(ImageSegmentationOutput.model_validate(data).root)
 
 
 def parse_object_detection(data: Any) -> list[ObjectDetectionOutputElement]:
     """``[{label, score, box{xmin, ymin, xmax, ymax}}]``."""
     from ..models import ObjectDetectionOutput
 
-    return list(ObjectDetectionOutput.model_validate(data).root)
+    return Results(ObjectDetectionOutput.model_validate(data).root)
 
 
 def parse_zero_shot_object_detection(data: Any) -> list[ZeroShotObjectDetectionOutputElement]:
     """``[{label, score, box}]``."""
     from ..models import ZeroShotObjectDetectionOutput
 
-    return list(ZeroShotObjectDetectionOutput.model_validate(data).root)
+    return Results(ZeroShotObjectDetectionOutput.model_validate(data).root)
 
 
 def parse_image_to_text(data: Any) -> ImageToTextOutput:
@@ -321,7 +323,7 @@ def parse_visual_question_answering(data: Any) -> list[VisualQuestionAnsweringOu
     from ..models import VisualQuestionAnsweringOutput
 
     items = data if isinstance(data, list) else [data]
-    return list(VisualQuestionAnsweringOutput.model_validate(items).root)
+    return Results(VisualQuestionAnsweringOutput.model_validate(items).root)
 
 
 def parse_document_question_answering(
@@ -331,7 +333,7 @@ def parse_document_question_answering(
     from ..models import DocumentQuestionAnsweringOutput
 
     root = DocumentQuestionAnsweringOutput.model_validate(data).root
-    return list(root) if isinstance(root, list) else [root]
+    return Results(root) if isinstance(root, list) else Results([root])
 
 
 def parse_automatic_speech_recognition(data: Any) -> AutomaticSpeechRecognitionOutput:
@@ -345,4 +347,4 @@ def parse_audio_to_audio(data: Any) -> list[AudioToAudioOutputElement]:
     """``[{label, blob: base64 audio, "content-type"}]``."""
     from ..models import AudioToAudioOutput
 
-    return list(AudioToAudioOutput.model_validate(data).root)
+    return Results(AudioToAudioOutput.model_validate(data).root)

@@ -44,7 +44,7 @@ _MEDIA: Mapping[str, MediaKind] = {
 
 @dataclass(frozen=True, slots=True)
 class TaskSpec:
-    """How one task goes on the wire (hf-inference, WIRE.md §d.1).
+    """How one task goes on the wire (hf-inference, docs/wire.md §4.1).
 
     Attributes:
         name: The task (pipeline tag).

@@ -9,7 +9,7 @@ set, one of them.  Otherwise the answer is the router's 401
 ``{"error": "Invalid username or password."}`` with
 ``WWW-Authenticate: Bearer realm="Authentication required"``, except on the ``/tgi``
 and ``/tei`` data planes (dedicated endpoints' URLs), which answer a dedicated
-endpoint's 401 ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}`` (WIRE §e.2).
+endpoint's 401 ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}`` (docs/wire.md §5.2).
 
 Written as plain ASGI (not ``BaseHTTPMiddleware``) so streamed bodies and
 mid-stream aborts pass through untouched.

@@ -28,7 +28,7 @@ __all__ = [
     "rewrite_json_schema_format",
 ]
 
-#: The 26 tasks hf-inference serves (WIRE.md §c).
+#: The 26 tasks hf-inference serves (docs/wire.md §3).
 HF_INFERENCE_TASKS = frozenset(
     {
         "text-to-image",

@@ -1,4 +1,4 @@
-"""Hyperbolic: OpenAI chat and images (in HUB's older provider set, not in WIRE.md §c)."""
+"""Hyperbolic: OpenAI chat and images (in HUB's older provider set, not in docs/wire.md §3)."""
 
 from __future__ import annotations
 
