@@ -200,6 +200,13 @@ class Envelope:
             )
         return self.inputs
 
+    def texts(self) -> list[str] | None:
+        """The batch of a ``{"inputs": [str, ...]}`` body (None for a single string)."""
+        if isinstance(self.inputs, list) and self.inputs:
+            if all(isinstance(item, str) for item in self.inputs):
+                return list(self.inputs)
+        return None
+
     def param(self, name: str, default: Any = None) -> Any:
         value = self.parameters.get(name)
         return default if value is None else value
@@ -381,19 +388,25 @@ async def table_question_answering(request: Request, model_id: str) -> Response:
     return _json({"answer": cell, "coordinates": [[0, col]], "cells": [cell], "aggregator": "NONE"})
 
 
+def _summary(text: str) -> dict[str, str]:
+    first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    return {"summary_text": " ".join(first.split()[:30])}
+
+
 async def summarization(request: Request, model_id: str) -> Response:
     env = await _envelope(request, model_id)
-    text = env.text().strip()
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
-    words = first.split()
-    return _json([{"summary_text": " ".join(words[:30])}])
+    batch = env.texts()  # the service takes a list of texts: one answer each, in order
+    if batch is not None:
+        return _json([_summary(text) for text in batch])
+    return _json([_summary(env.text())])
 
 
 async def translation(request: Request, model_id: str) -> Response:
     env = await _envelope(request, model_id)
-    text = env.text()
     target = env.param("tgt_lang", "xx")
-    return _json([{"translation_text": f"[{target}] {text}"}])
+    batch = env.texts()
+    texts = batch if batch is not None else [env.text()]
+    return _json([{"translation_text": f"[{target}] {text}"} for text in texts])
 
 
 # ----------------------------------------------------------------------- images
