@@ -202,9 +202,9 @@ class Envelope:
 
     def texts(self) -> list[str] | None:
         """The batch of a ``{"inputs": [str, ...]}`` body (None for a single string)."""
-        if isinstance(self.inputs, list) and self.inputs:
-            if all(isinstance(item, str) for item in self.inputs):
-                return list(self.inputs)
+        batch = self.inputs
+        if isinstance(batch, list) and batch and all(isinstance(i, str) for i in batch):
+            return list(batch)
         return None
 
     def param(self, name: str, default: Any = None) -> Any:
