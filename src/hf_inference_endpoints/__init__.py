@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from ._health import HealthStatus
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
+    from ._structured import ParsedChatCompletion, StructuredOutputError
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
     from ._sync.audio import Audio
@@ -117,6 +118,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncVideo": "._async.video",
     "Video": "._sync.video",
     "image_url_part": "._inputs",
+    "StructuredOutputError": "._structured",
+    "ParsedChatCompletion": "._structured",
     **{
         name: "._embeddings"
         for name in (
@@ -202,6 +205,7 @@ __all__ = [
     "ModelNotAvailableOnProvider",
     "NetworkError",
     "NotFound",
+    "ParsedChatCompletion",
     "PermissionDenied",
     "PoolExhausted",
     "RateLimited",
@@ -215,6 +219,7 @@ __all__ = [
     "SimilarityScores",
     "Stream",
     "StreamInterrupted",
+    "StructuredOutputError",
     "Text",
     "TextGeneration",
     "ValidationError",

@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .._assemble import final_chat
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._structured import apply_response_format, parse_structured
 from ._failover import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 
@@ -64,14 +66,19 @@ class AsyncChat:
             extra_body: Fields merged into the JSON body verbatim.
             **params: Any chat parameter: ``max_tokens``, ``temperature``, ``top_p``,
                 ``seed``, ``stop``, ``tools``, ``tool_choice``, ``response_format``,
-                ``logprobs``, ``top_logprobs``, ...
+                ``logprobs``, ``top_logprobs``, ... ``response_format`` may be a pydantic
+                model class: its JSON schema is sent (``json_schema``, strict) and the reply
+                is validated into ``choices[i].message.parsed``.
 
         Returns:
-            The completion; ``.response_meta`` holds status, request id and provider.
+            The completion; ``.response_meta`` holds status, request id and provider. With
+            a ``response_format`` class, a ``ParsedChatCompletion`` (``message.parsed``).
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent) or the
                 server rejected the request.
+            StructuredOutputError: The reply does not match the ``response_format`` class
+                (``.raw`` holds the text).
             HfError: Any other failure, as a subclass (``RateLimited``, ``ColdStartTimeout``...).
 
         Example:
@@ -84,6 +91,7 @@ class AsyncChat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -106,6 +114,8 @@ class AsyncChat:
         else:  # the usual call: straight to the transport, no extra step
             result, meta = await transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
+        if schema_model is not None:
+            return parse_structured(result, schema_model)
         return result
 
     async def stream(
@@ -130,6 +140,7 @@ class AsyncChat:
         Returns:
             An open stream of ``ChatCompletionChunk``; close it (or use ``with``) when
             stopping early. Chunks may have empty ``choices`` (the usage chunk).
+            ``await stream.final()`` reads the rest and returns the whole completion.
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent).
@@ -143,6 +154,7 @@ class AsyncChat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = await self._client._prepare(
             model,
@@ -160,7 +172,7 @@ class AsyncChat:
         transport = self._client._transport
         parse = partial(parse_chat_chunk, context=prepared.context)
         if prepared.fallbacks:  # provider failover, before the first byte
-            return await stream_with_failover(
+            stream = await stream_with_failover(
                 transport,
                 prepared,
                 parse,
@@ -168,6 +180,9 @@ class AsyncChat:
                 needs_done=True,
                 timeout=timeout,
             )
-        return await transport.stream(
-            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
-        )
+        else:
+            stream = await transport.stream(
+                prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
+            )
+        stream._keep_for(partial(final_chat, schema_model))
+        return stream

@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .._assemble import final_chat
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._structured import apply_response_format, parse_structured
 from ._failover import request_with_failover, stream_with_failover
 from ._streaming import Stream
 
@@ -65,14 +67,19 @@ class Chat:
             extra_body: Fields merged into the JSON body verbatim.
             **params: Any chat parameter: ``max_tokens``, ``temperature``, ``top_p``,
                 ``seed``, ``stop``, ``tools``, ``tool_choice``, ``response_format``,
-                ``logprobs``, ``top_logprobs``, ...
+                ``logprobs``, ``top_logprobs``, ... ``response_format`` may be a pydantic
+                model class: its JSON schema is sent (``json_schema``, strict) and the reply
+                is validated into ``choices[i].message.parsed``.
 
         Returns:
-            The completion; ``.response_meta`` holds status, request id and provider.
+            The completion; ``.response_meta`` holds status, request id and provider. With
+            a ``response_format`` class, a ``ParsedChatCompletion`` (``message.parsed``).
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent) or the
                 server rejected the request.
+            StructuredOutputError: The reply does not match the ``response_format`` class
+                (``.raw`` holds the text).
             HfError: Any other failure, as a subclass (``RateLimited``, ``ColdStartTimeout``...).
 
         Example:
@@ -85,6 +92,7 @@ class Chat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -107,6 +115,8 @@ class Chat:
         else:  # the usual call: straight to the transport, no extra step
             result, meta = transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
+        if schema_model is not None:
+            return parse_structured(result, schema_model)
         return result
 
     def stream(
@@ -131,6 +141,7 @@ class Chat:
         Returns:
             An open stream of ``ChatCompletionChunk``; close it (or use ``with``) when
             stopping early. Chunks may have empty ``choices`` (the usage chunk).
+            ``stream.final()`` reads the rest and returns the whole completion.
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent).
@@ -144,6 +155,7 @@ class Chat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -161,7 +173,7 @@ class Chat:
         transport = self._client._transport
         parse = partial(parse_chat_chunk, context=prepared.context)
         if prepared.fallbacks:  # provider failover, before the first byte
-            return stream_with_failover(
+            stream = stream_with_failover(
                 transport,
                 prepared,
                 parse,
@@ -169,6 +181,9 @@ class Chat:
                 needs_done=True,
                 timeout=timeout,
             )
-        return transport.stream(
-            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
-        )
+        else:
+            stream = transport.stream(
+                prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
+            )
+        stream._keep_for(partial(final_chat, schema_model))
+        return stream

@@ -22,6 +22,11 @@ first tool, with JSON arguments built from its parameter schema -- except that w
 so agent loops terminate.  ``response_format`` (``json_object``/``json_schema``/TGI
 ``json``) and TGI ``grammar`` of type ``json`` produce a JSON document built from
 the schema the same way.
+
+Reasoning: a request with ``reasoning_effort`` (any value), or for a model whose id
+contains ``reasoning``, gets a ``reasoning_content`` of ``"Emulated reasoning:"`` and
+the prompt's first words, sent before the content (streams: one fragment per word,
+in ``delta.reasoning_content``). It does not count in ``usage``.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from typing import Any
 
 __all__ = [
     "MAX_ECHO_WORDS",
+    "REASONING_PREFIX",
     "REPLY_PREFIX",
     "SYSTEM_FINGERPRINT",
     "ChatResult",
@@ -49,6 +55,7 @@ __all__ = [
     "generate_response_payload",
     "generate_stream_payloads",
     "generate_text",
+    "reasoning_text",
     "stable_hash",
     "tokenize",
     "value_from_schema",
@@ -397,6 +404,20 @@ def _chat_logprobs(result: ChatResult, body: Mapping[str, Any]) -> list[dict[str
     return out
 
 
+REASONING_PREFIX = "Emulated reasoning:"
+
+
+def reasoning_text(result: ChatResult, body: Mapping[str, Any], model: str) -> str | None:
+    """The emulated reasoning trace, when the request or the model asks for one."""
+    asked = body.get("reasoning_effort") is not None
+    named = "reasoning" in model or "reasoning" in str(body.get("model") or "")
+    if not (asked or named):
+        return None
+    messages = body.get("messages") or []
+    words = " ".join(message_text(m) for m in messages if isinstance(m, Mapping)).split()
+    return " ".join([REASONING_PREFIX, *words[:8]])
+
+
 def chat_response_payload(
     result: ChatResult,
     body: Mapping[str, Any],
@@ -408,6 +429,9 @@ def chat_response_payload(
 ) -> dict[str, Any]:
     """Non-streamed ``chat.completion`` object."""
     message: dict[str, Any] = {"role": "assistant", "content": result.content}
+    reasoning = reasoning_text(result, body, model)
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
     if result.tool_calls:
         message["tool_calls"] = [c.to_json() for c in result.tool_calls]
     logprobs = _chat_logprobs(result, body)
@@ -456,6 +480,9 @@ def chat_stream_payloads(
         }
 
     chunks: list[dict[str, Any]] = []
+    reasoning = reasoning_text(result, body, model)
+    for fragment in tokenize(reasoning) if reasoning is not None else ():
+        chunks.append(chunk({"role": "assistant", "reasoning_content": fragment}, None))
     if result.tool_calls:
         call = result.tool_calls[0]
         head = {"index": 0, "id": call.id, "type": "function"}

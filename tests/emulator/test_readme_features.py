@@ -1,0 +1,35 @@
+"""The README's feature examples run as written, against the emulator (sync client)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hf_inference_endpoints import HfInferenceClient
+
+from ..conftest import EMULATOR_TOKEN
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SECTIONS = ["Structured outputs, reasoning, whole streams"]
+
+
+def _blocks(heading: str) -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end >= 0 else None]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
+
+
+@pytest.mark.parametrize("heading", SECTIONS)
+def test_readme_example_runs(heading: str, emulator: Any, no_env: None) -> None:
+    blocks = _blocks(heading)
+    assert blocks, f"no python example under {heading!r}"
+    with HfInferenceClient(
+        router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN
+    ) as client:
+        for block in blocks:
+            exec(compile(block, f"README:{heading}", "exec"), {"client": client})  # noqa: S102
