@@ -32,4 +32,4 @@ def test_readme_example_runs(heading: str, emulator: Any, no_env: None) -> None:
         router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN
     ) as client:
         for block in blocks:
-            exec(compile(block, f"README:{heading}", "exec"), {"client": client})  # noqa: S102
+            exec(compile(block, f"README:{heading}", "exec"), {"client": client})
