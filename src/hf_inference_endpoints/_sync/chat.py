@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._assemble import final_chat
+from .._errors import InvalidArgument
 from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
 from .._structured import apply_response_format, parse_structured
 from ._failover import request_with_failover, stream_with_failover
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ..models import ChatCompletion, ChatCompletionChunk
     from ._client import HfInferenceClient
 
-__all__ = ["Chat"]
+__all__ = ["Chat", "ChatCompletions"]
 
 
 class Chat:
@@ -25,6 +26,11 @@ class Chat:
 
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
+
+    @property
+    def completions(self) -> ChatCompletions:
+        """The openai SDK's shape: ``client.chat.completions.create(..., stream=...)``."""
+        return ChatCompletions(self)
 
     def complete(
         self,
@@ -187,3 +193,107 @@ class Chat:
             )
         stream._keep_for(partial(final_chat, schema_model))
         return stream
+
+
+class ChatCompletions:
+    """``client.chat.completions``: the openai SDK's chat surface over :class:`Chat`.
+
+    ``create`` takes the openai SDK's keywords and returns what ``chat.complete`` (or,
+    with ``stream=True``, ``chat.stream``) returns, with this client's routing, retries
+    and deadlines underneath. Differences that remain: docs/openai-compat.md.
+    """
+
+    def __init__(self, chat: Chat) -> None:
+        self._chat = chat
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[False] = False,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[True],
+        **params: Any,
+    ) -> Stream[ChatCompletionChunk]: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: bool,
+        **params: Any,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: bool = False,
+        **params: Any,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
+        """Create a chat completion, as the openai SDK's method of the same name.
+
+        Args:
+            model: A Hub model id (``org/name``, ``org/name:provider``), a URL, or, on a
+                client made with a non-router ``base_url``, the name the server serves.
+            messages: The conversation.
+            stream: Return an open stream of chunks instead of the completion.
+            **params: Any keyword of :meth:`Chat.complete` (``timeout``,
+                ``extra_headers``, ``extra_body``, ``provider``, ``response_format``,
+                ``max_tokens``, ``tools``...).
+
+        Returns:
+            A ``ChatCompletion``, or with ``stream=True`` an ``Stream`` of chunks.
+
+        Raises:
+            ValidationError: ``stream`` is not a bool, ``extra_query`` was given, or a
+                parameter is wrong (nothing is sent).
+            HfError: As :meth:`Chat.complete`.
+
+        Example:
+            >>> reply = client.chat.completions.create(  # doctest: +SKIP
+            ...     model="meta-llama/Llama-3.1-8B-Instruct",
+            ...     messages=[{"role": "user", "content": "Hi"}],
+            ... )
+        """
+        if type(stream) is not bool:
+            raise InvalidArgument(f"stream must be True or False, got {stream!r}")
+        if params.get("extra_query"):
+            raise InvalidArgument("extra_query is not supported (query strings are not sent)")
+        params.pop("extra_query", None)
+        base_url = self._chat._client._base_url
+        if base_url is not None and isinstance(model, str) and "://" not in model:
+            params["extra_body"] = {**(params.get("extra_body") or {}), "model": model}
+            model = base_url
+        if stream:
+            return self._chat.stream(model=model, messages=messages, **params)
+        return self._chat.complete(model=model, messages=messages, **params)
+
+    def parse(
+        self, *, model: str, messages: Sequence[Any], response_format: Any, **params: Any
+    ) -> ChatCompletion:
+        """The openai SDK's ``parse``: :meth:`create` with a ``response_format`` class.
+
+        Returns:
+            A ``ParsedChatCompletion`` (``choices[i].message.parsed``).
+
+        Raises:
+            StructuredOutputError: The reply does not match ``response_format``.
+        """
+        return self.create(
+            model=model,
+            messages=messages,
+            stream=False,
+            response_format=response_format,
+            **params,
+        )
