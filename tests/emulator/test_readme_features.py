@@ -13,7 +13,11 @@ from hf_inference_endpoints import HfInferenceClient
 from ..conftest import EMULATOR_TOKEN
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SECTIONS = ["Structured outputs, reasoning, whole streams", "Coming from the openai SDK"]
+SECTIONS = [
+    "Structured outputs, reasoning, whole streams",
+    "Coming from the openai SDK",
+    "Reranking",
+]
 HF_ROUTER = "https://router.huggingface.co"
 
 
@@ -33,7 +37,12 @@ def test_readme_example_runs(
     monkeypatch.setenv("HF_TOKEN", EMULATOR_TOKEN)
     monkeypatch.setenv("HF_ROUTER_URL", emulator.router_url)
     monkeypatch.setenv("HF_ENDPOINT", emulator.hub_url)
-    blocks = [b.replace(HF_ROUTER, emulator.router_url) for b in _blocks(heading)]
+    blocks = [
+        b.replace(HF_ROUTER, emulator.router_url).replace(
+            "https://my-reranker.example/", emulator.tei_url("reranker")
+        )
+        for b in _blocks(heading)
+    ]
     assert blocks, f"no python example under {heading!r}"
     with HfInferenceClient(
         router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN

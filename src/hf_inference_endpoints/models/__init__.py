@@ -197,6 +197,9 @@ if TYPE_CHECKING:
     from .text_generation import TextGenerationStreamDetails as TextGenerationStreamDetails
     from .text_generation import TextGenerationStreamOutput as TextGenerationStreamOutput
     from .text_generation import Token as Token
+    from .text_ranking import TextRankingInput as TextRankingInput
+    from .text_ranking import TextRankingOutput as TextRankingOutput
+    from .text_ranking import TextRankingOutputElement as TextRankingOutputElement
     from .text_to_audio import TextToAudioInput as TextToAudioInput
     from .text_to_audio import TextToAudioOutput as TextToAudioOutput
     from .text_to_audio import TextToAudioParameters as TextToAudioParameters
@@ -426,6 +429,9 @@ __all__ = [
     "TextGenerationRequest",
     "TextGenerationStreamDetails",
     "TextGenerationStreamOutput",
+    "TextRankingInput",
+    "TextRankingOutput",
+    "TextRankingOutputElement",
     "TextToAudioInput",
     "TextToAudioOutput",
     "TextToAudioParameters",
@@ -624,6 +630,9 @@ _MODULE_OF: dict[str, str] = {
     "TextGenerationRequest": "text_generation",
     "TextGenerationStreamDetails": "text_generation",
     "TextGenerationStreamOutput": "text_generation",
+    "TextRankingInput": "text_ranking",
+    "TextRankingOutput": "text_ranking",
+    "TextRankingOutputElement": "text_ranking",
     "TextToAudioInput": "text_to_audio",
     "TextToAudioOutput": "text_to_audio",
     "TextToAudioParameters": "text_to_audio",
