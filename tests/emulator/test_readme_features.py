@@ -17,6 +17,7 @@ SECTIONS = [
     "Structured outputs, reasoning, whole streams",
     "Coming from the openai SDK",
     "Reranking",
+    "Tabular tasks",
 ]
 HF_ROUTER = "https://router.huggingface.co"
 

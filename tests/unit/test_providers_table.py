@@ -113,6 +113,7 @@ WIRE_TASKS = {
         "sentence-similarity",
         "table-question-answering",
         "tabular-classification",
+        "tabular-regression",
         "text-to-speech",
         "token-classification",
         "translation",
@@ -656,6 +657,12 @@ CASES: list[Case] = [
         {"inputs": {"data": {"a": ["1"]}}},
         {"inputs": {"data": {"a": ["1"]}}},
         ["setosa"],
+    ),
+    hf(
+        "tabular-regression",
+        {"inputs": {"data": {"a": ["1", "2"]}}},
+        {"inputs": {"data": {"a": ["1", "2"]}}},
+        [1.5, 2.5],
     ),
     hf(
         "text-to-image",

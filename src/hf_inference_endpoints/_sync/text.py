@@ -466,6 +466,108 @@ class Text(TaskService):
         )
         return cast("TableQuestionAnsweringOutputElement", result)
 
+    def classify_table(
+        self,
+        model: str | None = None,
+        table: Mapping[str, Sequence[str | float]] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str | int]:
+        """Predict a label for each row of a table: tabular-classification.
+
+        Args:
+            model: See the class docstring (e.g. a scikit-learn model on the Hub).
+            table: The rows by column: name -> the column's values (strings or numbers),
+                the same number in every column.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
+
+        Returns:
+            One label per row, in row order.
+
+        Raises:
+            ValidationError: An empty table, columns of different lengths, a cell that is
+                neither a string nor a number (nothing sent), or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> client.text.classify_table(  # doctest: +SKIP
+            ...     "julien-c/wine-quality", {"fixed_acidity": ["7.4", "7.8"], "alcohol": ["9.4", "9.8"]}
+            ... )
+            ['5', '5']
+        """
+        table = need(table, "table")
+        result = self._run(
+            "tabular-classification",
+            table,
+            {},
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
+        )
+        return cast("list[str | int]", result)
+
+    def regress_table(
+        self,
+        model: str | None = None,
+        table: Mapping[str, Sequence[str | float]] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[float]:
+        """Predict a number for each row of a table: tabular-regression.
+
+        Args:
+            model: See the class docstring.
+            table: The rows by column, as in :meth:`classify_table`.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
+
+        Returns:
+            One value per row, in row order.
+
+        Raises:
+            ValidationError: As :meth:`classify_table`.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> client.text.regress_table(  # doctest: +SKIP
+            ...     "scikit-learn/Fish-Weight", {"Height": ["11.52", "12.48"], "Width": ["4.02", "4.3"]}
+            ... )
+            [110.0, 150.0]
+        """
+        table = need(table, "table")
+        result = self._run(
+            "tabular-regression",
+            table,
+            {},
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
+        )
+        return cast("list[float]", result)
+
     def summarize(
         self,
         model: str | None = None,

@@ -171,6 +171,18 @@ if TYPE_CHECKING:
     from .table_question_answering import (
         TableQuestionAnsweringParameters as TableQuestionAnsweringParameters,
     )
+    from .tabular_classification import TabularClassificationInput as TabularClassificationInput
+    from .tabular_classification import (
+        TabularClassificationInputData as TabularClassificationInputData,
+    )
+    from .tabular_classification import TabularClassificationOutput as TabularClassificationOutput
+    from .tabular_classification import (
+        TabularClassificationParameters as TabularClassificationParameters,
+    )
+    from .tabular_regression import TabularRegressionInput as TabularRegressionInput
+    from .tabular_regression import TabularRegressionInputData as TabularRegressionInputData
+    from .tabular_regression import TabularRegressionOutput as TabularRegressionOutput
+    from .tabular_regression import TabularRegressionParameters as TabularRegressionParameters
     from .tei import OpenAIEmbedding as OpenAIEmbedding
     from .tei import OpenAIEmbeddingsRequest as OpenAIEmbeddingsRequest
     from .tei import OpenAIEmbeddingsResponse as OpenAIEmbeddingsResponse
@@ -410,6 +422,14 @@ __all__ = [
     "TableQuestionAnsweringOutput",
     "TableQuestionAnsweringOutputElement",
     "TableQuestionAnsweringParameters",
+    "TabularClassificationInput",
+    "TabularClassificationInputData",
+    "TabularClassificationOutput",
+    "TabularClassificationParameters",
+    "TabularRegressionInput",
+    "TabularRegressionInputData",
+    "TabularRegressionOutput",
+    "TabularRegressionParameters",
     "TargetSize",
     "TeiClassifierModel",
     "TeiEmbedOutput",
@@ -611,6 +631,14 @@ _MODULE_OF: dict[str, str] = {
     "TableQuestionAnsweringOutput": "table_question_answering",
     "TableQuestionAnsweringOutputElement": "table_question_answering",
     "TableQuestionAnsweringParameters": "table_question_answering",
+    "TabularClassificationInput": "tabular_classification",
+    "TabularClassificationInputData": "tabular_classification",
+    "TabularClassificationOutput": "tabular_classification",
+    "TabularClassificationParameters": "tabular_classification",
+    "TabularRegressionInput": "tabular_regression",
+    "TabularRegressionInputData": "tabular_regression",
+    "TabularRegressionOutput": "tabular_regression",
+    "TabularRegressionParameters": "tabular_regression",
     "TargetSize": "common",
     "TeiClassifierModel": "tei",
     "TeiEmbedOutput": "tei",

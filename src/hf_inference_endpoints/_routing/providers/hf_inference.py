@@ -52,6 +52,7 @@ HF_INFERENCE_TASKS = frozenset(
         "sentence-similarity",
         "table-question-answering",
         "tabular-classification",
+        "tabular-regression",
         "text-to-speech",
         "token-classification",
         "translation",
