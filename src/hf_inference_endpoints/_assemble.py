@@ -108,7 +108,7 @@ def assemble_chat(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
         >>> assemble_chat(chunks).choices[0].message.content
         'Hello'
     """
-    from ._payloads import _python_validator
+    from ._generation import _python_validator
 
     head: dict[str, Any] = {}
     choices: dict[int, _Choice] = {}

@@ -21,7 +21,10 @@ TEXTS = [
 
 def client_for(emulator: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
-        router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN
+        router_url=emulator.router_url,
+        hub_url=emulator.hub_url,
+        token=EMULATOR_TOKEN,
+        default_provider="hf-inference",
     )
 
 

@@ -15,7 +15,10 @@ TABLE = {"fixed_acidity": ["7.4", "2.0"], "alcohol": [9.4, 1.5], "colour": ["red
 
 def client_for(emulator: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
-        router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN
+        router_url=emulator.router_url,
+        hub_url=emulator.hub_url,
+        token=EMULATOR_TOKEN,
+        default_provider="hf-inference",
     )
 
 

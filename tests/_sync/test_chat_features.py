@@ -33,7 +33,10 @@ class City(BaseModel):
 
 def client_for(emulator: Any) -> HfInferenceClient:
     return HfInferenceClient(
-        router_url=emulator.router_url, hub_url=emulator.hub_url, token=EMULATOR_TOKEN
+        router_url=emulator.router_url,
+        hub_url=emulator.hub_url,
+        token=EMULATOR_TOKEN,
+        default_provider="hf-inference",
     )
 
 

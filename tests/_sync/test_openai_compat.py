@@ -65,7 +65,7 @@ def test_server_base_url_gets_the_model_name_in_the_body(emulator: Any, no_env: 
         text: str
 
     with openai_style(emulator, emulator.tgi_url("my-llm") + "/v1") as client:
-        assert client.config.default_provider == "hf-inference"  # no router involved
+        assert client._base_url == emulator.tgi_url("my-llm") + "/v1"  # no router involved
         reply = client.chat.completions.create(model="tgi", messages=MESSAGES)
         parsed = client.chat.completions.parse(
             model="tgi", messages=MESSAGES, response_format=Greeting

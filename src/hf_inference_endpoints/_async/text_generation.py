@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._assemble import final_generation
 from .._errors import ValidationError
-from .._payloads import (
+from .._generation import (
     details_asked,
     is_final_generation_event,
     text_generation_body,

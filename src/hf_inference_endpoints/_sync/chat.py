@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._assemble import final_chat
 from .._errors import InvalidArgument
-from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
 from .._structured import apply_response_format, parse_structured
 from ._failover import request_with_failover, stream_with_failover
 from ._streaming import Stream
