@@ -18,6 +18,7 @@ SECTIONS = [
     "Coming from the openai SDK",
     "Reranking",
     "Tabular tasks",
+    "Rotating credentials",
 ]
 HF_ROUTER = "https://router.huggingface.co"
 

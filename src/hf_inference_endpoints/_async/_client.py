@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
-from .._config import HfInferenceConfig
+from .._config import (
+    HfInferenceConfig,
+    RotatingSecret,  # unasync: remove
+)
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import async_monotonic
@@ -303,6 +306,9 @@ class AsyncHfInferenceClient:
             RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
+        token = self.config.token  # unasync: remove
+        if type(token) is RotatingSecret and token.is_async:  # unasync: remove
+            await token.refresh()  # unasync: remove
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

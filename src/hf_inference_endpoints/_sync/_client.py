@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
-from .._config import HfInferenceConfig
+from .._config import (
+    HfInferenceConfig,
+)
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
