@@ -19,6 +19,7 @@ SECTIONS = [
     "Reranking",
     "Tabular tasks",
     "Rotating credentials",
+    "Finding models",
 ]
 HF_ROUTER = "https://router.huggingface.co"
 
