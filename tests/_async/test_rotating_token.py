@@ -60,7 +60,11 @@ async def test_async_token_source(emulator: Any, no_env: None) -> None:  # unasy
     async with client_for(emulator, current) as client:  # unasync: remove
         await client.chat.complete(model="org/chat-model", messages=MESSAGES)  # unasync: remove
         await client.chat.complete(model="org/chat-model", messages=MESSAGES)  # unasync: remove
-    assert seen == ["asked", "asked"]  # unasync: remove
+        assert seen == ["asked", "asked"]  # unasync: remove
+        models = client.hub.list_models(provider="all", limit=1)  # unasync: remove
+        assert len([m async for m in models]) == 1  # unasync: remove
+        await client.text.rank("q", ["a"], model=emulator.tei_url("reranker"))  # unasync: remove
+    assert seen == ["asked"] * 4  # unasync: remove
 
 
 @pytest.mark.anyio

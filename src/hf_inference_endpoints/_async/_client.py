@@ -264,6 +264,12 @@ class AsyncHfInferenceClient:
             return _NO_DEADLINE
         return Deadline.start(timeout, async_monotonic)
 
+    async def _refresh_token(self) -> None:
+        """Await an async ``token=`` callable, so the requests built next use its value."""
+        token = self.config.token  # unasync: remove
+        if type(token) is RotatingSecret and token.is_async:  # unasync: remove
+            await token.refresh()  # unasync: remove
+
     async def _prepare(
         self,
         model: str | None,
@@ -306,9 +312,7 @@ class AsyncHfInferenceClient:
             RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
-        token = self.config.token  # unasync: remove
-        if type(token) is RotatingSecret and token.is_async:  # unasync: remove
-            await token.refresh()  # unasync: remove
+        await self._refresh_token()
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

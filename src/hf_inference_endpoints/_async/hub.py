@@ -17,7 +17,6 @@ from .._routing.hub import (
 )
 
 if TYPE_CHECKING:
-    from .._request import PreparedRequest
     from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncHub"]
@@ -45,6 +44,7 @@ class AsyncHub:
         Example:
             >>> (await client.hub.whoami())["name"]  # doctest: +SKIP
         """
+        await self._client._refresh_token()
         data, _ = await self._client._transport.request(
             whoami_request(self._client.config), _json, timeout=timeout, retry=retry
         )
@@ -59,6 +59,7 @@ class AsyncHub:
             NotFound: The model does not exist (or is private to another account).
             ValidationError: ``model`` is not a valid Hub id.
         """
+        await self._client._refresh_token()
         data, _ = await self._client._transport.request(
             model_info_request(self._client.config, model, expand), _json, timeout=timeout
         )
@@ -66,6 +67,7 @@ class AsyncHub:
 
     async def tasks(self, *, timeout: float | None = None) -> dict[str, Any]:
         """The task catalogue (``GET /api/tasks``), with each task's recommended models."""
+        await self._client._refresh_token()
         data, _ = await self._client._transport.request(
             tasks_request(self._client.config), _json, timeout=timeout
         )
@@ -113,19 +115,21 @@ class AsyncHub:
             if value is not None and (type(value) is not int or value < 1):
                 raise InvalidArgument(f"{name} must be an int >= 1, got {value!r}")
         size = min(page_size or MAX_PAGE, MAX_PAGE, limit or MAX_PAGE)
-        return self._pages(
-            list_models_request(
-                self._client.config, provider=provider, task=task, search=search, page_size=size
-            ),
-            limit,
-            timeout,
-        )
+        filters = {"provider": provider, "task": task, "search": search}
+        return self._pages(filters, size, limit, timeout)
 
     async def _pages(
-        self, prepared: PreparedRequest, limit: int | None, timeout: float | None
+        self,
+        filters: dict[str, str | None],
+        size: int,
+        limit: int | None,
+        timeout: float | None,
     ) -> AsyncIterator[dict[str, Any]]:
         given = 0
+        url: str | None = None
         while True:
+            await self._client._refresh_token()  # a rotating token: asked for each page
+            prepared = list_models_request(self._client.config, **filters, page_size=size, url=url)
             page, meta = await self._client._transport.request(prepared, _json, timeout=timeout)
             if not isinstance(page, list):
                 raise ServerError("The Hub's model listing is not a list")
@@ -137,4 +141,3 @@ class AsyncHub:
             url = next_page_url(meta.headers.get("link"))
             if url is None or not page:
                 return
-            prepared = list_models_request(self._client.config, url=url)

@@ -765,6 +765,7 @@ class AsyncText(AsyncTaskService):
         check_fallback_target(fallback, url=model, endpoint=endpoint)
         client = self._client
         deadline = client._deadline(timeout)
+        await client._refresh_token()
         if endpoint is None:
             if not isinstance(model, str) or "://" not in model:
                 raise InvalidArgument(

@@ -264,6 +264,9 @@ class HfInferenceClient:
             return _NO_DEADLINE
         return Deadline.start(timeout, sync_monotonic)
 
+    def _refresh_token(self) -> None:
+        """Await an async ``token=`` callable, so the requests built next use its value."""
+
     def _prepare(
         self,
         model: str | None,
@@ -306,6 +309,7 @@ class HfInferenceClient:
             RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
+        self._refresh_token()
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

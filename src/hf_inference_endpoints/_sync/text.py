@@ -766,6 +766,7 @@ class Text(TaskService):
         check_fallback_target(fallback, url=model, endpoint=endpoint)
         client = self._client
         deadline = client._deadline(timeout)
+        client._refresh_token()
         if endpoint is None:
             if not isinstance(model, str) or "://" not in model:
                 raise InvalidArgument(
