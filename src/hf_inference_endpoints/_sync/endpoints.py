@@ -208,6 +208,7 @@ class Endpoints:
         body: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> EndpointInfo:
+        self._client._refresh_token()
         prepared = management_request(self._client.config, method, ref, action=action, body=body)
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
@@ -253,6 +254,7 @@ class Endpoints:
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
+            self._client._refresh_token()
             prepared = management_request(self._client.config, "GET", ns, cursor=cursor)
             page, meta = self._client._transport.request(prepared, _parse_page, timeout=timeout)
             for info in page.items:
@@ -411,6 +413,7 @@ class Endpoints:
             tags=tags,
             custom_router=custom_router,
         )
+        self._client._refresh_token()
         prepared = management_request(self._client.config, "POST", ref.namespace or "", body=body)
         prepared.context = dataclasses.replace(prepared.context, endpoint=str(ref))
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
@@ -566,6 +569,7 @@ class Endpoints:
         """
         ref = self._ref(name, namespace)
         self._cache.invalidate(str(ref))
+        self._client._refresh_token()
         prepared = management_request(self._client.config, "DELETE", ref)
         self._client._transport.request(prepared, _ignore, timeout=timeout)
 
