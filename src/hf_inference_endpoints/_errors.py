@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._redact import scrub, scrub_value
+
 __all__ = [
     "AuthenticationError",
     "ColdStartTimeout",
@@ -78,9 +80,14 @@ class HfError(Exception):
         request_id: The server's request id (``x-request-id``), to quote to support.
         provider: The inference provider involved, when known.
         model: The model id involved, when known.
-        endpoint: The dedicated endpoint involved, when known.
-        server_message: The server's own message, verbatim.
+        endpoint: The dedicated endpoint involved, when known (a URL without its
+            userinfo and query string).
+        server_message: The server's own message, verbatim but for secrets.
         body: The parsed (or raw text) response body, when there was one.
+
+    Secrets never get in: the client's token or a provider key anywhere in the message,
+    the server's message or the body is replaced with ``***``, and URLs lose their
+    userinfo and query string (``_redact.scrub``).
 
     Example:
         >>> try:
@@ -105,16 +112,34 @@ class HfError(Exception):
         body: Any = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message)
         self.message = message
+        super().__init__(self.message)
         self.status_code = status_code
         self.request_id = request_id
         self.provider = provider
         self.model = model
         self.endpoint = endpoint
-        self.server_message = server_message
-        self.body = body
+        self.server_message = None if server_message is None else scrub(server_message)
+        self.body = scrub_value(body)
         self._retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """What went wrong (secrets masked, URLs without userinfo or query)."""
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:  # messages are amended after the fact, too
+        self._message = scrub(value)
+
+    @property
+    def endpoint(self) -> str | None:
+        """The dedicated endpoint involved (a URL without userinfo or query), if known."""
+        return self._endpoint
+
+    @endpoint.setter
+    def endpoint(self, value: str | None) -> None:
+        self._endpoint = None if value is None else scrub(value)
 
     @property
     def is_retryable(self) -> bool:
@@ -141,7 +166,7 @@ class HfError(Exception):
             where.append(f"request id {self.request_id}")
         if where:
             parts.append(f"({', '.join(where)})")
-        return " ".join(parts)
+        return scrub(" ".join(parts))  # a request id or model set later may echo a secret
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"

@@ -39,13 +39,22 @@ from .._errors import (
     ServerError,
     ValidationError,
 )
-from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
+from .._inputs import (
+    Media,
+    MediaKind,
+    RemoteMedia,
+    check_media,
+    load_media,
+    media_mime,
+    sniff_mime,
+)
 from .._io import SyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.providers import hf_or_auto
 from .._tasks import build_body, drop_none, get_task, validate_parameters
+from .._tasks.parsers import wrong_shape
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
@@ -181,8 +190,10 @@ class TaskRunner:
         if not data:
             raise InvalidArgument(f"the {kind} at {url} is empty", endpoint=url)
         declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
-        mime = sniff_mime(data) or declared or "application/octet-stream"
-        return Media(data, mime)
+        if what != "input":  # a provider's result: whatever it is
+            return Media(data, sniff_mime(data) or declared or "application/octet-stream")
+        # the caller's input: it must be what the task takes (a text page is no image)
+        return Media(data, media_mime(data, kind, name=url.split("?", 1)[0], declared=declared))
 
     def load_inputs(self, task: str, inputs: Any, *, timeout: float | Deadline | None) -> Any:
         """``inputs`` with every file in it loaded (see ``InputKind``).
@@ -334,9 +345,7 @@ class TaskRunner:
             try:
                 result = spec.parse(value)
             except ValueError as exc:
-                raise _bad_answer(
-                    meta, f"it does not have the {task} answer shape: {exc}"
-                ) from None
+                raise _bad_answer(meta, wrong_shape(task, value, exc)) from None
         return attach_meta(result, meta), meta
 
     def _file_from_json(self, content: bytes, meta: ResponseMeta, *, deadline: Deadline) -> bytes:

@@ -9,6 +9,7 @@ A shape that fits none raises ``ValueError`` (the transport reports a ``ServerEr
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,7 +62,47 @@ __all__ = [
     "parse_zero_shot_classification",
     "parse_zero_shot_image_classification",
     "parse_zero_shot_object_detection",
+    "wrong_shape",
 ]
+
+
+#: How much of a wrong-shaped answer an error message quotes.
+_EXCERPT = 160
+
+
+def wrong_shape(task: str, data: Any, exc: Exception) -> str:
+    """Say why an answer is not a ``task`` answer: what is missing or wrong, and its start.
+
+    Args:
+        task: The task whose answer shape was expected.
+        data: The decoded answer.
+        exc: What the parser raised (a pydantic ``ValidationError`` or a ``ValueError``).
+
+    Returns:
+        E.g. ``it is not a text-classification answer (0.label: Field required; ...);
+        the body began: [{"generated_text": "hi"}]``.
+
+    Example:
+        >>> wrong_shape("summarization", [], ValueError("expected a one-element list"))
+        'it is not a summarization answer (expected a one-element list); the body began: []'
+    """
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        found = errors()
+        details = [
+            f"{'.'.join(str(part) for part in error.get('loc', ())) or 'body'}: {error.get('msg')}"
+            for error in found[:3]
+        ]
+        more = f"; {len(found) - 3} more" if len(found) > 3 else ""
+        why = "; ".join(details) + more
+    else:
+        why = str(exc)
+    try:
+        text = json.dumps(data, ensure_ascii=False, default=str)
+    except ValueError:  # a circular value cannot come from JSON; be safe anyway
+        text = repr(data)
+    excerpt = text if len(text) <= _EXCERPT else text[:_EXCERPT] + "…"
+    return f"it is not a {task} answer ({why}); the body began: {excerpt}"
 
 
 def first(data: Any) -> Any:
@@ -95,13 +136,25 @@ def parse_token_classification(data: Any) -> list[TokenClassificationOutputEleme
 
 
 def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutputElement]:
-    """``[{label, score}]`` today; the pre-2025 ``{sequence, labels, scores}`` becomes the same."""
+    """``[{label, score}]`` today; the pre-2025 ``{sequence, labels, scores}`` becomes the same.
+
+    The legacy object also comes wrapped in a one-element list (one per input text, as
+    some deployments answer a single text): ``[{sequence, labels, scores}]``.
+    """
     from ..models import (
         ZeroShotClassificationLegacyOutput,
         ZeroShotClassificationOutput,
         ZeroShotClassificationOutputElement,
     )
 
+    if (
+        isinstance(data, list)
+        and len(data) == 1
+        and isinstance(data[0], dict)
+        and "labels" in data[0]
+        and "scores" in data[0]
+    ):
+        data = data[0]  # the list-wrapped legacy shape
     root = ZeroShotClassificationOutput.model_validate(data).root
     if isinstance(root, ZeroShotClassificationLegacyOutput):
         if len(root.labels) != len(root.scores):

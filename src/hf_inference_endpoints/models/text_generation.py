@@ -172,7 +172,7 @@ class TextGenerationStreamOutput(ResponseModel):
     """
     Position of this token in the generation.
     """
-    token: Token | None = None
+    token: Token
     top_tokens: list[Token] | None = None
     generated_text: str | None = None
     """
@@ -228,7 +228,7 @@ class TextGenerationOutput(ResponseModel):
     Reply of TGI's POST /generate. POST / returns a one-element list of this object.
     """
 
-    generated_text: str | None = None
+    generated_text: str
     """
     The continuation (prompt included with `return_full_text`).
     """

@@ -236,8 +236,20 @@ def malformed(what: str, expected: str) -> ServerError:
 
 
 def url_path(url: str) -> str:
-    """The path (and query) of an absolute URL, for re-rooting it on the router."""
+    """The path (and query) of an absolute URL, for re-rooting it on the router.
+
+    Raises:
+        ServerError: The path has a ``.`` or ``..`` segment (also percent-encoded): re-rooted
+            on the router it would leave the provider's route, with the token.
+    """
     parts = urlsplit(url)
+    if "." in parts.path or "%2" in parts.path:
+        for segment in parts.path.split("/"):
+            if segment.lower().replace("%2e", ".") in (".", ".."):
+                raise ServerError(
+                    f"The provider's answer names a URL whose path climbs out of its route "
+                    f"({parts.path[:100]!r}); it was not followed"
+                )
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
