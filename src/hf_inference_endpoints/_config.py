@@ -96,13 +96,19 @@ class RotatingSecret(Secret):
                     "before each request"
                 )
             return self._value
-        self._value = _checked_token(self._source())
+        value = self._source()
+        if not value or value != self._value:  # new: checked, and masked in errors and logs
+            self._value = _checked_token(value)
+            remember_secret(value)
         return self._value
 
     async def refresh(self) -> None:
         """Await an async source and keep its token for the requests built next."""
         if self.is_async:
-            self._value = _checked_token(await self._source())
+            value = await self._source()
+            if not value or value != self._value:
+                self._value = _checked_token(value)
+                remember_secret(value)
 
     def __repr__(self) -> str:
         return "Secret('<rotating>')"
@@ -124,6 +130,13 @@ def _checked_token(value: Any) -> str:
         raise ConfigurationError(
             f"the token callable must return a non-empty string, got {type(value).__name__}"
         )
+    try:
+        check_headers({"x": value})
+    except HfError:
+        raise ConfigurationError(
+            "the token callable returned a token that cannot go into an HTTP header "
+            "(CR, LF or control characters)"
+        ) from None
     return value
 
 
@@ -412,7 +425,8 @@ def _names(name: str, value: Any) -> tuple[str, ...]:
 
 def _check_header_texts(config: HfInferenceConfig) -> None:
     """The token, ``bill_to`` and ``user_agent`` go into headers: refuse CR/LF and the like."""
-    texts = {"token": config.token_value, "bill_to": config.bill_to}
+    rotating = isinstance(config.token, RotatingSecret)  # checked each time it is asked
+    texts = {"token": None if rotating else config.token_value, "bill_to": config.bill_to}
     texts["user_agent"] = config.user_agent
     for name, value in texts.items():
         if value is None:
