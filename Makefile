@@ -8,7 +8,7 @@ LINT_DIRS := $(wildcard src codegen tests bench examples)
 UV     ?= $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest record demo bench schema-drift clean
+.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest coverage docs docs-serve record demo bench schema-drift schema-drift-check clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.9'
@@ -43,11 +43,13 @@ test-lowest: uv
 generate: $(STAMP)
 	$(PY) -m codegen.models
 	$(PY) -m codegen.unasync
+	$(PY) -m codegen.config_docs
 
 ## Fail when anything generated is stale.
 check-generated: $(STAMP)
 	$(PY) -m codegen.models --check
 	$(PY) -m codegen.unasync --check
+	$(PY) -m codegen.config_docs --check
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_DIRS)
@@ -61,15 +63,32 @@ check: lint typecheck check-generated
 test: $(STAMP)
 	$(PY) -m pytest
 
+## The whole suite under coverage; fails below COVERAGE_FLOOR % of lines (CI sets it).
+COVERAGE_FLOOR ?= 0
+coverage: $(STAMP)
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage report --fail-under=$(COVERAGE_FLOOR)
+
+## The documentation site (mkdocs-material + mkdocstrings) into .site/; fails on any warning.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet --site-dir .site
+
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve
+
 ## Re-record this project's cassettes against the real service (needs HF_TOKEN and a network).
 record: $(STAMP)
 	@test -n "$$HF_TOKEN" || (echo "HF_TOKEN is not set: recording needs a real token" && exit 2)
 	HFIE_RECORD=1 $(PY) -m pytest tests/_async tests/_sync -k cassette
 
-## Compare schemas/ with a folder of upstream HF task specs: make schema-drift UPSTREAM=<dir>
+## Compare schemas/ with the pinned @huggingface/tasks release (schemas/upstream-drift.yaml;
+## fetched once with `npm pack` into .cache/upstream/). UPSTREAM=<dir> compares with a folder.
 schema-drift: $(STAMP)
-	@test -n "$(UPSTREAM)" || (echo "usage: make schema-drift UPSTREAM=<dir of upstream task specs>" && exit 2)
-	$(PY) -m codegen.schema_drift $(UPSTREAM)
+	$(PY) -m codegen.upstream report $(if $(UPSTREAM),--upstream $(UPSTREAM))
+
+## Fail on any difference from the pinned release that the allow-list does not explain.
+schema-drift-check: $(STAMP)
+	$(PY) -m codegen.upstream check $(if $(UPSTREAM),--upstream $(UPSTREAM))
 
 demo: $(STAMP)
 	$(PY) -m examples.run_demo
@@ -78,4 +97,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-lowest .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-lowest .mypy_cache .ruff_cache .pytest_cache .site .coverage

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         ColdStartTimeout,
         ConfigurationError,
+        Conflict,
         DeadlineExceeded,
         EndpointFailed,
         EndpointPaused,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         ModelNotAvailableOnProvider,
         NetworkError,
         NotFound,
+        PaymentRequired,
         PermissionDenied,
         PoolExhausted,
         RateLimited,
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from ._health import HealthStatus
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
+    from ._progress import ProgressEvent
     from ._structured import ParsedChatCompletion, StructuredOutputError
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
@@ -94,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
+    "ProgressEvent": "._progress",
     "WaitProgress": "._endpoints",
     "BinaryResult": "._binary",
     "HealthStatus": "._health",
@@ -137,6 +141,7 @@ _EXPORTS: dict[str, str] = {
             "AuthenticationError",
             "ColdStartTimeout",
             "ConfigurationError",
+            "Conflict",
             "DeadlineExceeded",
             "InvalidArgument",
             "RequestRejected",
@@ -150,6 +155,7 @@ _EXPORTS: dict[str, str] = {
             "ModelNotAvailableOnProvider",
             "NetworkError",
             "NotFound",
+            "PaymentRequired",
             "PermissionDenied",
             "PoolExhausted",
             "RateLimited",
@@ -182,6 +188,7 @@ __all__ = [
     "Chat",
     "ColdStartTimeout",
     "ConfigurationError",
+    "Conflict",
     "DeadlineExceeded",
     "Documents",
     "EmbeddingBatchError",
@@ -206,8 +213,10 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "ParsedChatCompletion",
+    "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",
+    "ProgressEvent",
     "RateLimited",
     "RequestRejected",
     "RequestTimeout",

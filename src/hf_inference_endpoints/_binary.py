@@ -147,3 +147,16 @@ class BinaryResult:
 
     def __repr__(self) -> str:
         return f"BinaryResult({len(self.content)} bytes, {self.content_type!r})"
+
+    # -- notebooks (IPython's display protocol) -------------------------------------------
+    def _repr_png_(self) -> bytes | None:
+        return self.content if self.content_type == "image/png" else None
+
+    def _repr_jpeg_(self) -> bytes | None:
+        return self.content if self.content_type == "image/jpeg" else None
+
+    def _repr_html_(self) -> str | None:
+        """An audio or video player (or another image type) inline in a notebook."""
+        from ._display import binary_html
+
+        return binary_html(self.content, self.content_type)

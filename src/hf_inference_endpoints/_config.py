@@ -12,14 +12,40 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError, HfError
+from ._progress import ProgressCallback
 from ._redact import remember_secret, safe_url
 from ._validation import check_headers, check_url
 
-__all__ = ["DEFAULT_HUB_URL", "DEFAULT_ROUTER_URL", "HfInferenceConfig", "RotatingSecret", "Secret"]
+__all__ = [
+    "DEFAULT_HUB_URL",
+    "DEFAULT_ROUTER_URL",
+    "ENV_VARS",
+    "SECONDS_ENV_VARS",
+    "HfInferenceConfig",
+    "RotatingSecret",
+    "Secret",
+]
 
 DEFAULT_HUB_URL = "https://huggingface.co"
 DEFAULT_ROUTER_URL = "https://router.huggingface.co"
 DEFAULT_ENDPOINTS_API_URL = "https://api.endpoints.huggingface.cloud"
+
+#: Environment variable -> the field :meth:`HfInferenceConfig.from_env` sets from it
+#: (text as is; the token also comes from ``HF_TOKEN_PATH`` / ``HF_HOME``'s token file).
+ENV_VARS: dict[str, str] = {
+    "HF_TOKEN": "token",
+    "HF_DEFAULT_PROVIDER": "default_provider",
+    "HF_DEFAULT_NAMESPACE": "default_namespace",
+    "HF_COLD_START_TIMEOUT": "cold_start_timeout",
+    "HF_REQUEST_TIMEOUT": "request_timeout",
+    "HF_ENDPOINT": "hub_url",
+    "HF_ROUTER_URL": "router_url",
+    "HF_ENDPOINTS_API_URL": "endpoints_api_url",
+    "HF_BILL_TO": "bill_to",
+    "HF_PROVIDER_PREFERENCE": "provider_preference",
+}
+#: The variables of :data:`ENV_VARS` read as seconds.
+SECONDS_ENV_VARS = frozenset({"HF_COLD_START_TIMEOUT", "HF_REQUEST_TIMEOUT"})
 
 
 class Secret:
@@ -214,6 +240,10 @@ class HfInferenceConfig:
             provider) or providers to fall back to, in order, after a 429, a 5xx or an
             unavailable model.
         provider_mapping_ttl: How long a model's provider mapping is reused.
+        on_progress: Called with a :class:`~hf_inference_endpoints.ProgressEvent` at each
+            step of a long wait (an endpoint starting or waking, a model loading, a
+            provider job running); the same events go to the
+            ``hf_inference_endpoints.progress`` logger.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -259,6 +289,7 @@ class HfInferenceConfig:
     provider_preference: tuple[str, ...] = ()
     fallback: bool | tuple[str, ...] = False
     provider_mapping_ttl: float = 600.0
+    on_progress: ProgressCallback | None = None
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -310,6 +341,8 @@ class HfInferenceConfig:
         if not isinstance(self.fallback, bool):
             object.__setattr__(self, "fallback", _names("fallback", self.fallback))
         _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
+        if self.on_progress is not None and not callable(self.on_progress):
+            raise ConfigurationError(f"on_progress must be callable, got {self.on_progress!r}")
 
     def __repr__(self) -> str:
         shown = []
@@ -378,28 +411,16 @@ class HfInferenceConfig:
                 except OSError:
                     token = None
             values["token"] = token
-        text_vars = {
-            "HF_DEFAULT_PROVIDER": "default_provider",
-            "HF_DEFAULT_NAMESPACE": "default_namespace",
-            "HF_ENDPOINT": "hub_url",
-            "HF_ROUTER_URL": "router_url",
-            "HF_ENDPOINTS_API_URL": "endpoints_api_url",
-            "HF_BILL_TO": "bill_to",
-            "HF_PROVIDER_PREFERENCE": "provider_preference",
-        }
-        for var, name in text_vars.items():
+        for var, name in ENV_VARS.items():
             raw = env.get(var)
-            if raw:
-                if name.endswith("_url") and not raw.startswith(("http://", "https://")):
-                    raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
-                values[name] = raw
-        for var, name in (
-            ("HF_COLD_START_TIMEOUT", "cold_start_timeout"),
-            ("HF_REQUEST_TIMEOUT", "request_timeout"),
-        ):
-            raw = env.get(var)
-            if raw:
+            if not raw or name == "token":
+                continue
+            if var in SECONDS_ENV_VARS:
                 values[name] = _parse_seconds(var, raw)
+                continue
+            if name.endswith("_url") and not raw.startswith(("http://", "https://")):
+                raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
+            values[name] = raw
         values.update(overrides)
         return cls(**values)
 

@@ -22,6 +22,7 @@ __all__ = [
     "AuthenticationError",
     "ColdStartTimeout",
     "ConfigurationError",
+    "Conflict",
     "DeadlineExceeded",
     "EndpointFailed",
     "EndpointPaused",
@@ -34,6 +35,7 @@ __all__ = [
     "ModelNotAvailableOnProvider",
     "NetworkError",
     "NotFound",
+    "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",
     "RateLimited",
@@ -199,6 +201,19 @@ class PermissionDenied(HfError):
 
 class NotFound(HfError):
     """The model, route or endpoint does not exist (404)."""
+
+
+class PaymentRequired(HfError):
+    """The account billed for the call has no credits left, or no billing set up (402).
+
+    Never retried: the same request cannot succeed until someone pays. With ``fallback``
+    the call moves on to the next provider. Add credits in the HF billing settings, bill an
+    organisation with ``bill_to`` (``X-HF-Bill-To``), or call the provider with its own key.
+    """
+
+
+class Conflict(HfError):
+    """The request conflicts with the current state (409), e.g. an endpoint name in use."""
 
 
 class RateLimited(HfError):
@@ -470,6 +485,15 @@ def error_from_response(
             f"Endpoint {ctx.endpoint} is paused{said}. Resume it or set auto_resume_paused=True",
             **common,
         )
+    if status == 402:
+        return PaymentRequired(
+            f"Payment required{said}. The billed account has no credits for this call: add "
+            "credits in your Hugging Face billing settings, bill an organisation with "
+            "bill_to= (X-HF-Bill-To), or use the provider's own key",
+            **common,
+        )
+    if status == 409:
+        return Conflict(f"Conflict{said}{where}", **common)
     if status in (400, 413, 422):
         return RequestRejected(f"The request was rejected as invalid{said}", **common)
     if status == 429:

@@ -51,6 +51,7 @@ __all__ = [
     "RemoteMedia",
     "audio_chunks",
     "check_media",
+    "data_url_bytes",
     "image_url_part",
     "load_media",
     "media_mime",
@@ -143,6 +144,24 @@ def _decode_data_url(value: str) -> Media:
         raise InvalidArgument("the data: URL does not hold valid base64") from None
     mime = header[len("data:") : -len(";base64")] or "application/octet-stream"
     return Media(data, mime)
+
+
+def data_url_bytes(url: str) -> bytes:
+    """The bytes a ``data:<mime>;base64,...`` URL holds (an answer's file, decoded locally).
+
+    Raises:
+        ValueError: ``url`` is not a base64 ``data:`` URL or its payload is not base64.
+
+    Example:
+        >>> data_url_bytes("data:image/png;base64,iVBORw==")
+        b'\\x89PNG'
+    """
+    if not url.startswith("data:"):
+        raise ValueError("not a data: URL")
+    try:
+        return _decode_data_url(url).data
+    except InvalidArgument as exc:
+        raise ValueError(exc.message) from None
 
 
 def _describe(kind: str) -> str:

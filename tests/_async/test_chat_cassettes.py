@@ -1,6 +1,6 @@
 """Chat completions against this project's cassettes (cassettes/chat/*.yaml).
 
-Each cassette is the real HF wire contract for one behaviour (WIRE.md §a.1, §a.2,
+Each cassette is the real HF wire contract for one behaviour (docs/wire.md §1.1, §1.2,
 §d.2, §d.4). vcrpy matches method, URL and JSON body, so a test only passes when the
 client sends exactly the recorded request; the tests also look at the request as it
 left the client (headers included) and at every parsed value.

@@ -1,7 +1,7 @@
 """client.endpoints against this project's cassettes (cassettes/endpoints/*.yaml).
 
-Each cassette is one management route (WIRE §f.2) or an inference call on an endpoint
-(§a.4, §e.2, §f.6), written from the facts in WIRE.md. vcrpy matches method, URL and
+Each cassette is one management route (docs/wire.md §6.2) or an inference call on an endpoint
+(§1.4, §5.2, §6.6), written from the facts in docs/wire.md. vcrpy matches method, URL and
 JSON body, so a test only passes when the client sends exactly the recorded request;
 the tests also check the request as it left the client (headers included) and the
 parsed ``EndpointInfo``.
@@ -407,7 +407,7 @@ async def test_chat_wakes_a_scaled_to_zero_endpoint(
         assert sent.method == "POST"
         assert str(sent.url) == f"{CHAT_URL}/v1/chat/completions"
         assert sent.headers["authorization"] == f"Bearer {hf_token}"
-        # WIRE §f.6: ask the proxy to hold the request while a replica starts
+        # docs/wire.md §6.6: ask the proxy to hold the request while a replica starts
         assert sent.headers["x-scale-up-timeout"] == "108"
         # no "model": the endpoint serves one model (vLLM rejects a wrong name)
         assert json.loads(sent.content) == {"messages": messages, "max_tokens": 8}

@@ -214,7 +214,7 @@ async def test_default_limit_is_the_cold_start_timeout(clock: FakeClock) -> None
 async def test_wakes_a_scaled_to_zero_endpoint(clock: FakeClock) -> None:
     server = Server(
         get("scaledToZero"),
-        health(503),  # the wake-up request (WIRE §f.6: any authenticated request)
+        health(503),  # the wake-up request (docs/wire.md §6.6: any authenticated request)
         get("initializing"),
         get("running"),
         health(),

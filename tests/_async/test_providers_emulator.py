@@ -17,6 +17,7 @@ import pytest
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     ModelNotAvailableOnProvider,
+    ProgressEvent,
     ServerError,
     ServiceUnavailable,
     StreamInterrupted,
@@ -288,6 +289,17 @@ async def test_fal_queue_over_sockets(emu: Any, clock: FakeClock, no_env: None) 
     assert video.startswith(MP4_MAGIC)
     assert meta.provider == "fal-ai"
     assert clock.sleeps == [0.5, 0.5, 0.5]  # two polls still running, the third completed
+
+
+@pytest.mark.anyio
+async def test_job_polls_are_reported_as_progress(emu: Any, clock: FakeClock, no_env: None) -> None:
+    events: list[ProgressEvent] = []
+    async with client_for(emu, on_progress=events.append) as client:
+        await run(client, VIDEO, "fal-ai", "text-to-video", {"inputs": "a cat"}, job(2))
+    assert [(e.kind, e.subject) for e in events] == [("job", f"fal-ai {VIDEO}")] * 3
+    assert [e.attempt for e in events] == [0, 1, 2]
+    assert all(e.state for e in events)
+    assert [e.elapsed for e in events] == sorted(e.elapsed for e in events)
 
 
 @pytest.mark.anyio

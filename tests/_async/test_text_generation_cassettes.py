@@ -3,7 +3,7 @@
 The hf-inference route is ``POST {router}/hf-inference/models/{id}`` with the TGI body
 ``{"inputs", "parameters"}`` (``"stream": true`` added for streams); TGI streams write
 ``data:{...}`` with no space and end without ``[DONE]`` after the event that carries
-``generated_text`` and ``details`` (WIRE.md §a.1, §d.3, §d.4).
+``generated_text`` and ``details`` (docs/wire.md §1.1, §4.3, §4.4).
 """
 
 from __future__ import annotations

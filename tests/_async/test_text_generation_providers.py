@@ -2,7 +2,7 @@
 
 Together (like Nebius, Novita, DeepInfra, Featherless) serves text-generation at
 ``/v1/completions``: the request is ``{"prompt", ...params, "model"}`` and a stream is
-OpenAI completion chunks ending with ``data: [DONE]`` (WIRE.md §c, §d.4). The client
+OpenAI completion chunks ending with ``data: [DONE]`` (docs/wire.md §3, §4.4). The client
 reads them as TGI items (``TextGenerationStreamOutput``); hf-inference keeps TGI's own
 events. The network is an ``httpx2.MockTransport`` that records every request.
 """

@@ -2,7 +2,7 @@
 """client.embeddings on both twins: cassettes (exact requests), the emulator (INT-004/005,
 TEI batch limits, failed batches, 10,000 texts), and the cache.
 
-Cassettes are cassettes/embeddings/*.yaml (WIRE.md §a.1, §d.1, §d.5); the emulator is the
+Cassettes are cassettes/embeddings/*.yaml (docs/wire.md §1.1, §4.1, §4.5); the emulator is the
 session one from tests/conftest.py, reached over real sockets.
 """
 
@@ -145,7 +145,7 @@ def test_batch_with_options_cassette(cassette: UseCassette, hf_token: str, no_en
                 truncation_direction="Right",
             )
     assert cass.all_played
-    # WIRE §d.1: the options sit at the top level, next to "inputs" (no "parameters").
+    # docs/wire.md §4.1: the options sit at the top level, next to "inputs" (no "parameters").
     body = {
         "inputs": texts,
         "normalize": True,

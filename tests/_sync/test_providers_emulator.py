@@ -18,6 +18,7 @@ import pytest
 from hf_inference_endpoints import (
     HfInferenceClient,
     ModelNotAvailableOnProvider,
+    ProgressEvent,
     ServerError,
     ServiceUnavailable,
     StreamInterrupted,
@@ -271,6 +272,16 @@ def test_fal_queue_over_sockets(emu: Any, clock: FakeClock, no_env: None) -> Non
     assert video.startswith(MP4_MAGIC)
     assert meta.provider == "fal-ai"
     assert clock.sleeps == [0.5, 0.5, 0.5]  # two polls still running, the third completed
+
+
+def test_job_polls_are_reported_as_progress(emu: Any, clock: FakeClock, no_env: None) -> None:
+    events: list[ProgressEvent] = []
+    with client_for(emu, on_progress=events.append) as client:
+        run(client, VIDEO, "fal-ai", "text-to-video", {"inputs": "a cat"}, job(2))
+    assert [(e.kind, e.subject) for e in events] == [("job", f"fal-ai {VIDEO}")] * 3
+    assert [e.attempt for e in events] == [0, 1, 2]
+    assert all(e.state for e in events)
+    assert [e.elapsed for e in events] == sorted(e.elapsed for e in events)
 
 
 def test_fal_sync_image_and_speech_recognition_over_sockets(

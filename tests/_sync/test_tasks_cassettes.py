@@ -2,7 +2,7 @@
 """Every typed task on the hf-inference router against this project's cassettes
 (cassettes/tasks/<task>.yaml), on both twins.
 
-Each cassette holds the request WIRE.md §d.1 prescribes for the call (the JSON envelope,
+Each cassette holds the request docs/wire.md §4.1 prescribes for the call (the JSON envelope,
 or the raw file when a file task has no options) and a realistic answer. vcrpy matches
 method, URL and body (JSON as JSON, raw files byte for byte), and each test also checks
 the request as it left the client (Content-Type, Accept, body) and every parsed value.
@@ -470,9 +470,7 @@ def test_visual_question_answering(cassette: UseCassette, hf_token: str, no_env:
         hf_token,
         model,
         {
-            "inputs": PNG_B64,
-            "question": "What color is it?",
-            "image": PNG_B64,
+            "inputs": {"image": PNG_B64, "question": "What color is it?"},
             "parameters": {"top_k": 2},
         },
     )

@@ -67,15 +67,16 @@ def test_generate_stream(env: dict[str, str], emulator: Any) -> None:
     assert result.output.strip() == f"{REPLY_PREFIX} a b"
 
 
-def test_errors_are_one_line_with_exit_code(env: dict[str, str]) -> None:
+def test_errors_are_one_line_and_a_hint_with_exit_code(env: dict[str, str]) -> None:
     result = CliRunner().invoke(
         main,
         ["chat", "-m", "org/chat-model", "hi"],
         env={**env, "HF_TOKEN": "hf_wrong_wrong_wrong"},
     )
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1
-    assert result.output.startswith("error: AuthenticationError: ")
+    error, hint = result.output.splitlines()
+    assert error.startswith("error: AuthenticationError: ")
+    assert hint == "hint: set HF_TOKEN or pass --token; hfie health checks a token"
     assert "hf_wrong_wrong_wrong" not in result.output
 
 
@@ -100,3 +101,18 @@ def test_help_lists_commands() -> None:
     assert result.exit_code == 0
     for name in ("chat", "generate", "health", "emulator"):
         assert name in result.output
+
+
+@pytest.mark.parametrize(("flags", "any_model"), [([], False), (["--serve-any-model"], True)])
+def test_emulator_command_settings(
+    monkeypatch: pytest.MonkeyPatch, flags: list[str], any_model: bool
+) -> None:
+    import hf_inference_endpoints.emulator as emulator_package
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(emulator_package, "run", lambda **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(main, ["emulator", "--port", "9", "--time-scale", "0.5", *flags])
+    assert result.exit_code == 0, result.output
+    assert seen["port"] == 9
+    assert seen["settings"].time_scale == 0.5
+    assert seen["settings"].serve_any_model is any_model

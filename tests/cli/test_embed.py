@@ -80,13 +80,14 @@ def test_embed_without_input_is_a_usage_error(env: dict[str, str]) -> None:
     assert "no non-blank line" in result.output
 
 
-def test_embed_errors_are_one_line(env: dict[str, str]) -> None:
+def test_embed_errors_are_one_line_and_a_hint(env: dict[str, str]) -> None:
     result = CliRunner().invoke(
         main, ["embed", "-m", MODEL, "hi"], env={**env, "HF_TOKEN": "hf_wrong_wrong_wrong"}
     )
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1
-    assert result.output.startswith("error: AuthenticationError: ")
+    error, hint = result.output.splitlines()
+    assert error.startswith("error: AuthenticationError: ")
+    assert hint.startswith("hint: set HF_TOKEN or pass --token")
     assert "hf_wrong_wrong_wrong" not in result.output
 
 

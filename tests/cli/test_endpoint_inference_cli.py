@@ -136,14 +136,17 @@ def test_run_on_an_endpoint_by_name(env: dict[str, str]) -> None:
     assert json.loads(result.output) == [{"generated_text": f" {REPLY_PREFIX} once"}]
 
 
-def test_a_paused_endpoint_is_a_one_line_error(env: dict[str, str], emu: Any) -> None:
+def test_a_paused_endpoint_is_one_line_with_an_hfie_hint(env: dict[str, str], emu: Any) -> None:
     paused = run(env, "endpoints", "pause", "cli-llm")
     assert paused.exit_code == 0, paused.output
     try:
         result = CliRunner().invoke(main, ["chat", "--endpoint", "cli-llm", "hi"], env=env)
         assert result.exit_code == 1
-        assert result.output.startswith("error: EndpointPaused: ")
-        assert result.output.count("\n") == 1
+        error, hint = result.output.splitlines()
+        assert error.startswith("error: EndpointPaused: Endpoint ")
+        assert hint == "hint: resume it with: hfie endpoints resume emulator-user/cli-llm"
+        # no Python advice on the command line
+        assert "client." not in result.output and "auto_resume_paused" not in result.output
     finally:
         assert run(env, "endpoints", "resume", "cli-llm").exit_code == 0
         assert run(env, "endpoints", "wait", "cli-llm", "--poll-interval", "0.005").exit_code == 0

@@ -89,8 +89,8 @@ def test_lifecycle_for_people(env: dict[str, str], emu: Any) -> None:
 
     waited = run(env, "wait", "cli-ep", "--poll-interval", "0.005", "--timeout", "10")
     assert waited.exit_code == 0, waited.output
-    assert waited.stderr.startswith("  emulator-user/cli-ep ")
-    assert "running [1/1 replicas]" in waited.stderr
+    assert waited.stderr.startswith("  [endpoint] emulator-user/cli-ep: ")
+    assert "emulator-user/cli-ep: running, " in waited.stderr
     assert "running" in waited.stdout and emu.tgi_url("cli-ep") in waited.stdout
 
     listed = run(env, "list")

@@ -41,13 +41,13 @@ def test_text_task_json(env: dict[str, str]) -> None:
 def test_text_task_human(env: dict[str, str]) -> None:
     result = run(env, "translation", "-i", "Hello world", "-p", "tgt_lang=fr_XX")
     assert result.exit_code == 0, result.output
-    assert result.output == "[fr_XX] Hello world\n"
+    assert result.output == "TRANSLATION_TEXT\n[fr_XX] Hello world\n"
 
 
 def test_text_from_stdin(env: dict[str, str]) -> None:
     result = run(env, "summarization", stdin="First sentence. Second one.\n")
     assert result.exit_code == 0, result.output
-    assert result.output == "First sentence.\n"
+    assert result.output == "SUMMARY_TEXT\nFirst sentence.\n"
 
 
 def test_image_file_by_path(env: dict[str, str], tmp_path: Path) -> None:
@@ -63,13 +63,13 @@ def test_image_file_by_path(env: dict[str, str], tmp_path: Path) -> None:
         {"label": "noise", "score": 0.03},
     ]
     human = run(env, "image-classification", "-i", str(path), "-p", "top_k=1")
-    assert human.output == "png 3x2\t0.9\n"
+    assert human.output == "LABEL    SCORE\npng 3x2  0.9\n"
 
 
 def test_audio_from_stdin(env: dict[str, str]) -> None:
     result = run(env, "automatic-speech-recognition", "-i", "-", stdin=wav(0.5))
     assert result.exit_code == 0, result.output
-    assert result.output == "audio of 0.50 seconds\n"
+    assert result.output == "TEXT\naudio of 0.50 seconds\n"
 
 
 def test_options_are_json_when_they_parse(env: dict[str, str]) -> None:

@@ -27,7 +27,7 @@ async def test_missing_or_malformed_token_is_401(app: Starlette, headers: dict[s
             assert r.json() == {"error": "Invalid username or password."}
             assert r.headers["www-authenticate"] == 'Bearer realm="Authentication required"'
             assert r.headers["x-request-id"]
-        # the TGI/TEI data planes stand for dedicated endpoints: their 401 (WIRE §e.2)
+        # the TGI/TEI data planes stand for dedicated endpoints: their 401 (docs/wire.md §5.2)
         for path in ("/tgi/x/health", "/tgi/x", "/tei/x/info"):
             r = await c.get(path, headers=headers)
             assert r.status_code == 401

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.anyio
 API = "/endpoints-api/v2/endpoint"
 NS = "emulator-user"
 SCALE = 0.01  # the conftest settings' time_scale
-ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}  # WIRE §e.2
+#: A dedicated endpoint's 401 (docs/wire.md §5.2).
+ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
 
 
 class Clock:
@@ -401,6 +402,8 @@ async def test_list_pages_with_next_cursor(
             "one image",
         ),
         ({"name": "x"}, 400, "Invalid endpoint"),
+        (create_body(compute={"instanceSize": "x99"}), 400, "Invalid instanceSize 'x99'"),
+        (create_body(compute={"accelerator": "tpu"}), 400, "Invalid accelerator 'tpu'"),
     ],
 )
 async def test_create_rejects_what_the_api_would(

@@ -10,7 +10,7 @@ client and on the async client (asyncio and trio).
 Differences with what huggingface_hub sent, each for a documented reason:
 
 * the legacy host ``api-inference.huggingface.co/pipeline/{task}/{model}`` is today's
-  ``router.huggingface.co/hf-inference/models/{model}/pipeline/{task}`` (WIRE §a.1);
+  ``router.huggingface.co/hf-inference/models/{model}/pipeline/{task}`` (docs/wire.md §1.1);
 * a result holds one embedding per input with the batch axes of size one dropped
   (``[1][tokens][dim]`` for a single string becomes ``[tokens][dim]``), so the numbers
   are compared in order and the shapes without their size-one axes.

@@ -11,12 +11,12 @@ async one (asyncio and trio). Skipped when the shared folder is absent.
 Documented normalisations (request side; anything else is a mismatch):
 
 * **mapping query**: huggingface_hub asked ``?expand=inferenceProviderMapping``; we send
-  the JS form ``?expand[]=inferenceProviderMapping`` (WIRE §b.1; the Hub takes both).
+  the JS form ``?expand[]=inferenceProviderMapping`` (docs/wire.md §2.1; the Hub takes both).
 * **cohere**: the recordings were made with a Cohere key, straight to
   ``api.cohere.com``, and without a mapping lookup (HUB's test hard-coded the mapping).
   We replay them with a provider key too, and answer our lookup with the recorded
   provider model id (``command-r7b-12-2024``) as the mapping.
-* **JSON bodies** compare as JSON (key order aside: we put ``model`` first, as WIRE §c
+* **JSON bodies** compare as JSON (key order aside: we put ``model`` first, as docs/wire.md §3
   asks, HUB put it last); HUB's ``"stream": false`` on non-streamed chat is dropped.
 * **files**: the speech-recognition audio is passed with the MIME type HUB used
   (``audio/mpeg``), so the ``data:`` URL matches byte for byte.

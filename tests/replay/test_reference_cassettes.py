@@ -84,7 +84,7 @@ def scope_files() -> list[Path]:
 
 
 def drop_nulls(value: Any) -> Any:
-    """HUB sent ``null`` for every unset field; we omit them (WIRE §d.1)."""
+    """HUB sent ``null`` for every unset field; we omit them (docs/wire.md §4.1)."""
     if isinstance(value, dict):
         return {k: drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
@@ -99,7 +99,7 @@ def normalise(body: dict[str, Any], *, model_id: str | None, recorded: bool) -> 
     * text generation: ``"details": false`` goes (HUB always sent it; it is TGI's default).
     * recorded only: HUB's chat placeholder ``"model": "tgi"`` becomes the Hub id our
       hf-inference route sends; old TGI's ``response_format {"type": "json"}`` becomes
-      ``json_object`` (same grammar, the spelling TGI and WIRE §d.2 use now); old TGI's
+      ``json_object`` (same grammar, the spelling TGI and docs/wire.md §4.2 use now); old TGI's
       bare function name in ``tool_choice`` becomes the ``{"function": {"name"}}`` form.
     """
     out = drop_nulls(body)

@@ -12,9 +12,9 @@ values. Every case runs on the sync client and on the async one (asyncio and tri
 Documented normalisations of the *recorded* request (anything else is a mismatch):
 
 * **host**: ``https://api-inference.huggingface.co/models/{id}`` is today's
-  ``https://router.huggingface.co/hf-inference/models/{id}`` (WIRE §a.1).
+  ``https://router.huggingface.co/hf-inference/models/{id}`` (docs/wire.md §1.1).
 * **nulls and empty options**: HUB sent ``null`` for unset fields and
-  ``"parameters": {}``; we omit both (WIRE §d.1: ``None`` values removed).
+  ``"parameters": {}``; we omit both (docs/wire.md §4.1: ``None`` values removed).
 * **text-classification**: HUB (2023) sent a batch of one, ``"inputs": ["I like you"]``;
   the typed method takes one text and sends ``"inputs": "I like you"``.
 * **question-answering**: HUB (2023) sent ``{"question", "context"}`` at the top level;
@@ -25,7 +25,7 @@ Documented normalisations of the *recorded* request (anything else is a mismatch
   since HUB sent none.
 
 Results are compared with the recorded answer after the documented reading of each
-shape (WIRE §d.1): the nested text-classification list and the one-element summary,
+shape (docs/wire.md §4.1): the nested text-classification list and the one-element summary,
 translation and caption lists give element 0, the legacy zero-shot
 ``{sequence, labels, scores}`` gives ``[{label, score}]``, a single QA object gives a
 one-element list, and files keep the recorded bytes and ``Content-Type``.

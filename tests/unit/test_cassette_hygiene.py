@@ -23,7 +23,7 @@ from ..conftest import CASSETTES, FAKE_TOKEN, make_vcr
 
 TOKEN_SHAPE = re.compile(r"hf_[A-Za-z0-9]{10,}")
 #: Where recordings may point: the router, the Hub API, the Inference Endpoints
-#: management API and dedicated endpoints (WIRE §a, §f).
+#: management API and dedicated endpoints (docs/wire.md §1, §6).
 HF_HOSTS = re.compile(
     r"https://(router\.huggingface\.co|huggingface\.co/api|api\.endpoints\.huggingface\.cloud"
     r"|[a-z0-9]+\.[a-z0-9-]+\.[a-z]+\.endpoints\.huggingface\.cloud)/"
@@ -52,7 +52,7 @@ def test_cassette_has_vcrpy_shape(path: Path) -> None:
         assert isinstance(response["status"]["message"], str)
         assert HF_HOSTS.match(request["uri"]), request["uri"]
         # The fixture's matcher compares bodies as JSON; GET/DELETE/actions send none;
-        # a file task without options sends the raw file (WIRE §d.1), with its MIME type.
+        # a file task without options sends the raw file (docs/wire.md §4.1), with its MIME type.
         if isinstance(request["body"], bytes):
             [content_type] = request["headers"]["content-type"]
             assert content_type.split("/")[0] in ("image", "audio", "video"), content_type

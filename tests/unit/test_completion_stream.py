@@ -1,4 +1,4 @@
-"""The no-I/O side of text-generation on completions providers (WIRE.md §c, §d.3, §d.4).
+"""The no-I/O side of text-generation on completions providers (docs/wire.md §3, §4.3, §4.4).
 
 Which stream format each provider's helper declares, the OpenAI completion-chunk parser
 that yields TGI stream items, and the finish-reason mapping shared with non-streamed

@@ -1,4 +1,4 @@
-"""Create / update bodies are what the API expects (WIRE §f.5), and bad values never leave."""
+"""Create / update bodies are what the API expects (docs/wire.md §6.5), and bad values never leave."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ VLLM_IMAGE = {
     }
 }
 
-#: The create body of a scale-to-zero vLLM chat endpoint, shaped as in WIRE §f.5.
+#: The create body of a scale-to-zero vLLM chat endpoint, shaped as in docs/wire.md §6.5.
 EXPECTED_CREATE: dict[str, Any] = {
     "accountId": None,
     "compute": {
@@ -241,7 +241,7 @@ def test_huggingface_image_takes_no_settings() -> None:
 
 
 def test_snake_case_image_keys_become_camel_case() -> None:
-    # the API silently drops `health_route` (WIRE §f.3): fix it instead of losing it
+    # the API silently drops `health_route` (docs/wire.md §6.3): fix it instead of losing it
     assert normalize_image(
         {"tgi": {"url": "t:1", "health_route": "/h", "tensor_parallel_size": 2}}
     ) == {"tgi": {"url": "t:1", "healthRoute": "/h", "tensorParallelSize": 2}}

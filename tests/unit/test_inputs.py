@@ -330,6 +330,8 @@ def test_image_url_part(tmp_path: Path) -> None:
         "type": "image_url",
         "image_url": {"url": "https://example.com/cat.png"},
     }
+    unknown = image_url_part(b"\x00\x01")  # no known signature: still an image part
+    assert unknown["image_url"]["url"] == "data:image/png;base64,AAE="
 
 
 def test_image_parts_validate_as_chat_content() -> None:

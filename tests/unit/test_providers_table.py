@@ -1,4 +1,4 @@
-"""Every provider x task of WIRE.md §c, table-driven: the exact request and the answer's parse.
+"""Every provider x task of docs/wire.md §3, table-driven: the exact request and the answer's parse.
 
 Each row gives the caller's body (the task envelope, or OpenAI chat fields), the
 provider's model id (the mapped ``providerId``), the route, the body the provider
@@ -6,7 +6,7 @@ must receive, and an answer of that provider's shape -- plus, for async jobs, ev
 follow-up GET (URL, whether it carries credentials, the answer) -- and the task-level
 value the client must produce. Each row is checked through the router with an HF
 token (bill-to sent) and directly with the provider's own key (its own API base, its
-auth scheme, no bill-to). The expected values are written from WIRE.md, not from the
+auth scheme, no bill-to). The expected values are written from docs/wire.md, not from the
 code.
 """
 
@@ -41,7 +41,7 @@ PID = "prov/model-id"
 ROUTER_CONFIG = HfInferenceConfig(token=HF_TOKEN, bill_to="acme", default_provider="hf-inference")
 DIRECT_CONFIG = HfInferenceConfig(token=KEY, bill_to="acme", default_provider="hf-inference")
 
-#: WIRE §c "Direct base URL" (+ SPEC §2.2 / HUB for sambanova, nebius, hyperbolic).
+#: docs/wire.md §3 "Direct base URL" (+ SPEC §2.2 / HUB for sambanova, nebius, hyperbolic).
 DIRECT = {
     "baseten": "https://inference.baseten.co",
     "cerebras": "https://api.cerebras.ai",
@@ -67,7 +67,7 @@ DIRECT = {
 }
 FAL_QUEUE = "https://queue.fal.run"
 
-#: WIRE §c provider -> tasks (hf-inference: its 26 tasks).
+#: docs/wire.md §3 provider -> tasks (hf-inference: its 26 tasks).
 WIRE_TASKS = {
     "baseten": {"conversational"},
     "cerebras": {"conversational"},
@@ -235,7 +235,9 @@ def hf(task: str, body: Any, sent: Any, answer: Any, result: Any = None, **kw: A
     )
 
 
-def multipart_check(fields: dict[str, str], file: bytes, mime: str) -> Callable[[bytes, str], None]:
+def multipart_check(
+    fields: dict[str, str], file: bytes, mime: str, filename: str
+) -> Callable[[bytes, str], None]:
     def check(content: bytes, content_type: str) -> None:
         assert content_type.startswith("multipart/form-data; boundary=")
         boundary = content_type.split("boundary=", 1)[1]
@@ -243,7 +245,7 @@ def multipart_check(fields: dict[str, str], file: bytes, mime: str) -> Callable[
         for name, value in fields.items():
             part = f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             assert part.encode() in content
-        head = f'name="file"; filename="audio"\r\nContent-Type: {mime}\r\n\r\n'.encode()
+        head = f'name="file"; filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
         assert head + file + b"\r\n" in content
 
     return check
@@ -399,7 +401,7 @@ CASES: list[Case] = [
         "automatic-speech-recognition",
         "/v1/openai/audio/transcriptions",
         {"inputs": AUDIO, "parameters": {"language": "en"}},
-        multipart_check({"language": "en", "model": PID}, AUDIO, "audio/flac"),
+        multipart_check({"language": "en", "model": PID}, AUDIO, "audio/flac", "audio.flac"),
         {"text": "hi there", "segments": [{"id": 0, "start": 0.0, "end": 1.2, "text": "hi there"}]},
         {"text": "hi there", "chunks": [{"text": "hi there", "timestamp": [0.0, 1.2]}]},
     ),
@@ -660,9 +662,9 @@ CASES: list[Case] = [
     ),
     hf(
         "tabular-regression",
-        {"inputs": {"data": {"a": ["1", "2"]}}},
-        {"inputs": {"data": {"a": ["1", "2"]}}},
-        [1.5, 2.5],
+        {"inputs": {"data": {"a": ["1"]}}},
+        {"inputs": {"data": {"a": ["1"]}}},
+        [4.2],
     ),
     hf(
         "text-to-image",
@@ -1165,7 +1167,7 @@ def test_through_the_router_with_an_hf_token(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_directly_with_the_providers_own_key(case: Case) -> None:
     req = build_request(DIRECT_CONFIG, _target(case), case.task, case.body)
-    if case.provider == "hf-inference":  # router only (WIRE §c): same route, key as given
+    if case.provider == "hf-inference":  # router only (docs/wire.md §3): same route, key as given
         base = f"{ROUTER}/hf-inference"
     else:
         base = case.direct_base or DIRECT[case.provider]

@@ -1,4 +1,4 @@
-"""File tasks on the wire (WIRE.md §d.1, §b.2): raw bytes without options, base64 JSON with
+"""File tasks on the wire (docs/wire.md §4.1, §2.2): raw bytes without options, base64 JSON with
 them, the per-task shapes (VQA, document QA), Accept headers, and real answer shapes."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ B64_FLAC = base64.b64encode(FLAC.data).decode()
 WAV = Media(wav(), "audio/wav")
 MP4 = Media(mp4(b"frames"), "video/mp4")
 
-#: Tasks whose file goes raw when there are no options (WIRE §d.1's list, plus the
+#: Tasks whose file goes raw when there are no options (docs/wire.md §4.1's list, plus the
 #: spec-level binary tasks our registry adds).
 RAW_WITHOUT_OPTIONS = {
     "audio-classification": FLAC,
@@ -190,23 +190,17 @@ def test_depth_estimation() -> None:
     assert out == DepthEstimationOutput(predicted_depth=[[1.5, 2.25]], depth=depth)
 
 
-def test_visual_question_answering_sends_what_hub_sends() -> None:
+def test_visual_question_answering_sends_the_recorded_nested_shape() -> None:
     request = wire(
         "visual-question-answering", {"image": PNG, "question": "What color?"}, {"top_k": 2}
     )
     assert json_of(request) == {
-        "inputs": B64_PNG,
-        "question": "What color?",
-        "image": B64_PNG,
+        "inputs": {"image": B64_PNG, "question": "What color?"},
         "parameters": {"top_k": 2},
     }
     assert json_of(
         wire("visual-question-answering", {"image": PNG, "question": "What color?"})
-    ) == {
-        "inputs": B64_PNG,
-        "question": "What color?",
-        "image": B64_PNG,
-    }
+    ) == {"inputs": {"image": B64_PNG, "question": "What color?"}}
     answer = [{"answer": "red", "score": 0.97}, {"answer": "orange", "score": 0.01}]
     assert parse("visual-question-answering", answer) == [
         VisualQuestionAnsweringOutputElement(answer="red", score=0.97),

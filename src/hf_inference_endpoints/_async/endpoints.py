@@ -47,6 +47,7 @@ from .._errors import (
     ValidationError,
 )
 from .._io import async_monotonic, async_sleep
+from .._progress import ProgressEvent, report_progress
 from .._retry import Deadline
 from .._waits import plan_wait
 
@@ -800,14 +801,19 @@ class AsyncEndpoints:
             if first or state != previous:
                 if not first:
                     schedule.reset()
+                status = info.status
+                message = status.message if status is not None else None
+                report_progress(
+                    self._client.config.on_progress,
+                    ProgressEvent("endpoint", str(ref), state, now - started, message=message),
+                )
                 if on_progress is not None:
-                    status = info.status
                     on_progress(
                         WaitProgress(
                             endpoint=str(ref),
                             state=state,
                             previous=previous,
-                            message=status.message if status is not None else None,
+                            message=message,
                             elapsed=now - started,
                             ready_replica=status.readyReplica if status is not None else None,
                             target_replica=status.targetReplica if status is not None else None,

@@ -39,7 +39,7 @@ class AsyncImages(AsyncTaskService):
     your token), a ``data:`` URL, a binary file object, or a PIL image (with Pillow).
     Images above ``max_image_size_bytes`` are re-encoded when ``auto_optimize_images``
     is on and Pillow is installed, else refused. Without options, binary-input tasks
-    send the raw file; with options, base64 inside the JSON body (WIRE.md §d.1).
+    send the raw file; with options, base64 inside the JSON body (docs/wire.md §4.1).
 
     The main arguments may be given by position, in the order of the signatures
     (``model`` first: ``classify(model, text)``); a missing one raises ``ValidationError``.
@@ -698,8 +698,8 @@ class AsyncImages(AsyncTaskService):
     ) -> list[VisualQuestionAnsweringOutputElement]:
         """Answer a question about an image: visual-question-answering.
 
-        The body is what hf-inference reads (and huggingface_hub sends): the base64
-        image as ``inputs``, repeated as ``image``, next to ``question``.
+        The body is ``{"inputs": {"image": <base64>, "question"}}``, the shape real
+        recordings of hf-inference show (huggingface_hub sends the image as ``inputs``).
 
         Args:
             model: See the class docstring (optional: the Hub's default model).

@@ -1,6 +1,6 @@
 """Request bodies for feature extraction and sentence similarity (no I/O).
 
-Wire shapes (WIRE.md §d.1, §d.5): feature extraction puts its options at the top level,
+Wire shapes (docs/wire.md §4.1, §4.5): feature extraction puts its options at the top level,
 ``{"inputs": str | [str], "normalize", "prompt_name", "truncate", "truncation_direction",
 "dimensions"}``, on hf-inference's ``/pipeline/feature-extraction`` and on TEI's ``/embed``
 alike; sentence similarity sends ``{"inputs": {"source_sentence", "sentences"}}``. The

@@ -160,6 +160,18 @@ class EmbeddingResult(Sequence["Embedding | None"]):
             f"cached={self.cached}, requests={self.requests}{failed}>"
         )
 
+    def _repr_html_(self) -> str:
+        """A compact table in a notebook: one row per input, its first values."""
+        from .._display import embeddings_html
+
+        failed = f", {len(self.failed)} failed" if self.failed else ""
+        plural = "" if self.requests == 1 else "s"
+        summary = (
+            f"{len(self)} embeddings of {self.dimensions} dimensions "
+            f"({self.requests} request{plural}, {self.cached} from the cache{failed})"
+        )
+        return embeddings_html(self.embeddings, self.failed, self.dimensions, summary)
+
 
 class EmbeddingBatchError(HfError):
     """Some inputs were embedded and the request(s) carrying the others failed.
@@ -233,3 +245,8 @@ class SimilarityScores(list[float]):
     def __init__(self, scores: Sequence[float] = (), meta: ResponseMeta | None = None) -> None:
         super().__init__(scores)
         self.response_meta = meta
+
+    def _repr_html_(self) -> str:
+        from .._display import html_table
+
+        return html_table(["sentence", "score"], [[i, s] for i, s in enumerate(self)])

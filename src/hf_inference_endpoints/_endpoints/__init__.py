@@ -1,8 +1,8 @@
 """Dedicated Inference Endpoints, the parts without I/O.
 
 * :mod:`.names` -- endpoint names and namespaces, validated before they reach a URL;
-* :mod:`.bodies` -- create / update bodies and image variants (WIRE §f.5);
-* :mod:`.requests` -- the management API requests (WIRE §f.2);
+* :mod:`.bodies` -- create / update bodies and image variants (docs/wire.md §6.5);
+* :mod:`.requests` -- the management API requests (docs/wire.md §6.2);
 * :mod:`.states` -- the state machine decisions of ``wait`` and of inference routing;
 * :mod:`.cache` -- the endpoint lookup cache (TTL, injectable clock).
 

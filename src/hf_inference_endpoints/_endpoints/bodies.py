@@ -1,6 +1,6 @@
 """Request bodies of the management API: create, update and image variants (no I/O).
 
-The bodies follow what huggingface_hub sends (WIRE §f.5): camelCase keys nested like the
+The bodies follow what huggingface_hub sends (docs/wire.md §6.5): camelCase keys nested like the
 endpoint object; a create body always carries ``accountId``, ``model.revision`` and
 ``compute.scaling.scaleToZeroTimeout`` (null when unset) and leaves ``model.task`` out
 when unset; an update body carries only the fields the caller gave.
@@ -24,7 +24,7 @@ __all__ = [
     "update_body",
 ]
 
-#: Image variants the API knows (WIRE §f.3), by their exact (camelCase) key.
+#: Image variants the API knows (docs/wire.md §6.3), by their exact (camelCase) key.
 IMAGE_VARIANTS = (
     "huggingface",
     "huggingfaceNeuron",
@@ -210,7 +210,7 @@ def image_with_parallelism(
 ) -> dict[str, Any]:
     """The current image with new parallelism, to send whole in an update.
 
-    Changing parallelism means resending the whole ``model.image`` variant (WIRE §f.5).
+    Changing parallelism means resending the whole ``model.image`` variant (docs/wire.md §6.5).
     Registry credentials come back redacted from the API, so they are left out.
 
     Args:

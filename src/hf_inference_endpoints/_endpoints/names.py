@@ -20,7 +20,7 @@ __all__ = [
     "validate_namespace",
 ]
 
-#: What the API accepts for a new endpoint's name (WIRE §f.3: lowercase alnum + '-', max 32).
+#: What the API accepts for a new endpoint's name (docs/wire.md §6.3: lowercase alnum + '-', max 32).
 _CREATE_NAME = re.compile(r"[a-z0-9-]{1,32}")
 #: What may name an existing endpoint in a URL: ASCII letters, digits, '-', '_', '.'.
 _LOOKUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")

@@ -1,4 +1,4 @@
-"""Management API requests, built without I/O (WIRE §f.1, §f.2).
+"""Management API requests, built without I/O (docs/wire.md §6.1, §6.2).
 
 Every route lives under ``{endpoints_api_url}/v2/endpoint/{namespace}``; names are
 validated by the caller (:mod:`.names`) and every segment is escaped here again.
@@ -90,7 +90,7 @@ def health_request(
 ) -> PreparedRequest:
     """``GET {url}{healthRoute}`` with the token (authenticated endpoints need it).
 
-    An authenticated request also wakes a scaled-to-zero endpoint (WIRE §f.6).
+    An authenticated request also wakes a scaled-to-zero endpoint (docs/wire.md §6.6).
     """
     headers = base_headers(config.token_value, user_agent_extra=config.user_agent)
     context = ErrorContext(provider="endpoint", endpoint=endpoint, endpoint_state=state)

@@ -1,6 +1,6 @@
 """Endpoint states and the decisions of ``wait`` and of inference routing (no I/O).
 
-States (WIRE §f.4): ``pending``, ``initializing``, ``updating``, ``updateFailed``,
+States (docs/wire.md §6.4): ``pending``, ``initializing``, ``updating``, ``updateFailed``,
 ``running``, ``paused``, ``failed``, ``scaledToZero``. No formal state machine is
 published; these functions encode the observed transitions::
 

@@ -12,6 +12,7 @@ from .._request import PreparedRequest, RawBody, ResponseKind
 from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
+from .providers._base import with_form_fields
 from .targets import Target
 from .unsupported import unknown_provider
 
@@ -29,7 +30,7 @@ def dumps(payload: Any) -> bytes:
 
 
 def chat_url_for_endpoint(url: str) -> str:
-    """Chat URL of a dedicated endpoint or OpenAI-style server (WIRE §a.4)."""
+    """Chat URL of a dedicated endpoint or OpenAI-style server (docs/wire.md §1.4)."""
     if url.endswith("/chat/completions"):
         return url
     if url.endswith("/v1"):
@@ -61,7 +62,8 @@ def build_request(
             :class:`RawBody` sent as is (binary-input tasks).
         stream: Ask for a server-sent event stream.
         extra_headers: Headers that win over ours.
-        extra_body: Fields merged verbatim into the JSON body (win over ours).
+        extra_body: Fields merged verbatim into the JSON body (win over ours); a
+            provider's multipart form gets them as form fields.
         token: Overrides the config's token.
         accept: The ``Accept`` header (e.g. ``image/png`` for text-to-image).
         expect: How to read the answer (default: ``sse`` when streaming, else what the
@@ -80,9 +82,9 @@ def build_request(
 
     Raises:
         ModelNotAvailableOnProvider: The provider has no route for ``task``.
-        ValidationError: ``extra_body`` was given with a raw (non-JSON) body; a header
-            in ``extra_headers`` cannot be sent; the body holds NaN, an infinity or a
-            value JSON cannot hold.
+        ValidationError: ``extra_body`` was given with a raw (non-JSON, non-form) body; a
+            header in ``extra_headers`` cannot be sent; the body holds NaN, an infinity or
+            a value JSON cannot hold.
         ConfigurationError: The token cannot be used with that provider.
     """
     if extra_headers or extra_body is not None:
@@ -111,7 +113,8 @@ def build_request(
         url = helper.url(config.router_url, task, model_id, direct=direct)
         built = helper.payload(task, model_id, body, mapping=target.mapping)
         if isinstance(built, RawBody):
-            raw, payload = built, {}
+            # a form takes extra_body as fields; a raw file cannot (ValidationError)
+            raw, payload = (with_form_fields(built, extra_body) if extra_body else built), {}
         else:
             raw, payload = None, built
         provider = helper.name
@@ -173,7 +176,7 @@ def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHel
 
 
 def _is_provider_key(token: str | None) -> bool:
-    """A token that is not an HF token is a provider's own key (WIRE §g)."""
+    """A token that is not an HF token is a provider's own key (docs/wire.md §2.3)."""
     return bool(token) and not (token or "").startswith("hf_")
 
 

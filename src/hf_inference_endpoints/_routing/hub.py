@@ -26,7 +26,8 @@ MAX_PAGE = 1000
 def _get(config: HfInferenceConfig, url: str, context: ErrorContext) -> PreparedRequest:
     token = config.token_value
     if token and not token.startswith("hf_"):
-        token = None  # a provider's own key never goes to the Hub (WIRE §b.1: only hf_ tokens)
+        # a provider's own key never goes to the Hub (docs/wire.md §2.1: hf_ tokens only)
+        token = None
     headers = base_headers(token, user_agent_extra=config.user_agent)
     headers["accept"] = "application/json"
     return PreparedRequest("GET", url, headers, context=context, task="hub")

@@ -1,7 +1,7 @@
 """The Hub's model -> provider mapping: parse, validate, choose, cache (no I/O).
 
 The Hub answers ``GET /api/models/{id}?expand[]=inferenceProviderMapping`` with the
-providers serving a model, in one of two shapes (WIRE.md §b.1)::
+providers serving a model, in one of two shapes (docs/wire.md §2.1)::
 
     {"together": {"status": "live", "providerId": "...", "task": "conversational"}, ...}
     [{"provider": "together", "status": "live", "providerId": "...", "task": ...}, ...]
@@ -31,6 +31,7 @@ from .._errors import (
     ModelLoading,
     ModelNotAvailableOnProvider,
     NotFound,
+    PaymentRequired,
     RateLimited,
     ServerError,
     ServiceUnavailable,
@@ -408,8 +409,8 @@ def is_failover_error(error: HfError) -> bool:
     """Whether ``error`` on one provider should move a call to the next one.
 
     True for rate limits (429), server failures (5xx, including loading models and
-    cold-start timeouts) and a model the provider does not serve (404, or
-    :class:`ModelNotAvailableOnProvider`).
+    cold-start timeouts), a model the provider does not serve (404, or
+    :class:`ModelNotAvailableOnProvider`) and no credits for it (402).
     """
     if isinstance(
         error,
@@ -421,6 +422,7 @@ def is_failover_error(error: HfError) -> bool:
             ColdStartTimeout,
             NotFound,
             ModelNotAvailableOnProvider,
+            PaymentRequired,
         ),
     ):
         return True

@@ -383,7 +383,7 @@ class HfInferenceClient:
         """Run any inference task and get the raw answer: decoded JSON, or the file.
 
         The body is built as the typed method for ``task`` would build it (files as raw
-        bytes or base64, WIRE.md §d.1), but ``parameters`` are sent as given (``None``
+        bytes or base64, docs/wire.md §4.1), but ``parameters`` are sent as given (``None``
         dropped) and the answer is not parsed into models. A task the client has no
         method for gets ``{"inputs": inputs, "parameters": parameters}``.
 

@@ -25,6 +25,7 @@ from .._errors import (
     RequestTimeout,
 )
 from .._io import sync_monotonic
+from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
@@ -147,6 +148,16 @@ class EndpointRouting:
             if left is not None:  # the proxy answers 503 before the call's time is up
                 hold = min(hold, left * SCALE_UP_SHARE)
             prepared.headers["x-scale-up-timeout"] = str(max(1, int(hold)))
+            report_progress(
+                config.on_progress,
+                ProgressEvent(
+                    "endpoint",
+                    key,
+                    "waking",
+                    0.0,
+                    message=f"scaled to zero: the request waits up to {int(hold)} s while it wakes",
+                ),
+            )
         retried = False
 
         def on_error(error: HfError) -> bool:

@@ -32,6 +32,7 @@ from .._io import sync_monotonic, sync_running_loop, sync_sleep
 from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
+from .._progress import ProgressEvent, report_progress
 from .._ratelimit import RateLimiter, rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
@@ -496,10 +497,20 @@ class Transport:
         delay = state.next_delay(error, now)  # raises when final
         call.retry(error, delay)
         if isinstance(error, ModelLoading):
+            subject = prepared.context.model or prepared.context.endpoint or _safe_url(prepared.url)
             logger.info(
-                "%s is loading (cold start); waiting %.1f s before trying again",
-                prepared.context.model or prepared.context.endpoint or _safe_url(prepared.url),
-                delay,
+                "%s is loading (cold start); waiting %.1f s before trying again", subject, delay
+            )
+            report_progress(
+                self.config.on_progress,
+                ProgressEvent(
+                    "cold_start",
+                    subject,
+                    "loading",
+                    now - state.started,
+                    estimate=error.estimated_time,
+                    attempt=state.attempts,
+                ),
             )
         else:
             logger.info(

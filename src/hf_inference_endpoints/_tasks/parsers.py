@@ -1,7 +1,7 @@
 """Answers of the inference tasks -> typed results (no I/O).
 
 Each parser takes the decoded JSON of a 2xx answer and returns what the service
-method returns. Shapes follow WIRE.md §d.1, including where hf-inference differs from
+method returns. Shapes follow docs/wire.md §4.1, including where hf-inference differs from
 the task specs: one-element lists ("take element 0"), text classification nested one
 list per input, both zero-shot shapes, question answering as an object or a list.
 A shape that fits none raises ``ValueError`` (the transport reports a ``ServerError``).
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
+
+from .._display import Results
 
 if TYPE_CHECKING:
     from ..models import (
@@ -45,18 +47,22 @@ __all__ = [
     "parse_depth_estimation",
     "parse_document_question_answering",
     "parse_fill_mask",
+    "parse_fill_mask_batch",
     "parse_image_classification",
     "parse_image_segmentation",
     "parse_image_to_text",
     "parse_object_detection",
     "parse_question_answering",
     "parse_summarization",
+    "parse_summarization_batch",
     "parse_table_question_answering",
     "parse_tabular_classification",
     "parse_tabular_regression",
     "parse_text_classification",
+    "parse_text_classification_batch",
     "parse_token_classification",
     "parse_translation",
+    "parse_translation_batch",
     "parse_video_classification",
     "parse_visual_question_answering",
     "parse_zero_shot_classification",
@@ -124,15 +130,25 @@ def parse_text_classification(data: Any) -> list[TextClassificationOutputElement
 
     root = TextClassificationOutput.model_validate(data).root
     if root and isinstance(root[0], list):
-        return list(root[0])
-    return list(root)  # type: ignore[arg-type]
+        return Results(root[0])
+    return Results(root)  # type: ignore[arg-type]
+
+
+def parse_text_classification_batch(data: Any) -> list[list[TextClassificationOutputElement]]:
+    """A batch: one list of labels per input (``[[{label, score}], ...]``)."""
+    from ..models import TextClassificationOutput
+
+    root = TextClassificationOutput.model_validate(data).root
+    if root and not isinstance(root[0], list):
+        return [list(root)]  # type: ignore[arg-type]  # one flat list: a batch of one
+    return [list(labels) for labels in root]  # type: ignore[arg-type]
 
 
 def parse_token_classification(data: Any) -> list[TokenClassificationOutputElement]:
     """``[{entity_group, score, word, start, end}]`` in text order."""
     from ..models import TokenClassificationOutput
 
-    return list(TokenClassificationOutput.model_validate(data).root)
+    return Results(TokenClassificationOutput.model_validate(data).root)
 
 
 def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutputElement]:
@@ -159,11 +175,11 @@ def parse_zero_shot_classification(data: Any) -> list[ZeroShotClassificationOutp
     if isinstance(root, ZeroShotClassificationLegacyOutput):
         if len(root.labels) != len(root.scores):
             raise ValueError("zero-shot answer: labels and scores differ in length")
-        return [
+        return Results(
             ZeroShotClassificationOutputElement(label=label, score=score)
             for label, score in zip(root.labels, root.scores, strict=True)
-        ]
-    return list(root)
+        )
+    return Results(root)
 
 
 def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
@@ -172,7 +188,7 @@ def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
     from ..models import FillMaskOutput
 
     root = FillMaskOutput.model_validate(data).root
-    out: list[FillMaskOutputElement] = []
+    out: list[FillMaskOutputElement] = Results()
     for item in root:
         if isinstance(item, list):
             out.extend(item)
@@ -181,12 +197,21 @@ def parse_fill_mask(data: Any) -> list[FillMaskOutputElement]:
     return out
 
 
+def parse_fill_mask_batch(data: Any) -> list[list[FillMaskOutputElement]]:
+    """A batch: one answer per input, each read like :func:`parse_fill_mask` (a flat list
+    of candidates is a batch of one)."""
+    answers = _batch_of(data)
+    if answers and all(isinstance(item, dict) for item in answers):
+        return [parse_fill_mask(answers)]
+    return [parse_fill_mask(item) for item in answers]
+
+
 def parse_question_answering(data: Any) -> list[QuestionAnsweringOutputElement]:
     """One ``{answer, score, start, end}`` object, or a list of them (``top_k`` > 1)."""
     from ..models import QuestionAnsweringOutput
 
     root = QuestionAnsweringOutput.model_validate(data).root
-    return list(root) if isinstance(root, list) else [root]
+    return Results(root) if isinstance(root, list) else Results([root])
 
 
 def parse_table_question_answering(data: Any) -> TableQuestionAnsweringOutputElement:
@@ -210,6 +235,26 @@ def parse_tabular_regression(data: Any) -> list[float]:
     return TabularRegressionOutput.model_validate(data).root
 
 
+def _batch_of(data: Any) -> list[Any]:
+    if not isinstance(data, list):
+        raise ValueError(f"a batch answer is a list, got {type(data).__name__}")
+    return data
+
+
+def parse_summarization_batch(data: Any) -> list[SummarizationOutput]:
+    """A batch: ``[{summary_text}, ...]``, one per input."""
+    from ..models import SummarizationOutput
+
+    return [SummarizationOutput.model_validate(item) for item in _batch_of(data)]
+
+
+def parse_translation_batch(data: Any) -> list[TranslationOutput]:
+    """A batch: ``[{translation_text}, ...]``, one per input."""
+    from ..models import TranslationOutput
+
+    return [TranslationOutput.model_validate(item) for item in _batch_of(data)]
+
+
 def parse_summarization(data: Any) -> SummarizationOutput:
     """``[{summary_text}]``: element 0."""
     from ..models import SummarizationOutput
@@ -228,21 +273,21 @@ def parse_image_classification(data: Any) -> list[ImageClassificationOutputEleme
     """``[{label, score}]``, best first."""
     from ..models import ImageClassificationOutput
 
-    return list(ImageClassificationOutput.model_validate(data).root)
+    return Results(ImageClassificationOutput.model_validate(data).root)
 
 
 def parse_audio_classification(data: Any) -> list[AudioClassificationOutputElement]:
     """``[{label, score}]``, best first."""
     from ..models import AudioClassificationOutput
 
-    return list(AudioClassificationOutput.model_validate(data).root)
+    return Results(AudioClassificationOutput.model_validate(data).root)
 
 
 def parse_video_classification(data: Any) -> list[VideoClassificationOutputElement]:
     """``[{label, score}]``, best first."""
     from ..models import VideoClassificationOutput
 
-    return list(VideoClassificationOutput.model_validate(data).root)
+    return Results(VideoClassificationOutput.model_validate(data).root)
 
 
 def parse_zero_shot_image_classification(
@@ -251,28 +296,28 @@ def parse_zero_shot_image_classification(
     """``[{label, score}]``, best first."""
     from ..models import ZeroShotImageClassificationOutput
 
-    return list(ZeroShotImageClassificationOutput.model_validate(data).root)
+    return Results(ZeroShotImageClassificationOutput.model_validate(data).root)
 
 
 def parse_image_segmentation(data: Any) -> list[ImageSegmentationOutputElement]:
     """``[{label, score?, mask: base64 PNG}]``."""
     from ..models import ImageSegmentationOutput
 
-    return list(ImageSegmentationOutput.model_validate(data).root)
+    return Results(ImageSegmentationOutput.model_validate(data).root)
 
 
 def parse_object_detection(data: Any) -> list[ObjectDetectionOutputElement]:
     """``[{label, score, box{xmin, ymin, xmax, ymax}}]``."""
     from ..models import ObjectDetectionOutput
 
-    return list(ObjectDetectionOutput.model_validate(data).root)
+    return Results(ObjectDetectionOutput.model_validate(data).root)
 
 
 def parse_zero_shot_object_detection(data: Any) -> list[ZeroShotObjectDetectionOutputElement]:
     """``[{label, score, box}]``."""
     from ..models import ZeroShotObjectDetectionOutput
 
-    return list(ZeroShotObjectDetectionOutput.model_validate(data).root)
+    return Results(ZeroShotObjectDetectionOutput.model_validate(data).root)
 
 
 def parse_image_to_text(data: Any) -> ImageToTextOutput:
@@ -294,7 +339,7 @@ def parse_visual_question_answering(data: Any) -> list[VisualQuestionAnsweringOu
     from ..models import VisualQuestionAnsweringOutput
 
     items = data if isinstance(data, list) else [data]
-    return list(VisualQuestionAnsweringOutput.model_validate(items).root)
+    return Results(VisualQuestionAnsweringOutput.model_validate(items).root)
 
 
 def parse_document_question_answering(
@@ -304,7 +349,7 @@ def parse_document_question_answering(
     from ..models import DocumentQuestionAnsweringOutput
 
     root = DocumentQuestionAnsweringOutput.model_validate(data).root
-    return list(root) if isinstance(root, list) else [root]
+    return Results(root) if isinstance(root, list) else Results([root])
 
 
 def parse_automatic_speech_recognition(data: Any) -> AutomaticSpeechRecognitionOutput:
@@ -318,4 +363,4 @@ def parse_audio_to_audio(data: Any) -> list[AudioToAudioOutputElement]:
     """``[{label, blob: base64 audio, "content-type"}]``."""
     from ..models import AudioToAudioOutput
 
-    return list(AudioToAudioOutput.model_validate(data).root)
+    return Results(AudioToAudioOutput.model_validate(data).root)

@@ -43,11 +43,56 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _epilog() -> str:
+    from ._errors import EXIT_CODES
+
+    codes = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items())
+    return f"\b\nExit codes:\n{codes}"
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    """-v: the library's INFO lines (retries, waits) on stderr; -vv: DEBUG (every request)."""
+    if quiet or verbose <= 0:
+        return
+    import logging
+
+    logger = logging.getLogger("hf_inference_endpoints")
+    for old in [h for h in logger.handlers if getattr(h, "hfie_cli", False)]:
+        logger.removeHandler(old)  # one hfie run per process, but tests run many
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.hfie_cli = True  # type: ignore[attr-defined]
+    # progress events have their own display (the status line): not twice
+    handler.addFilter(lambda record: record.name != "hf_inference_endpoints.progress")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_epilog(),
+)
 @click.version_option(package_name="hf-inference-endpoints", prog_name="hfie")
-def main() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log retries and waits on stderr (-vv: every request; shows tracebacks of hfie bugs).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no progress or status lines, only results and errors.",
+)
+def main(verbose: int, quiet: bool) -> None:
     """Hugging Face inference from the command line.
 
     The token comes from HF_TOKEN (or the huggingface_hub token file); HF_ROUTER_URL,
     HF_ENDPOINT and HF_ENDPOINTS_API_URL point the client elsewhere (e.g. the emulator).
+    Errors are one line on stderr, with a hint naming the hfie command that helps.
     """
+    if verbose and quiet:
+        raise click.UsageError("give --verbose or --quiet, not both")
+    _configure_logging(verbose, quiet)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
 
 __all__ = ["chat", "generate"]
 
@@ -121,7 +121,7 @@ def chat(
             if as_json:
                 echo_json(reply)
             else:
-                click.echo(reply.choices[0].message.content or "" if reply.choices else "")
+                out(reply.choices[0].message.content or "" if reply.choices else "")
             return
         with client.chat.stream(
             model=model,
@@ -133,8 +133,8 @@ def chat(
         ) as chunks:
             for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:
-                    click.echo(chunk.choices[0].delta.content, nl=False)
-        click.echo()
+                    out(chunk.choices[0].delta.content, nl=False)
+        out()
 
 
 @click.command()
@@ -187,13 +187,13 @@ def generate(
             ) as events:
                 for event in events:
                     if event.token is not None and not event.token.special:
-                        click.echo(event.token.text, nl=False)
-            click.echo()
+                        out(event.token.text, nl=False)
+            out()
             return
-        out = client.text_generation.generate(
+        generated = client.text_generation.generate(
             model=model, prompt=text, endpoint=endpoint, timeout=timeout, **params
         )
         if as_json:
-            echo_json(out)
+            echo_json(generated)
         else:
-            click.echo(out.generated_text)
+            out(generated.generated_text)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
 
 __all__ = ["embed"]
 
@@ -37,7 +37,11 @@ def _read_texts(texts: tuple[str, ...]) -> list[str]:
     default=None,
     help="A dedicated Inference Endpoint, namespace/name or name (instead of -m).",
 )
-@click.option("--provider", default=None, help="hf-inference (default), auto, or a provider name.")
+@click.option(
+    "--provider",
+    default=None,
+    help="auto (default: HF_DEFAULT_PROVIDER, else auto), hf-inference, or a provider name.",
+)
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -105,4 +109,4 @@ def embed(
         )
         return
     for vector in result:
-        click.echo(json.dumps(vector))
+        out(json.dumps(vector))

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import client_options, handle_errors, make_client
+from ._common import client_options, handle_errors, make_client, out
+from ._table import format_table
 
 if TYPE_CHECKING:
-    from .._endpoints import WaitProgress
     from ..models import EndpointInfo
 
-__all__ = ["endpoints"]
+__all__ = ["endpoints", "format_table"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,20 +45,10 @@ def _row(info: EndpointInfo) -> tuple[str, ...]:
     return (info.name or "?", state, replicas, model, hardware, url)
 
 
-def format_table(rows: Sequence[Sequence[str]], header: Sequence[str] = COLUMNS) -> str:
-    """Left-aligned columns separated by two spaces (the last one is not padded)."""
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
 def _details(info: EndpointInfo) -> str:
     """A readable multi-line description of one endpoint."""
     status = info.status
-    lines = [format_table([_row(info)])]
+    lines = [format_table([_row(info)], COLUMNS)]
     if status is not None and status.message:
         lines.append(f"message: {status.message}")
     if status is not None and status.errorMessage:
@@ -93,7 +83,7 @@ def _dump(info: EndpointInfo) -> Any:
 
 
 def _show(info: EndpointInfo, as_json: bool) -> None:
-    click.echo(json.dumps(_dump(info), ensure_ascii=False) if as_json else _details(info))
+    out(json.dumps(_dump(info), ensure_ascii=False) if as_json else _details(info))
 
 
 def _pairs(values: Sequence[str], what: str) -> dict[str, str] | None:
@@ -106,10 +96,6 @@ def _pairs(values: Sequence[str], what: str) -> dict[str, str] | None:
             raise click.BadParameter(f"expected KEY=VALUE, got {value!r}", param_hint=what)
         out[key] = item
     return out
-
-
-def _progress(progress: WaitProgress) -> None:
-    click.echo(f"  {progress}", err=True)
 
 
 def namespace_option(func: F) -> F:
@@ -214,11 +200,11 @@ def list_(client: Any, namespace: str | None, timeout: float | None, as_json: bo
     """List the endpoints of a namespace (every page)."""
     items = client.endpoints.list(namespace, timeout=timeout)
     if as_json:
-        click.echo(json.dumps([_dump(info) for info in items], ensure_ascii=False))
+        out(json.dumps([_dump(info) for info in items], ensure_ascii=False))
     elif not items:
-        click.echo("no endpoints")
+        out("no endpoints")
     else:
-        click.echo(format_table([_row(info) for info in items]))
+        out(format_table([_row(info) for info in items], COLUMNS))
 
 
 @endpoints.command()
@@ -277,9 +263,7 @@ def create(
         **spec,
     )
     if wait_:
-        info = client.endpoints.wait(
-            name, namespace=namespace, timeout=timeout, on_progress=None if as_json else _progress
-        )
+        info = client.endpoints.wait(name, namespace=namespace, timeout=timeout)
     _show(info, as_json)
 
 
@@ -352,7 +336,7 @@ def delete(
     if not yes:
         click.confirm(f"Delete endpoint {name}? This cannot be undone", abort=True)
     client.endpoints.delete(name, namespace=namespace, timeout=timeout)
-    click.echo(json.dumps({"deleted": name}) if as_json else f"deleted {name}")
+    out(json.dumps({"deleted": name}) if as_json else f"deleted {name}")
 
 
 @endpoints.command()
@@ -379,7 +363,8 @@ def wait(
 ) -> None:
     """Wait until endpoint NAME reaches a state (running: and answers its health route).
 
-    Each state change is printed on standard error; --timeout bounds the wait.
+    Each state change shows on standard error (a live status line on a terminal);
+    --timeout bounds the wait.
     """
     info = client.endpoints.wait(
         name,
@@ -387,6 +372,5 @@ def wait(
         namespace=namespace,
         timeout=timeout,
         poll_interval=poll_interval,
-        on_progress=_progress,
     )
     _show(info, as_json)

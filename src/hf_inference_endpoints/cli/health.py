@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
 
 __all__ = ["health"]
 
@@ -38,16 +38,14 @@ def health(
         def mark(ok: bool) -> str:
             return "ok" if ok else "FAILED"
 
-        click.echo(f"api reachable : {mark(status.api_reachable)}")
-        click.echo(
+        out(f"api reachable : {mark(status.api_reachable)}")
+        out(
             f"token valid   : {mark(status.token_valid)}"
             + (f" ({status.user})" if status.user else "")
         )
-        click.echo(f"target        : {mark(status.target_healthy)} ({target or 'router'})")
+        out(f"target        : {mark(status.target_healthy)} ({target or 'router'})")
         for problem in status.problems:
-            click.echo(f"  - {problem}")
-        click.echo(
-            f"healthy       : {'yes' if status.healthy else 'no'} ({status.elapsed * 1000:.0f} ms)"
-        )
+            out(f"  - {problem}")
+        out(f"healthy       : {'yes' if status.healthy else 'no'} ({status.elapsed * 1000:.0f} ms)")
     if not status.healthy:
         sys.exit(1)

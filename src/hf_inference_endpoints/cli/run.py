@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from ._common import client_options, echo_json, handle_errors, make_client
+from ._common import client_options, echo_json, handle_errors, make_client, out
+from ._table import answer_table
 
 __all__ = ["run"]
 
 _FILE_KINDS = ("image", "audio", "video", "optional-image")
 _OBJECT_KINDS = ("question-context", "table", "image-question", "document-question")
-_TEXT_KEYS = ("generated_text", "summary_text", "translation_text", "text")
 
 
 def _param(values: tuple[str, ...]) -> dict[str, Any]:
@@ -82,22 +82,15 @@ def _inputs(task: str, value: str | None) -> Any:
     return value
 
 
-def _human(value: Any) -> str:
-    """A short text for common answers; indented JSON for anything else."""
-    if isinstance(value, dict):
-        for key in _TEXT_KEYS:
-            if isinstance(value.get(key), str) and (key != "text" or len(value) <= 2):
-                return str(value[key])
-    if (
-        isinstance(value, list)
-        and value
-        and all(isinstance(v, dict) and "score" in v for v in value)
-        and all(("label" in v) or ("answer" in v) for v in value)
-    ):
-        return "\n".join(f"{v.get('label', v.get('answer'))}\t{v['score']}" for v in value)
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
-        return _human(value[0])
-    return json.dumps(value, indent=2, ensure_ascii=False)
+def _check_output(output: Path | None) -> None:
+    """Refuse an --output whose folder does not exist, before anything is sent."""
+    if output is None or output.is_dir():
+        return
+    folder = output.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"the folder {str(folder)!r} does not exist", param_hint="'-o' / '--output'"
+        )
 
 
 @click.command()
@@ -121,7 +114,11 @@ def _human(value: Any) -> str:
     help="A task option KEY=VALUE; VALUE is JSON when it parses (top_k=3, "
     'candidate_labels=\'["a","b"]\'), else a string. Repeatable.',
 )
-@click.option("--provider", default=None, help="hf-inference (default) or a provider name.")
+@click.option(
+    "--provider",
+    default=None,
+    help="auto (default: HF_DEFAULT_PROVIDER, else auto), hf-inference, or a provider name.",
+)
 @click.option("--endpoint", default=None, help="A dedicated Inference Endpoint name.")
 @click.option(
     "-o",
@@ -149,6 +146,9 @@ def run(
 ) -> None:
     """Run any inference TASK (a pipeline tag such as image-classification).
 
+    Prints the answer as a table (one row per item), or as JSON with --json; a file
+    answer (image, audio, video) goes to --output.
+
     \b
     Examples:
       hfie run text-classification -i "I like you"
@@ -160,6 +160,7 @@ def run(
     """
     from .._binary import BinaryResult
 
+    _check_output(output)
     inputs = _inputs(task, input_)
     parameters = _param(params)
     with make_client(token, router_url, hub_url, endpoints_api_url) as client:
@@ -177,18 +178,21 @@ def run(
             raise click.UsageError(
                 f"{task} answers a file ({result.content_type}): pass --output FILE"
             )
-        path = result.save(output)
+        try:
+            path = result.save(output)
+        except OSError as exc:  # reported as "error: <reason>: <path>", exit 2
+            raise OSError(exc.errno, exc.strerror or str(exc), str(output)) from None
         summary = {"output": str(path), "content_type": result.content_type, "bytes": len(result)}
         if as_json:
             echo_json(summary)
         else:
-            click.echo(f"saved {len(result)} bytes of {result.content_type} to {path}")
+            out(f"saved {len(result)} bytes of {result.content_type} to {path}")
         return
     if output is not None:
         output.write_text(json.dumps(result, ensure_ascii=False) + "\n", encoding="utf-8")
     if as_json:
         echo_json(result)
     elif output is None:
-        click.echo(_human(result))
+        out(answer_table(result))
     else:
-        click.echo(f"saved the answer to {output}")
+        out(f"saved the answer to {output}")

@@ -1,6 +1,6 @@
 """Emulated Inference Endpoints management API, mounted under ``/endpoints-api``.
 
-Routes (relative to the mount; WIRE §f.2):
+Routes (relative to the mount; docs/wire.md §6.2):
 
 * ``GET /v2/endpoint/{ns}`` -- one page ``{"items": [...], "nextCursor": str | null}``;
   query ``cursor`` and ``limit`` (default :attr:`EndpointStore.page_size`, 20).
@@ -35,9 +35,9 @@ answers 400 ``{"error": "Bad Request: The endpoint is paused, ...", "code":
 request carries ``X-Scale-Up-Timeout: <s>``, in which case it is held until the endpoint
 runs (or the timeout passes). The bearer-token check runs first, so a 401 (a dedicated
 endpoint's ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}``) never wakes an
-endpoint (WIRE §e.2).
+endpoint (docs/wire.md §5.2).
 
-Security ``type`` (WIRE §f.3): a ``public`` endpoint's data plane takes calls without
+Security ``type`` (docs/wire.md §6.3): a ``public`` endpoint's data plane takes calls without
 ``Authorization`` (any token sent is not checked; traffic wakes it like any other);
 ``authenticated`` (the default when the body has no ``type``), the legacy
 ``protected`` and ``private`` need a valid token (the emulator has no private link: its
@@ -83,6 +83,9 @@ FAIL_ENV = "EMULATOR_FAIL"
 NAMESPACES = frozenset({EMULATOR_USER, EMULATOR_ORG})
 _DATA_PLANE = re.compile(r"^/(tgi|tei)/([^/]+)(?:/.*)?$")
 _SERVER_ROOT = re.compile(r"^/(tgi|tei)/[^/]+$")
+#: What ``compute.instanceSize`` and ``compute.accelerator`` may be (docs/wire.md §6.3).
+_INSTANCE_SIZE = re.compile(r"^x[1-8]$")
+ACCELERATORS = ("cpu", "gpu", "neuron")
 _EPSILON = 1e-9  # clock readings this close to a transition count as having reached it
 _EMBEDDING_TASKS = frozenset(
     {"sentence-embeddings", "feature-extraction", "sentence-similarity", "sentence-ranking"}
@@ -115,7 +118,7 @@ class EndpointTimings:
         initializing: initializing -> running (new deployment or resume).
         updating: updating -> running.
         waking: initializing -> running after a scaled-to-zero endpoint got traffic
-            (WIRE §f.6 saw 40-60 s for a small model).
+            (docs/wire.md §6.6 saw 40-60 s for a small model).
     """
 
     pending: float = 2.0
@@ -273,7 +276,7 @@ class EndpointStore:
 
     # -- rendering -----------------------------------------------------------------------
     def render(self, ep: EmulatedEndpoint, base_url: str) -> dict[str, Any]:
-        """The endpoint object as the API returns it (WIRE §f.3)."""
+        """The endpoint object as the API returns it (docs/wire.md §6.3)."""
         state = ep.state
         serving = state in ("running", "updating", "updateFailed")
         target = ep.replicas if state in ("pending", "initializing") or serving else 0
@@ -389,7 +392,16 @@ def _validate_create(body: dict[str, Any]) -> None:
 
 
 def _validate_common(body: dict[str, Any]) -> None:
-    scaling = (body.get("compute") or {}).get("scaling") or {}
+    compute = body.get("compute") or {}
+    size = compute.get("instanceSize")
+    if size is not None and not (isinstance(size, str) and _INSTANCE_SIZE.match(size)):
+        raise Reject(_error(400, f"Invalid instanceSize {size!r}: one of x1 .. x8"))
+    accelerator = compute.get("accelerator")
+    if accelerator is not None and accelerator not in ACCELERATORS:
+        raise Reject(
+            _error(400, f"Invalid accelerator {accelerator!r}: one of {', '.join(ACCELERATORS)}")
+        )
+    scaling = compute.get("scaling") or {}
     timeout = scaling.get("scaleToZeroTimeout")
     if timeout is not None and not (
         isinstance(timeout, int) and not isinstance(timeout, bool) and 15 <= timeout <= 2880

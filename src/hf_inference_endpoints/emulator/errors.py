@@ -9,7 +9,7 @@ it.  Bodies follow the service family (``ErrorStyle``):
 
 A missing or refused token is the router's 401 (:func:`unauthorized_response`) on the
 Hub and the router, and a dedicated endpoint's 401 ``{"error": "401 Unauthorized",
-"code": "UNAUTHORIZED"}`` (:func:`endpoint_unauthorized_response`, WIRE §e.2) on the
+"code": "UNAUTHORIZED"}`` (:func:`endpoint_unauthorized_response`, docs/wire.md §5.2) on the
 ``/tgi`` and ``/tei`` data planes.
 """
 
@@ -71,7 +71,7 @@ def unauthorized_response() -> JSONResponse:
 
 
 #: A dedicated endpoint's answer to a missing or refused token, on every route
-#: including ``/health`` (WIRE §e.2). WIRE records no ``WWW-Authenticate`` for it.
+#: including ``/health`` (docs/wire.md §5.2). the notes record no ``WWW-Authenticate`` for it.
 ENDPOINT_UNAUTHORIZED_BODY = {"error": "401 Unauthorized", "code": "UNAUTHORIZED"}
 
 

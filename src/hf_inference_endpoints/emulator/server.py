@@ -10,9 +10,10 @@ uvicorn's error log.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from .faults import StreamDropped, parse_spec
 from .settings import EmulatorSettings
 from .state import EmulatorState
 
-__all__ = ["EmulatorHandle", "run", "running_emulator"]
+__all__ = ["EmulatorHandle", "bind", "run", "running_emulator"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -53,13 +54,52 @@ def _install_log_filter() -> None:
         logger.addFilter(_FILTER)
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``.
+
+    Raises:
+        OSError: The port is taken (``errno.EADDRINUSE``) or the address is not local.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
 def run(
-    host: str = "127.0.0.1", port: int = 8787, settings: EmulatorSettings | None = None
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    settings: EmulatorSettings | None = None,
+    *,
+    on_listening: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the emulator until interrupted (uvicorn, log level ``warning``)."""
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning")
+    """Serve the emulator until interrupted (uvicorn, log level ``warning``).
+
+    The port is bound first, so a busy port raises before anything claims to listen;
+    ``on_listening`` then gets the base URL.
+
+    Raises:
+        OSError: The port could not be bound.
+    """
+    app = create_app(settings)
+    sock = bind(host, port)
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host=host, port=bound_port, log_level="warning")
     _install_log_filter()
-    uvicorn.Server(config).run()
+    url_host = f"[{host}]" if ":" in host else host
+    if on_listening is not None:
+        on_listening(f"http://{url_host}:{bound_port}")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @dataclass

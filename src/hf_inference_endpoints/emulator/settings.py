@@ -42,6 +42,10 @@ class EmulatorSettings:
             used to validate ``inputs`` + ``max_new_tokens``.
         token_latency_ms: pause between streamed events (scaled), 0 = none.
         extra_models: additional Hub catalog entries (override the built-in table).
+        serve_any_model: answer hf-inference calls for model ids that are not in the
+            catalog (as text-generation / chat models) instead of the router's 404 for an
+            unknown model. Off by default, as on the real service; test suites that use
+            made-up model ids turn it on.
     """
 
     time_scale: float = 1.0
@@ -56,6 +60,7 @@ class EmulatorSettings:
     tgi_max_total_tokens: int = 8192
     token_latency_ms: float = 0.0
     extra_models: Mapping[str, CatalogModel] = field(default_factory=dict)
+    serve_any_model: bool = False
 
     def __post_init__(self) -> None:
         if self.time_scale < 0:

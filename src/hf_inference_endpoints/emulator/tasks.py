@@ -5,7 +5,7 @@ task the client types (``POST /router/hf-inference/models/{id}`` dispatches on t
 model's pipeline tag) and adds a catalog model per tag (so ``/hub/api/tasks`` has a
 ``widgetModels[0]`` for each, the client's default model).
 
-Requests are read the way hf-inference reads them (WIRE.md §d.1): the task envelope
+Requests are read the way hf-inference reads them (docs/wire.md §4.1): the task envelope
 ``{"inputs", "parameters"}``, or for file tasks the raw file as the body (any
 ``Content-Type`` but JSON) or base64 in ``inputs``; a body of the wrong shape gets a
 400 ``{"error": ...}``. Answers are deterministic functions of the input (hashes,

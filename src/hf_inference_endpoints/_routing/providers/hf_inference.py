@@ -28,7 +28,7 @@ __all__ = [
     "rewrite_json_schema_format",
 ]
 
-#: The 26 tasks hf-inference serves (WIRE.md §c).
+#: The 26 tasks hf-inference serves (docs/wire.md §3).
 HF_INFERENCE_TASKS = frozenset(
     {
         "text-to-image",
@@ -52,7 +52,6 @@ HF_INFERENCE_TASKS = frozenset(
         "sentence-similarity",
         "table-question-answering",
         "tabular-classification",
-        "tabular-regression",
         "text-to-speech",
         "token-classification",
         "translation",
@@ -63,11 +62,13 @@ HF_INFERENCE_TASKS = frozenset(
 
 #: Tasks huggingface_hub does not send to hf-inference but that take the same
 #: ``POST /models/{id}`` envelope (the task specs' shapes): routed too, so the typed
-#: methods reach models deployed for them (and the emulator); the router answers an
-#: error for a model it does not serve.
+#: methods (or ``client.infer``) reach models deployed for them (and the emulator); the
+#: router answers an error for a model it does not serve. huggingface.js routes
+#: tabular-regression there (``{"inputs": {"data": {column: [values]}}}`` -> numbers).
 HF_INFERENCE_EXTRA_TASKS = frozenset(
     {
         "depth-estimation",
+        "tabular-regression",
         "image-text-to-image",
         "image-text-to-video",
         "image-to-video",

@@ -24,7 +24,7 @@ def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
 
 
 class NebiusHelper(ProviderHelper):
-    """``nebius`` (in SPEC.md §2.2, not in WIRE.md §c; routes from HUB ``nebius.py``).
+    """``nebius`` (in SPEC.md §2.2, not in docs/wire.md §3; routes from HUB ``nebius.py``).
 
     * chat ``/v1/chat/completions``; a ``json_schema`` response format is also sent as
       ``guided_json`` (the schema);
