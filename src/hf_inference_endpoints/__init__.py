@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from ._inputs import image_url_part
     from ._meta import ResponseMeta
     from ._progress import ProgressEvent
+    from ._structured import ParsedChatCompletion, StructuredOutputError
     from ._sync._client import HfInferenceClient
     from ._sync._streaming import Stream
     from ._sync.audio import Audio
@@ -121,6 +122,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncVideo": "._async.video",
     "Video": "._sync.video",
     "image_url_part": "._inputs",
+    "StructuredOutputError": "._structured",
+    "ParsedChatCompletion": "._structured",
     **{
         name: "._embeddings"
         for name in (
@@ -209,6 +212,7 @@ __all__ = [
     "ModelNotAvailableOnProvider",
     "NetworkError",
     "NotFound",
+    "ParsedChatCompletion",
     "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",
@@ -224,6 +228,7 @@ __all__ = [
     "SimilarityScores",
     "Stream",
     "StreamInterrupted",
+    "StructuredOutputError",
     "Text",
     "TextGeneration",
     "ValidationError",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ __all__ = [
     "ENV_VARS",
     "SECONDS_ENV_VARS",
     "HfInferenceConfig",
+    "RotatingSecret",
     "Secret",
 ]
 
@@ -85,6 +87,85 @@ class Secret:
         raise TypeError("Secret values cannot be pickled")
 
 
+class RotatingSecret(Secret):
+    """A token read from a callable each time a request is built (rotating credentials).
+
+    A plain callable is called for every request (it may be called more than once while
+    one request is built: keep it cheap, e.g. read a cached value). An async callable
+    (a coroutine function; async client only) is awaited by the client when it builds
+    an inference request, and the value it returned is used until the next one. The
+    value never shows in a repr, str or log line.
+
+    Example:
+        >>> tokens = iter(["hf_one", "hf_two"])
+        >>> secret = RotatingSecret(lambda: next(tokens))
+        >>> secret.get_secret_value(), secret.get_secret_value()
+        ('hf_one', 'hf_two')
+        >>> secret
+        Secret('<rotating>')
+    """
+
+    __slots__ = ("_source", "is_async")
+
+    def __init__(self, source: Callable[[], Any]) -> None:
+        super().__init__("")
+        self._source = source
+        call = getattr(source, "__call__", None)  # noqa: B004 (async callable objects too)
+        self.is_async = inspect.iscoroutinefunction(source) or inspect.iscoroutinefunction(call)
+
+    def get_secret_value(self) -> str:
+        """The current token (for a sync source: asked now)."""
+        if self.is_async:
+            if not self._value:
+                raise ConfigurationError(
+                    "token is an async callable: use the async client, which awaits it "
+                    "before each request"
+                )
+            return self._value
+        value = self._source()
+        if not value or value != self._value:  # new: checked, and masked in errors and logs
+            self._value = _checked_token(value)
+            remember_secret(value)
+        return self._value
+
+    async def refresh(self) -> None:
+        """Await an async source and keep its token for the requests built next."""
+        if self.is_async:
+            value = await self._source()
+            if not value or value != self._value:
+                self._value = _checked_token(value)
+                remember_secret(value)
+
+    def __repr__(self) -> str:
+        return "Secret('<rotating>')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RotatingSecret) and other._source is self._source
+
+    def __hash__(self) -> int:
+        return id(self._source)
+
+
+def _checked_token(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(
+            f"the token callable must return a non-empty string, got {type(value).__name__}"
+        )
+    try:
+        check_headers({"x": value})
+    except HfError:
+        raise ConfigurationError(
+            "the token callable returned a token that cannot go into an HTTP header "
+            "(CR, LF or control characters)"
+        ) from None
+    return value
+
+
 def _token_file(env: Mapping[str, str]) -> Path:
     if env.get("HF_TOKEN_PATH"):
         return Path(env["HF_TOKEN_PATH"])
@@ -103,7 +184,9 @@ class HfInferenceConfig:
     Durations are seconds (floats). ``None`` for a timeout means "no limit".
 
     Attributes:
-        token: HF token (``hf_...``) or a provider's own key; never shown in reprs.
+        token: HF token (``hf_...``) or a provider's own key; never shown in reprs. A
+            callable returning the current token (async callables: async client) is
+            asked when each request is built, for rotating credentials (``RotatingSecret``).
         default_provider: Provider used when a call names none. ``"auto"`` (the default,
             as huggingface_hub and huggingface.js): chat goes to the router's
             OpenAI-compatible route with the bare model id and the router picks; other
@@ -212,8 +295,12 @@ class HfInferenceConfig:
         token: Any = self.token
         if isinstance(token, str):
             object.__setattr__(self, "token", Secret(token) if token else None)
+        elif callable(token) and not isinstance(token, Secret):
+            object.__setattr__(self, "token", RotatingSecret(token))
         elif token is not None and not isinstance(token, Secret):
-            raise ConfigurationError(f"token must be a string, got {type(token).__name__}")
+            raise ConfigurationError(
+                f"token must be a string or a callable returning one, got {type(token).__name__}"
+            )
         for name in ("hub_url", "router_url", "endpoints_api_url"):
             value = check_url(getattr(self, name), name, config=True)
             object.__setattr__(self, name, value.rstrip("/"))
@@ -359,7 +446,8 @@ def _names(name: str, value: Any) -> tuple[str, ...]:
 
 def _check_header_texts(config: HfInferenceConfig) -> None:
     """The token, ``bill_to`` and ``user_agent`` go into headers: refuse CR/LF and the like."""
-    texts = {"token": config.token_value, "bill_to": config.bill_to}
+    rotating = isinstance(config.token, RotatingSecret)  # checked each time it is asked
+    texts = {"token": None if rotating else config.token_value, "bill_to": config.bill_to}
     texts["user_agent"] = config.user_agent
     for name, value in texts.items():
         if value is None:

@@ -18,7 +18,12 @@ from typing import Any
 import httpx2
 import pytest
 
-from hf_inference_endpoints import HfInferenceClient, RateLimited, ValidationError
+from hf_inference_endpoints import (
+    HfInferenceClient,
+    InvalidArgument,
+    RateLimited,
+    ValidationError,
+)
 
 from ..media import mp4, png, wav
 from ..wire import Wire as BaseWire
@@ -323,6 +328,9 @@ CALLS: dict[str, dict[str, Any]] = {
     "text.fill_mask": {"text": "a [MASK]"},
     "text.answer": {"question": "q", "context": "c"},
     "text.answer_table": {"query": "q", "table": {"a": ["1"]}},
+    "text.classify_table": {"table": {"a": ["1"]}},
+    "text.regress_table": {"table": {"a": ["1"]}},
+    "text.rank": {"query": "q", "texts": ["a"]},
     "text.summarize": {"text": "t"},
     "text.translate": {"text": "t"},
     "images.generate": {"prompt": "p"},
@@ -351,6 +359,10 @@ CALLS: dict[str, dict[str, Any]] = {
     "text_generation.generate": {"prompt": "p"},
     "text_generation.stream": {"prompt": "p"},
 }
+
+
+#: Methods whose target is a URL or an endpoint only (TEI's /rerank): never a provider.
+URL_ONLY = {"text.rank"}
 
 
 def public_methods(client: HfInferenceClient) -> dict[str, Callable[..., Any]]:
@@ -405,6 +417,11 @@ def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) ->
     for name, method in methods.items():
         seen.clear()
         options = {"bill_to": f"org-of-{name}", "fallback": ["together", name]}
+        if name in URL_ONLY:  # a TEI server: no provider to fail over to, refused unsent
+            with pytest.raises(InvalidArgument):
+                method(model="org/model", **calls[name], **options)
+            assert seen == {}, name
+            continue
         with pytest.raises(_Stop):
             method(model="org/model", **calls[name], **options)
         assert seen.get("bill_to") == f"org-of-{name}", name

@@ -431,7 +431,8 @@ def test_infer_a_task_without_a_method() -> None:
         ):
             client.infer("some-file-task", "org/x", png())
     first, second, third = server.seen
-    assert json.loads(first.content) == {"inputs": {"sepal": ["5.1", "4.9"]}}
+    # tabular-classification now has a method (text.classify_table): infer sends its body
+    assert json.loads(first.content) == {"inputs": {"data": {"sepal": ["5.1", "4.9"]}}}
     assert labels == ["setosa", "versicolor"]
     assert json.loads(second.content) == {"inputs": "hello", "parameters": {"speed": 1.5}}
     assert isinstance(audio, BinaryResult) and audio.content_type == "audio/wav"

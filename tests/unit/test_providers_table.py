@@ -113,6 +113,7 @@ WIRE_TASKS = {
         "sentence-similarity",
         "table-question-answering",
         "tabular-classification",
+        "tabular-regression",
         "text-to-speech",
         "token-classification",
         "translation",

@@ -357,8 +357,17 @@ def test_provider_neutral_envelope_keeps_files_with_their_type() -> None:
     assert vqa == {"inputs": {"image": RawBody(PNG.data, "image/png"), "question": "q"}}
 
 
+def test_tabular_tables_are_wrapped_in_data_once() -> None:
+    table = {"col": ["1", "2"], "n": [1, 2.5]}
+    expected = {"inputs": {"data": table}}
+    assert build_body("tabular-regression", table) == expected
+    assert build_body("tabular-classification", {"data": table}) == {
+        "inputs": {"data": table}
+    }  # already in the wire form (client.infer): kept
+
+
 def test_unknown_task_gets_the_plain_envelope() -> None:
-    body: Any = build_body("tabular-classification", {"col": ["1", "2"]}, {"x": None, "y": 1})
+    body: Any = build_body("time-series-forecasting", {"col": ["1", "2"]}, {"x": None, "y": 1})
     assert body == {"inputs": {"col": ["1", "2"]}, "parameters": {"y": 1}}
     raw = build_body("some-file-task", PNG, {})
     assert raw == {"inputs": B64_PNG}

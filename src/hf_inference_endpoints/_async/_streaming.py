@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx2
 
@@ -24,6 +24,14 @@ from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
+
+if TYPE_CHECKING:
+    from ..models import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        TextGenerationOutput,
+        TextGenerationStreamOutput,
+    )
 
 __all__ = ["AsyncStream"]
 
@@ -85,6 +93,10 @@ class AsyncStream(Generic[T]):
         self._deadline = deadline  # time.monotonic() instant the whole stream ends by
         self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
         self._last_event = time.monotonic() if idle_timeout is not None else 0.0
+        # set by the service that knows how to fold the items (see final()); then the
+        # items already handed out are kept, one list append each, nothing else
+        self._assemble: Callable[[list[Any], ResponseMeta], Any] | None = None
+        self._history: list[T] | None = None
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -107,7 +119,53 @@ class AsyncStream(Generic[T]):
             if self._closed:
                 raise StopAsyncIteration
             await self._fill()
-        return self._pending.popleft()
+        item = self._pending.popleft()
+        if self._history is not None:
+            self._history.append(item)
+        return item
+
+    def _keep_for(self, assemble: Callable[[list[Any], ResponseMeta], Any]) -> None:
+        """Keep the items handed out so :meth:`final` can fold them with ``assemble``.
+
+        ``assemble(items, meta)`` returns the whole answer, carrying ``meta``.
+        """
+        self._assemble = assemble
+        self._history = []
+
+    @overload
+    async def final(self: AsyncStream[ChatCompletionChunk]) -> ChatCompletion: ...
+    @overload
+    async def final(self: AsyncStream[TextGenerationStreamOutput]) -> TextGenerationOutput: ...
+    @overload
+    async def final(self) -> Any: ...
+    async def final(self) -> Any:
+        """Read the rest of the stream and return the whole answer.
+
+        Works after a partial iteration: the items already read count too. A chat
+        stream gives a ``ChatCompletion`` (content, ``reasoning_content``, tool calls
+        merged by index, finish reason, usage; with a ``response_format`` class, a
+        ``ParsedChatCompletion``), a TGI text-generation stream a
+        ``TextGenerationOutput``.
+
+        Returns:
+            The assembled answer, with this stream's ``response_meta``.
+
+        Raises:
+            StreamInterrupted: The stream broke off, or was closed before its end.
+            HfError: An error event, as for iteration.
+            TypeError: This stream has no whole answer to assemble.
+
+        Example:
+            >>> stream = await client.chat.stream(model=m, messages=msgs)  # doctest: +SKIP
+            >>> reply = await stream.final()  # doctest: +SKIP
+        """
+        if self._assemble is None or self._history is None:
+            raise TypeError("This stream has no whole answer to assemble")
+        if self._closed and not self._finished and not self._pending and self._failure is None:
+            raise self._error(StreamInterrupted, "The stream was closed before it ended")
+        async for _ in self:
+            pass
+        return self._assemble(self._history, self._meta)
 
     async def _next_chunk(self) -> bytes:
         """The next body chunk; its reads end by the stream's deadline, when it has one."""

@@ -208,6 +208,7 @@ class AsyncEndpoints:
         body: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> EndpointInfo:
+        await self._client._refresh_token()
         prepared = management_request(self._client.config, method, ref, action=action, body=body)
         info, meta = await self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
@@ -253,6 +254,7 @@ class AsyncEndpoints:
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
+            await self._client._refresh_token()
             prepared = management_request(self._client.config, "GET", ns, cursor=cursor)
             page, meta = await self._client._transport.request(
                 prepared, _parse_page, timeout=timeout
@@ -413,6 +415,7 @@ class AsyncEndpoints:
             tags=tags,
             custom_router=custom_router,
         )
+        await self._client._refresh_token()
         prepared = management_request(self._client.config, "POST", ref.namespace or "", body=body)
         prepared.context = dataclasses.replace(prepared.context, endpoint=str(ref))
         info, meta = await self._client._transport.request(prepared, _parse_info, timeout=timeout)
@@ -568,6 +571,7 @@ class AsyncEndpoints:
         """
         ref = await self._ref(name, namespace)
         self._cache.invalidate(str(ref))
+        await self._client._refresh_token()
         prepared = management_request(self._client.config, "DELETE", ref)
         await self._client._transport.request(prepared, _ignore, timeout=timeout)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .._assemble import final_generation
 from .._errors import ValidationError
 from .._generation import (
     details_asked,
@@ -182,7 +183,8 @@ class AsyncTextGeneration:
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
             ``generated_text`` (and ``details`` when asked with ``details=True`` or
-            ``details`` in ``extra_body``).
+            ``details`` in ``extra_body``). ``await stream.final()`` reads the rest and
+            returns the whole ``TextGenerationOutput``.
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -213,10 +215,12 @@ class AsyncTextGeneration:
         # TGI sends details only when asked (keyword or extra_body), and so do
         # completions streams
         details = details_asked(body, extra_body)
-        return await stream_with_failover(
+        stream = await stream_with_failover(
             self._client._transport,
             prepared,
             parse_for=partial(text_generation_stream_parser_for, details=details),
             is_final=is_final_generation_event,
             timeout=timeout,
         )
+        stream._keep_for(final_generation)
+        return stream

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
-from .._config import HfInferenceConfig
+from .._config import (
+    HfInferenceConfig,
+)
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
+from .._openai_compat import apply_base_url, pop_openai_overrides
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
@@ -58,6 +61,9 @@ class HfInferenceClient:
             and sends no credential, billing or extra header to another origin.
         **overrides: Config fields that win over ``config``/the environment, e.g.
             ``token="hf_..."``, ``router_url="http://127.0.0.1:8080"``, ``max_retries=5``.
+            The openai SDK's ``api_key`` (the token) and ``base_url`` (the HF router's
+            ``/v1``, or an OpenAI-compatible server for ``chat.completions.create``) are
+            accepted too (docs/openai-compat.md).
 
     Raises:
         ConfigurationError: A config value or environment variable is invalid.
@@ -77,10 +83,16 @@ class HfInferenceClient:
         http_client: httpx2.Client | None = None,
         **overrides: Any,
     ) -> None:
+        base_url = None
+        if "base_url" in overrides or "api_key" in overrides:  # the openai SDK's words
+            base_url = pop_openai_overrides(overrides)
         if config is None:
             config = HfInferenceConfig.from_env(**overrides)
         elif overrides:
             config = config.replace(**overrides)
+        if base_url is not None:
+            given = "default_provider" in overrides
+            config, self._base_url = apply_base_url(config, base_url, provider_given=given)
         self.config = config
         self._transport = Transport(config, http_client=http_client)
         self._caches: list[Any] = []  # objects with .clear(), registered by services
@@ -89,6 +101,9 @@ class HfInferenceClient:
     _options: CallOptions = NO_OPTIONS
     #: The client a view was made from (None: this client is no view).
     _root: HfInferenceClient | None = None
+    #: An OpenAI-compatible server given as ``base_url`` (not the router): where
+    #: ``chat.completions.create`` sends calls whose model is a name.
+    _base_url: str | None = None
 
     def with_options(self, **options: Any) -> HfInferenceClient:
         """A view of this client with call options or retry settings set for many calls.
@@ -126,6 +141,7 @@ class HfInferenceClient:
         view._caches = root._caches
         view._options = merged
         view._root = root
+        view._base_url = root._base_url
         return view
 
     def _bind(self, cls: type[S], name: str) -> S:
@@ -250,6 +266,9 @@ class HfInferenceClient:
             return _NO_DEADLINE
         return Deadline.start(timeout, sync_monotonic)
 
+    def _refresh_token(self) -> None:
+        """Await an async ``token=`` callable, so the requests built next use its value."""
+
     def _prepare(
         self,
         model: str | None,
@@ -295,6 +314,7 @@ class HfInferenceClient:
         if extra_headers is not None or extra_body is not None or bill_to is not None:
             check_call_args(extra_headers, extra_body, bill_to)  # before any lookup is sent
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
+        self._refresh_token()
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

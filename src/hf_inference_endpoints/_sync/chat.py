@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .._assemble import final_chat
+from .._errors import InvalidArgument
 from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._structured import apply_response_format, parse_structured
 from ._failover import request_with_failover, stream_with_failover
 from ._streaming import Stream
 
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
     from ..models import ChatCompletion, ChatCompletionChunk
     from ._client import HfInferenceClient
 
-__all__ = ["Chat"]
+__all__ = ["Chat", "ChatCompletions"]
 
 
 class Chat:
@@ -23,6 +26,11 @@ class Chat:
 
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
+
+    @property
+    def completions(self) -> ChatCompletions:
+        """The openai SDK's shape: ``client.chat.completions.create(..., stream=...)``."""
+        return ChatCompletions(self)
 
     def complete(
         self,
@@ -65,14 +73,19 @@ class Chat:
             extra_body: Fields merged into the JSON body verbatim.
             **params: Any chat parameter: ``max_tokens``, ``temperature``, ``top_p``,
                 ``seed``, ``stop``, ``tools``, ``tool_choice``, ``response_format``,
-                ``logprobs``, ``top_logprobs``, ...
+                ``logprobs``, ``top_logprobs``, ... ``response_format`` may be a pydantic
+                model class: its JSON schema is sent (``json_schema``, strict) and the reply
+                is validated into ``choices[i].message.parsed``.
 
         Returns:
-            The completion; ``.response_meta`` holds status, request id and provider.
+            The completion; ``.response_meta`` holds status, request id and provider. With
+            a ``response_format`` class, a ``ParsedChatCompletion`` (``message.parsed``).
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent) or the
                 server rejected the request.
+            StructuredOutputError: The reply does not match the ``response_format`` class
+                (``.raw`` holds the text).
             HfError: Any other failure, as a subclass (``RateLimited``, ``ColdStartTimeout``...).
 
         Example:
@@ -85,6 +98,7 @@ class Chat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -107,6 +121,8 @@ class Chat:
         else:  # the usual call: straight to the transport, no extra step
             result, meta = transport.request(prepared, parse_chat_completion, timeout=timeout)
         result._response_meta = meta
+        if schema_model is not None:
+            return parse_structured(result, schema_model)
         return result
 
     def stream(
@@ -131,6 +147,7 @@ class Chat:
         Returns:
             An open stream of ``ChatCompletionChunk``; close it (or use ``with``) when
             stopping early. Chunks may have empty ``choices`` (the usage chunk).
+            ``stream.final()`` reads the rest and returns the whole completion.
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent).
@@ -144,6 +161,7 @@ class Chat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         prepared = self._client._prepare(
             model,
@@ -161,7 +179,7 @@ class Chat:
         transport = self._client._transport
         parse = partial(parse_chat_chunk, context=prepared.context)
         if prepared.fallbacks:  # provider failover, before the first byte
-            return stream_with_failover(
+            stream = stream_with_failover(
                 transport,
                 prepared,
                 parse,
@@ -169,6 +187,113 @@ class Chat:
                 needs_done=True,
                 timeout=timeout,
             )
-        return transport.stream(
-            prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
+        else:
+            stream = transport.stream(
+                prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
+            )
+        stream._keep_for(partial(final_chat, schema_model))
+        return stream
+
+
+class ChatCompletions:
+    """``client.chat.completions``: the openai SDK's chat surface over :class:`Chat`.
+
+    ``create`` takes the openai SDK's keywords and returns what ``chat.complete`` (or,
+    with ``stream=True``, ``chat.stream``) returns, with this client's routing, retries
+    and deadlines underneath. Differences that remain: docs/openai-compat.md.
+    """
+
+    def __init__(self, chat: Chat) -> None:
+        self._chat = chat
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[False] = False,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[True],
+        **params: Any,
+    ) -> Stream[ChatCompletionChunk]: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: bool,
+        **params: Any,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: bool = False,
+        **params: Any,
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
+        """Create a chat completion, as the openai SDK's method of the same name.
+
+        Args:
+            model: A Hub model id (``org/name``, ``org/name:provider``), a URL, or, on a
+                client made with a non-router ``base_url``, the name the server serves.
+            messages: The conversation.
+            stream: Return an open stream of chunks instead of the completion.
+            **params: Any keyword of :meth:`Chat.complete` (``timeout``,
+                ``extra_headers``, ``extra_body``, ``provider``, ``response_format``,
+                ``max_tokens``, ``tools``...).
+
+        Returns:
+            A ``ChatCompletion``, or with ``stream=True`` an ``Stream`` of chunks.
+
+        Raises:
+            ValidationError: ``stream`` is not a bool, ``extra_query`` was given, or a
+                parameter is wrong (nothing is sent).
+            HfError: As :meth:`Chat.complete`.
+
+        Example:
+            >>> reply = client.chat.completions.create(  # doctest: +SKIP
+            ...     model="meta-llama/Llama-3.1-8B-Instruct",
+            ...     messages=[{"role": "user", "content": "Hi"}],
+            ... )
+        """
+        if type(stream) is not bool:
+            raise InvalidArgument(f"stream must be True or False, got {stream!r}")
+        if params.get("extra_query"):
+            raise InvalidArgument("extra_query is not supported (query strings are not sent)")
+        params.pop("extra_query", None)
+        base_url = self._chat._client._base_url
+        if base_url is not None and isinstance(model, str) and "://" not in model:
+            params["extra_body"] = {**(params.get("extra_body") or {}), "model": model}
+            model = base_url
+        if stream:
+            return self._chat.stream(model=model, messages=messages, **params)
+        return self._chat.complete(model=model, messages=messages, **params)
+
+    def parse(
+        self, *, model: str, messages: Sequence[Any], response_format: Any, **params: Any
+    ) -> ChatCompletion:
+        """The openai SDK's ``parse``: :meth:`create` with a ``response_format`` class.
+
+        Returns:
+            A ``ParsedChatCompletion`` (``choices[i].message.parsed``).
+
+        Raises:
+            StructuredOutputError: The reply does not match ``response_format``.
+        """
+        return self.create(
+            model=model,
+            messages=messages,
+            stream=False,
+            response_format=response_format,
+            **params,
         )

@@ -209,6 +209,7 @@ class Endpoints:
         body: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> EndpointInfo:
+        self._client._refresh_token()
         prepared = management_request(self._client.config, method, ref, action=action, body=body)
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
@@ -254,6 +255,7 @@ class Endpoints:
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
+            self._client._refresh_token()
             prepared = management_request(self._client.config, "GET", ns, cursor=cursor)
             page, meta = self._client._transport.request(prepared, _parse_page, timeout=timeout)
             for info in page.items:
@@ -412,6 +414,7 @@ class Endpoints:
             tags=tags,
             custom_router=custom_router,
         )
+        self._client._refresh_token()
         prepared = management_request(self._client.config, "POST", ref.namespace or "", body=body)
         prepared.context = dataclasses.replace(prepared.context, endpoint=str(ref))
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
@@ -567,6 +570,7 @@ class Endpoints:
         """
         ref = self._ref(name, namespace)
         self._cache.invalidate(str(ref))
+        self._client._refresh_token()
         prepared = management_request(self._client.config, "DELETE", ref)
         self._client._transport.request(prepared, _ignore, timeout=timeout)
 

@@ -4,9 +4,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .._routing.hub import model_info_request, tasks_request, whoami_request
+from .._errors import InvalidArgument, ServerError
+from .._routing.hub import (
+    MAX_PAGE,
+    list_models_request,
+    model_info_request,
+    next_page_url,
+    tasks_request,
+    whoami_request,
+)
 
 if TYPE_CHECKING:
     from ._client import HfInferenceClient
@@ -19,7 +28,7 @@ def _json(content: bytes) -> Any:
 
 
 class Hub:
-    """``client.hub``: whoami, model info and the task catalogue, as plain JSON."""
+    """``client.hub``: whoami, model info, model listings and the task catalogue, as plain JSON."""
 
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
@@ -36,6 +45,7 @@ class Hub:
         Example:
             >>> (client.hub.whoami())["name"]  # doctest: +SKIP
         """
+        self._client._refresh_token()
         data, _ = self._client._transport.request(
             whoami_request(self._client.config), _json, timeout=timeout, retry=retry
         )
@@ -50,6 +60,7 @@ class Hub:
             NotFound: The model does not exist (or is private to another account).
             ValidationError: ``model`` is not a valid Hub id.
         """
+        self._client._refresh_token()
         data, _ = self._client._transport.request(
             model_info_request(self._client.config, model, expand), _json, timeout=timeout
         )
@@ -57,7 +68,77 @@ class Hub:
 
     def tasks(self, *, timeout: float | None = None) -> dict[str, Any]:
         """The task catalogue (``GET /api/tasks``), with each task's recommended models."""
+        self._client._refresh_token()
         data, _ = self._client._transport.request(
             tasks_request(self._client.config), _json, timeout=timeout
         )
         return dict(data)
+
+    def list_models(
+        self,
+        *,
+        provider: str | None = None,
+        task: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Models served by inference providers, page by page as you iterate.
+
+        ``GET {hub}/api/models`` with ``expand[]=inferenceProviderMapping``; the next
+        page (the ``Link`` header's ``rel="next"``) is fetched only when the iteration
+        reaches it.
+
+        Args:
+            provider: Only models this provider serves (a name, a comma list, or
+                ``"all"`` for any provider).
+            task: Only models of this pipeline tag (e.g. ``"text-generation"``).
+            search: Only models whose id contains this.
+            limit: Stop after this many models (default: all).
+            page_size: Models per request (default and maximum 1000; ``limit`` if smaller).
+            timeout: Seconds for each page's request.
+
+        Returns:
+            An iterator of the Hub's model entries (dicts): ``id``, ``pipeline_tag`` and
+            ``inferenceProviderMapping`` (a list of ``{provider, providerId, status,
+            task}``).
+
+        Raises:
+            ValidationError: ``limit``/``page_size`` not an int >= 1 (nothing sent).
+            HfError: A page could not be fetched (raised while iterating).
+
+        Example:
+            >>> for model in client.hub.list_models(provider="groq", limit=5):  # doctest: +SKIP
+            ...     print(model["id"])
+        """
+        for name, value in (("limit", limit), ("page_size", page_size)):
+            if value is not None and (type(value) is not int or value < 1):
+                raise InvalidArgument(f"{name} must be an int >= 1, got {value!r}")
+        size = min(page_size or MAX_PAGE, MAX_PAGE, limit or MAX_PAGE)
+        filters = {"provider": provider, "task": task, "search": search}
+        return self._pages(filters, size, limit, timeout)
+
+    def _pages(
+        self,
+        filters: dict[str, str | None],
+        size: int,
+        limit: int | None,
+        timeout: float | None,
+    ) -> Iterator[dict[str, Any]]:
+        given = 0
+        url: str | None = None
+        while True:
+            self._client._refresh_token()  # a rotating token: asked for each page
+            prepared = list_models_request(self._client.config, **filters, page_size=size, url=url)
+            page, meta = self._client._transport.request(prepared, _json, timeout=timeout)
+            if not isinstance(page, list):
+                raise ServerError("The Hub's model listing is not a list")
+            for model in page:
+                yield model
+                given += 1
+                if limit is not None and given >= limit:
+                    return
+            url = next_page_url(meta.headers.get("link"))
+            if url is None or not page:
+                return

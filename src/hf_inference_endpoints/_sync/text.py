@@ -7,8 +7,15 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+from .._errors import ErrorContext, InvalidArgument
+from .._request import PreparedRequest
+from .._rerank import merge_rankings, parse_rankings, rank_url, rerank_body, rerank_options
+from .._routing import base_headers
+from .._routing.build import dumps
+from .._routing.mapping import check_fallback_target
 from .._tasks import need
 from ._task_runner import TaskService
 
@@ -19,6 +26,7 @@ if TYPE_CHECKING:
         SummarizationOutput,
         TableQuestionAnsweringOutputElement,
         TextClassificationOutputElement,
+        TextRankingOutputElement,
         TokenClassificationOutputElement,
         TranslationOutput,
         ZeroShotClassificationOutputElement,
@@ -537,6 +545,108 @@ class Text(TaskService):
         )
         return cast("TableQuestionAnsweringOutputElement", result)
 
+    def classify_table(
+        self,
+        model: str | None = None,
+        table: Mapping[str, Sequence[str | float]] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[str | int]:
+        """Predict a label for each row of a table: tabular-classification.
+
+        Args:
+            model: See the class docstring (e.g. a scikit-learn model on the Hub).
+            table: The rows by column: name -> the column's values (strings or numbers),
+                the same number in every column.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
+
+        Returns:
+            One label per row, in row order.
+
+        Raises:
+            ValidationError: An empty table, columns of different lengths, a cell that is
+                neither a string nor a number (nothing sent), or the server refused it.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> client.text.classify_table(  # doctest: +SKIP
+            ...     "julien-c/wine-quality", {"fixed_acidity": ["7.4", "7.8"], "alcohol": ["9.4", "9.8"]}
+            ... )
+            ['5', '5']
+        """
+        table = need(table, "table")
+        result = self._run(
+            "tabular-classification",
+            table,
+            {},
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
+        )
+        return cast("list[str | int]", result)
+
+    def regress_table(
+        self,
+        model: str | None = None,
+        table: Mapping[str, Sequence[str | float]] | None = None,
+        *,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[float]:
+        """Predict a number for each row of a table: tabular-regression.
+
+        Args:
+            model: See the class docstring.
+            table: The rows by column, as in :meth:`classify_table`.
+            provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
+                the class docstring.
+
+        Returns:
+            One value per row, in row order.
+
+        Raises:
+            ValidationError: As :meth:`classify_table`.
+            HfError: Any other failure, as a subclass.
+
+        Example:
+            >>> client.text.regress_table(  # doctest: +SKIP
+            ...     "scikit-learn/Fish-Weight", {"Height": ["11.52", "12.48"], "Width": ["4.02", "4.3"]}
+            ... )
+            [110.0, 150.0]
+        """
+        table = need(table, "table")
+        result = self._run(
+            "tabular-regression",
+            table,
+            {},
+            model,
+            provider,
+            endpoint,
+            timeout,
+            extra_headers,
+            extra_body,
+            fallback=fallback,
+            bill_to=bill_to,
+        )
+        return cast("list[float]", result)
+
     @overload
     def summarize(
         self,
@@ -741,3 +851,146 @@ class Text(TaskService):
             bill_to=bill_to,
         )
         return cast("TranslationOutput | list[TranslationOutput]", result)
+
+    def rank(
+        self,
+        query: str,
+        texts: Sequence[str],
+        *,
+        model: str | None = None,
+        raw_scores: bool | None = None,
+        return_text: bool | None = None,
+        truncate: bool | None = None,
+        truncation_direction: Literal["Left", "Right"] | None = None,
+        batch_size: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TextRankingOutputElement]:
+        """Rank texts by how well they answer a query (TEI ``POST /rerank``).
+
+        The texts go in batches of at most ``batch_size`` (default: the server's
+        ``max_client_batch_size`` from ``GET /info``, else ``config.embedding_batch_size``),
+        one after the other, within the call's ``timeout``.
+
+        Args:
+            query: What the texts are ranked against.
+            texts: The candidates.
+            model: The URL of a TEI server running a reranker (``/rerank`` is added).
+            endpoint: A dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``)
+                running TEI with a reranker, instead of ``model``.
+            raw_scores: Logits instead of 0..1 scores.
+            return_text: Each result carries its text.
+            truncate: Cut over-long inputs instead of refusing them.
+            truncation_direction: ``"Left"`` or ``"Right"``.
+            batch_size: Texts per request (at most the server's limit).
+            provider: Not used: a TEI server or endpoint is the target (accepted so a
+                ``with_options(provider=...)`` view can call it).
+            fallback: A URL or endpoint has no provider to fail over to: ``True`` or
+                names raise ``ValidationError``.
+            bill_to, timeout, extra_headers, extra_body: As every call.
+
+        Returns:
+            One result per text, best first: ``index`` (the text's position in
+            ``texts``), ``score`` and ``text`` (with ``return_text``).
+
+        Raises:
+            ValidationError: Wrong arguments, or ``model`` is not a URL and no
+                ``endpoint`` is given (nothing is sent).
+            HfError: As any call (``RequestRejected`` for a batch the server refuses).
+
+        Example:
+            >>> ranked = client.text.rank(  # doctest: +SKIP
+            ...     "What is Paris?", ["Paris is the capital of France.", "Bread."],
+            ...     model="https://my-reranker.endpoints.huggingface.cloud",
+            ... )
+            >>> ranked[0].index  # doctest: +SKIP
+            0
+        """
+        options = {
+            "raw_scores": raw_scores,
+            "return_text": return_text,
+            "truncate": truncate,
+            "truncation_direction": truncation_direction,
+        }
+        items, fields = rerank_options(query, texts, options, batch_size)
+        check_fallback_target(fallback, url=model, endpoint=endpoint)
+        client = self._client
+        deadline = client._deadline(timeout)
+        client._refresh_token()
+        if endpoint is None:
+            if not isinstance(model, str) or "://" not in model:
+                raise InvalidArgument(
+                    "rank needs the URL of a TEI server as model= (or endpoint=): "
+                    "HF serves no reranker serverless"
+                )
+            base = model.rstrip("/").removesuffix("/rerank")
+            info = client.embeddings._tei_info(base, deadline)
+            limit = info.max_client_batch_size if info is not None else None
+            size = batch_size or limit or client.config.embedding_batch_size
+            if limit:
+                size = min(size, limit)
+        else:
+            base, size = "", batch_size or client.config.embedding_batch_size
+        batches = []
+        for offset in range(0, len(items), size):
+            chunk = items[offset : offset + size]
+            body = rerank_body(query, chunk, fields)
+            if endpoint is None:
+                prepared = self._rank_request(base, body, extra_headers, extra_body, bill_to)
+            else:
+                prepared = client._prepare(
+                    model,
+                    None,
+                    "text-ranking",
+                    body,
+                    False,
+                    extra_headers,
+                    extra_body,
+                    endpoint=endpoint,
+                    bill_to=bill_to,
+                    timeout=deadline,
+                )
+                prepared.url = rank_url(prepared.url)
+            remaining = deadline.left(model=model, provider="endpoint")
+            results, meta = client._transport.request(
+                prepared,
+                partial(parse_rankings, count=len(chunk), offset=offset),
+                timeout=remaining,
+            )
+            for result in results:
+                result._response_meta = meta
+            batches.append(results)
+        return merge_rankings(batches)
+
+    def _rank_request(
+        self,
+        base: str,
+        body: dict[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+        bill_to: str | None,
+    ) -> PreparedRequest:
+        config = self._client.config
+        headers = base_headers(
+            config.token_value,
+            bill_to=bill_to or config.bill_to,
+            user_agent_extra=config.user_agent,
+        )
+        headers["content-type"] = "application/json"
+        if extra_headers:
+            headers.update({k.lower(): v for k, v in extra_headers.items()})
+        if extra_body:
+            body = {**body, **extra_body}
+        return PreparedRequest(
+            "POST",
+            rank_url(base),
+            headers,
+            dumps(body),
+            context=ErrorContext(provider="endpoint", endpoint=base),
+            task="text-ranking",
+        )

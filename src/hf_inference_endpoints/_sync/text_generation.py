@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .._assemble import final_generation
 from .._errors import ValidationError
 from .._generation import (
     details_asked,
@@ -183,7 +184,8 @@ class TextGeneration:
         Returns:
             An open stream of ``TextGenerationStreamOutput``; the last event carries
             ``generated_text`` (and ``details`` when asked with ``details=True`` or
-            ``details`` in ``extra_body``).
+            ``details`` in ``extra_body``). ``stream.final()`` reads the rest and
+            returns the whole ``TextGenerationOutput``.
 
         Raises:
             ValidationError: Wrong parameter types (nothing sent).
@@ -214,10 +216,12 @@ class TextGeneration:
         # TGI sends details only when asked (keyword or extra_body), and so do
         # completions streams
         details = details_asked(body, extra_body)
-        return stream_with_failover(
+        stream = stream_with_failover(
             self._client._transport,
             prepared,
             parse_for=partial(text_generation_stream_parser_for, details=details),
             is_final=is_final_generation_event,
             timeout=timeout,
         )
+        stream._keep_for(final_generation)
+        return stream

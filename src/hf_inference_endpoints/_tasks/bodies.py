@@ -9,6 +9,7 @@ type); with parameters the file goes base64-encoded in ``inputs``. Per-task shap
   translation): ``inputs`` may be a list of texts, answered one result per text;
 * question-answering: ``{"inputs": {"question", "context"}}``;
 * table-question-answering: ``{"inputs": {"query", "table": {column: [cells]}}}``;
+* tabular-classification / -regression: ``{"inputs": {"data": {column: [values]}}}``;
 * document-question-answering: ``{"inputs": {"image": <base64>, "question"}}``;
 * visual-question-answering: ``{"inputs": {"image": <base64>, "question"}}``, the task
   spec's shape and the one real recordings of the service show (huggingface_hub sends
@@ -122,6 +123,30 @@ def _check_input_data(model_name: str, data: Mapping[str, Any], task: str) -> No
         raise _validation_error(f"{task} inputs", exc) from None
 
 
+def _tabular(table: Mapping[Any, Any], spec: TaskSpec) -> dict[str, list[Any]]:
+    """``{column: [values]}`` checked: string names, string/number cells, equal lengths.
+
+    A table already in the wire form (``{"data": {column: [values]}}``) is unwrapped.
+    """
+    inner = table.get("data") if len(table) == 1 else None
+    if isinstance(inner, Mapping):
+        table = inner
+    data = {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in table.items()}
+    if not data:
+        raise InvalidArgument(f"{spec.name}: the table needs at least one column")
+    model = "TabularClassificationInputData"
+    if spec.name == "tabular-regression":
+        model = "TabularRegressionInputData"
+    _check_input_data(model, {"data": data}, spec.name)
+    lengths = {len(v) for v in data.values()}
+    if len(lengths) != 1 or 0 in lengths:
+        raise InvalidArgument(
+            f"{spec.name}: every column needs the same number of values (one per row), "
+            f"got {sorted(lengths)}"
+        )
+    return data
+
+
 def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     """The body fields (``inputs`` and any top-level siblings) for ``spec``."""
     kind = spec.inputs
@@ -139,6 +164,8 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
         data = {"question": inputs.get("question"), "context": inputs.get("context")}
         _check_input_data("QuestionAnsweringInputData", data, spec.name)
         return {"inputs": data}
+    if kind == "tabular":
+        return {"inputs": {"data": _tabular(inputs, spec)}}
     if kind == "table":
         data = {"query": inputs.get("query"), "table": inputs.get("table")}
         _check_input_data("TableQuestionAnsweringInputData", data, spec.name)

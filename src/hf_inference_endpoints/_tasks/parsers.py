@@ -56,6 +56,8 @@ __all__ = [
     "parse_summarization",
     "parse_summarization_batch",
     "parse_table_question_answering",
+    "parse_tabular_classification",
+    "parse_tabular_regression",
     "parse_text_classification",
     "parse_text_classification_batch",
     "parse_token_classification",
@@ -217,6 +219,20 @@ def parse_table_question_answering(data: Any) -> TableQuestionAnsweringOutputEle
     from ..models import TableQuestionAnsweringOutputElement
 
     return TableQuestionAnsweringOutputElement.model_validate(first(data))
+
+
+def parse_tabular_classification(data: Any) -> list[str | int]:
+    """``[label, ...]``: one label per row."""
+    from ..models import TabularClassificationOutput
+
+    return TabularClassificationOutput.model_validate(data).root
+
+
+def parse_tabular_regression(data: Any) -> list[float]:
+    """``[value, ...]``: one number per row."""
+    from ..models import TabularRegressionOutput
+
+    return TabularRegressionOutput.model_validate(data).root
 
 
 def _batch_of(data: Any) -> list[Any]:

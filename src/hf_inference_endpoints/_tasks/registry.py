@@ -19,6 +19,7 @@ InputKind = Literal[
     "optional-image",
     "question-context",
     "table",
+    "tabular",
     "image-question",
     "document-question",
 ]
@@ -29,6 +30,7 @@ InputKind = Literal[
 * ``optional-image``: an image or None (the prompt is a parameter).
 * ``question-context``: ``{"question": str, "context": str}``.
 * ``table``: ``{"query": str, "table": {column: [cells]}}``.
+* ``tabular``: ``{column: [values]}``, sent as ``{"data": {column: [values]}}``.
 * ``image-question`` / ``document-question``: ``{"image": <file>, "question": str}``.
 """
 
@@ -131,6 +133,20 @@ TASKS: Mapping[str, TaskSpec] = dict(
             "table",
             "TableQuestionAnsweringParameters",
             parse=p.parse_table_question_answering,
+        ),
+        _spec(
+            "tabular-classification",
+            "text.classify_table",
+            "tabular",
+            "TabularClassificationParameters",
+            parse=p.parse_tabular_classification,
+        ),
+        _spec(
+            "tabular-regression",
+            "text.regress_table",
+            "tabular",
+            "TabularRegressionParameters",
+            parse=p.parse_tabular_regression,
         ),
         _spec(
             "summarization",

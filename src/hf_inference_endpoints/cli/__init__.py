@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "generate": ".chat:generate",
     "emulator": ".emulator:emulator",
     "health": ".health:health",
+    "rank": ".rank:rank",
     "run": ".run:run",
 }
 

@@ -32,6 +32,23 @@ def _target(model: str | None, endpoint: str | None) -> None:
 _ENDPOINT_HELP = "A dedicated Inference Endpoint, namespace/name or name (instead of -m)."
 
 
+def _schema_format(path: str) -> dict[str, Any]:
+    """The ``json_schema`` response format of a JSON Schema file (named after the file)."""
+    import json
+    from pathlib import Path
+
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(
+            f"{path}: not a JSON file ({exc})", param_hint="--schema"
+        ) from None
+    if not isinstance(schema, dict):
+        raise click.BadParameter(f"{path}: a JSON Schema is an object", param_hint="--schema")
+    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in Path(path).stem) or "schema"
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
+
+
 @click.command()
 @click.argument("prompt", required=False)
 @click.option(
@@ -47,6 +64,13 @@ _ENDPOINT_HELP = "A dedicated Inference Endpoint, namespace/name or name (instea
 @click.option("--max-tokens", type=int, default=None)
 @click.option("--temperature", type=float, default=None)
 @click.option("--stream/--no-stream", default=True, help="Print tokens as they arrive (default).")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A JSON Schema file the reply must follow (sent as a strict json_schema).",
+)
 @client_options
 @handle_errors
 def chat(
@@ -58,6 +82,7 @@ def chat(
     max_tokens: int | None,
     temperature: float | None,
     stream: bool,
+    schema_file: str | None,
     token: str | None,
     router_url: str | None,
     hub_url: str | None,
@@ -72,6 +97,7 @@ def chat(
     Examples:
       hfie chat -m meta-llama/Llama-3.1-8B-Instruct "Hello!"
       hfie chat --endpoint my-org/my-llm "Hello!" --no-stream
+      hfie chat -m meta-llama/Llama-3.1-8B-Instruct --schema city.json "Paris, as JSON"
     """
     _target(model, endpoint)
     text = _read_prompt(prompt)
@@ -80,6 +106,8 @@ def chat(
         messages.append({"role": "system", "content": system})
     messages.append({"role": "user", "content": text})
     params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
+    if schema_file is not None:
+        params["response_format"] = _schema_format(schema_file)
     with make_client(token, router_url, hub_url, endpoints_api_url) as client:
         if as_json or not stream:
             reply = client.chat.complete(

@@ -24,6 +24,11 @@ so agent loops terminate.  ``response_format`` (``json_object``/``json_schema``/
 ``json``) and TGI ``grammar`` of type ``json`` produce a JSON document built from
 the schema the same way; ``json_object`` without a schema gives the keys the prompt
 quotes (:func:`json_without_schema`).
+
+Reasoning: a request with ``reasoning_effort`` (any value), or for a model whose id
+contains ``reasoning``, gets a ``reasoning_content`` of ``"Emulated reasoning:"`` and
+the prompt's first words, sent before the content (streams: one fragment per word,
+in ``delta.reasoning_content``). It does not count in ``usage``.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "MAX_ECHO_WORDS",
+    "REASONING_PREFIX",
     "REPLY_PREFIX",
     "SYSTEM_FINGERPRINT",
     "ChatResult",
@@ -52,6 +58,7 @@ __all__ = [
     "generate_stream_payloads",
     "generate_text",
     "json_without_schema",
+    "reasoning_text",
     "stable_hash",
     "tokenize",
     "tool_arguments",
@@ -476,6 +483,20 @@ def _chat_logprobs(result: ChatResult, body: Mapping[str, Any]) -> list[dict[str
     return out
 
 
+REASONING_PREFIX = "Emulated reasoning:"
+
+
+def reasoning_text(result: ChatResult, body: Mapping[str, Any], model: str) -> str | None:
+    """The emulated reasoning trace, when the request or the model asks for one."""
+    asked = body.get("reasoning_effort") is not None
+    named = "reasoning" in model or "reasoning" in str(body.get("model") or "")
+    if not (asked or named):
+        return None
+    messages = body.get("messages") or []
+    words = " ".join(message_text(m) for m in messages if isinstance(m, Mapping)).split()
+    return " ".join([REASONING_PREFIX, *words[:8]])
+
+
 def chat_response_payload(
     result: ChatResult,
     body: Mapping[str, Any],
@@ -487,6 +508,9 @@ def chat_response_payload(
 ) -> dict[str, Any]:
     """Non-streamed ``chat.completion`` object."""
     message: dict[str, Any] = {"role": "assistant", "content": result.content}
+    reasoning = reasoning_text(result, body, model)
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
     if result.tool_calls:
         message["tool_calls"] = [c.to_json() for c in result.tool_calls]
     logprobs = _chat_logprobs(result, body)
@@ -535,6 +559,9 @@ def chat_stream_payloads(
         }
 
     chunks: list[dict[str, Any]] = []
+    reasoning = reasoning_text(result, body, model)
+    for fragment in tokenize(reasoning) if reasoning is not None else ():
+        chunks.append(chunk({"role": "assistant", "reasoning_content": fragment}, None))
     if result.tool_calls:
         call = result.tool_calls[0]
         head = {"index": 0, "id": call.id, "type": "function"}

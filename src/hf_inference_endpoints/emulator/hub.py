@@ -10,13 +10,16 @@ Routes (paths relative to the mount):
   Unknown model -> 404 ``X-Error-Code: RepoNotFound``.
 * ``GET /api/models`` -- listing, filters ``inference_provider`` (comma list or
   ``all``), ``pipeline_tag``, ``search``, ``limit``; mappings come as an array of
-  entries with a ``provider`` key, as on the real listing.
+  entries with a ``provider`` key, as on the real listing. Pages of ``limit`` models
+  (default 1000); when more match, a ``Link: <...&cursor=N>; rel="next"`` header points
+  to the next page (``cursor`` is the offset, opaque to clients).
 * ``GET /api/tasks`` -- ``{task: {"id", "label", "widgetModels": [...], "models": [{"id"}]}}``.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -138,7 +141,18 @@ async def list_models(request: Request) -> Response:
         if wanted and "all" in wanted and not model.providers:
             continue
         out.append(_listing_entry(model, expand))
-    return JSONResponse(out[: max(limit, 0)])
+    try:
+        start = int(params.get("cursor", "0"))
+    except ValueError:
+        return JSONResponse({"error": "bad cursor"}, status_code=400)
+    page = out[start : start + max(limit, 0)]
+    headers = {}
+    if limit > 0 and start + limit < len(out):
+        query = [(k, v) for k, v in params.multi_items() if k != "cursor"]
+        query.append(("cursor", str(start + limit)))
+        next_url = request.url.replace(query=urlencode(query, safe="[],"))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return JSONResponse(page, headers=headers)
 
 
 async def tasks(request: Request) -> Response:

@@ -388,6 +388,41 @@ async def table_question_answering(request: Request, model_id: str) -> Response:
     return _json({"answer": cell, "coordinates": [[0, col]], "cells": [cell], "aggregator": "NONE"})
 
 
+def _rows(env: Envelope) -> list[list[Any]]:
+    """The rows of a tabular request ``{"inputs": {"data": {column: [values]}}}``."""
+    data = env.inputs.get("data") if isinstance(env.inputs, dict) else None
+    if not (
+        isinstance(data, dict)
+        and data
+        and all(isinstance(v, list) and v for v in data.values())
+        and len({len(v) for v in data.values()}) == 1
+    ):
+        raise _bad("inputs: expected {data: {column: [values]}} with columns of equal length")
+    return [list(row) for row in zip(*data.values(), strict=True)]
+
+
+async def tabular_classification(request: Request, model_id: str) -> Response:
+    """A label per row: ``"1"`` when the row's numbers add up to more than 10, else ``"0"``."""
+    rows = _rows(await _envelope(request, model_id))
+    return _json(["1" if _row_total(row) > 10 else "0" for row in rows])
+
+
+async def tabular_regression(request: Request, model_id: str) -> Response:
+    """A number per row: the sum of the row's numeric cells."""
+    rows = _rows(await _envelope(request, model_id))
+    return _json([_round(_row_total(row)) for row in rows])
+
+
+def _row_total(row: list[Any]) -> float:
+    total = 0.0
+    for cell in row:
+        try:
+            total += float(cell)
+        except (TypeError, ValueError):
+            continue
+    return total
+
+
 def _summary(text: str) -> dict[str, str]:
     first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
     return {"summary_text": " ".join(first.split()[:30])}
@@ -649,6 +684,8 @@ HANDLERS: dict[str, TaskHandler] = {
     "fill-mask": fill_mask,
     "question-answering": question_answering,
     "table-question-answering": table_question_answering,
+    "tabular-classification": tabular_classification,
+    "tabular-regression": tabular_regression,
     "summarization": summarization,
     "translation": translation,
     "text-to-image": text_to_image,
@@ -682,6 +719,8 @@ TASK_MODELS: dict[str, str] = {
     "fill-mask": "distilbert/distilroberta-base",
     "question-answering": "deepset/roberta-base-squad2",
     "table-question-answering": "google/tapas-base-finetuned-wtq",
+    "tabular-classification": "julien-c/wine-quality",
+    "tabular-regression": "scikit-learn/Fish-Weight",
     "summarization": "facebook/bart-large-cnn",
     "translation": "google-t5/t5-small",
     "text-to-image": "black-forest-labs/FLUX.1-dev",

@@ -9,6 +9,10 @@
   dedicated endpoint called by name (its bare URL) is sent;
 * ``POST /v1/embeddings`` (also ``/embeddings``) ``{input, model?, encoding_format,
   dimensions}`` -> ``{object: "list", data: [{object, embedding, index}], model, usage}``;
+* ``POST /rerank`` ``{query, texts, raw_scores=false, return_text=false, truncate}`` ->
+  ``[{index, score, text?}]``, best first: the raw score is the share of the text's
+  words found in the query (plus a tiny stable tie-breaker), passed through a sigmoid
+  unless ``raw_scores``;
 * ``GET /info`` (``max_client_batch_size`` from settings, default 32), ``GET /health``.
 
 A batch larger than ``max_client_batch_size`` -- or an input longer than
@@ -18,6 +22,7 @@ A batch larger than ``max_client_batch_size`` -- or an input longer than
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from starlette.requests import Request
@@ -27,6 +32,7 @@ from starlette.routing import BaseRoute, Route
 from .embeddings import floats_to_base64
 from .errors import Reject, error_response, read_json_object
 from .faults import begin
+from .generation import stable_hash
 from .handlers import compute_embeddings, emulator_state
 
 __all__ = ["PREFIX", "TEI_VERSION", "routes"]
@@ -111,6 +117,33 @@ async def openai_embeddings(request: Request) -> Response:
     )
 
 
+def _rerank_score(query: str, text: str) -> float:
+    asked = {w.lower().strip(".,?!") for w in query.split()}
+    words = [w.lower().strip(".,?!") for w in text.split()]
+    share = sum(w in asked for w in words) / len(words) if words else 0.0
+    return 4.0 * share - 2.0 + stable_hash("rerank", text) % 1000 / 1e6
+
+
+async def rerank(request: Request) -> Response:
+    name = _name(request)
+    body = await read_json_object(request, "tei")
+    await begin(request, model=name, style="tei")
+    query, texts = body.get("query"), body.get("texts")
+    if not isinstance(query, str) or not isinstance(texts, list):
+        raise Reject(error_response("tei", 422, "`query` (string) and `texts` (list) are required"))
+    _check_batch(request, texts)
+    results = []
+    for index, text in enumerate(texts):
+        raw = _rerank_score(query, str(text))
+        score = raw if body.get("raw_scores") else 1.0 / (1.0 + math.exp(-raw))
+        result: dict[str, Any] = {"index": index, "score": score}
+        if body.get("return_text"):
+            result["text"] = text
+        results.append(result)
+    results.sort(key=lambda r: -r["score"])
+    return JSONResponse(results)
+
+
 async def info(request: Request) -> Response:
     name = _name(request)
     await begin(request, model=name, style="tei")
@@ -146,6 +179,7 @@ routes: list[BaseRoute] = [
     Route("/embed", embed_route, methods=["POST"]),
     Route("/v1/embeddings", openai_embeddings, methods=["POST"]),
     Route("/embeddings", openai_embeddings, methods=["POST"]),
+    Route("/rerank", rerank, methods=["POST"]),
     Route("/info", info, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
 ]

@@ -171,6 +171,18 @@ if TYPE_CHECKING:
     from .table_question_answering import (
         TableQuestionAnsweringParameters as TableQuestionAnsweringParameters,
     )
+    from .tabular_classification import TabularClassificationInput as TabularClassificationInput
+    from .tabular_classification import (
+        TabularClassificationInputData as TabularClassificationInputData,
+    )
+    from .tabular_classification import TabularClassificationOutput as TabularClassificationOutput
+    from .tabular_classification import (
+        TabularClassificationParameters as TabularClassificationParameters,
+    )
+    from .tabular_regression import TabularRegressionInput as TabularRegressionInput
+    from .tabular_regression import TabularRegressionInputData as TabularRegressionInputData
+    from .tabular_regression import TabularRegressionOutput as TabularRegressionOutput
+    from .tabular_regression import TabularRegressionParameters as TabularRegressionParameters
     from .tei import OpenAIEmbedding as OpenAIEmbedding
     from .tei import OpenAIEmbeddingsRequest as OpenAIEmbeddingsRequest
     from .tei import OpenAIEmbeddingsResponse as OpenAIEmbeddingsResponse
@@ -197,6 +209,9 @@ if TYPE_CHECKING:
     from .text_generation import TextGenerationStreamDetails as TextGenerationStreamDetails
     from .text_generation import TextGenerationStreamOutput as TextGenerationStreamOutput
     from .text_generation import Token as Token
+    from .text_ranking import TextRankingInput as TextRankingInput
+    from .text_ranking import TextRankingOutput as TextRankingOutput
+    from .text_ranking import TextRankingOutputElement as TextRankingOutputElement
     from .text_to_audio import TextToAudioInput as TextToAudioInput
     from .text_to_audio import TextToAudioOutput as TextToAudioOutput
     from .text_to_audio import TextToAudioParameters as TextToAudioParameters
@@ -407,6 +422,14 @@ __all__ = [
     "TableQuestionAnsweringOutput",
     "TableQuestionAnsweringOutputElement",
     "TableQuestionAnsweringParameters",
+    "TabularClassificationInput",
+    "TabularClassificationInputData",
+    "TabularClassificationOutput",
+    "TabularClassificationParameters",
+    "TabularRegressionInput",
+    "TabularRegressionInputData",
+    "TabularRegressionOutput",
+    "TabularRegressionParameters",
     "TargetSize",
     "TeiClassifierModel",
     "TeiEmbedOutput",
@@ -426,6 +449,9 @@ __all__ = [
     "TextGenerationRequest",
     "TextGenerationStreamDetails",
     "TextGenerationStreamOutput",
+    "TextRankingInput",
+    "TextRankingOutput",
+    "TextRankingOutputElement",
     "TextToAudioInput",
     "TextToAudioOutput",
     "TextToAudioParameters",
@@ -605,6 +631,14 @@ _MODULE_OF: dict[str, str] = {
     "TableQuestionAnsweringOutput": "table_question_answering",
     "TableQuestionAnsweringOutputElement": "table_question_answering",
     "TableQuestionAnsweringParameters": "table_question_answering",
+    "TabularClassificationInput": "tabular_classification",
+    "TabularClassificationInputData": "tabular_classification",
+    "TabularClassificationOutput": "tabular_classification",
+    "TabularClassificationParameters": "tabular_classification",
+    "TabularRegressionInput": "tabular_regression",
+    "TabularRegressionInputData": "tabular_regression",
+    "TabularRegressionOutput": "tabular_regression",
+    "TabularRegressionParameters": "tabular_regression",
     "TargetSize": "common",
     "TeiClassifierModel": "tei",
     "TeiEmbedOutput": "tei",
@@ -624,6 +658,9 @@ _MODULE_OF: dict[str, str] = {
     "TextGenerationRequest": "text_generation",
     "TextGenerationStreamDetails": "text_generation",
     "TextGenerationStreamOutput": "text_generation",
+    "TextRankingInput": "text_ranking",
+    "TextRankingOutput": "text_ranking",
+    "TextRankingOutputElement": "text_ranking",
     "TextToAudioInput": "text_to_audio",
     "TextToAudioOutput": "text_to_audio",
     "TextToAudioParameters": "text_to_audio",
