@@ -42,7 +42,7 @@ def test_readme_example_runs(
     monkeypatch.setenv("HF_ENDPOINT", emulator.hub_url)
     blocks = [
         b.replace(HF_ROUTER, emulator.router_url).replace(
-            "https://my-reranker.example/", emulator.tei_url("reranker")
+            "http://127.0.0.1:8787/tei/my-reranker", emulator.tei_url("reranker")
         )
         for b in _blocks(heading)
     ]
