@@ -123,6 +123,15 @@ class HfInferenceConfig:
             provider) or providers to fall back to, in order, after a 429, a 5xx or an
             unavailable model.
         provider_mapping_ttl: How long a model's provider mapping is reused.
+        cache_url: Where caches live: None or ``memory://`` (this process),
+            ``disk:///path`` (local disk, survives a restart; extra ``disk``) or
+            ``redis://host:port/db`` (shared; extra ``redis``). A failing backend is a
+            cache miss plus one ``StorageWarning``, never a failed call.
+        rate_limit_url: Where ``provider_rate_limits`` state lives: None (this process)
+            or ``redis://...`` (shared by every client using the same URL, and a
+            ``Retry-After`` seen by one pauses all).
+        rate_limit_backend_required: When the rate-limit backend fails, raise
+            (``True``) instead of falling back to this process's own limits with a warning.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -167,6 +176,9 @@ class HfInferenceConfig:
     provider_preference: tuple[str, ...] = ()
     fallback: bool | tuple[str, ...] = False
     provider_mapping_ttl: float = 600.0
+    cache_url: str | None = None
+    rate_limit_url: str | None = None
+    rate_limit_backend_required: bool = False
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -216,6 +228,11 @@ class HfInferenceConfig:
         if not isinstance(self.fallback, bool):
             object.__setattr__(self, "fallback", _names("fallback", self.fallback))
         _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
+        for name in ("cache_url", "rate_limit_url"):
+            if getattr(self, name) is not None:
+                from ._storage.urls import parse_storage_url
+
+                parse_storage_url(getattr(self, name))
 
     def __repr__(self) -> str:
         shown = []
@@ -291,6 +308,12 @@ class HfInferenceConfig:
                 if name.endswith("_url") and not raw.startswith(("http://", "https://")):
                     raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
                 values[name] = raw
+        for var, name in (
+            ("HFIE_CACHE_URL", "cache_url"),
+            ("HFIE_RATE_LIMIT_URL", "rate_limit_url"),
+        ):
+            if env.get(var):  # storage URLs (memory://, disk:///path, redis://...)
+                values[name] = env[var]
         for var, name in (
             ("HF_COLD_START_TIMEOUT", "cold_start_timeout"),
             ("HF_REQUEST_TIMEOUT", "request_timeout"),

@@ -494,8 +494,15 @@ class AsyncHfInferenceClient:
         return (self._root or self)._transport.is_closed
 
     async def aclose(self) -> None:
-        """Close the connection pool (shared with the views of this client). Safe to call twice."""
-        await (self._root or self)._transport.aclose()
+        """Close the connection pool (shared with the views of this client). Safe to call twice.
+
+        Shared-state storages the config opened (``cache_url``, ``rate_limit_url``) close too.
+        """
+        root = self._root or self
+        await root._transport.aclose()
+        for cache in root._caches:
+            if hasattr(cache, "aclose"):
+                await cache.aclose()
 
     async def __aenter__(self) -> AsyncHfInferenceClient:
         return self

@@ -493,8 +493,15 @@ class HfInferenceClient:
         return (self._root or self)._transport.is_closed
 
     def close(self) -> None:
-        """Close the connection pool (shared with the views of this client). Safe to call twice."""
-        (self._root or self)._transport.close()
+        """Close the connection pool (shared with the views of this client). Safe to call twice.
+
+        Shared-state storages the config opened (``cache_url``, ``rate_limit_url``) close too.
+        """
+        root = self._root or self
+        root._transport.close()
+        for cache in root._caches:
+            if hasattr(cache, "close"):
+                cache.close()
 
     def __enter__(self) -> HfInferenceClient:
         return self
