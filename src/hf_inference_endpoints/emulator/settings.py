@@ -42,6 +42,8 @@ class EmulatorSettings:
             used to validate ``inputs`` + ``max_new_tokens``.
         token_latency_ms: pause between streamed events (scaled), 0 = none.
         extra_models: additional Hub catalog entries (override the built-in table).
+        rate_limits: provider -> requests per simulated minute, enforced across every
+            client (:mod:`.ratelimit`; 429 with ``Retry-After`` above it).
     """
 
     time_scale: float = 1.0
@@ -56,12 +58,16 @@ class EmulatorSettings:
     tgi_max_total_tokens: int = 8192
     token_latency_ms: float = 0.0
     extra_models: Mapping[str, CatalogModel] = field(default_factory=dict)
+    rate_limits: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.time_scale < 0:
             raise ValueError("time_scale must be >= 0")
         if self.max_client_batch_size < 1:
             raise ValueError("max_client_batch_size must be >= 1")
+        for provider, limit in self.rate_limits.items():
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise ValueError(f"rate_limits[{provider!r}] must be an int >= 1, got {limit!r}")
 
     def scaled(self, seconds: float) -> float:
         """Real seconds to wait for a simulated duration of ``seconds``.
