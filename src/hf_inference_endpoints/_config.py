@@ -132,6 +132,9 @@ class HfInferenceConfig:
             ``Retry-After`` seen by one pauses all).
         rate_limit_backend_required: When the rate-limit backend fails, raise
             (``True``) instead of falling back to this process's own limits with a warning.
+        rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in, when
+            shared on Redis (60: requests per minute; a provider that counts per second
+            takes its per-second limit and ``1``).
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -179,6 +182,7 @@ class HfInferenceConfig:
     cache_url: str | None = None
     rate_limit_url: str | None = None
     rate_limit_backend_required: bool = False
+    rate_limit_window: float = 60.0
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -228,6 +232,10 @@ class HfInferenceConfig:
         if not isinstance(self.fallback, bool):
             object.__setattr__(self, "fallback", _names("fallback", self.fallback))
         _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
+        if not float(self.rate_limit_window) > 0:
+            raise ConfigurationError(
+                f"rate_limit_window must be > 0 seconds, got {self.rate_limit_window!r}"
+            )
         for name in ("cache_url", "rate_limit_url"):
             if getattr(self, name) is not None:
                 from ._storage.urls import parse_storage_url

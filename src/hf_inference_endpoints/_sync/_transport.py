@@ -23,6 +23,7 @@ from .._errors import (
     ModelLoading,
     NetworkError,
     PoolExhausted,
+    RateLimited,
     RequestTimeout,
     ServerError,
     error_from_event,
@@ -32,10 +33,11 @@ from .._io import sync_monotonic, sync_sleep
 from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
-from .._ratelimit import RateLimiter, rate_limit_key
+from .._ratelimit import rate_limit_key
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._shared_limits import make_limiter
 from .._waits import plan_wait
 from ._pool import PoolTransport
 from ._streaming import Stream
@@ -109,8 +111,10 @@ class Transport:
         self._default_headers = dict(self._client.headers) if self._owns_client else None
         self._urls: dict[str, httpx2.URL] = {}
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
-        # client-side requests-per-minute per provider (None: no limit configured)
-        self._limiter = RateLimiter(config.provider_rate_limits) or None
+        # client-side requests-per-minute per provider (None: no limit configured);
+        # shared through Redis (and Retry-After pauses with it) when rate_limit_url says so
+        self._limiter = make_limiter(config)
+        self._owns_limiter = True
 
     def with_config(self, config: HfInferenceConfig) -> Transport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
@@ -118,6 +122,7 @@ class Transport:
         view = copy.copy(self)
         view.__dict__.pop("_views", None)
         view._owns_client = False  # the pool is this transport's to close, not the view's
+        view._owns_limiter = False
         views: weakref.WeakSet[Transport] = self.__dict__.setdefault("_views", weakref.WeakSet())
         views.add(view)  # closed with this transport (see close)
         view.config = config
@@ -149,6 +154,8 @@ class Transport:
             view._closed = True
         if self._owns_client:
             self._client.close()
+        if self._owns_limiter and self._limiter is not None and not self._limiter.local:
+            self._limiter.close()
 
     def _timeout(self, state: RetryState, now: float, *, stream: bool) -> dict[str, Any]:
         """The request's ``timeout`` extension: per-attempt limits, capped by the deadline."""
@@ -215,13 +222,16 @@ class Transport:
         """Wait for the provider's rate-limit token (``provider_rate_limits``); the new now."""
         assert self._limiter is not None
         key = rate_limit_key(prepared.context.provider, prepared.task)
-        wait = self._limiter.reserve(key, now)
+        if self._limiter.local:
+            wait = self._limiter.reserve(key, now)
+        else:  # shared through Redis: one round trip
+            wait = self._limiter.reserve(key, now)
         if wait <= 0:
             return now
         if plan_wait(wait, remaining) is None:  # the call would run out while queued
             self._limiter.refund(key, now)
             raise DeadlineExceeded(
-                f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
+                f"The client-side rate limit for {key} ({self._limiter.limits.get(key or '')}/min) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,
                 model=prepared.context.model,
@@ -404,10 +414,19 @@ class Transport:
                     finally:
                         response.close()
             break
+        if self._limiter is not None and not self._limiter.local:
+            self._share_pause(prepared, error)
         if prepared.on_error is not None and prepared.on_error(error):
             return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         self._retry_or_raise(error, state, prepared, call)
         return None
+
+    def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
+        """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
+        assert self._limiter is not None
+        if isinstance(error, RateLimited) and error.retry_after:
+            key = rate_limit_key(prepared.context.provider, prepared.task)
+            self._limiter.penalize(key, error.retry_after)
 
     def _next_hop(
         self,
