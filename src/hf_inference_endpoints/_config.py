@@ -135,6 +135,8 @@ class HfInferenceConfig:
         rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in, when
             shared on Redis (60: requests per minute; a provider that counts per second
             takes its per-second limit and ``1``).
+        adaptive_concurrency: Most requests in flight per provider, found by AIMD: the
+            limit grows while answers are good and halves on a 429 or a 5xx (None: off).
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -183,6 +185,7 @@ class HfInferenceConfig:
     rate_limit_url: str | None = None
     rate_limit_backend_required: bool = False
     rate_limit_window: float = 60.0
+    adaptive_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -216,6 +219,8 @@ class HfInferenceConfig:
             _require_int(name, getattr(self, name), minimum=1)
         if self.max_response_bytes is not None:
             _require_int("max_response_bytes", self.max_response_bytes, minimum=1)
+        if self.adaptive_concurrency is not None:
+            _require_int("adaptive_concurrency", self.adaptive_concurrency, minimum=1)
         if self.max_connections is not None:
             _require_int("max_connections", self.max_connections, minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:

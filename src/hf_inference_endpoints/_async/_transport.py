@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import httpx2
 
+from .._adaptive import AdaptiveConcurrency, Outcome, outcome_of
 from .._config import HfInferenceConfig
 from .._errors import (
     DeadlineExceeded,
@@ -28,8 +29,8 @@ from .._errors import (
     error_from_event,
     error_from_response,
 )
-from .._io import async_monotonic, async_sleep
-from .._io_deadline import IO_DEADLINE
+from .._io import AsyncEvent, async_monotonic, async_sleep
+from .._io_deadline import IO_DEADLINE, time_left
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._ratelimit import rate_limit_key
@@ -114,6 +115,12 @@ class AsyncTransport:
         # shared through Redis (and Retry-After pauses with it) when rate_limit_url says so
         self._limiter = make_limiter(config)
         self._owns_limiter = True
+        # AIMD in-flight limits per provider (None: off, the default)
+        self._adaptive = (
+            AdaptiveConcurrency(config.adaptive_concurrency)
+            if config.adaptive_concurrency
+            else None
+        )
 
     def with_config(self, config: HfInferenceConfig) -> AsyncTransport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
@@ -378,7 +385,10 @@ class AsyncTransport:
         hops = 0
         while True:  # once, unless a redirect on our own pool sends the next hop
             try:
-                response = await self._client.send(request, stream=True)
+                if self._adaptive is None:
+                    response = await self._client.send(request, stream=True)
+                else:
+                    response = await self._send_adaptive(request, prepared)
             except httpx2.TimeoutException as exc:
                 error = _timeout_error(prepared, exc)
             except httpx2.TransportError as exc:
@@ -425,6 +435,37 @@ class AsyncTransport:
             return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         await self._retry_or_raise(error, state, prepared, call)
         return None
+
+    async def _send_adaptive(
+        self, request: httpx2.Request, prepared: PreparedRequest
+    ) -> httpx2.Response:
+        """Send within the provider's adaptive in-flight limit (``adaptive_concurrency``).
+
+        The slot is held until the answer's headers arrive; their status moves the limit.
+        """
+        assert self._adaptive is not None
+        key = rate_limit_key(prepared.context.provider, prepared.task)
+        if key is None:
+            return await self._client.send(request, stream=True)
+        gate = self._adaptive.limit_for(key)
+        while True:
+            waiter = AsyncEvent()
+            if gate.acquire(waiter):
+                break
+            if not await waiter.wait(time_left(None)):
+                raise httpx2.ConnectTimeout(
+                    f"no adaptive-concurrency slot for {key} came free in the time left"
+                )
+        started = async_monotonic()
+        outcome: Outcome = "neutral"
+        try:
+            response = await self._client.send(request, stream=True)
+            outcome = outcome_of(response.status_code)
+            return response
+        finally:
+            for woken in gate.release(outcome, started=started, now=async_monotonic()):
+                woken.set()
+            self._observer.concurrency(key, gate.limit, gate.in_flight)
 
     async def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
         """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
