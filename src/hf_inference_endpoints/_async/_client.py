@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._providers import AsyncProviders
     from ._task_runner import AsyncTaskRunner
     from .audio import AsyncAudio
+    from .bulk import AsyncBulk
     from .chat import AsyncChat
     from .documents import AsyncDocuments
     from .embeddings import AsyncEmbeddings
@@ -198,6 +199,13 @@ class AsyncHfInferenceClient:
         from .embeddings import AsyncEmbeddings
 
         return self._bind(AsyncEmbeddings, "embeddings")
+
+    @cached_property
+    def bulk(self) -> AsyncBulk:
+        """Bulk runs: ``embed`` and ``run`` over an iterable or a JSONL file, resumable."""
+        from .bulk import AsyncBulk
+
+        return AsyncBulk(self)
 
     @cached_property
     def endpoints(self) -> AsyncEndpoints:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ._providers import Providers
     from ._task_runner import TaskRunner
     from .audio import Audio
+    from .bulk import Bulk
     from .chat import Chat
     from .documents import Documents
     from .embeddings import Embeddings
@@ -199,6 +200,13 @@ class HfInferenceClient:
         from .embeddings import Embeddings
 
         return self._bind(Embeddings, "embeddings")
+
+    @cached_property
+    def bulk(self) -> Bulk:
+        """Bulk runs: ``embed`` and ``run`` over an iterable or a JSONL file, resumable."""
+        from .bulk import Bulk
+
+        return Bulk(self)
 
     @cached_property
     def endpoints(self) -> Endpoints:
