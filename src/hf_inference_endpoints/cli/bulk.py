@@ -51,6 +51,12 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Requests per minute for a provider (repeatable).",
         ),
         click.option(
+            "--rate-limit-window",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="Seconds the --rate-limit counts in (default 60).",
+        ),
+        click.option(
             "--adaptive-concurrency",
             type=click.IntRange(min=1),
             default=None,
@@ -74,6 +80,8 @@ def _client(options: dict[str, Any]) -> Any:
         overrides["rate_limit_url"] = options["rate_limit_url"]
     if options.get("rate_limits"):
         overrides["provider_rate_limits"] = _limits(options["rate_limits"])
+    if options.get("rate_limit_window"):
+        overrides["rate_limit_window"] = options["rate_limit_window"]
     if options.get("adaptive_concurrency"):
         overrides["adaptive_concurrency"] = options["adaptive_concurrency"]
     return AsyncHfInferenceClient(config=HfInferenceConfig.from_env(**overrides))
