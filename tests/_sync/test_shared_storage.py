@@ -95,3 +95,21 @@ def test_storage_urls_are_checked_up_front(no_env: None) -> None:
     with pytest.raises(ConfigurationError, match="absolute folder"):
         HfInferenceClient(token="hf_x", cache_url="disk://relative")
     assert "hunter2" not in repr(parse_storage_url("redis://:hunter2@h:1/0"))
+
+
+def test_provider_mappings_are_shared_after_a_local_miss(
+    emulator: Any, no_env: None, redis_url: str
+) -> None:
+    model = "BAAI/bge-small-en-v1.5"
+    first, second = Wire(), Wire()
+    with emulator_client(emulator, first, cache_url=redis_url) as client:
+        entries = client._providers.mapping(model)
+        assert client._providers.mapping(model) == entries  # local hit: no request
+    with emulator_client(emulator, second, cache_url=redis_url) as other:
+        shared = other._providers.mapping(model)
+    assert [url for url in first.gets() if "/api/models/" in url] == [
+        f"{emulator.hub_url}/api/models/{model}?expand[]=inferenceProviderMapping"
+    ]
+    assert second.gets() == []  # the other client's lookup answered
+    assert shared == entries
+    assert [e.provider for e in shared] == ["hf-inference"]
