@@ -122,7 +122,8 @@ EMULATOR_TOKEN = "hf_emulator_token_for_tests"
 def emulator() -> Any:
     """One emulator for the session, over real loopback sockets, 100x faster than life.
 
-    ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds);
+    ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds) and
+    ``org/slow-cold-model`` (60: still loading however slow the machine is);
     only :data:`EMULATOR_TOKEN` is accepted.
     """
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
@@ -130,7 +131,7 @@ def emulator() -> Any:
     settings = EmulatorSettings(
         time_scale=0.01,
         valid_tokens=frozenset({EMULATOR_TOKEN}),
-        cold_models={"org/cold-model": 2.0},
+        cold_models={"org/cold-model": 2.0, "org/slow-cold-model": 60.0},
     )
     with running_emulator(settings) as handle:
         yield handle

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from hf_inference_endpoints import AsyncHfInferenceClient, RequestTimeout
+from hf_inference_endpoints import AsyncHfInferenceClient, DeadlineExceeded, RequestTimeout
 
 from ..faults import server as fs
 
@@ -98,7 +98,7 @@ async def test_timeout_bounds_the_whole_stream(behaviour: Any, no_env: None) -> 
             server.script(behaviour())
             started = time.monotonic()
             received = 0
-            with pytest.raises(RequestTimeout, match="timeout="):
+            with pytest.raises(DeadlineExceeded, match="timeout="):
                 async with await client.chat.stream(
                     model=MODEL, messages=MESSAGES, timeout=TIMEOUT
                 ) as stream:

@@ -129,16 +129,30 @@ async def test_int_017_groq_routing(emu: Any, no_env: None) -> None:
 
 
 @pytest.mark.anyio
-async def test_groq_staging_or_unmapped_models_are_refused_before_any_provider_call(
+async def test_a_mapping_in_error_is_sent_and_the_provider_decides(
+    emu: Any, clock: FakeClock, no_env: None
+) -> None:
+    """Not live is not refused (as huggingface_hub): one warning, then the provider answers."""
+    async with client_for(emu, max_retries=0) as client:
+        with pytest.raises(ServiceUnavailable) as info:
+            await client.chat.complete(
+                model="deepseek-ai/DeepSeek-R1", provider="groq", messages=MESSAGES
+            )
+    assert info.value.provider == "groq"
+    assert info.value.status_code == 503  # the emulated provider's own answer
+
+
+@pytest.mark.anyio
+async def test_an_unmapped_provider_is_refused_before_any_provider_call(
     emu: Any, no_env: None
 ) -> None:
     async with client_for(emu) as client:
         with pytest.raises(ModelNotAvailableOnProvider) as info:
             await client.chat.complete(
-                model="deepseek-ai/DeepSeek-R1", provider="groq", messages=MESSAGES
+                model="deepseek-ai/DeepSeek-R1", provider="novita", messages=MESSAGES
             )
-    assert "error" in info.value.message  # the emulated mapping's status
-    assert info.value.available_on == ("together", "fireworks-ai")
+    assert "no mapping" in info.value.message
+    assert "together" in info.value.available_on
 
 
 @pytest.mark.anyio

@@ -225,7 +225,6 @@ def test_hf_inference_router_and_url_targets_need_no_lookup(
             "no mapping",
             ("hf-inference", "together", "groq", "newprov"),
         ),
-        ("nebius", "conversational", "staging", ("hf-inference", "together", "groq", "newprov")),
         ("together", "text-generation", "serves it for 'conversational' only", ()),
     ],
 )
@@ -347,6 +346,7 @@ def test_a_provider_key_goes_straight_to_the_provider_and_never_to_the_hub(
 
 TOGETHER_CHAT = f"{ROUTER}/together/v1/chat/completions"
 GROQ_CHAT = f"{ROUTER}/groq/openai/v1/chat/completions"
+NEBIUS_CHAT = f"{ROUTER}/nebius/v1/chat/completions"
 HF_CHAT = f"{ROUTER}/hf-inference/models/{MODEL}/v1/chat/completions"
 
 
@@ -457,16 +457,26 @@ def test_a_network_error_is_retried_on_the_same_provider_before_failing_over(
     assert reply.response_meta is not None and reply.response_meta.providers_tried == ("together",)
 
 
-def test_an_unavailable_first_choice_is_skipped_with_failover(no_env: None) -> None:
+def test_an_unmapped_first_choice_is_skipped_with_failover(no_env: None) -> None:
     wire = Wire().hub(MODEL).add("POST", GROQ_CHAT, httpx2.Response(200, json=completion()))
     with make_client(wire) as client:
         reply = client.chat.complete(
-            model=MODEL, provider="nebius", messages=MESSAGES, fallback=["groq"]
+            model=MODEL, provider="fireworks-ai", messages=MESSAGES, fallback=["groq"]
         )
     assert wire.urls() == [MAPPING_GET, f"POST {GROQ_CHAT}"]
     meta = reply.response_meta
     assert meta is not None and meta.provider == "groq"
     assert meta.providers_tried == ()  # one provider left to try: a plain call
+
+
+def test_a_staging_mapping_is_sent_with_its_provider_id(no_env: None) -> None:
+    """As huggingface_hub does: warn and send; the provider decides."""
+    wire = Wire().hub(MODEL).add("POST", NEBIUS_CHAT, httpx2.Response(200, json=completion()))
+    with make_client(wire) as client:
+        reply = client.chat.complete(model=MODEL, provider="nebius", messages=MESSAGES)
+    assert wire.urls() == [MAPPING_GET, f"POST {NEBIUS_CHAT}"]
+    assert wire.body(1)["model"] == "nebius-llama"
+    assert reply.response_meta is not None and reply.response_meta.provider == "nebius"
 
 
 def sse(*events: Any) -> bytes:

@@ -125,16 +125,27 @@ def test_int_017_groq_routing(emu: Any, no_env: None) -> None:
     assert "".join(pieces) == f"{REPLY_PREFIX} {QUESTION}"
 
 
-def test_groq_staging_or_unmapped_models_are_refused_before_any_provider_call(
-    emu: Any, no_env: None
+def test_a_mapping_in_error_is_sent_and_the_provider_decides(
+    emu: Any, clock: FakeClock, no_env: None
 ) -> None:
-    with client_for(emu) as client:
-        with pytest.raises(ModelNotAvailableOnProvider) as info:
+    """Not live is not refused (as huggingface_hub): one warning, then the provider answers."""
+    with client_for(emu, max_retries=0) as client:
+        with pytest.raises(ServiceUnavailable) as info:
             client.chat.complete(
                 model="deepseek-ai/DeepSeek-R1", provider="groq", messages=MESSAGES
             )
-    assert "error" in info.value.message  # the emulated mapping's status
-    assert info.value.available_on == ("together", "fireworks-ai")
+    assert info.value.provider == "groq"
+    assert info.value.status_code == 503  # the emulated provider's own answer
+
+
+def test_an_unmapped_provider_is_refused_before_any_provider_call(emu: Any, no_env: None) -> None:
+    with client_for(emu) as client:
+        with pytest.raises(ModelNotAvailableOnProvider) as info:
+            client.chat.complete(
+                model="deepseek-ai/DeepSeek-R1", provider="novita", messages=MESSAGES
+            )
+    assert "no mapping" in info.value.message
+    assert "together" in info.value.available_on
 
 
 @pytest.mark.parametrize(("spec", "fallback"), [("503", ["groq"]), ("429", True)])

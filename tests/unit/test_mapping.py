@@ -143,8 +143,6 @@ def test_select_entry_returns_the_live_mapping() -> None:
     ("provider", "task", "reason"),
     [
         ("groq", "conversational", "the Hub has no mapping for it"),
-        ("nebius", "conversational", "staging (test only)"),
-        ("novita", "conversational", "its mapping status is error"),
         ("together", "text-to-image", "serves it for 'conversational' only"),
     ],
 )
@@ -212,26 +210,52 @@ def test_fallback_true_appends_every_other_live_mapping_preferred_first() -> Non
     assert all(isinstance(c, Candidate) and c.entry is not None for c in plan.candidates)
 
 
-def test_fallback_list_keeps_its_order_and_skips_what_is_not_live() -> None:
-    plan = plan_candidates(
-        MODEL,
-        "together",
-        "conversational",
-        entries(),
-        fallback=("nebius", "fireworks-ai", "together", "groq", "hf-inference"),
-    )
-    assert names(plan) == ["together", "fireworks-ai", "hf-inference"]
-    assert [n.split(":")[0] for n in plan.skipped] == ["nebius", "groq"]
+def test_fallback_list_keeps_its_order_and_skips_only_what_is_not_mapped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A provider the caller names is tried even when its mapping is staging (with a warning)."""
+    with caplog.at_level("WARNING", logger="hf_inference_endpoints"):
+        plan = plan_candidates(
+            MODEL,
+            "together",
+            "conversational",
+            entries(),
+            fallback=("nebius", "fireworks-ai", "together", "groq", "hf-inference"),
+        )
+    assert names(plan) == ["together", "nebius", "fireworks-ai", "hf-inference"]
+    assert [n.split(":")[0] for n in plan.skipped] == ["groq"]
+    assert any("nebius" in r.message and "staging" in r.message for r in caplog.records)
 
 
-def test_an_unavailable_first_choice_is_skipped_when_failover_is_on() -> None:
-    plan = plan_candidates(MODEL, "nebius", "conversational", entries(), fallback=("together",))
+def test_fallback_true_only_adds_live_mappings() -> None:
+    plan = plan_candidates(MODEL, "together", "conversational", entries(), fallback=True)
+    assert "nebius" not in names(plan) and "novita" not in names(plan)
+
+
+def test_an_unmapped_first_choice_is_skipped_when_failover_is_on() -> None:
+    plan = plan_candidates(MODEL, "groq", "conversational", entries(), fallback=("together",))
     assert names(plan) == ["together"]
-    assert "staging" in plan.skipped[0]
-    with pytest.raises(ModelNotAvailableOnProvider, match="staging"):
-        plan_candidates(MODEL, "nebius", "conversational", entries(), fallback=("groq",))
-    with pytest.raises(ModelNotAvailableOnProvider, match="staging"):
-        plan_candidates(MODEL, "nebius", "conversational", entries())
+    assert "no mapping" in plan.skipped[0]
+    with pytest.raises(ModelNotAvailableOnProvider, match="no mapping"):
+        plan_candidates(MODEL, "groq", "conversational", entries(), fallback=("fireworks",))
+    with pytest.raises(ModelNotAvailableOnProvider, match="no mapping"):
+        plan_candidates(MODEL, "groq", "conversational", entries())
+
+
+@pytest.mark.parametrize(("provider", "status"), [("nebius", "staging"), ("novita", "error")])
+def test_a_staging_or_error_mapping_is_used_with_one_warning(
+    provider: str, status: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hf_inference_endpoints._routing import mapping
+
+    monkeypatch.setattr(mapping, "_WARNED", set())
+    with caplog.at_level("WARNING", logger="hf_inference_endpoints"):
+        for _ in range(3):
+            entry = select_entry(MODEL, provider, "conversational", entries())
+            assert entry.provider == provider and entry.status == status
+    warnings = [r for r in caplog.records if provider in r.message]
+    assert len(warnings) == 1
+    assert MODEL in warnings[0].message and status in warnings[0].message
 
 
 def test_hf_inference_needs_no_mapping_entry() -> None:

@@ -109,7 +109,9 @@ class AsyncClosingBody(httpx2.AsyncByteStream):
                 close_chunks = getattr(chunks, "aclose", None)
                 if close_chunks is not None:
                     await close_chunks()
-            await self._core.aclose()
+            close_core = getattr(self._core, "aclose", None)  # a recorded body may have none
+            if close_core is not None:
+                await close_core()
         except Exception as exc:
             mapped = _as_httpx_error(exc)
             if mapped is None:

@@ -15,6 +15,7 @@ and caches mappings with a TTL. The twins' ``_providers`` module does the fetch.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -50,7 +51,10 @@ __all__ = [
     "plan_candidates",
     "select_entry",
     "task_matches",
+    "warn_not_live",
 ]
+
+logger = logging.getLogger("hf_inference_endpoints")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +195,9 @@ def select_entry(
     """The live entry of ``provider`` for ``task``.
 
     Raises:
-        ModelNotAvailableOnProvider: Not mapped, mapped for another task, or not live
-            (``staging`` or ``error``); the error lists where the model is available.
+        ModelNotAvailableOnProvider: Not mapped, or mapped for another task; the error
+            lists where the model is available. A ``staging`` or ``error`` mapping is
+            used, with one warning (:func:`warn_not_live`).
     """
     entry = next((e for e in entries if e.provider == provider), None)
     if entry is None:
@@ -202,9 +207,29 @@ def select_entry(
             model, provider, task, entries, f"the provider serves it for {entry.task!r} only"
         )
     if not entry.is_live:
-        what = "staging (test only)" if entry.status == "staging" else entry.status
-        raise not_available(model, provider, task, entries, f"its mapping status is {what}")
+        warn_not_live(model, entry)
     return entry
+
+
+#: (model, provider, status) already warned about: one warning each per process.
+_WARNED: set[tuple[str, str, str]] = set()
+
+
+def warn_not_live(model: str, entry: MappingEntry) -> None:
+    """Log once that a mapping is ``staging`` or ``error``; the call is sent all the same.
+
+    The provider decides: a staging mapping is HF's "test only", an error one failed its
+    last automated check; both may still answer (as huggingface_hub does, we warn and send).
+    """
+    key = (model, entry.provider, entry.status)
+    if key in _WARNED:
+        return
+    _WARNED.add(key)
+    if entry.status == "staging":
+        detail = "is in staging on the Hub (meant for tests); the call may fail"
+    else:
+        detail = f"has mapping status {entry.status!r} (its last health check failed)"
+    logger.warning("%s on %s %s", model, entry.provider, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +265,9 @@ def _ordered_live(
     serves: Callable[[str], bool],
     skipped: list[str],
 ) -> list[MappingEntry]:
-    live = [e for e in entries if e.is_live and task_matches(e.provider, task, e.task)]
+    matching = [e for e in entries if task_matches(e.provider, task, e.task)]
+    # live mappings first; staging/error ones after them, sent with a warning if chosen
+    live = [e for e in matching if e.is_live] + [e for e in matching if not e.is_live]
     usable: list[MappingEntry] = []
     for entry in live:
         if serves(entry.provider):
@@ -297,6 +324,8 @@ def plan_candidates(
             raise not_available(
                 model, "auto", task, entries, f"no live mapping this client can use{detail}"
             )
+        if not ordered[0].is_live:
+            warn_not_live(model, ordered[0])
         candidates.append(Candidate(ordered[0].provider, ordered[0]))
     elif mapping_free(provider):
         found = next((e for e in entries if e.provider == provider), None)
@@ -314,7 +343,9 @@ def plan_candidates(
     if fallback is not False:
         taken = {c.provider for c in candidates} | {provider}
         if fallback is True:
-            extra = [Candidate(e.provider, e) for e in ordered if e.provider not in taken]
+            extra = [
+                Candidate(e.provider, e) for e in ordered if e.provider not in taken and e.is_live
+            ]
         else:
             by_name = {e.provider: e for e in ordered}
             extra = []
@@ -322,6 +353,8 @@ def plan_candidates(
                 if name in taken:
                     continue
                 if name in by_name:
+                    if not by_name[name].is_live:  # named by the caller: sent, with a warning
+                        warn_not_live(model, by_name[name])
                     extra.append(Candidate(name, by_name[name]))
                 elif mapping_free(name):
                     extra.append(

@@ -110,7 +110,9 @@ class ClosingBody(httpx2.SyncByteStream):
                 close_chunks = getattr(chunks, "close", None)
                 if close_chunks is not None:
                     close_chunks()
-            self._core.close()
+            close_core = getattr(self._core, "close", None)  # a recorded body may have none
+            if close_core is not None:
+                close_core()
         except Exception as exc:
             mapped = _as_httpx_error(exc)
             if mapped is None:

@@ -13,7 +13,13 @@ from typing import Generic, TypeVar
 
 import httpx2
 
-from .._errors import ErrorContext, HfError, RequestTimeout, StreamInterrupted
+from .._errors import (
+    DeadlineExceeded,
+    ErrorContext,
+    HfError,
+    RequestTimeout,
+    StreamInterrupted,
+)
 from .._io import sync_close_on_gc
 from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
@@ -118,10 +124,12 @@ class Stream(Generic[T]):
 
     def _timed_out(self, now: float) -> HfError:
         if self._deadline is not None and now >= self._deadline:
-            message = "The stream did not end within the call's timeout="
-        else:
-            message = "The stream sent no event for longer than stream_timeout"
-        return self._error(RequestTimeout, message)
+            return self._error(
+                DeadlineExceeded, "The stream did not end within the call's timeout="
+            )
+        return self._error(
+            RequestTimeout, "The stream sent no event for longer than stream_timeout"
+        )
 
     def _fill(self) -> None:
         try:
