@@ -64,7 +64,9 @@ def main() -> None:
             print(f"4. a cold start: {COLD_MODEL} is loading; the client waits it out")
             try:
                 reply = client.chat.complete(
-                    model=COLD_MODEL, messages=[{"role": "user", "content": "Are you awake?"}]
+                    model=COLD_MODEL,
+                    provider="hf-inference",
+                    messages=[{"role": "user", "content": "Are you awake?"}],
                 )
             except HfError as err:
                 print(f"   failed: {type(err).__name__}: {err}")

@@ -62,7 +62,7 @@ def main() -> int:
             "HF_ENDPOINT": emu.hub_url,
             "HF_ROUTER_URL": emu.router_url,
             "HF_ENDPOINTS_API_URL": emu.endpoints_api_url,
-            "HFIE_DEMO_CHAT_MODEL": "demo/chat-model",
+            "HFIE_DEMO_CHAT_MODEL": "meta-llama/Llama-3.1-8B-Instruct",
             "HFIE_DEMO_TGI_URL": emu.tgi_url("demo-llm"),
             "HFIE_DEMO_COLD_MODEL": "demo/cold-model",
         }

@@ -76,8 +76,11 @@ class HfInferenceConfig:
 
     Attributes:
         token: HF token (``hf_...``) or a provider's own key; never shown in reprs.
-        default_provider: Provider used when a call names none (``"hf-inference"``,
-            ``"auto"``, ``"together"``...).
+        default_provider: Provider used when a call names none. ``"auto"`` (the default,
+            as huggingface_hub and huggingface.js): chat goes to the router's
+            OpenAI-compatible route with the bare model id and the router picks; other
+            tasks take the first provider the Hub maps the model to (one cached lookup).
+            Or a provider name (``"hf-inference"``, ``"together"``...).
         default_namespace: Namespace (user or org) for dedicated endpoints.
         auto_wait_for_model: Wait out 503 "model loading" answers.
         cold_start_timeout: Longest total wait for a cold model or endpoint.
@@ -145,7 +148,7 @@ class HfInferenceConfig:
     """
 
     token: Secret | None = None
-    default_provider: str = "hf-inference"
+    default_provider: str = "auto"
     default_namespace: str | None = None
     auto_wait_for_model: bool = True
     cold_start_timeout: float = 300.0

@@ -12,7 +12,6 @@ any of this: its services are the plain classes, so a call costs what it always 
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
@@ -127,6 +126,8 @@ def split_overrides(
 
 def _option_keywords(function: Callable[..., Any]) -> tuple[str, ...]:
     """The call options ``function`` takes as keyword-only arguments defaulting to None."""
+    import inspect  # only when a view class is made
+
     parameters = inspect.signature(function).parameters
     return tuple(
         name
@@ -168,6 +169,8 @@ def filling_class(cls: type[T], *, client: bool = False) -> type[T]:
 
 
 def _make_filling_class(cls: type[Any], *, client: bool) -> type[Any]:
+    import inspect  # only when a view class is made
+
     namespace: dict[str, Any] = {"__slots__": ()} if hasattr(cls, "__slots__") else {}
     for name in dir(cls):
         if name.startswith("_"):

@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._errors import (
     ColdStartTimeout,
@@ -22,6 +23,9 @@ from ._errors import (
     ModelLoading,
 )
 from ._waits import plan_wait
+
+if TYPE_CHECKING:
+    from ._config import HfInferenceConfig
 
 __all__ = ["Deadline", "RetryPolicy", "RetryState", "deadline_error", "parse_retry_after"]
 
@@ -91,6 +95,18 @@ class RetryPolicy:
     max_delay: float = 30.0
     wait_for_model: bool = True
     cold_start_timeout: float = 300.0
+
+    @classmethod
+    def from_config(cls, config: HfInferenceConfig) -> RetryPolicy:
+        """The policy a client's config sets (``max_retries``, ``retry_*_delay``,
+        ``auto_wait_for_model``, ``cold_start_timeout``)."""
+        return cls(
+            max_retries=config.max_retries,
+            base_delay=config.retry_base_delay,
+            max_delay=config.retry_max_delay,
+            wait_for_model=config.auto_wait_for_model,
+            cold_start_timeout=config.cold_start_timeout,
+        )
 
 
 def _default_backoff(policy: RetryPolicy) -> Iterator[float]:

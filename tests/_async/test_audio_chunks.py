@@ -68,7 +68,9 @@ def missing() -> httpx2.Response:
 
 def client_for(handler: Any) -> AsyncHfInferenceClient:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-    return AsyncHfInferenceClient(token=TOKEN, http_client=http, max_audio_duration=SECONDS)
+    return AsyncHfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, http_client=http, max_audio_duration=SECONDS
+    )
 
 
 # unasync: remove-begin

@@ -66,7 +66,7 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
         hub_url=HUB,
         router_url=ROUTER,
         endpoints_api_url=API,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 
@@ -378,7 +378,7 @@ def public_methods(client: AsyncHfInferenceClient) -> dict[str, Callable[..., An
 
 @pytest.mark.anyio
 async def test_every_public_task_method_takes_bill_to_and_fallback(no_env: None) -> None:
-    async with AsyncHfInferenceClient(token=TOKEN) as client:
+    async with AsyncHfInferenceClient(default_provider="hf-inference", token=TOKEN) as client:
         methods = public_methods(client)
         assert set(methods) == set(CALLS)  # CALLS names every public method
         methods["client.infer"] = client.infer
@@ -411,7 +411,7 @@ async def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: No
         seen.update(kwargs)
         raise _Stop
 
-    client = AsyncHfInferenceClient(token=TOKEN)
+    client = AsyncHfInferenceClient(default_provider="hf-inference", token=TOKEN)
     client._prepare = fake_prepare  # type: ignore[method-assign]
     methods = public_methods(client)
     methods["client.infer"] = client.infer

@@ -33,7 +33,11 @@ IS_ASYNC = True  # unasync: remove
 
 def make_client(server: fs.FaultServer, **config: Any) -> AsyncHfInferenceClient:
     config = {"max_retries": 2, "request_timeout": 10.0, "stream_timeout": 10.0, **config}
-    return AsyncHfInferenceClient(token="hf_cancel_token", router_url=server.url, **config)
+    return AsyncHfInferenceClient(
+        token="hf_cancel_token",
+        router_url=server.url,
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 def in_flight(client: AsyncHfInferenceClient) -> int:

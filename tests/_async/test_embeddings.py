@@ -78,7 +78,9 @@ async def open_client(
     """A client whose requests ``wire`` sees."""
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=token, http_client=http, **config) as client,
+        AsyncHfInferenceClient(
+            token=token, http_client=http, **{"default_provider": "hf-inference", **config}
+        ) as client,
     ):
         yield client
 
@@ -552,6 +554,7 @@ class SlowServer:
 
 def slow_client(server: SlowServer) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
+        default_provider="hf-inference",
         token="hf_fake_token_for_tests",
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(server)),
     )
@@ -675,7 +678,9 @@ async def test_async_batches_run_concurrently_up_to_the_limit(no_env: None) -> N
     texts = [str(i) * (i % 7 + 1) for i in range(100)]
     async with (
         httpx2.AsyncClient(transport=httpx2.MockTransport(answer)) as http,
-        AsyncHfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         result = await client.embeddings.create(BGE, texts, batch_size=5, max_concurrency=3)
         assert peak == 3
@@ -709,7 +714,9 @@ async def test_async_batches_in_flight_keep_their_own_time_left(
     texts = [f"t{i}" for i in range(7)]
     async with (
         httpx2.AsyncClient(transport=httpx2.MockTransport(answer)) as http,
-        AsyncHfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         result = await client.embeddings.create(
             BGE, texts, batch_size=1, max_concurrency=3, timeout=10, allow_partial=True

@@ -105,7 +105,7 @@ async def client_for(
             endpoints_api_url=emu.endpoints_api_url,
             retry_base_delay=0.01,
             cold_start_timeout=120.0,
-            **config,
+            **{"default_provider": "hf-inference", **config},
         ) as client,
     ):
         client.endpoints.poll_interval = 0.002
@@ -218,7 +218,9 @@ async def test_a_public_endpoint_takes_calls_from_a_client_without_a_token(
     wire = Wire()
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=None, http_client=http) as anonymous,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=None, http_client=http
+        ) as anonymous,
     ):
         out = await anonymous.text_generation.generate(
             model=emu.tgi_url("open-ep"), prompt="Once upon", max_new_tokens=3

@@ -110,7 +110,7 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
         token="hf_fake_token_for_tests",
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

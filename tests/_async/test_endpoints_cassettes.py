@@ -61,7 +61,9 @@ async def open_client(
 ) -> AsyncIterator[AsyncHfInferenceClient]:
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=token, http_client=http, **config) as client,
+        AsyncHfInferenceClient(
+            token=token, http_client=http, **{"default_provider": "hf-inference", **config}
+        ) as client,
     ):
         yield client
 

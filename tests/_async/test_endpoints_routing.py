@@ -106,7 +106,7 @@ def make_client(server: Server, **config: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
         token=TOKEN,
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(server)),
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

@@ -52,7 +52,9 @@ async def open_client(token: str, wire: Wire) -> AsyncIterator[AsyncHfInferenceC
     """A client whose requests ``wire`` sees; vcrpy answers them from the cassette."""
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=token, http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=token, http_client=http
+        ) as client,
     ):
         yield client
 
@@ -73,7 +75,9 @@ async def test_unauthorized_is_an_authentication_error_and_not_retried(
     # The client's own pooled httpx2 client this time (no http_client passed): vcrpy
     # answers through the default transport just the same.
     with cassette("errors/unauthorized_401.yaml") as cass:
-        async with AsyncHfInferenceClient(token=hf_token) as client:
+        async with AsyncHfInferenceClient(
+            default_provider="hf-inference", token=hf_token
+        ) as client:
             with pytest.raises(AuthenticationError) as info:
                 await client.chat.complete(
                     model=LLAMA, messages=[{"role": "user", "content": "ping"}]
@@ -98,7 +102,9 @@ async def test_unauthorized_message_reads_cleanly(
     cassette: UseCassette, hf_token: str, no_env: None
 ) -> None:
     with cassette("errors/unauthorized_401.yaml"):
-        async with AsyncHfInferenceClient(token=hf_token) as client:
+        async with AsyncHfInferenceClient(
+            default_provider="hf-inference", token=hf_token
+        ) as client:
             with pytest.raises(AuthenticationError) as info:
                 await client.chat.complete(
                     model=LLAMA, messages=[{"role": "user", "content": "ping"}]
@@ -177,7 +183,9 @@ async def test_unrecorded_request_fails_instead_of_reaching_the_network(
     cassette: UseCassette, hf_token: str, no_env: None
 ) -> None:
     with cassette("chat/plain.yaml") as cass:
-        async with AsyncHfInferenceClient(token=hf_token) as client:
+        async with AsyncHfInferenceClient(
+            default_provider="hf-inference", token=hf_token
+        ) as client:
             # Same URL as the recording, different body.
             with pytest.raises(CannotOverwriteExistingCassetteException):
                 await client.chat.complete(
@@ -215,7 +223,9 @@ async def test_wrong_types_fail_before_any_http(
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(refuse))
     async with (
         http,
-        AsyncHfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         with pytest.raises(ValidationError) as info:
             if service == "chat":
@@ -235,7 +245,9 @@ async def test_messages_must_be_a_list_before_any_http(no_env: None) -> None:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(refuse))
     async with (
         http,
-        AsyncHfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         with pytest.raises(ValidationError, match="messages must be a non-empty list"):
             await client.chat.complete(model=LLAMA, messages="please answer")
@@ -254,7 +266,9 @@ async def test_numeric_strings_are_rejected_or_sent_as_numbers(no_env: None) -> 
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(answer))
     async with (
         http,
-        AsyncHfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         # Lax validation once sent these as strings. Either outcome is fine now: a
         # ValidationError before sending, or 10/7 as numbers.

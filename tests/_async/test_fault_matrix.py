@@ -662,7 +662,9 @@ async def test_fault(
         server.script(*cell.script(h))
         config = {**BASE_CONFIG, **cell.config}
         url = refused.url if cell.refused else server.url
-        client = AsyncHfInferenceClient(token=TOKEN, router_url=url, **config)
+        client = AsyncHfInferenceClient(
+            token=TOKEN, router_url=url, **{"default_provider": "hf-inference", **config}
+        )
         started = time.monotonic()
         try:
             await call(client, h, cell)

@@ -27,7 +27,11 @@ SLACK = 0.5
 
 def make_client(server: fs.FaultServer, **config: Any) -> AsyncHfInferenceClient:
     config = {"max_retries": 0, **config}
-    return AsyncHfInferenceClient(token="hf_deadline_token", router_url=server.url, **config)
+    return AsyncHfInferenceClient(
+        token="hf_deadline_token",
+        router_url=server.url,
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 def in_flight(client: AsyncHfInferenceClient) -> int:

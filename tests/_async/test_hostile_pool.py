@@ -28,7 +28,11 @@ async def test_a_call_that_cannot_get_a_connection_in_time_is_pool_exhausted(
 ) -> None:
     with fs.FaultServer() as server:
         client = AsyncHfInferenceClient(
-            token="hf_pool_token", router_url=server.url, max_connections=1, max_retries=0
+            default_provider="hf-inference",
+            token="hf_pool_token",
+            router_url=server.url,
+            max_connections=1,
+            max_retries=0,
         )
         async with client:
             server.script(fs.stall_stream(seconds=30.0))
@@ -70,7 +74,10 @@ async def test_eleven_hundred_concurrent_calls_under_1024_descriptors_all_finish
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
     try:
         client = AsyncHfInferenceClient(
-            token=EMULATOR_TOKEN, router_url=emulator.router_url, max_retries=0
+            default_provider="hf-inference",
+            token=EMULATOR_TOKEN,
+            router_url=emulator.router_url,
+            max_retries=0,
         )
         outcomes: Counter[str] = Counter()
 

@@ -106,7 +106,7 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
         hub_url=HUB,
         router_url=ROUTER,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

@@ -83,7 +83,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 def client_for(emu: Any, **config: Any) -> AsyncHfInferenceClient:
     config.setdefault("token", TOKEN)
-    return AsyncHfInferenceClient(router_url=emu.router_url, hub_url=emu.hub_url, **config)
+    return AsyncHfInferenceClient(
+        router_url=emu.router_url,
+        hub_url=emu.hub_url,
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 def answer_text(reply: Any) -> str:

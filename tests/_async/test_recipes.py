@@ -129,7 +129,13 @@ def language_task(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_client(wire: Wire) -> AsyncHfInferenceClient:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(wire))
-    return AsyncHfInferenceClient(token=TOKEN, hub_url=HUB, router_url=ROUTER, http_client=http)
+    return AsyncHfInferenceClient(
+        default_provider="hf-inference",
+        token=TOKEN,
+        hub_url=HUB,
+        router_url=ROUTER,
+        http_client=http,
+    )
 
 
 # ------------------------------------------------------------------------------ tests

@@ -57,7 +57,9 @@ def own_pool_client(server: Server, **config: Any) -> AsyncHfInferenceClient:
     """A client on the pool it builds itself (the one that follows redirects), whose
     network transport is swapped for the in-process server (no socket is opened)."""
     config.setdefault("token", TOKEN)
-    client = AsyncHfInferenceClient(router_url=ROUTER, **config)
+    client = AsyncHfInferenceClient(
+        router_url=ROUTER, **{"default_provider": "hf-inference", **config}
+    )
     http = client._transport.http_client
     assert http.follow_redirects is False  # the transport follows them, not httpx2
     http._transport = httpx2.MockTransport(server)  # type: ignore[attr-defined]
@@ -246,7 +248,9 @@ async def test_a_callers_http_client_keeps_its_own_redirect_settings(
 ) -> None:
     server = Server(moved(f"{OTHER}/v1/chat/completions"))
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))  # follow_redirects=False
-    async with AsyncHfInferenceClient(token=TOKEN, router_url=ROUTER, http_client=http) as client:
+    async with AsyncHfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, router_url=ROUTER, http_client=http
+    ) as client:
         with pytest.raises(ServerError) as info:
             await chat(client)
     assert len(server.seen) == 1 and info.value.status_code == 307
@@ -255,7 +259,9 @@ async def test_a_callers_http_client_keeps_its_own_redirect_settings(
     http = httpx2.AsyncClient(
         transport=httpx2.MockTransport(server), follow_redirects=True, max_redirects=2
     )
-    async with AsyncHfInferenceClient(token=TOKEN, router_url=ROUTER, http_client=http) as client:
+    async with AsyncHfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, router_url=ROUTER, http_client=http
+    ) as client:
         with pytest.raises(ServerError) as info:
             await chat(client)
     assert len(server.seen) == 3  # httpx2 followed 2, then raised TooManyRedirects

@@ -81,6 +81,7 @@ async def test_two_hundred_streams_closed_early_leave_no_warning_and_no_growth(
     endings = early_endings()
     with fs.FaultServer() as server:
         client = AsyncHfInferenceClient(
+            default_provider="hf-inference",
             token="hf_stream_close_token",
             router_url=server.url,
             max_retries=0,

@@ -56,7 +56,9 @@ class Wire:
 async def open_client(token: str, wire: Wire) -> AsyncIterator[AsyncHfInferenceClient]:
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=token, http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=token, http_client=http
+        ) as client,
     ):
         yield client
 

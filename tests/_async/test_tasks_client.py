@@ -60,7 +60,12 @@ def client_for(
     http = httpx2.AsyncClient(
         transport=httpx2.MockTransport(server), follow_redirects=follow_redirects
     )
-    return AsyncHfInferenceClient(token=TOKEN, http_client=http, bill_to="acme", **config)
+    return AsyncHfInferenceClient(
+        token=TOKEN,
+        http_client=http,
+        bill_to="acme",
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 class Chunks(httpx2.AsyncByteStream):

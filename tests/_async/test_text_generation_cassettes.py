@@ -42,7 +42,9 @@ async def open_client(token: str, wire: Wire) -> AsyncIterator[AsyncHfInferenceC
     """A client whose requests ``wire`` sees; vcrpy answers them from the cassette."""
     async with (
         httpx2.AsyncClient(event_hooks={"request": [wire]}) as http,
-        AsyncHfInferenceClient(token=token, http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=token, http_client=http
+        ) as client,
     ):
         yield client
 

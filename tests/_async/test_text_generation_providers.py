@@ -51,7 +51,7 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
     return AsyncHfInferenceClient(
         http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
         hub_url=HUB,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

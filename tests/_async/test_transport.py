@@ -77,7 +77,8 @@ class Script:
 def make_client(script: Handler, **config: Any) -> AsyncHfInferenceClient:
     config.setdefault("token", "hf_fake_token_for_tests")
     return AsyncHfInferenceClient(
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(script)), **config
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(script)),
+        **{"default_provider": "hf-inference", **config},
     )
 
 
@@ -233,7 +234,9 @@ async def test_the_exact_request_sent(no_env: None) -> None:
 @pytest.mark.anyio
 async def test_requests_on_our_own_pool_are_what_httpx2_would_build(no_env: None) -> None:
     """On a pool the client made, requests skip ``build_request`` but must not differ from it."""
-    async with AsyncHfInferenceClient(token="hf_fake_token_for_tests") as client:
+    async with AsyncHfInferenceClient(
+        default_provider="hf-inference", token="hf_fake_token_for_tests"
+    ) as client:
         prepared = await client._prepare(
             MODEL, None, "conversational", {"messages": MESSAGES}, False, {"X-Custom": "1"}, None
         )

@@ -69,7 +69,9 @@ def missing() -> httpx2.Response:
 
 def client_for(handler: Any) -> HfInferenceClient:
     http = httpx2.Client(transport=httpx2.MockTransport(handler))
-    return HfInferenceClient(token=TOKEN, http_client=http, max_audio_duration=SECONDS)
+    return HfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, http_client=http, max_audio_duration=SECONDS
+    )
 
 
 def test_one_at_a_time_the_chunks_go_in_order_and_a_failing_one_ends_the_call() -> None:

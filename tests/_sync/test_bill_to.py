@@ -67,7 +67,7 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
         hub_url=HUB,
         router_url=ROUTER,
         endpoints_api_url=API,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 
@@ -365,7 +365,7 @@ def public_methods(client: HfInferenceClient) -> dict[str, Callable[..., Any]]:
 
 
 def test_every_public_task_method_takes_bill_to_and_fallback(no_env: None) -> None:
-    with HfInferenceClient(token=TOKEN) as client:
+    with HfInferenceClient(default_provider="hf-inference", token=TOKEN) as client:
         methods = public_methods(client)
         assert set(methods) == set(CALLS)  # CALLS names every public method
         methods["client.infer"] = client.infer
@@ -397,7 +397,7 @@ def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) ->
         seen.update(kwargs)
         raise _Stop
 
-    client = HfInferenceClient(token=TOKEN)
+    client = HfInferenceClient(default_provider="hf-inference", token=TOKEN)
     client._prepare = fake_prepare  # type: ignore[method-assign]
     methods = public_methods(client)
     methods["client.infer"] = client.infer

@@ -85,7 +85,7 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
         http_client=httpx2.Client(transport=httpx2.MockTransport(wire)),
         hub_url=HUB,
         router_url=ROUTER,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

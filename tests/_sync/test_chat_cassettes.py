@@ -43,7 +43,7 @@ def open_client(token: str, wire: Wire) -> Iterator[HfInferenceClient]:
     """A client whose requests ``wire`` sees; vcrpy answers them from the cassette."""
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=token, http_client=http) as client,
+        HfInferenceClient(default_provider="hf-inference", token=token, http_client=http) as client,
     ):
         yield client
 

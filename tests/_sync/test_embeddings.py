@@ -79,7 +79,9 @@ def open_client(
     """A client whose requests ``wire`` sees."""
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=token, http_client=http, **config) as client,
+        HfInferenceClient(
+            token=token, http_client=http, **{"default_provider": "hf-inference", **config}
+        ) as client,
     ):
         yield client
 
@@ -527,6 +529,7 @@ class SlowServer:
 
 def slow_client(server: SlowServer) -> HfInferenceClient:
     return HfInferenceClient(
+        default_provider="hf-inference",
         token="hf_fake_token_for_tests",
         http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
     )

@@ -104,7 +104,7 @@ def client_for(emu: Any, wire: Wire | None = None, **config: Any) -> Iterator[Hf
             endpoints_api_url=emu.endpoints_api_url,
             retry_base_delay=0.01,
             cold_start_timeout=120.0,
-            **config,
+            **{"default_provider": "hf-inference", **config},
         ) as client,
     ):
         client.endpoints.poll_interval = 0.002
@@ -213,7 +213,9 @@ def test_a_public_endpoint_takes_calls_from_a_client_without_a_token(
     wire = Wire()
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=None, http_client=http) as anonymous,
+        HfInferenceClient(
+            default_provider="hf-inference", token=None, http_client=http
+        ) as anonymous,
     ):
         out = anonymous.text_generation.generate(
             model=emu.tgi_url("open-ep"), prompt="Once upon", max_new_tokens=3

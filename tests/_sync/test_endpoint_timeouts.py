@@ -111,7 +111,7 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
     return HfInferenceClient(
         token="hf_fake_token_for_tests",
         http_client=httpx2.Client(transport=httpx2.MockTransport(wire)),
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

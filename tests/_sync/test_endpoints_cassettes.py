@@ -60,7 +60,9 @@ class Wire:
 def open_client(token: str, wire: Wire, **config: Any) -> Iterator[HfInferenceClient]:
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=token, http_client=http, **config) as client,
+        HfInferenceClient(
+            token=token, http_client=http, **{"default_provider": "hf-inference", **config}
+        ) as client,
     ):
         yield client
 

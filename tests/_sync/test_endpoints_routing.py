@@ -107,7 +107,7 @@ def make_client(server: Server, **config: Any) -> HfInferenceClient:
     return HfInferenceClient(
         token=TOKEN,
         http_client=httpx2.Client(transport=httpx2.MockTransport(server)),
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

@@ -53,7 +53,7 @@ def open_client(token: str, wire: Wire) -> Iterator[HfInferenceClient]:
     """A client whose requests ``wire`` sees; vcrpy answers them from the cassette."""
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=token, http_client=http) as client,
+        HfInferenceClient(default_provider="hf-inference", token=token, http_client=http) as client,
     ):
         yield client
 
@@ -73,7 +73,7 @@ def test_unauthorized_is_an_authentication_error_and_not_retried(
     # The client's own pooled httpx2 client this time (no http_client passed): vcrpy
     # answers through the default transport just the same.
     with cassette("errors/unauthorized_401.yaml") as cass:
-        with HfInferenceClient(token=hf_token) as client:
+        with HfInferenceClient(default_provider="hf-inference", token=hf_token) as client:
             with pytest.raises(AuthenticationError) as info:
                 client.chat.complete(model=LLAMA, messages=[{"role": "user", "content": "ping"}])
     assert cass.all_played and cass.play_count == 1
@@ -95,7 +95,7 @@ def test_unauthorized_message_reads_cleanly(
     cassette: UseCassette, hf_token: str, no_env: None
 ) -> None:
     with cassette("errors/unauthorized_401.yaml"):
-        with HfInferenceClient(token=hf_token) as client:
+        with HfInferenceClient(default_provider="hf-inference", token=hf_token) as client:
             with pytest.raises(AuthenticationError) as info:
                 client.chat.complete(model=LLAMA, messages=[{"role": "user", "content": "ping"}])
     assert ".." not in info.value.message
@@ -169,7 +169,7 @@ def test_unrecorded_request_fails_instead_of_reaching_the_network(
     cassette: UseCassette, hf_token: str, no_env: None
 ) -> None:
     with cassette("chat/plain.yaml") as cass:
-        with HfInferenceClient(token=hf_token) as client:
+        with HfInferenceClient(default_provider="hf-inference", token=hf_token) as client:
             # Same URL as the recording, different body.
             with pytest.raises(CannotOverwriteExistingCassetteException):
                 client.chat.complete(
@@ -206,7 +206,9 @@ def test_wrong_types_fail_before_any_http(
     http = httpx2.Client(transport=httpx2.MockTransport(refuse))
     with (
         http,
-        HfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        HfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         with pytest.raises(ValidationError) as info:
             if service == "chat":
@@ -225,7 +227,9 @@ def test_messages_must_be_a_list_before_any_http(no_env: None) -> None:
     http = httpx2.Client(transport=httpx2.MockTransport(refuse))
     with (
         http,
-        HfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        HfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         with pytest.raises(ValidationError, match="messages must be a non-empty list"):
             client.chat.complete(model=LLAMA, messages="please answer")
@@ -243,7 +247,9 @@ def test_numeric_strings_are_rejected_or_sent_as_numbers(no_env: None) -> None:
     http = httpx2.Client(transport=httpx2.MockTransport(answer))
     with (
         http,
-        HfInferenceClient(token="hf_fake_token_for_tests", http_client=http) as client,
+        HfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
     ):
         # Lax validation once sent these as strings. Either outcome is fine now: a
         # ValidationError before sending, or 10/7 as numbers.

@@ -35,7 +35,9 @@ def request(url: str, provider: str, *fallbacks: PreparedRequest) -> PreparedReq
 def test_the_transport_refuses_a_request_with_fallbacks() -> None:
     wire = Wire().add("POST", FIRST, httpx2.Response(200, json={}))
     http = httpx2.Client(transport=httpx2.MockTransport(wire))
-    with HfInferenceClient(token="hf_x", http_client=http) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token="hf_x", http_client=http
+    ) as client:
         prepared = request(FIRST, "one", request(SECOND, "two"))
         with pytest.raises(TypeError, match="has fallbacks: send it through _failover"):
             client._transport.request(prepared, lambda body: body)
@@ -46,7 +48,9 @@ def test_failover_tries_the_next_provider_after_a_429() -> None:
     wire = Wire().add("POST", FIRST, httpx2.Response(429, json={"error": "busy"}))
     wire.add("POST", SECOND, httpx2.Response(200, json={"ok": True}))
     http = httpx2.Client(transport=httpx2.MockTransport(wire))
-    with HfInferenceClient(token="hf_x", http_client=http) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token="hf_x", http_client=http
+    ) as client:
         prepared = request(FIRST, "one", request(SECOND, "two"))
         result, meta = request_with_failover(client._transport, prepared, json.loads)
     assert result == {"ok": True}

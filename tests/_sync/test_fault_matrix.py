@@ -660,7 +660,9 @@ def test_fault(
         server.script(*cell.script(h))
         config = {**BASE_CONFIG, **cell.config}
         url = refused.url if cell.refused else server.url
-        client = HfInferenceClient(token=TOKEN, router_url=url, **config)
+        client = HfInferenceClient(
+            token=TOKEN, router_url=url, **{"default_provider": "hf-inference", **config}
+        )
         started = time.monotonic()
         try:
             call(client, h, cell)

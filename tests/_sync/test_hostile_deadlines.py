@@ -28,7 +28,11 @@ SLACK = 0.5
 
 def make_client(server: fs.FaultServer, **config: Any) -> HfInferenceClient:
     config = {"max_retries": 0, **config}
-    return HfInferenceClient(token="hf_deadline_token", router_url=server.url, **config)
+    return HfInferenceClient(
+        token="hf_deadline_token",
+        router_url=server.url,
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 def in_flight(client: HfInferenceClient) -> int:

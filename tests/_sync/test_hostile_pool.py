@@ -28,7 +28,11 @@ def test_a_call_that_cannot_get_a_connection_in_time_is_pool_exhausted(
 ) -> None:
     with fs.FaultServer() as server:
         client = HfInferenceClient(
-            token="hf_pool_token", router_url=server.url, max_connections=1, max_retries=0
+            default_provider="hf-inference",
+            token="hf_pool_token",
+            router_url=server.url,
+            max_connections=1,
+            max_retries=0,
         )
         with client:
             server.script(fs.stall_stream(seconds=30.0))

@@ -130,7 +130,13 @@ def language_task(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_client(wire: Wire) -> HfInferenceClient:
     http = httpx2.Client(transport=httpx2.MockTransport(wire))
-    return HfInferenceClient(token=TOKEN, hub_url=HUB, router_url=ROUTER, http_client=http)
+    return HfInferenceClient(
+        default_provider="hf-inference",
+        token=TOKEN,
+        hub_url=HUB,
+        router_url=ROUTER,
+        http_client=http,
+    )
 
 
 # ------------------------------------------------------------------------------ tests

@@ -58,7 +58,7 @@ def own_pool_client(server: Server, **config: Any) -> HfInferenceClient:
     """A client on the pool it builds itself (the one that follows redirects), whose
     network transport is swapped for the in-process server (no socket is opened)."""
     config.setdefault("token", TOKEN)
-    client = HfInferenceClient(router_url=ROUTER, **config)
+    client = HfInferenceClient(router_url=ROUTER, **{"default_provider": "hf-inference", **config})
     http = client._transport.http_client
     assert http.follow_redirects is False  # the transport follows them, not httpx2
     http._transport = httpx2.MockTransport(server)  # type: ignore[attr-defined]
@@ -236,7 +236,9 @@ def test_a_callers_http_client_keeps_its_own_redirect_settings(
 ) -> None:
     server = Server(moved(f"{OTHER}/v1/chat/completions"))
     http = httpx2.Client(transport=httpx2.MockTransport(server))  # follow_redirects=False
-    with HfInferenceClient(token=TOKEN, router_url=ROUTER, http_client=http) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, router_url=ROUTER, http_client=http
+    ) as client:
         with pytest.raises(ServerError) as info:
             chat(client)
     assert len(server.seen) == 1 and info.value.status_code == 307
@@ -245,7 +247,9 @@ def test_a_callers_http_client_keeps_its_own_redirect_settings(
     http = httpx2.Client(
         transport=httpx2.MockTransport(server), follow_redirects=True, max_redirects=2
     )
-    with HfInferenceClient(token=TOKEN, router_url=ROUTER, http_client=http) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token=TOKEN, router_url=ROUTER, http_client=http
+    ) as client:
         with pytest.raises(ServerError) as info:
             chat(client)
     assert len(server.seen) == 3  # httpx2 followed 2, then raised TooManyRedirects

@@ -57,7 +57,7 @@ class Wire:
 def open_client(token: str, wire: Wire) -> Iterator[HfInferenceClient]:
     with (
         httpx2.Client(event_hooks={"request": [wire]}) as http,
-        HfInferenceClient(token=token, http_client=http) as client,
+        HfInferenceClient(default_provider="hf-inference", token=token, http_client=http) as client,
     ):
         yield client
 

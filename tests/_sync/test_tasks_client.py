@@ -59,7 +59,12 @@ def client_for(
     server: Server, *, follow_redirects: bool = False, **config: Any
 ) -> HfInferenceClient:
     http = httpx2.Client(transport=httpx2.MockTransport(server), follow_redirects=follow_redirects)
-    return HfInferenceClient(token=TOKEN, http_client=http, bill_to="acme", **config)
+    return HfInferenceClient(
+        token=TOKEN,
+        http_client=http,
+        bill_to="acme",
+        **{"default_provider": "hf-inference", **config},
+    )
 
 
 class Chunks(httpx2.SyncByteStream):

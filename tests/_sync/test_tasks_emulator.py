@@ -35,7 +35,7 @@ def client_for(emulator: Any, **config: Any) -> HfInferenceClient:
         router_url=emulator.router_url,
         hub_url=emulator.hub_url,
         endpoints_api_url=emulator.endpoints_api_url,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

@@ -52,7 +52,7 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
     return HfInferenceClient(
         http_client=httpx2.Client(transport=httpx2.MockTransport(wire)),
         hub_url=HUB,
-        **config,
+        **{"default_provider": "hf-inference", **config},
     )
 
 

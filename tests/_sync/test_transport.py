@@ -78,7 +78,8 @@ class Script:
 def make_client(script: Handler, **config: Any) -> HfInferenceClient:
     config.setdefault("token", "hf_fake_token_for_tests")
     return HfInferenceClient(
-        http_client=httpx2.Client(transport=httpx2.MockTransport(script)), **config
+        http_client=httpx2.Client(transport=httpx2.MockTransport(script)),
+        **{"default_provider": "hf-inference", **config},
     )
 
 
@@ -220,7 +221,9 @@ def test_the_exact_request_sent(no_env: None) -> None:
 
 def test_requests_on_our_own_pool_are_what_httpx2_would_build(no_env: None) -> None:
     """On a pool the client made, requests skip ``build_request`` but must not differ from it."""
-    with HfInferenceClient(token="hf_fake_token_for_tests") as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token="hf_fake_token_for_tests"
+    ) as client:
         prepared = client._prepare(
             MODEL, None, "conversational", {"messages": MESSAGES}, False, {"X-Custom": "1"}, None
         )

@@ -54,7 +54,11 @@ def answer() -> httpx2.Response:
 def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
     http = httpx2.Client(transport=httpx2.MockTransport(wire))
     return HfInferenceClient(
-        token=TOKEN, hub_url=HUB, router_url=ROUTER, http_client=http, **config
+        token=TOKEN,
+        hub_url=HUB,
+        router_url=ROUTER,
+        http_client=http,
+        **{"default_provider": "hf-inference", **config},
     )
 
 
@@ -182,3 +186,18 @@ def test_a_view_with_retry_settings_is_closed_with_its_client() -> None:
     with pytest.raises(HfError, match="closed"):
         client.chat.complete(model=MODEL, messages=MESSAGES)
     assert wire.requests == []
+
+
+def test_a_view_sends_every_call_to_its_endpoint_with_one_lookup() -> None:
+    from .test_endpoints_routing import URL, Server, chat, get
+    from .test_endpoints_routing import make_client as endpoint_client
+
+    server = Server(get("running"), chat(), chat())
+    with endpoint_client(server) as client:
+        view = client.with_options(endpoint="my-ep")
+        first = view.chat.complete(messages=MESSAGES)  # no model: the endpoint serves
+        second = view.chat.complete(messages=MESSAGES)
+        assert client.endpoints.cache.get("acme/my-ep") is not None  # shared with the client
+    assert first.choices[0].message.content == second.choices[0].message.content == "hello"
+    assert [str(r.url) for r in server.requests][1:] == [f"{URL}/v1/chat/completions"] * 2
+    server.done()

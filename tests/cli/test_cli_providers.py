@@ -19,6 +19,7 @@ LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
 @pytest.fixture
 def env(emulator: Any, no_env: None) -> dict[str, str]:
     return {
+        "HF_DEFAULT_PROVIDER": "hf-inference",  # these tests use models hf-inference serves
         "HF_TOKEN": EMULATOR_TOKEN,
         "HF_ROUTER_URL": emulator.router_url,
         "HF_ENDPOINT": emulator.hub_url,

@@ -37,6 +37,7 @@ def emu() -> Iterator[Any]:
     settings = EmulatorSettings(time_scale=0.001, valid_tokens=frozenset({TOKEN}))
     with running_emulator(settings) as handle:
         with HfInferenceClient(
+            default_provider="hf-inference",
             token=TOKEN,
             hub_url=handle.hub_url,
             router_url=handle.router_url,
@@ -56,6 +57,7 @@ def emu() -> Iterator[Any]:
 @pytest.fixture
 def env(emu: Any, no_env: None) -> dict[str, str]:
     return {
+        "HF_DEFAULT_PROVIDER": "hf-inference",  # these tests use models hf-inference serves
         "HF_TOKEN": TOKEN,
         "HF_ROUTER_URL": emu.router_url,
         "HF_ENDPOINT": emu.hub_url,
@@ -89,6 +91,7 @@ def test_chat_on_an_endpoint_sends_the_model_as_the_served_name(
 
     def recording_client(*args: Any) -> HfInferenceClient:
         return HfInferenceClient(
+            default_provider="hf-inference",
             token=TOKEN,
             http_client=http,
             hub_url=emu.hub_url,

@@ -27,6 +27,7 @@ def test_the_demo_walks_the_whole_life(capsys: pytest.CaptureFixture[str], no_en
     with (
         running_emulator(EmulatorSettings(time_scale=0.001)) as emu,
         HfInferenceClient(
+            default_provider="hf-inference",
             token="hf_demo",
             hub_url=emu.hub_url,
             router_url=emu.router_url,

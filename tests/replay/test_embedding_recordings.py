@@ -140,7 +140,9 @@ def run_sync(rec: Recording, server: Server) -> Any:
     method, kwargs = call_kwargs(rec)
     with (
         httpx2.Client(transport=httpx2.MockTransport(server)) as http,
-        HfInferenceClient(token=FAKE_TOKEN, http_client=http) as client,
+        HfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
     ):
         return getattr(client.embeddings, method)(**kwargs)
 
@@ -149,7 +151,9 @@ async def run_async(rec: Recording, server: Server) -> Any:
     method, kwargs = call_kwargs(rec)
     async with (
         httpx2.AsyncClient(transport=httpx2.MockTransport(server)) as http,
-        AsyncHfInferenceClient(token=FAKE_TOKEN, http_client=http) as client,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
     ):
         return await getattr(client.embeddings, method)(**kwargs)
 

@@ -235,7 +235,9 @@ def _recorded_events(content: bytes) -> list[Any]:
 
 def run_sync(replay: Replay, checker: Checker) -> Any:
     with HfInferenceClient(
-        token=replay.token, http_client=httpx2.Client(transport=httpx2.MockTransport(checker))
+        default_provider="hf-inference",
+        token=replay.token,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(checker)),
     ) as client:
         if replay.task == "conversational":
             call = dict(replay.call)
@@ -253,7 +255,9 @@ def run_sync(replay: Replay, checker: Checker) -> Any:
 
 async def run_async(replay: Replay, checker: Checker) -> Any:
     async with AsyncHfInferenceClient(
-        token=replay.token, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(checker))
+        default_provider="hf-inference",
+        token=replay.token,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(checker)),
     ) as client:
         if replay.task == "conversational":
             call = dict(replay.call)

@@ -319,7 +319,12 @@ class Outcome:
 
 def run_sync(call: Call, server: Server) -> Outcome:
     http = httpx2.Client(transport=httpx2.MockTransport(server))
-    with http, HfInferenceClient(token=FAKE_TOKEN, http_client=http) as client:
+    with (
+        http,
+        HfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
+    ):
         service = getattr(client, call.service)
         try:
             if call.stream:
@@ -335,7 +340,12 @@ def run_sync(call: Call, server: Server) -> Outcome:
 
 async def run_async(call: Call, server: Server) -> Outcome:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
-    async with http, AsyncHfInferenceClient(token=FAKE_TOKEN, http_client=http) as client:
+    async with (
+        http,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
+    ):
         service = getattr(client, call.service)
         try:
             if call.stream:

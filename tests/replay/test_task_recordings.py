@@ -256,7 +256,12 @@ def _invoke(client: Any, service: str, method: str, kwargs: dict[str, Any]) -> A
 
 def run_sync(call: tuple[str, str, dict[str, Any]], server: Server) -> Any:
     http = httpx2.Client(transport=httpx2.MockTransport(server))
-    with http, HfInferenceClient(token=FAKE_TOKEN, http_client=http) as client:
+    with (
+        http,
+        HfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
+    ):
         try:
             return _invoke(client, *call)
         except HfError as exc:
@@ -265,7 +270,12 @@ def run_sync(call: tuple[str, str, dict[str, Any]], server: Server) -> Any:
 
 async def run_async(call: tuple[str, str, dict[str, Any]], server: Server) -> Any:
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
-    async with http, AsyncHfInferenceClient(token=FAKE_TOKEN, http_client=http) as client:
+    async with (
+        http,
+        AsyncHfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
+    ):
         try:
             return await _invoke(client, *call)
         except HfError as exc:

@@ -220,7 +220,7 @@ def _config(url: str) -> dict[str, Any]:
 
 def test_soak_sync(server_url: str, no_env: None) -> None:
     soak = Soak("sync")
-    with HfInferenceClient(**_config(server_url)) as client:
+    with HfInferenceClient(**{"default_provider": "hf-inference", **_config(server_url)}) as client:
         for call in PLAN:
             if call.index == WARM_UP or (call.index > WARM_UP and call.index % CHECK_EVERY == 0):
                 soak.sample(call.index, client)
@@ -256,7 +256,9 @@ def test_soak_sync(server_url: str, no_env: None) -> None:
 @pytest.mark.anyio
 async def test_soak_async(server_url: str, no_env: None, anyio_backend: str) -> None:
     soak = Soak(anyio_backend)
-    async with AsyncHfInferenceClient(**_config(server_url)) as client:
+    async with AsyncHfInferenceClient(
+        **{"default_provider": "hf-inference", **_config(server_url)}
+    ) as client:
         for call in PLAN:
             if call.index == WARM_UP or (call.index > WARM_UP and call.index % CHECK_EVERY == 0):
                 soak.sample(call.index, client)

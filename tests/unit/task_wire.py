@@ -16,7 +16,7 @@ from hf_inference_endpoints._routing import prepare
 from hf_inference_endpoints._tasks import answer_parser, build_body, get_task, validate_parameters
 
 TOKEN = "hf_unit_test_token"
-CONFIG = HfInferenceConfig(token=TOKEN)
+CONFIG = HfInferenceConfig(token=TOKEN, default_provider="hf-inference")
 ROUTER = "https://router.huggingface.co/hf-inference/models"
 
 

@@ -104,7 +104,9 @@ def _record(tmp_path: Path, send: Any) -> tuple[str, dict[str, Any], list[httpx2
 
 def test_recording_filters_the_token_sent_by_our_client(tmp_path: Path) -> None:
     def send(http: httpx2.Client) -> None:
-        with HfInferenceClient(token=SECRET, bill_to="my-org", http_client=http) as client:
+        with HfInferenceClient(
+            default_provider="hf-inference", token=SECRET, bill_to="my-org", http_client=http
+        ) as client:
             out = client.text_generation.generate(model="org/model", prompt="hi", max_new_tokens=1)
         assert out.generated_text == " ok"
         http.close()
@@ -157,7 +159,9 @@ def test_recording_filters_any_header_case(tmp_path: Path) -> None:
 
 def test_a_recording_replays_without_the_transport(tmp_path: Path) -> None:
     def send(http: httpx2.Client) -> None:
-        with HfInferenceClient(token=SECRET, http_client=http) as client:
+        with HfInferenceClient(
+            default_provider="hf-inference", token=SECRET, http_client=http
+        ) as client:
             client.text_generation.generate(model="org/model", prompt="hi")
         http.close()
 
@@ -171,7 +175,9 @@ def test_a_recording_replays_without_the_transport(tmp_path: Path) -> None:
     with (
         player.use_cassette("recorded.yaml") as cass,
         http,
-        HfInferenceClient(token=FAKE_TOKEN, http_client=http) as client,
+        HfInferenceClient(
+            default_provider="hf-inference", token=FAKE_TOKEN, http_client=http
+        ) as client,
     ):
         out = client.text_generation.generate(model="org/model", prompt="hi")
     assert cass.all_played

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from hf_inference_endpoints._errors import ErrorContext, StreamInterrupted
-from hf_inference_endpoints._payloads import (
+from hf_inference_endpoints._generation import (
     CompletionStreamParser,
     details_asked,
     parse_text_generation,

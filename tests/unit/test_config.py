@@ -15,7 +15,7 @@ TOKEN = "hf_supersecretvalue123"
 
 def test_defaults_follow_the_spec() -> None:
     config = HfInferenceConfig()
-    assert config.default_provider == "hf-inference"
+    assert config.default_provider == "auto"  # as huggingface_hub and huggingface.js
     assert config.auto_wait_for_model is True
     assert config.cold_start_timeout == 300.0
     assert config.request_timeout == 120.0

@@ -22,15 +22,17 @@ from hf_inference_endpoints._embeddings import (
     chunked,
     plan_batches,
 )
-from hf_inference_endpoints._embeddings.job import EmbeddingJob
-from hf_inference_endpoints._embeddings.payloads import (
+from hf_inference_endpoints._embeddings.bodies import (
     embedding_body,
     embedding_params,
+    similarity_body,
+    validate_texts,
+)
+from hf_inference_endpoints._embeddings.job import EmbeddingJob
+from hf_inference_endpoints._embeddings.parsers import (
     parse_embeddings,
     parse_similarity,
     parse_tei_info,
-    similarity_body,
-    validate_texts,
 )
 
 texts_strategy = st.lists(st.sampled_from(["a", "b", "c", "d", "", "é", "a b"]), max_size=60)

@@ -9,11 +9,11 @@ import pytest
 
 from hf_inference_endpoints import ValidationError
 from hf_inference_endpoints._endpoints import (
-    build_create_payload,
-    build_update_payload,
+    create_body,
     image_spec,
     image_with_parallelism,
     normalize_image,
+    update_body,
 )
 from hf_inference_endpoints.models import EndpointCreateRequest, EndpointUpdateRequest
 
@@ -69,7 +69,7 @@ EXPECTED_UPDATE: dict[str, Any] = {
 
 
 def vllm_create() -> dict[str, Any]:
-    return build_create_payload(
+    return create_body(
         "qwen2-5-7b-instruct-vllm",
         "Qwen/Qwen2.5-7B-Instruct",
         vendor="aws",
@@ -97,7 +97,7 @@ def vllm_create() -> dict[str, Any]:
 
 
 def vllm_update() -> dict[str, Any]:
-    return build_update_payload(
+    return update_body(
         instance_type="nvidia-l40s",
         max_replica=4,
         scale_to_zero_timeout=60,
@@ -129,7 +129,7 @@ def test_bodies_equal_the_reference_examples() -> None:
 
 
 def test_create_defaults_are_hubs() -> None:
-    body = build_create_payload(
+    body = create_body(
         "my-ep",
         "gpt2",
         vendor="aws",
@@ -160,7 +160,7 @@ def test_create_defaults_are_hubs() -> None:
 
 
 def test_create_with_every_optional_field() -> None:
-    body = build_create_payload(
+    body = create_body(
         "priv",
         "ProsusAI/finbert",
         vendor="aws",
@@ -326,47 +326,47 @@ BASE = {
 )
 def test_bad_create_values_never_leave(changes: dict[str, Any], said: str) -> None:
     with pytest.raises(ValidationError) as info:
-        build_create_payload("my-ep", "gpt2", **{**BASE, **changes})
+        create_body("my-ep", "gpt2", **{**BASE, **changes})
     assert said in str(info.value)
 
 
 @pytest.mark.parametrize("name", ["My-Ep", "my_ep", "x" * 33, "my ep", "a/b"])
 def test_create_checks_the_name(name: str) -> None:
     with pytest.raises(ValidationError):
-        build_create_payload(name, "gpt2", **BASE)
+        create_body(name, "gpt2", **BASE)
 
 
 @pytest.mark.parametrize("repository", ["", "a/b/c", "../etc", "org/na me"])
 def test_create_checks_the_repository(repository: str) -> None:
     with pytest.raises(ValidationError, match="repository"):
-        build_create_payload("my-ep", repository, **BASE)
+        create_body("my-ep", repository, **BASE)
 
 
 def test_update_needs_something() -> None:
     with pytest.raises(ValidationError, match="at least one field"):
-        build_update_payload()
+        update_body()
 
 
 def test_update_nests_like_the_object() -> None:
-    assert build_update_payload(min_replica=0) == {"compute": {"scaling": {"minReplica": 0}}}
-    assert build_update_payload(scaling_metric="hardwareUsage", scaling_threshold=80) == {
+    assert update_body(min_replica=0) == {"compute": {"scaling": {"minReplica": 0}}}
+    assert update_body(scaling_metric="hardwareUsage", scaling_threshold=80) == {
         "compute": {"scaling": {"measure": {"hardwareUsage": 80}}}
     }
-    assert build_update_payload(accelerator="gpu", instance_size="x4") == {
+    assert update_body(accelerator="gpu", instance_size="x4") == {
         "compute": {"accelerator": "gpu", "instanceSize": "x4"}
     }
-    assert build_update_payload(repository="org/m", revision="abc", task="text-generation") == {
+    assert update_body(repository="org/m", revision="abc", task="text-generation") == {
         "model": {"repository": "org/m", "revision": "abc", "task": "text-generation"}
     }
-    assert build_update_payload(path="/v2") == {"route": {"path": "/v2"}}
-    assert build_update_payload(tags=[]) == {"tags": []}
-    assert build_update_payload(cache_http_responses=True) == {"cacheHttpResponses": True}
-    assert build_update_payload(type="public", account_id="1") == {
+    assert update_body(path="/v2") == {"route": {"path": "/v2"}}
+    assert update_body(tags=[]) == {"tags": []}
+    assert update_body(cache_http_responses=True) == {"cacheHttpResponses": True}
+    assert update_body(type="public", account_id="1") == {
         "type": "public",
         "accountId": "1",
     }
-    assert build_update_payload(
-        command=["a"], args=["b"], secrets={"S": "x"}, framework="custom"
-    ) == {"model": {"framework": "custom", "secrets": {"S": "x"}, "command": ["a"], "args": ["b"]}}
+    assert update_body(command=["a"], args=["b"], secrets={"S": "x"}, framework="custom") == {
+        "model": {"framework": "custom", "secrets": {"S": "x"}, "command": ["a"], "args": ["b"]}
+    }
     # scaleToZeroTimeout is only sent when changed (create sends null)
-    assert "scaleToZeroTimeout" not in build_update_payload(max_replica=2)["compute"]["scaling"]
+    assert "scaleToZeroTimeout" not in update_body(max_replica=2)["compute"]["scaling"]

@@ -290,7 +290,9 @@ def test_a_bad_argument_is_invalid_argument_raised_before_sending() -> None:
 
     sent: list[httpx2.Request] = []
     http = httpx2.Client(transport=httpx2.MockTransport(lambda r: sent.append(r) or None))  # type: ignore[func-returns-value]
-    with HfInferenceClient(token="hf_x", http_client=http) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token="hf_x", http_client=http
+    ) as client:
         with pytest.raises(InvalidArgument) as caught:
             client.chat.complete(messages=[{"role": "user", "content": "hi"}])
         with pytest.raises(ValidationError):  # the name users already catch

@@ -27,8 +27,8 @@ def test_every_exported_name_resolves() -> None:
 
 
 def test_service_classes_are_the_types_of_the_client_attributes() -> None:
-    sync_client = hfie.HfInferenceClient(token="hf_x")
-    async_client = hfie.AsyncHfInferenceClient(token="hf_x")
+    sync_client = hfie.HfInferenceClient(default_provider="hf-inference", token="hf_x")
+    async_client = hfie.AsyncHfInferenceClient(default_provider="hf-inference", token="hf_x")
     try:
         for attribute, name in SERVICES.items():
             assert type(getattr(sync_client, attribute)) is getattr(hfie, name), attribute

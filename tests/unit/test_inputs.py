@@ -302,7 +302,7 @@ def test_image_url_part(tmp_path: Path) -> None:
 
 
 def test_image_parts_validate_as_chat_content() -> None:
-    from hf_inference_endpoints._payloads import chat_body
+    from hf_inference_endpoints._generation import chat_body
 
     messages = [
         {

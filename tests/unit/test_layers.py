@@ -23,7 +23,7 @@ ABOVE_TRANSPORT = (
     "hf_inference_endpoints._tasks",
     "hf_inference_endpoints._embeddings",
     "hf_inference_endpoints._endpoints",
-    "hf_inference_endpoints._payloads",
+    "hf_inference_endpoints._generation",
 )
 ABOVE_TRANSPORT_IN_TWIN = ("_providers", "_failover", "_task_runner", "_client", "endpoints")
 

@@ -36,7 +36,9 @@ def test_a_proxy_from_the_environment_carries_the_request(
     with fs.FaultServer() as proxy:
         clean_proxies.setenv("HTTP_PROXY", proxy.url)
         proxy.script(fs.completion("via proxy"))
-        with HfInferenceClient(token="hf_proxy_token", router_url=f"http://{FAR_HOST}") as client:
+        with HfInferenceClient(
+            default_provider="hf-inference", token="hf_proxy_token", router_url=f"http://{FAR_HOST}"
+        ) as client:
             reply = client.chat.complete(model="org/model", messages=MESSAGES)
         assert reply.choices[0].message.content == "via proxy"
         # a forward proxy gets the absolute URL of the origin
@@ -50,7 +52,9 @@ def test_no_proxy_sends_that_host_direct(clean_proxies: pytest.MonkeyPatch, no_e
         clean_proxies.setenv("HTTP_PROXY", proxy.url)
         clean_proxies.setenv("NO_PROXY", "127.0.0.1,localhost")
         origin.script(fs.completion("direct"))
-        with HfInferenceClient(token="hf_proxy_token", router_url=origin.url) as client:
+        with HfInferenceClient(
+            default_provider="hf-inference", token="hf_proxy_token", router_url=origin.url
+        ) as client:
             reply = client.chat.complete(model="org/model", messages=MESSAGES)
         assert reply.choices[0].message.content == "direct"
         assert len(proxy.requests) == 0
@@ -62,7 +66,10 @@ def test_without_a_proxy_a_bad_host_is_a_typed_network_error(
 ) -> None:
     with (
         HfInferenceClient(
-            token="hf_proxy_token", router_url=f"http://{FAR_HOST}", max_retries=0
+            default_provider="hf-inference",
+            token="hf_proxy_token",
+            router_url=f"http://{FAR_HOST}",
+            max_retries=0,
         ) as client,
         pytest.raises(NetworkError),
     ):

@@ -310,7 +310,9 @@ def run_sync(pieces: list[bytes]) -> Outcome:
         return httpx2.Response(200, headers=SSE_HEADERS, content=iter(pieces))
 
     http = httpx2.Client(transport=httpx2.MockTransport(handler))
-    with HfInferenceClient(token="hf_x", http_client=http, max_retries=0) as client:
+    with HfInferenceClient(
+        default_provider="hf-inference", token="hf_x", http_client=http, max_retries=0
+    ) as client:
         stream = client.chat.stream(model="org/model", messages=MESSAGES)
         items: list[Any] = []
         error: HfError | None = None
@@ -345,7 +347,9 @@ def run_async(pieces: list[bytes], backend: str) -> Outcome:
             return httpx2.Response(200, headers=SSE_HEADERS, content=_Pieces(pieces))
 
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-        async with AsyncHfInferenceClient(token="hf_x", http_client=http, max_retries=0) as c:
+        async with AsyncHfInferenceClient(
+            default_provider="hf-inference", token="hf_x", http_client=http, max_retries=0
+        ) as c:
             stream = await c.chat.stream(model="org/model", messages=MESSAGES)
             items: list[Any] = []
             error: HfError | None = None

@@ -38,8 +38,8 @@ HF_TOKEN = "hf_test_token"
 KEY = "sk-provider-key"
 HF = "org/model"
 PID = "prov/model-id"
-ROUTER_CONFIG = HfInferenceConfig(token=HF_TOKEN, bill_to="acme")
-DIRECT_CONFIG = HfInferenceConfig(token=KEY, bill_to="acme")
+ROUTER_CONFIG = HfInferenceConfig(token=HF_TOKEN, bill_to="acme", default_provider="hf-inference")
+DIRECT_CONFIG = HfInferenceConfig(token=KEY, bill_to="acme", default_provider="hf-inference")
 
 #: WIRE §c "Direct base URL" (+ SPEC §2.2 / HUB for sambanova, nebius, hyperbolic).
 DIRECT = {

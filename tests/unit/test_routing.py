@@ -11,7 +11,7 @@ from hf_inference_endpoints._routing import parse_target, prepare, validate_mode
 from hf_inference_endpoints._routing.build import chat_url_for_endpoint
 
 ROUTER = "https://router.huggingface.co"
-CONFIG = HfInferenceConfig(token="hf_test")
+CONFIG = HfInferenceConfig(token="hf_test", default_provider="hf-inference")
 MSGS = [{"role": "user", "content": "hi"}]
 
 

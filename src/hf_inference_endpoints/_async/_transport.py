@@ -96,13 +96,7 @@ class AsyncTransport:
             trust_env=False,
             follow_redirects=False,
         )
-        self.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        self.policy = RetryPolicy.from_config(config)
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
         self._fixed_timeouts: dict[tuple[float | None, float | None], dict[str, Any]] = {}
@@ -127,20 +121,14 @@ class AsyncTransport:
         retries and waits as ``config`` says (``client.with_options`` retry settings)."""
         view = copy.copy(self)
         view.__dict__.pop("_views", None)
-        view._owns_client = False  # the pool is this transport's to close, not the view's
+        view.__dict__["_view_of"] = self  # closing the view closes this transport (aclose)
         view._owns_limiter = False
         views: weakref.WeakSet[AsyncTransport] = self.__dict__.setdefault(
             "_views", weakref.WeakSet()
         )
         views.add(view)  # closed with this transport (see aclose)
         view.config = config
-        view.policy = RetryPolicy(
-            max_retries=config.max_retries,
-            base_delay=config.retry_base_delay,
-            max_delay=config.retry_max_delay,
-            wait_for_model=config.auto_wait_for_model,
-            cold_start_timeout=config.cold_start_timeout,
-        )
+        view.policy = RetryPolicy.from_config(config)
         return view
 
     @property
@@ -155,6 +143,10 @@ class AsyncTransport:
 
     async def aclose(self) -> None:
         """Close the connection pool (only when this transport created it)."""
+        root = self.__dict__.get("_view_of")
+        if root is not None:  # a with_config view: the pool is its root's to close
+            await root.aclose()
+            return
         if self._closed:
             return
         self._closed = True

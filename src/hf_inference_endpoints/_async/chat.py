@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .._payloads import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
 from ._failover import request_with_failover, stream_with_failover
 from ._streaming import AsyncStream
 

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ValidationError
-from .._payloads import (
+from .._generation import (
     details_asked,
     is_final_generation_event,
     text_generation_body,

@@ -6,7 +6,7 @@ I/O; everything it decides before or after a request lives here:
 * :mod:`.batching` -- dedupe the inputs, keep their order, cut the rest into batches;
 * :mod:`.cache` -- content-hash cache with TTL and a byte bound over a pluggable
   :class:`CacheStorage`;
-* :mod:`.payloads` -- request bodies and answer parsing (WIRE.md §d.1, §d.5);
+* :mod:`.bodies` / :mod:`.parsers` -- request bodies and answer parsers (WIRE.md §d.1, §d.5);
 * :mod:`.results` -- :class:`EmbeddingResult`, :class:`EmbeddingBatchError`,
   :class:`SimilarityScores`.
 """

@@ -1,7 +1,7 @@
 """Dedicated Inference Endpoints, the parts without I/O.
 
 * :mod:`.names` -- endpoint names and namespaces, validated before they reach a URL;
-* :mod:`.payloads` -- create / update bodies and image variants (WIRE §f.5);
+* :mod:`.bodies` -- create / update bodies and image variants (WIRE §f.5);
 * :mod:`.requests` -- the management API requests (WIRE §f.2);
 * :mod:`.states` -- the state machine decisions of ``wait`` and of inference routing;
 * :mod:`.cache` -- the endpoint lookup cache (TTL, injectable clock).
@@ -11,6 +11,14 @@ The I/O lives in ``_async/endpoints.py`` (and its generated ``_sync`` twin).
 
 from __future__ import annotations
 
+from .bodies import (
+    IMAGE_VARIANTS,
+    create_body,
+    image_spec,
+    image_with_parallelism,
+    normalize_image,
+    update_body,
+)
 from .cache import EndpointCache
 from .names import (
     EndpointRef,
@@ -18,14 +26,6 @@ from .names import (
     quote_segment,
     validate_endpoint_name,
     validate_namespace,
-)
-from .payloads import (
-    IMAGE_VARIANTS,
-    build_create_payload,
-    build_update_payload,
-    image_spec,
-    image_with_parallelism,
-    normalize_image,
 )
 from .requests import endpoint_url, health_request, management_request
 from .states import (
@@ -56,8 +56,7 @@ __all__ = [
     "RouteAction",
     "WaitAction",
     "WaitProgress",
-    "build_create_payload",
-    "build_update_payload",
+    "create_body",
     "endpoint_url",
     "failure_message",
     "health_request",
@@ -70,6 +69,7 @@ __all__ = [
     "quote_segment",
     "route_decision",
     "state_of",
+    "update_body",
     "url_of",
     "validate_endpoint_name",
     "validate_namespace",

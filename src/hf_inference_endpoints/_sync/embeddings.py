@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .._embeddings.cache import EmbeddingCache
-from .._embeddings.job import EmbeddingJob
-from .._embeddings.payloads import (
+from .._embeddings.bodies import (
     embedding_body,
     embedding_params,
-    parse_embeddings,
-    parse_similarity,
-    parse_tei_info,
     similarity_body,
     validate_texts,
 )
+from .._embeddings.cache import EmbeddingCache
+from .._embeddings.job import EmbeddingJob
+from .._embeddings.parsers import parse_embeddings, parse_similarity, parse_tei_info
 from .._embeddings.results import EmbeddingResult, SimilarityScores
 from .._errors import (
     ColdStartTimeout,

@@ -20,8 +20,7 @@ from .._endpoints import (
     PollSchedule,
     WaitAction,
     WaitProgress,
-    build_create_payload,
-    build_update_payload,
+    create_body,
     failure_message,
     health_request,
     health_route,
@@ -31,6 +30,7 @@ from .._endpoints import (
     parse_endpoint_ref,
     route_decision,
     state_of,
+    update_body,
     url_of,
     validate_namespace,
     validate_until,
@@ -382,7 +382,7 @@ class Endpoints:
             >>> client.endpoints.wait(ep.name, on_progress=print)  # doctest: +SKIP
         """
         ref = self._ref(name, namespace, for_create=True)
-        body = build_create_payload(
+        body = create_body(
             ref.name,
             repository,
             vendor=vendor,
@@ -519,7 +519,7 @@ class Endpoints:
                 tensor_parallel_size=tensor_parallel_size,
                 data_parallel_size=data_parallel_size,
             )
-        body = build_update_payload(
+        body = update_body(
             repository=repository,
             framework=framework,
             task=task,

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._errors import InvalidArgument
+from .._generation import _plain, _validation_error
 from .._inputs import Media
-from .._payloads import _plain, _validation_error
 from .._request import RawBody
 from .registry import TaskSpec, get_task
 

@@ -17,11 +17,13 @@ completes it (TGI ``stop_sequence``).  Token ids and logprobs are stable hashes 
 
 Tools: when ``tools`` are given and ``tool_choice`` is not ``"none"`` the reply is a
 call to the forced tool (``{"function": {"name": ...}}`` or a bare name) or else the
-first tool, with JSON arguments built from its parameter schema -- except that with
+first tool, with JSON arguments built from its parameter schema and the numbers and
+quoted phrases of the last user message (:func:`tool_arguments`) -- except that with
 ``auto`` a conversation whose last message is a ``tool`` result gets a text answer,
 so agent loops terminate.  ``response_format`` (``json_object``/``json_schema``/TGI
 ``json``) and TGI ``grammar`` of type ``json`` produce a JSON document built from
-the schema the same way.
+the schema the same way; ``json_object`` without a schema gives the keys the prompt
+quotes (:func:`json_without_schema`).
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ __all__ = [
     "generate_response_payload",
     "generate_stream_payloads",
     "generate_text",
+    "json_without_schema",
     "stable_hash",
     "tokenize",
+    "tool_arguments",
     "value_from_schema",
 ]
 
@@ -192,6 +196,60 @@ def _string_from_schema(schema: Mapping[str, Any], name: str) -> str:
     return text
 
 
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+_QUOTED_RE = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
+def _in_bounds(value: float, schema: Mapping[str, Any]) -> bool:
+    def bound(key: str) -> float | None:
+        limit = schema.get(key)
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+            return None
+        return float(limit)
+
+    low, high = bound("minimum"), bound("maximum")
+    low_open, high_open = bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    return (
+        (low is None or value >= low)
+        and (high is None or value <= high)
+        and (low_open is None or value > low_open)
+        and (high_open is None or value < high_open)
+    )
+
+
+def tool_arguments(parameters: Any, prompt: str) -> dict[str, Any]:
+    """Arguments for a tool call, taken from what the user wrote where possible.
+
+    A model fills a tool's parameters from the request (``magic_function(3)`` gives
+    ``{"input": 3}``); the emulator does it by position: the top-level numeric
+    parameters take the numbers of ``prompt`` in order, the string ones its quoted
+    phrases (``'...'`` or ``"..."``) in order. Anything left (or out of the schema's
+    bounds) is :func:`value_from_schema`'s value.
+
+    Example:
+        >>> tool_arguments({"type": "object", "properties": {"a": {"type": "integer"},
+        ...     "b": {"type": "integer"}}}, "What is 1 + 2?")
+        {'a': 1, 'b': 2}
+    """
+    values = value_from_schema(parameters, "arguments")
+    props = parameters.get("properties") if isinstance(parameters, Mapping) else None
+    if not isinstance(values, dict) or not isinstance(props, Mapping):
+        return {} if not isinstance(values, dict) else values
+    numbers = [float(n) for n in _NUMBER_RE.findall(prompt)]
+    phrases = [a or b for a, b in _QUOTED_RE.findall(prompt)]
+    for key, schema in props.items():
+        typ = schema.get("type") if isinstance(schema, Mapping) else None
+        if typ in ("integer", "number") and numbers:
+            number = numbers.pop(0)
+            if typ == "integer" and number.is_integer() and _in_bounds(number, schema):
+                values[str(key)] = int(number)
+            elif typ == "number" and _in_bounds(number, schema):
+                values[str(key)] = number
+        elif typ == "string" and phrases and "enum" not in schema:
+            values[str(key)] = phrases.pop(0)
+    return values
+
+
 # --------------------------------------------------------------------------- chat
 
 
@@ -329,9 +387,29 @@ def _response_schema(response_format: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def _json_document(schema: Any, text: str) -> str:
-    value = value_from_schema(schema) if schema is not None else {"reply": text}
+_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _json_document(schema: Any, text: str, prompt: str = "") -> str:
+    value = value_from_schema(schema) if schema is not None else json_without_schema(prompt, text)
     return json.dumps(value, ensure_ascii=False)
+
+
+def json_without_schema(prompt: str, reply: str) -> dict[str, Any]:
+    """JSON mode without a schema: the keys the prompt asks for, else ``{"reply": ...}``.
+
+    A model in JSON mode follows the prompt's instructions ("... with 'setup' and
+    'punchline' keys"); the emulator takes the quoted identifiers of the prompt as keys.
+
+    Example:
+        >>> json_without_schema("Answer as JSON with 'city' and 'country' keys", "x")
+        {'city': 'emulated-city', 'country': 'emulated-country'}
+    """
+    keys = [a or b for a, b in _QUOTED_RE.findall(prompt)]
+    keys = [k for k in dict.fromkeys(keys) if _KEY_RE.match(k)]
+    if not keys:
+        return {"reply": reply}
+    return {key: f"emulated-{key}" for key in keys}
 
 
 def generate_chat(body: Mapping[str, Any], *, seed: int = 0) -> ChatResult:
@@ -352,21 +430,22 @@ def generate_chat(body: Mapping[str, Any], *, seed: int = 0) -> ChatResult:
         seed = stable_hash(seed, body["seed"]) % (2**31)
     prompt_tokens = sum(count_words(message_text(m)) for m in messages)
 
+    last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     tool = _select_tool(body.get("tools"), body.get("tool_choice"), messages)
     if tool is not None:
         name = str(tool.get("name", "tool"))
-        arguments = json.dumps(value_from_schema(tool.get("parameters") or {}), ensure_ascii=False)
+        values = tool_arguments(tool.get("parameters") or {}, message_text(last_user))
+        arguments = json.dumps(values, ensure_ascii=False)
         call_id = f"call_{stable_hash('call', seed, name, prompt_tokens) % 16**12:012x}"
         fragments = tuple(tokenize(arguments))
         return ChatResult(
             fragments, (ToolCall(call_id, name, arguments),), "tool_calls", prompt_tokens, seed
         )
 
-    last_user = next((m for m in reversed(messages) if m.get("role") == "user"), messages[-1])
     text = _echo(message_text(last_user).split())
     wants_json, schema = _response_schema(body.get("response_format"))
     if wants_json:
-        text = _json_document(schema, text)
+        text = _json_document(schema, text, message_text(last_user))
     finish = "stop"
     cut = min((i for i in (text.find(s) for s in stops) if i >= 0), default=-1)
     if cut >= 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..._payloads import tgi_finish_reason
+from ..._generation import tgi_finish_reason
 from ._base import (
     ProviderHelper,
     RawBody,
@@ -78,9 +78,9 @@ def parse_completion(data: Any) -> dict[str, Any]:
 
     The finish reason is given in TGI's words (``stop`` -> ``eos_token``) and
     ``generated_tokens`` comes from ``usage.completion_tokens``, as the streamed
-    answer's last item gives them (``_payloads.CompletionStreamParser``; left out
+    answer's last item gives them (``_generation.CompletionStreamParser``; left out
     without ``usage``). ``details`` is always filled here; the text-generation parser
-    keeps it only when the caller asked for it (``_payloads.text_generation_parser``),
+    keeps it only when the caller asked for it (``_generation.text_generation_parser``),
     as TGI.
 
     Example:

@@ -17,11 +17,11 @@ from .names import validate_endpoint_name
 
 __all__ = [
     "IMAGE_VARIANTS",
-    "build_create_payload",
-    "build_update_payload",
+    "create_body",
     "image_spec",
     "image_with_parallelism",
     "normalize_image",
+    "update_body",
 ]
 
 #: Image variants the API knows (WIRE §f.3), by their exact (camelCase) key.
@@ -323,7 +323,7 @@ def _top_extras(
         payload["customRouter"] = dict(custom_router)
 
 
-def build_create_payload(
+def create_body(
     name: str,
     repository: str,
     *,
@@ -364,7 +364,7 @@ def build_create_payload(
         ValidationError: A bad name, repository id or field value; nothing is sent.
 
     Example:
-        >>> body = build_create_payload("my-ep", "gpt2", vendor="aws", region="us-east-1",
+        >>> body = create_body("my-ep", "gpt2", vendor="aws", region="us-east-1",
         ...                             accelerator="cpu", instance_type="intel-spr",
         ...                             instance_size="x2")
         >>> body["model"]["image"], body["compute"]["scaling"]
@@ -419,7 +419,7 @@ def build_create_payload(
     return payload
 
 
-def build_update_payload(
+def update_body(
     *,
     repository: str | None = None,
     framework: str | None = None,
@@ -457,7 +457,7 @@ def build_update_payload(
         ValidationError: Nothing to change, or a field has a bad value; nothing is sent.
 
     Example:
-        >>> build_update_payload(max_replica=4, env={"MAX_MODEL_LEN": "32768"})
+        >>> update_body(max_replica=4, env={"MAX_MODEL_LEN": "32768"})
         {'compute': {'scaling': {'maxReplica': 4}}, 'model': {'env': {'MAX_MODEL_LEN': '32768'}}}
     """
     payload: dict[str, Any] = {}
