@@ -26,6 +26,11 @@ class BusyServer:
         self.served = 0
 
     async def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method == "GET":  # the Hub's provider mapping of the model
+            entry = {"status": "live", "providerId": "org/m", "task": "feature-extraction"}
+            return httpx2.Response(
+                200, json={"id": "org/m", "inferenceProviderMapping": {"hf-inference": entry}}
+            )
         if self.in_flight >= CAPACITY:
             self.refused += 1
             return httpx2.Response(429, json={"error": "busy"})
