@@ -72,6 +72,7 @@ def cli(emulator: Any, source: Path, output: Path, *extra: str) -> subprocess.Po
     return subprocess.Popen(
         [sys.executable, "-c", "from hf_inference_endpoints.cli import main; main()",
          "bulk", "embed", "--input", str(source), "--output", str(output), "-m", MODEL,
+         "--provider", PROVIDER,
          "--no-progress", "--token", TOKEN, "--router-url", emulator.router_url,
          "--hub-url", emulator.hub_url, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,

@@ -40,6 +40,7 @@ def client_config(emulator: Any, **extra: Any) -> dict[str, Any]:
         "router_url": emulator.router_url,
         "hub_url": emulator.hub_url,
         "endpoints_api_url": emulator.endpoints_api_url,
+        "default_provider": "hf-inference",  # the emulator's Hub does not map org/ models
         **extra,
     }
 

@@ -36,6 +36,7 @@ def start_bulk(emulator: Any, source: Path, output: Path, *extra: str) -> subpro
         "--input", str(source),
         "--output", str(output),
         "-m", MODEL,
+        "--provider", "hf-inference",
         "--batch-size", "2",
         "--concurrency", "2",
         "--no-progress",
