@@ -8,7 +8,7 @@ LINT_DIRS := $(wildcard src codegen tests bench examples)
 UV     ?= $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest record demo bench schema-drift clean
+.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest record demo bench schema-drift schema-drift-check clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.9'
@@ -66,10 +66,14 @@ record: $(STAMP)
 	@test -n "$$HF_TOKEN" || (echo "HF_TOKEN is not set: recording needs a real token" && exit 2)
 	HFIE_RECORD=1 $(PY) -m pytest tests/_async tests/_sync -k cassette
 
-## Compare schemas/ with a folder of upstream HF task specs: make schema-drift UPSTREAM=<dir>
+## Compare schemas/ with the pinned @huggingface/tasks release (schemas/upstream-drift.yaml;
+## fetched once with `npm pack` into .cache/upstream/). UPSTREAM=<dir> compares with a folder.
 schema-drift: $(STAMP)
-	@test -n "$(UPSTREAM)" || (echo "usage: make schema-drift UPSTREAM=<dir of upstream task specs>" && exit 2)
-	$(PY) -m codegen.schema_drift $(UPSTREAM)
+	$(PY) -m codegen.upstream report $(if $(UPSTREAM),--upstream $(UPSTREAM))
+
+## Fail on any difference from the pinned release that the allow-list does not explain.
+schema-drift-check: $(STAMP)
+	$(PY) -m codegen.upstream check $(if $(UPSTREAM),--upstream $(UPSTREAM))
 
 demo: $(STAMP)
 	$(PY) -m examples.run_demo

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DocumentDrift", "DriftReport", "compare", "flatten", "main"]
+__all__ = ["DocumentDrift", "DriftReport", "compare", "flatten", "main", "required_paths"]
 
 DOCUMENTS = ("input", "output", "stream_output")
 IGNORED_UPSTREAM_TASKS = frozenset({"placeholder"})
@@ -215,6 +215,40 @@ def flatten(path: Path, loader: _Loader | None = None) -> dict[str, set[str]]:
     return out
 
 
+def required_paths(path: Path, loader: _Loader | None = None) -> set[str]:
+    """The property paths of the document at ``path`` that some schema lists as ``required``.
+
+    Paths are spelled as in :func:`flatten`; a property required in one branch of a union
+    counts as required.
+    """
+    loader = loader or _Loader()
+    out: set[str] = set()
+
+    def visit(schema: Any, file: Path, prefix: str, seen: frozenset[tuple[Path, str]]) -> None:
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and (file, ref) not in seen:
+            target_file, target = loader.resolve(ref, file)
+            visit(target, target_file, prefix, seen | {(file, ref)})
+        for combinator in _COMBINATORS:
+            for branch in schema.get(combinator, []) or []:
+                visit(branch, file, prefix, seen)
+        for name in schema.get("required", []) or []:
+            if isinstance(name, str):
+                out.add(f"{prefix}.{name}" if prefix else name)
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                visit(sub, file, f"{prefix}.{name}" if prefix else name, seen)
+        items = schema.get("items")
+        if isinstance(items, dict):
+            visit(items, file, f"{prefix}[]", seen)
+
+    visit(loader.load(path), path.resolve(), "", frozenset())
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Comparison
 # --------------------------------------------------------------------------------------------
@@ -231,12 +265,23 @@ class DocumentDrift:
     retyped: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)  # (ours, up)
     only_upstream: bool = False  # the whole document is missing on our side
     only_ours: bool = False  # upstream has no such document
+    # filled only by compare(..., required=True), for paths both sides have:
+    required_upstream: set[str] = field(default_factory=set)  # required upstream only
+    required_ours: set[str] = field(default_factory=set)  # required here only
 
     @property
     def drifted(self) -> bool:
         return bool(
             self.added or self.removed or self.retyped or self.only_upstream or self.only_ours
         )
+
+    def required_lines(self) -> Iterator[str]:
+        """``!`` lines: a path both sides have that only one side requires."""
+        name = f"{self.task}/{self.document}"
+        for path in sorted(self.required_upstream):
+            yield f"{name}: ! {path} (required upstream only)"
+        for path in sorted(self.required_ours):
+            yield f"{name}: ! {path} (required here only)"
 
     def lines(self) -> Iterator[str]:
         name = f"{self.task}/{self.document}"
@@ -300,7 +345,12 @@ def _compatible(ours: set[str], upstream: set[str]) -> bool:
 
 
 def _compare_document(
-    task: str, document: str, ours: Path | None, upstream: Path | None, loader: _Loader
+    task: str,
+    document: str,
+    ours: Path | None,
+    upstream: Path | None,
+    loader: _Loader,
+    required: bool = False,
 ) -> DocumentDrift:
     drift = DocumentDrift(task, document)
     our_paths = flatten(ours, loader) if ours else {}
@@ -315,6 +365,12 @@ def _compare_document(
     for path, types in our_paths.items():
         if path not in up_paths:
             drift.removed[path] = types
+    if required and ours and upstream:
+        both = our_paths.keys() & up_paths.keys()
+        our_required = required_paths(ours, loader) & both
+        up_required = required_paths(upstream, loader) & both
+        drift.required_upstream = up_required - our_required
+        drift.required_ours = our_required - up_required
     return drift
 
 
@@ -329,8 +385,12 @@ def _tasks(folder: Path, upstream: bool) -> dict[str, Path]:
     return out
 
 
-def compare(ours_dir: Path, upstream_dir: Path) -> DriftReport:
-    """Compare ``ours_dir`` (a ``schemas/`` folder) with an upstream task-spec folder."""
+def compare(ours_dir: Path, upstream_dir: Path, *, required: bool = False) -> DriftReport:
+    """Compare ``ours_dir`` (a ``schemas/`` folder) with an upstream task-spec folder.
+
+    ``required=True`` also records, per document, the paths only one side requires
+    (:meth:`DocumentDrift.required_lines`); they do not count as drift.
+    """
     if not upstream_dir.is_dir():
         raise DriftError(f"no upstream folder at {upstream_dir}")
     loader = _Loader(upstream_dir)
@@ -358,6 +418,7 @@ def compare(ours_dir: Path, upstream_dir: Path) -> DriftReport:
                     ours_file if ours_file.is_file() else None,
                     up_file if up_file.is_file() else None,
                     loader,
+                    required,
                 )
             )
     return report

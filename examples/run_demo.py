@@ -52,8 +52,12 @@ def main() -> int:
         return 1 if failures else 0
 
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
+    from hf_inference_endpoints.emulator.catalog import chat_model
 
-    settings = EmulatorSettings(time_scale=0.05, cold_models={"demo/cold-model": 4.0})
+    demo_models = {m: chat_model(m) for m in ("demo/chat-model", "demo/cold-model")}
+    settings = EmulatorSettings(
+        time_scale=0.05, cold_models={"demo/cold-model": 4.0}, extra_models=demo_models
+    )
     with running_emulator(settings) as emu:
         print(f"emulator running on {emu.base_url} (no token, no network needed)")
         env = {

@@ -124,7 +124,7 @@ def emulator() -> Any:
 
     ``emulator.settings.cold_models`` has ``org/cold-model`` (2 simulated seconds) and
     ``org/slow-cold-model`` (60: still loading however slow the machine is);
-    only :data:`EMULATOR_TOKEN` is accepted.
+    only :data:`EMULATOR_TOKEN` is accepted; any model id is served on hf-inference.
     """
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 
@@ -132,6 +132,7 @@ def emulator() -> Any:
         time_scale=0.01,
         valid_tokens=frozenset({EMULATOR_TOKEN}),
         cold_models={"org/cold-model": 2.0, "org/slow-cold-model": 60.0},
+        serve_any_model=True,  # the suites use made-up model ids
     )
     with running_emulator(settings) as handle:
         yield handle

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BinaryResult"]
 
+#: What a wrong ``save`` path raises: the caller's argument, so an InvalidArgument.
+_PATH_ERRORS = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
+
 _EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -81,16 +84,25 @@ class BinaryResult:
             The path written.
 
         Raises:
-            OSError: The file cannot be written.
+            InvalidArgument: ``path`` cannot be written: its folder does not exist, a part
+                of it is a file, or permission is denied (the message names the path).
+            HfError: Any other failure to write (a full disk...), naming the path.
 
         Example:
             >>> image = client.images.generate(model=m, prompt="a red fox")  # doctest: +SKIP
             >>> image.save("fox.png")  # doctest: +SKIP
         """
         target = Path(path)
-        if target.is_dir():
-            target = target / f"output{self.extension}"
-        target.write_bytes(self.content)
+        try:
+            if target.is_dir():
+                target = target / f"output{self.extension}"
+            target.write_bytes(self.content)
+        except OSError as exc:
+            from ._errors import HfError, InvalidArgument
+
+            kind = InvalidArgument if isinstance(exc, _PATH_ERRORS) else HfError
+            reason = exc.strerror or type(exc).__name__
+            raise kind(f"Cannot save the result to {str(target)!r}: {reason}") from exc
         return target
 
     def to_pil(self) -> Any:

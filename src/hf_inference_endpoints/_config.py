@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, HfError
+from ._redact import remember_secret, safe_url
+from ._validation import check_headers, check_url
 
 __all__ = ["DEFAULT_HUB_URL", "DEFAULT_ROUTER_URL", "HfInferenceConfig", "Secret"]
 
@@ -34,6 +36,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        remember_secret(value)  # errors and log lines mask it wherever a server echoes it
 
     def get_secret_value(self) -> str:
         """Return the real value (only to put in a request header)."""
@@ -97,9 +100,12 @@ class HfInferenceConfig:
             beyond it waits for a free one (within its deadline), then fails with
             ``PoolExhausted``. None: no cap (each concurrent call opens a socket).
         pool_idle_timeout: Idle time after which a pooled connection is closed.
-        max_response_bytes: Largest response body read (decoded), and for a stream the
-            most bytes buffered without completing an event; more raises ``ServerError``
-            (``StreamInterrupted`` for a stream). None: no limit.
+        max_response_bytes: Largest response body read (decoded); more raises
+            ``ServerError``. None: no limit.
+        max_event_bytes: Most bytes a stream may send without completing an event (one
+            server-sent event, or keep-alive comments between two events); more ends the
+            stream with ``StreamInterrupted``. Capped by ``max_response_bytes``. None:
+            only ``max_response_bytes`` applies.
         max_retries: Retries after the first attempt on a retryable error.
         retry_base_delay: First backoff delay.
         retry_max_delay: Cap on any one backoff delay, including server-asked ones.
@@ -162,6 +168,7 @@ class HfInferenceConfig:
     max_connections: int | None = 100
     pool_idle_timeout: float = 90.0
     max_response_bytes: int | None = 256 * 1024 * 1024
+    max_event_bytes: int | None = 16 * 1024 * 1024
     max_retries: int = 3
     retry_base_delay: float = 1.0
     retry_max_delay: float = 30.0
@@ -197,10 +204,9 @@ class HfInferenceConfig:
         elif token is not None and not isinstance(token, Secret):
             raise ConfigurationError(f"token must be a string, got {type(token).__name__}")
         for name in ("hub_url", "router_url", "endpoints_api_url"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-                raise ConfigurationError(f"{name} must be an http(s) URL, got {value!r}")
+            value = check_url(getattr(self, name), name, config=True)
             object.__setattr__(self, name, value.rstrip("/"))
+        _check_header_texts(self)
         for name in (
             "cold_start_timeout",
             "endpoint_cache_ttl",
@@ -220,12 +226,11 @@ class HfInferenceConfig:
             _require_int(name, getattr(self, name), minimum=0)
         for name in ("pool_size_per_host", "embedding_batch_size"):
             _require_int(name, getattr(self, name), minimum=1)
-        if self.max_response_bytes is not None:
-            _require_int("max_response_bytes", self.max_response_bytes, minimum=1)
+        for name in ("max_response_bytes", "max_event_bytes", "max_connections"):
+            if getattr(self, name) is not None:
+                _require_int(name, getattr(self, name), minimum=1)
         if self.adaptive_concurrency is not None:
             _require_int("adaptive_concurrency", self.adaptive_concurrency, minimum=1)
-        if self.max_connections is not None:
-            _require_int("max_connections", self.max_connections, minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"
@@ -256,8 +261,16 @@ class HfInferenceConfig:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "<set>" if value else None
+            elif f.name.endswith("_url"):
+                value = safe_url(value)
             shown.append(f"{f.name}={value!r}")
         return f"HfInferenceConfig({', '.join(shown)})"
+
+    @property
+    def stream_event_limit(self) -> int | None:
+        """Most bytes a stream may buffer for one event: the lower of the two byte caps."""
+        limits = [n for n in (self.max_event_bytes, self.max_response_bytes) if n is not None]
+        return min(limits) if limits else None
 
     @property
     def token_value(self) -> str | None:
@@ -358,6 +371,23 @@ def _names(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         raise ConfigurationError(f"{name} must be provider names, got {value!r}")
     return tuple(value)
+
+
+def _check_header_texts(config: HfInferenceConfig) -> None:
+    """The token, ``bill_to`` and ``user_agent`` go into headers: refuse CR/LF and the like."""
+    texts = {"token": config.token_value, "bill_to": config.bill_to}
+    texts["user_agent"] = config.user_agent
+    for name, value in texts.items():
+        if value is None:
+            continue
+        try:
+            check_headers({"x": value})
+        except HfError:
+            shown = "the token" if name == "token" else f"{name} {value!r}"
+            raise ConfigurationError(
+                f"{shown} cannot go into an HTTP header: it holds CR, LF, control or "
+                "non-ASCII characters, or spaces at either end"
+            ) from None
 
 
 def _require_non_negative(name: str, value: Any) -> None:

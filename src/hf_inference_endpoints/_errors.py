@@ -16,10 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._redact import scrub, scrub_value
+
 __all__ = [
     "AuthenticationError",
     "ColdStartTimeout",
     "ConfigurationError",
+    "Conflict",
     "DeadlineExceeded",
     "EndpointFailed",
     "EndpointPaused",
@@ -32,6 +35,7 @@ __all__ = [
     "ModelNotAvailableOnProvider",
     "NetworkError",
     "NotFound",
+    "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",
     "RateLimited",
@@ -78,9 +82,14 @@ class HfError(Exception):
         request_id: The server's request id (``x-request-id``), to quote to support.
         provider: The inference provider involved, when known.
         model: The model id involved, when known.
-        endpoint: The dedicated endpoint involved, when known.
-        server_message: The server's own message, verbatim.
+        endpoint: The dedicated endpoint involved, when known (a URL without its
+            userinfo and query string).
+        server_message: The server's own message, verbatim but for secrets.
         body: The parsed (or raw text) response body, when there was one.
+
+    Secrets never get in: the client's token or a provider key anywhere in the message,
+    the server's message or the body is replaced with ``***``, and URLs lose their
+    userinfo and query string (``_redact.scrub``).
 
     Example:
         >>> try:
@@ -105,16 +114,34 @@ class HfError(Exception):
         body: Any = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message)
         self.message = message
+        super().__init__(self.message)
         self.status_code = status_code
         self.request_id = request_id
         self.provider = provider
         self.model = model
         self.endpoint = endpoint
-        self.server_message = server_message
-        self.body = body
+        self.server_message = None if server_message is None else scrub(server_message)
+        self.body = scrub_value(body)
         self._retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """What went wrong (secrets masked, URLs without userinfo or query)."""
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:  # messages are amended after the fact, too
+        self._message = scrub(value)
+
+    @property
+    def endpoint(self) -> str | None:
+        """The dedicated endpoint involved (a URL without userinfo or query), if known."""
+        return self._endpoint
+
+    @endpoint.setter
+    def endpoint(self, value: str | None) -> None:
+        self._endpoint = None if value is None else scrub(value)
 
     @property
     def is_retryable(self) -> bool:
@@ -141,7 +168,7 @@ class HfError(Exception):
             where.append(f"request id {self.request_id}")
         if where:
             parts.append(f"({', '.join(where)})")
-        return " ".join(parts)
+        return scrub(" ".join(parts))  # a request id or model set later may echo a secret
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
@@ -174,6 +201,19 @@ class PermissionDenied(HfError):
 
 class NotFound(HfError):
     """The model, route or endpoint does not exist (404)."""
+
+
+class PaymentRequired(HfError):
+    """The account billed for the call has no credits left, or no billing set up (402).
+
+    Never retried: the same request cannot succeed until someone pays. With ``fallback``
+    the call moves on to the next provider. Add credits in the HF billing settings, bill an
+    organisation with ``bill_to`` (``X-HF-Bill-To``), or call the provider with its own key.
+    """
+
+
+class Conflict(HfError):
+    """The request conflicts with the current state (409), e.g. an endpoint name in use."""
 
 
 class RateLimited(HfError):
@@ -445,6 +485,15 @@ def error_from_response(
             f"Endpoint {ctx.endpoint} is paused{said}. Resume it or set auto_resume_paused=True",
             **common,
         )
+    if status == 402:
+        return PaymentRequired(
+            f"Payment required{said}. The billed account has no credits for this call: add "
+            "credits in your Hugging Face billing settings, bill an organisation with "
+            "bill_to= (X-HF-Bill-To), or use the provider's own key",
+            **common,
+        )
+    if status == 409:
+        return Conflict(f"Conflict{said}{where}", **common)
     if status in (400, 413, 422):
         return RequestRejected(f"The request was rejected as invalid{said}", **common)
     if status == 429:

@@ -11,8 +11,12 @@ Every task method that takes a file accepts the same things:
 * a binary file object (anything with ``read()`` returning bytes);
 * a PIL image, when Pillow is installed (encoded as PNG, or in its own format).
 
-The MIME type is sniffed from the first bytes (PNG, JPEG, GIF, WebP, BMP, WAV, FLAC,
-MP3, OGG, MP4, WebM, PDF), then guessed from a file name, then defaulted per kind.
+The MIME type is sniffed from the first bytes (``_mime.SIGNATURES``: PNG, JPEG, GIF,
+WebP, BMP, TIFF, AVIF, HEIC, WAV, FLAC, MP3, AAC, OGG, MP4, WebM, AVI, PDF...), then
+guessed from a file name, then defaulted per kind. What is found must suit the task
+(:func:`media_mime`): a text file, or a PDF sent as an image, is a
+:class:`ValidationError` before anything is sent; a ``data:<mime>;base64,...`` URL
+declares its type and is sent as declared.
 
 Images larger than ``max_image_size_bytes`` are re-encoded smaller with Pillow when
 ``auto_optimize_images`` is on (and Pillow is installed), otherwise refused with a
@@ -35,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._errors import InvalidArgument
-from ._mime import sniff_mime
+from ._mime import SIGNATURES, sniff_mime
 
 if TYPE_CHECKING:
     from ._config import HfInferenceConfig
@@ -47,8 +51,10 @@ __all__ = [
     "RemoteMedia",
     "audio_chunks",
     "check_media",
+    "data_url_bytes",
     "image_url_part",
     "load_media",
+    "media_mime",
     "optimize_image",
     "sniff_mime",
     "split_wav",
@@ -67,6 +73,19 @@ _DEFAULT_MIME: Mapping[str, str] = {
     "video": "video/mp4",
     "document": "image/png",
 }
+
+#: The MIME types each kind of input may have (prefixes). Audio tasks read the sound
+#: of a video container too.
+_FAMILIES: Mapping[str, tuple[str, ...]] = {
+    "image": ("image/",),
+    "audio": ("audio/", "video/"),
+    "video": ("video/",),
+    "document": ("image/", "application/pdf"),
+}
+_UNDECLARED = frozenset({"application/octet-stream", "binary/octet-stream"})
+_SNIFFED = frozenset(mime for _, _, mime in SIGNATURES)
+# Bytes found in text (the `file` command's rule); anything else means binary.
+_TEXT_BYTES = bytes({7, 8, 9, 10, 11, 12, 13, 27} | set(range(0x20, 0x100)) - {0x7F})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +146,24 @@ def _decode_data_url(value: str) -> Media:
     return Media(data, mime)
 
 
+def data_url_bytes(url: str) -> bytes:
+    """The bytes a ``data:<mime>;base64,...`` URL holds (an answer's file, decoded locally).
+
+    Raises:
+        ValueError: ``url`` is not a base64 ``data:`` URL or its payload is not base64.
+
+    Example:
+        >>> data_url_bytes("data:image/png;base64,iVBORw==")
+        b'\\x89PNG'
+    """
+    if not url.startswith("data:"):
+        raise ValueError("not a data: URL")
+    try:
+        return _decode_data_url(url).data
+    except InvalidArgument as exc:
+        raise ValueError(exc.message) from None
+
+
 def _describe(kind: str) -> str:
     return (
         f"{kind} must be bytes, a file path, an http(s) URL, a data: URL, a binary file "
@@ -134,15 +171,58 @@ def _describe(kind: str) -> str:
     )
 
 
-def _mime_for(data: bytes, name: str | None, kind: MediaKind) -> str:
-    sniffed = sniff_mime(data)
-    if sniffed is not None:
-        return sniffed
-    if name:
+def media_mime(
+    data: bytes, kind: MediaKind, *, name: str | None = None, declared: str | None = None
+) -> str:
+    """The MIME type to send a file with, checked against what the task takes.
+
+    Sniffed from the first bytes (``_mime.SIGNATURES``), else the type a server declared
+    for a download, else guessed from ``name`` (a file name or URL), else the kind's
+    default for binary data. A declared or guessed type whose signature is in the table
+    but not in the bytes (``photo.png`` holding an HTML page) is not believed.
+
+    Args:
+        data: The file.
+        kind: What the task takes: ``image``, ``audio``, ``video`` or ``document``.
+        name: A file name or URL, when known.
+        declared: The ``Content-Type`` a download came with (``application/octet-stream``
+            counts as none).
+
+    Returns:
+        The MIME type.
+
+    Raises:
+        InvalidArgument: The file is of another kind (a PDF or a WAV sent as an image,
+            ``notes.txt``...), or is text while the task takes a binary file.
+
+    Example:
+        >>> media_mime(b"\x89PNG\r\n\x1a\n", "image")
+        'image/png'
+        >>> media_mime(b"hello, world", "image")
+        Traceback (most recent call last):
+        ...
+        hf_inference_endpoints._errors.InvalidArgument: the image is not an image: ...
+    """
+    mime = sniff_mime(data)
+    found = "its first bytes"
+    # A type whose signature we know, claimed for bytes without it, is not believed.
+    if mime is None and declared and declared not in _UNDECLARED and declared not in _SNIFFED:
+        mime, found = declared, "its Content-Type"
+    if mime is None and name:
         guessed, _ = mimetypes.guess_type(name)
-        if guessed:
-            return guessed
-    return _DEFAULT_MIME[kind]
+        if guessed not in _SNIFFED:
+            mime, found = guessed, f"its name {name[-60:]!r}"
+    if mime is None:
+        if data[:512].translate(None, _TEXT_BYTES):  # a byte text never holds: binary
+            return _DEFAULT_MIME[kind]
+        mime, found = "text/plain", "its bytes (text)"
+    if mime.startswith(_FAMILIES[kind]):
+        return mime
+    raise InvalidArgument(
+        f"the {kind} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}: {found} say "
+        f"{mime}. Pass the right file, or a data:<mime>;base64,... URL to send it with "
+        "the content type you choose (nothing was sent)"
+    )
 
 
 def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
@@ -197,7 +277,7 @@ def load_media(value: Any, kind: MediaKind) -> Media | RemoteMedia:
         raise InvalidArgument(f"{_describe(kind)}; got {type(value).__name__}")
     if not data:
         raise InvalidArgument(f"the {kind} is empty")
-    return Media(data, _mime_for(data, name, kind))
+    return Media(data, media_mime(data, kind, name=name))
 
 
 def check_media(media: Media, kind: MediaKind, config: HfInferenceConfig) -> Media:

@@ -18,9 +18,11 @@ __all__ = [
     "SyncLock",
     "async_close_on_gc",
     "async_monotonic",
+    "async_running_loop",
     "async_sleep",
     "sync_close_on_gc",
     "sync_monotonic",
+    "sync_running_loop",
     "sync_sleep",
 ]
 
@@ -44,6 +46,18 @@ def async_monotonic() -> float:
 
 
 sync_monotonic = time.monotonic
+
+
+def async_running_loop() -> Any:
+    """The running asyncio event loop, or None (under trio); a C call, no exception."""
+    import asyncio
+
+    return asyncio._get_running_loop()
+
+
+def sync_running_loop() -> Any:
+    """No event loop in the sync twin."""
+    return None
 
 
 def async_close_on_gc(response: Any) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ._redact import safe_url
+
 __all__ = ["ResponseMeta"]
 
 
@@ -35,3 +37,17 @@ class ResponseMeta:
     attempts: int = 1
     cold_start_wait: float = 0.0
     providers_tried: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # the URL without userinfo or query string
+        shown = (
+            ("status_code", self.status_code),
+            ("request_id", self.request_id),
+            ("url", safe_url(self.url)),
+            ("provider", self.provider),
+            ("model", self.model),
+            ("elapsed", self.elapsed),
+            ("attempts", self.attempts),
+            ("cold_start_wait", self.cold_start_wait),
+            ("providers_tried", self.providers_tried),
+        )
+        return f"ResponseMeta({', '.join(f'{name}={value!r}' for name, value in shown)})"

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._errors import ModelLoading
+from ._redact import scrub
 
 if TYPE_CHECKING:
     from ._config import HfInferenceConfig
@@ -659,7 +660,10 @@ def redact(text: str) -> str:
 
 
 class RedactTokens(logging.Filter):
-    """A logging filter that masks token-shaped text in a record's message and arguments.
+    """A logging filter that masks secrets in a record's message and arguments.
+
+    Masked: token-shaped text (``hf_...``, ``Bearer ...``), every token or key the
+    library remembered (``_redact``), and the userinfo and query string of URLs.
 
     The record's message is formatted once; when it holds a secret, the record's ``msg``
     becomes the masked text and its ``args`` are dropped. Records are never rejected.
@@ -670,8 +674,10 @@ class RedactTokens(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string: let the handler report it as usual
             return True
-        if _SECRET.search(message) is not None:
-            record.msg = redact(message)
+        clean = redact(message) if _SECRET.search(message) is not None else message
+        clean = scrub(clean)  # remembered tokens and keys, URL userinfo and queries
+        if clean != message:
+            record.msg = clean
             record.args = None
         return True
 

@@ -24,6 +24,10 @@ What the decoder follows from the standard:
   event; the standard does not. :attr:`SSEDecoder.has_pending` lets the caller
   notice a stream cut off mid-event.)
 
+Decoding is linear in the input: the chunks of a line that spans many of them are kept
+(small ones gathered in one bytearray) and joined once, when the line ends. The cap on
+one event's size is the stream's (``max_event_bytes``), not the decoder's.
+
 Choices where the standard has no per-event notion:
 
 * :attr:`ServerSentEvent.retry` is the reconnection time set by a valid
@@ -45,6 +49,7 @@ _CR = 13  # b"\r"[0]
 _LF = 10  # b"\n"[0]
 _COLON = 58  # b":"[0]
 _SPACE = 32  # b" "[0]
+_SMALL = 4096  # chunks below this size of a long line are gathered in one bytearray
 
 
 class SkipEvent(Exception):
@@ -125,6 +130,7 @@ class SSEDecoder:
         "_event_retry",
         "_event_type",
         "_last_event_id",
+        "_more",
         "_retry",
         "_skip_lf",
         "_tail",
@@ -132,6 +138,11 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._tail = b""  # bytes of the current, not yet terminated line
+        # Later chunks of that line when they held no line ending: joined once, when the
+        # line ends (``tail + data`` on each chunk would be quadratic in a long line).
+        # Small chunks are gathered in a bytearray, so a line trickled in tiny pieces
+        # takes its size in memory, not a Python object per piece.
+        self._more: list[bytes | bytearray] = []
         self._skip_lf = False  # previous chunk ended in CR: a leading LF completes that CRLF
         self._at_start = True  # nothing decoded yet: a BOM may still come
         self._data: list[bytes] = []  # data buffer, one entry per data line
@@ -158,6 +169,11 @@ class SSEDecoder:
         since the last dispatch; such an event is lost if the stream ends here.
         """
         tail = self._tail
+        if len(tail) < 5 and self._more:
+            for piece in self._more:  # the first five bytes of the line are enough
+                tail += piece[:5]
+                if len(tail) >= 5:
+                    break
         return bool(self._data) or tail == b"data" or tail.startswith(b"data:")
 
     def feed(self, data: bytes) -> list[ServerSentEvent]:
@@ -199,7 +215,20 @@ class SSEDecoder:
                     return []
         tail = self._tail
         if tail:
-            data = tail + data
+            if b"\n" not in data and b"\r" not in data:  # the line goes on
+                more = self._more
+                if len(data) >= _SMALL:
+                    more.append(data)
+                elif more and type(more[-1]) is bytearray:
+                    more[-1] += data  # type: ignore[operator]
+                else:
+                    more.append(bytearray(data))
+                return []
+            if self._more:  # a long line ends: each byte is copied once
+                data = b"".join([tail, *self._more, data])
+                self._more = []
+            else:
+                data = tail + data
         if self._at_start:
             if len(data) < 3 and _BOM.startswith(data):
                 self._tail = data
@@ -231,6 +260,7 @@ class SSEDecoder:
             The events completed by the end of the stream: always none.
         """
         self._tail = b""
+        self._more = []
         self._skip_lf = False
         self._at_start = True
         self._data = []

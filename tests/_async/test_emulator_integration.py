@@ -15,6 +15,7 @@ from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     AuthenticationError,
     ColdStartTimeout,
+    PaymentRequired,
     RateLimited,
     StreamInterrupted,
 )
@@ -154,6 +155,29 @@ async def test_int_009_rate_limit_gives_up_as_rate_limited(emulator: Any, no_env
             )
     assert info.value.retry_after == 0.001  # 100 emulated ms at the emulator's time_scale=0.01
     assert info.value.request_id
+
+
+@pytest.mark.anyio
+async def test_out_of_credits_is_payment_required_and_not_retried(
+    emulator: Any, no_env: None
+) -> None:
+    emulator.reset()
+    async with client_for(emulator, max_retries=3) as client:
+        with pytest.raises(PaymentRequired) as info:
+            await client.chat.complete(
+                model=MODEL, messages=MESSAGES, extra_headers=fault("402:times=2")
+            )
+        # the fault allowed two: the one request sent used one, the next one is the second
+        with pytest.raises(PaymentRequired):
+            await client.chat.complete(
+                model=MODEL, messages=MESSAGES, extra_headers=fault("402:times=2")
+            )
+        reply = await client.chat.complete(
+            model=MODEL, messages=MESSAGES, extra_headers=fault("402:times=2")
+        )
+    assert reply.choices[0].message is not None
+    assert info.value.status_code == 402 and "credits" in (info.value.server_message or "")
+    assert "bill_to" in str(info.value)
 
 
 @pytest.mark.anyio

@@ -20,6 +20,7 @@ import pytest
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     AuthenticationError,
+    Conflict,
     EndpointFailed,
     EndpointPaused,
     NotFound,
@@ -134,6 +135,21 @@ async def test_int_010_endpoint_listing(emu: Any, no_env: None) -> None:
         assert ep.status is not None
         assert ep.status.state in ("pending", "initializing", "running")
         assert ep.model is not None and ep.model.repository == "gpt2"
+
+
+@pytest.mark.anyio
+async def test_creating_an_endpoint_whose_name_is_taken_is_a_conflict(
+    emu: Any, no_env: None
+) -> None:
+    wire = Wire()
+    async with client_for(emu, wire, max_retries=3) as client:
+        await client.endpoints.create("taken", "gpt2", **HARDWARE)
+        with pytest.raises(Conflict) as caught:
+            await client.endpoints.create("taken", "gpt2", **HARDWARE)
+    assert caught.value.status_code == 409
+    assert caught.value.server_message
+    assert not caught.value.is_retryable
+    assert len([r for r in wire.requests if r.method == "POST"]) == 2  # not retried
 
 
 @pytest.mark.anyio

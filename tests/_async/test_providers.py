@@ -72,7 +72,30 @@ VIDEO_MAPPING = {
     "novita": {"status": "live", "providerId": "nv/vid", "task": "text-to-video"},
 }
 ZAI_MAPPING = {"zai-org": {"status": "live", "providerId": "cogview-4", "task": "text-to-image"}}
+EDIT_MODEL = "black-forest-labs/FLUX.1-Kontext-dev"
+EDIT_MAPPING = {
+    "together": {
+        "status": "live",
+        "providerId": "black-forest-labs/FLUX.1-kontext-dev",
+        "task": "image-to-image",
+    }
+}
+ASR_MODEL = "openai/whisper-large-v3"
+ASR_MAPPING = {
+    "fal-ai": {
+        "status": "live",
+        "providerId": "fal-ai/whisper",
+        "task": "automatic-speech-recognition",
+    },
+    "hf-inference": {
+        "status": "live",
+        "providerId": ASR_MODEL,
+        "task": "automatic-speech-recognition",
+    },
+}
 MAPPINGS = {
+    EDIT_MODEL: EDIT_MAPPING,
+    ASR_MODEL: ASR_MAPPING,
     MODEL: CHAT_MAPPING,
     FLUX: IMAGE_MAPPING,
     VIDEO_MODEL: VIDEO_MAPPING,
@@ -391,6 +414,11 @@ async def test_failover_is_off_by_default(clock: FakeClock, no_env: None) -> Non
             None,
             {"fallback": ("groq",)},
         ),
+        (
+            httpx2.Response(402, json={"error": "You have exceeded your monthly credits"}),
+            ["groq"],
+            {},
+        ),
     ],
 )
 async def test_failover_moves_to_the_next_provider_at_once(
@@ -445,6 +473,29 @@ async def test_failover_true_tries_every_live_mapping_and_raises_the_last_error(
         f"POST {ROUTER}/newprov/v1/chat/completions",
         f"POST {ROUTER}/newprov/v1/chat/completions",
     ]
+
+
+@pytest.mark.anyio
+async def test_a_payment_required_answer_is_not_retried_and_says_what_to_do(
+    clock: FakeClock, no_env: None
+) -> None:
+    from hf_inference_endpoints import PaymentRequired
+
+    wire = (
+        Wire()
+        .hub(MODEL)
+        .add("POST", TOGETHER_CHAT, httpx2.Response(402, json={"error": "Not enough balance"}))
+    )
+    async with make_client(wire, max_retries=3) as client:
+        with pytest.raises(PaymentRequired) as caught:
+            await client.chat.complete(model=MODEL, provider="together", messages=MESSAGES)
+    assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_CHAT}"]  # one attempt, no retry
+    assert clock.sleeps == []
+    err = caught.value
+    assert err.status_code == 402 and err.provider == "together"
+    assert err.server_message == "Not enough balance"
+    assert "bill_to" in err.message and "credits" in err.message
+    assert not err.is_retryable
 
 
 @pytest.mark.anyio
@@ -926,3 +977,111 @@ async def test_a_cancelled_rate_limit_wait_gives_its_slot_back(
 
 
 # unasync: remove-end
+
+
+@pytest.mark.anyio
+async def test_a_fal_image_answered_as_a_data_url_is_decoded_locally(
+    clock: FakeClock, no_env: None
+) -> None:
+    inline = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    wire = Wire().hub(FLUX)
+    wire.add(
+        "POST",
+        f"{ROUTER}/fal-ai/fal-ai/flux/dev",
+        httpx2.Response(200, json={"images": [{"url": inline, "content_type": "image/png"}]}),
+    )
+    async with make_client(wire) as client:
+        image = await client.images.generate(model=FLUX, provider="fal-ai", prompt="a cat")
+    assert image.content == PNG and image.content_type == "image/png"
+    assert wire.urls()[-1] == f"POST {ROUTER}/fal-ai/fal-ai/flux/dev"  # nothing fetched after
+
+
+@pytest.mark.anyio
+async def test_a_malformed_data_url_answer_is_a_server_error(
+    clock: FakeClock, no_env: None
+) -> None:
+    from hf_inference_endpoints import ServerError
+
+    wire = Wire().hub(FLUX)
+    wire.add(
+        "POST",
+        f"{ROUTER}/fal-ai/fal-ai/flux/dev",
+        httpx2.Response(200, json={"images": [{"url": "data:image/png;base64,@@@"}]}),
+    )
+    async with make_client(wire) as client:
+        with pytest.raises(ServerError, match="data: URL") as caught:
+            await client.images.generate(model=FLUX, provider="fal-ai", prompt="a cat")
+    assert caught.value.provider == "fal-ai"
+    assert len(wire.requests) == 2  # the mapping and the POST
+
+
+AUDIO_URL = "https://files.test/talk.mp3"
+FAL_WHISPER = f"{ROUTER}/fal-ai/fal-ai/whisper"
+
+
+@pytest.mark.anyio
+async def test_a_url_input_goes_to_a_provider_that_fetches_it_as_the_url(
+    clock: FakeClock, no_env: None
+) -> None:
+    wire = Wire().hub(ASR_MODEL).add("POST", FAL_WHISPER, httpx2.Response(200, json={"text": "hi"}))
+    async with make_client(wire) as client:
+        out = await client.audio.transcribe(model=ASR_MODEL, provider="fal-ai", audio=AUDIO_URL)
+    assert out.text == "hi"
+    assert wire.urls()[1:] == [f"POST {FAL_WHISPER}"]  # nothing downloaded by the client
+    assert wire.body(1) == {"audio_url": AUDIO_URL}
+
+
+MP3 = b"ID3" + bytes(13)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("provider", "config"),
+    [("fal-ai", {"fallback": ("hf-inference",)}), ("hf-inference", {})],
+    ids=["with-failover", "hf-inference"],
+)
+async def test_a_url_input_is_downloaded_where_the_route_needs_bytes(
+    provider: str, config: dict[str, Any], clock: FakeClock, no_env: None
+) -> None:
+    wire = (
+        Wire()
+        .hub(ASR_MODEL)
+        .add("GET", AUDIO_URL, httpx2.Response(200, content=MP3))
+        .add("POST", FAL_WHISPER, httpx2.Response(200, json={"text": "hi"}))
+        .add(
+            "POST",
+            f"{ROUTER}/hf-inference/models/{ASR_MODEL}",
+            httpx2.Response(200, json={"text": "hi"}),
+        )
+    )
+    async with make_client(wire, **config) as client:
+        out = await client.audio.transcribe(model=ASR_MODEL, provider=provider, audio=AUDIO_URL)
+    assert out.text == "hi"
+    assert f"GET {AUDIO_URL}" in wire.urls()
+    download = next(r for r in wire.requests if str(r.url) == AUDIO_URL)
+    assert "authorization" not in download.headers
+    posted = wire.requests[-1]
+    if provider == "fal-ai":
+        assert json.loads(posted.content)["audio_url"].startswith("data:audio/mpeg;base64,")
+    else:
+        assert posted.content == MP3
+
+
+@pytest.mark.anyio
+async def test_together_image_to_image_takes_a_url_input_as_the_url(
+    clock: FakeClock, no_env: None
+) -> None:
+    image_url = "https://files.test/cat.png"
+    route = f"{ROUTER}/together/v1/images/generations"
+    answer = {"data": [{"b64_json": base64.b64encode(PNG).decode()}]}
+    wire = Wire().hub(EDIT_MODEL).add("POST", route, httpx2.Response(200, json=answer))
+    async with make_client(wire) as client:
+        out = await client.images.transform(
+            model=EDIT_MODEL, image=image_url, prompt="make it blue", provider="together"
+        )
+    assert out.content == PNG
+    assert wire.urls()[1:] == [f"POST {route}"]
+    sent = wire.body(1)
+    assert sent["image_url"] == image_url  # FLUX.1 Kontext: image_url, the URL itself
+    assert sent["prompt"] == "make it blue"
+    assert sent["model"] == "black-forest-labs/FLUX.1-kontext-dev"

@@ -505,9 +505,7 @@ async def test_visual_question_answering(
         hf_token,
         model,
         {
-            "inputs": PNG_B64,
-            "question": "What color is it?",
-            "image": PNG_B64,
+            "inputs": {"image": PNG_B64, "question": "What color is it?"},
             "parameters": {"top_k": 2},
         },
     )

@@ -21,6 +21,7 @@ import pytest
 from hf_inference_endpoints import (
     HfInferenceClient,
     AuthenticationError,
+    Conflict,
     EndpointFailed,
     EndpointPaused,
     NotFound,
@@ -132,6 +133,18 @@ def test_int_010_endpoint_listing(emu: Any, no_env: None) -> None:
         assert ep.status is not None
         assert ep.status.state in ("pending", "initializing", "running")
         assert ep.model is not None and ep.model.repository == "gpt2"
+
+
+def test_creating_an_endpoint_whose_name_is_taken_is_a_conflict(emu: Any, no_env: None) -> None:
+    wire = Wire()
+    with client_for(emu, wire, max_retries=3) as client:
+        client.endpoints.create("taken", "gpt2", **HARDWARE)
+        with pytest.raises(Conflict) as caught:
+            client.endpoints.create("taken", "gpt2", **HARDWARE)
+    assert caught.value.status_code == 409
+    assert caught.value.server_message
+    assert not caught.value.is_retryable
+    assert len([r for r in wire.requests if r.method == "POST"]) == 2  # not retried
 
 
 def test_int_011_endpoint_info(emu: Any, no_env: None) -> None:

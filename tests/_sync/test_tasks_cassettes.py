@@ -470,9 +470,7 @@ def test_visual_question_answering(cassette: UseCassette, hf_token: str, no_env:
         hf_token,
         model,
         {
-            "inputs": PNG_B64,
-            "question": "What color is it?",
-            "image": PNG_B64,
+            "inputs": {"image": PNG_B64, "question": "What color is it?"},
             "parameters": {"top_k": 2},
         },
     )

@@ -337,6 +337,8 @@ def test_json_answers_to_a_file_task() -> None:
     answers = {
         "b64": {"data": [{"b64_json": base64.b64encode(image).decode()}]},
         "url": {"output": [f"{FILES}/out.png"]},
+        "inline": {"output": ["data:image/png;base64," + base64.b64encode(image).decode()]},
+        "bad-inline": {"output": ["data:image/png;base64,@@@"]},
         "junk": {"error": None},
     }
 
@@ -349,13 +351,66 @@ def test_json_answers_to_a_file_task() -> None:
     with client_for(server) as client:
         inline = client.images.generate(model="org/b64", prompt="a fox")
         linked = client.images.generate(model="org/url", prompt="a fox")
+        inline_url = client.images.generate(model="org/inline", prompt="a fox")
+        with pytest.raises(ServerError, match="data: URL that does not decode"):
+            client.images.generate(model="org/bad-inline", prompt="a fox")
         with pytest.raises(ServerError, match="expected a file, got JSON"):
             client.images.generate(model="org/junk", prompt="a fox")
     assert inline.content == image and inline.content_type == "image/png"
     assert linked.content == image and linked.content_type == "image/png"
+    assert inline_url.content == image  # decoded locally: no request for it
+    assert [str(r.url) for r in server.seen].count(f"{FILES}/out.png") == 1
     download = server.seen[2]
     assert str(download.url) == f"{FILES}/out.png"
     assert "authorization" not in download.headers
+
+
+def test_text_methods_take_a_batch_of_texts() -> None:
+    answers = {
+        "org/sst": [[{"label": "POSITIVE", "score": 0.9}], [{"label": "NEGATIVE", "score": 0.7}]],
+        "org/mt": [{"translation_text": "Bonjour"}, {"translation_text": "Merci"}],
+        "org/sum": [{"summary_text": "short"}, {"summary_text": "shorter"}],
+        "org/mlm": [
+            [{"sequence": "a b", "score": 0.5, "token": 1, "token_str": "b"}],
+            [{"sequence": "c d", "score": 0.4, "token": 2, "token_str": "d"}],
+        ],
+    }
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        model = request.url.path.split("/models/", 1)[1]
+        return httpx2.Response(200, json=answers[model])
+
+    server = Server({f"{ROUTER}/": answer})
+    with client_for(server) as client:
+        labels = client.text.classify("org/sst", ["good", "bad"], top_k=1)
+        french = client.text.translate("org/mt", ["Hello", "Thanks"], tgt_lang="fr")
+        summaries = client.text.summarize("org/sum", ["long text", "longer text"])
+        masks = client.text.fill_mask("org/mlm", ["a [MASK]", "c [MASK]"])
+        single = client.text.translate("org/mt", "Hello")
+    bodies = [json.loads(r.content) for r in server.seen]
+    assert bodies[0] == {"inputs": ["good", "bad"], "parameters": {"top_k": 1}}
+    assert bodies[1] == {"inputs": ["Hello", "Thanks"], "parameters": {"tgt_lang": "fr"}}
+    assert bodies[4] == {"inputs": "Hello"}
+    assert [[x.label for x in per_text] for per_text in labels] == [["POSITIVE"], ["NEGATIVE"]]
+    assert [t.translation_text for t in french] == ["Bonjour", "Merci"]
+    assert [t.summary_text for t in summaries] == ["short", "shorter"]
+    assert [[c.token_str for c in per_text] for per_text in masks] == [["b"], ["d"]]
+    assert single.translation_text == "Bonjour"  # one text: element 0, as before
+    assert labels[1][0].response_meta is not None
+    assert french[0].response_meta is not None
+
+
+def test_tabular_regression_is_routed_on_hf_inference() -> None:
+    server = Server({f"{ROUTER}/": lambda request: httpx2.Response(200, json=[4.2, 3.9])})
+    table = {"data": {"height": ["11.52", "12.48"], "width": ["4.02", "4.30"]}}
+    with client_for(server) as client:
+        values = client.infer(
+            "tabular-regression", "org/fish-weight", table, provider="hf-inference"
+        )
+    (sent,) = server.seen
+    assert str(sent.url) == f"{ROUTER}/org/fish-weight"
+    assert json.loads(sent.content) == {"inputs": table}
+    assert values == [4.2, 3.9]
 
 
 def test_infer_a_task_without_a_method() -> None:
@@ -472,6 +527,6 @@ def test_the_main_arguments_may_be_positional() -> None:
             client.images.zero_shot_classify("org/clip", png())
     first, second = server.seen
     assert json.loads(first.content) == {"inputs": "I like you"}
-    assert json.loads(second.content)["question"] == "What color?"
+    assert json.loads(second.content)["inputs"]["question"] == "What color?"
     assert labels[0].label == "POSITIVE"
     assert red.answer == "red"

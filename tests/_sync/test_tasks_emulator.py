@@ -230,7 +230,11 @@ def test_infer_and_chat_with_an_image(emulator: Any, no_env: None) -> None:
 
 
 def test_the_emulator_refuses_a_wrong_body(emulator: Any, no_env: None) -> None:
+    # A WAV declared as a PNG (a data: URL's type is sent as declared, unchecked): the
+    # emulator, like the real service, cannot read it. Undeclared, the client refuses it
+    # before sending (tests/hostile).
+    mislabelled = "data:image/png;base64," + base64.b64encode(wav()).decode()
     with client_for(emulator) as client:
         with pytest.raises(ValidationError, match="cannot identify image file") as caught:
-            client.images.classify(model="google/vit-base-patch16-224", image=wav())
+            client.images.classify(model="google/vit-base-patch16-224", image=mislabelled)
     assert caught.value.status_code == 400

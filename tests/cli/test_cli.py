@@ -100,3 +100,18 @@ def test_help_lists_commands() -> None:
     assert result.exit_code == 0
     for name in ("chat", "generate", "health", "emulator"):
         assert name in result.output
+
+
+@pytest.mark.parametrize(("flags", "any_model"), [([], False), (["--serve-any-model"], True)])
+def test_emulator_command_settings(
+    monkeypatch: pytest.MonkeyPatch, flags: list[str], any_model: bool
+) -> None:
+    import hf_inference_endpoints.emulator as emulator_package
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(emulator_package, "run", lambda **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(main, ["emulator", "--port", "9", "--time-scale", "0.5", *flags])
+    assert result.exit_code == 0, result.output
+    assert seen["port"] == 9
+    assert seen["settings"].time_scale == 0.5
+    assert seen["settings"].serve_any_model is any_model

@@ -167,5 +167,6 @@ def test_server_and_input_errors_are_one_line(env: dict[str, str], tmp_path: Pat
     refused = CliRunner().invoke(
         main, ["run", "image-classification", "-i", "-"], env=env, input=wav()
     )
-    assert refused.exit_code == 2
-    assert "cannot identify image file" in refused.output
+    assert refused.exit_code == 2  # a WAV is no image: refused before sending
+    assert "InvalidArgument: the image is not an image" in refused.output
+    assert "audio/wav" in refused.output

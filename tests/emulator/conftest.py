@@ -25,7 +25,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def settings() -> EmulatorSettings:
-    return EmulatorSettings(time_scale=0.01)
+    return EmulatorSettings(time_scale=0.01, serve_any_model=True)
 
 
 @pytest.fixture

@@ -9,12 +9,14 @@ import pytest
 from hf_inference_endpoints._errors import (
     AuthenticationError,
     ColdStartTimeout,
+    Conflict,
     EndpointPaused,
     ErrorContext,
     GatewayTimeout,
     HfError,
     ModelLoading,
     NotFound,
+    PaymentRequired,
     PermissionDenied,
     RateLimited,
     RequestRejected,
@@ -104,6 +106,18 @@ CTX = ErrorContext(provider="hf-inference", model="org/model")
             "generation failed",
         ),
         (408, b"", ServerRequestTimeout, None),
+        (
+            402,
+            b'{"error":"You have exceeded your monthly included credits"}',
+            PaymentRequired,
+            "You have exceeded your monthly included credits",
+        ),
+        (
+            409,
+            b'{"error":"Endpoint name already exists"}',
+            Conflict,
+            "Endpoint name already exists",
+        ),
     ],
 )
 def test_status_and_body_map_to_the_right_error(
@@ -165,10 +179,19 @@ def test_rate_limited_retry_after_and_retryability() -> None:
         (503, True),
         (504, True),
         (424, False),
+        (402, False),
+        (409, False),
     ],
 )
 def test_is_retryable_per_status(status: int, retryable: bool) -> None:
     assert error_from_response(status, {}, b"").is_retryable is retryable
+
+
+def test_payment_required_points_to_credits_and_bill_to() -> None:
+    err = error_from_response(402, {}, b'{"error":"Not enough balance"}', context=CTX)
+    assert isinstance(err, PaymentRequired)
+    assert err.message.startswith("Payment required: Not enough balance.")
+    assert "credits" in err.message and "bill_to=" in err.message
 
 
 def test_cold_start_timeout_is_a_timeout_but_not_retryable() -> None:

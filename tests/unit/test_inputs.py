@@ -7,6 +7,7 @@ import base64
 import io
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,8 +75,38 @@ def test_unknown_bytes_take_the_file_name_then_the_kind(tmp_path: Path) -> None:
     path = tmp_path / "scan.tiff"
     path.write_bytes(b"II*\x00 not sniffed")
     assert load_media(path, "image").mime == "image/tiff"  # type: ignore[union-attr]
-    assert load_media(b"raw pcm", "audio") == Media(b"raw pcm", "audio/wav")
-    assert load_media(b"raw", "video") == Media(b"raw", "video/mp4")
+    # binary bytes no signature matches: the kind's default
+    assert load_media(b"\x00\x01raw pcm", "audio") == Media(b"\x00\x01raw pcm", "audio/wav")
+    assert load_media(b"\x00raw", "video") == Media(b"\x00raw", "video/mp4")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "kind", "said"),
+    [
+        (b"just some notes\n", "notes.txt", "image", "text/plain"),
+        (b"just some notes\n", None, "image", "text/plain"),
+        (b'{"not": "audio"}', None, "audio", "text/plain"),
+        (b"%PDF-1.7 ...", None, "image", "application/pdf"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", None, "image", "audio/wav"),
+        (b"\x89PNG\r\n\x1a\n....", None, "audio", "image/png"),
+        (b"\x00\x01binary", "table.csv", "image", "text/csv"),
+    ],
+)
+def test_a_file_of_another_kind_is_refused(
+    tmp_path: Path, data: bytes, name: str | None, kind: Any, said: str
+) -> None:
+    value: Any = data
+    if name is not None:
+        value = tmp_path / name
+        value.write_bytes(data)
+    with pytest.raises(ValidationError, match=f"the {kind} is not an? {kind}: .*{said}"):
+        load_media(value, kind)
+
+
+def test_a_document_may_be_a_pdf_and_a_data_url_is_sent_as_declared() -> None:
+    assert load_media(b"%PDF-1.7", "document") == Media(b"%PDF-1.7", "application/pdf")
+    declared = "data:text/plain;base64,aGVsbG8="  # the caller's choice: no check
+    assert load_media(declared, "image") == Media(b"hello", "text/plain")
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -299,6 +330,8 @@ def test_image_url_part(tmp_path: Path) -> None:
         "type": "image_url",
         "image_url": {"url": "https://example.com/cat.png"},
     }
+    unknown = image_url_part(b"\x00\x01")  # no known signature: still an image part
+    assert unknown["image_url"]["url"] == "data:image/png;base64,AAE="
 
 
 def test_image_parts_validate_as_chat_content() -> None:

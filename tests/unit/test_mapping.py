@@ -8,11 +8,13 @@ import pytest
 
 from hf_inference_endpoints import (
     ColdStartTimeout,
+    Conflict,
     GatewayTimeout,
     ModelLoading,
     ModelNotAvailableOnProvider,
     NetworkError,
     NotFound,
+    PaymentRequired,
     PermissionDenied,
     RateLimited,
     ServerError,
@@ -280,6 +282,8 @@ def test_hf_inference_needs_no_mapping_entry() -> None:
         (ServerError("x", status_code=502), True),
         (NotFound("x", status_code=404), True),
         (ModelNotAvailableOnProvider("x"), True),
+        (PaymentRequired("x", status_code=402), True),
+        (Conflict("x", status_code=409), False),
         (ServerError("x", status_code=424), False),
         (ServerError("x"), False),
         (ValidationError("x", status_code=422), False),

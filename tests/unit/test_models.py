@@ -86,7 +86,9 @@ def test_unknown_response_fields_are_kept() -> None:
 
 
 def test_minimal_and_empty_responses_parse() -> None:
-    assert ChatCompletion.model_validate({}).choices == []
+    with pytest.raises(ValueError, match="choices"):  # the task spec requires choices
+        ChatCompletion.model_validate({})
+    assert ChatCompletion.model_validate({"choices": []}).choices == []
     reply = ChatCompletion.model_validate({"id": "", "choices": [{"message": {"content": "x"}}]})
     assert reply.id == ""
     assert reply.usage is None

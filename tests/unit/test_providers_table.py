@@ -234,7 +234,9 @@ def hf(task: str, body: Any, sent: Any, answer: Any, result: Any = None, **kw: A
     )
 
 
-def multipart_check(fields: dict[str, str], file: bytes, mime: str) -> Callable[[bytes, str], None]:
+def multipart_check(
+    fields: dict[str, str], file: bytes, mime: str, filename: str
+) -> Callable[[bytes, str], None]:
     def check(content: bytes, content_type: str) -> None:
         assert content_type.startswith("multipart/form-data; boundary=")
         boundary = content_type.split("boundary=", 1)[1]
@@ -242,7 +244,7 @@ def multipart_check(fields: dict[str, str], file: bytes, mime: str) -> Callable[
         for name, value in fields.items():
             part = f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             assert part.encode() in content
-        head = f'name="file"; filename="audio"\r\nContent-Type: {mime}\r\n\r\n'.encode()
+        head = f'name="file"; filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
         assert head + file + b"\r\n" in content
 
     return check
@@ -398,7 +400,7 @@ CASES: list[Case] = [
         "automatic-speech-recognition",
         "/v1/openai/audio/transcriptions",
         {"inputs": AUDIO, "parameters": {"language": "en"}},
-        multipart_check({"language": "en", "model": PID}, AUDIO, "audio/flac"),
+        multipart_check({"language": "en", "model": PID}, AUDIO, "audio/flac", "audio.flac"),
         {"text": "hi there", "segments": [{"id": 0, "start": 0.0, "end": 1.2, "text": "hi there"}]},
         {"text": "hi there", "chunks": [{"text": "hi there", "timestamp": [0.0, 1.2]}]},
     ),
@@ -656,6 +658,12 @@ CASES: list[Case] = [
         {"inputs": {"data": {"a": ["1"]}}},
         {"inputs": {"data": {"a": ["1"]}}},
         ["setosa"],
+    ),
+    hf(
+        "tabular-regression",
+        {"inputs": {"data": {"a": ["1"]}}},
+        {"inputs": {"data": {"a": ["1"]}}},
+        [4.2],
     ),
     hf(
         "text-to-image",

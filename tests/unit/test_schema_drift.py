@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from codegen.schema_drift import compare, flatten
+from codegen.schema_drift import compare, flatten, required_paths
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -258,3 +258,53 @@ def test_recursive_schemas_terminate(tmp_path: Path) -> None:
     assert flat["node.value"] == {"integer"}
     assert flat["node.children"] == {"array"}
     assert "node.children[].value" not in flat  # a $ref already being expanded is not re-entered
+
+
+def test_required_paths_follow_refs_unions_and_items(tmp_path: Path) -> None:
+    doc = {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"$ref": "#/$defs/Hit"},
+                {"type": "object", "required": ["other"], "properties": {"other": {}}},
+            ]
+        },
+        "$defs": {
+            "Hit": {
+                "type": "object",
+                "required": ["label", "box"],
+                "properties": {
+                    "label": {"type": "string"},
+                    "box": {"type": "object", "required": ["x"], "properties": {"x": {}}},
+                },
+            }
+        },
+    }
+    _write(tmp_path / "out.json", doc)
+    assert required_paths(tmp_path / "out.json") == {"[].label", "[].box", "[].box.x", "[].other"}
+
+
+def test_required_differences_are_reported_apart_from_drift(tmp_path: Path) -> None:
+    upstream = tmp_path / "upstream"
+    ours = tmp_path / "schemas"
+    _write(
+        upstream / "demo/spec/output.json",
+        {**UPSTREAM_OUTPUT, "items": {**UPSTREAM_OUTPUT["items"], "required": ["label", "score"]}},
+    )
+    _write(
+        ours / "demo/output.json",
+        {**OURS_OUTPUT, "items": {**OURS_OUTPUT["items"], "required": ["label"]}},
+    )
+    plain = compare(ours, upstream)
+    assert not plain.drifted and list(plain.documents[0].required_lines()) == []
+    report = compare(ours, upstream, required=True)
+    assert not report.drifted  # required-ness is information, not drift
+    assert list(report.documents[0].required_lines()) == [
+        "demo/output: ! [].score (required upstream only)"
+    ]
+    # the other way round: required here, optional upstream
+    _write(upstream / "demo/spec/output.json", UPSTREAM_OUTPUT)
+    mirrored = compare(ours, upstream, required=True)
+    assert list(mirrored.documents[0].required_lines()) == [
+        "demo/output: ! [].label (required here only)"
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 import pytest
 
@@ -354,3 +355,62 @@ def test_error_event_is_just_data() -> None:
     events = decode(CHAT_ERROR_STREAM)
     assert json.loads(events[0].data)["error"]["http_status_code"] == 422
     assert events[1].is_done
+
+
+def _long_line_seconds(size: int, piece: int) -> tuple[float, list[ServerSentEvent]]:
+    decoder = SSEDecoder()
+    block = b"x" * piece
+    started = time.perf_counter()
+    decoder.feed(b"data: ")
+    for _ in range(size // piece):
+        decoder.feed(block)
+    assert decoder.has_pending
+    events = decoder.feed(b"\n\n")
+    return time.perf_counter() - started, events
+
+
+def test_a_40_mb_line_decodes_in_linear_time() -> None:
+    # Joining the tail to each chunk took 8-20 s here (quadratic); linear is ~0.2 s.
+    elapsed, events = _long_line_seconds(40 * 1024 * 1024, 64 * 1024)
+    assert len(events) == 1 and len(events[0].data) == 40 * 1024 * 1024
+    assert elapsed < 3.0
+
+
+def test_a_long_line_in_small_chunks_is_joined_once() -> None:
+    decoder = SSEDecoder()
+    pieces = [b"da", b"ta", b": ", b"x" * 10, b"y" * 10, b"z\r"]
+    for piece in pieces[:-1]:
+        assert decoder.feed(piece) == []
+    assert decoder.has_pending  # "data:" spans three chunks
+    assert decoder.feed(pieces[-1]) == []
+    (event,) = decoder.feed(b"\n\r\n")  # the LF completes the CRLF, then an empty line
+    assert event.data == "x" * 10 + "y" * 10 + "z"
+
+
+def test_has_pending_reads_a_field_name_split_over_chunks() -> None:
+    decoder = SSEDecoder()
+    decoder.feed(b"event: x\nd")
+    decoder.feed(b"at")
+    assert not decoder.has_pending  # "dat" may still become "date:"
+    decoder.feed(b"a")
+    assert decoder.has_pending  # "data" with no colon is a data field
+
+
+def test_a_line_trickled_byte_by_byte_takes_its_size_in_memory() -> None:
+    import tracemalloc
+
+    decoder = SSEDecoder()
+    decoder.feed(b"data: ")
+    size = 100_000
+    piece = bytearray(b"xx")
+    tracemalloc.start()
+    try:
+        for _ in range(size // 2):
+            decoder.feed(bytes(piece))  # a new object each time, as socket reads are
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # one Python object per piece would take ~45 bytes for 2 (2 MB); gathered: ~0.1 MB
+    assert peak < 1_000_000
+    (event,) = decoder.feed(b"\n\n")
+    assert event.data == "x" * size

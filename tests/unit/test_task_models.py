@@ -360,9 +360,15 @@ def test_fill_mask_one_and_several_masks() -> None:
     element = one.root[0]
     assert isinstance(element, FillMaskOutputElement)
     assert (element.token, element.token_str, element.sequence) == (2108, " joy", "Life is joy.")
-    several = FillMaskOutput.model_validate([[{"token": 1}], [{"token": 2}]])
+
+    def candidate(token: int) -> dict[str, Any]:
+        return {"score": 0.5, "token": token, "token_str": "x", "sequence": "x"}
+
+    several = FillMaskOutput.model_validate([[candidate(1)], [candidate(2)]])
     assert isinstance(several.root[1], list)
     assert several.root[1][0].token == 2
+    with pytest.raises(ValueError, match="token_str"):  # the spec requires all four fields
+        FillMaskOutput.model_validate([[{"token": 1}]])
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,11 +385,15 @@ def test_question_answering_object_or_list() -> None:
     assert (answer.answer, answer.start, answer.end) == ("Paris", 31, 36)
 
     several = QuestionAnsweringOutput.model_validate(
-        [{"score": 0.9, "start": 0, "end": 2, "answer": "42"}, {"score": 0.1, "answer": "4"}]
+        [
+            {"score": 0.9, "start": 0, "end": 2, "answer": "42"},
+            {"score": 0.1, "start": 5, "end": 6, "answer": "4"},
+        ]
     )
     assert isinstance(several.root, list)
     assert [a.answer for a in several.root] == ["42", "4"]
-    assert several.root[1].start is None
+    with pytest.raises(ValueError, match="start"):  # the spec requires the span
+        QuestionAnsweringOutput.model_validate([{"score": 0.1, "answer": "4"}])
 
 
 def test_document_question_answering_list_or_object() -> None:
@@ -392,8 +402,12 @@ def test_document_question_answering_list_or_object() -> None:
     )
     assert isinstance(listed.root, list)
     assert listed.root[0].answer == "us-001"
-    single = DocumentQuestionAnsweringOutput.model_validate({"answer": "x", "score": 0.1})
+    single = DocumentQuestionAnsweringOutput.model_validate(
+        {"answer": "x", "score": 0.1, "start": 1, "end": 1}
+    )
     assert isinstance(single.root, DocumentQuestionAnsweringOutputElement)
+    with pytest.raises(ValueError, match="start"):
+        DocumentQuestionAnsweringOutput.model_validate({"answer": "x", "score": 0.1})
 
 
 def test_visual_question_answering_answers() -> None:
@@ -416,9 +430,11 @@ def test_table_question_answering_object_or_list() -> None:
     assert answer.coordinates == [[0, 1], [1, 1]]
     assert answer.cells == ["12", "30"]
     assert answer.aggregator == "SUM"
-    listed = TableQuestionAnsweringOutput.model_validate([body, {"answer": "x"}])
+    listed = TableQuestionAnsweringOutput.model_validate([body, {**body, "answer": "x"}])
     assert isinstance(listed.root, list)
-    assert listed.root[1].cells == []
+    assert listed.root[1].answer == "x"
+    with pytest.raises(ValueError, match="cells"):  # the spec requires cells and coordinates
+        TableQuestionAnsweringOutput.model_validate({"answer": "x"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,10 +783,15 @@ def test_requests_keep_unknown_keys_for_the_wire() -> None:
     assert params.model_dump(exclude_none=True) == {"top_k": 1, "new_server_option": True}
 
 
-def test_responses_are_lenient() -> None:
-    assert QuestionAnsweringOutputElement.model_validate({}).answer is None
-    assert TableQuestionAnsweringOutputElement.model_validate({"answer": None}).cells == []
-    assert AutomaticSpeechRecognitionOutput.model_validate({"text": None}).text is None
-    assert TeiInfo.model_validate({}).max_client_batch_size is None
-    legacy = ZeroShotClassificationLegacyOutput.model_validate({})
-    assert (legacy.labels, legacy.scores) == ([], [])
+def test_answers_must_have_what_the_task_specs_require() -> None:
+    # These parsed as all-None results before; the HF task specs require the fields.
+    for model, body in [
+        (QuestionAnsweringOutputElement, {}),
+        (TableQuestionAnsweringOutputElement, {"answer": None}),
+        (AutomaticSpeechRecognitionOutput, {"text": None}),
+        (AutomaticSpeechRecognitionOutput, {"generated_text": "hi"}),
+        (ZeroShotClassificationLegacyOutput, {}),
+    ]:
+        with pytest.raises(ValueError):
+            model.model_validate(body)
+    assert TeiInfo.model_validate({}).max_client_batch_size is None  # server info: lenient

@@ -190,23 +190,17 @@ def test_depth_estimation() -> None:
     assert out == DepthEstimationOutput(predicted_depth=[[1.5, 2.25]], depth=depth)
 
 
-def test_visual_question_answering_sends_what_hub_sends() -> None:
+def test_visual_question_answering_sends_the_recorded_nested_shape() -> None:
     request = wire(
         "visual-question-answering", {"image": PNG, "question": "What color?"}, {"top_k": 2}
     )
     assert json_of(request) == {
-        "inputs": B64_PNG,
-        "question": "What color?",
-        "image": B64_PNG,
+        "inputs": {"image": B64_PNG, "question": "What color?"},
         "parameters": {"top_k": 2},
     }
     assert json_of(
         wire("visual-question-answering", {"image": PNG, "question": "What color?"})
-    ) == {
-        "inputs": B64_PNG,
-        "question": "What color?",
-        "image": B64_PNG,
-    }
+    ) == {"inputs": {"image": B64_PNG, "question": "What color?"}}
     answer = [{"answer": "red", "score": 0.97}, {"answer": "orange", "score": 0.01}]
     assert parse("visual-question-answering", answer) == [
         VisualQuestionAnsweringOutputElement(answer="red", score=0.97),

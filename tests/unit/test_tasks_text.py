@@ -97,8 +97,15 @@ def test_zero_shot_classification_requires_labels() -> None:
             "labels": ["space", "cooking"],
             "scores": [0.98, 0.02],
         },
+        [
+            {
+                "sequence": "The rocket reached orbit.",
+                "labels": ["space", "cooking"],
+                "scores": [0.98, 0.02],
+            }
+        ],
     ],
-    ids=["current", "legacy"],
+    ids=["current", "legacy", "legacy-wrapped"],
 )
 def test_zero_shot_classification_both_answer_shapes(answer: Any) -> None:
     assert parse("zero-shot-classification", answer) == [
@@ -244,4 +251,45 @@ def test_options_are_checked_strictly(task: str, params: dict[str, Any], field: 
 
 def test_text_input_must_be_a_string() -> None:
     with pytest.raises(ValidationError, match="must be a string"):
-        wire("summarization", ["a", "b"])
+        wire("token-classification", ["a", "b"])  # a task the service runs on one text
+    with pytest.raises(ValidationError, match="item 1 is int"):
+        wire("summarization", ["a", 1])
+    with pytest.raises(ValidationError, match="must not be empty"):
+        wire("translation", [])
+
+
+@pytest.mark.parametrize(
+    "task", ["text-classification", "fill-mask", "summarization", "translation"]
+)
+def test_a_batch_of_texts_is_sent_as_one_list(task: str) -> None:
+    assert json_of(wire(task, ["first", "second"])) == {"inputs": ["first", "second"]}
+
+
+def _batch_parse(task: str, data: Any) -> Any:
+    from hf_inference_endpoints._tasks import get_task
+
+    spec = get_task(task)
+    assert spec is not None and spec.parse_batch is not None
+    return spec.parse_batch(data)
+
+
+def test_batch_answers_give_one_result_per_text() -> None:
+    labels = [[{"label": "POSITIVE", "score": 0.9}], [{"label": "NEGATIVE", "score": 0.8}]]
+    assert _batch_parse("text-classification", labels) == [
+        [TextClassificationOutputElement(label="POSITIVE", score=0.9)],
+        [TextClassificationOutputElement(label="NEGATIVE", score=0.8)],
+    ]
+    assert _batch_parse("translation", [{"translation_text": "a"}, {"translation_text": "b"}]) == [
+        TranslationOutput(translation_text="a"),
+        TranslationOutput(translation_text="b"),
+    ]
+    assert _batch_parse("summarization", [{"summary_text": "x"}]) == [
+        SummarizationOutput(summary_text="x")
+    ]
+    one = {"sequence": "a b", "score": 0.5, "token": 1, "token_str": "b"}
+    two = {"sequence": "c d", "score": 0.4, "token": 2, "token_str": "d"}
+    # text 1 has one mask, text 2 has two masks (a list per mask)
+    out = _batch_parse("fill-mask", [[one], [[two], [one]]])
+    assert [[c.token_str for c in text] for text in out] == [["b"], ["d", "b"]]
+    with pytest.raises(ValueError, match="a batch answer is a list"):
+        _batch_parse("translation", {"translation_text": "a"})

@@ -14,8 +14,10 @@ from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
 from .._io import async_monotonic
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
+from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
+from .._validation import check_call_args
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
@@ -291,11 +293,14 @@ class AsyncHfInferenceClient:
         ``time_left``, which the transport never exceeds. Every service passes it.
 
         Raises:
-            ValidationError: No ``model`` and no ``endpoint``; a per-call ``fallback``
+            ValidationError: No ``model`` and no ``endpoint``; a header in ``extra_headers``
+                or ``bill_to`` that cannot be sent; a per-call ``fallback``
                 with ``endpoint`` (a dedicated endpoint has no provider to fail over to);
                 or ``timeout`` is not a number of seconds >= 0.
             RequestTimeout: ``timeout`` ran out before the request could be sent.
         """
+        if extra_headers is not None or extra_body is not None or bill_to is not None:
+            check_call_args(extra_headers, extra_body, bill_to)  # before any lookup is sent
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
@@ -521,6 +526,6 @@ class AsyncHfInferenceClient:
     def __repr__(self) -> str:
         token = "set" if self.config.token else "none"
         return (
-            f"<{type(self).__name__} router={self.config.router_url} "
+            f"<{type(self).__name__} router={safe_url(self.config.router_url)} "
             f"provider={self.config.default_provider} token={token}>"
         )

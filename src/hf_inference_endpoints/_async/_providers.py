@@ -26,7 +26,8 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._errors import DeadlineExceeded, HfError, RequestTimeout
+from .._errors import DeadlineExceeded, HfError, RequestTimeout, ServerError
+from .._inputs import data_url_bytes
 from .._io import AsyncLock, async_monotonic, async_sleep
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
@@ -73,6 +74,23 @@ def _decoder(expect: ResponseKind) -> Callable[[bytes], Any]:
     if expect == "bytes":
         return bytes
     return json.loads
+
+
+def _inline_file(submitted: PreparedRequest, step: Fetch) -> Any:
+    """The file a ``data:`` URL step holds, decoded here (never sent over the network).
+
+    Raises:
+        ServerError: The provider answered a malformed ``data:`` URL.
+    """
+    try:
+        data = data_url_bytes(step.url)
+    except ValueError as exc:
+        raise ServerError(
+            f"The provider answered a {step.stage} data: URL that does not decode: {exc}",
+            provider=submitted.context.provider,
+            model=submitted.context.model,
+        ) from None
+    return data if step.expect == "bytes" else json.loads(data)
 
 
 def helper_of(prepared: PreparedRequest) -> ProviderHelper:
@@ -366,8 +384,11 @@ class AsyncProviders:
             remaining = deadline - async_monotonic()
             if remaining <= 0:
                 raise self._timeout(submitted, f"still running after {budget:g} s", out=True)
-            request = follow_up_request(submitted, step)
-            data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
+            if step.url.startswith("data:"):  # the answer holds the file itself
+                data: Any = _inline_file(submitted, step)
+            else:
+                request = follow_up_request(submitted, step)
+                data, _ = await transport.request(request, _decoder(step.expect), timeout=remaining)
             step = helper.advance(submitted.task, step, data, job)
         return step.value
 

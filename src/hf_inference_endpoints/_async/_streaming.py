@@ -80,7 +80,7 @@ class AsyncStream(Generic[T]):
         self._finished = False  # the server signalled the end ([DONE] or a final item)
         self._closed = False
         self._failure: HfError | None = None  # raised after the items that preceded it
-        self._max_buffered = max_buffered  # max_response_bytes: bound on an unfinished event
+        self._max_buffered = max_buffered  # max_event_bytes: bound on an unfinished event
         self._unfinished = 0  # bytes received since an event last completed (upper bound)
         self._deadline = deadline  # time.monotonic() instant the whole stream ends by
         self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
@@ -162,8 +162,8 @@ class AsyncStream(Generic[T]):
             if self._unfinished > self._max_buffered and not done and self._failure is None:
                 self._failure = self._error(
                     StreamInterrupted,
-                    f"An event grew past max_response_bytes={self._max_buffered} "
-                    "without ending; raise max_response_bytes to accept it",
+                    f"An event grew past {self._max_buffered} bytes without ending; raise "
+                    "max_event_bytes (and max_response_bytes) to accept it",
                 )
         if self._failure is not None:
             await self.aclose()

@@ -29,11 +29,12 @@ from .._errors import (
     error_from_event,
     error_from_response,
 )
-from .._io import AsyncEvent, async_monotonic, async_sleep
+from .._io import AsyncEvent, async_monotonic, async_running_loop, async_sleep
 from .._io_deadline import IO_DEADLINE, time_left
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._ratelimit import rate_limit_key
+from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
@@ -81,24 +82,11 @@ class AsyncTransport:
         # dropping headers (_redirects.headers_to_drop). Overriding httpx2's private
         # _redirect_headers would break silently on an httpx2 upgrade. A caller's own
         # http_client keeps its own redirect settings.
-        # The pool is ours (_pool.AsyncPoolTransport): it closes every body iterator it
-        # opens, which httpx2's default transport does not (docs/upstream-bugs.md). It reads
-        # proxies from the environment itself, so the client must not mount its own.
-        self._client = http_client or httpx2.AsyncClient(
-            timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
-            transport=AsyncPoolTransport(
-                limits=httpx2.Limits(
-                    max_connections=config.max_connections,
-                    max_keepalive_connections=_keepalive(config),
-                    keepalive_expiry=config.pool_idle_timeout,
-                )
-            ),
-            trust_env=False,
-            follow_redirects=False,
-        )
+        self._client = http_client or _new_pool(config)
         self.policy = RetryPolicy.from_config(config)
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
+        self._loop: Any = None  # the asyncio loop the pool's connections belong to
         self._fixed_timeouts: dict[tuple[float | None, float | None], dict[str, Any]] = {}
         # Requests on a pool we built are made directly (see _build_request): its default
         # headers are read once here; URLs are parsed once and reused.
@@ -153,7 +141,11 @@ class AsyncTransport:
         for view in self.__dict__.get("_views", ()):  # with_config views share the pool
             view._closed = True
         if self._owns_client:
-            await self._client.aclose()
+            try:
+                await self._client.aclose()
+            except RuntimeError as exc:  # connections of an event loop that has ended
+                if "Event loop is closed" not in str(exc):
+                    raise
         if self._owns_limiter and self._limiter is not None and not self._limiter.local:
             await self._limiter.aclose()
 
@@ -332,7 +324,7 @@ class AsyncTransport:
                         context=prepared.context,
                         meta=self._meta(prepared, response, state),
                         observation=call,
-                        max_buffered=self.config.max_response_bytes,
+                        max_buffered=self.config.stream_event_limit,
                         deadline=_instant(state),
                         idle_timeout=self.config.stream_timeout,
                     )
@@ -368,6 +360,8 @@ class AsyncTransport:
         """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
         if self._closed:
             raise HfError("The client is closed; create a new one or use it inside `with`")
+        if async_running_loop() is not self._loop:  # a new asyncio.run(): see _on_new_loop
+            self._on_new_loop(prepared)
         now, remaining = _time_left(state, prepared)
         if self._limiter is not None:
             now = await self._throttle(prepared, remaining, now)
@@ -381,6 +375,8 @@ class AsyncTransport:
                     response = await self._client.send(request, stream=True)
                 else:
                     response = await self._send_adaptive(request, prepared)
+            except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
+                raise _ended_loop(exc, prepared) from exc
             except httpx2.TimeoutException as exc:
                 error = _timeout_error(prepared, exc)
             except httpx2.TransportError as exc:
@@ -465,6 +461,36 @@ class AsyncTransport:
         if isinstance(error, RateLimited) and error.retry_after:
             key = rate_limit_key(prepared.context.provider, prepared.task)
             await self._limiter.apenalize(key, error.retry_after)
+
+    def _on_new_loop(self, prepared: PreparedRequest) -> None:
+        """Start a fresh pool when the event loop of the pooled connections has ended.
+
+        An async client used in one ``asyncio.run()`` and then in another finds its pooled
+        connections bound to the first, closed, loop; sending on them fails after the
+        request went out. Those connections are abandoned (they cannot be closed without
+        their loop) and a fresh pool takes over, before anything is sent.
+
+        A ``with_config`` view asks its root, so that views and root share the new pool
+        and the root's ``aclose`` closes it.
+
+        Raises:
+            HfError: The pool is the caller's own ``http_client``: not ours to replace.
+        """
+        root: AsyncTransport | None = self.__dict__.get("_view_of")
+        if root is not None:
+            if async_running_loop() is not root._loop:
+                root._on_new_loop(prepared)
+            self._client, self._loop = root._client, root._loop
+            return
+        ended, self._loop = self._loop, async_running_loop()
+        if ended is None or not ended.is_closed():
+            return  # the first loop, or two live loops sharing the client
+        if not self._owns_client:
+            self._loop = ended  # fails the same way until the caller gives a new pool
+            raise _ended_loop(None, prepared)
+        logger.debug("the event loop of the connection pool has ended: starting a new pool")
+        self._client = _new_pool(self.config)
+        self._urls.clear()
 
     async def _next_hop(
         self,
@@ -615,6 +641,40 @@ class AsyncTransport:
         )
 
 
+def _ended_loop(exc: BaseException | None, prepared: PreparedRequest) -> HfError:
+    """The error for a connection pool used after its event loop ended."""
+    if exc is not None and "Event loop is closed" not in str(exc):
+        raise exc  # another RuntimeError: a bug, shown as is
+    return HfError(
+        "The HTTP connection pool belongs to an event loop that has ended: create the "
+        "async client (or its http_client) inside the event loop that uses it",
+        provider=prepared.context.provider,
+        model=prepared.context.model,
+        endpoint=prepared.context.endpoint,
+    )
+
+
+def _new_pool(config: HfInferenceConfig) -> httpx2.AsyncClient:
+    """The connection pool a transport builds for itself.
+
+    The pool is ours (_pool.AsyncPoolTransport): it closes every body iterator it opens,
+    which httpx2's default transport does not (docs/upstream-bugs.md). It reads proxies
+    from the environment itself, so the client must not mount its own.
+    """
+    return httpx2.AsyncClient(
+        timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
+        transport=AsyncPoolTransport(
+            limits=httpx2.Limits(
+                max_connections=config.max_connections,
+                max_keepalive_connections=_keepalive(config),
+                keepalive_expiry=config.pool_idle_timeout,
+            )
+        ),
+        trust_env=False,
+        follow_redirects=False,
+    )
+
+
 def _keepalive(config: HfInferenceConfig) -> int:
     """Idle connections to keep: ``pool_size_per_host``, never more than the cap."""
     cap = config.max_connections
@@ -650,10 +710,6 @@ def _failover_is_above(prepared: PreparedRequest) -> TypeError:
         f"{prepared.method} {_safe_url(prepared.url)} has fallbacks: send it through "
         "_failover (request_with_failover / stream_with_failover), which tries each provider"
     )
-
-
-def _safe_url(url: str) -> str:
-    return url.split("?", 1)[0]
 
 
 async def _read_body(response: httpx2.Response, limit: int | None) -> bytes | None:

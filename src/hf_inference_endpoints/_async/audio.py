@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._errors import InvalidArgument
-from .._inputs import FileInput, Media, audio_chunks
+from .._inputs import FileInput, Media, RemoteMedia, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import AsyncTaskService
 
@@ -135,12 +135,13 @@ class AsyncAudio(AsyncTaskService):
             },
         )
         deadline = runner.deadline(timeout)  # one for the download and every chunk
-        media = await runner.media(audio, "audio", timeout=deadline)
-        pieces = audio_chunks(media, self._client.config)
+        # a provider that fetches URLs itself gets the URL: no download, no chunking here
+        keep_url = endpoint is None and runner.provider_fetches(model, provider, _ASR, fallback)
+        media = await runner.file_input(audio, "audio", deadline, keep_url)
         if model is None and endpoint is None:
             model = await runner.default_model(_ASR, timeout=deadline)
 
-        async def send(piece: Media) -> tuple[Any, ResponseMeta]:
+        async def send(piece: Media | RemoteMedia) -> tuple[Any, ResponseMeta]:
             return await runner.call(
                 _ASR,
                 model=model,
@@ -155,6 +156,10 @@ class AsyncAudio(AsyncTaskService):
                 bill_to=bill_to,
             )
 
+        if isinstance(media, RemoteMedia):
+            out, _ = await send(media)
+            return cast("AutomaticSpeechRecognitionOutput", out)
+        pieces = audio_chunks(media, self._client.config)
         if len(pieces) == 1:
             out, _ = await send(pieces[0][1])
             return cast("AutomaticSpeechRecognitionOutput", out)

@@ -6,7 +6,7 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from .._tasks import need
 from ._task_runner import AsyncTaskService
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 __all__ = ["AsyncText"]
 
 Truncation = Literal["do_not_truncate", "longest_first", "only_first", "only_second"]
+
+
+def _text_or_batch(text: str | list[str] | None) -> str | list[str]:
+    """The ``text`` argument: one text, or a batch (a list) the service runs in one call."""
+    if isinstance(text, list):
+        return text
+    return need(text, "text")
 
 
 class AsyncText(AsyncTaskService):
@@ -56,6 +63,7 @@ class AsyncText(AsyncTaskService):
     List results carry ``response_meta`` on each element.
     """
 
+    @overload
     async def classify(
         self,
         model: str | None = None,
@@ -70,19 +78,52 @@ class AsyncText(AsyncTaskService):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> list[TextClassificationOutputElement]:
+    ) -> list[TextClassificationOutputElement]: ...
+
+    @overload
+    async def classify(
+        self,
+        model: str | None = None,
+        text: list[str] = ...,
+        *,
+        function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[list[TextClassificationOutputElement]]: ...
+
+    async def classify(
+        self,
+        model: str | None = None,
+        text: str | list[str] | None = None,
+        *,
+        function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TextClassificationOutputElement] | list[list[TextClassificationOutputElement]]:
         """Classify a text (sentiment, topic, ...): text-classification.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
-            text: The text to classify.
+            text: The text to classify, or a list of texts (a batch, sent in one call).
             function_to_apply: How logits become scores (``sigmoid``, ``softmax``, ``none``).
             top_k: Return only the k best labels.
             provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
                 the class docstring.
 
         Returns:
-            Labels with scores, best first.
+            Labels with scores, best first; for a batch, one such list per text.
 
         Raises:
             ValidationError: A wrong option type (nothing sent) or the server refused it.
@@ -96,11 +137,11 @@ class AsyncText(AsyncTaskService):
             >>> labels[0].label, labels[0].score  # doctest: +SKIP
             ('POSITIVE', 0.9998...)
         """
-        text = need(text, "text")
+        inputs = _text_or_batch(text)
         parameters = {"function_to_apply": function_to_apply, "top_k": top_k}
         result = await self._run(
             "text-classification",
-            text,
+            inputs,
             parameters,
             model,
             provider,
@@ -111,7 +152,10 @@ class AsyncText(AsyncTaskService):
             fallback=fallback,
             bill_to=bill_to,
         )
-        return cast("list[TextClassificationOutputElement]", result)
+        return cast(
+            "list[TextClassificationOutputElement] | list[list[TextClassificationOutputElement]]",
+            result,
+        )
 
     async def classify_tokens(
         self,
@@ -247,6 +291,7 @@ class AsyncText(AsyncTaskService):
         )
         return cast("list[ZeroShotClassificationOutputElement]", result)
 
+    @overload
     async def fill_mask(
         self,
         model: str | None = None,
@@ -261,12 +306,45 @@ class AsyncText(AsyncTaskService):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> list[FillMaskOutputElement]:
+    ) -> list[FillMaskOutputElement]: ...
+
+    @overload
+    async def fill_mask(
+        self,
+        model: str | None = None,
+        text: list[str] = ...,
+        *,
+        targets: Sequence[str] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[list[FillMaskOutputElement]]: ...
+
+    async def fill_mask(
+        self,
+        model: str | None = None,
+        text: str | list[str] | None = None,
+        *,
+        targets: Sequence[str] | None = None,
+        top_k: int | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[FillMaskOutputElement] | list[list[FillMaskOutputElement]]:
         """Predict the token behind the model's mask token (``[MASK]``, ``<mask>``): fill-mask.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
-            text: Text holding the model's mask token.
+            text: Text holding the model's mask token, or a list of such texts (a batch).
             targets: Score only these candidates.
             top_k: How many candidates to return.
             provider, endpoint, fallback, bill_to, timeout, extra_headers, extra_body: See
@@ -275,6 +353,7 @@ class AsyncText(AsyncTaskService):
         Returns:
             Candidates, best first. With several mask tokens the server answers a list
             per mask; they are returned one mask after the other (``sequence`` tells).
+            For a batch, one such list per text.
 
         Raises:
             ValidationError: A wrong option type (nothing sent) or the server refused it.
@@ -287,14 +366,14 @@ class AsyncText(AsyncTaskService):
             >>> out[0].token_str  # doctest: +SKIP
             ' happiness'
         """
-        text = need(text, "text")
+        inputs = _text_or_batch(text)
         parameters = {
             "targets": list(targets) if targets is not None else None,
             "top_k": top_k,
         }
         result = await self._run(
             "fill-mask",
-            text,
+            inputs,
             parameters,
             model,
             provider,
@@ -305,7 +384,7 @@ class AsyncText(AsyncTaskService):
             fallback=fallback,
             bill_to=bill_to,
         )
-        return cast("list[FillMaskOutputElement]", result)
+        return cast("list[FillMaskOutputElement] | list[list[FillMaskOutputElement]]", result)
 
     async def answer(
         self,
@@ -457,6 +536,7 @@ class AsyncText(AsyncTaskService):
         )
         return cast("TableQuestionAnsweringOutputElement", result)
 
+    @overload
     async def summarize(
         self,
         model: str | None = None,
@@ -472,12 +552,47 @@ class AsyncText(AsyncTaskService):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> SummarizationOutput:
+    ) -> SummarizationOutput: ...
+
+    @overload
+    async def summarize(
+        self,
+        model: str | None = None,
+        text: list[str] = ...,
+        *,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[SummarizationOutput]: ...
+
+    async def summarize(
+        self,
+        model: str | None = None,
+        text: str | list[str] | None = None,
+        *,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> SummarizationOutput | list[SummarizationOutput]:
         """Summarise a text: summarization.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
-            text: The text to summarise.
+            text: The text to summarise, or a list of texts (a batch, sent in one call).
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
             generate_parameters: Keyword arguments for the model's ``generate()``.
             truncation: Truncation strategy for over-long inputs.
@@ -485,7 +600,7 @@ class AsyncText(AsyncTaskService):
                 the class docstring.
 
         Returns:
-            ``summary_text``.
+            ``summary_text``; for a batch, one result per text.
 
         Raises:
             ValidationError: A wrong option type (nothing sent) or the server refused it.
@@ -497,7 +612,7 @@ class AsyncText(AsyncTaskService):
             ... )
             >>> out.summary_text  # doctest: +SKIP
         """
-        text = need(text, "text")
+        inputs = _text_or_batch(text)
         parameters = {
             "clean_up_tokenization_spaces": clean_up_tokenization_spaces,
             "generate_parameters": dict(generate_parameters) if generate_parameters else None,
@@ -505,7 +620,7 @@ class AsyncText(AsyncTaskService):
         }
         result = await self._run(
             "summarization",
-            text,
+            inputs,
             parameters,
             model,
             provider,
@@ -516,8 +631,9 @@ class AsyncText(AsyncTaskService):
             fallback=fallback,
             bill_to=bill_to,
         )
-        return cast("SummarizationOutput", result)
+        return cast("SummarizationOutput | list[SummarizationOutput]", result)
 
+    @overload
     async def translate(
         self,
         model: str | None = None,
@@ -535,12 +651,51 @@ class AsyncText(AsyncTaskService):
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> TranslationOutput:
+    ) -> TranslationOutput: ...
+
+    @overload
+    async def translate(
+        self,
+        model: str | None = None,
+        text: list[str] = ...,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        *,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> list[TranslationOutput]: ...
+
+    async def translate(
+        self,
+        model: str | None = None,
+        text: str | list[str] | None = None,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        *,
+        clean_up_tokenization_spaces: bool | None = None,
+        generate_parameters: Mapping[str, Any] | None = None,
+        truncation: Truncation | None = None,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> TranslationOutput | list[TranslationOutput]:
         """Translate a text: translation.
 
         Args:
             model: See the class docstring (optional: the Hub's default model).
-            text: The text to translate.
+            text: The text to translate, or a list of texts (a batch, sent in one call).
             src_lang: Source language, for many-to-many models (e.g. ``en_XX``).
             tgt_lang: Target language (e.g. ``fr_XX``).
             clean_up_tokenization_spaces: Remove spaces tokenization leaves around punctuation.
@@ -550,7 +705,7 @@ class AsyncText(AsyncTaskService):
                 the class docstring.
 
         Returns:
-            ``translation_text``.
+            ``translation_text``; for a batch, one result per text.
 
         Raises:
             ValidationError: A wrong option type (nothing sent) or the server refused it.
@@ -563,7 +718,7 @@ class AsyncText(AsyncTaskService):
             ... )
             >>> out.translation_text  # doctest: +SKIP
         """
-        text = need(text, "text")
+        inputs = _text_or_batch(text)
         parameters = {
             "src_lang": src_lang,
             "tgt_lang": tgt_lang,
@@ -573,7 +728,7 @@ class AsyncText(AsyncTaskService):
         }
         result = await self._run(
             "translation",
-            text,
+            inputs,
             parameters,
             model,
             provider,
@@ -584,4 +739,4 @@ class AsyncText(AsyncTaskService):
             fallback=fallback,
             bill_to=bill_to,
         )
-        return cast("TranslationOutput", result)
+        return cast("TranslationOutput | list[TranslationOutput]", result)

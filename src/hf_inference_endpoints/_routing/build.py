@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, InvalidArgument
+from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
+from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
 from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
+from .providers._base import with_form_fields
 from .targets import Target
 from .unsupported import unknown_provider
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
 
 
-# One encoder for every request: json.dumps() with non-default options builds a new
-# JSONEncoder per call, a third of the cost of serialising a small chat body.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
 def dumps(payload: Any) -> bytes:
-    """Compact JSON bytes (what goes on the wire)."""
-    return _ENCODER.encode(payload).encode("utf-8")
+    """Compact JSON bytes (what goes on the wire).
+
+    Raises:
+        ValidationError: NaN, an infinity or a value JSON cannot hold; the message names
+            the parameter (``_validation.encode_json``).
+    """
+    return encode_json(payload)
 
 
 def chat_url_for_endpoint(url: str) -> str:
@@ -60,7 +62,8 @@ def build_request(
             :class:`RawBody` sent as is (binary-input tasks).
         stream: Ask for a server-sent event stream.
         extra_headers: Headers that win over ours.
-        extra_body: Fields merged verbatim into the JSON body (win over ours).
+        extra_body: Fields merged verbatim into the JSON body (win over ours); a
+            provider's multipart form gets them as form fields.
         token: Overrides the config's token.
         accept: The ``Accept`` header (e.g. ``image/png`` for text-to-image).
         expect: How to read the answer (default: ``sse`` when streaming, else what the
@@ -79,9 +82,13 @@ def build_request(
 
     Raises:
         ModelNotAvailableOnProvider: The provider has no route for ``task``.
-        ValidationError: ``extra_body`` was given with a raw (non-JSON) body.
+        ValidationError: ``extra_body`` was given with a raw (non-JSON, non-form) body; a
+            header in ``extra_headers`` cannot be sent; the body holds NaN, an infinity or
+            a value JSON cannot hold.
         ConfigurationError: The token cannot be used with that provider.
     """
+    if extra_headers or extra_body is not None:
+        check_call_args(extra_headers, extra_body, None)
     raw = body if isinstance(body, RawBody) else None
     if raw is not None and extra_body:
         raise InvalidArgument("extra_body cannot be merged into a raw (binary) request body")
@@ -100,11 +107,14 @@ def build_request(
         direct = _is_provider_key(token_value)
         _check_token(helper, token_value, direct)
         model_id = target.provider_model
+        if target.mapping is not None:  # the Hub's word, checked like a caller's model id
+            check_provider_id(model_id, helper.name, target.model)
         provider_base = helper.base_url(config.router_url, task, direct=direct)
         url = helper.url(config.router_url, task, model_id, direct=direct)
         built = helper.payload(task, model_id, body, mapping=target.mapping)
         if isinstance(built, RawBody):
-            raw, payload = built, {}
+            # a form takes extra_body as fields; a raw file cannot (ValidationError)
+            raw, payload = (with_form_fields(built, extra_body) if extra_body else built), {}
         else:
             raw, payload = None, built
         provider = helper.name
@@ -142,7 +152,7 @@ def build_request(
         context=ErrorContext(
             provider=provider,
             model=target.model if target.kind != "url" else None,
-            endpoint=target.model if target.kind == "url" else None,
+            endpoint=safe_url(target.model) if target.kind == "url" else None,
         ),
         task=task,
         provider_base=provider_base,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import platform
 from functools import cache
 
+from .._redact import remember_secret
+
 __all__ = ["base_headers", "user_agent"]
 
 VERSION = "0.1.0"
@@ -32,6 +34,7 @@ def base_headers(
     """
     headers = {"user-agent": user_agent(user_agent_extra)}
     if token:
+        remember_secret(token)  # a per-call token: errors and logs mask it too
         headers["authorization"] = f"Bearer {token}"
     if bill_to and (token is None or token.startswith("hf_")):
         headers["x-hf-bill-to"] = bill_to

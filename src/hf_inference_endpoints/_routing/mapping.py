@@ -31,6 +31,7 @@ from .._errors import (
     ModelLoading,
     ModelNotAvailableOnProvider,
     NotFound,
+    PaymentRequired,
     RateLimited,
     ServerError,
     ServiceUnavailable,
@@ -408,8 +409,8 @@ def is_failover_error(error: HfError) -> bool:
     """Whether ``error`` on one provider should move a call to the next one.
 
     True for rate limits (429), server failures (5xx, including loading models and
-    cold-start timeouts) and a model the provider does not serve (404, or
-    :class:`ModelNotAvailableOnProvider`).
+    cold-start timeouts), a model the provider does not serve (404, or
+    :class:`ModelNotAvailableOnProvider`) and no credits for it (402).
     """
     if isinstance(
         error,
@@ -421,6 +422,7 @@ def is_failover_error(error: HfError) -> bool:
             ColdStartTimeout,
             NotFound,
             ModelNotAvailableOnProvider,
+            PaymentRequired,
         ),
     ):
         return True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import InvalidArgument
+from .._validation import check_url
 from .providers import hf_or_auto
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ ROUTER_POLICIES = frozenset({"fastest", "cheapest", "preferred"})
 _SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
 _MODEL_ID = re.compile(rf"^(?:{_SEGMENT}/)?{_SEGMENT}$")
 _SUFFIX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_WHITESPACE = re.compile(r"\s")
 
 TargetKind = Literal["provider", "router", "url"]
 
@@ -118,13 +118,14 @@ def parse_target(model: str, *, provider: str | None, default_provider: str, tas
     """
     if not isinstance(model, str) or not model:
         raise InvalidArgument("model must be a non-empty string: a Hub id or a URL")
+    if provider is not None and (not isinstance(provider, str) or not provider):
+        raise InvalidArgument(f"provider must be a provider name, got {provider!r}")
     if model.startswith(("http://", "https://")):
         if not hf_or_auto(provider):
             raise InvalidArgument(
                 f"model is a URL, so provider={provider!r} cannot apply; pass one or the other"
             )
-        if _WHITESPACE.search(model):  # what str.isspace() accepts, without a loop per char
-            raise InvalidArgument(f"model URL {model!r} contains whitespace")
+        check_url(model, "model URL")  # CR/LF, spaces, a bad port or host: refused here
         return Target("url", model.rstrip("/"))
     base, colon, suffix = model.partition(":")
     validate_model_id(base)

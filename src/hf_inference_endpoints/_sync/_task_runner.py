@@ -39,13 +39,23 @@ from .._errors import (
     ServerError,
     ValidationError,
 )
-from .._inputs import Media, MediaKind, RemoteMedia, check_media, load_media, sniff_mime
+from .._inputs import (
+    Media,
+    MediaKind,
+    RemoteMedia,
+    check_media,
+    data_url_bytes,
+    load_media,
+    media_mime,
+    sniff_mime,
+)
 from .._io import SyncLock
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
-from .._routing.providers import hf_or_auto
+from .._routing.providers import hf_or_auto, registered
 from .._tasks import build_body, drop_none, get_task, validate_parameters
+from .._tasks.parsers import wrong_shape
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
@@ -55,10 +65,13 @@ __all__ = ["TaskRunner", "attach_meta"]
 
 
 def attach_meta(result: Any, meta: ResponseMeta) -> Any:
-    """Set ``response_meta`` on a result, or on each element of a list result."""
+    """Set ``response_meta`` on a result, or on each element of a list result (and of the
+    lists inside it: a batch answers one list per input)."""
     items = result if isinstance(result, list) else [result]
     for item in items:
-        if hasattr(item, "_response_meta"):
+        if isinstance(item, list):
+            attach_meta(item, meta)
+        elif hasattr(item, "_response_meta"):
             item._response_meta = meta
     return result
 
@@ -181,13 +194,23 @@ class TaskRunner:
         if not data:
             raise InvalidArgument(f"the {kind} at {url} is empty", endpoint=url)
         declared = meta.headers.get("content-type", "").split(";", 1)[0].strip()
-        mime = sniff_mime(data) or declared or "application/octet-stream"
-        return Media(data, mime)
+        if what != "input":  # a provider's result: whatever it is
+            return Media(data, sniff_mime(data) or declared or "application/octet-stream")
+        # the caller's input: it must be what the task takes (a text page is no image)
+        return Media(data, media_mime(data, kind, name=url.split("?", 1)[0], declared=declared))
 
-    def load_inputs(self, task: str, inputs: Any, *, timeout: float | Deadline | None) -> Any:
+    def load_inputs(
+        self,
+        task: str,
+        inputs: Any,
+        *,
+        timeout: float | Deadline | None,
+        keep_urls: bool = False,
+    ) -> Any:
         """``inputs`` with every file in it loaded (see ``InputKind``).
 
-        ``timeout`` is the call's total timeout, or its :class:`Deadline`.
+        ``timeout`` is the call's total timeout, or its :class:`Deadline`. ``keep_urls``:
+        an ``http(s)://`` file stays a :class:`RemoteMedia` (the provider fetches it).
         """
         spec = get_task(task)
         if spec is None:
@@ -205,8 +228,49 @@ class TaskRunner:
                     f"{task} inputs must be {{'image': <file>, 'question': str}}, "
                     f"got {type(inputs).__name__}"
                 )
-            return {**inputs, "image": self.media(inputs.get("image"), kind, timeout=timeout)}
-        return self.media(inputs, kind, timeout=timeout)
+            image = self.file_input(inputs.get("image"), kind, timeout, keep_urls)
+            return {**inputs, "image": image}
+        return self.file_input(inputs, kind, timeout, keep_urls)
+
+    def file_input(
+        self, value: Any, kind: MediaKind, timeout: float | Deadline | None, keep_url: bool
+    ) -> Media | RemoteMedia:
+        """One file input: loaded, or with ``keep_url`` an http(s) URL left as it is."""
+        if keep_url and isinstance(value, str) and value.startswith(("http://", "https://")):
+            return RemoteMedia(value)
+        return self.media(value, kind, timeout=timeout)
+
+    def provider_fetches(
+        self,
+        model: str | None,
+        provider: str | None,
+        task: str,
+        fallback: bool | Sequence[str] | None,
+    ) -> bool:
+        """Whether a URL input goes to the provider as the URL instead of being downloaded.
+
+        True for a named provider that fetches ``task``'s inputs itself
+        (``url_input_tasks``) when the call cannot fail over (another provider of the
+        chain may need the bytes).
+        """
+        if model is None:
+            return False
+        failover = self._client.config.fallback if fallback is None else fallback
+        if failover is not False:
+            return False
+        try:
+            target = parse_target(
+                model,
+                provider=provider,
+                default_provider=self._client.config.default_provider,
+                task=task,
+            )
+        except ValidationError:
+            return False
+        if target.kind != "provider" or target.provider is None:
+            return False
+        helper = registered(target.provider)
+        return helper is not None and task in helper.url_input_tasks
 
     # ----------------------------------------------------------- default model
 
@@ -331,18 +395,19 @@ class TaskRunner:
         elif raw or spec.parse is None:
             result = value
         else:
+            batch = spec.parse_batch is not None and isinstance(inputs, list)
+            parse = spec.parse_batch if batch and spec.parse_batch else spec.parse
             try:
-                result = spec.parse(value)
+                result = parse(value)
             except ValueError as exc:
-                raise _bad_answer(
-                    meta, f"it does not have the {task} answer shape: {exc}"
-                ) from None
+                raise _bad_answer(meta, wrong_shape(task, value, exc)) from None
         return attach_meta(result, meta), meta
 
     def _file_from_json(self, content: bytes, meta: ResponseMeta, *, deadline: Deadline) -> bytes:
         """The file of a JSON answer to a file task (WIRE.md §d.1, text-to-image: the forms
         huggingface.js also accepts): ``{"data": [{"b64_json": ...}]}`` or
-        ``{"output": [<url>]}`` (downloaded without credentials)."""
+        ``{"output": [<url>]}`` (downloaded without credentials; a ``data:`` URL is decoded
+        here)."""
         try:
             answer = json.loads(content)
         except ValueError:
@@ -357,6 +422,13 @@ class TaskRunner:
                     raise _bad_answer(meta, "data[0].b64_json is not base64") from None
             output = answer.get("output")
             url = output[0] if isinstance(output, list) and output else output
+            if isinstance(url, str) and url.startswith("data:"):
+                try:
+                    return data_url_bytes(url)  # decoded here, never fetched
+                except ValueError as exc:
+                    raise _bad_answer(
+                        meta, f"output is a data: URL that does not decode: {exc}"
+                    ) from None
             if isinstance(url, str) and url.startswith(("http://", "https://")):
                 file = self.download(url, "image", timeout=deadline, what="named in the answer")
                 return file.data
@@ -384,7 +456,8 @@ class TaskRunner:
         """
         checked = validate_parameters(task, parameters)
         deadline = self.deadline(timeout)
-        loaded = self.load_inputs(task, inputs, timeout=deadline)
+        keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
+        loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
         result, _ = self.call(
             task,
             model=model,
@@ -428,7 +501,8 @@ class TaskRunner:
         if not isinstance(task, str) or not task:
             raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
         deadline = self.deadline(timeout)
-        loaded = self.load_inputs(task, inputs, timeout=deadline)
+        keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
+        loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
         result, _ = self.call(
             task,
             model=model,

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._errors import InvalidArgument
-from .._inputs import FileInput, Media, audio_chunks
+from .._inputs import FileInput, Media, RemoteMedia, audio_chunks
 from .._tasks import need, validate_parameters
 from ._task_runner import TaskService
 
@@ -123,12 +123,13 @@ class Audio(TaskService):
             },
         )
         deadline = runner.deadline(timeout)  # one for the download and every chunk
-        media = runner.media(audio, "audio", timeout=deadline)
-        pieces = audio_chunks(media, self._client.config)
+        # a provider that fetches URLs itself gets the URL: no download, no chunking here
+        keep_url = endpoint is None and runner.provider_fetches(model, provider, _ASR, fallback)
+        media = runner.file_input(audio, "audio", deadline, keep_url)
         if model is None and endpoint is None:
             model = runner.default_model(_ASR, timeout=deadline)
 
-        def send(piece: Media) -> tuple[Any, ResponseMeta]:
+        def send(piece: Media | RemoteMedia) -> tuple[Any, ResponseMeta]:
             return runner.call(
                 _ASR,
                 model=model,
@@ -143,6 +144,10 @@ class Audio(TaskService):
                 bill_to=bill_to,
             )
 
+        if isinstance(media, RemoteMedia):
+            out, _ = send(media)
+            return cast("AutomaticSpeechRecognitionOutput", out)
+        pieces = audio_chunks(media, self._client.config)
         if len(pieces) == 1:
             out, _ = send(pieces[0][1])
             return cast("AutomaticSpeechRecognitionOutput", out)

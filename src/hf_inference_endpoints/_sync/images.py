@@ -699,8 +699,8 @@ class Images(TaskService):
     ) -> list[VisualQuestionAnsweringOutputElement]:
         """Answer a question about an image: visual-question-answering.
 
-        The body is what hf-inference reads (and huggingface_hub sends): the base64
-        image as ``inputs``, repeated as ``image``, next to ``question``.
+        The body is ``{"inputs": {"image": <base64>, "question"}}``, the shape real
+        recordings of hf-inference show (huggingface_hub sends the image as ``inputs``).
 
         Args:
             model: See the class docstring (optional: the Hub's default model).

@@ -5,16 +5,19 @@ with ``None`` values dropped; an empty ``parameters`` is left out. A binary-inpu
 task without parameters sends the raw file instead (``Content-Type`` = its MIME
 type); with parameters the file goes base64-encoded in ``inputs``. Per-task shapes:
 
+* text tasks the service runs on a batch (text-classification, fill-mask, summarization,
+  translation): ``inputs`` may be a list of texts, answered one result per text;
 * question-answering: ``{"inputs": {"question", "context"}}``;
 * table-question-answering: ``{"inputs": {"query", "table": {column: [cells]}}}``;
 * document-question-answering: ``{"inputs": {"image": <base64>, "question"}}``;
-* visual-question-answering: what huggingface_hub sends and hf-inference serves,
-  ``{"inputs": <base64>, "question", "image": <base64>}`` (the spec's nested form is
-  not what the service reads).
+* visual-question-answering: ``{"inputs": {"image": <base64>, "question"}}``, the task
+  spec's shape and the one real recordings of the service show (huggingface_hub sends
+  ``{"inputs": <base64>, "question", "image": <base64>}`` instead).
 
 ``wire=False`` builds the provider-neutral envelope instead (``_routing/providers``):
 files go in ``inputs`` as :class:`RawBody` (bytes + MIME type) and each provider
-helper turns them into its own request (data URL, multipart, raw body...).
+helper turns them into its own request (data URL, multipart, raw body...); a
+:class:`RemoteMedia` (a URL the provider fetches itself) goes as its URL.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 from .._errors import InvalidArgument
 from .._generation import _plain, _validation_error
-from .._inputs import Media
+from .._inputs import Media, RemoteMedia
 from .._request import RawBody
 from .registry import TaskSpec, get_task
 
@@ -81,13 +84,30 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _media(value: Any, what: str) -> Media:
-    if not isinstance(value, Media):
+def _texts(values: list[Any], task: str) -> list[str]:
+    """A batch of texts (tasks the service runs on a list): non-empty, every item a string."""
+    if not values:
+        raise InvalidArgument(f"{task}: a batch of texts must not be empty")
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise InvalidArgument(
+                f"{task}: every text of the batch must be a string, item {index} is "
+                f"{type(value).__name__}"
+            )
+    return list(values)
+
+
+def _media(value: Any, what: str) -> Media | RemoteMedia:
+    if not isinstance(value, (Media, RemoteMedia)):
         raise InvalidArgument(f"{what} must be a loaded file (Media), got {type(value).__name__}")
     return value
 
 
-def _file(media: Media, wire: bool) -> Any:
+def _file(media: Media | RemoteMedia, wire: bool) -> Any:
+    if isinstance(media, RemoteMedia):  # a provider that fetches URLs itself gets the URL
+        if wire:
+            raise InvalidArgument("a URL input must be downloaded for this target")
+        return media.url
     return media.base64() if wire else RawBody(media.data, media.mime)
 
 
@@ -106,6 +126,8 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     """The body fields (``inputs`` and any top-level siblings) for ``spec``."""
     kind = spec.inputs
     if kind == "text":
+        if isinstance(inputs, list) and spec.parse_batch is not None:
+            return {"inputs": _texts(inputs, spec.name)}
         return {"inputs": _text(inputs, "the text input")}
     if kind in ("image", "audio", "video"):
         return {"inputs": _file(_media(inputs, f"the {kind}"), wire)}
@@ -125,11 +147,8 @@ def _inputs(spec: TaskSpec, inputs: Any, wire: bool) -> dict[str, Any]:
     image = _media(inputs.get("image"), "the image")
     if kind == "document-question":
         return {"inputs": {"image": _file(image, wire), "question": question}}
-    # image-question (visual-question-answering)
-    if not wire:
-        return {"inputs": {"image": _file(image, wire), "question": question}}
-    encoded = image.base64()
-    return {"inputs": encoded, "question": question, "image": encoded}
+    # image-question (visual-question-answering): the same nested shape
+    return {"inputs": {"image": _file(image, wire), "question": question}}
 
 
 def build_body(

@@ -58,6 +58,8 @@ class TaskSpec:
             image-to-image, as huggingface_hub does).
         binary_output: The answer is a file (image, audio, video), not JSON.
         parse: Decoded JSON answer -> typed result (None for binary answers).
+        parse_batch: For a task the service runs on a batch (``inputs`` a list of texts):
+            the answer -> one result per input, in order. None: one input per call.
     """
 
     name: str
@@ -68,6 +70,7 @@ class TaskSpec:
     accept: str | None = None
     binary_output: bool = False
     parse: Callable[[Any], Any] | None = None
+    parse_batch: Callable[[Any], list[Any]] | None = None
 
     @property
     def media_kind(self) -> MediaKind | None:
@@ -91,6 +94,7 @@ TASKS: Mapping[str, TaskSpec] = dict(
             "text",
             "TextClassificationParameters",
             parse=p.parse_text_classification,
+            parse_batch=p.parse_text_classification_batch,
         ),
         _spec(
             "token-classification",
@@ -106,7 +110,14 @@ TASKS: Mapping[str, TaskSpec] = dict(
             "ZeroShotClassificationParameters",
             parse=p.parse_zero_shot_classification,
         ),
-        _spec("fill-mask", "text.fill_mask", "text", "FillMaskParameters", parse=p.parse_fill_mask),
+        _spec(
+            "fill-mask",
+            "text.fill_mask",
+            "text",
+            "FillMaskParameters",
+            parse=p.parse_fill_mask,
+            parse_batch=p.parse_fill_mask_batch,
+        ),
         _spec(
             "question-answering",
             "text.answer",
@@ -127,6 +138,7 @@ TASKS: Mapping[str, TaskSpec] = dict(
             "text",
             "SummarizationParameters",
             parse=p.parse_summarization,
+            parse_batch=p.parse_summarization_batch,
         ),
         _spec(
             "translation",
@@ -134,6 +146,7 @@ TASKS: Mapping[str, TaskSpec] = dict(
             "text",
             "TranslationParameters",
             parse=p.parse_translation,
+            parse_batch=p.parse_translation_batch,
         ),
         # -------------------------------------------------------------- images
         _spec(

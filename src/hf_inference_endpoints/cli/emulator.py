@@ -19,7 +19,13 @@ __all__ = ["emulator"]
     type=float,
     help="Multiply every simulated wait (0.01 makes cold starts 100x faster).",
 )
-def emulator(host: str, port: int, time_scale: float) -> None:
+@click.option(
+    "--serve-any-model",
+    is_flag=True,
+    help="Answer hf-inference calls for any model id (default: as the router, 404 for a "
+    "model the emulator's catalog does not have).",
+)
+def emulator(host: str, port: int, time_scale: float, serve_any_model: bool) -> None:
     """Serve the HF wire contract locally: hub, router, TGI/TEI servers.
 
     Point a client at it with HF_ENDPOINT=http://HOST:PORT/hub,
@@ -37,4 +43,5 @@ def emulator(host: str, port: int, time_scale: float) -> None:
         f"HF_ENDPOINTS_API_URL={base}/endpoints-api)",
         err=True,
     )
-    run(host=host, port=port, settings=EmulatorSettings(time_scale=time_scale))
+    settings = EmulatorSettings(time_scale=time_scale, serve_any_model=serve_any_model)
+    run(host=host, port=port, settings=settings)

@@ -22,6 +22,7 @@ __all__ = [
     "ProviderMapping",
     "ProviderStats",
     "RoutingError",
+    "chat_model",
 ]
 
 ROUTER_POLICIES = ("fastest", "cheapest", "preferred")
@@ -150,6 +151,22 @@ def _chat_llm(model_id: str, providers: dict[str, ProviderMapping]) -> CatalogMo
 
 
 _CONV = "conversational"
+
+
+def chat_model(model_id: str, *providers: str) -> CatalogModel:
+    """A chat LLM served by ``providers`` (default ``hf-inference``) under its own id.
+
+    For :attr:`EmulatorSettings.extra_models`: the emulator answers, like the router, only
+    for models its catalog has.
+
+    Example:
+        >>> m = chat_model("demo/chat-model")
+        >>> m.pipeline_tag, list(m.providers)
+        ('text-generation', ['hf-inference'])
+    """
+    names = providers or ("hf-inference",)
+    return _chat_llm(model_id, {name: ProviderMapping(model_id, _CONV) for name in names})
+
 
 DEFAULT_MODELS: dict[str, CatalogModel] = {
     m.id: m

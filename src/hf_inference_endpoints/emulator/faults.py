@@ -37,6 +37,8 @@ name               effect (parameters)
                    "GATEWAY_TIMEOUT"}``; ``html=1`` -> text/html page.
 ``400-paused``     400 ``{"error": "Bad Request: The endpoint is paused, ask a
                    maintainer to restart it", "code": "BAD_REQUEST"}``.
+``402``            402 ``{"error": <out of credits message>}`` (the billed account has
+                   no credits left; the real router's exact body is not established).
 ``401``            401 like a bad token: on TGI/TEI routes a dedicated endpoint's
                    ``{"error": "401 Unauthorized", "code": "UNAUTHORIZED"}``, else the
                    router's (``WWW-Authenticate`` included).
@@ -110,12 +112,20 @@ _PARAMS: dict[str, dict[str, str]] = {
     "504": {"html": _FLAG},
     "400-paused": {},
     "401": {},
+    "402": {},
     "latency": {"ms": _FLOAT},
     "stream-error": {"after": _INT, "message": _TEXT},
     "stream-drop": {"after": _INT},
     "stall": {"after": _INT, "ms": _FLOAT},
 }
-RESPONSE_FAULTS = frozenset({"429", "503-loading", "503", "500", "502", "504", "400-paused", "401"})
+RESPONSE_FAULTS = frozenset(
+    {"429", "503-loading", "503", "500", "502", "504", "400-paused", "401", "402"}
+)
+#: The 402 body: what users report seeing when their credits run out.
+OUT_OF_CREDITS = (
+    "You have exceeded your monthly included credits for Inference Providers. "
+    "Add pre-paid credits to your account to continue."
+)
 STREAM_FAULTS = frozenset({"stream-error", "stream-drop", "stall"})
 
 
@@ -247,6 +257,8 @@ def _fault_response(
             },
             status_code=400,
         )
+    if name == "402":
+        return JSONResponse({"error": OUT_OF_CREDITS}, status_code=402)
     if style != "hf":  # a TGI/TEI route: a dedicated endpoint's data plane
         return endpoint_unauthorized_response()
     return unauthorized_response()

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from .choices import multiply_choices, multiply_stream_choices, requested_choices
 from .embeddings import embed, reduce_dims
 from .errors import ErrorStyle, Reject, input_error_response, read_json_object
 from .faults import begin, stream_frames
@@ -79,6 +80,7 @@ async def chat_endpoint(
     state = emulator_state(request)
     try:
         result = generate_chat(body, seed=state.settings.seed)
+        n = requested_choices(body)
     except InputError as exc:
         return input_error_response(style, exc)
     created = int(time.time())
@@ -92,15 +94,18 @@ async def chat_endpoint(
             created=created,
             fingerprint=fingerprint,
         )
-        frames = [openai_event(c) for c in chunks]
+        frames = [openai_event(c) for c in multiply_stream_choices(chunks, n)]
         return sse_response(stream_frames(request, plan, frames, dialect="openai"), extra)
-    payload = chat_response_payload(
-        result,
-        body,
-        model=model_name,
-        completion_id=completion_id,
-        created=created,
-        fingerprint=fingerprint,
+    payload = multiply_choices(
+        chat_response_payload(
+            result,
+            body,
+            model=model_name,
+            completion_id=completion_id,
+            created=created,
+            fingerprint=fingerprint,
+        ),
+        n,
     )
     extra.update(
         {

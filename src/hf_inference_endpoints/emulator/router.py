@@ -12,12 +12,13 @@ Routes (paths relative to the mount):
 * ``POST /hf-inference/models/{model_id}/v1/chat/completions`` -- chat on hf-inference.
 * ``POST /hf-inference/models/{model_id}/pipeline/{feature-extraction|sentence-similarity}``.
 * ``POST /hf-inference/models/{model_id}`` -- task envelope ``{"inputs", "parameters"}``,
-  dispatched on the model's pipeline tag through :data:`TASK_HANDLERS` (models not in
-  the catalog are treated as text-generation: TGI compat route, a JSON list or SSE
-  depending on ``stream``).
+  dispatched on the model's pipeline tag through :data:`TASK_HANDLERS` (with
+  ``serve_any_model``, models not in the catalog are treated as text-generation: TGI
+  compat route, a JSON list or SSE depending on ``stream``).
 
-Every hf-inference model id is served (no catalog entry needed); the auto-router
-needs a catalog entry to pick a provider.
+Like the real router, a model id that is not in the catalog is a 404 with the router's
+body (``{"error": "The requested model '<id>' does not exist."}``), on hf-inference and on
+the auto-router; ``EmulatorSettings.serve_any_model`` serves any id on hf-inference instead.
 """
 
 from __future__ import annotations
@@ -131,8 +132,24 @@ async def get_chat_model(request: Request) -> Response:
 # ----------------------------------------------------------------- hf-inference
 
 
+def unknown_model_response(model_id: str) -> Response:
+    """The router's 404 for a model id it does not know (same body as the auto-router's)."""
+    return error_response("hf", 404, f"The requested model '{model_id}' does not exist.")
+
+
+def _require_known(request: Request, model_id: str) -> None:
+    """Refuse, like the router, a model id that is not in the catalog.
+
+    ``EmulatorSettings.serve_any_model`` lets any id through (as a text-generation model).
+    """
+    state = emulator_state(request)
+    if not state.settings.serve_any_model and state.catalog.get(model_id) is None:
+        raise Reject(unknown_model_response(model_id))
+
+
 async def hf_chat(request: Request) -> Response:
     model_id: str = request.path_params["model_id"]
+    _require_known(request, model_id)
     return await chat_endpoint(
         request,
         model_key=model_id,
@@ -200,6 +217,7 @@ _PIPELINES: dict[str, TaskHandler] = {
 
 async def hf_model(request: Request) -> Response:
     model_id: str = request.path_params["model_id"]
+    _require_known(request, model_id)
     model = emulator_state(request).catalog.get(model_id)
     task = model.pipeline_tag if model is not None else "text-generation"
     handler = TASK_HANDLERS.get(task)
@@ -215,6 +233,7 @@ async def hf_model(request: Request) -> Response:
 async def hf_pipeline(request: Request) -> Response:
     model_id: str = request.path_params["model_id"]
     task: str = request.path_params["task"]
+    _require_known(request, model_id)
     handler = _PIPELINES.get(task)
     if handler is None:
         return error_response("hf", 404, f"Unknown pipeline {task!r}")

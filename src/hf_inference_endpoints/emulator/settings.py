@@ -44,6 +44,10 @@ class EmulatorSettings:
         extra_models: additional Hub catalog entries (override the built-in table).
         rate_limits: provider -> requests per simulated minute, enforced across every
             client (:mod:`.ratelimit`; 429 with ``Retry-After`` above it).
+        serve_any_model: answer hf-inference calls for model ids that are not in the
+            catalog (as text-generation / chat models) instead of the router's 404 for an
+            unknown model. Off by default, as on the real service; test suites that use
+            made-up model ids turn it on.
     """
 
     time_scale: float = 1.0
@@ -59,6 +63,7 @@ class EmulatorSettings:
     token_latency_ms: float = 0.0
     extra_models: Mapping[str, CatalogModel] = field(default_factory=dict)
     rate_limits: dict[str, int] = field(default_factory=dict)
+    serve_any_model: bool = False
 
     def __post_init__(self) -> None:
         if self.time_scale < 0:

@@ -8,6 +8,7 @@ cold loading and the ``model_id`` reported by ``/info``.  Routes (relative):
   the last event carries ``generated_text`` and, when ``details`` was asked, ``details``;
 * ``POST /`` -> compat: SSE when ``"stream": true``, else a one-element JSON list;
 * ``POST /v1/chat/completions`` -> OpenAI chat, streamed or not (``id`` is ``""``);
+* ``POST /v1/completions`` -> OpenAI legacy completions (:mod:`.completions`);
 * ``GET /v1/models``, ``GET /health`` (empty 200), ``GET /info``.
 
 Errors use TGI's ``{"error", "error_type"}`` body (422 validation, 429 overloaded, ...).
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .completions import completions_endpoint
 from .faults import begin
 from .handlers import chat_endpoint, emulator_state, text_generation_endpoint
 
@@ -54,6 +56,11 @@ async def generate_stream(request: Request) -> Response:
 async def chat(request: Request) -> Response:
     name = _name(request)
     return await chat_endpoint(request, model_key=name, model_name=name, style="tgi")
+
+
+async def completions(request: Request) -> Response:
+    name = _name(request)
+    return await completions_endpoint(request, model_key=name, model_name=name, style="tgi")
 
 
 async def health(request: Request) -> Response:
@@ -101,6 +108,7 @@ routes: list[BaseRoute] = [
     Route("/generate", generate, methods=["POST"]),
     Route("/generate_stream", generate_stream, methods=["POST"]),
     Route("/v1/chat/completions", chat, methods=["POST"]),
+    Route("/v1/completions", completions, methods=["POST"]),
     Route("/v1/models", models, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
     Route("/info", info, methods=["GET"]),

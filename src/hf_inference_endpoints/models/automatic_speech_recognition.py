@@ -12,11 +12,11 @@ class AutomaticSpeechRecognitionOutputChunk(ResponseModel):
     A piece of the transcription with its time span.
     """
 
-    text: str | None = None
+    text: str
     """
     The text spoken in this span.
     """
-    timestamp: list[float | None] | None = None
+    timestamp: list[float | None]
     """
     `[start, end]` in seconds. Whisper may leave the end of the last chunk `null` when the audio stops mid-word.
     """
@@ -42,7 +42,7 @@ class AutomaticSpeechRecognitionOutput(ResponseModel):
     The transcription.
     """
 
-    text: str | None = None
+    text: str
     """
     The whole recognised text.
     """

@@ -449,7 +449,7 @@ class ChatCompletionChunk(ResponseModel):
     """
     model: str | None = None
     system_fingerprint: str | None = None
-    choices: Annotated[list[ChatCompletionChunkChoice], Field(validate_default=True)] = []
+    choices: list[ChatCompletionChunkChoice]
     """
     Deltas for each alternative; may be empty.
     """
@@ -481,7 +481,7 @@ class ChatCompletion(ResponseModel):
     """
     Backend configuration or version marker.
     """
-    choices: Annotated[list[ChatCompletionChoice], Field(validate_default=True)] = []
+    choices: list[ChatCompletionChoice]
     """
     One entry per alternative (see `n`).
     """

@@ -15,11 +15,11 @@ class ClassificationOutput(ResponseModel):
     One scored label, the element every classification task answers with (text, audio, image, video, zero-shot). Task-specific element classes extend this one.
     """
 
-    label: str | None = None
+    label: str
     """
     The class name as the model's config spells it.
     """
-    score: float | None = None
+    score: float
     """
     Confidence for this label, usually in [0, 1].
     """
@@ -30,19 +30,19 @@ class BoundingBox(ResponseModel):
     A rectangle in pixels of the input image, origin at the top-left corner. Pipelines send integers; a float is accepted too.
     """
 
-    xmin: int | float | None = None
+    xmin: int | float | None
     """
     Left edge.
     """
-    ymin: int | float | None = None
+    ymin: int | float | None
     """
     Top edge.
     """
-    xmax: int | float | None = None
+    xmax: int | float | None
     """
     Right edge.
     """
-    ymax: int | float | None = None
+    ymax: int | float | None
     """
     Bottom edge.
     """

@@ -66,19 +66,19 @@ class DocumentQuestionAnsweringOutputElement(ResponseModel):
     One answer found in the document.
     """
 
-    answer: str | None = None
+    answer: str
     """
     The answer text.
     """
-    score: float | None = None
+    score: float
     """
     Probability of this answer.
     """
-    start: int | None = None
+    start: int
     """
     Index of the first answer word among the OCR'd (or given) words.
     """
-    end: int | None = None
+    end: int
     """
     Index of the last answer word among the OCR'd (or given) words.
     """

@@ -30,19 +30,19 @@ class FillMaskOutputElement(ResponseModel):
     One candidate for the masked token.
     """
 
-    sequence: str | None = None
+    sequence: str
     """
     The input with the mask replaced by this candidate.
     """
-    score: float | None = None
+    score: float
     """
     Probability of the candidate.
     """
-    token: int | None = None
+    token: int
     """
     Vocabulary id of the candidate.
     """
-    token_str: str | None = None
+    token_str: str
     """
     The candidate as text (may start with a space).
     """

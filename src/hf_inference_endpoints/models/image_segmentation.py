@@ -38,7 +38,7 @@ class ImageSegmentationOutputElement(ResponseModel):
     One segment of the image.
     """
 
-    label: str | None = None
+    label: str
     """
     Class of the segment.
     """
@@ -46,7 +46,7 @@ class ImageSegmentationOutputElement(ResponseModel):
     """
     Confidence; `null` or absent for semantic segmentation.
     """
-    mask: str | None = None
+    mask: str
     """
     Black-and-white PNG of the input's size, base64-encoded (white = inside the segment). Decode with `base64.b64decode`.
     """

@@ -16,7 +16,7 @@ class ImageTextToImageOutput(ResponseModel):
     The generated image. Not a JSON body: the server answers image bytes (or a URL/base64 string, per provider); the client wraps the bytes in this object.
     """
 
-    image: bytes | None = None
+    image: bytes
     """
     The encoded image file.
     """

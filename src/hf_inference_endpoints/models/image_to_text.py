@@ -16,7 +16,7 @@ class ImageToTextOutput(ResponseModel):
     The text generated for the image. hf-inference answers a one-element list of this object (`[{"generated_text": ...}]`); take element 0.
     """
 
-    generated_text: str | None = None
+    generated_text: str
     """
     The caption or transcription.
     """

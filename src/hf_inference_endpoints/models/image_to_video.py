@@ -16,7 +16,7 @@ class ImageToVideoOutput(ResponseModel):
     The generated video. Not a JSON body: providers answer the video bytes or a URL to download; the client wraps the bytes in this object.
     """
 
-    video: bytes | None = None
+    video: bytes
     """
     The encoded video file (usually MP4).
     """

@@ -39,15 +39,15 @@ class ObjectDetectionOutputElement(ResponseModel):
     One detected object.
     """
 
-    label: str | None = None
+    label: str
     """
     Class of the object.
     """
-    score: float | None = None
+    score: float
     """
     Confidence of the detection.
     """
-    box: BoundingBox | None = None
+    box: BoundingBox
     """
     Where the object is.
     """

@@ -62,19 +62,19 @@ class QuestionAnsweringOutputElement(ResponseModel):
     One answer span of the context.
     """
 
-    answer: str | None = None
+    answer: str
     """
     The answer text (empty for an impossible answer).
     """
-    score: float | None = None
+    score: float
     """
     Probability of this answer.
     """
-    start: int | None = None
+    start: int
     """
     Character offset in the context where the answer starts.
     """
-    end: int | None = None
+    end: int
     """
     Character offset in the context just after the answer.
     """

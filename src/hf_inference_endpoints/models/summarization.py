@@ -34,7 +34,7 @@ class SummarizationOutput(ResponseModel):
     The summary. hf-inference answers a one-element list of this object (`[{"summary_text": ...}]`); take element 0.
     """
 
-    summary_text: str | None = None
+    summary_text: str
     """
     The summary.
     """

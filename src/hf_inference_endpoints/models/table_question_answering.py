@@ -49,15 +49,15 @@ class TableQuestionAnsweringOutputElement(ResponseModel):
     The answer to one question about the table.
     """
 
-    answer: str | None = None
+    answer: str
     """
     The answer; prefixed with `AGGREGATOR > ` when the model aggregated cells (e.g. `SUM > 12`).
     """
-    coordinates: list[list[int]] = []
+    coordinates: list[list[int]]
     """
     `[row, column]` of each answer cell.
     """
-    cells: list[str] = []
+    cells: list[str]
     """
     Values of the answer cells.
     """

@@ -12,13 +12,13 @@ from .._base import RequestModel, ResponseModel
 
 class TextGenerationGrammar(RequestModel):
     """
-    Constrained decoding: the output must match a JSON Schema (`json`) or a regular expression (`regex`).
+    Constrained decoding: the output must match a JSON Schema (`json`), a regular expression (`regex`) or a named JSON Schema (`json_schema`, TGI 3.2+).
     """
 
-    type: Literal["json", "regex"]
+    type: Literal["json", "regex", "json_schema"]
     value: Any
     """
-    The JSON Schema (object) or the regular expression (string).
+    The JSON Schema (object) for `json`, the regular expression (string) for `regex`, or `{"name": ..., "schema": {...}}` for `json_schema`.
     """
 
 
@@ -172,7 +172,7 @@ class TextGenerationStreamOutput(ResponseModel):
     """
     Position of this token in the generation.
     """
-    token: Token | None = None
+    token: Token
     top_tokens: list[Token] | None = None
     generated_text: str | None = None
     """
@@ -228,7 +228,7 @@ class TextGenerationOutput(ResponseModel):
     Reply of TGI's POST /generate. POST / returns a one-element list of this object.
     """
 
-    generated_text: str | None = None
+    generated_text: str
     """
     The continuation (prompt included with `return_full_text`).
     """

@@ -12,11 +12,11 @@ class TextToAudioOutput(ResponseModel):
     The generated audio. Not a JSON body: the server answers the raw audio bytes; the client wraps them in this object.
     """
 
-    audio: bytes | None = None
+    audio: bytes
     """
     The encoded audio file.
     """
-    sampling_rate: float | None = None
+    sampling_rate: float
     """
     Samples per second of the audio, when known.
     """

@@ -50,7 +50,7 @@ class TextToImageOutput(ResponseModel):
     The generated image. Not a JSON body: hf-inference answers the raw image bytes (ask with `Accept: image/png`), some providers a base64 string or a URL to download; the client wraps the bytes in this object.
     """
 
-    image: bytes | None = None
+    image: bytes
     """
     The encoded image file (PNG, JPEG...).
     """

@@ -14,7 +14,7 @@ class TextToSpeechOutput(ResponseModel):
     The spoken text. Not a JSON body: hf-inference and most providers answer the raw audio bytes (some a URL to download); the client wraps them in this object.
     """
 
-    audio: bytes | None = None
+    audio: bytes
     """
     The encoded audio file (FLAC, WAV, MP3...).
     """

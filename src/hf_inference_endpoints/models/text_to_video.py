@@ -42,7 +42,7 @@ class TextToVideoOutput(ResponseModel):
     The generated video. Not a JSON body: providers answer the video bytes or a URL to download; the client wraps the bytes in this object.
     """
 
-    video: bytes | None = None
+    video: bytes
     """
     The encoded video file (usually MP4).
     """

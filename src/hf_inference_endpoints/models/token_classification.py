@@ -42,19 +42,19 @@ class TokenClassificationOutputElement(ResponseModel):
     """
     Label of a single token (`aggregation_strategy=none`).
     """
-    score: float | None = None
+    score: float
     """
     Confidence of the label.
     """
-    word: str | None = None
+    word: str
     """
     The text of the token or group.
     """
-    start: int | None = None
+    start: int | None
     """
     Character offset where it starts (`null` with slow tokenizers).
     """
-    end: int | None = None
+    end: int | None
     """
     Character offset just after it.
     """

@@ -42,7 +42,7 @@ class TranslationOutput(ResponseModel):
     The translation. hf-inference answers a one-element list of this object (`[{"translation_text": ...}]`); take element 0.
     """
 
-    translation_text: str | None = None
+    translation_text: str
     """
     The translated text.
     """

@@ -42,7 +42,7 @@ class VisualQuestionAnsweringOutputElement(ResponseModel):
     """
     The answer text.
     """
-    score: float | None = None
+    score: float
     """
     Probability of this answer.
     """

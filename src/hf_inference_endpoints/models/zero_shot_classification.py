@@ -39,11 +39,11 @@ class ZeroShotClassificationLegacyOutput(ResponseModel):
     """
     The classified text, echoed back.
     """
-    labels: list[str] = []
+    labels: list[str]
     """
     Candidate labels, best first.
     """
-    scores: list[float] = []
+    scores: list[float]
     """
     `scores[i]` belongs to `labels[i]`.
     """

@@ -39,15 +39,15 @@ class ZeroShotObjectDetectionOutputElement(ResponseModel):
     One detected object.
     """
 
-    label: str | None = None
+    label: str
     """
     The candidate label that matched.
     """
-    score: float | None = None
+    score: float
     """
     Confidence of the match.
     """
-    box: BoundingBox | None = None
+    box: BoundingBox
     """
     Where the object is.
     """

@@ -60,6 +60,7 @@ __all__ = [
     "quote_model",
     "sniff_mime",
     "url_path",
+    "with_form_fields",
 ]
 
 #: The event format of a streamed answer: TGI's ``/generate_stream`` events (no
@@ -204,6 +205,31 @@ def multipart_body(
     return RawBody(b"".join(parts), f"multipart/form-data; boundary={boundary}")
 
 
+def with_form_fields(body: RawBody, fields: Mapping[str, Any]) -> RawBody:
+    """``body`` (a multipart form) with ``fields`` added as text parts (``extra_body``).
+
+    Raises:
+        ValidationError: ``body`` is not a multipart form (a raw file cannot take fields).
+    """
+    marker = "boundary="
+    if not body.content_type.startswith("multipart/form-data") or marker not in body.content_type:
+        raise InvalidArgument(
+            f"extra_body cannot be merged into a raw {body.content_type} request body"
+        )
+    boundary = body.content_type.split(marker, 1)[1].strip('"')
+    closing = f"--{boundary}--\r\n".encode()
+    if not body.content.endswith(closing):
+        raise InvalidArgument("extra_body: the multipart body has no closing boundary")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+        f"{value if isinstance(value, str) else _form_value(value)}\r\n".encode()
+        for key, value in fields.items()
+        if value is not None
+    ]
+    content = body.content[: -len(closing)] + b"".join(parts) + closing
+    return RawBody(content, body.content_type)
+
+
 def _form_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -236,8 +262,20 @@ def malformed(what: str, expected: str) -> ServerError:
 
 
 def url_path(url: str) -> str:
-    """The path (and query) of an absolute URL, for re-rooting it on the router."""
+    """The path (and query) of an absolute URL, for re-rooting it on the router.
+
+    Raises:
+        ServerError: The path has a ``.`` or ``..`` segment (also percent-encoded): re-rooted
+            on the router it would leave the provider's route, with the token.
+    """
     parts = urlsplit(url)
+    if "." in parts.path or "%2" in parts.path:
+        for segment in parts.path.split("/"):
+            if segment.lower().replace("%2e", ".") in (".", ".."):
+                raise ServerError(
+                    f"The provider's answer names a URL whose path climbs out of its route "
+                    f"({parts.path[:100]!r}); it was not followed"
+                )
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
@@ -428,6 +466,8 @@ class ProviderHelper:
         text_generation_api: The API text-generation is served by: ``"tgi"`` (TGI's
             native ``{"inputs", "parameters"}``, the default) or ``"openai-completions"``
             (``{"prompt", ...}`` -> ``choices[0].text``); :meth:`stream_format` follows it.
+        url_input_tasks: Tasks whose input file the provider fetches itself: an
+            ``http(s)://`` input goes to it as the URL (the client downloads nothing).
         on_hub: Whether the Hub maps models to this provider (False for a provider
             called directly and never listed in a model's mapping: failover has no
             siblings to look up for it).
@@ -449,6 +489,7 @@ class ProviderHelper:
     needs_mapping: ClassVar[bool] = True
     chat_json_schema: ClassVar[str | None] = None
     text_generation_api: ClassVar[Literal["tgi", "openai-completions"]] = "tgi"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset()
     on_hub: ClassVar[bool] = True
     accepts_hf_token: ClassVar[bool] = True
     key_name: ClassVar[str] = "its own API key"

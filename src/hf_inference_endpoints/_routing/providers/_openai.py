@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPLETIONS_DROPPED",
+    "OPENAI_EMBEDDING_OPTIONS",
     "OpenAIChatEmbeddingsHelper",
     "b64_image",
     "completions_payload",
@@ -102,22 +103,34 @@ def parse_completion(data: Any) -> dict[str, Any]:
     return {"generated_text": text, "details": details}
 
 
+#: The embedding options an OpenAI-style API knows; the others are not sent by default.
+OPENAI_EMBEDDING_OPTIONS = ("dimensions", "encoding_format")
+
+
 def embeddings_payload(
-    model_id: str, body: dict[str, Any] | RawBody, *, with_parameters: bool = True
+    model_id: str,
+    body: dict[str, Any] | RawBody,
+    *,
+    with_parameters: bool = True,
+    options: tuple[str, ...] | None = OPENAI_EMBEDDING_OPTIONS,
 ) -> dict[str, Any]:
     """``{"input", "model", ...}`` from a feature-extraction envelope.
 
     feature-extraction options sit at the envelope's top level (``normalize``,
     ``truncate``, ``dimensions``...) or in ``parameters``; the OpenAI-style APIs only
-    know ``dimensions`` and ``encoding_format``, which are kept.
+    know ``dimensions`` and ``encoding_format``, which are kept (``options=None`` keeps
+    every option, for a provider that takes TEI's too). ``model`` is always the mapped id.
     """
     body = envelope(body)
-    payload: dict[str, Any] = {"input": body_inputs(body), "model": model_id}
+    payload: dict[str, Any] = {"input": body_inputs(body)}
     if with_parameters:
-        options = {**body_parameters(body), **{k: v for k, v in body.items() if v is not None}}
-        for key in ("dimensions", "encoding_format"):
-            if key in options:
-                payload[key] = options[key]
+        given = {**body_parameters(body), **{k: v for k, v in body.items() if v is not None}}
+        given.pop("inputs", None)
+        given.pop("parameters", None)
+        for key, value in given.items():
+            if options is None or key in options:
+                payload[key] = value
+    payload["model"] = model_id
     return payload
 
 
@@ -168,11 +181,20 @@ def _embeddings_without_parameters(model_id: str, body: dict[str, Any] | RawBody
     return embeddings_payload(model_id, body, with_parameters=False)
 
 
-def embeddings_route(path: str, *, with_parameters: bool = True) -> Route:
+def _embeddings_with_every_option(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return embeddings_payload(model_id, body, options=None)
+
+
+def embeddings_route(
+    path: str, *, with_parameters: bool = True, every_option: bool = False
+) -> Route:
     """feature-extraction on an OpenAI embeddings API: ``{"input", "model"}`` (with
-    ``dimensions``/``encoding_format`` unless ``with_parameters=False``) ->
-    ``data[].embedding``."""
-    body = embeddings_payload if with_parameters else _embeddings_without_parameters
+    ``dimensions``/``encoding_format`` unless ``with_parameters=False``; with every option
+    the caller gave, TEI's too, when ``every_option``) -> ``data[].embedding``."""
+    if every_option:
+        body = _embeddings_with_every_option
+    else:
+        body = embeddings_payload if with_parameters else _embeddings_without_parameters
     return Route(path, body=body, answer=done(parse_embeddings))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -15,21 +16,46 @@ from ._base import (
     file_bytes,
     malformed,
     multipart_body,
+    sniff_mime,
 )
 from ._openai import completions_route, embeddings_route
 
 __all__ = ["DeepInfraHelper"]
 
 
+#: Extensions of the audio types the standard table lacks or spells oddly.
+_AUDIO_EXTENSIONS = {
+    "audio/wav": ".wav",
+    "audio/wave": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
+    "audio/webm": ".webm",
+    "audio/flac": ".flac",
+}
+
+
+def _audio_filename(mime: str | None) -> str:
+    """``audio.<ext>`` for the file part: transcription servers read the format from the
+    file name (``.wav`` when the type is unknown, as huggingface_hub does)."""
+    base = (mime or "").split(";", 1)[0].strip().lower()
+    if not base.startswith("audio/"):
+        return "audio.wav"
+    return "audio" + (_AUDIO_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".wav")
+
+
 def _transcription_form(model_id: str, body: dict[str, Any] | RawBody) -> RawBody:
-    """A multipart form: the ``file`` part, the parameters as fields, ``model``."""
+    """A multipart form: the ``file`` part (``audio.<ext>``), the parameters as fields,
+    ``model`` (the mapped id wins over a caller's parameter)."""
     audio, mime = file_bytes(body_inputs(body), "the audio for deepinfra speech recognition")
+    mime = mime or sniff_mime(audio)
     fields = {**body_parameters(body), "model": model_id}
-    return multipart_body(fields, "file", audio, "audio", mime)
+    return multipart_body(fields, "file", audio, _audio_filename(mime), mime)
 
 
 def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
-    return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+    return {"input": body_inputs(body), **body_parameters(body), "model": model_id}
 
 
 def _transcription(data: Any) -> dict[str, Any]:
@@ -52,10 +78,12 @@ class DeepInfraHelper(ProviderHelper):
     * text-generation: completions (``max_new_tokens`` -> ``max_tokens``), answered as
       ``{"generated_text", "details"}``;
     * feature-extraction: ``{"input", "model"}`` -> ``data[].embedding``;
-    * automatic-speech-recognition: multipart form (``file`` part, the parameters as
-      fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks": [{"text",
-      "timestamp": [start, end]}]}``;
-    * text-to-speech: ``{"input", "model", ...params}`` -> raw audio bytes.
+    * automatic-speech-recognition: multipart form (``file`` part named ``audio.<ext>``,
+      the parameters as fields, ``model``); ``text`` + ``segments`` -> ``{"text", "chunks":
+      [{"text", "timestamp": [start, end]}]}``;
+    * text-to-speech: ``{"input", ...params, "model"}`` -> raw audio bytes.
+
+    ``model`` is always the mapped provider id, whatever the caller's parameters say.
     """
 
     name: ClassVar[str] = "deepinfra"

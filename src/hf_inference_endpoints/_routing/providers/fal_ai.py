@@ -52,6 +52,9 @@ class FalAIHelper(ProviderHelper):
     """
 
     name: ClassVar[str] = "fal-ai"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset(
+        {"automatic-speech-recognition", "image-to-image", "image-to-video", "image-segmentation"}
+    )
     direct_url: ClassVar[str] = "https://fal.run"
     queue_url: ClassVar[str] = "https://queue.fal.run"
     routes: ClassVar[Mapping[str, str]] = {

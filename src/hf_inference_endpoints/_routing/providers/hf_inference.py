@@ -62,11 +62,13 @@ HF_INFERENCE_TASKS = frozenset(
 
 #: Tasks huggingface_hub does not send to hf-inference but that take the same
 #: ``POST /models/{id}`` envelope (the task specs' shapes): routed too, so the typed
-#: methods reach models deployed for them (and the emulator); the router answers an
-#: error for a model it does not serve.
+#: methods (or ``client.infer``) reach models deployed for them (and the emulator); the
+#: router answers an error for a model it does not serve. huggingface.js routes
+#: tabular-regression there (``{"inputs": {"data": {column: [values]}}}`` -> numbers).
 HF_INFERENCE_EXTRA_TASKS = frozenset(
     {
         "depth-estimation",
+        "tabular-regression",
         "image-text-to-image",
         "image-text-to-video",
         "image-to-video",

@@ -27,7 +27,7 @@ def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
         params["cfg_scale"] = params.pop("guidance_scale")
     params.setdefault("width", 512)
     params.setdefault("height", 512)
-    return {"prompt": body_inputs(body), "model_name": model_id, **params}
+    return {"prompt": body_inputs(body), **params, "model_name": model_id}  # the mapped name wins
 
 
 def _image_answer(data: Any) -> bytes:

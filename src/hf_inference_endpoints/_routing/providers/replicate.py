@@ -52,6 +52,9 @@ class ReplicateHelper(ProviderHelper):
     """
 
     name: ClassVar[str] = "replicate"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset(
+        {"automatic-speech-recognition", "image-to-image"}
+    )
     direct_url: ClassVar[str] = "https://api.replicate.com"
     routes: ClassVar[Mapping[str, str]] = {
         "automatic-speech-recognition": "/v1/models/{model}/predictions",

@@ -42,15 +42,25 @@ def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
     return {"prompt": body_inputs(body), "response_format": "base64", **params, "model": model_id}
 
 
+def _takes_image_url(model_id: str) -> bool:
+    """FLUX.1 Kontext takes ``image_url``; every other image-to-image model ``reference_images``."""
+    lowered = model_id.lower()
+    return "kontext" in lowered and "flux.1" in lowered
+
+
 def _image_edit(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
-    """image-to-image: ``image_url`` for FLUX.1 Kontext models, else ``reference_images``."""
+    """image-to-image: ``image_url`` for FLUX.1 Kontext models, else ``reference_images``;
+    always a ``prompt`` (``""`` without one: the API wants the field)."""
     params = _image_parameters(body)
     image = as_data_url(body_inputs(body), "image/jpeg")
     prompt = params.pop("prompt", None)
-    payload: dict[str, Any] = {"response_format": "base64", **params, "model": model_id}
-    if prompt is not None:
-        payload = {"prompt": prompt, **payload}
-    if "kontext" in model_id.lower():
+    payload: dict[str, Any] = {
+        "prompt": "" if prompt is None else prompt,
+        "response_format": "base64",
+        **params,
+        "model": model_id,
+    }
+    if _takes_image_url(model_id):
         payload["image_url"] = image
     else:
         payload["reference_images"] = [image]
@@ -58,16 +68,31 @@ def _image_edit(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]
 
 
 def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
-    return {"input": body_inputs(body), "model": model_id, **body_parameters(body)}
+    return {"input": body_inputs(body), **body_parameters(body), "model": model_id}
+
+
+def _video_parameters(body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """The task's video options in Together's names: ``steps``, ``width``, ``height``."""
+    out = body_parameters(body)
+    if "num_inference_steps" in out:
+        out["steps"] = out.pop("num_inference_steps")
+    size = out.pop("target_size", None)
+    if isinstance(size, Mapping):
+        for side in ("width", "height"):
+            if size.get(side) is not None:
+                out[side] = size[side]
+    elif size is not None:
+        out["target_size"] = size  # not the task's {width, height}: sent as given
+    return out
 
 
 def _video(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
-    return {"model": model_id, "prompt": body_inputs(body), **body_parameters(body)}
+    return {"prompt": body_inputs(body), **_video_parameters(body), "model": model_id}
 
 
 def _image_video(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
     frame = {"input_image": as_data_url(body_inputs(body), "image/jpeg"), "frame": "first"}
-    return {"model": model_id, **body_parameters(body), "frame_images": [frame]}
+    return {**_video_parameters(body), "model": model_id, "frame_images": [frame]}
 
 
 def _video_job(data: Any, job: JobContext) -> Step:
@@ -108,16 +133,21 @@ class TogetherHelper(ProviderHelper):
     * text-to-image / image-to-image: ``/v1/images/generations`` with
       ``response_format: "base64"`` (``num_inference_steps`` -> ``steps``); the image is
       ``data[0].b64_json``. image-to-image sends ``image_url`` for FLUX.1 Kontext models,
-      else ``reference_images: [url]``;
+      else ``reference_images: [url]``, and always a ``prompt`` (``""`` without one);
     * text-to-speech: ``/v1/audio/speech`` ``{"input", "model", ...}`` -> raw audio;
     * feature-extraction: ``/v1/embeddings`` -> ``data[].embedding``;
     * text-to-video / image-to-video: ``/v2/videos`` answers ``{id, status}``; poll
       ``GET /v2/videos/{id}`` every 2 s (max 150) while ``queued``/``in_progress``;
       ``completed`` -> download ``outputs.video_url``; ``failed`` -> ``error.message``.
-      image-to-video sends ``frame_images: [{"input_image", "frame": "first"}]``.
+      image-to-video sends ``frame_images: [{"input_image", "frame": "first"}]``; the
+      options go in Together's names (``num_inference_steps`` -> ``steps``,
+      ``target_size: {width, height}`` -> ``width``, ``height``).
+
+    The mapped model id is always the body's ``model``, whatever the caller's parameters say.
     """
 
     name: ClassVar[str] = "together"
+    url_input_tasks: ClassVar[frozenset[str]] = frozenset({"image-to-image", "image-to-video"})
     direct_url: ClassVar[str] = "https://api.together.xyz"
     text_generation_api = "openai-completions"  # chunks end with [DONE]
     chat_json_schema: ClassVar[str | None] = "json_schema_flat"
