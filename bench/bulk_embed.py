@@ -168,6 +168,7 @@ def main() -> None:
     settings = EmulatorSettings(
         time_scale=args.time_scale,
         valid_tokens=frozenset({TOKEN}),
+        serve_any_model=True,
         rate_limits={PROVIDER: args.limit},
     )
     results = []

@@ -29,7 +29,9 @@ def limited_emulator() -> Iterator[Any]:
     """A private emulator, 100x faster than life (a minute is 0.6 s)."""
     from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 
-    settings = EmulatorSettings(time_scale=0.01, valid_tokens=frozenset({EMULATOR_TOKEN}))
+    settings = EmulatorSettings(
+        time_scale=0.01, valid_tokens=frozenset({EMULATOR_TOKEN}), serve_any_model=True
+    )
     with running_emulator(settings) as handle:
         yield handle
 

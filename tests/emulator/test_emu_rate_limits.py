@@ -25,7 +25,9 @@ class Clock:
 @pytest.fixture
 def settings() -> EmulatorSettings:
     # one simulated minute = 1 real second
-    return EmulatorSettings(time_scale=1 / 60, rate_limits={"hf-inference": 3})
+    return EmulatorSettings(
+        time_scale=1 / 60, rate_limits={"hf-inference": 3}, serve_any_model=True
+    )
 
 
 @pytest.fixture
