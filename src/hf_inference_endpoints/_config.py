@@ -261,7 +261,7 @@ class HfInferenceConfig:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "<set>" if value else None
-            elif f.name.endswith("_url"):
+            elif f.name.endswith("_url") and value is not None:  # cache_url etc. may be unset
                 value = safe_url(value)
             shown.append(f"{f.name}={value!r}")
         return f"HfInferenceConfig({', '.join(shown)})"
