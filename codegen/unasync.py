@@ -136,6 +136,12 @@ REPLACEMENTS: dict[str, str] = {
     "async_sleep": "sync_sleep",
     "AsyncLock": "SyncLock",
     "async_monotonic": "sync_monotonic",
+    # shared-state storage and limiters (_storage/, _limits/): a-prefixed coroutines
+    "aget_many": "get_many",
+    "aset_many": "set_many",
+    "arun_script": "run_script",
+    "areserve": "reserve",
+    "apenalize": "penalize",
     # package path
     "_async": "_sync",
     # stdlib: typing / collections.abc / contextlib / builtins

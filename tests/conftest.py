@@ -138,3 +138,25 @@ def emulator() -> Any:
     )
     with running_emulator(settings) as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A private redis-server for the session (skips where the binary is missing)."""
+    from .redis_server import RedisServer, require_redis_server
+
+    server = RedisServer(require_redis_server(), tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: Any) -> str:
+    """The URL of the session's redis-server, emptied for this test."""
+    if redis_server.process is None:  # a test stopped it: bring it back
+        redis_server.start()
+    redis_server.flush()
+    return str(redis_server.url)

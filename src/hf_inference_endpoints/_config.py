@@ -43,7 +43,10 @@ ENV_VARS: dict[str, str] = {
     "HF_ENDPOINTS_API_URL": "endpoints_api_url",
     "HF_BILL_TO": "bill_to",
     "HF_PROVIDER_PREFERENCE": "provider_preference",
+    "HFIE_CACHE_URL": "cache_url",
+    "HFIE_RATE_LIMIT_URL": "rate_limit_url",
 }
+_HTTP_URL_FIELDS = frozenset({"hub_url", "router_url", "endpoints_api_url"})
 #: The variables of :data:`ENV_VARS` read as seconds.
 SECONDS_ENV_VARS = frozenset({"HF_COLD_START_TIMEOUT", "HF_REQUEST_TIMEOUT"})
 
@@ -244,6 +247,20 @@ class HfInferenceConfig:
             step of a long wait (an endpoint starting or waking, a model loading, a
             provider job running); the same events go to the
             ``hf_inference_endpoints.progress`` logger.
+        cache_url: Where caches live: None or ``memory://`` (this process),
+            ``disk:///path`` (local disk, survives a restart; extra ``disk``) or
+            ``redis://host:port/db`` (shared; extra ``redis``). A failing backend is a
+            cache miss plus one ``StorageWarning``, never a failed call.
+        rate_limit_url: Where ``provider_rate_limits`` state lives: None (this process)
+            or ``redis://...`` (shared by every client using the same URL, and a
+            ``Retry-After`` seen by one pauses all).
+        rate_limit_backend_required: When the rate-limit backend fails, raise
+            (``True``) instead of falling back to this process's own limits with a warning.
+        rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in, when
+            shared on Redis (60: requests per minute; a provider that counts per second
+            takes its per-second limit and ``1``).
+        adaptive_concurrency: Most requests in flight per provider, found by AIMD: the
+            limit grows while answers are good and halves on a 429 or a 5xx (None: off).
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -290,6 +307,11 @@ class HfInferenceConfig:
     fallback: bool | tuple[str, ...] = False
     provider_mapping_ttl: float = 600.0
     on_progress: ProgressCallback | None = None
+    cache_url: str | None = None
+    rate_limit_url: str | None = None
+    rate_limit_backend_required: bool = False
+    rate_limit_window: float = 60.0
+    adaptive_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -327,6 +349,8 @@ class HfInferenceConfig:
         for name in ("max_response_bytes", "max_event_bytes", "max_connections"):
             if getattr(self, name) is not None:
                 _require_int(name, getattr(self, name), minimum=1)
+        if self.adaptive_concurrency is not None:
+            _require_int("adaptive_concurrency", self.adaptive_concurrency, minimum=1)
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"
@@ -343,6 +367,15 @@ class HfInferenceConfig:
         _require_non_negative("provider_mapping_ttl", self.provider_mapping_ttl)
         if self.on_progress is not None and not callable(self.on_progress):
             raise ConfigurationError(f"on_progress must be callable, got {self.on_progress!r}")
+        if not float(self.rate_limit_window) > 0:
+            raise ConfigurationError(
+                f"rate_limit_window must be > 0 seconds, got {self.rate_limit_window!r}"
+            )
+        for name in ("cache_url", "rate_limit_url"):
+            if getattr(self, name) is not None:
+                from ._storage.urls import parse_storage_url
+
+                parse_storage_url(getattr(self, name))
 
     def __repr__(self) -> str:
         shown = []
@@ -350,7 +383,7 @@ class HfInferenceConfig:
             value = getattr(self, f.name)
             if f.name == "token":
                 value = "<set>" if value else None
-            elif f.name.endswith("_url"):
+            elif f.name.endswith("_url") and value is not None:  # cache_url etc. may be unset
                 value = safe_url(value)
             shown.append(f"{f.name}={value!r}")
         return f"HfInferenceConfig({', '.join(shown)})"
@@ -418,9 +451,9 @@ class HfInferenceConfig:
             if var in SECONDS_ENV_VARS:
                 values[name] = _parse_seconds(var, raw)
                 continue
-            if name.endswith("_url") and not raw.startswith(("http://", "https://")):
+            if name in _HTTP_URL_FIELDS and not raw.startswith(("http://", "https://")):
                 raise ConfigurationError(f"{var} must be an http(s) URL, got {raw!r}")
-            values[name] = raw
+            values[name] = raw  # storage URLs (memory://, disk:///path, redis://...) as given
         values.update(overrides)
         return cls(**values)
 

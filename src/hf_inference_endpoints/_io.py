@@ -12,7 +12,9 @@ import time
 from typing import Any
 
 __all__ = [
+    "AsyncEvent",
     "AsyncLock",
+    "SyncEvent",
     "SyncLock",
     "async_close_on_gc",
     "async_monotonic",
@@ -105,3 +107,42 @@ class SyncLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+class AsyncEvent:
+    """A one-shot wake-up for a waiting task (anyio; asyncio or trio)."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self) -> None:
+        import anyio
+
+        self._event = anyio.Event()
+
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait until :meth:`set` (True) or ``timeout`` seconds (False)."""
+        import anyio
+
+        with anyio.move_on_after(timeout):
+            await self._event.wait()
+            return True
+        return False
+
+    def set(self) -> None:
+        self._event.set()
+
+
+class SyncEvent:
+    """A one-shot wake-up for a waiting thread."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def wait(self, timeout: float | None) -> bool:
+        """Wait until :meth:`set` (True) or ``timeout`` seconds (False)."""
+        return self._event.wait(timeout)
+
+    def set(self) -> None:
+        self._event.set()

@@ -154,6 +154,9 @@ class Observer:
         """A call begins (before its first attempt). Reads the routing context, never headers."""
         return NULL_CALL
 
+    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
+        """A provider's adaptive in-flight limit and its requests in flight, after an answer."""
+
 
 #: Records nothing.
 NULL_CALL = CallObservation()
@@ -281,7 +284,9 @@ class _Instruments:
 
     __slots__ = (
         "cold_start_wait",
+        "concurrency_limit",
         "duration",
+        "in_flight",
         "requests",
         "retries",
         "status_error",
@@ -296,6 +301,8 @@ class _Instruments:
         self.requests: Any = None
         self.retries: Any = None
         self.cold_start_wait: Any = None
+        self.concurrency_limit: Any = None
+        self.in_flight: Any = None
         if meter is not None:
             self.duration = _histogram(
                 meter,
@@ -324,6 +331,17 @@ class _Instruments:
                 unit="s",
                 description="Seconds spent waiting for a loading model.",
             )
+            if hasattr(meter, "create_gauge"):  # OpenTelemetry API >= 1.23
+                self.concurrency_limit = meter.create_gauge(
+                    "hf.client.concurrency.limit",
+                    unit="{request}",
+                    description="Adaptive in-flight limit per provider (AIMD).",
+                )
+                self.in_flight = meter.create_gauge(
+                    "hf.client.concurrency.in_flight",
+                    unit="{request}",
+                    description="Requests in flight per provider under adaptive concurrency.",
+                )
 
 
 def _histogram(meter: Any, name: str, unit: str, description: str, buckets: Any) -> Any:
@@ -372,6 +390,16 @@ class _OtelObserver(Observer):
                 f"{name} {model}" if model else name, kind=SpanKind.CLIENT, attributes=attributes
             )
         return _OtelCall(instruments, span, attributes)
+
+    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
+        instruments = self.instruments
+        if instruments.concurrency_limit is None:
+            return
+        if self.global_sdk is not None and not self.global_sdk():
+            return
+        attributes = {"gen_ai.provider.name": provider}
+        instruments.concurrency_limit.set(limit, attributes)
+        instruments.in_flight.set(in_flight, attributes)
 
 
 class _OtelCall(CallObservation):

@@ -81,6 +81,8 @@ class RateLimiter:
         0.0
     """
 
+    local = True  # no I/O: called directly, even from an event loop
+
     def __init__(self, limits: Mapping[str, int]) -> None:
         self.limits = dict(limits)
         self._buckets: dict[str, TokenBucket] = {}
@@ -110,6 +112,24 @@ class RateLimiter:
             bucket = self._buckets.get(provider)
             if bucket is not None:
                 bucket.refund(now)
+
+    # The surface of the shared limiter (``_shared_limits.SharedRateLimiter``): the
+    # transport calls these only on a limiter that is not ``local``.
+    async def areserve(self, provider: str | None, now: float) -> float:
+        """:meth:`reserve` for the async client."""
+        return self.reserve(provider, now)
+
+    def penalize(self, provider: str | None, seconds: float) -> None:
+        """Nothing: in one process each call honours its own ``Retry-After``."""
+
+    async def apenalize(self, provider: str | None, seconds: float) -> None:
+        """Nothing (see :meth:`penalize`)."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
 
 
 def rate_limit_key(provider: str | None, task: str) -> str | None:

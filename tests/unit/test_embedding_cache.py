@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from hf_inference_endpoints import HfInferenceConfig
 from hf_inference_endpoints._embeddings import CacheStorage, EmbeddingCache, InMemoryCacheStorage
 from hf_inference_endpoints._embeddings.cache import decode_embedding, encode_embedding
+from hf_inference_endpoints._storage import StorageWarning
 
 
 class FakeClock:
@@ -239,8 +241,13 @@ def test_any_object_with_the_four_methods_is_a_storage() -> None:
 def test_a_broken_backend_or_value_is_a_miss_not_a_failure() -> None:
     cache = EmbeddingCache(BrokenStorage())
     key = cache.key(cache.scope("m", {}), "t")
-    cache.set(key, [1.0])  # swallowed
-    assert cache.get(key) is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cache.set(key, [1.0])  # swallowed
+        assert cache.get(key) is None
+    # one warning per outage, not one per operation
+    assert [w.category for w in caught] == [StorageWarning]
+    assert "backend down" in str(caught[0].message)
     storage = DictStorage()
     storage.data["k"] = b"\x07garbage"
     cache = EmbeddingCache(storage)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ._providers import AsyncProviders
     from ._task_runner import AsyncTaskRunner
     from .audio import AsyncAudio
+    from .bulk import AsyncBulk
     from .chat import AsyncChat
     from .documents import AsyncDocuments
     from .embeddings import AsyncEmbeddings
@@ -217,6 +218,13 @@ class AsyncHfInferenceClient:
         from .embeddings import AsyncEmbeddings
 
         return self._bind(AsyncEmbeddings, "embeddings")
+
+    @cached_property
+    def bulk(self) -> AsyncBulk:
+        """Bulk runs: ``embed`` and ``run`` over an iterable or a JSONL file, resumable."""
+        from .bulk import AsyncBulk
+
+        return AsyncBulk(self)
 
     @cached_property
     def endpoints(self) -> AsyncEndpoints:
@@ -523,8 +531,15 @@ class AsyncHfInferenceClient:
         return (self._root or self)._transport.is_closed
 
     async def aclose(self) -> None:
-        """Close the connection pool (shared with the views of this client). Safe to call twice."""
-        await (self._root or self)._transport.aclose()
+        """Close the connection pool (shared with the views of this client). Safe to call twice.
+
+        Shared-state storages the config opened (``cache_url``, ``rate_limit_url``) close too.
+        """
+        root = self._root or self
+        await root._transport.aclose()
+        for cache in root._caches:
+            if hasattr(cache, "aclose"):
+                await cache.aclose()
 
     async def __aenter__(self) -> AsyncHfInferenceClient:
         return self

@@ -29,6 +29,7 @@ from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
 from .._routing.providers import hf_or_auto
+from .._storage.json_cache import shared_json_cache
 from .endpoints import _failed
 
 if TYPE_CHECKING:
@@ -51,6 +52,12 @@ class AsyncEndpointRouting:
 
     def __init__(self, client: AsyncHfInferenceClient) -> None:
         self._client = client
+        # endpoint lookups shared with other processes (cache_url), asked on a local miss
+        self._shared = shared_json_cache(
+            client.config, "endpoint", client.config.endpoint_cache_ttl
+        )
+        if self._shared is not None:
+            client._register_cache(self._shared)
 
     @property
     def _endpoints(self) -> AsyncEndpoints:
@@ -106,6 +113,8 @@ class AsyncEndpointRouting:
         )
         key = str(ref)
         info = self._endpoints._cache.get(key)
+        if info is None and self._shared is not None:
+            info = await self._shared_lookup(ref)
         from_cache = info is not None
         if info is None:
             info = await self._lookup(ref, deadline)
@@ -167,6 +176,8 @@ class AsyncEndpointRouting:
             if not isinstance(error, (NotFound, EndpointPaused, EndpointFailed)):
                 return False
             self._endpoints._cache.invalidate(key)
+            if self._shared is not None:  # other processes must not reuse it either
+                await self._shared.aset_many({key: None})
             if retried:
                 return False
             if isinstance(error, NotFound) and from_cache:
@@ -197,11 +208,33 @@ class AsyncEndpointRouting:
         doing = "looking up the endpoint"
         left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
         try:
-            return await self._endpoints._call("GET", ref, timeout=left)
+            info = await self._endpoints._call("GET", ref, timeout=left)
         except RequestTimeout as err:
             if isinstance(err, ColdStartTimeout) or not deadline.expired():
                 raise
             raise _out_of_time(ref, deadline, doing) from err
+        if self._shared is not None:  # a state that does not serve replaces the entry by null
+            cacheable = route_decision(info).cacheable
+            value = info.model_dump(mode="json", by_alias=True) if cacheable else None
+            await self._shared.aset_many({str(ref): value})
+        return info
+
+    async def _shared_lookup(self, ref: EndpointRef) -> EndpointInfo | None:
+        """The endpoint as another process last saw it serving (``cache_url``), or None."""
+        assert self._shared is not None
+        raw = (await self._shared.aget_many([str(ref)]))[0]
+        if raw is None:
+            return None
+        from ..models import EndpointInfo
+
+        try:
+            info = EndpointInfo.model_validate(raw)
+        except ValueError:
+            return None
+        if route_decision(info).cacheable:
+            self._endpoints._cache.put(str(ref), info)
+            return info
+        return None
 
     async def _usable(
         self, ref: EndpointRef, info: EndpointInfo, deadline: Deadline

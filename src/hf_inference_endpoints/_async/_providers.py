@@ -50,6 +50,7 @@ from .._routing.providers._base import (
     follow_up_request,
 )
 from .._routing.targets import Target, parse_target
+from .._storage.json_cache import shared_json_cache
 from .._waits import plan_wait
 from ._failover import with_failover
 
@@ -114,6 +115,12 @@ class AsyncProviders:
             MappingCache(client.config.provider_mapping_ttl, clock=lambda: async_monotonic())
         )
         self._locks: dict[str, AsyncLock] = {}
+        # a second level shared with other processes (cache_url), asked on a local miss
+        self._shared = shared_json_cache(
+            client.config, "mapping", client.config.provider_mapping_ttl
+        )
+        if self._shared is not None:
+            client._register_cache(self._shared)
 
     @property
     def cache(self) -> MappingCache:
@@ -148,6 +155,12 @@ class AsyncProviders:
             cached = None if refresh else self._cache.get(model)
             if cached is not None:
                 return cached
+            if self._shared is not None and not refresh:
+                raw = (await self._shared.aget_many([model]))[0]
+                if raw is not None:
+                    entries = parse_mapping(model, raw)
+                    self._cache.put(model, entries)
+                    return entries
             timeout = None
             if deadline is not None and deadline.at is not None:
                 timeout = deadline.left(
@@ -157,8 +170,11 @@ class AsyncProviders:
             info = await self._client.hub.model_info(
                 model, expand=("inferenceProviderMapping",), timeout=timeout
             )
-            entries = parse_mapping(model, info.get("inferenceProviderMapping"))
+            raw = info.get("inferenceProviderMapping")
+            entries = parse_mapping(model, raw)
             self._cache.put(model, entries)
+            if self._shared is not None:
+                await self._shared.aset_many({model: raw})
             return entries
 
     # -- prepare ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import httpx2
 
+from .._adaptive import AdaptiveConcurrency, Outcome, outcome_of
 from .._config import HfInferenceConfig
 from .._errors import (
     DeadlineExceeded,
@@ -22,21 +23,23 @@ from .._errors import (
     ModelLoading,
     NetworkError,
     PoolExhausted,
+    RateLimited,
     RequestTimeout,
     ServerError,
     error_from_event,
     error_from_response,
 )
-from .._io import async_monotonic, async_running_loop, async_sleep
-from .._io_deadline import IO_DEADLINE
+from .._io import AsyncEvent, async_monotonic, async_running_loop, async_sleep
+from .._io_deadline import IO_DEADLINE, time_left
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._progress import ProgressEvent, report_progress
-from .._ratelimit import RateLimiter, rate_limit_key
+from .._ratelimit import rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._shared_limits import make_limiter
 from .._waits import plan_wait
 from ._pool import AsyncPoolTransport
 from ._streaming import AsyncStream
@@ -91,8 +94,16 @@ class AsyncTransport:
         self._default_headers = dict(self._client.headers) if self._owns_client else None
         self._urls: dict[str, httpx2.URL] = {}
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
-        # client-side requests-per-minute per provider (None: no limit configured)
-        self._limiter = RateLimiter(config.provider_rate_limits) or None
+        # client-side requests-per-minute per provider (None: no limit configured);
+        # shared through Redis (and Retry-After pauses with it) when rate_limit_url says so
+        self._limiter = make_limiter(config)
+        self._owns_limiter = True
+        # AIMD in-flight limits per provider (None: off, the default)
+        self._adaptive = (
+            AdaptiveConcurrency(config.adaptive_concurrency)
+            if config.adaptive_concurrency
+            else None
+        )
 
     def with_config(self, config: HfInferenceConfig) -> AsyncTransport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
@@ -100,6 +111,7 @@ class AsyncTransport:
         view = copy.copy(self)
         view.__dict__.pop("_views", None)
         view.__dict__["_view_of"] = self  # closing the view closes this transport (aclose)
+        view._owns_limiter = False
         views: weakref.WeakSet[AsyncTransport] = self.__dict__.setdefault(
             "_views", weakref.WeakSet()
         )
@@ -135,6 +147,8 @@ class AsyncTransport:
             except RuntimeError as exc:  # connections of an event loop that has ended
                 if "Event loop is closed" not in str(exc):
                     raise
+        if self._owns_limiter and self._limiter is not None and not self._limiter.local:
+            await self._limiter.aclose()
 
     def _timeout(self, state: RetryState, now: float, *, stream: bool) -> dict[str, Any]:
         """The request's ``timeout`` extension: per-attempt limits, capped by the deadline."""
@@ -203,13 +217,16 @@ class AsyncTransport:
         """Wait for the provider's rate-limit token (``provider_rate_limits``); the new now."""
         assert self._limiter is not None
         key = rate_limit_key(prepared.context.provider, prepared.task)
-        wait = self._limiter.reserve(key, now)
+        if self._limiter.local:
+            wait = self._limiter.reserve(key, now)
+        else:  # shared through Redis: one round trip
+            wait = await self._limiter.areserve(key, now)
         if wait <= 0:
             return now
         if plan_wait(wait, remaining) is None:  # the call would run out while queued
             self._limiter.refund(key, now)
             raise DeadlineExceeded(
-                f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
+                f"The client-side rate limit for {key} ({self._limiter.limits.get(key or '')}/min) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,
                 model=prepared.context.model,
@@ -355,7 +372,10 @@ class AsyncTransport:
         hops = 0
         while True:  # once, unless a redirect on our own pool sends the next hop
             try:
-                response = await self._client.send(request, stream=True)
+                if self._adaptive is None:
+                    response = await self._client.send(request, stream=True)
+                else:
+                    response = await self._send_adaptive(request, prepared)
             except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
                 raise _ended_loop(exc, prepared) from exc
             except httpx2.TimeoutException as exc:
@@ -398,10 +418,50 @@ class AsyncTransport:
                     finally:
                         await response.aclose()
             break
+        if self._limiter is not None and not self._limiter.local:
+            await self._share_pause(prepared, error)
         if prepared.on_error is not None and await prepared.on_error(error):
             return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         await self._retry_or_raise(error, state, prepared, call)
         return None
+
+    async def _send_adaptive(
+        self, request: httpx2.Request, prepared: PreparedRequest
+    ) -> httpx2.Response:
+        """Send within the provider's adaptive in-flight limit (``adaptive_concurrency``).
+
+        The slot is held until the answer's headers arrive; their status moves the limit.
+        """
+        assert self._adaptive is not None
+        key = rate_limit_key(prepared.context.provider, prepared.task)
+        if key is None:
+            return await self._client.send(request, stream=True)
+        gate = self._adaptive.limit_for(key)
+        while True:
+            waiter = AsyncEvent()
+            if gate.acquire(waiter):
+                break
+            if not await waiter.wait(time_left(None)):
+                raise httpx2.ConnectTimeout(
+                    f"no adaptive-concurrency slot for {key} came free in the time left"
+                )
+        started = async_monotonic()
+        outcome: Outcome = "neutral"
+        try:
+            response = await self._client.send(request, stream=True)
+            outcome = outcome_of(response.status_code)
+            return response
+        finally:
+            for woken in gate.release(outcome, started=started, now=async_monotonic()):
+                woken.set()
+            self._observer.concurrency(key, gate.limit, gate.in_flight)
+
+    async def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
+        """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
+        assert self._limiter is not None
+        if isinstance(error, RateLimited) and error.retry_after:
+            key = rate_limit_key(prepared.context.provider, prepared.task)
+            await self._limiter.apenalize(key, error.retry_after)
 
     def _on_new_loop(self, prepared: PreparedRequest) -> None:
         """Start a fresh pool when the event loop of the pooled connections has ended.

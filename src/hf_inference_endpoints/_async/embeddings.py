@@ -102,6 +102,12 @@ class _Lookups:
         if self._service.cache is not None:
             self._service.cache.clear()
 
+    async def aclose(self) -> None:
+        """Close the cache's storage connections when the config opened it (``cache_url``)."""
+        cache = self._service.cache
+        if cache is not None and cache.owns_storage:
+            await cache.storage.aclose()  # type: ignore[attr-defined]
+
 
 class AsyncEmbeddings:
     """``client.embeddings``: ``create`` (feature extraction) and ``similarity``.
@@ -246,6 +252,8 @@ class AsyncEmbeddings:
                 {**params, "extra_body": dict(extra_body) if extra_body else None},
             )
         job = EmbeddingJob(texts, route.batch_size, cache=store, scope=scope)
+        if store is not None and job.lookups is not None:  # a shared cache: one round trip
+            job.found(await store.aget_many(job.lookups))
 
         call = _Call(
             job,
@@ -259,7 +267,11 @@ class AsyncEmbeddings:
             fallback=fallback,
             bill_to=bill_to,
         )
-        await self._run_batches(call, concurrency)
+        try:
+            await self._run_batches(call, concurrency)
+        finally:
+            if store is not None and job.writes:  # a shared cache: one round trip
+                await store.aset_many(job.writes)
         return job.finish(allow_partial=allow_partial)
 
     async def similarity(

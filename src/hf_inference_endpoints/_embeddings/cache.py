@@ -50,8 +50,10 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from .._storage.base import recovered, warn_once
 
 if TYPE_CHECKING:
     from .._config import HfInferenceConfig
@@ -127,6 +129,8 @@ class InMemoryCacheStorage:
         True
     """
 
+    local = True  # answers without I/O: called directly, even from an event loop
+
     def __init__(self, max_bytes: int, *, clock: Callable[[], float] | None = None) -> None:
         if max_bytes < 0:
             raise ValueError(f"max_bytes must be >= 0, got {max_bytes}")
@@ -185,6 +189,13 @@ class InMemoryCacheStorage:
         with self._lock:
             self._entries.clear()
             self._size = 0
+
+    def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [self.get(key) for key in keys]
+
+    def set_many(self, items: Mapping[str, bytes], ttl: float | None) -> None:
+        for key, value in items.items():
+            self.set(key, value, ttl)
 
     def _drop(self, key: str) -> None:
         value, _ = self._entries.pop(key)
@@ -329,6 +340,8 @@ class EmbeddingCache:
             storage if storage is not None else InMemoryCacheStorage(max_bytes, clock=clock)
         )
         self.ttl = ttl
+        #: The storage was opened for this cache (``cache_url``): the client closes it.
+        self.owns_storage = False
         self.hits = 0
         self.misses = 0
 
@@ -347,9 +360,19 @@ class EmbeddingCache:
             or config.max_embedding_cache_size <= 0
         ):
             return None
-        return cls(
-            ttl=config.embedding_cache_ttl, max_bytes=config.max_embedding_cache_size, clock=clock
+        storage = None
+        if config.cache_url is not None:
+            from .._storage import open_storage
+
+            storage = open_storage(config.cache_url)
+        cache = cls(
+            storage,
+            ttl=config.embedding_cache_ttl,
+            max_bytes=config.max_embedding_cache_size,
+            clock=clock,
         )
+        cache.owns_storage = storage is not None
+        return cache
 
     @staticmethod
     def scope(model: str, params: Mapping[str, Any]) -> str:
@@ -377,12 +400,25 @@ class EmbeddingCache:
         digest = hashlib.sha256(f"{scope}\x1f{text}".encode()).hexdigest()
         return f"{self.NAMESPACE}:{digest}"
 
+    @property
+    def local(self) -> bool:
+        """Whether the storage answers without I/O worth awaiting (memory, disk).
+
+        The async client reads a local storage directly (no await on the hot path) and a
+        remote one (Redis) with :meth:`aget_many` / :meth:`aset_many`.
+        """
+        return bool(getattr(self.storage, "local", True))
+
     def get(self, key: str) -> Embedding | None:
         """The cached embedding, or None (a value that cannot be read counts as a miss)."""
         try:
             data = self.storage.get(key)
+        except Exception as exc:  # a broken backend must not fail the call
+            warn_once(self, "embedding cache read (treated as a miss)", exc)
+            data = None
+        try:
             value = None if data is None else decode_embedding(data)
-        except Exception:  # a broken backend or value must not fail the call
+        except ValueError:  # an unreadable value is dropped
             value = None
             self._forget(key)
         if value is None:
@@ -395,8 +431,63 @@ class EmbeddingCache:
         """Keep ``value`` under ``key`` for :attr:`ttl` (a storage error skips the write)."""
         try:
             self.storage.set(key, encode_embedding(value), self.ttl)
-        except Exception:  # caching is best effort
-            pass
+        except Exception as exc:  # caching is best effort
+            warn_once(self, "embedding cache write (skipped)", exc)
+
+    def _decode_many(self, found: Sequence[bytes | None]) -> list[Embedding | None]:
+        values: list[Embedding | None] = []
+        for data in found:
+            try:
+                value = None if data is None else decode_embedding(data)
+            except ValueError:
+                value = None
+            values.append(value)
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+        return values
+
+    def get_many(self, keys: Sequence[str]) -> list[Embedding | None]:
+        """The cached embeddings of ``keys`` in one storage round trip (None: a miss).
+
+        A storage that fails counts every key as a miss and warns once (until it answers).
+        """
+        try:
+            found = self.storage.get_many(keys)  # type: ignore[attr-defined]
+        except Exception as exc:
+            warn_once(self, "embedding cache read (treated as a miss)", exc)
+            found = [None] * len(keys)
+        else:
+            recovered(self)
+        return self._decode_many(found)
+
+    async def aget_many(self, keys: Sequence[str]) -> list[Embedding | None]:
+        """:meth:`get_many` for the async client (the storage's ``aget_many``)."""
+        try:
+            found = await self.storage.aget_many(keys)  # type: ignore[attr-defined]
+        except Exception as exc:
+            warn_once(self, "embedding cache read (treated as a miss)", exc)
+            found = [None] * len(keys)
+        else:
+            recovered(self)
+        return self._decode_many(found)
+
+    def set_many(self, items: Mapping[str, Embedding]) -> None:
+        """Keep every ``key -> embedding`` for :attr:`ttl` (a storage error skips the write)."""
+        try:
+            encoded = {key: encode_embedding(value) for key, value in items.items()}
+            self.storage.set_many(encoded, self.ttl)  # type: ignore[attr-defined]
+        except Exception as exc:
+            warn_once(self, "embedding cache write (skipped)", exc)
+
+    async def aset_many(self, items: Mapping[str, Embedding]) -> None:
+        """:meth:`set_many` for the async client (the storage's ``aset_many``)."""
+        try:
+            encoded = {key: encode_embedding(value) for key, value in items.items()}
+            await self.storage.aset_many(encoded, self.ttl)  # type: ignore[attr-defined]
+        except Exception as exc:
+            warn_once(self, "embedding cache write (skipped)", exc)
 
     def delete(self, key: str) -> None:
         """Forget one entry."""
@@ -404,7 +495,10 @@ class EmbeddingCache:
 
     def clear(self) -> None:
         """Forget every entry (``client.clear_caches()`` calls this)."""
-        self.storage.clear()
+        try:
+            self.storage.clear()
+        except Exception as exc:
+            warn_once(self, "embedding cache clear (skipped)", exc)
 
     def reset_stats(self) -> None:
         """Zero :attr:`hits` and :attr:`misses`."""
@@ -413,8 +507,8 @@ class EmbeddingCache:
     def _forget(self, key: str) -> None:
         try:
             self.storage.delete(key)
-        except Exception:
-            pass
+        except Exception as exc:
+            warn_once(self, "embedding cache delete (skipped)", exc)
 
     def __repr__(self) -> str:
         return (

@@ -84,18 +84,22 @@ class EmbeddingJob:
         self._cache = cache
         self._keys: list[str] = []
         self._vectors: list[Embedding | None] = [None] * len(self.plan.unique)
-        hits: set[int] = set()
+        #: Keys a remote cache must be asked for (:meth:`found`) before batches exist.
+        self.lookups: list[str] | None = None
+        #: Entries for a remote cache, written by the service after the batches.
+        self.writes: dict[str, Embedding] = {}
+        self.cached = 0
+        self.batches: list[tuple[int, ...]] = []
         if cache is not None:
             if scope is None:
                 raise ValueError("a cache needs a scope")
             self._keys = [cache.key(scope, text) for text in self.plan.unique]
-            for u, key in enumerate(self._keys):
-                value = cache.get(key)
-                if value is not None:
-                    self._vectors[u] = value
-                    hits.add(u)
-        self.cached = len(hits)
-        self.batches = self.plan.batches(skip=hits)
+            if cache.local:
+                self.found([cache.get(key) for key in self._keys])
+            else:
+                self.lookups = self._keys
+        else:
+            self.found([])
         self._errors: dict[int, HfError] = {}
         self._metas: dict[int, ResponseMeta] = {}
         self._started: set[int] = set()
@@ -103,6 +107,17 @@ class EmbeddingJob:
         self._fatal: HfError | None = None
         self.sent = 0
         self.requests = 0
+
+    def found(self, values: Sequence[Embedding | None]) -> None:
+        """Take the cache's answers (one per distinct text, None = miss) and plan the batches."""
+        hits: set[int] = set()
+        for u, value in enumerate(values):
+            if value is not None:
+                self._vectors[u] = value
+                hits.add(u)
+        self.cached = len(hits)
+        self.batches = self.plan.batches(skip=hits)
+        self.lookups = None
 
     @property
     def stopped(self) -> bool:
@@ -127,7 +142,10 @@ class EmbeddingJob:
         for u, value in zip(batch, embeddings, strict=True):
             self._vectors[u] = value
             if self._cache is not None:
-                self._cache.set(self._keys[u], value)
+                if self.lookups is None and self._cache.local:
+                    self._cache.set(self._keys[u], value)
+                else:
+                    self.writes[self._keys[u]] = value
         if meta is not None:
             self._metas[index] = meta
 

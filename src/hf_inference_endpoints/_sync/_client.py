@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ._providers import Providers
     from ._task_runner import TaskRunner
     from .audio import Audio
+    from .bulk import Bulk
     from .chat import Chat
     from .documents import Documents
     from .embeddings import Embeddings
@@ -217,6 +218,13 @@ class HfInferenceClient:
         from .embeddings import Embeddings
 
         return self._bind(Embeddings, "embeddings")
+
+    @cached_property
+    def bulk(self) -> Bulk:
+        """Bulk runs: ``embed`` and ``run`` over an iterable or a JSONL file, resumable."""
+        from .bulk import Bulk
+
+        return Bulk(self)
 
     @cached_property
     def endpoints(self) -> Endpoints:
@@ -518,8 +526,15 @@ class HfInferenceClient:
         return (self._root or self)._transport.is_closed
 
     def close(self) -> None:
-        """Close the connection pool (shared with the views of this client). Safe to call twice."""
-        (self._root or self)._transport.close()
+        """Close the connection pool (shared with the views of this client). Safe to call twice.
+
+        Shared-state storages the config opened (``cache_url``, ``rate_limit_url``) close too.
+        """
+        root = self._root or self
+        root._transport.close()
+        for cache in root._caches:
+            if hasattr(cache, "close"):
+                cache.close()
 
     def __enter__(self) -> HfInferenceClient:
         return self

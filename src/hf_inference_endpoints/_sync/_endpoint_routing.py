@@ -30,6 +30,7 @@ from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
 from .._routing.providers import hf_or_auto
+from .._storage.json_cache import shared_json_cache
 from .endpoints import _failed
 
 if TYPE_CHECKING:
@@ -52,6 +53,12 @@ class EndpointRouting:
 
     def __init__(self, client: HfInferenceClient) -> None:
         self._client = client
+        # endpoint lookups shared with other processes (cache_url), asked on a local miss
+        self._shared = shared_json_cache(
+            client.config, "endpoint", client.config.endpoint_cache_ttl
+        )
+        if self._shared is not None:
+            client._register_cache(self._shared)
 
     @property
     def _endpoints(self) -> Endpoints:
@@ -105,6 +112,8 @@ class EndpointRouting:
         ref = self._endpoints._ref(endpoint, None, timeout=None if left is None else max(0.0, left))
         key = str(ref)
         info = self._endpoints._cache.get(key)
+        if info is None and self._shared is not None:
+            info = self._shared_lookup(ref)
         from_cache = info is not None
         if info is None:
             info = self._lookup(ref, deadline)
@@ -166,6 +175,8 @@ class EndpointRouting:
             if not isinstance(error, (NotFound, EndpointPaused, EndpointFailed)):
                 return False
             self._endpoints._cache.invalidate(key)
+            if self._shared is not None:  # other processes must not reuse it either
+                self._shared.set_many({key: None})
             if retried:
                 return False
             if isinstance(error, NotFound) and from_cache:
@@ -196,11 +207,33 @@ class EndpointRouting:
         doing = "looking up the endpoint"
         left = deadline.left(provider="endpoint", endpoint=str(ref), doing=doing)
         try:
-            return self._endpoints._call("GET", ref, timeout=left)
+            info = self._endpoints._call("GET", ref, timeout=left)
         except RequestTimeout as err:
             if isinstance(err, ColdStartTimeout) or not deadline.expired():
                 raise
             raise _out_of_time(ref, deadline, doing) from err
+        if self._shared is not None:  # a state that does not serve replaces the entry by null
+            cacheable = route_decision(info).cacheable
+            value = info.model_dump(mode="json", by_alias=True) if cacheable else None
+            self._shared.set_many({str(ref): value})
+        return info
+
+    def _shared_lookup(self, ref: EndpointRef) -> EndpointInfo | None:
+        """The endpoint as another process last saw it serving (``cache_url``), or None."""
+        assert self._shared is not None
+        raw = (self._shared.get_many([str(ref)]))[0]
+        if raw is None:
+            return None
+        from ..models import EndpointInfo
+
+        try:
+            info = EndpointInfo.model_validate(raw)
+        except ValueError:
+            return None
+        if route_decision(info).cacheable:
+            self._endpoints._cache.put(str(ref), info)
+            return info
+        return None
 
     def _usable(self, ref: EndpointRef, info: EndpointInfo, deadline: Deadline) -> EndpointInfo:
         """The endpoint in a state that takes requests: resumes/waits as configured, or raises.

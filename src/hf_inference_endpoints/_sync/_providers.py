@@ -51,6 +51,7 @@ from .._routing.providers._base import (
     follow_up_request,
 )
 from .._routing.targets import Target, parse_target
+from .._storage.json_cache import shared_json_cache
 from .._waits import plan_wait
 from ._failover import with_failover
 
@@ -115,6 +116,12 @@ class Providers:
             MappingCache(client.config.provider_mapping_ttl, clock=lambda: sync_monotonic())
         )
         self._locks: dict[str, SyncLock] = {}
+        # a second level shared with other processes (cache_url), asked on a local miss
+        self._shared = shared_json_cache(
+            client.config, "mapping", client.config.provider_mapping_ttl
+        )
+        if self._shared is not None:
+            client._register_cache(self._shared)
 
     @property
     def cache(self) -> MappingCache:
@@ -149,6 +156,12 @@ class Providers:
             cached = None if refresh else self._cache.get(model)
             if cached is not None:
                 return cached
+            if self._shared is not None and not refresh:
+                raw = (self._shared.get_many([model]))[0]
+                if raw is not None:
+                    entries = parse_mapping(model, raw)
+                    self._cache.put(model, entries)
+                    return entries
             timeout = None
             if deadline is not None and deadline.at is not None:
                 timeout = deadline.left(
@@ -158,8 +171,11 @@ class Providers:
             info = self._client.hub.model_info(
                 model, expand=("inferenceProviderMapping",), timeout=timeout
             )
-            entries = parse_mapping(model, info.get("inferenceProviderMapping"))
+            raw = info.get("inferenceProviderMapping")
+            entries = parse_mapping(model, raw)
             self._cache.put(model, entries)
+            if self._shared is not None:
+                self._shared.set_many({model: raw})
             return entries
 
     # -- prepare ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import httpx2
 
+from .._adaptive import AdaptiveConcurrency, Outcome, outcome_of
 from .._config import HfInferenceConfig
 from .._errors import (
     DeadlineExceeded,
@@ -23,21 +24,23 @@ from .._errors import (
     ModelLoading,
     NetworkError,
     PoolExhausted,
+    RateLimited,
     RequestTimeout,
     ServerError,
     error_from_event,
     error_from_response,
 )
-from .._io import sync_monotonic, sync_running_loop, sync_sleep
-from .._io_deadline import IO_DEADLINE
+from .._io import SyncEvent, sync_monotonic, sync_running_loop, sync_sleep
+from .._io_deadline import IO_DEADLINE, time_left
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._progress import ProgressEvent, report_progress
-from .._ratelimit import RateLimiter, rate_limit_key
+from .._ratelimit import rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._shared_limits import make_limiter
 from .._waits import plan_wait
 from ._pool import PoolTransport
 from ._streaming import Stream
@@ -92,8 +95,16 @@ class Transport:
         self._default_headers = dict(self._client.headers) if self._owns_client else None
         self._urls: dict[str, httpx2.URL] = {}
         self._observer = make_observer(config)  # NULL_OBSERVER unless OpenTelemetry is on
-        # client-side requests-per-minute per provider (None: no limit configured)
-        self._limiter = RateLimiter(config.provider_rate_limits) or None
+        # client-side requests-per-minute per provider (None: no limit configured);
+        # shared through Redis (and Retry-After pauses with it) when rate_limit_url says so
+        self._limiter = make_limiter(config)
+        self._owns_limiter = True
+        # AIMD in-flight limits per provider (None: off, the default)
+        self._adaptive = (
+            AdaptiveConcurrency(config.adaptive_concurrency)
+            if config.adaptive_concurrency
+            else None
+        )
 
     def with_config(self, config: HfInferenceConfig) -> Transport:
         """A transport sharing this one's pool, URL cache, limiter and observer, that
@@ -101,6 +112,7 @@ class Transport:
         view = copy.copy(self)
         view.__dict__.pop("_views", None)
         view.__dict__["_view_of"] = self  # closing the view closes this transport (close)
+        view._owns_limiter = False
         views: weakref.WeakSet[Transport] = self.__dict__.setdefault("_views", weakref.WeakSet())
         views.add(view)  # closed with this transport (see close)
         view.config = config
@@ -134,6 +146,8 @@ class Transport:
             except RuntimeError as exc:  # connections of an event loop that has ended
                 if "Event loop is closed" not in str(exc):
                     raise
+        if self._owns_limiter and self._limiter is not None and not self._limiter.local:
+            self._limiter.close()
 
     def _timeout(self, state: RetryState, now: float, *, stream: bool) -> dict[str, Any]:
         """The request's ``timeout`` extension: per-attempt limits, capped by the deadline."""
@@ -200,13 +214,16 @@ class Transport:
         """Wait for the provider's rate-limit token (``provider_rate_limits``); the new now."""
         assert self._limiter is not None
         key = rate_limit_key(prepared.context.provider, prepared.task)
-        wait = self._limiter.reserve(key, now)
+        if self._limiter.local:
+            wait = self._limiter.reserve(key, now)
+        else:  # shared through Redis: one round trip
+            wait = self._limiter.reserve(key, now)
         if wait <= 0:
             return now
         if plan_wait(wait, remaining) is None:  # the call would run out while queued
             self._limiter.refund(key, now)
             raise DeadlineExceeded(
-                f"The client-side rate limit for {key} ({self._limiter.limits[key or '']}/min) "
+                f"The client-side rate limit for {key} ({self._limiter.limits.get(key or '')}/min) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,
                 model=prepared.context.model,
@@ -352,7 +369,10 @@ class Transport:
         hops = 0
         while True:  # once, unless a redirect on our own pool sends the next hop
             try:
-                response = self._client.send(request, stream=True)
+                if self._adaptive is None:
+                    response = self._client.send(request, stream=True)
+                else:
+                    response = self._send_adaptive(request, prepared)
             except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
                 raise _ended_loop(exc, prepared) from exc
             except httpx2.TimeoutException as exc:
@@ -393,10 +413,48 @@ class Transport:
                     finally:
                         response.close()
             break
+        if self._limiter is not None and not self._limiter.local:
+            self._share_pause(prepared, error)
         if prepared.on_error is not None and prepared.on_error(error):
             return None  # the hook fixed the request (e.g. a moved endpoint): send it again
         self._retry_or_raise(error, state, prepared, call)
         return None
+
+    def _send_adaptive(self, request: httpx2.Request, prepared: PreparedRequest) -> httpx2.Response:
+        """Send within the provider's adaptive in-flight limit (``adaptive_concurrency``).
+
+        The slot is held until the answer's headers arrive; their status moves the limit.
+        """
+        assert self._adaptive is not None
+        key = rate_limit_key(prepared.context.provider, prepared.task)
+        if key is None:
+            return self._client.send(request, stream=True)
+        gate = self._adaptive.limit_for(key)
+        while True:
+            waiter = SyncEvent()
+            if gate.acquire(waiter):
+                break
+            if not waiter.wait(time_left(None)):
+                raise httpx2.ConnectTimeout(
+                    f"no adaptive-concurrency slot for {key} came free in the time left"
+                )
+        started = sync_monotonic()
+        outcome: Outcome = "neutral"
+        try:
+            response = self._client.send(request, stream=True)
+            outcome = outcome_of(response.status_code)
+            return response
+        finally:
+            for woken in gate.release(outcome, started=started, now=sync_monotonic()):
+                woken.set()
+            self._observer.concurrency(key, gate.limit, gate.in_flight)
+
+    def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
+        """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
+        assert self._limiter is not None
+        if isinstance(error, RateLimited) and error.retry_after:
+            key = rate_limit_key(prepared.context.provider, prepared.task)
+            self._limiter.penalize(key, error.retry_after)
 
     def _on_new_loop(self, prepared: PreparedRequest) -> None:
         """Start a fresh pool when the event loop of the pooled connections has ended.

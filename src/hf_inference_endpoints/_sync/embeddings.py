@@ -103,6 +103,12 @@ class _Lookups:
         if self._service.cache is not None:
             self._service.cache.clear()
 
+    def close(self) -> None:
+        """Close the cache's storage connections when the config opened it (``cache_url``)."""
+        cache = self._service.cache
+        if cache is not None and cache.owns_storage:
+            cache.storage.close()  # type: ignore[attr-defined]
+
 
 class Embeddings:
     """``client.embeddings``: ``create`` (feature extraction) and ``similarity``.
@@ -236,6 +242,8 @@ class Embeddings:
                 {**params, "extra_body": dict(extra_body) if extra_body else None},
             )
         job = EmbeddingJob(texts, route.batch_size, cache=store, scope=scope)
+        if store is not None and job.lookups is not None:  # a shared cache: one round trip
+            job.found(store.get_many(job.lookups))
 
         call = _Call(
             job,
@@ -249,7 +257,11 @@ class Embeddings:
             fallback=fallback,
             bill_to=bill_to,
         )
-        self._run_batches(call, concurrency)
+        try:
+            self._run_batches(call, concurrency)
+        finally:
+            if store is not None and job.writes:  # a shared cache: one round trip
+                store.set_many(job.writes)
         return job.finish(allow_partial=allow_partial)
 
     def similarity(

@@ -15,6 +15,7 @@ __all__ = ["COMMANDS", "main"]
 
 #: command name -> "module:attribute" (relative to this package)
 COMMANDS: dict[str, str] = {
+    "bulk": ".bulk:bulk",
     "chat": ".chat:chat",
     "embed": ".embed:embed",
     "endpoints": ".endpoints:endpoints",

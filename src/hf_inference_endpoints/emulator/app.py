@@ -25,6 +25,7 @@ from . import tasks as _tasks  # noqa: F401  (registers the hf-inference task ha
 from .auth import AuthMiddleware
 from .errors import Reject
 from .faults import FaultSpecError, parse_spec
+from .ratelimit import RateLimitMiddleware
 from .settings import EmulatorSettings
 from .state import EmulatorState
 
@@ -68,6 +69,7 @@ def create_app(settings: EmulatorSettings | None = None) -> Starlette:
         routes=[Mount(module.PREFIX, routes=module.routes) for module in FAMILIES],
         middleware=[
             Middleware(AuthMiddleware, state=state),
+            Middleware(RateLimitMiddleware, state=state),  # after auth: a 401 is not counted
             # after auth: a 401 must not wake a scaled-to-zero endpoint
             Middleware(endpoints_api.DataPlaneGate, state=state),
         ],

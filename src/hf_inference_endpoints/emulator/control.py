@@ -6,6 +6,8 @@
 * ``DELETE /faults`` (optional ``?model=``) -- clear runtime faults.
 * ``POST /reset`` -- clear runtime faults, fault counters and cold-model clocks.
 * ``GET /state`` -- counters, faults and cold-model status as JSON.
+* ``POST /rate-limits`` ``{"provider": <name>, "per_minute": <int> | null}`` -- set (or
+  remove) a provider's request limit (:mod:`.ratelimit`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from .errors import read_json_object
 from .faults import FaultSpecError, parse_spec
 from .handlers import emulator_state
+from .ratelimit import rate_limits
 
 __all__ = ["PREFIX", "routes"]
 
@@ -57,7 +60,26 @@ async def reset(request: Request) -> Response:
 
 
 async def get_state(request: Request) -> Response:
-    return JSONResponse(emulator_state(request).snapshot())
+    state = emulator_state(request)
+    return JSONResponse({**state.snapshot(), "rate_limits": rate_limits(state).snapshot()})
+
+
+async def set_rate_limit(request: Request) -> Response:
+    body = await read_json_object(request, "hf")
+    provider, per_minute = body.get("provider"), body.get("per_minute")
+    valid_limit = per_minute is None or (
+        isinstance(per_minute, int) and not isinstance(per_minute, bool) and per_minute >= 1
+    )
+    if not isinstance(provider, str) or not provider or not valid_limit:
+        return JSONResponse(
+            {"error": "expected {provider: str, per_minute: int >= 1 | null}"}, status_code=422
+        )
+    limits = rate_limits(emulator_state(request))
+    if per_minute is None:
+        limits.limits.pop(provider, None)
+    else:
+        limits.limits[provider] = per_minute
+    return JSONResponse(limits.snapshot())
 
 
 routes: list[BaseRoute] = [
@@ -65,4 +87,5 @@ routes: list[BaseRoute] = [
     Route("/faults", clear_faults, methods=["DELETE"]),
     Route("/reset", reset, methods=["POST"]),
     Route("/state", get_state, methods=["GET"]),
+    Route("/rate-limits", set_rate_limit, methods=["POST"]),
 ]

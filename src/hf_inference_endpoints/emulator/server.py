@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 
 from .app import create_app
 from .faults import StreamDropped, parse_spec
+from .ratelimit import rate_limits
 from .settings import EmulatorSettings
 from .state import EmulatorState
 
@@ -147,6 +148,19 @@ class EmulatorHandle:
     def reset(self) -> None:
         """Same as ``POST /_emulator/reset``."""
         self.state.reset()
+
+    def set_rate_limit(self, provider: str, per_minute: int | None) -> None:
+        """Same as ``POST /_emulator/rate-limits`` (None removes the limit)."""
+        limits = rate_limits(self.state).limits
+        if per_minute is None:
+            limits.pop(provider, None)
+        else:
+            limits[provider] = per_minute
+
+    def rate_limit_counters(self, provider: str) -> dict[str, int]:
+        """``accepted``, ``rejected`` and ``peak`` (most accepted in one window) of a provider."""
+        counters = rate_limits(self.state).counters.get(provider)
+        return counters.as_dict() if counters else {"accepted": 0, "rejected": 0, "peak": 0}
 
 
 @contextmanager

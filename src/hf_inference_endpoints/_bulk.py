@@ -1,0 +1,258 @@
+"""The bulk runner's file work, shared by both twins (local files only, no network).
+
+* Inputs stream from an iterable or a JSONL file (one JSON value per line: a string, or
+  an object whose ``field`` holds the input and whose optional ``id`` is copied out).
+* The output JSONL file is also the checkpoint: one row per input, written in input
+  order, each chunk's rows in one write followed by a flush. A rerun with ``resume``
+  reads the indices already there (cutting a line torn by a kill) and skips them, so the
+  output ends up holding every input exactly once.
+* A row is ``{"index": i, "id": ..., <result field>: ...}`` or, for an input that
+  failed, ``{"index": i, "id": ..., "error": {"type": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ._errors import InvalidArgument
+
+__all__ = [
+    "BulkItem",
+    "BulkSummary",
+    "Output",
+    "Progress",
+    "check_source",
+    "chunked",
+    "error_row",
+    "finished_indices",
+    "read_inputs",
+    "to_jsonable",
+]
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    """One input: its position in the input, its ``id`` (if any) and its value."""
+
+    index: int
+    id: Any
+    value: Any
+
+
+@dataclass
+class BulkSummary:
+    """What a bulk run did.
+
+    Attributes:
+        written: Rows written by this run (results and errors).
+        skipped: Inputs already in the output (``resume``).
+        errors: Rows of this run that hold an error.
+        elapsed: Seconds the run took.
+        output: The output file.
+    """
+
+    written: int = 0
+    skipped: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    output: str = ""
+    error_types: dict[str, int] = field(default_factory=dict)
+
+
+def _item(index: int, raw: Any, field_name: str) -> BulkItem:
+    if isinstance(raw, dict):
+        if field_name not in raw:
+            raise InvalidArgument(f"input {index} has no {field_name!r} field: {sorted(raw)}")
+        return BulkItem(index, raw.get("id"), raw[field_name])
+    return BulkItem(index, None, raw)
+
+
+def read_inputs(
+    source: Iterable[Any] | str | os.PathLike[str], *, field_name: str = "text"
+) -> Iterator[BulkItem]:
+    """The inputs, streamed (a file is read line by line).
+
+    Args:
+        source: An iterable of inputs, or the path of a JSONL file.
+        field_name: The key holding the input in object rows.
+
+    Raises:
+        InvalidArgument: A line is not JSON, or an object lacks ``field_name``.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidArgument(f"input file not found: {path}")
+        with path.open(encoding="utf-8") as handle:
+            index = 0
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InvalidArgument(f"{path}:{number}: not JSON ({exc.msg})") from None
+                yield _item(index, raw, field_name)
+                index += 1
+        return
+    for index, raw in enumerate(source):
+        yield _item(index, raw, field_name)
+
+
+def check_source(source: Any) -> None:
+    """Refuse what cannot be a bulk input (before any output is touched).
+
+    Raises:
+        InvalidArgument: Not an iterable or a path, or the file does not exist.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        if not Path(source).is_file():
+            raise InvalidArgument(f"input file not found: {os.fspath(source)}")
+        return
+    if isinstance(source, (bytes, dict)) or not isinstance(source, Iterable):
+        raise InvalidArgument("inputs must be an iterable of inputs or a JSONL file path")
+
+
+def count_inputs(source: Any) -> int | None:
+    """How many inputs there are, when cheap to know (a sized iterable, a file's lines)."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    try:
+        return len(source)
+    except TypeError:
+        return None
+
+
+def chunked(items: Iterator[BulkItem], size: int, skip: set[int]) -> Iterator[list[BulkItem]]:
+    """Lists of up to ``size`` items, leaving out the indices in ``skip``."""
+    chunk: list[BulkItem] = []
+    for item in items:
+        if item.index in skip:
+            continue
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def finished_indices(path: str | os.PathLike[str]) -> set[int]:
+    """The indices already in an output file; a torn last line (a kill) is cut off."""
+    target = Path(path)
+    if not target.exists():
+        return set()
+    done: set[int] = set()
+    good = 0
+    with target.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break  # torn by a kill mid-write: dropped below
+            try:
+                done.add(int(json.loads(line)["index"]))
+            except (ValueError, KeyError, TypeError):
+                break
+            good += len(line)
+    if good != target.stat().st_size:
+        with target.open("r+b") as handle:
+            handle.truncate(good)
+    return done
+
+
+def to_jsonable(value: Any) -> Any:
+    """A result as JSON data (pydantic models dumped, bytes refused)."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json", exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (bytes, bytearray)):
+        raise InvalidArgument("bulk rows hold JSON; this task answers with bytes")
+    return value
+
+
+def error_row(item: BulkItem, error: BaseException) -> dict[str, Any]:
+    """The row of an input that failed: its error as data."""
+    row = _row(item)
+    row["error"] = {"type": type(error).__name__, "message": str(error)}
+    return row
+
+
+def result_row(item: BulkItem, name: str, value: Any) -> dict[str, Any]:
+    """The row of an input that succeeded."""
+    row = _row(item)
+    row[name] = to_jsonable(value)
+    return row
+
+
+def _row(item: BulkItem) -> dict[str, Any]:
+    row: dict[str, Any] = {"index": item.index}
+    if item.id is not None:
+        row["id"] = item.id
+    return row
+
+
+class Output:
+    """The output JSONL file: rows appended chunk by chunk, flushed after each."""
+
+    def __init__(self, path: str | os.PathLike[str], *, resume: bool) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not resume:
+            raise InvalidArgument(
+                f"{self.path} exists: pass resume=True (--resume) to continue it, or remove it"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle: IO[str] = self.path.open("a", encoding="utf-8")
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        text = "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
+        self._handle.write(text)
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class Progress:
+    """A ``tqdm.auto`` bar (notebooks too) with the error count; silent without tqdm."""
+
+    def __init__(self, total: int | None, initial: int, enabled: bool | None) -> None:
+        self.bar: Any = None
+        self.errors = 0
+        self.started = time.monotonic()
+        if enabled is False:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            if enabled:
+                raise InvalidArgument(
+                    "progress=True needs tqdm: pip install 'hf-inference-endpoints[bulk]'"
+                ) from None
+            return
+        self.bar = tqdm(total=total, initial=initial, unit="item", dynamic_ncols=True)
+        self.bar.set_postfix(errors=0)
+
+    def advance(self, rows: list[dict[str, Any]]) -> None:
+        failed = sum(1 for row in rows if "error" in row)
+        self.errors += failed
+        if self.bar is not None:
+            self.bar.update(len(rows))
+            if failed:
+                self.bar.set_postfix(errors=self.errors)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,137 @@
+"""client.bulk: ordered rows, errors as data, resume exactly once (both twins, emulator)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hf_inference_endpoints import InvalidArgument
+
+from .test_embeddings import Wire, emulated, emulator_client
+
+MODEL = "org/embedder"
+CLASSIFIER = "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
+
+
+def rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.anyio
+async def test_embed_writes_one_row_per_input_in_order(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"text {i}" for i in range(23)]
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": f"doc-{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    output = tmp_path / "out.jsonl"
+    wire = Wire()
+    async with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = await client.bulk.embed(
+            source, output, model=MODEL, batch_size=4, concurrency=3, progress=False
+        )
+    written = rows(output)
+    assert [r["index"] for r in written] == list(range(23))
+    assert [r["id"] for r in written] == [f"doc-{i}" for i in range(23)]
+    assert [r["embedding"] for r in written] == [emulated(emulator, MODEL, t) for t in texts]
+    assert (summary.written, summary.skipped, summary.errors) == (23, 0, 0)
+    assert len(wire.posts()) == 6  # 23 texts in batches of 4
+
+
+@pytest.mark.anyio
+async def test_errors_are_rows_and_the_run_goes_on(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.jsonl"
+    inputs = ["a", 5, "b", "c", "d"]
+    emulator.set_fault(MODEL, "500:times=1")
+    try:
+        async with emulator_client(emulator, Wire(), max_retries=0) as client:
+            summary = await client.bulk.embed(
+                inputs, output, model=MODEL, batch_size=2, concurrency=1, progress=False
+            )
+    finally:
+        emulator.clear_faults()
+        emulator.reset()
+    written = rows(output)
+    assert [r["index"] for r in written] == [0, 1, 2, 3, 4]
+    # chunk 1 ("a", 5): 5 refused locally, "a" hit the one 500; chunk 2 and 3 are fine
+    assert written[0]["error"]["type"] == "ServerError"
+    assert written[1]["error"] == {
+        "type": "InvalidArgument",
+        "message": "the input is not a non-empty string",
+    }
+    assert [r["embedding"] for r in written[2:]] == [emulated(emulator, MODEL, t) for t in "bcd"]
+    assert summary.errors == 2
+    assert summary.error_types == {"ServerError": 1, "InvalidArgument": 1}
+
+
+@pytest.mark.anyio
+async def test_resume_skips_what_is_there_and_cuts_a_torn_line(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"t{i}" for i in range(10)]
+    output = tmp_path / "out.jsonl"
+    async with emulator_client(emulator, Wire(), enable_embedding_cache=False) as client:
+        await client.bulk.embed(texts[:4], output, model=MODEL, batch_size=2, progress=False)
+        with output.open("a") as handle:
+            handle.write('{"index": 4, "embedd')  # a kill mid-write
+        with pytest.raises(InvalidArgument, match="resume"):
+            await client.bulk.embed(texts, output, model=MODEL, progress=False)
+        wire = Wire()
+    async with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = await client.bulk.embed(
+            texts, output, model=MODEL, batch_size=2, resume=True, progress=False
+        )
+    written = rows(output)
+    assert [r["index"] for r in written] == list(range(10))
+    assert [r["embedding"] for r in written] == [emulated(emulator, MODEL, t) for t in texts]
+    assert (summary.skipped, summary.written) == (4, 6)
+    assert wire.texts_sent() == texts[4:]
+
+
+@pytest.mark.anyio
+async def test_run_any_task(emulator: Any, no_env: None, tmp_path: Path) -> None:
+    output = tmp_path / "labels.jsonl"
+    async with emulator_client(emulator, Wire()) as client:
+        summary = await client.bulk.run(
+            "text-classification",
+            ["I love it", "I hate it"],
+            output,
+            model=CLASSIFIER,
+            concurrency=2,
+            progress=False,
+        )
+        direct = await client.infer("text-classification", CLASSIFIER, "I love it")
+    written = rows(output)
+    assert [r["index"] for r in written] == [0, 1]
+    assert written[0]["output"] == direct
+    assert summary.errors == 0
+
+
+@pytest.mark.anyio
+async def test_bad_arguments_fail_before_anything_is_sent(no_env: None, tmp_path: Path) -> None:
+    wire = Wire()
+    async with emulator_client_free(wire) as client:
+        with pytest.raises(InvalidArgument, match="batch_size"):
+            await client.bulk.embed(["a"], tmp_path / "o.jsonl", batch_size=0)
+        with pytest.raises(InvalidArgument, match="concurrency"):
+            await client.bulk.embed(["a"], tmp_path / "o.jsonl", concurrency=0)
+        with pytest.raises(InvalidArgument, match="not found"):
+            await client.bulk.embed(tmp_path / "missing.jsonl", tmp_path / "o2.jsonl")
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text("not json\n")
+        with pytest.raises(InvalidArgument, match=r"bad\.jsonl:1"):
+            await client.bulk.embed(bad, tmp_path / "o3.jsonl", progress=False)
+    assert wire.requests == []
+
+
+def emulator_client_free(wire: Wire) -> Any:
+    from .test_embeddings import open_client
+
+    return open_client(wire)
