@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._errors import InvalidArgument
+from ._progress import ProgressCallback, ProgressEvent, report_progress
 
 __all__ = [
     "BulkItem",
@@ -225,13 +226,36 @@ class Output:
         self._handle.close()
 
 
-class Progress:
-    """A ``tqdm.auto`` bar (notebooks too) with the error count; silent without tqdm."""
+#: Seconds between two bulk progress events (the tqdm bar updates on every chunk).
+REPORT_EVERY = 1.0
 
-    def __init__(self, total: int | None, initial: int, enabled: bool | None) -> None:
+
+class Progress:
+    """A ``tqdm.auto`` bar (notebooks too) with the error count; silent without tqdm.
+
+    The run is also reported as :class:`ProgressEvent` (kind ``bulk``) to ``on_progress``
+    and the ``hf_inference_endpoints.progress`` logger, as every long wait is: at most one
+    event a second (:data:`REPORT_EVERY`), and one when the last item is written.
+    """
+
+    def __init__(
+        self,
+        total: int | None,
+        initial: int,
+        enabled: bool | None,
+        *,
+        callback: ProgressCallback | None = None,
+        subject: str = "bulk run",
+    ) -> None:
         self.bar: Any = None
         self.errors = 0
         self.started = time.monotonic()
+        self.total = total
+        self.done = initial
+        self._initial = initial
+        self._callback = callback
+        self._subject = subject
+        self._reported = self.started
         if enabled is False:
             return
         try:
@@ -248,10 +272,32 @@ class Progress:
     def advance(self, rows: list[dict[str, Any]]) -> None:
         failed = sum(1 for row in rows if "error" in row)
         self.errors += failed
+        self.done += len(rows)
         if self.bar is not None:
             self.bar.update(len(rows))
             if failed:
                 self.bar.set_postfix(errors=self.errors)
+        now = time.monotonic()
+        if now - self._reported >= REPORT_EVERY or self.done == self.total:
+            self._reported = now
+            report_progress(self._callback, self.event(now))
+
+    def event(self, now: float) -> ProgressEvent:
+        """Where the run stands: items written, elapsed time, the time it still needs."""
+        elapsed = now - self.started
+        made = self.done - self._initial
+        estimate = None
+        if self.total is not None and made > 0 and elapsed > 0:
+            estimate = (self.total - self.done) * elapsed / made
+        of = f"/{self.total}" if self.total is not None else ""
+        return ProgressEvent(
+            "bulk",
+            self._subject,
+            f"{self.done}{of} items",
+            elapsed,
+            estimate=estimate,
+            message=f"{self.errors} failed" if self.errors else None,
+        )
 
     def close(self) -> None:
         if self.bar is not None:

@@ -24,7 +24,8 @@ class ProgressEvent:
 
     Attributes:
         kind: What is waited for: ``endpoint`` (a dedicated endpoint starting, waking or
-            changing), ``cold_start`` (a model loading) or ``job`` (a provider's job).
+            changing), ``cold_start`` (a model loading), ``job`` (a provider's job) or
+            ``bulk`` (a bulk run: ``state`` is the items written, ``estimate`` the ETA).
         subject: The endpoint (``namespace/name``), model or job concerned.
         state: Where it stands: the endpoint's state, ``loading``, the job's stage.
         elapsed: Seconds since the wait began.

@@ -135,3 +135,25 @@ def emulator_client_free(wire: Wire) -> Any:
     from .test_embeddings import open_client
 
     return open_client(wire)
+
+
+@pytest.mark.anyio
+async def test_a_run_reports_progress_through_on_progress(
+    emulator: Any, no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk runs report like every long wait: ProgressEvent(kind="bulk") to on_progress."""
+    from hf_inference_endpoints import _bulk
+
+    monkeypatch.setattr(_bulk, "REPORT_EVERY", 0.0)  # every chunk, so the test sees each one
+    events: list[Any] = []
+    output = tmp_path / "out.jsonl"
+    texts = [f"text {i}" for i in range(10)]
+    async with emulator_client(
+        emulator, Wire(), enable_embedding_cache=False, on_progress=events.append
+    ) as client:
+        await client.bulk.embed(texts, output, model=MODEL, batch_size=4, progress=False)
+    assert [e.kind for e in events] == ["bulk"] * 3
+    assert [e.state for e in events] == ["4/10 items", "8/10 items", "10/10 items"]
+    assert all(e.subject == str(output) for e in events)
+    assert events[-1].estimate == 0.0
+    assert [e.elapsed for e in events] == sorted(e.elapsed for e in events)

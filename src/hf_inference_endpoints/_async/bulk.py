@@ -223,7 +223,13 @@ class AsyncBulk:
         skip = finished_indices(output) if resume else set()
         sink = Output(output, resume=resume)
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
-        bar = Progress(count_inputs(inputs), len(skip), progress)
+        bar = Progress(
+            count_inputs(inputs),
+            len(skip),
+            progress,
+            callback=self._client.config.on_progress,
+            subject=str(sink.path),
+        )
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
             await _drive(work, chunks, sink, bar, summary, concurrency)

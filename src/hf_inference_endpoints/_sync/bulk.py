@@ -222,7 +222,13 @@ class Bulk:
         skip = finished_indices(output) if resume else set()
         sink = Output(output, resume=resume)
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
-        bar = Progress(count_inputs(inputs), len(skip), progress)
+        bar = Progress(
+            count_inputs(inputs),
+            len(skip),
+            progress,
+            callback=self._client.config.on_progress,
+            subject=str(sink.path),
+        )
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
             _drive(work, chunks, sink, bar, summary, concurrency)
