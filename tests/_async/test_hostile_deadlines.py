@@ -144,3 +144,53 @@ async def test_a_stream_within_its_timeout_is_untouched(no_env: None) -> None:
                 )
             assert text
             assert in_flight(client) == 0
+
+
+@pytest.mark.anyio
+async def test_a_task_call_ends_by_its_timeout_against_a_trickled_body(no_env: None) -> None:
+    with fs.FaultServer() as server:
+        async with make_client(server) as client:
+            server.script(fs.trickle_body())
+            started = time.monotonic()
+            with pytest.raises(RequestTimeout):
+                await client.text.classify(
+                    "org/classifier", "I like you", provider="hf-inference", timeout=TIMEOUT
+                )
+            assert time.monotonic() - started < TIMEOUT + SLACK
+            assert in_flight(client) == 0
+        assert server.wait_until_idle()
+
+
+@pytest.mark.anyio
+async def test_a_url_input_download_ends_by_the_call_timeout(no_env: None) -> None:
+    """The file named by URL trickles in: the download is part of the call's time."""
+    with fs.FaultServer() as server:
+        async with make_client(server) as client:
+            server.script(fs.trickle_body())
+            started = time.monotonic()
+            with pytest.raises(RequestTimeout):
+                await client.images.classify(
+                    "org/vit", f"{server.url}/cat.png", provider="hf-inference", timeout=TIMEOUT
+                )
+            assert time.monotonic() - started < TIMEOUT + SLACK
+            assert [r.method for r in server.requests] == ["GET"]  # never got to the POST
+            assert in_flight(client) == 0
+        assert server.wait_until_idle()
+
+
+@pytest.mark.anyio
+async def test_an_endpoint_wait_ends_by_its_timeout_against_a_trickling_api(
+    no_env: None,
+) -> None:
+    with fs.FaultServer() as server:
+        client = AsyncHfInferenceClient(
+            token="hf_deadline_token", endpoints_api_url=server.url, max_retries=0
+        )
+        async with client:
+            server.script(fs.trickle_body())
+            started = time.monotonic()
+            with pytest.raises(RequestTimeout):
+                await client.endpoints.wait("acme/my-endpoint", timeout=TIMEOUT)
+            assert time.monotonic() - started < TIMEOUT + SLACK
+            assert in_flight(client) == 0
+        assert server.wait_until_idle()
