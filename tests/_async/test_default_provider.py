@@ -13,7 +13,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from hf_inference_endpoints import AsyncHfInferenceClient
+from hf_inference_endpoints import AsyncHfInferenceClient, InvalidArgument
 
 from ..wire import Wire
 
@@ -105,3 +105,19 @@ async def test_the_environment_still_chooses_a_default_provider(
     async with make_client(wire) as client:
         await client.chat.complete(model=MODEL, messages=MESSAGES)
     assert wire.urls() == [f"POST {url}"]
+
+
+@pytest.mark.anyio
+async def test_a_provider_key_with_auto_is_refused_before_sending(no_env: None) -> None:
+    wire = Wire()
+    async with AsyncHfInferenceClient(
+        token="sk-together-own-key",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
+        hub_url=HUB,
+        router_url=ROUTER,
+    ) as client:
+        with pytest.raises(InvalidArgument, match="not a provider's own key"):
+            await client.chat.complete(model=MODEL, messages=MESSAGES)
+        with pytest.raises(InvalidArgument, match="not a provider's own key"):
+            await client.chat.complete(model=f"{MODEL}:cheapest", messages=MESSAGES)
+    assert wire.requests == []

@@ -14,7 +14,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from hf_inference_endpoints import HfInferenceClient
+from hf_inference_endpoints import HfInferenceClient, InvalidArgument
 
 from ..wire import Wire
 
@@ -103,3 +103,18 @@ def test_the_environment_still_chooses_a_default_provider(
     with make_client(wire) as client:
         client.chat.complete(model=MODEL, messages=MESSAGES)
     assert wire.urls() == [f"POST {url}"]
+
+
+def test_a_provider_key_with_auto_is_refused_before_sending(no_env: None) -> None:
+    wire = Wire()
+    with HfInferenceClient(
+        token="sk-together-own-key",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(wire)),
+        hub_url=HUB,
+        router_url=ROUTER,
+    ) as client:
+        with pytest.raises(InvalidArgument, match="not a provider's own key"):
+            client.chat.complete(model=MODEL, messages=MESSAGES)
+        with pytest.raises(InvalidArgument, match="not a provider's own key"):
+            client.chat.complete(model=f"{MODEL}:cheapest", messages=MESSAGES)
+    assert wire.requests == []

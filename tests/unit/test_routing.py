@@ -104,8 +104,16 @@ def test_headers() -> None:
 
 
 def test_no_token_no_authorization_header_and_no_billing_with_provider_keys() -> None:
-    assert "authorization" not in build("org/m", config=HfInferenceConfig()).headers
-    req = build("org/m", config=HfInferenceConfig(token="sk-provider", bill_to="org"))
+    assert (
+        "authorization"
+        not in build("org/m", config=HfInferenceConfig(default_provider="hf-inference")).headers
+    )
+    req = build(
+        "org/m",
+        config=HfInferenceConfig(
+            token="sk-provider", bill_to="org", default_provider="hf-inference"
+        ),
+    )
     assert "x-hf-bill-to" not in req.headers
 
 

@@ -99,6 +99,12 @@ def build_request(
     if target.kind == "url":
         url, payload, provider = _url_target(target, task, fields)
     elif target.kind == "router":
+        if _is_provider_key(token_value):
+            raise InvalidArgument(
+                "the router (provider 'auto' or a ':policy' suffix) takes a Hugging Face token "
+                "(hf_...), not a provider's own key: name the provider the key is for "
+                "(provider='together', ...) to call it directly"
+            )
         url = f"{config.router_url}/v1/chat/completions"
         payload = {"model": target.router_model, **fields}
         provider = target.label
