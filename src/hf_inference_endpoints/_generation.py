@@ -23,8 +23,6 @@ from ._errors import (
 from ._sse import SkipEvent
 
 if TYPE_CHECKING:
-    from ._request import PreparedRequest
-    from ._routing.providers._base import JobContext, ProviderHelper
     from .models import (
         ChatCompletion,
         ChatCompletionChunk,
@@ -44,10 +42,8 @@ __all__ = [
     "parse_text_generation_event",
     "raise_if_error_body",
     "text_generation_body",
-    "text_generation_parser",
-    "text_generation_parser_for",
+    "text_generation_from_value",
     "text_generation_stream_parser",
-    "text_generation_stream_parser_for",
     "tgi_finish_reason",
     "unused_model_kwargs",
 ]
@@ -287,65 +283,25 @@ def is_final_generation_event(event: TextGenerationStreamOutput) -> bool:
     return event.generated_text is not None or event.details is not None
 
 
-def text_generation_parser(
-    helper: ProviderHelper, job: JobContext, *, details: bool = False
-) -> Callable[[bytes], TextGenerationOutput]:
-    """How to read a (non-streamed) text-generation answer from ``helper``'s provider.
+def text_generation_from_value(value: Any, *, details: bool = False) -> TextGenerationOutput:
+    """A text-generation answer a provider helper rewrote into TGI's shape, as TGI's output.
 
-    TGI servers (hf-inference, endpoints, URLs: ``stream_format`` ``"tgi"``) answer
-    TGI's shape, read by :func:`parse_text_generation` (the server sends ``details``
-    only when asked); any other provider's answer is turned into
+    TGI servers (hf-inference, endpoints, URLs) answer TGI's shape, read straight from
+    the body by :func:`parse_text_generation`; any other provider's answer is turned into
     ``{"generated_text", "details"}`` by its helper's ``parse_response`` (completions:
-    ``choices[0].text``), and ``details`` is kept only when the caller asked, as TGI.
+    ``choices[0].text``) and read here, ``details`` kept only when the caller asked, as
+    TGI (``_answers.answer_reader`` picks which).
 
     Args:
-        helper: The provider's helper.
-        job: Where the request went.
+        value: The helper's value.
         details: The caller asked for ``details`` (see :func:`details_asked`).
 
-    Returns:
-        A parser of the answer's bytes.
+    Example:
+        >>> text_generation_from_value({"generated_text": "hi", "details": None}).generated_text
+        'hi'
     """
-    if helper.stream_format("text-generation") == "tgi":
-        return parse_text_generation
-    return partial(_parse_provider_text_generation, helper, job, details)
-
-
-def text_generation_parser_for(
-    prepared: PreparedRequest, *, details: bool = False
-) -> Callable[[bytes], TextGenerationOutput]:
-    """:func:`text_generation_parser` for the provider ``prepared`` goes to.
-
-    The ``parse_for`` of ``request_with_failover``: each provider of a failover chain
-    gets its own reader (TGI on hf-inference, a completions API elsewhere).
-
-    Args:
-        prepared: One candidate of the chain (its provider picks the format).
-        details: The caller asked for ``details``.
-
-    Returns:
-        A parser of the answer's bytes.
-    """
-    from ._routing.providers import answer_helper
-    from ._routing.providers._base import JobContext
-
-    helper = answer_helper(prepared.context.provider, prepared.task)
-    return text_generation_parser(helper, JobContext.of(prepared), details=details)
-
-
-def _parse_provider_text_generation(
-    helper: ProviderHelper, job: JobContext, details: bool, content: bytes
-) -> TextGenerationOutput:
-    from ._routing.providers._base import Done, malformed
     from .models import TextGenerationOutput
 
-    data = _parse_json(content)
-    if isinstance(data, dict) and data.get("error") is not None:
-        raise_if_error_body(content)
-    step = helper.parse_response("text-generation", data, job)
-    if not isinstance(step, Done):
-        raise malformed("the text-generation answer", "a finished result")
-    value = step.value
     if not details and isinstance(value, dict) and "details" in value:
         value = {k: v for k, v in value.items() if k != "details"}  # TGI: only when asked
     return TextGenerationOutput.model_validate(value)
@@ -375,29 +331,6 @@ def text_generation_stream_parser(
     if stream_format == "openai-completions":
         return CompletionStreamParser(context, details=details), True
     return partial(parse_text_generation_event, context=context), False
-
-
-def text_generation_stream_parser_for(
-    prepared: PreparedRequest, *, details: bool = False
-) -> tuple[Callable[[str], TextGenerationStreamOutput], bool]:
-    """:func:`text_generation_stream_parser` for the provider ``prepared`` goes to.
-
-    The ``parse_for`` of ``stream_with_failover``: each provider of a failover chain
-    gets its own event parser and ``[DONE]`` rule, a fresh one for each stream.
-
-    Args:
-        prepared: One candidate of the chain (its provider picks the format).
-        details: The caller asked for ``details``.
-
-    Returns:
-        ``(parse, needs_done)``, as :func:`text_generation_stream_parser`.
-    """
-    from ._routing.providers import answer_helper
-
-    helper = answer_helper(prepared.context.provider, prepared.task)
-    return text_generation_stream_parser(
-        helper.stream_format(prepared.task), prepared.context, details=details
-    )
 
 
 #: OpenAI finish reasons in TGI's words. OpenAI's ``stop`` also covers a stop sequence,

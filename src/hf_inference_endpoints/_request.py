@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import ErrorContext
+
+if TYPE_CHECKING:
+    from ._retry import Deadline
 
 __all__ = ["PreparedRequest", "RawBody", "ResponseKind"]
 
 ResponseKind = Literal["json", "bytes", "sse"]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PreparedRequest:
-    """Everything needed to send one HTTP request, decided without I/O.
+    """Everything needed to send one HTTP request, decided without I/O; never changed.
+
+    A step that needs another request (an endpoint's new URL, the next provider)
+    makes one with ``dataclasses.replace``.
 
     Attributes:
         method: HTTP method.
@@ -26,22 +32,19 @@ class PreparedRequest:
         context: Provider/model/endpoint, for error messages and metadata.
         task: The inference task (``conversational``, ``text-generation``...).
         on_error: Called by the transport with each error answer before it decides to
-            retry (awaited in the async twin). Returning True means "I fixed the request
-            (e.g. a moved endpoint URL): send it again now", without using a retry.
+            retry (awaited in the async twin). Returning a request means "send this one
+            instead, now" (e.g. the endpoint's new URL), without using a retry; None
+            lets the transport decide.
         fallbacks: The same call prepared for other providers, tried in order when this
             one fails with a rate limit, a server error or an unavailable model
             (provider failover, off unless the caller asked for it).
         provider_base: The provider base URL the request was built on (``{router}/{name}``
             or the provider's own API); async-job follow-ups are re-rooted on it.
-        time_left: Seconds left of the call's ``timeout`` when ``client._prepare`` returned
-            this request (None: the call has no timeout). Resolving the target (an
-            endpoint lookup, a wake-up or resume wait, a mapping lookup) used the rest, so
-            the transport never gives the call more than this, whatever ``timeout=`` it
-            is passed.
-        deadline_at: The instant (the client's monotonic clock) the call must end by, as
-            ``timeout=`` set it at the public method (None: no timeout). The transport
-            counts from it, so time spent between ``_prepare`` and the send (building the
-            body, first-call imports) comes out of the call's time too.
+        deadline: The call's one :class:`~hf_inference_endpoints._retry.Deadline`, made
+            at the public method from ``timeout=`` (None: a request outside any call,
+            e.g. a management call with its own ``timeout``). The transport never sends
+            past it, so resolving the target, building the body and every attempt all
+            come out of the call's time.
     """
 
     method: str
@@ -54,8 +57,7 @@ class PreparedRequest:
     on_error: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
     fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
     provider_base: str = ""
-    time_left: float | None = None
-    deadline_at: float | None = None
+    deadline: Deadline | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

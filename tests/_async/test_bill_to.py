@@ -23,6 +23,7 @@ from hf_inference_endpoints import (
     RateLimited,
     ValidationError,
 )
+from hf_inference_endpoints._call import Call
 
 from ..media import mp4, png, wav
 from ..wire import Wire as BaseWire
@@ -419,8 +420,8 @@ class _Stop(Exception):
 async def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) -> None:
     seen: dict[str, Any] = {}
 
-    async def fake_prepare(*args: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
+    async def fake_prepare(call: Call) -> Any:
+        seen.update(bill_to=call.options.bill_to, fallback=call.options.fallback)
         raise _Stop
 
     client = AsyncHfInferenceClient(default_provider="hf-inference", token=TOKEN)

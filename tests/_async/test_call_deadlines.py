@@ -91,13 +91,13 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
 @pytest.fixture
 def clock(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """One fake clock for the transport, the client, the providers and endpoints."""
-    for module in ("_providers", "endpoints"):
+    for module in ("_execute", "endpoints"):
         monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake_clock.sleep)
         monkeypatch.setattr(
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake_clock.monotonic
         )
     monkeypatch.setattr(
-        "hf_inference_endpoints._async._failover.async_monotonic", fake_clock.monotonic
+        "hf_inference_endpoints._async._providers.async_monotonic", fake_clock.monotonic
     )
     monkeypatch.setattr(
         "hf_inference_endpoints._endpoints.states.random", types.SimpleNamespace(random=lambda: 0.5)

@@ -9,9 +9,11 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import AsyncHfInferenceClient
-from hf_inference_endpoints._async._failover import request_with_failover
+from hf_inference_endpoints._async._execute import execute
+from hf_inference_endpoints._call import Answer
 from hf_inference_endpoints._errors import ErrorContext
 from hf_inference_endpoints._request import PreparedRequest
+from tests.calls import describe
 
 from ..wire import Wire
 
@@ -53,7 +55,8 @@ async def test_failover_tries_the_next_provider_after_a_429() -> None:
         default_provider="hf-inference", token="hf_x", http_client=http
     ) as client:
         prepared = request(FIRST, "one", request(SECOND, "two"))
-        result, meta = await request_with_failover(client._transport, prepared, json.loads)
+        call = describe(client, "org/m", None, "conversational", {}, answer=Answer(json.loads))
+        result, meta = await execute(client, call, prepared)
     assert result == {"ok": True}
     assert meta.providers_tried == ("one", "two")
     assert wire.urls() == [f"POST {FIRST}", f"POST {SECOND}"]

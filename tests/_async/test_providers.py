@@ -22,6 +22,8 @@ from hf_inference_endpoints import (
     ServerError,
     ServiceUnavailable,
 )
+from hf_inference_endpoints._async._execute import execute
+from tests.calls import describe
 
 from ..wire import Wire as BaseWire
 from .conftest import FakeClock
@@ -137,9 +139,9 @@ def make_client(wire: Wire, **config: Any) -> AsyncHfInferenceClient:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """A fake clock for the transport and for the provider module (polls, cache TTL)."""
     fake = FakeClock()
-    for module in ("_transport", "_providers"):
+    for module in ("_transport", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
-    for module in ("_transport", "_providers", "_failover"):
+    for module in ("_transport", "_providers", "_execute"):
         monkeypatch.setattr(
             f"hf_inference_endpoints._async.{module}.async_monotonic", fake.monotonic
         )
@@ -265,7 +267,9 @@ async def test_unavailable_mappings_raise_and_list_where_the_model_is(
             if task == "conversational":
                 await client.chat.complete(model=MODEL, provider=provider, messages=MESSAGES)
             else:
-                await client._prepare(MODEL, provider, task, {"inputs": "x"}, False, None, None)
+                await client._prepare(
+                    describe(client, MODEL, provider, task, {"inputs": "x"}, False, None, None)
+                )
     assert wire.urls() == [MAPPING_GET]  # nothing was sent to a provider
     err = info.value
     assert (err.model, err.provider) == (MODEL, provider)
@@ -299,13 +303,17 @@ async def test_other_tasks_on_a_provider_without_a_helper_fail_before_any_io(no_
             ModelNotAvailableOnProvider, match="'newprov' is not supported for task 'text-to-image'"
         ):
             await client._prepare(
-                FLUX, "newprov", "text-to-image", {"inputs": "a cat"}, False, None, None
+                describe(
+                    client, FLUX, "newprov", "text-to-image", {"inputs": "a cat"}, False, None, None
+                )
             )
         with pytest.raises(
             ModelNotAvailableOnProvider, match="does not serve task 'text-to-image'"
         ):
             await client._prepare(
-                FLUX, "groq", "text-to-image", {"inputs": "a cat"}, False, None, None
+                describe(
+                    client, FLUX, "groq", "text-to-image", {"inputs": "a cat"}, False, None, None
+                )
             )
     assert wire.requests == []
 
@@ -329,7 +337,7 @@ async def test_auto_for_other_tasks_takes_the_first_live_mapping_in_preference_o
     wire = Wire().hub(FLUX)
     async with make_client(wire, provider_preference=preference) as client:
         prepared = await client._prepare(
-            FLUX, "auto", "text-to-image", {"inputs": "a cat"}, False, None, None
+            describe(client, FLUX, "auto", "text-to-image", {"inputs": "a cat"}, False, None, None)
         )
     assert prepared.url == url
     assert prepared.context.provider == chosen  # newprov (no helper) was skipped
@@ -642,10 +650,19 @@ FAL_QUEUED = {
 async def run_video(
     client: AsyncHfInferenceClient, provider: str, timeout: float | None = None
 ) -> tuple[Any, Any]:
-    prepared = await client._prepare(
-        VIDEO_MODEL, provider, "text-to-video", {"inputs": "a cat"}, False, None, None
+    call = describe(
+        client,
+        VIDEO_MODEL,
+        provider,
+        "text-to-video",
+        {"inputs": "a cat"},
+        False,
+        None,
+        None,
+        timeout=timeout,
     )
-    return await client._providers.run(prepared, timeout=timeout)
+    prepared = await client._prepare(call)
+    return await execute(client, call, prepared)
 
 
 def assert_downloads_carry_no_credentials(wire: Wire, cdn: str) -> None:
@@ -857,7 +874,8 @@ async def test_zai_image_job_keeps_its_headers_on_every_poll(
     )
     wire.add("GET", "https://cdn.test/z.png", httpx2.Response(200, content=PNG))
     async with make_client(wire) as client:
-        prepared = await client._prepare(
+        call = describe(
+            client,
             "org/zai-image",
             "zai-org",
             "text-to-image",
@@ -866,7 +884,8 @@ async def test_zai_image_job_keeps_its_headers_on_every_poll(
             None,
             None,
         )
-        image, _ = await client._providers.run(prepared)
+        prepared = await client._prepare(call)
+        image, _ = await execute(client, call, prepared)
     assert image == PNG and clock.sleeps == [5.0, 5.0]
     assert wire.body(1) == {"model": "cogview-4", "prompt": "a cat", "size": "64x64"}
     for request in wire.requests[1:4]:
@@ -888,7 +907,8 @@ async def test_a_job_submit_fails_over_to_the_next_provider(clock: FakeClock, no
         httpx2.Response(200, json={"data": [{"b64_json": base64.b64encode(PNG).decode()}]}),
     )
     async with make_client(wire) as client:
-        prepared = await client._prepare(
+        call = describe(
+            client,
             FLUX,
             "fal-ai",
             "text-to-image",
@@ -898,7 +918,8 @@ async def test_a_job_submit_fails_over_to_the_next_provider(clock: FakeClock, no
             None,
             fallback=["together"],
         )
-        image, meta = await client._providers.run(prepared)
+        prepared = await client._prepare(call)
+        image, meta = await execute(client, call, prepared)
     assert image == PNG
     assert meta.providers_tried == ("fal-ai", "together")
     assert wire.body(2) == {"prompt": "a cat", "response_format": "base64", "model": "bfl/flux-dev"}
@@ -916,7 +937,7 @@ async def test_polling_is_cancellable(
         clock.sleeps.append(seconds)
         await anyio.sleep_forever()
 
-    monkeypatch.setattr("hf_inference_endpoints._async._providers.async_sleep", wait_forever)
+    monkeypatch.setattr("hf_inference_endpoints._async._execute.async_sleep", wait_forever)
     wire = Wire().hub(VIDEO_MODEL).add("POST", FAL_SUBMIT, httpx2.Response(200, json=FAL_QUEUED))
     async with make_client(wire) as client:
         with anyio.move_on_after(0.05) as scope:
@@ -938,7 +959,7 @@ async def test_polling_stops_when_its_scope_is_cancelled_between_polls(
         await clock.sleep(seconds)
         await anyio.lowlevel.checkpoint()
 
-    monkeypatch.setattr("hf_inference_endpoints._async._providers.async_sleep", checkpointed_sleep)
+    monkeypatch.setattr("hf_inference_endpoints._async._execute.async_sleep", checkpointed_sleep)
     wire = Wire().hub(VIDEO_MODEL).add("POST", FAL_SUBMIT, httpx2.Response(200, json=FAL_QUEUED))
     wire.add("GET", FAL_STATUS, httpx2.Response(200, json={"status": "IN_PROGRESS"}))
     async with make_client(wire) as client:

@@ -22,9 +22,11 @@ from hf_inference_endpoints import (
     ServiceUnavailable,
     StreamInterrupted,
 )
+from hf_inference_endpoints._async._execute import execute
 from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 from hf_inference_endpoints.emulator.catalog import CatalogModel, ProviderMapping
 from hf_inference_endpoints.emulator.generation import REPLY_PREFIX
+from tests.calls import describe
 
 from .conftest import FakeClock
 
@@ -77,7 +79,7 @@ def emu(providers_emulator: Any) -> Iterator[Any]:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """Poll waits and retries take no real time."""
     fake = FakeClock()
-    for module in ("_transport", "_providers"):
+    for module in ("_transport", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._async.{module}.async_sleep", fake.sleep)
     return fake
 
@@ -102,10 +104,11 @@ async def test_int_016_together_routing(emu: Any, no_env: None) -> None:
         stream = await client.chat.stream(model=LLAMA, provider="together", messages=MESSAGES)
         async with stream:
             pieces = [c.choices[0].delta.content or "" async for c in stream if c.choices]
-        prepared = await client._prepare(
-            FLUX, "together", "text-to-image", {"inputs": "a cat"}, False, None, None
+        call = describe(
+            client, FLUX, "together", "text-to-image", {"inputs": "a cat"}, False, None, None
         )
-        image, image_meta = await client._providers.run(prepared)
+        prepared = await client._prepare(call)
+        image, image_meta = await execute(client, call, prepared)
     assert answer_text(reply) == f"{REPLY_PREFIX} {QUESTION}"
     assert reply.model == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"  # the mapped id
     meta = reply.response_meta
@@ -276,8 +279,9 @@ async def run(
     body: Any,
     headers: dict[str, str] | None = None,
 ) -> tuple[Any, Any]:
-    prepared = await client._prepare(model, provider, task, body, False, headers, None)
-    return await client._providers.run(prepared)
+    call = describe(client, model, provider, task, body, False, headers, None)
+    prepared = await client._prepare(call)
+    return await execute(client, call, prepared)
 
 
 @pytest.mark.anyio

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from hf_inference_endpoints import (
     StreamInterrupted,
     ValidationError,
 )
+from tests.calls import describe
 
 from .conftest import FakeClock
 
@@ -238,7 +240,16 @@ async def test_requests_on_our_own_pool_are_what_httpx2_would_build(no_env: None
         default_provider="hf-inference", token="hf_fake_token_for_tests"
     ) as client:
         prepared = await client._prepare(
-            MODEL, None, "conversational", {"messages": MESSAGES}, False, {"X-Custom": "1"}, None
+            describe(
+                client,
+                MODEL,
+                None,
+                "conversational",
+                {"messages": MESSAGES},
+                False,
+                {"X-Custom": "1"},
+                None,
+            )
         )
         transport = client._transport
         http = transport.http_client
@@ -259,7 +270,7 @@ async def test_requests_on_our_own_pool_are_what_httpx2_would_build(no_env: None
         assert ours.content == theirs.content
         assert ours.extensions == theirs.extensions == {"timeout": timeout}
         for n in range(600):  # parsed URLs are kept, but never more than a bounded number
-            prepared.url = f"https://example.com/{n}"
+            prepared = dataclasses.replace(prepared, url=f"https://example.com/{n}")
             assert str(transport._build_request(prepared, timeout).url) == prepared.url
         assert 0 < len(transport._urls) <= 512
 

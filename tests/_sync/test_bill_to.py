@@ -24,6 +24,7 @@ from hf_inference_endpoints import (
     RateLimited,
     ValidationError,
 )
+from hf_inference_endpoints._call import Call
 
 from ..media import mp4, png, wav
 from ..wire import Wire as BaseWire
@@ -405,8 +406,8 @@ class _Stop(Exception):
 def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) -> None:
     seen: dict[str, Any] = {}
 
-    def fake_prepare(*args: Any, **kwargs: Any) -> Any:
-        seen.update(kwargs)
+    def fake_prepare(call: Call) -> Any:
+        seen.update(bill_to=call.options.bill_to, fallback=call.options.fallback)
         raise _Stop
 
     client = HfInferenceClient(default_provider="hf-inference", token=TOKEN)

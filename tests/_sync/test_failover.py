@@ -10,9 +10,11 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import HfInferenceClient
-from hf_inference_endpoints._sync._failover import request_with_failover
+from hf_inference_endpoints._sync._execute import execute
+from hf_inference_endpoints._call import Answer
 from hf_inference_endpoints._errors import ErrorContext
 from hf_inference_endpoints._request import PreparedRequest
+from tests.calls import describe
 
 from ..wire import Wire
 
@@ -52,7 +54,8 @@ def test_failover_tries_the_next_provider_after_a_429() -> None:
         default_provider="hf-inference", token="hf_x", http_client=http
     ) as client:
         prepared = request(FIRST, "one", request(SECOND, "two"))
-        result, meta = request_with_failover(client._transport, prepared, json.loads)
+        call = describe(client, "org/m", None, "conversational", {}, answer=Answer(json.loads))
+        result, meta = execute(client, call, prepared)
     assert result == {"ok": True}
     assert meta.providers_tried == ("one", "two")
     assert wire.urls() == [f"POST {FIRST}", f"POST {SECOND}"]

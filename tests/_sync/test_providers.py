@@ -23,6 +23,8 @@ from hf_inference_endpoints import (
     ServerError,
     ServiceUnavailable,
 )
+from hf_inference_endpoints._sync._execute import execute
+from tests.calls import describe
 
 from ..wire import Wire as BaseWire
 from .conftest import FakeClock
@@ -138,9 +140,9 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """A fake clock for the transport and for the provider module (polls, cache TTL)."""
     fake = FakeClock()
-    for module in ("_transport", "_providers"):
+    for module in ("_transport", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_sleep", fake.sleep)
-    for module in ("_transport", "_providers", "_failover"):
+    for module in ("_transport", "_providers", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake.monotonic)
     return fake
 
@@ -260,7 +262,9 @@ def test_unavailable_mappings_raise_and_list_where_the_model_is(
             if task == "conversational":
                 client.chat.complete(model=MODEL, provider=provider, messages=MESSAGES)
             else:
-                client._prepare(MODEL, provider, task, {"inputs": "x"}, False, None, None)
+                client._prepare(
+                    describe(client, MODEL, provider, task, {"inputs": "x"}, False, None, None)
+                )
     assert wire.urls() == [MAPPING_GET]  # nothing was sent to a provider
     err = info.value
     assert (err.model, err.provider) == (MODEL, provider)
@@ -292,12 +296,18 @@ def test_other_tasks_on_a_provider_without_a_helper_fail_before_any_io(no_env: N
             ModelNotAvailableOnProvider, match="'newprov' is not supported for task 'text-to-image'"
         ):
             client._prepare(
-                FLUX, "newprov", "text-to-image", {"inputs": "a cat"}, False, None, None
+                describe(
+                    client, FLUX, "newprov", "text-to-image", {"inputs": "a cat"}, False, None, None
+                )
             )
         with pytest.raises(
             ModelNotAvailableOnProvider, match="does not serve task 'text-to-image'"
         ):
-            client._prepare(FLUX, "groq", "text-to-image", {"inputs": "a cat"}, False, None, None)
+            client._prepare(
+                describe(
+                    client, FLUX, "groq", "text-to-image", {"inputs": "a cat"}, False, None, None
+                )
+            )
     assert wire.requests == []
 
 
@@ -319,7 +329,7 @@ def test_auto_for_other_tasks_takes_the_first_live_mapping_in_preference_order(
     wire = Wire().hub(FLUX)
     with make_client(wire, provider_preference=preference) as client:
         prepared = client._prepare(
-            FLUX, "auto", "text-to-image", {"inputs": "a cat"}, False, None, None
+            describe(client, FLUX, "auto", "text-to-image", {"inputs": "a cat"}, False, None, None)
         )
     assert prepared.url == url
     assert prepared.context.provider == chosen  # newprov (no helper) was skipped
@@ -611,10 +621,19 @@ FAL_QUEUED = {
 def run_video(
     client: HfInferenceClient, provider: str, timeout: float | None = None
 ) -> tuple[Any, Any]:
-    prepared = client._prepare(
-        VIDEO_MODEL, provider, "text-to-video", {"inputs": "a cat"}, False, None, None
+    call = describe(
+        client,
+        VIDEO_MODEL,
+        provider,
+        "text-to-video",
+        {"inputs": "a cat"},
+        False,
+        None,
+        None,
+        timeout=timeout,
     )
-    return client._providers.run(prepared, timeout=timeout)
+    prepared = client._prepare(call)
+    return execute(client, call, prepared)
 
 
 def assert_downloads_carry_no_credentials(wire: Wire, cdn: str) -> None:
@@ -812,7 +831,8 @@ def test_zai_image_job_keeps_its_headers_on_every_poll(clock: FakeClock, no_env:
     )
     wire.add("GET", "https://cdn.test/z.png", httpx2.Response(200, content=PNG))
     with make_client(wire) as client:
-        prepared = client._prepare(
+        call = describe(
+            client,
             "org/zai-image",
             "zai-org",
             "text-to-image",
@@ -821,7 +841,8 @@ def test_zai_image_job_keeps_its_headers_on_every_poll(clock: FakeClock, no_env:
             None,
             None,
         )
-        image, _ = client._providers.run(prepared)
+        prepared = client._prepare(call)
+        image, _ = execute(client, call, prepared)
     assert image == PNG and clock.sleeps == [5.0, 5.0]
     assert wire.body(1) == {"model": "cogview-4", "prompt": "a cat", "size": "64x64"}
     for request in wire.requests[1:4]:
@@ -842,7 +863,8 @@ def test_a_job_submit_fails_over_to_the_next_provider(clock: FakeClock, no_env: 
         httpx2.Response(200, json={"data": [{"b64_json": base64.b64encode(PNG).decode()}]}),
     )
     with make_client(wire) as client:
-        prepared = client._prepare(
+        call = describe(
+            client,
             FLUX,
             "fal-ai",
             "text-to-image",
@@ -852,7 +874,8 @@ def test_a_job_submit_fails_over_to_the_next_provider(clock: FakeClock, no_env: 
             None,
             fallback=["together"],
         )
-        image, meta = client._providers.run(prepared)
+        prepared = client._prepare(call)
+        image, meta = execute(client, call, prepared)
     assert image == PNG
     assert meta.providers_tried == ("fal-ai", "together")
     assert wire.body(2) == {"prompt": "a cat", "response_format": "base64", "model": "bfl/flux-dev"}

@@ -23,9 +23,11 @@ from hf_inference_endpoints import (
     ServiceUnavailable,
     StreamInterrupted,
 )
+from hf_inference_endpoints._sync._execute import execute
 from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
 from hf_inference_endpoints.emulator.catalog import CatalogModel, ProviderMapping
 from hf_inference_endpoints.emulator.generation import REPLY_PREFIX
+from tests.calls import describe
 
 from .conftest import FakeClock
 
@@ -78,7 +80,7 @@ def emu(providers_emulator: Any) -> Iterator[Any]:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """Poll waits and retries take no real time."""
     fake = FakeClock()
-    for module in ("_transport", "_providers"):
+    for module in ("_transport", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_sleep", fake.sleep)
     return fake
 
@@ -102,10 +104,11 @@ def test_int_016_together_routing(emu: Any, no_env: None) -> None:
         stream = client.chat.stream(model=LLAMA, provider="together", messages=MESSAGES)
         with stream:
             pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
-        prepared = client._prepare(
-            FLUX, "together", "text-to-image", {"inputs": "a cat"}, False, None, None
+        call = describe(
+            client, FLUX, "together", "text-to-image", {"inputs": "a cat"}, False, None, None
         )
-        image, image_meta = client._providers.run(prepared)
+        prepared = client._prepare(call)
+        image, image_meta = execute(client, call, prepared)
     assert answer_text(reply) == f"{REPLY_PREFIX} {QUESTION}"
     assert reply.model == "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"  # the mapped id
     meta = reply.response_meta
@@ -262,8 +265,9 @@ def run(
     body: Any,
     headers: dict[str, str] | None = None,
 ) -> tuple[Any, Any]:
-    prepared = client._prepare(model, provider, task, body, False, headers, None)
-    return client._providers.run(prepared)
+    call = describe(client, model, provider, task, body, False, headers, None)
+    prepared = client._prepare(call)
+    return execute(client, call, prepared)
 
 
 def test_fal_queue_over_sockets(emu: Any, clock: FakeClock, no_env: None) -> None:

@@ -18,8 +18,10 @@ import httpx2
 import pytest
 
 from hf_inference_endpoints import HfInferenceClient, StreamInterrupted
-from hf_inference_endpoints._sync._failover import request_with_failover, stream_with_failover
-from hf_inference_endpoints._request import PreparedRequest
+from hf_inference_endpoints._sync._execute import execute, open_stream
+from hf_inference_endpoints._call import Answer
+from hf_inference_endpoints._errors import ErrorContext
+from tests.calls import describe
 
 from ..wire import Wire as BaseWire
 from .conftest import FakeClock
@@ -60,9 +62,9 @@ def make_client(wire: Wire, **config: Any) -> HfInferenceClient:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """Retries and provider waits take no real time."""
     fake = FakeClock()
-    for module in ("_transport", "_providers"):
+    for module in ("_transport", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_sleep", fake.sleep)
-    for module in ("_transport", "_providers", "_failover"):
+    for module in ("_transport", "_providers", "_execute"):
         monkeypatch.setattr(f"hf_inference_endpoints._sync.{module}.sync_monotonic", fake.monotonic)
     return fake
 
@@ -365,7 +367,17 @@ def tagged(name: str) -> Callable[[str], str]:
     return lambda data: f"{name}:{data}"
 
 
-def test_stream_with_failover_picks_a_parser_for_each_provider_tried(
+def tagging_events(asked: list[tuple[str | None, str]]) -> Answer:
+    """An Answer whose event parser says which provider and stream format picked it."""
+
+    def events(stream_format: str, context: ErrorContext) -> tuple[Callable[[str], str], bool]:
+        asked.append((context.provider, stream_format))
+        return tagged(f"{context.provider}/{stream_format}"), stream_format != "tgi"
+
+    return Answer(events=events, is_final=lambda item: True)
+
+
+def test_a_stream_failing_over_gets_a_parser_for_each_provider_tried(
     clock: FakeClock, no_env: None
 ) -> None:
     wire = (
@@ -373,102 +385,88 @@ def test_stream_with_failover_picks_a_parser_for_each_provider_tried(
         .add("POST", TOGETHER_URL, httpx2.Response(503, json={"error": "down"}))
         .add("POST", HF_URL, event_stream(b"data: tgi-event\n\n"))
     )
-    asked: list[str | None] = []
-
-    def parse_for(candidate: PreparedRequest) -> tuple[Callable[[str], str], bool]:
-        asked.append(candidate.context.provider)
-        return tagged(candidate.context.provider or "?"), candidate.context.provider == "together"
-
+    asked: list[tuple[str | None, str]] = []
     with make_client(wire) as client:
-        prepared = client._prepare(
+        call = describe(
+            client,
             MODEL,
             "together",
             "text-generation",
             {"inputs": "x"},
             True,
-            None,
-            None,
             fallback=["hf-inference"],
+            answer=tagging_events(asked),
         )
-        stream = stream_with_failover(
-            client._transport, prepared, parse_for=parse_for, is_final=lambda item: True
-        )
+        stream = open_stream(client, call)
         items = collect(stream)
     assert wire.urls() == [MAPPING_GET, f"POST {TOGETHER_URL}", f"POST {HF_URL}"]
-    assert asked == ["together", "hf-inference"]  # one parser per provider tried
-    assert items == ["hf-inference:tgi-event"]
+    # one parser per provider tried, picked by its helper's stream format
+    assert asked == [("together", "openai-completions"), ("hf-inference", "tgi")]
+    assert items == ["hf-inference/tgi:tgi-event"]
     assert stream.response_meta.providers_tried == ("together", "hf-inference")
 
 
-def test_stream_with_failover_without_fallbacks_opens_one_stream(
-    clock: FakeClock, no_env: None
-) -> None:
+def test_a_stream_without_fallbacks_opens_one_stream(clock: FakeClock, no_env: None) -> None:
     wire = Wire().add("POST", HF_URL, event_stream(b"data: only\n\n"))
-    asked: list[str | None] = []
-
-    def parse_for(candidate: PreparedRequest) -> tuple[Callable[[str], str], bool]:
-        asked.append(candidate.context.provider)
-        return tagged("hf"), False
-
+    asked: list[tuple[str | None, str]] = []
     with make_client(wire) as client:
-        prepared = client._prepare(
-            MODEL, "hf-inference", "text-generation", {"inputs": "x"}, True, None, None
-        )
-        assert prepared.fallbacks == ()
-        stream = stream_with_failover(
-            client._transport, prepared, parse_for=parse_for, is_final=lambda item: True
-        )
-        items = collect(stream)
-    assert wire.urls() == [f"POST {HF_URL}"]
-    assert asked == ["hf-inference"]
-    assert items == ["hf:only"]
-    assert stream.response_meta.providers_tried == ()  # nothing was tried in turn
-
-
-def test_request_with_failover_picks_a_parser_for_each_provider_tried(
-    clock: FakeClock, no_env: None
-) -> None:
-    wire = (
-        Wire()
-        .add("POST", HF_URL, httpx2.Response(429, json={"error": "slow down"}))
-        .add("POST", TOGETHER_URL, httpx2.Response(200, content=b"completion"))
-    )
-    asked: list[str | None] = []
-
-    def parse_for(candidate: PreparedRequest) -> Callable[[bytes], str]:
-        name = candidate.context.provider or "?"
-        asked.append(name)
-        return lambda content: f"{name}:{content.decode()}"
-
-    with make_client(wire) as client:
-        prepared = client._prepare(
+        call = describe(
+            client,
             MODEL,
             "hf-inference",
             "text-generation",
             {"inputs": "x"},
-            False,
-            None,
-            None,
-            fallback=["together"],
+            True,
+            answer=tagging_events(asked),
         )
-        result, meta = request_with_failover(client._transport, prepared, parse_for=parse_for)
+        prepared = client._prepare(call)
+        assert prepared.fallbacks == ()
+        stream = open_stream(client, call, prepared)
+        items = collect(stream)
+    assert wire.urls() == [f"POST {HF_URL}"]
+    assert asked == [("hf-inference", "tgi")]
+    assert items == ["hf-inference/tgi:only"]
+    assert stream.response_meta.providers_tried == ()  # nothing was tried in turn
+
+
+def test_each_provider_tried_has_its_answer_read_through_its_helper(
+    clock: FakeClock, no_env: None
+) -> None:
+    completion = {"choices": [{"index": 0, "text": "hey", "finish_reason": "stop"}]}
+    wire = (
+        Wire()
+        .add("POST", HF_URL, httpx2.Response(429, json={"error": "slow down"}))
+        .add("POST", TOGETHER_URL, httpx2.Response(200, json=completion))
+    )
+    answer = Answer(
+        from_bytes=lambda content: ("read as TGI", content),
+        from_value=lambda value: ("rewritten by the helper", value),
+    )
+    with make_client(wire) as client:
+        call = describe(
+            client,
+            MODEL,
+            "hf-inference",
+            "text-generation",
+            {"inputs": "x"},
+            fallback=["together"],
+            answer=answer,
+        )
+        result, meta = execute(client, call)
     assert wire.urls() == [MAPPING_GET, f"POST {HF_URL}", f"POST {TOGETHER_URL}"]
-    assert asked == ["hf-inference", "together"]
-    assert result == "together:completion"
+    how, value = result  # together answers completions: its helper gives TGI's shape
+    assert how == "rewritten by the helper"
+    assert value["generated_text"] == "hey"
     assert meta.providers_tried == ("hf-inference", "together")
     assert clock.sleeps == []  # the 429 moved the call on at once
 
 
-def test_failover_takes_exactly_one_of_parse_and_parse_for(clock: FakeClock, no_env: None) -> None:
+def test_a_stream_needs_an_answer_that_reads_events(clock: FakeClock, no_env: None) -> None:
     wire = Wire()
     with make_client(wire) as client:
-        prepared = client._prepare(
-            MODEL, "hf-inference", "text-generation", {"inputs": "x"}, False, None, None
-        )
-        with pytest.raises(TypeError, match="not both"):
-            request_with_failover(client._transport, prepared, bytes, parse_for=lambda c: bytes)
-        with pytest.raises(TypeError, match="give parse or parse_for"):
-            stream_with_failover(client._transport, prepared, is_final=bool)
+        call = describe(client, MODEL, "hf-inference", "text-generation", {"inputs": "x"}, True)
+        with pytest.raises(TypeError, match="needs an Answer"):
+            open_stream(client, call)
     assert wire.requests == []  # nothing sent
 
 

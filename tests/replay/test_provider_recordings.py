@@ -40,7 +40,10 @@ import pytest
 import yaml
 
 from hf_inference_endpoints import AsyncHfInferenceClient, HfInferenceClient
+from hf_inference_endpoints._async._execute import execute as execute_async
 from hf_inference_endpoints._request import RawBody
+from hf_inference_endpoints._sync._execute import execute
+from tests.calls import describe
 
 from ..conftest import FAKE_TOKEN, SHARED
 
@@ -247,10 +250,18 @@ def run_sync(replay: Replay, checker: Checker) -> Any:
                 ) as stream:
                     return list(stream)
             return client.chat.complete(model=replay.model, provider=replay.provider, **call)
-        prepared = client._prepare(
-            replay.model, replay.provider, replay.task, replay.call["body"], False, None, None
+        call = describe(
+            client,
+            replay.model,
+            replay.provider,
+            replay.task,
+            replay.call["body"],
+            False,
+            None,
+            None,
         )
-        return client._providers.run(prepared)[0]
+        prepared = client._prepare(call)
+        return execute(client, call, prepared)[0]
 
 
 async def run_async(replay: Replay, checker: Checker) -> Any:
@@ -268,10 +279,18 @@ async def run_async(replay: Replay, checker: Checker) -> Any:
                 async with stream:
                     return [c async for c in stream]
             return await client.chat.complete(model=replay.model, provider=replay.provider, **call)
-        prepared = await client._prepare(
-            replay.model, replay.provider, replay.task, replay.call["body"], False, None, None
+        call = describe(
+            client,
+            replay.model,
+            replay.provider,
+            replay.task,
+            replay.call["body"],
+            False,
+            None,
+            None,
         )
-        return (await client._providers.run(prepared))[0]
+        prepared = await client._prepare(call)
+        return (await execute_async(client, call, prepared))[0]
 
 
 def check_result(replay: Replay, result: Any) -> None:

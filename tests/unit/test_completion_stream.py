@@ -12,22 +12,24 @@ from typing import Any
 
 import pytest
 
+from hf_inference_endpoints._answers import answer_reader
+from hf_inference_endpoints._call import Answer
 from hf_inference_endpoints._errors import ErrorContext, StreamInterrupted
 from hf_inference_endpoints._generation import (
     CompletionStreamParser,
     details_asked,
     parse_text_generation,
-    text_generation_parser,
+    text_generation_from_value,
     text_generation_stream_parser,
     tgi_finish_reason,
 )
+from hf_inference_endpoints._request import PreparedRequest
 from hf_inference_endpoints._routing.providers import (
     answer_helper,
     get_helper,
     known_providers,
     registered,
 )
-from hf_inference_endpoints._routing.providers._base import JobContext
 from hf_inference_endpoints._routing.providers._openai import parse_completion
 from hf_inference_endpoints._sse import SkipEvent
 from hf_inference_endpoints.models import TextGenerationStreamOutput
@@ -87,30 +89,52 @@ def test_the_stream_parser_follows_the_format() -> None:
     assert last.details is not None and last.details.finish_reason == "eos_token"
 
 
+def sent_to(provider: str) -> PreparedRequest:
+    """A text-generation request as sent to ``provider`` (its helper reads the answer)."""
+    return PreparedRequest(
+        "POST",
+        f"https://r/{provider}/x",
+        {},
+        context=ErrorContext(provider=provider, model="org/m"),
+        task="text-generation",
+    )
+
+
+def generated(details: bool = False) -> Answer:
+    """The Answer client.text_generation.generate reads with."""
+    return Answer(
+        from_bytes=parse_text_generation,
+        from_value=lambda value: text_generation_from_value(value, details=details),
+    )
+
+
+def read(provider: str, body: bytes, *, details: bool = False) -> Any:
+    return answer_reader(sent_to(provider), generated(details))(body)
+
+
 def test_the_answer_parser_follows_the_format() -> None:
-    hf = get_helper("hf-inference", "text-generation")
-    job = JobContext("hf-inference", "text-generation", "https://r/hf-inference", "https://r/x")
-    assert text_generation_parser(hf, job) is parse_text_generation
-    together = get_helper("together", "text-generation")
-    job = JobContext("together", "text-generation", "https://r/together", "https://r/x")
+    # TGI's own shape: hf-inference answers it as is (no parse_response on the way)
+    assert get_helper("hf-inference", "text-generation").answers_as_hf("text-generation")
+    out = read("hf-inference", b'[{"generated_text": "hi"}]')
+    assert out.generated_text == "hi"
+    # a completions provider: its helper rewrites choices[0].text into TGI's shape
+    assert not get_helper("together", "text-generation").answers_as_hf("text-generation")
     answer = b'{"choices":[{"index":0,"text":"hey","finish_reason":"length"}]}'
-    out = text_generation_parser(together, job, details=True)(answer)
+    out = read("together", answer, details=True)
     assert out.generated_text == "hey"
     assert out.details is not None and out.details.finish_reason == "length"
 
 
 def test_a_completion_answer_keeps_details_only_when_the_caller_asked() -> None:
-    together = get_helper("together", "text-generation")
-    job = JobContext("together", "text-generation", "https://r/together", "https://r/x")
     answer = json.dumps(
         {
             "choices": [{"index": 0, "text": "hey", "finish_reason": "stop", "seed": 5}],
             "usage": {"prompt_tokens": 3, "completion_tokens": 1},
         }
     ).encode()
-    plain = text_generation_parser(together, job)(answer)
+    plain = read("together", answer)
     assert (plain.generated_text, plain.details) == ("hey", None)  # as TGI
-    asked = text_generation_parser(together, job, details=True)(answer)
+    asked = read("together", answer, details=True)
     assert asked.details is not None
     assert asked.details.model_dump(exclude_none=True) == {
         "finish_reason": "eos_token",

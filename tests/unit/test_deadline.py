@@ -108,18 +108,36 @@ def _calls(name: str) -> list[tuple[str, int, set[str]]]:
     return found
 
 
-def test_every_service_hands_its_timeout_to_prepare() -> None:
+def _constructions(name: str) -> list[tuple[str, int, ast.Call]]:
+    """Every ``name(...)`` call (a plain name) in the hand-written async sources."""
+    found = []
+    for path in sorted(ASYNC_SOURCES.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if is_call and node.func.id == name:  # type: ignore[attr-defined]
+                found.append((path.name, node.lineno, node))  # type: ignore[arg-type]
+    return found
+
+
+def test_every_call_carries_one_deadline_to_prepare() -> None:
     # _prepare resolves the target (endpoint lookups and waits, mapping lookups) within
-    # the call's timeout and leaves the request the rest: a call that does not pass its
-    # timeout would resolve without limit and then get the whole timeout again
-    calls = _calls("_prepare")
+    # the call's one deadline and the request carries that same deadline to the
+    # transport: every service describes its call as a Call made with its deadline, and
+    # _prepare takes nothing else
+    calls = _constructions("Call")
     assert {file for file, _, _ in calls} >= {
         "chat.py",
         "text_generation.py",
         "_task_runner.py",
         "embeddings.py",
     }
-    missing = [f"{file}:{line}" for file, line, keywords in calls if "timeout" not in keywords]
-    assert missing == []
+    no_deadline = [
+        f"{file}:{line}"
+        for file, line, node in calls
+        if len(node.args) < 3 and "deadline" not in {k.arg for k in node.keywords}
+    ]
+    assert no_deadline == []
+    prepares = _calls("_prepare")
+    assert prepares and all(keywords == set() for _, _, keywords in prepares)
     inference = _calls("prepare")  # the endpoint routing and the provider mapping
-    assert inference and all("deadline" in keywords for _, _, keywords in inference)
+    assert inference and all(keywords == set() for _, _, keywords in inference)

@@ -25,7 +25,14 @@ ABOVE_TRANSPORT = (
     "hf_inference_endpoints._endpoints",
     "hf_inference_endpoints._generation",
 )
-ABOVE_TRANSPORT_IN_TWIN = ("_providers", "_failover", "_task_runner", "_client", "endpoints")
+ABOVE_TRANSPORT_IN_TWIN = (
+    "_providers",
+    "_failover",
+    "_execute",
+    "_task_runner",
+    "_client",
+    "endpoints",
+)
 
 #: Outside ``_routing/providers/``, the only places a provider name may be code: the
 #: config's documented default value.

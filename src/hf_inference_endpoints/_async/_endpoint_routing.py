@@ -10,8 +10,7 @@ the call's deadline. The decisions live in ``hf_inference_endpoints._endpoints``
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._endpoints import EndpointRef, RouteAction, route_decision, state_of
 from .._errors import (
@@ -23,9 +22,8 @@ from .._errors import (
     NotFound,
     RequestTimeout,
 )
-from .._io import async_monotonic
 from .._progress import ProgressEvent, report_progress
-from .._request import PreparedRequest, RawBody, ResponseKind
+from .._request import PreparedRequest
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
 from .._routing.providers import hf_or_auto
@@ -33,6 +31,7 @@ from .._storage.json_cache import shared_json_cache
 from .endpoints import _failed
 
 if TYPE_CHECKING:
+    from .._call import Call
     from ..models import EndpointInfo
     from ._client import AsyncHfInferenceClient
     from .endpoints import AsyncEndpoints
@@ -64,23 +63,8 @@ class AsyncEndpointRouting:
         """The management service: its cache, lookups, resume and waits are used here."""
         return self._client.endpoints
 
-    async def prepare(
-        self,
-        endpoint: str,
-        model: str | None,
-        provider: str | None,
-        task: str,
-        body: dict[str, Any] | RawBody,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-        *,
-        accept: str | None = None,
-        expect: ResponseKind | None = None,
-        bill_to: str | None = None,
-        deadline: Deadline | None = None,
-    ) -> PreparedRequest:
-        """The request of an inference call on ``endpoint=`` (called by the client's ``_prepare``).
+    async def prepare(self, call: Call) -> PreparedRequest:
+        """The request of ``call`` on its ``endpoint=`` (called by the client's ``_prepare``).
 
         Resolves the endpoint's URL through the cache; a paused endpoint raises
         ``EndpointPaused`` (or is resumed and waited for with ``auto_resume_paused``), a
@@ -89,8 +73,8 @@ class AsyncEndpointRouting:
         start. A 404 or a state error drops the cached URL; a 404 on a cached URL looks
         the endpoint up again and retries once when its URL changed.
 
-        Everything here, the ``on_error`` re-resolution included, stays within the
-        call's ``deadline``: lookups get the time left, waits stop at it
+        Everything here, the ``on_error`` re-resolution included, stays within
+        ``call.deadline``: lookups get the time left, waits stop at it
         (``ColdStartTimeout``), and ``X-Scale-Up-Timeout`` asks the proxy to hold the
         request for less than what is left.
 
@@ -100,8 +84,9 @@ class AsyncEndpointRouting:
                 ``cold_start_timeout``) ran out.
         """
         config = self._client.config
-        if deadline is None:
-            deadline = Deadline.start(None, async_monotonic)
+        options, deadline = call.options, call.deadline
+        endpoint, model, provider = options.endpoint or "", call.model, options.provider
+        task, body, stream = call.task, call.body, call.stream
         if not hf_or_auto(provider):
             raise InvalidArgument(
                 f"endpoint={endpoint!r} and provider={provider!r} both say where to send the "
@@ -133,23 +118,24 @@ class AsyncEndpointRouting:
                 task,
                 body,
                 stream,
-                extra_headers,
-                extra_body,
-                accept=accept,
-                expect=expect,
-                bill_to=bill_to,
+                options.extra_headers,
+                options.extra_body,
+                accept=call.accept,
+                expect=call.expect,
+                bill_to=options.bill_to,
             )
 
-        prepared = build(url)
+        built = build(url)
         state = state_of(info)
         waking = route.action is RouteAction.SEND_WAKING or _can_scale_to_zero(info)
-        prepared.context = dataclasses.replace(
-            prepared.context,
+        context = dataclasses.replace(
+            built.context,
             endpoint=key,
             endpoint_state=state,
             endpoint_waking=waking,
         )
-        if route.action is RouteAction.SEND_WAKING and "x-scale-up-timeout" not in prepared.headers:
+        headers = built.headers
+        if route.action is RouteAction.SEND_WAKING and "x-scale-up-timeout" not in headers:
             read = config.stream_timeout if stream else config.request_timeout
             hold = config.cold_start_timeout
             if read is not None:
@@ -157,7 +143,7 @@ class AsyncEndpointRouting:
             left = deadline.remaining()
             if left is not None:  # the proxy answers 503 before the call's time is up
                 hold = min(hold, left * SCALE_UP_SHARE)
-            prepared.headers["x-scale-up-timeout"] = str(max(1, int(hold)))
+            headers = {**headers, "x-scale-up-timeout": str(max(1, int(hold)))}
             report_progress(
                 config.on_progress,
                 ProgressEvent(
@@ -170,33 +156,37 @@ class AsyncEndpointRouting:
             )
         retried = False
 
-        async def on_error(error: HfError) -> bool:
-            """Drop a stale lookup; retry once on a moved URL or an auto-resumed pause."""
+        async def on_error(error: HfError) -> PreparedRequest | None:
+            """Drop a stale lookup; once, the request on a moved URL or an auto-resumed pause."""
             nonlocal retried
             if not isinstance(error, (NotFound, EndpointPaused, EndpointFailed)):
-                return False
+                return None
             self._endpoints._cache.invalidate(key)
             if self._shared is not None:  # other processes must not reuse it either
                 await self._shared.aset_many({key: None})
             if retried:
-                return False
+                return None
             if isinstance(error, NotFound) and from_cache:
                 fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
                 fresh_url = route_decision(fresh).url
                 if fresh_url is None or fresh_url == url:
-                    return False
+                    return None
             elif isinstance(error, EndpointPaused) and config.auto_resume_paused:
                 fresh = await self._usable(ref, await self._lookup(ref, deadline), deadline)
                 fresh_url = route_decision(fresh).url
             else:
-                return False
+                return None
             retried = True
             assert fresh_url is not None
-            prepared.url = build(fresh_url).url
-            prepared.context = dataclasses.replace(prepared.context, endpoint_state=state_of(fresh))
-            return True
+            return dataclasses.replace(
+                prepared,
+                url=build(fresh_url).url,
+                context=dataclasses.replace(prepared.context, endpoint_state=state_of(fresh)),
+            )
 
-        prepared.on_error = on_error
+        prepared = dataclasses.replace(
+            built, headers=headers, context=context, on_error=on_error, deadline=deadline
+        )
         return prepared
 
     async def _lookup(self, ref: EndpointRef, deadline: Deadline) -> EndpointInfo:

@@ -11,8 +11,9 @@ through one :class:`AsyncTaskRunner` per client (``client._tasks``):
 2. a missing ``model`` becomes the Hub's recommended one for the task
    (``GET /api/tasks`` -> ``widgetModels[0]``, fetched once per client and cleared by
    ``client.clear_caches()``);
-3. the body comes from the task registry (:mod:`.._tasks`), the request from
-   ``client._prepare`` and the answer from the transport, with retries and cold starts;
+3. the body comes from the task registry (:mod:`.._tasks`); the call goes the one
+   execution path (``_execute``: the request, retries, failover, jobs, the helper's
+   reading of the answer);
 4. the result gets its ``response_meta`` (every element of a list result gets it).
 
 ``timeout=`` is one total deadline for all of it: the public method starts one
@@ -31,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._binary import BinaryResult
+from .._call import Call
 from .._errors import (
     ErrorContext,
     HfError,
@@ -49,12 +51,14 @@ from .._inputs import (
     sniff_mime,
 )
 from .._io import AsyncLock
+from .._options import CallOptions
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.providers import hf_or_auto, registered
 from .._tasks import build_body, drop_none, get_task, validate_parameters
 from .._tasks.parsers import wrong_shape
+from ._execute import execute
 
 if TYPE_CHECKING:
     from .._meta import ResponseMeta
@@ -346,7 +350,7 @@ class AsyncTaskRunner:
                 share it.
             raw: Return decoded JSON instead of the typed result (``client.infer``).
             fallback: Provider failover for this call (None: ``config.fallback``); it
-                applies to the submit, through ``_providers.run``.
+                applies to the submit (``_execute``).
             bill_to: Organisation billed for this call (None: ``config.bill_to``).
 
         Returns:
@@ -359,27 +363,26 @@ class AsyncTaskRunner:
         wire = endpoint is not None or model is None or self._wire(model, provider, task)
         body = build_body(task, inputs, parameters, wire=wire)
         binary = spec is not None and spec.binary_output
-        prepared = await self._client._prepare(
-            model,
-            provider,
+        call = Call(
             task,
             body,
-            False,
-            extra_headers,
-            extra_body,
+            deadline,
+            model,
+            CallOptions(
+                provider=provider,
+                endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            ),
+            kind="bytes" if binary or spec is None else "json",
             accept=spec.accept if spec is not None else None,
-            expect="bytes" if binary or spec is None else "json",
-            endpoint=endpoint,
-            fallback=fallback,
-            bill_to=bill_to,
-            timeout=deadline,
         )
-        # _providers.run follows provider jobs and downloads outputs; it returns the
-        # decoded JSON (or the bytes) of the answer, read by the provider's helper --
-        # except for a task outside the registry, whose answer comes back as sent.
-        value, meta = await self._client._providers.run(
-            prepared, timeout=deadline, as_sent=spec is None
-        )
+        # one path for every call: the helper reads the answer, provider jobs are
+        # followed and outputs downloaded -- except for a task outside the registry,
+        # whose answer comes back as sent.
+        value, meta = await execute(self._client, call, as_sent=spec is None)
         content_type = meta.headers.get("content-type")
         if binary:
             data = _as_bytes(value, meta)

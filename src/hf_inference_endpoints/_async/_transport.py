@@ -38,7 +38,7 @@ from .._ratelimit import rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
-from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
+from .._retry import Deadline, RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._waits import plan_wait
 from ._pool import AsyncPoolTransport
@@ -201,15 +201,19 @@ class AsyncTransport:
         return request
 
     def _new_state(
-        self, timeout: float | None, *, retry: bool = True, at: float | None = None
+        self, timeout: float | None, deadline: Deadline | None, *, retry: bool = True
     ) -> RetryState:
-        """Retry state of a call; its deadline is ``timeout`` from now, or ``at`` if sooner."""
+        """Retry state of a request: it ends ``timeout`` from now, or when the call's
+        ``deadline`` runs out if that is sooner (read on the deadline's own clock)."""
         started = async_monotonic()
         policy = self.policy if retry else self._no_retry
-        deadline = None if timeout is None else started + timeout
-        if at is not None and (deadline is None or at < deadline):
-            deadline = at
-        return RetryState(policy, started=started, deadline=deadline)
+        if deadline is not None and deadline.at is not None:  # no clock read without one
+            left = deadline.remaining()
+            if left is not None and (timeout is None or left < timeout):
+                timeout = left
+        return RetryState(
+            policy, started=started, deadline=None if timeout is None else started + timeout
+        )
 
     async def _throttle(
         self, prepared: PreparedRequest, remaining: float | None, now: float
@@ -252,7 +256,8 @@ class AsyncTransport:
         Args:
             prepared: The request.
             parse: Turns the 2xx body bytes into the result.
-            timeout: Total seconds for the call across retries and waits (None: no limit).
+            timeout: Seconds for this request across retries and waits (None: no limit
+                beyond ``prepared.deadline``, the call's, which is never passed).
             retry: False sends exactly once (no retries, no cold-start wait).
 
         Returns:
@@ -263,14 +268,14 @@ class AsyncTransport:
         """
         if prepared.fallbacks:
             raise _failover_is_above(prepared)
-        if prepared.time_left is not None:  # what _prepare left of the call's timeout
-            timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
+        state = self._new_state(timeout, prepared.deadline, retry=retry)
         call = self._observer.start(prepared)
         try:
             while True:
                 response = await self._send_once(prepared, state, call, stream=False)
-                if response is not None:
+                if isinstance(response, PreparedRequest):  # on_error: send this one instead
+                    prepared = response
+                elif response is not None:
                     try:
                         result = parse(response.content)
                     except HfError as err:
@@ -301,7 +306,8 @@ class AsyncTransport:
             parse: Turns one event's data into an item (raising ``HfError`` for error events).
             is_final: Tells whether an item is the last one the server meant to send.
             needs_done: The protocol ends with ``data: [DONE]``.
-            timeout: Total seconds to get the stream started, across retries.
+            timeout: Seconds to get the stream started, across retries (and never past
+                ``prepared.deadline``).
             retry: False sends exactly once (no retries, no cold-start wait).
 
         Returns:
@@ -309,14 +315,14 @@ class AsyncTransport:
         """
         if prepared.fallbacks:
             raise _failover_is_above(prepared)
-        if prepared.time_left is not None:  # what _prepare left of the call's timeout
-            timeout = prepared.time_left if timeout is None else min(timeout, prepared.time_left)
-        state = self._new_state(timeout, retry=retry, at=prepared.deadline_at)
+        state = self._new_state(timeout, prepared.deadline, retry=retry)
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
                 response = await self._send_once(prepared, state, call, stream=True)
-                if response is not None:
+                if isinstance(response, PreparedRequest):  # on_error: send this one instead
+                    prepared = response
+                elif response is not None:
                     return AsyncStream(
                         response,
                         parse,
@@ -335,7 +341,7 @@ class AsyncTransport:
 
     async def _send_once(
         self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
-    ) -> httpx2.Response | None:
+    ) -> httpx2.Response | PreparedRequest | None:
         """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
 
         The bound is what is left of the call's ``timeout=`` and ``request_timeout`` from
@@ -357,8 +363,9 @@ class AsyncTransport:
 
     async def _attempt(
         self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
-    ) -> httpx2.Response | None:
-        """One attempt. Returns the 2xx response, or None after sleeping before a retry."""
+    ) -> httpx2.Response | PreparedRequest | None:
+        """One attempt. Returns the 2xx response, the request ``on_error`` asks to send
+        instead, or None after sleeping before a retry."""
         if self._closed:
             raise HfError("The client is closed; create a new one or use it inside `with`")
         if async_running_loop() is not self._loop:  # a new asyncio.run(): see _on_new_loop
@@ -420,8 +427,10 @@ class AsyncTransport:
             break
         if self._limiter is not None and not self._limiter.local:
             await self._share_pause(prepared, error)
-        if prepared.on_error is not None and await prepared.on_error(error):
-            return None  # the hook fixed the request (e.g. a moved endpoint): send it again
+        if prepared.on_error is not None:
+            fixed: PreparedRequest | None = await prepared.on_error(error)
+            if fixed is not None:  # e.g. a moved endpoint: send the fixed request now
+                return fixed
         await self._retry_or_raise(error, state, prepared, call)
         return None
 

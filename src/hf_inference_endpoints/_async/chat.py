@@ -7,10 +7,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._assemble import final_chat
-from .._errors import InvalidArgument
+from .._call import Answer, Call
+from .._errors import ErrorContext, InvalidArgument
 from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
+from .._options import CallOptions
 from .._structured import apply_response_format, parse_structured
-from ._failover import request_with_failover, stream_with_failover
+from ._execute import execute, open_stream
 from ._streaming import AsyncStream
 
 if TYPE_CHECKING:
@@ -18,6 +20,17 @@ if TYPE_CHECKING:
     from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncChat", "AsyncChatCompletions"]
+
+
+def _chat_events(stream_format: str, context: ErrorContext) -> tuple[Any, bool]:
+    """OpenAI chat chunks on every provider (they end with ``[DONE]``)."""
+    return partial(parse_chat_chunk, context=context), True
+
+
+#: A chat answer: OpenAI chat on every provider, read straight from the body.
+_COMPLETION = Answer(from_bytes=parse_chat_completion)
+#: A chat stream: OpenAI chat chunks, the last one with a finish reason or usage.
+_CHUNKS = Answer(events=_chat_events, is_final=is_final_chat_chunk)
 
 
 class AsyncChat:
@@ -99,26 +112,23 @@ class AsyncChat:
         deadline = self._client._deadline(timeout)  # building the body counts too
         schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
-        prepared = await self._client._prepare(
-            model,
-            provider,
+        call = Call(
             "conversational",
             body,
-            False,
-            extra_headers,
-            extra_body,
-            endpoint=endpoint,
-            fallback=fallback,
-            bill_to=bill_to,
-            timeout=deadline,
+            deadline,
+            model,
+            CallOptions(
+                provider=provider,
+                endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            ),
+            answer=_COMPLETION,
         )
-        transport = self._client._transport
-        if prepared.fallbacks:  # provider failover, above the transport
-            result, meta = await request_with_failover(
-                transport, prepared, parse_chat_completion, timeout=timeout
-            )
-        else:  # the usual call: straight to the transport, no extra step
-            result, meta = await transport.request(prepared, parse_chat_completion, timeout=timeout)
+        result: ChatCompletion
+        result, meta = await execute(self._client, call)
         result._response_meta = meta
         if schema_model is not None:
             return parse_structured(result, schema_model)
@@ -162,34 +172,23 @@ class AsyncChat:
         deadline = self._client._deadline(timeout)  # building the body counts too
         schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
-        prepared = await self._client._prepare(
-            model,
-            provider,
+        call = Call(
             "conversational",
             body,
-            True,
-            extra_headers,
-            extra_body,
-            endpoint=endpoint,
-            fallback=fallback,
-            bill_to=bill_to,
-            timeout=deadline,
+            deadline,
+            model,
+            CallOptions(
+                provider=provider,
+                endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            ),
+            kind="sse",
+            answer=_CHUNKS,
         )
-        transport = self._client._transport
-        parse = partial(parse_chat_chunk, context=prepared.context)
-        if prepared.fallbacks:  # provider failover, before the first byte
-            stream = await stream_with_failover(
-                transport,
-                prepared,
-                parse,
-                is_final=is_final_chat_chunk,
-                needs_done=True,
-                timeout=timeout,
-            )
-        else:
-            stream = await transport.stream(
-                prepared, parse, is_final=is_final_chat_chunk, needs_done=True, timeout=timeout
-            )
+        stream: AsyncStream[ChatCompletionChunk] = await open_stream(self._client, call)
         stream._keep_for(partial(final_chat, schema_model))
         return stream
 

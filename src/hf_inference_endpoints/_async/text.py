@@ -5,17 +5,21 @@ Written in _async/; codegen/unasync.py generates the _sync twin.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+from .._call import Answer, Call
 from .._errors import ErrorContext, InvalidArgument
+from .._options import CallOptions
 from .._request import PreparedRequest
 from .._rerank import merge_rankings, parse_rankings, rank_url, rerank_body, rerank_options
 from .._routing import base_headers
 from .._routing.build import dumps
 from .._routing.mapping import check_fallback_target
 from .._tasks import need
+from ._execute import execute
 from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
@@ -939,42 +943,41 @@ class AsyncText(AsyncTaskService):
         for offset in range(0, len(items), size):
             chunk = items[offset : offset + size]
             body = rerank_body(query, chunk, fields)
-            if endpoint is None:
-                prepared = self._rank_request(base, body, extra_headers, extra_body, bill_to)
-            else:
-                prepared = await client._prepare(
-                    model,
-                    None,
-                    "text-ranking",
-                    body,
-                    False,
-                    extra_headers,
-                    extra_body,
+            call = Call(
+                "text-ranking",
+                body,
+                deadline,
+                model,
+                CallOptions(
                     endpoint=endpoint,
                     bill_to=bill_to,
-                    timeout=deadline,
-                )
-                prepared.url = rank_url(prepared.url)
-            remaining = deadline.left(model=model, provider="endpoint")
-            results, meta = await client._transport.request(
-                prepared,
-                partial(parse_rankings, count=len(chunk), offset=offset),
-                timeout=remaining,
+                    extra_headers=extra_headers,
+                    extra_body=extra_body,
+                ),
+                answer=Answer(from_bytes=partial(parse_rankings, count=len(chunk), offset=offset)),
             )
+            if endpoint is None:
+                prepared = self._rank_request(base, call)
+            else:
+                prepared = await client._prepare(call)
+                prepared = dataclasses.replace(prepared, url=rank_url(prepared.url))
+            deadline.left(model=model, provider="endpoint")
+            results, meta = await execute(client, call, prepared)
             for result in results:
                 result._response_meta = meta
             batches.append(results)
         return merge_rankings(batches)
 
-    def _rank_request(
-        self,
-        base: str,
-        body: dict[str, Any],
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-        bill_to: str | None,
-    ) -> PreparedRequest:
+    def _rank_request(self, base: str, call: Call) -> PreparedRequest:
+        """The ``/rerank`` request of ``call`` on the TEI server at ``base``."""
         config = self._client.config
+        options, body = call.options, call.body
+        assert isinstance(body, dict)
+        extra_headers, extra_body, bill_to = (
+            options.extra_headers,
+            options.extra_body,
+            options.bill_to,
+        )
         headers = base_headers(
             config.token_value,
             bill_to=bill_to or config.bill_to,
@@ -992,4 +995,5 @@ class AsyncText(AsyncTaskService):
             dumps(body),
             context=ErrorContext(provider="endpoint", endpoint=base),
             task="text-ranking",
+            deadline=call.deadline,
         )

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._assemble import final_generation
+from .._call import Answer, Call
 from .._errors import ValidationError
 from .._generation import (
     details_asked,
     is_final_generation_event,
+    parse_text_generation,
     text_generation_body,
-    text_generation_parser_for,
-    text_generation_stream_parser_for,
+    text_generation_from_value,
+    text_generation_stream_parser,
     unused_model_kwargs,
 )
-from ._failover import request_with_failover, stream_with_failover
+from .._options import CallOptions
+from ._execute import execute, open_stream
 
 if TYPE_CHECKING:
-    from .._meta import ResponseMeta
-    from .._request import PreparedRequest
     from ..models import TextGenerationOutput, TextGenerationStreamOutput
     from ._client import AsyncHfInferenceClient
     from ._streaming import AsyncStream
 
 __all__ = ["AsyncTextGeneration"]
+
+
+def _generated(details: bool) -> Answer:
+    """A text-generation answer: TGI's read straight from the body; another API's (a
+    completions provider) rewritten by its helper, ``details`` kept only when asked."""
+    return Answer(
+        from_bytes=parse_text_generation,
+        from_value=partial(text_generation_from_value, details=details),
+    )
 
 
 class AsyncTextGeneration:
@@ -97,59 +108,37 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        deadline = self._client._deadline(timeout)  # one for both tries below
-        prepared = await self._client._prepare(
-            model,
-            provider,
-            "text-generation",
-            body,
-            False,
-            extra_headers,
-            extra_body,
+        options = CallOptions(
+            provider=provider,
             endpoint=endpoint,
             fallback=fallback,
             bill_to=bill_to,
-            timeout=deadline,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
         )
+        call = Call(
+            "text-generation",
+            body,
+            self._client._deadline(timeout),  # one for both tries below
+            model,
+            options,
+            answer=_generated(details_asked(body, extra_body)),
+        )
+        result: TextGenerationOutput
         try:
-            result, meta = await self._request(prepared, timeout, details_asked(body, extra_body))
+            result, meta = await execute(self._client, call)
         except ValidationError as exc:
             unused = unused_model_kwargs(exc)
             if not unused:
                 raise
             kept = {k: v for k, v in params.items() if k not in unused}
             body = text_generation_body(prompt, kept)
-            prepared = await self._client._prepare(
-                model,
-                provider,
-                "text-generation",
-                body,
-                False,
-                extra_headers,
-                extra_body,
-                endpoint=endpoint,
-                fallback=fallback,
-                bill_to=bill_to,
-                timeout=deadline,
+            call = dataclasses.replace(
+                call, body=body, answer=_generated(details_asked(body, extra_body))
             )
-            result, meta = await self._request(prepared, timeout, details_asked(body, extra_body))
+            result, meta = await execute(self._client, call)
         result._response_meta = meta
         return result
-
-    async def _request(
-        self, prepared: PreparedRequest, timeout: float | None, details: bool
-    ) -> tuple[TextGenerationOutput, ResponseMeta]:
-        """Send ``prepared``; each provider's answer is read in its own format (TGI or not).
-
-        ``details``: the body sent asks for them (a completions answer keeps them only then).
-        """
-        # failover may cross formats (hf-inference TGI, then a completions provider)
-        return await request_with_failover(
-            self._client._transport,
-            prepared,
-            parse_for=partial(text_generation_parser_for, details=details),
-            timeout=timeout,
-        )
 
     async def stream(
         self,
@@ -198,29 +187,29 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        prepared = await self._client._prepare(
-            model,
-            provider,
+        # failover may cross formats: each provider's stream gets its own parser, picked
+        # by its helper's stream_format; TGI sends details only when asked (keyword or
+        # extra_body), and so do completions streams
+        details = details_asked(body, extra_body)
+        call = Call(
             "text-generation",
             body,
-            True,
-            extra_headers,
-            extra_body,
-            endpoint=endpoint,
-            fallback=fallback,
-            bill_to=bill_to,
-            timeout=timeout,
+            self._client._deadline(timeout),
+            model,
+            CallOptions(
+                provider=provider,
+                endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            ),
+            kind="sse",
+            answer=Answer(
+                events=partial(text_generation_stream_parser, details=details),
+                is_final=is_final_generation_event,
+            ),
         )
-        # failover may cross formats: each provider's stream gets its own parser;
-        # TGI sends details only when asked (keyword or extra_body), and so do
-        # completions streams
-        details = details_asked(body, extra_body)
-        stream = await stream_with_failover(
-            self._client._transport,
-            prepared,
-            parse_for=partial(text_generation_stream_parser_for, details=details),
-            is_final=is_final_generation_event,
-            timeout=timeout,
-        )
+        stream: AsyncStream[TextGenerationStreamOutput] = await open_stream(self._client, call)
         stream._keep_for(final_generation)
         return stream

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, InvalidArgument
@@ -15,6 +15,9 @@ from .providers import ProviderHelper, helper_for, known_providers, native_provi
 from .providers._base import with_form_fields
 from .targets import Target
 from .unsupported import unknown_provider
+
+if TYPE_CHECKING:
+    from .._retry import Deadline
 
 __all__ = ["build_request", "chat_url_for_endpoint", "dumps", "prepare"]
 
@@ -51,6 +54,7 @@ def build_request(
     accept: str | None = None,
     expect: ResponseKind | None = None,
     bill_to: str | None = None,
+    deadline: Deadline | None = None,
 ) -> PreparedRequest:
     """Build the request for ``task`` on ``target``.
 
@@ -70,6 +74,7 @@ def build_request(
             provider answers: ``json`` or ``bytes``).
         bill_to: Organisation billed for this call (``X-HF-Bill-To``); wins over the
             config's. Never sent with a provider's own key.
+        deadline: The call's deadline, carried by the request to the transport.
 
     Provider targets use the provider's helper (``_routing/providers``): its route on
     ``{router}/{provider}`` with an HF token, or on the provider's own API with the
@@ -162,6 +167,7 @@ def build_request(
         ),
         task=task,
         provider_base=provider_base,
+        deadline=deadline,
     )
 
 

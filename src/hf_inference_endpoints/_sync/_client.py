@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
+from .._call import Call
 from .._config import (
     HfInferenceConfig,
 )
@@ -19,7 +20,7 @@ from .._io import sync_monotonic
 from .._openai_compat import apply_base_url, pop_openai_overrides
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._redact import safe_url
-from .._request import PreparedRequest, RawBody, ResponseKind
+from .._request import PreparedRequest
 from .._retry import Deadline
 from .._validation import check_call_args
 from ._transport import Transport
@@ -277,95 +278,53 @@ class HfInferenceClient:
     def _refresh_token(self) -> None:
         """Await an async ``token=`` callable, so the requests built next use its value."""
 
-    def _prepare(
-        self,
-        model: str | None,
-        provider: str | None,
-        task: str,
-        body: dict[str, Any] | RawBody,
-        stream: bool,
-        extra_headers: Mapping[str, str] | None,
-        extra_body: Mapping[str, Any] | None,
-        *,
-        accept: str | None = None,
-        expect: ResponseKind | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | Deadline | None = None,
-    ) -> PreparedRequest:
-        """Build the request for a service call.
+    def _prepare(self, call: Call) -> PreparedRequest:
+        """The request of ``call``, its target resolved (the one seam with I/O before routing).
 
-        The one seam where I/O-backed resolution happens before routing (provider
-        mapping lookups, dedicated endpoint URLs); routing itself does no I/O.
-        ``body`` is a JSON object, or a :class:`RawBody` for binary-input tasks;
-        ``accept``/``expect`` ask for and read a binary answer (``expect="bytes"``).
-        ``endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a dedicated
-        Inference Endpoint, resolved by ``client.endpoints``; ``model`` is then optional.
-        Provider targets get their Hub mapping looked up (``client._providers``);
-        ``fallback`` (None: ``config.fallback``) turns provider failover on for this call
-        and ``bill_to`` (None: ``config.bill_to``) bills an organisation (``X-HF-Bill-To``,
-        HF tokens only), on every target.
+        ``call.options.endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a
+        dedicated Inference Endpoint, resolved by ``client._endpoint_routing``;
+        ``call.model`` is then optional. Provider targets get their Hub mapping looked
+        up (``client._providers``); ``fallback`` (None: ``config.fallback``) turns
+        provider failover on and ``bill_to`` (None: ``config.bill_to``) bills an
+        organisation (``X-HF-Bill-To``, HF tokens only), on every target. Routing
+        itself does no I/O.
 
-        ``timeout`` is the call's total ``timeout=`` (or the :class:`Deadline` of a call
-        that started earlier): what resolving the target takes (endpoint lookups,
-        wake-up and resume waits, the provider-mapping lookup) comes out of it, and the request keeps the rest in
-        ``time_left``, which the transport never exceeds. Every service passes it.
+        What resolving the target takes (endpoint lookups, wake-up and resume waits, the
+        provider-mapping lookup) comes out of ``call.deadline``; the request (and each of
+        its fallbacks) carries that same deadline to the transport.
 
         Raises:
-            ValidationError: No ``model`` and no ``endpoint``; a header in ``extra_headers``
-                or ``bill_to`` that cannot be sent; a per-call ``fallback``
-                with ``endpoint`` (a dedicated endpoint has no provider to fail over to);
-                or ``timeout`` is not a number of seconds >= 0.
-            RequestTimeout: ``timeout`` ran out before the request could be sent.
+            ValidationError: No ``model`` and no ``endpoint``; a header in
+                ``extra_headers`` or ``bill_to`` that cannot be sent; a per-call
+                ``fallback`` with ``endpoint`` (a dedicated endpoint has no provider to
+                fail over to).
+            RequestTimeout: The call's deadline ran out before the request could be sent.
         """
-        if extra_headers is not None or extra_body is not None or bill_to is not None:
-            check_call_args(extra_headers, extra_body, bill_to)  # before any lookup is sent
-        deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
+        options = call.options
+        if (
+            options.extra_headers is not None
+            or options.extra_body is not None
+            or options.bill_to is not None
+        ):  # before any lookup is sent
+            check_call_args(options.extra_headers, options.extra_body, options.bill_to)
         self._refresh_token()
-        if endpoint is not None:
+        if options.endpoint is not None:
             from .._routing.mapping import check_fallback_target
 
-            check_fallback_target(fallback, endpoint=endpoint)
-            prepared = self._endpoint_routing.prepare(
-                endpoint,
-                model,
-                provider,
-                task,
-                body,
-                stream,
-                extra_headers,
-                extra_body,
-                accept=accept,
-                expect=expect,
-                bill_to=bill_to,
-                deadline=deadline,
-            )
+            check_fallback_target(options.fallback, endpoint=options.endpoint)
+            prepared = self._endpoint_routing.prepare(call)
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
-            if not model:
+            if not call.model:
                 from .._errors import InvalidArgument
 
                 raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
-            prepared = self._providers.prepare(
-                model,
-                provider,
-                task,
-                body,
-                stream,
-                extra_headers,
-                extra_body,
-                accept=accept,
-                expect=expect,
-                fallback=fallback,
-                bill_to=bill_to,
-                deadline=deadline,
-            )
+            prepared = self._providers.prepare(call)
             doing = "preparing the request (nothing was sent)"
-        if deadline.at is not None:
+        deadline = call.deadline
+        if deadline.at is not None:  # the usual call has no limit: no clock read
             context = prepared.context
-            prepared.deadline_at = deadline.at
-            prepared.time_left = deadline.left(
+            deadline.left(
                 model=context.model,
                 provider=context.provider,
                 endpoint=context.endpoint,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .._call import Answer, Call
 from .._embeddings.bodies import (
     embedding_body,
     embedding_params,
@@ -34,11 +35,12 @@ from .._errors import (
     RequestTimeout,
 )
 from .._io import SyncLock, sync_monotonic
+from .._options import CallOptions
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing import base_headers, parse_target
 from .._routing.mapping import check_fallback_target
-from ._failover import request_with_failover
+from ._execute import execute
 
 if TYPE_CHECKING:
     from ..models import TeiInfo
@@ -321,25 +323,22 @@ class Embeddings:
         count = len(body["inputs"]["sentences"])
         if model is None and endpoint is None:
             model = self._default_model(SENTENCE_SIMILARITY, deadline, provider)
-        prepared = self._client._prepare(
-            model,
-            provider,
+        call = Call(
             SENTENCE_SIMILARITY,
             body,
-            False,
-            extra_headers,
-            extra_body,
-            endpoint=endpoint,
-            fallback=fallback,
-            bill_to=bill_to,
-            timeout=deadline,
+            deadline,
+            model,
+            CallOptions(
+                provider=provider,
+                endpoint=endpoint,
+                fallback=fallback,
+                bill_to=bill_to,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            ),
+            answer=Answer(from_bytes=partial(parse_similarity, count=count)),
         )
-        scores, meta = request_with_failover(
-            self._client._transport,
-            prepared,
-            partial(parse_similarity, count=count),
-            timeout=prepared.time_left,
-        )
+        scores, meta = execute(self._client, call)
         return SimilarityScores(scores, meta)
 
     def _run_batches(self, call: _Call, max_concurrency: int) -> None:
@@ -363,20 +362,26 @@ class Embeddings:
             return
         batch = job.plan.texts(job.batches[index])
         body = embedding_body(batch, call.params, single=call.single)
-        try:
-            prepared = self._client._prepare(
-                call.route.model,
-                call.provider,
-                FEATURE_EXTRACTION,
-                body,
-                False,
-                call.extra_headers,
-                call.extra_body,
+        # every provider's answer (TEI's arrays, OpenAI's {"data": [...]}) is read by the
+        # embeddings parser itself: the helper contract's fast path (no Answer.from_value)
+        answer = Answer(from_bytes=partial(parse_embeddings, count=len(batch), single=call.single))
+        batch_call = Call(
+            FEATURE_EXTRACTION,
+            body,
+            call.deadline,  # resolving an endpoint takes time too
+            call.route.model,
+            CallOptions(
+                provider=call.provider,
                 endpoint=call.route.endpoint,
                 fallback=call.fallback,
                 bill_to=call.bill_to,
-                timeout=call.deadline,  # resolving an endpoint takes time too
-            )
+                extra_headers=call.extra_headers,
+                extra_body=call.extra_body,
+            ),
+            answer=answer,
+        )
+        try:
+            prepared = self._client._prepare(batch_call)
         except RequestTimeout as exc:
             if isinstance(exc, ColdStartTimeout) or not call.deadline.expired():
                 job.abort(exc)
@@ -386,17 +391,9 @@ class Embeddings:
         except HfError as exc:
             job.abort(exc)
             return
-        remaining = prepared.time_left
         job.start(index)
-        parse = partial(parse_embeddings, count=len(batch), single=call.single)
         try:
-            transport = self._client._transport
-            if prepared.fallbacks:  # provider failover, above the transport
-                embeddings, meta = request_with_failover(
-                    transport, prepared, parse, timeout=remaining
-                )
-            else:
-                embeddings, meta = transport.request(prepared, parse, timeout=remaining)
+            embeddings, meta = execute(self._client, batch_call, prepared)
         except HfError as exc:
             job.fail(index, exc)
             return

@@ -416,7 +416,9 @@ class Endpoints:
         )
         self._client._refresh_token()
         prepared = management_request(self._client.config, "POST", ref.namespace or "", body=body)
-        prepared.context = dataclasses.replace(prepared.context, endpoint=str(ref))
+        prepared = dataclasses.replace(
+            prepared, context=dataclasses.replace(prepared.context, endpoint=str(ref))
+        )
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
         self._cache.invalidate(str(ref))

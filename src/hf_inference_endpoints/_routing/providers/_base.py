@@ -607,6 +607,24 @@ class ProviderHelper:
         return "tgi"
 
     # -- answers -------------------------------------------------------------------
+    def answers_as_hf(self, task: str) -> bool:
+        """Whether the first answer to ``task`` is already in the task's HF shape.
+
+        Then the service's own parser reads the body directly (``_answers``: no decode
+        and :meth:`parse_response` first): chat is OpenAI chat on every provider, and
+        text-generation is TGI's on a TGI server (:attr:`text_generation_api`). Other
+        answers go through :meth:`parse_response`.
+
+        Example:
+            >>> ProviderHelper().answers_as_hf("conversational")
+            True
+        """
+        if task == "conversational":
+            return True
+        if task == "text-generation":
+            return self.text_generation_api == "tgi"
+        return False
+
     def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
         """Turn the first answer into the result, or the first follow-up GET.
 
