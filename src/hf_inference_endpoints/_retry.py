@@ -369,6 +369,24 @@ class Deadline:
             )
         return remaining
 
+    def within(self, seconds: float) -> Deadline:
+        """The deadline of a step that may take at most ``seconds`` of this call.
+
+        This deadline, or ``seconds`` from now on its clock when that comes sooner: one
+        value for a wait with a limit of its own (an endpoint wait) inside a call with a
+        ``timeout=``. Its ``timeout`` is the limit that binds.
+
+        Example:
+            >>> ticks = iter([100.0, 100.0])
+            >>> Deadline.start(10, lambda: next(ticks)).within(30).timeout
+            10
+        """
+        now = self.clock()
+        ends = now + max(0.0, seconds)
+        if self.at is not None and self.at <= ends:
+            return self
+        return Deadline(seconds, ends, self.clock)
+
     def cap(self, seconds: float) -> float:
         """``seconds``, or the time left when that is shorter (never below 0)."""
         remaining = self.remaining()

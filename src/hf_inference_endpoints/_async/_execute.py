@@ -160,7 +160,7 @@ async def follow_job(
                 submitted, f"still running after {step.attempt} polls (the provider's limit)"
             )
         if step.delay > 0:
-            pause = plan_wait(step.delay, ends - async_monotonic())
+            pause = plan_wait(step.delay, job_deadline.remaining())
             if pause is None:  # no time left for the wait and one more poll
                 raise _job_timeout(submitted, f"still running after {budget:g} s", out=True)
             report_progress(
@@ -174,7 +174,7 @@ async def follow_job(
                 ),
             )
             await async_sleep(pause.seconds)
-        if ends - async_monotonic() <= 0:
+        if job_deadline.expired():
             raise _job_timeout(submitted, f"still running after {budget:g} s", out=True)
         if step.url.startswith("data:"):  # the answer holds the file itself
             data: Any = _inline_file(submitted, step)

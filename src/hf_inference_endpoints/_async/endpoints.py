@@ -774,26 +774,24 @@ class AsyncEndpoints:
         first_delay = self.poll_interval if poll_interval is None else poll_interval
         longest = self.max_poll_interval if max_poll_interval is None else max_poll_interval
         schedule = PollSchedule(first_delay, max(longest, first_delay))
-        call_left = None if deadline is None else deadline.remaining()
-        by_call = call_left is not None and call_left <= limit  # the call's timeout binds
+        # one deadline for the whole wait: its limit, or the call's deadline if sooner
+        call = deadline if deadline is not None else Deadline(None, None, async_monotonic)
+        ends = call.within(limit)
+        by_call = ends is call  # the call's timeout binds
         started = async_monotonic()
         previous: str | None = None
         info = known
         first = True
         while True:
             # a poll gets at most what is left of the wait (and of the call's deadline)
-            poll_timeout = limit - (async_monotonic() - started)
-            left_of_call = None if deadline is None else deadline.remaining()
-            if left_of_call is not None:
-                poll_timeout = min(poll_timeout, left_of_call)
             try:
-                polled = await self._call("GET", ref, timeout=poll_timeout)
+                polled = await self._call("GET", ref, timeout=ends.remaining())
             except RequestTimeout as err:
                 if isinstance(err, ColdStartTimeout):
                     raise
                 waited = async_monotonic() - started
                 by_deadline = deadline is not None and deadline.expired()
-                if not by_deadline and waited < limit:
+                if not by_deadline and not ends.expired():
                     raise
                 why = deadline if by_deadline else None
                 raise _still_starting(ref, info, until, waited, why, limit) from err
@@ -824,7 +822,6 @@ class AsyncEndpoints:
                     )
             first = False
             previous = state
-            remaining = limit - (now - started)
             action = wait_decision(info, until)
             if action is WaitAction.DONE:
                 return info
@@ -838,12 +835,11 @@ class AsyncEndpoints:
                     server_message=info.status.message if info.status is not None else None,
                 )
             if action in (WaitAction.CHECK_HEALTH, WaitAction.WAKE):
-                healthy = await self._healthy(ref, info, remaining)
+                healthy = await self._healthy(ref, info, ends.remaining() or 0.0)
                 if healthy and action is WaitAction.CHECK_HEALTH:
                     return info
                 now = async_monotonic()
-                remaining = limit - (now - started)
-            pause = plan_wait(schedule.next_delay(), remaining, to_the_end=True)
+            pause = plan_wait(schedule.next_delay(), ends.remaining(), to_the_end=True)
             if pause is None:
                 raise _still_starting(
                     ref, info, until, now - started, deadline if by_call else None, limit

@@ -159,7 +159,7 @@ def follow_job(
                 submitted, f"still running after {step.attempt} polls (the provider's limit)"
             )
         if step.delay > 0:
-            pause = plan_wait(step.delay, ends - sync_monotonic())
+            pause = plan_wait(step.delay, job_deadline.remaining())
             if pause is None:  # no time left for the wait and one more poll
                 raise _job_timeout(submitted, f"still running after {budget:g} s", out=True)
             report_progress(
@@ -173,7 +173,7 @@ def follow_job(
                 ),
             )
             sync_sleep(pause.seconds)
-        if ends - sync_monotonic() <= 0:
+        if job_deadline.expired():
             raise _job_timeout(submitted, f"still running after {budget:g} s", out=True)
         if step.url.startswith("data:"):  # the answer holds the file itself
             data: Any = _inline_file(submitted, step)
