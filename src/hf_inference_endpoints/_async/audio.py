@@ -134,12 +134,12 @@ class AsyncAudio(AsyncTaskService):
                 else None,
             },
         )
-        deadline = runner.deadline(timeout)  # one for the download and every chunk
+        deadline = self._client._deadline(timeout)  # one for the download and every chunk
         # a provider that fetches URLs itself gets the URL: no download, no chunking here
         keep_url = endpoint is None and runner.provider_fetches(model, provider, _ASR, fallback)
         media = await runner.file_input(audio, "audio", deadline, keep_url)
         if model is None and endpoint is None:
-            model = await runner.default_model(_ASR, timeout=deadline)
+            model = await runner.default_model(_ASR, deadline)
 
         async def send(piece: Media | RemoteMedia) -> tuple[Any, ResponseMeta]:
             return await runner.call(
@@ -149,7 +149,7 @@ class AsyncAudio(AsyncTaskService):
                 parameters=parameters,
                 provider=provider,
                 endpoint=endpoint,
-                timeout=deadline,
+                deadline=deadline,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
                 fallback=fallback,

@@ -90,17 +90,6 @@ class _DefaultModels:
         self.models = None
 
 
-def _left(deadline: Deadline, doing: str) -> float | None:
-    """Seconds left of the call's ``deadline`` for the next step (None: no limit).
-
-    Raises:
-        RequestTimeout: Nothing is left; the message names the timeout and ``doing``.
-    """
-    if deadline.at is None:  # the usual call: no clock read
-        return None
-    return deadline.left(doing=doing)
-
-
 class TaskRunner:
     """Runs task calls for the services of one client (see the module docstring)."""
 
@@ -109,22 +98,12 @@ class TaskRunner:
         self._defaults: _DefaultModels = client._register_cache(_DefaultModels())
         self._defaults_lock = SyncLock()
 
-    def deadline(self, timeout: float | Deadline | None) -> Deadline:
-        """The call's :class:`Deadline`: ``timeout`` itself, or one starting now.
-
-        Raises:
-            ValidationError: ``timeout`` is not a number of seconds >= 0.
-        """
-        return timeout if isinstance(timeout, Deadline) else self._client._deadline(timeout)
-
     # ---------------------------------------------------------------- inputs
 
-    def media(
-        self, value: Any, kind: MediaKind, *, timeout: float | Deadline | None = None
-    ) -> Media:
+    def media(self, value: Any, kind: MediaKind, deadline: Deadline) -> Media:
         """Load a file input (downloading URLs without credentials) and size-check it.
 
-        ``timeout`` is the call's total timeout, or its :class:`Deadline`.
+        A download gets what is left of the call's ``deadline``.
 
         Raises:
             ValidationError: Unsupported input, missing file, an image too large, or an
@@ -134,15 +113,15 @@ class TaskRunner:
         """
         loaded = load_media(value, kind)
         if isinstance(loaded, RemoteMedia):
-            loaded = self.download(loaded.url, kind, timeout=timeout)
+            loaded = self.download(loaded.url, kind, deadline)
         return check_media(loaded, kind, self._client.config)
 
     def download(
         self,
         url: str,
-        kind: MediaKind = "image",
+        kind: MediaKind,
+        deadline: Deadline,
         *,
-        timeout: float | Deadline | None = None,
         what: str = "input",
     ) -> Media:
         """GET a file through the client's transport, with no credentials.
@@ -155,10 +134,9 @@ class TaskRunner:
         Args:
             url: An ``http(s)://`` URL.
             kind: What the file is (for the default MIME type and the messages).
-            timeout: Total seconds for the download, retries included, or the
-                :class:`Deadline` of the call it belongs to (the download gets what is
-                left of it); None: no total limit, each attempt is bounded by
-                ``request_timeout``.
+            deadline: The deadline of the call it belongs to: the download, retries
+                included, gets what is left of it (a call without ``timeout=``: no total
+                limit, each attempt is bounded by ``request_timeout``).
             what: What the file is to the call (``"input"``, or ``"named in the
                 answer"``), for the messages.
 
@@ -178,8 +156,8 @@ class TaskRunner:
                 message of a failed download starts "Downloading the <kind> <what>
                 <url> failed: " and the error's ``endpoint`` is the URL.
         """
-        if isinstance(timeout, Deadline):
-            timeout = _left(timeout, f"downloading the {kind} {what} {url} (nothing was sent)")
+        if deadline.at is not None:  # the usual call has no limit: no clock read
+            deadline.left(doing=f"downloading the {kind} {what} {url} (nothing was sent)")
         config = self._client.config
         prepared = PreparedRequest(
             "GET",
@@ -188,9 +166,10 @@ class TaskRunner:
             expect="bytes",
             context=ErrorContext(endpoint=url, cold_starts=False),
             task="download",
+            deadline=deadline,
         )
         try:
-            data, meta = self._client._transport.request(prepared, _body, timeout=timeout)
+            data, meta = self._client._transport.request(prepared, _body)
         except HfError as error:
             error.message = f"Downloading the {kind} {what} {url} failed: {error.message}"
             error.endpoint = url
@@ -207,13 +186,13 @@ class TaskRunner:
         self,
         task: str,
         inputs: Any,
+        deadline: Deadline,
         *,
-        timeout: float | Deadline | None,
         keep_urls: bool = False,
     ) -> Any:
         """``inputs`` with every file in it loaded (see ``InputKind``).
 
-        ``timeout`` is the call's total timeout, or its :class:`Deadline`. ``keep_urls``:
+        Downloads get what is left of the call's ``deadline``. ``keep_urls``:
         an ``http(s)://`` file stays a :class:`RemoteMedia` (the provider fetches it).
         """
         spec = get_task(task)
@@ -232,17 +211,17 @@ class TaskRunner:
                     f"{task} inputs must be {{'image': <file>, 'question': str}}, "
                     f"got {type(inputs).__name__}"
                 )
-            image = self.file_input(inputs.get("image"), kind, timeout, keep_urls)
+            image = self.file_input(inputs.get("image"), kind, deadline, keep_urls)
             return {**inputs, "image": image}
-        return self.file_input(inputs, kind, timeout, keep_urls)
+        return self.file_input(inputs, kind, deadline, keep_urls)
 
     def file_input(
-        self, value: Any, kind: MediaKind, timeout: float | Deadline | None, keep_url: bool
+        self, value: Any, kind: MediaKind, deadline: Deadline, keep_url: bool
     ) -> Media | RemoteMedia:
         """One file input: loaded, or with ``keep_url`` an http(s) URL left as it is."""
         if keep_url and isinstance(value, str) and value.startswith(("http://", "https://")):
             return RemoteMedia(value)
-        return self.media(value, kind, timeout=timeout)
+        return self.media(value, kind, deadline)
 
     def provider_fetches(
         self,
@@ -278,11 +257,10 @@ class TaskRunner:
 
     # ----------------------------------------------------------- default model
 
-    def default_model(self, task: str, *, timeout: float | Deadline | None = None) -> str:
+    def default_model(self, task: str, deadline: Deadline) -> str:
         """The Hub's recommended model for ``task`` (``widgetModels[0]`` of ``/api/tasks``).
 
-        ``timeout`` is the call's total timeout, or its :class:`Deadline` (the lookup
-        gets what is left of it).
+        The lookup gets what is left of the call's ``deadline``.
 
         Raises:
             ValidationError: The Hub recommends no model for the task.
@@ -290,10 +268,10 @@ class TaskRunner:
         """
         with self._defaults_lock:
             if self._defaults.models is None:
-                if isinstance(timeout, Deadline):
-                    timeout = _left(
-                        timeout, f"looking up the default model for {task} (nothing was sent)"
-                    )
+                timeout = None
+                if deadline.at is not None:  # the usual call has no limit: no clock read
+                    doing = f"looking up the default model for {task} (nothing was sent)"
+                    timeout = deadline.left(doing=doing)
                 catalogue = self._client.hub.tasks(timeout=timeout)
                 models: dict[str, str] = {}
                 for name, entry in catalogue.items():
@@ -335,7 +313,7 @@ class TaskRunner:
         parameters: Mapping[str, Any],
         provider: str | None,
         endpoint: str | None,
-        timeout: float | Deadline | None,
+        deadline: Deadline,
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
         raw: bool = False,
@@ -345,10 +323,9 @@ class TaskRunner:
         """Send one task call with loaded ``inputs`` and checked ``parameters``.
 
         Args:
-            timeout: The call's total timeout, or its :class:`Deadline` (one for a
-                call made of several, e.g. chunked audio): the default-model lookup,
-                ``_prepare``, the request, job polls and a file named in the answer
-                share it.
+            deadline: The call's one deadline (shared by a call made of several, e.g.
+                chunked audio): the default-model lookup, the target's resolution, the
+                request, job polls and a file named in the answer all draw from it.
             raw: Return decoded JSON instead of the typed result (``client.infer``).
             fallback: Provider failover for this call (None: ``config.fallback``); it
                 applies to the submit (``_execute``).
@@ -358,9 +335,8 @@ class TaskRunner:
             The result (typed, JSON, or a :class:`BinaryResult`) with its metadata.
         """
         spec = get_task(task)
-        deadline = self.deadline(timeout)
         if model is None and endpoint is None:
-            model = self.default_model(task, timeout=deadline)
+            model = self.default_model(task, deadline)
         wire = endpoint is not None or model is None or self._wire(model, provider, task)
         body = build_body(task, inputs, parameters, wire=wire)
         binary = spec is not None and spec.binary_output
@@ -435,7 +411,7 @@ class TaskRunner:
                         meta, f"output is a data: URL that does not decode: {exc}"
                     ) from None
             if isinstance(url, str) and url.startswith(("http://", "https://")):
-                file = self.download(url, "image", timeout=deadline, what="named in the answer")
+                file = self.download(url, "image", deadline, what="named in the answer")
                 return file.data
         raise _bad_answer(meta, f"expected a file, got JSON: {content[:200]!r}")
 
@@ -460,9 +436,9 @@ class TaskRunner:
         requests of the call all come out of it.
         """
         checked = validate_parameters(task, parameters)
-        deadline = self.deadline(timeout)
+        deadline = self._client._deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
-        loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
+        loaded = self.load_inputs(task, inputs, deadline, keep_urls=keep_urls)
         result, _ = self.call(
             task,
             model=model,
@@ -470,7 +446,7 @@ class TaskRunner:
             parameters=checked,
             provider=provider,
             endpoint=endpoint,
-            timeout=deadline,
+            deadline=deadline,
             extra_headers=extra_headers,
             extra_body=extra_body,
             fallback=fallback,
@@ -505,9 +481,9 @@ class TaskRunner:
         """
         if not isinstance(task, str) or not task:
             raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
-        deadline = self.deadline(timeout)
+        deadline = self._client._deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
-        loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
+        loaded = self.load_inputs(task, inputs, deadline, keep_urls=keep_urls)
         result, _ = self.call(
             task,
             model=model,
@@ -515,7 +491,7 @@ class TaskRunner:
             parameters=drop_none(dict(parameters or {})),
             provider=provider,
             endpoint=endpoint,
-            timeout=deadline,
+            deadline=deadline,
             extra_headers=extra_headers,
             extra_body=extra_body,
             raw=True,

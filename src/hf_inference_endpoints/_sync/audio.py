@@ -122,12 +122,12 @@ class Audio(TaskService):
                 else None,
             },
         )
-        deadline = runner.deadline(timeout)  # one for the download and every chunk
+        deadline = self._client._deadline(timeout)  # one for the download and every chunk
         # a provider that fetches URLs itself gets the URL: no download, no chunking here
         keep_url = endpoint is None and runner.provider_fetches(model, provider, _ASR, fallback)
         media = runner.file_input(audio, "audio", deadline, keep_url)
         if model is None and endpoint is None:
-            model = runner.default_model(_ASR, timeout=deadline)
+            model = runner.default_model(_ASR, deadline)
 
         def send(piece: Media | RemoteMedia) -> tuple[Any, ResponseMeta]:
             return runner.call(
@@ -137,7 +137,7 @@ class Audio(TaskService):
                 parameters=parameters,
                 provider=provider,
                 endpoint=endpoint,
-                timeout=deadline,
+                deadline=deadline,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
                 fallback=fallback,
