@@ -137,3 +137,41 @@ def test_one_definition_of_each_shared_notion(name: str) -> None:
             if defined:
                 where.append(rel.as_posix())
     assert len(where) == 1, f"{name} is defined in {where}"
+
+
+#: Inference services: every call they make goes through ``_execute`` (one path).
+INFERENCE_SERVICES = ("chat.py", "text_generation.py", "embeddings.py", "_task_runner.py")
+
+
+def _attribute_calls(path: Path) -> set[str]:
+    """``x.y(...)`` calls of a module, as ``"<source of x>.y"``."""
+    calls = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            calls.add(f"{ast.unparse(node.func.value)}.{node.func.attr}")
+    return calls
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_one_execution_path_sends_every_inference_call() -> None:
+    twin = PACKAGE / "_async"
+    for name in INFERENCE_SERVICES:
+        path = twin / name
+        assert "execute" in _imports(path), f"{name} does not run its calls through _execute"
+        # no answer path of its own: no stream opened and no failover run by the service
+        calls = _attribute_calls(path)
+        assert not any(c.endswith("_transport.stream") for c in calls), name
+        assert "with_failover" not in _imports(path), name
+    # failover is run by _execute alone; the transport never fails over
+    users = sorted(p.name for p in twin.glob("*.py") if "with_failover" in _imports(p))
+    assert users == ["_execute.py"]
+    # chat and text generation send nothing through the transport themselves
+    for name in ("chat.py", "text_generation.py"):
+        assert not any("_transport" in c for c in _attribute_calls(twin / name)), name

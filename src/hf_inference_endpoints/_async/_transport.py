@@ -728,7 +728,7 @@ def _failover_is_above(prepared: PreparedRequest) -> TypeError:
     """A request with fallbacks sent to the transport alone: its failover would be lost."""
     return TypeError(
         f"{prepared.method} {_safe_url(prepared.url)} has fallbacks: send it through "
-        "_failover (request_with_failover / stream_with_failover), which tries each provider"
+        "_failover (_execute does: with_failover), which tries each provider"
     )
 
 

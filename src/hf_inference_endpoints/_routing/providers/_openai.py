@@ -81,7 +81,7 @@ def parse_completion(data: Any) -> dict[str, Any]:
     ``generated_tokens`` comes from ``usage.completion_tokens``, as the streamed
     answer's last item gives them (``_generation.CompletionStreamParser``; left out
     without ``usage``). ``details`` is always filled here; the text-generation parser
-    keeps it only when the caller asked for it (``_generation.text_generation_parser``),
+    keeps it only when the caller asked for it (``_generation.text_generation_from_value``),
     as TGI.
 
     Example:
