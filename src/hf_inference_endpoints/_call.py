@@ -12,7 +12,7 @@ the answer -- reads this one frozen value (``client._prepare(call)``, ``_execute
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._options import NO_OPTIONS, CallOptions
@@ -52,7 +52,7 @@ class Answer:
     from_bytes: Callable[[bytes], Any] | None = None
     from_value: Callable[[Any], Any] | None = None
     events: EventReader | None = None
-    is_final: Callable[[Any], bool] | None = field(default=None)
+    is_final: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
-from .._call import Call
 from .._config import (
     HfInferenceConfig,
     RotatingSecret,  # unasync: remove
@@ -26,6 +25,7 @@ from .._validation import check_call_args
 from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
+    from .._call import Call
     from ._endpoint_routing import AsyncEndpointRouting
     from ._providers import AsyncProviders
     from ._task_runner import AsyncTaskRunner

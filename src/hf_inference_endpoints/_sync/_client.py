@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
-from .._call import Call
 from .._config import (
     HfInferenceConfig,
 )
@@ -26,6 +25,7 @@ from .._validation import check_call_args
 from ._transport import Transport
 
 if TYPE_CHECKING:
+    from .._call import Call
     from ._endpoint_routing import EndpointRouting
     from ._providers import Providers
     from ._task_runner import TaskRunner
