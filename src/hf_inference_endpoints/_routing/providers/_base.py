@@ -480,6 +480,10 @@ class ProviderHelper:
             naming it goes with a URL or an endpoint target (it names no third party).
         interchangeable_tasks: Tasks a mapping entry of one of them also serves (on
             hf-inference a feature-extraction model answers sentence-similarity).
+        routed: Whether it is in Hugging Face's provider set today (huggingface_hub's
+            table; openai is, though called directly only); False for a provider HF
+            removed from routing, kept for its own-key route (docs/wire.md §3; the table
+            of docs/providers.md is generated from this).
     """
 
     name: ClassVar[str] = ""
@@ -495,6 +499,7 @@ class ProviderHelper:
     key_name: ClassVar[str] = "its own API key"
     hf_native: ClassVar[bool] = False
     interchangeable_tasks: ClassVar[frozenset[str]] = frozenset()
+    routed: ClassVar[bool] = True
 
     def accepts_provider_key(self) -> bool:
         """Whether a token that is not an HF token (the provider's own key) reaches it."""
