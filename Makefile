@@ -44,12 +44,14 @@ generate: $(STAMP)
 	$(PY) -m codegen.models
 	$(PY) -m codegen.unasync
 	$(PY) -m codegen.config_docs
+	$(PY) -m codegen.providers_docs
 
 ## Fail when anything generated is stale.
 check-generated: $(STAMP)
 	$(PY) -m codegen.models --check
 	$(PY) -m codegen.unasync --check
 	$(PY) -m codegen.config_docs --check
+	$(PY) -m codegen.providers_docs --check
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_DIRS)

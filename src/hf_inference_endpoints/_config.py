@@ -131,6 +131,10 @@ class RotatingSecret(Secret):
             remember_secret(value)
         return self._value
 
+    def peek(self) -> str | None:
+        """The last token obtained, without asking the source (None before the first)."""
+        return self._value or None
+
     async def refresh(self) -> None:
         """Await an async source and keep its token for the requests built next."""
         if self.is_async:

@@ -33,6 +33,7 @@ from .._progress import ProgressEvent, report_progress
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._retry import Deadline
 from .._routing.build import build_request
+from .._routing.keys import is_provider_key
 from .._routing.mapping import (
     MappingCache,
     MappingEntry,
@@ -229,7 +230,8 @@ class AsyncProviders:
         )
         if target.kind == "url":
             check_fallback_target(fallback, url=model)
-        fallback = config.fallback if fallback is None else fallback
+        if fallback is None:  # a provider's own key opens its provider only: no failover
+            fallback = False if is_provider_key(self._client._token_at_hand()) else config.fallback
         if isinstance(fallback, str):
             fallback = (fallback,)
 

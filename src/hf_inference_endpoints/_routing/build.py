@@ -11,6 +11,7 @@ from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
+from .keys import is_provider_key, router_refuses_provider_key
 from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
 from .providers._base import with_form_fields
 from .targets import Target
@@ -99,18 +100,14 @@ def build_request(
     if target.kind == "url":
         url, payload, provider = _url_target(target, task, fields)
     elif target.kind == "router":
-        if _is_provider_key(token_value):
-            raise InvalidArgument(
-                "the router (provider 'auto' or a ':policy' suffix) takes a Hugging Face token "
-                "(hf_...), not a provider's own key: name the provider the key is for "
-                "(provider='together', ...) to call it directly"
-            )
+        if is_provider_key(token_value):
+            raise router_refuses_provider_key()
         url = f"{config.router_url}/v1/chat/completions"
         payload = {"model": target.router_model, **fields}
         provider = target.label
     else:
         helper = _helper(target, task, config)
-        direct = _is_provider_key(token_value)
+        direct = is_provider_key(token_value)
         _check_token(helper, token_value, direct)
         model_id = target.provider_model
         if target.mapping is not None:  # the Hub's word, checked like a caller's model id
@@ -179,11 +176,6 @@ def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHel
             raise unknown_provider(name, task, sorted(known.tasks), target.model, served=True)
         raise unknown_provider(name, task, known_providers(), target.model)
     return helper
-
-
-def _is_provider_key(token: str | None) -> bool:
-    """A token that is not an HF token is a provider's own key (docs/wire.md §2.3)."""
-    return bool(token) and not (token or "").startswith("hf_")
 
 
 def _check_token(helper: ProviderHelper, token: str | None, direct: bool) -> None:

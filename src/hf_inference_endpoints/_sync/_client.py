@@ -12,6 +12,7 @@ import httpx2
 
 from .._config import (
     HfInferenceConfig,
+    RotatingSecret,
 )
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
@@ -277,6 +278,42 @@ class HfInferenceClient:
     def _refresh_token(self) -> None:
         """Await an async ``token=`` callable, so the requests built next use its value."""
 
+    def _token_at_hand(self) -> str | None:
+        """The token the next request would carry, without asking a rotating source."""
+        token = self.config.token
+        if type(token) is RotatingSecret:
+            return token.peek()
+        return self.config.token_value
+
+    def _check_key(
+        self,
+        model: str | None,
+        provider: str | None,
+        task: str,
+        *,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+    ) -> None:
+        """Refuse a provider's own key where HF would pick the provider (no I/O).
+
+        Called before a call's first lookup, download or request (``_routing/keys.py``).
+
+        Raises:
+            ValidationError: A provider's own key with provider ``auto``, a ``:policy``
+                suffix, or a per-call ``fallback`` to other providers.
+        """
+        from .._routing.keys import check_provider_key
+
+        check_provider_key(
+            self._token_at_hand(),
+            model=model,
+            provider=provider,
+            default_provider=self.config.default_provider,
+            task=task,
+            endpoint=endpoint,
+            fallback=fallback,
+        )
+
     def _prepare(
         self,
         model: str | None,
@@ -323,6 +360,7 @@ class HfInferenceClient:
             check_call_args(extra_headers, extra_body, bill_to)  # before any lookup is sent
         deadline = timeout if isinstance(timeout, Deadline) else self._deadline(timeout)
         self._refresh_token()
+        self._check_key(model, provider, task, endpoint=endpoint, fallback=fallback)
         if endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

@@ -455,6 +455,7 @@ class TaskRunner:
         requests of the call all come out of it.
         """
         checked = validate_parameters(task, parameters)
+        self._client._check_key(model, provider, task, endpoint=endpoint, fallback=fallback)
         deadline = self.deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
         loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)
@@ -500,6 +501,7 @@ class TaskRunner:
         """
         if not isinstance(task, str) or not task:
             raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
+        self._client._check_key(model, provider, task, endpoint=endpoint, fallback=fallback)
         deadline = self.deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
         loaded = self.load_inputs(task, inputs, timeout=deadline, keep_urls=keep_urls)

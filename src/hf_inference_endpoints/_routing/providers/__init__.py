@@ -13,6 +13,7 @@ from ._base import ProviderHelper
 from .generic import generic_chat_helper
 
 __all__ = [
+    "REMOVED_WITHOUT_HELPER",
     "ProviderHelper",
     "answer_helper",
     "find_helper",
@@ -57,6 +58,10 @@ _HELPERS: dict[str, tuple[str, str]] = {
     "wavespeed": ("wavespeed", "WavespeedHelper"),
     "zai-org": ("zai_org", "ZaiOrgHelper"),
 }
+
+#: Providers HF removed from routing on 2026-07-01 (huggingface_hub PR #4447) that never had
+#: a helper here; the ones that do say ``routed = False`` (docs/providers.md).
+REMOVED_WITHOUT_HELPER: frozenset[str] = frozenset({"black-forest-labs", "clarifai", "nvidia"})
 
 _REGISTRY: dict[str, ProviderHelper] = {}  # the helpers built so far
 

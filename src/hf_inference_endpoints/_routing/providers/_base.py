@@ -507,6 +507,10 @@ class ProviderHelper:
         fixed_headers: Headers every request to the provider carries (lower-case names).
         key_scheme: The ``Authorization`` scheme of the provider's own key (``Bearer``;
             fal-ai's is ``Key``); HF tokens through the router are always ``Bearer``.
+        routed: Whether it is in Hugging Face's provider set today (huggingface_hub's
+            table; openai is, though called directly only); False for a provider HF
+            removed from routing, kept for its own-key route (docs/wire.md §3; the table
+            of docs/providers.md is generated from this).
     """
 
     name: ClassVar[str] = ""
@@ -524,6 +528,7 @@ class ProviderHelper:
     interchangeable_tasks: ClassVar[frozenset[str]] = frozenset()
     fixed_headers: ClassVar[Mapping[str, str]] = {}
     key_scheme: ClassVar[str] = "Bearer"
+    routed: ClassVar[bool] = True
 
     def accepts_provider_key(self) -> bool:
         """Whether a token that is not an HF token (the provider's own key) reaches it."""

@@ -34,6 +34,7 @@ class NebiusHelper(ProviderHelper):
 
     name: ClassVar[str] = "nebius"
     direct_url: ClassVar[str] = "https://api.studio.nebius.ai"
+    routed: ClassVar[bool] = False  # removed from HF routing on 2026-07-01
     routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
         "text-generation": completions_route("/v1/completions"),
