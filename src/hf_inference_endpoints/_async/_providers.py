@@ -252,6 +252,12 @@ class AsyncProviders:
         if not self._needs_lookup(target, task, fallback):
             return build(target)
         entries = await self.mapping(target.model, deadline=deadline)
+        own_key = is_provider_key(self._client._token_at_hand())
+
+        def usable(helper: ProviderHelper | None) -> bool:
+            # an HF token reaches routed providers only; an own key is for its provider
+            return helper is not None and (helper.routed or own_key)
+
         plan = plan_candidates(
             target.model,
             target.provider or "auto",
@@ -259,7 +265,7 @@ class AsyncProviders:
             entries,
             fallback=fallback,
             preference=config.provider_preference,
-            serves=lambda name: helper_for(name, task) is not None,
+            serves=lambda name: usable(helper_for(name, task)),
         )
         for note in plan.skipped:
             logger.info("%s for %s: skipped %s", task, target.model, note)

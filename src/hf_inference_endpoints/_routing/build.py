@@ -11,7 +11,7 @@ from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
 from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
-from .keys import is_provider_key, router_refuses_provider_key
+from .keys import is_provider_key, not_routed, router_refuses_provider_key
 from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
 from .providers._base import with_form_fields
 from .targets import Target
@@ -179,6 +179,8 @@ def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHel
 
 
 def _check_token(helper: ProviderHelper, token: str | None, direct: bool) -> None:
+    if not direct and not helper.routed:
+        raise not_routed(helper.name, helper.key_name)
     if not direct and not helper.accepts_hf_token:
         raise ConfigurationError(
             f"provider={helper.name!r} is called directly and needs {helper.key_name} as "

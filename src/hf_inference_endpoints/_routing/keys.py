@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._errors import InvalidArgument, ValidationError
+from .._errors import ConfigurationError, InvalidArgument, ValidationError
 from .targets import parse_target
 
-__all__ = ["check_provider_key", "is_provider_key", "router_refuses_provider_key"]
+__all__ = [
+    "check_provider_key",
+    "is_provider_key",
+    "not_routed",
+    "router_refuses_provider_key",
+]
 
 
 def is_provider_key(token: str | None) -> bool:
@@ -35,6 +40,33 @@ def router_refuses_provider_key() -> InvalidArgument:
         "the provider the key is for (provider='<name>' or model='org/name:<provider>') to "
         "call its API directly, or use an HF token"
     )
+
+
+def not_routed(provider: str, key_name: str) -> ConfigurationError:
+    """The error for an HF token sent to a provider Hugging Face no longer routes to.
+
+    Example:
+        >>> str(not_routed("nebius", "its own API key")).split(":")[0]
+        "provider 'nebius' was removed from Hugging Face routing (2026-07-01)"
+    """
+    return ConfigurationError(
+        f"provider {provider!r} was removed from Hugging Face routing (2026-07-01): the "
+        f"router no longer forwards to it. Call its own API with {key_name} as the token "
+        "(token=...), or choose a provider HF routes (docs/providers.md)"
+    )
+
+
+def _check_routed(provider: str | None, fallback: bool | Sequence[str] | None) -> None:
+    """Refuse, for an HF token, a named provider (or fallback) that HF no longer routes."""
+    from .providers import registered
+
+    names = [provider] if provider else []
+    if fallback and not isinstance(fallback, bool):
+        names.extend([fallback] if isinstance(fallback, str) else fallback)
+    for name in names:
+        helper = registered(name) if isinstance(name, str) else None
+        if helper is not None and not helper.routed:
+            raise not_routed(helper.name, helper.key_name)
 
 
 def check_provider_key(
@@ -62,6 +94,8 @@ def check_provider_key(
     Raises:
         ValidationError: ``token`` is a provider's own key and the call would go to the
             router or to provider ``auto``, or asks to fail over to other providers.
+        ConfigurationError: An HF token for a provider (named, or in ``fallback``) that
+            Hugging Face removed from routing.
 
     Example:
         >>> check_provider_key("sk-x", model="org/m", provider="together",
@@ -72,7 +106,10 @@ def check_provider_key(
         ...
         hf_inference_endpoints._errors.InvalidArgument: provider 'auto' (the default) ...
     """
-    if not is_provider_key(token) or endpoint is not None:
+    if endpoint is not None:
+        return
+    if not is_provider_key(token):
+        _check_routed(_named_provider(model, provider, default_provider, task), fallback)
         return
     if model is None:  # the Hub's default model: the target is the provider alone
         if (provider or default_provider) == "auto":
@@ -96,3 +133,20 @@ def check_provider_key(
             f"fallback={fallback!r} would send a provider's own key to other providers: "
             f"it is for {target_provider!r} only; drop fallback= or use an HF token (hf_...)"
         )
+
+
+def _named_provider(
+    model: str | None, provider: str | None, default_provider: str, task: str
+) -> str | None:
+    """The provider a call names (argument, ``:suffix`` or default), or None for a URL."""
+    if model is None:
+        return provider or default_provider
+    try:
+        target = parse_target(
+            model, provider=provider, default_provider=default_provider, task=task
+        )
+    except ValidationError:
+        return None  # the call raises this error itself, with its full message
+    if target.kind == "router":  # ``org/name:together`` asks the router for that provider
+        return target.suffix
+    return target.provider if target.kind == "provider" else None

@@ -94,7 +94,12 @@ def helper_for(name: str, task: str) -> ProviderHelper | None:
     provider without a helper, the generic OpenAI-compatible one. None when neither applies.
     """
     helper = find_helper(name, task)
-    if helper is None and task == "conversational" and name not in _HELPERS:
+    if (
+        helper is None
+        and task == "conversational"
+        and name not in _HELPERS
+        and name not in REMOVED_WITHOUT_HELPER  # HF's router no longer forwards to them
+    ):
         return generic_chat_helper(name)
     return helper
 
