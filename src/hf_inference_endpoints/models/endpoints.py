@@ -175,6 +175,15 @@ class EndpointPrivateStatus(ResponseModel):
     """
 
 
+class HardwareQuota(ResponseModel):
+    """
+    The namespace's accelerator quota for this offering.
+    """
+
+    maxAccelerators: int | None = None
+    usedAccelerators: int | None = None
+
+
 class EndpointComputeSpec(RequestModel):
     """
     Hardware and scaling of a new endpoint.
@@ -297,6 +306,58 @@ class EndpointStatus(ResponseModel):
     private: EndpointPrivateStatus | None = None
 
 
+class HardwareCompute(ResponseModel):
+    """
+    One instance offering of a region: what `create(accelerator=, instance_type=, instance_size=)` takes.
+    """
+
+    id: str | None = None
+    """
+    The offering's id, e.g. `aws-us-east-1-nvidia-l4-x1`.
+    """
+    accelerator: str | None = None
+    """
+    `cpu`, `gpu` or `neuron`.
+    """
+    numAccelerators: int | None = None
+    """
+    Accelerator units per replica.
+    """
+    numCpus: int | None = None
+    """
+    vCPUs per replica.
+    """
+    memoryGb: int | None = None
+    """
+    RAM per replica, in GB.
+    """
+    gpuMemoryGb: int | None = None
+    """
+    Memory of each GPU, in GB.
+    """
+    instanceType: str | None = None
+    """
+    e.g. `nvidia-l4`, `intel-spr`.
+    """
+    instanceSize: str | None = None
+    """
+    `x1` .. `x8`.
+    """
+    architecture: str | None = None
+    """
+    The chip, e.g. `NVIDIA L4`.
+    """
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    pricePerHour: float | None = None
+    """
+    USD per replica-hour, where the API gives it.
+    """
+    quota: HardwareQuota | None = None
+
+
 class EndpointImageChoice(RequestModel):
     """
     Exactly one image variant: `huggingface` (`{}`, the HF toolkit), `custom`, or an engine (`tgi`, `tgiNeuron`, `tei`, `vLLM`, `vLLMNeuron`, `sGLang`, `llamacpp`, `hfServe`). Field names are camelCase (`healthRoute`); the API drops fields it does not know.
@@ -365,6 +426,26 @@ class EndpointModel(ResponseModel):
     """
     command: list[str] | None = None
     args: list[str] | None = None
+
+
+class HardwareRegion(ResponseModel):
+    """
+    One region of a vendor.
+    """
+
+    name: str
+    """
+    e.g. `us-east-1`.
+    """
+    label: str | None = None
+    """
+    A human name, e.g. `N. Virginia`.
+    """
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    computes: Annotated[list[HardwareCompute], Field(validate_default=True)] = []
 
 
 class EndpointModelSpec(RequestModel):
@@ -438,6 +519,19 @@ class EndpointInfo(ResponseModel):
     status: EndpointStatus | None = None
 
 
+class HardwareVendor(ResponseModel):
+    """
+    One cloud vendor (`aws`, `azure`, `gcp`, ...).
+    """
+
+    name: str
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    regions: Annotated[list[HardwareRegion], Field(validate_default=True)] = []
+
+
 class EndpointList(ResponseModel):
     """
     One page of `GET /v2/endpoint/{namespace}`. Older API versions answer every endpoint at once with `items` only; newer ones page with `cursor`/`limit` and say where the next page starts in `nextCursor` (absent or null on the last page).
@@ -475,3 +569,11 @@ class EndpointCreateRequest(RequestModel):
     cacheHttpResponses: bool | None = None
     tags: list[str] | None = None
     customRouter: EndpointCustomRouterSpec | None = None
+
+
+class HardwareCatalog(ResponseModel):
+    """
+    The hardware the management API offers (`GET /v2/provider/{namespace}`): cloud vendors, their regions and each region's instance types, with the hourly price and the namespace's quota where the API gives them. Older API versions answer `items` instead of `vendors`; the client reads both.
+    """
+
+    vendors: Annotated[list[HardwareVendor], Field(validate_default=True)] = []
