@@ -24,6 +24,7 @@ from hf_inference_endpoints import (
     EndpointFailed,
     EndpointPaused,
     NotFound,
+    ValidationError,
 )
 from hf_inference_endpoints._endpoints import WaitProgress
 from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
@@ -99,14 +100,13 @@ async def client_for(
     async with (
         httpx2.AsyncClient(event_hooks=hooks) as http,
         AsyncHfInferenceClient(
-            token=TOKEN,
             http_client=http,
             hub_url=emu.hub_url,
             router_url=emu.router_url,
             endpoints_api_url=emu.endpoints_api_url,
             retry_base_delay=0.01,
             cold_start_timeout=120.0,
-            **{"default_provider": "hf-inference", **config},
+            **{"default_provider": "hf-inference", "token": TOKEN, **config},
         ) as client,
     ):
         client.endpoints.poll_interval = 0.002
@@ -117,6 +117,53 @@ async def client_for(
 async def deploy(client: AsyncHfInferenceClient, name: str, **options: Any) -> None:
     await client.endpoints.create(name, "HuggingFaceTB/SmolLM3-3B", **{**HARDWARE, **options})
     await client.endpoints.wait(name, timeout=10)
+
+
+@pytest.mark.anyio
+async def test_listing_every_namespace_the_token_sees(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 2  # the user's three endpoints take two pages
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        for name in ("mine-a", "mine-b", "mine-c"):
+            await client.endpoints.create(name, "gpt2", **HARDWARE)
+        await client.endpoints.create(f"{ORG}/org-a", "gpt2", **HARDWARE)
+        wire.requests.clear()
+        lazy = client.endpoints.iter("*")
+        assert wire.requests == []  # nothing is sent before the iteration starts
+        first = await lazy.__anext__()
+        assert [r.url.path.rsplit("/", 1)[-1] for r in wire.requests] == ["whoami-v2", USER]
+        rest = [ep async for ep in lazy]
+        everything = await client.endpoints.list(namespace="*")
+    seen = [(ep.namespace, ep.name) for ep in [first, *rest]]
+    expected = [(USER, "mine-a"), (USER, "mine-b"), (USER, "mine-c"), (ORG, "org-a")]
+    assert seen == expected
+    assert [(ep.namespace, ep.name) for ep in everything] == expected
+    listed = [str(r.url.path) for r in wire.to("/v2/endpoint/")]
+    # the read-only organisation was asked once, answered 403, and was skipped
+    assert sum(path.endswith("/v2/endpoint/emulator-readers") for path in listed) == 2
+
+
+@pytest.mark.anyio
+async def test_listing_every_namespace_fails_when_the_token_is_refused(
+    emu: Any, no_env: None
+) -> None:
+    async with client_for(emu, token="hf_not_a_token_the_emulator_knows") as client:
+        with pytest.raises(AuthenticationError):
+            await client.endpoints.list("*")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("bad", ["**", "a/b", "", 7])
+async def test_listing_a_bad_namespace_is_refused_before_sending(
+    emu: Any, no_env: None, bad: Any
+) -> None:
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        with pytest.raises(ValidationError):
+            client.endpoints.iter(bad)
+        with pytest.raises(ValidationError):
+            await client.endpoints.list(bad)
+    assert wire.requests == []
 
 
 @pytest.mark.anyio

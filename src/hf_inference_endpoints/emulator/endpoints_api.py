@@ -12,7 +12,8 @@ Routes (relative to the mount; docs/wire.md §6.2):
   "already running" on a running endpoint.
 
 Namespaces: the emulated user (``emulator-user``) and its organisation
-(``emulator-org``); any other namespace is a 403.
+(``emulator-org``); any other namespace is a 403 (also ``emulator-readers``, an
+organisation whoami lists in which the user may only read).
 
 State machine (simulated seconds from :class:`EndpointTimings`, times
 ``EmulatorSettings.time_scale``; evaluated lazily on every request, no background task)::

@@ -491,6 +491,10 @@ class EndpointInfo(ResponseModel):
     """
     Endpoint name: lowercase letters, digits and `-`, at most 32 characters.
     """
+    namespace: str | None = None
+    """
+    The user or organisation it belongs to. The API leaves it out; the client fills it in from the namespace it asked.
+    """
     type: str | None = None
     """
     Who may call it: `public` (no token), `authenticated` (any HF token with access), `private` (AWS PrivateLink only). `protected` is a legacy value.
