@@ -25,6 +25,7 @@ from hf_inference_endpoints import (
     EndpointFailed,
     EndpointPaused,
     NotFound,
+    PermissionDenied,
     ValidationError,
 )
 from hf_inference_endpoints._endpoints import WaitProgress
@@ -158,6 +159,82 @@ def test_listing_a_bad_namespace_is_refused_before_sending(
         with pytest.raises(ValidationError):
             client.endpoints.list(bad)
     assert wire.requests == []
+
+
+def test_hardware_catalogue_flattened_and_filtered(emu: Any, no_env: None) -> None:
+    from hf_inference_endpoints.emulator.hardware import catalog_json
+    from hf_inference_endpoints.models import HardwareInstance
+
+    published = catalog_json()
+    expected = [
+        (vendor["name"], region["name"], compute["instanceType"], compute["instanceSize"])
+        for vendor in published["vendors"]
+        for region in vendor["regions"]
+        for compute in region["computes"]
+    ]
+    wire = Wire()
+    with client_for(emu, wire) as client:
+        everything = client.endpoints.list_hardware()
+        aws_gpus = client.endpoints.list_hardware(vendor="AWS", accelerator="gpu")
+        ireland = client.endpoints.list_hardware(region="eu-west-1", instance_type="nvidia-l4")
+        usable = client.endpoints.list_hardware(available_only=True)
+        theirs = client.endpoints.list_hardware(namespace=ORG)
+    assert all(isinstance(item, HardwareInstance) for item in everything)
+    got = [(i.vendor, i.region, i.instanceType, i.instanceSize) for i in everything]
+    assert got == expected  # every offering, in the API's order
+    assert aws_gpus and {(i.vendor, i.accelerator) for i in aws_gpus} == {("aws", "gpu")}
+    assert len(aws_gpus) == sum(
+        1 for v, _, t, _ in expected if v == "aws" and t.startswith("nvidia")
+    )
+    assert [(i.instanceSize, i.regionLabel) for i in ireland] == [
+        ("x1", "Ireland"),
+        ("x4", "Ireland"),
+    ]
+    l4 = ireland[1]
+    assert l4.numAccelerators == 4 and l4.pricePerHour is not None and l4.pricePerHour > 0
+    assert l4.quota is not None and l4.quota.maxAccelerators == 8
+    assert {i.vendor for i in usable} == {"aws", "gcp"}  # azure is marked notAvailable
+    assert all(i.available for i in usable) and not all(i.available for i in everything)
+    assert len(theirs) == len(everything)
+    paths = [r.url.path for r in wire.to("/v2/provider/")]
+    assert paths[0].endswith(f"/v2/provider/{USER}") and paths[-1].endswith(f"/v2/provider/{ORG}")
+
+
+def test_hardware_quota_counts_the_namespace_endpoints(emu: Any, no_env: None) -> None:
+    with client_for(emu) as client:
+        client.endpoints.create(
+            "quota-a", "gpt2", **{**HARDWARE, "min_replica": 2, "max_replica": 2}
+        )
+        spr = client.endpoints.list_hardware(
+            vendor="aws", region="us-east-1", instance_type="intel-spr"
+        )
+    assert {i.quota.usedAccelerators for i in spr if i.quota} == {4}  # x2, two replicas
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"vendor": ""},
+        {"accelerator": 1},
+        {"region": "  "},
+        {"available_only": "yes"},
+        {"namespace": "a/b"},
+    ],
+)
+def test_hardware_filters_are_checked_before_sending(
+    emu: Any, no_env: None, bad: dict[str, Any]
+) -> None:
+    wire = Wire()
+    with client_for(emu, wire) as client:
+        with pytest.raises(ValidationError):
+            client.endpoints.list_hardware(**bad)
+    assert wire.requests == []
+
+
+def test_hardware_of_a_namespace_the_token_cannot_act_for(emu: Any, no_env: None) -> None:
+    with client_for(emu) as client:
+        with pytest.raises(PermissionDenied):
+            client.endpoints.list_hardware(namespace="emulator-readers")
 
 
 def test_int_010_endpoint_listing(emu: Any, no_env: None) -> None:

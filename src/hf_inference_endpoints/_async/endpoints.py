@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._endpoints import (
@@ -35,6 +35,12 @@ from .._endpoints import (
     validate_until,
     wait_decision,
 )
+from .._endpoints.hardware import (
+    HardwareFilter,
+    flatten_catalog,
+    hardware_request,
+    parse_hardware,
+)
 from .._endpoints.requests import Action
 from .._errors import (
     AuthenticationError,
@@ -54,7 +60,7 @@ from .._retry import Deadline
 from .._waits import plan_wait
 
 if TYPE_CHECKING:
-    from ..models import EndpointInfo
+    from ..models import EndpointInfo, HardwareInstance
     from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncEndpoints"]
@@ -342,7 +348,7 @@ class AsyncEndpoints:
                     continue  # a name no URL can carry: nothing to list there
         return user, orgs
 
-    async def _pages(self, ns: str, timeout: float | None) -> AsyncIterator[EndpointInfo]:
+    async def _pages(self, ns: str, timeout: float | None) -> AsyncGenerator[EndpointInfo, None]:
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -366,6 +372,67 @@ class AsyncEndpoints:
                 )
             seen.add(cursor)
         raise ServerError(f"the endpoints listing of {ns!r} has more than {MAX_PAGES} pages")
+
+    async def list_hardware(
+        self,
+        *,
+        vendor: str | None = None,
+        region: str | None = None,
+        accelerator: str | None = None,
+        instance_type: str | None = None,
+        available_only: bool = False,
+        namespace: str | None = None,
+        timeout: float | None = None,
+    ) -> builtins.list[HardwareInstance]:
+        """The hardware endpoints can run on (``GET /v2/provider/{namespace}``).
+
+        The catalogue (vendors, their regions, each region's instances with the hourly
+        price and the namespace's quota where the API gives them) comes flattened: one
+        ``HardwareInstance`` per vendor x region x instance, in the API's order, whose
+        ``vendor``, ``region``, ``accelerator``, ``instanceType`` and ``instanceSize``
+        are what :meth:`create` takes. Filters match exactly, ignoring case.
+
+        Args:
+            vendor: Only this cloud vendor (``aws``, ``azure``, ``gcp``...).
+            region: Only this region (``us-east-1``...).
+            accelerator: Only this accelerator (``cpu``, ``gpu``, ``neuron``).
+            instance_type: Only this instance type (``nvidia-l4``...).
+            available_only: Drop what the vendor, region or instance marks ``notAvailable``.
+            namespace: Whose quota to show; default ``default_namespace``, else the
+                token's user.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The matching instances (``pricePerHour`` in USD per replica-hour, ``quota``
+            with ``maxAccelerators`` / ``usedAccelerators`` when given).
+
+        Raises:
+            ValidationError: A filter is not a non-empty string, or a bad namespace
+                (nothing is sent).
+            AuthenticationError: The token is missing or rejected.
+            PermissionDenied: The token may not act for that namespace.
+
+        Example:
+            >>> gpus = await client.endpoints.list_hardware(vendor="aws", accelerator="gpu")  # doctest: +SKIP
+            >>> [(g.instanceType, g.instanceSize, g.pricePerHour) for g in gpus][:2]  # doctest: +SKIP
+        """
+        keep = HardwareFilter.checked(
+            vendor=vendor,
+            region=region,
+            accelerator=accelerator,
+            instance_type=instance_type,
+            available_only=available_only,
+        )
+        ns = await self._namespace(namespace, timeout=timeout)
+        await self._client._refresh_token()
+        prepared = hardware_request(self._client.config, ns)
+        catalog, meta = await self._client._transport.request(
+            prepared, parse_hardware, timeout=timeout
+        )
+        items = flatten_catalog(catalog, keep)
+        for item in items:
+            item._response_meta = meta
+        return items
 
     async def get(
         self, name: str, *, namespace: str | None = None, timeout: float | None = None

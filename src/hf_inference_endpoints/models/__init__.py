@@ -109,6 +109,7 @@ if TYPE_CHECKING:
     from .endpoints import EndpointUpdateRequest as EndpointUpdateRequest
     from .endpoints import HardwareCatalog as HardwareCatalog
     from .endpoints import HardwareCompute as HardwareCompute
+    from .endpoints import HardwareInstance as HardwareInstance
     from .endpoints import HardwareQuota as HardwareQuota
     from .endpoints import HardwareRegion as HardwareRegion
     from .endpoints import HardwareVendor as HardwareVendor
@@ -375,6 +376,7 @@ __all__ = [
     "GenerationParameters",
     "HardwareCatalog",
     "HardwareCompute",
+    "HardwareInstance",
     "HardwareQuota",
     "HardwareRegion",
     "HardwareVendor",
@@ -591,6 +593,7 @@ _MODULE_OF: dict[str, str] = {
     "GenerationParameters": "common",
     "HardwareCatalog": "endpoints",
     "HardwareCompute": "endpoints",
+    "HardwareInstance": "endpoints",
     "HardwareQuota": "endpoints",
     "HardwareRegion": "endpoints",
     "HardwareVendor": "endpoints",

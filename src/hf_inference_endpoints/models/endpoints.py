@@ -184,6 +184,59 @@ class HardwareQuota(ResponseModel):
     usedAccelerators: int | None = None
 
 
+class HardwareInstance(ResponseModel):
+    """
+    One instance offering of the hardware catalogue, flattened by the client: a `HardwareCompute` with the vendor and region it is offered in. What `client.endpoints.list_hardware()` returns, one per vendor x region x instance.
+    """
+
+    vendor: str
+    """
+    `aws`, `azure`, `gcp`, ... (`create(vendor=)`).
+    """
+    region: str
+    """
+    e.g. `us-east-1` (`create(region=)`).
+    """
+    regionLabel: str | None = None
+    """
+    The region's human name, e.g. `N. Virginia`.
+    """
+    available: bool = True
+    """
+    False when the vendor, the region or the instance is marked `notAvailable`.
+    """
+    id: str | None = None
+    """
+    The offering's id, when the API gives one.
+    """
+    accelerator: str | None = None
+    """
+    `cpu`, `gpu` or `neuron` (`create(accelerator=)`).
+    """
+    numAccelerators: int | None = None
+    numCpus: int | None = None
+    memoryGb: int | None = None
+    gpuMemoryGb: int | None = None
+    instanceType: str | None = None
+    """
+    `create(instance_type=)`, e.g. `nvidia-l4`.
+    """
+    instanceSize: str | None = None
+    """
+    `create(instance_size=)`, `x1` .. `x8`.
+    """
+    architecture: str | None = None
+    status: str | None = None
+    """
+    The instance's own status: `available` or `notAvailable`.
+    """
+    pricePerHour: float | None = None
+    """
+    USD per replica-hour, where the API gives it.
+    """
+    quota: HardwareQuota | None = None
+
+
 class EndpointComputeSpec(RequestModel):
     """
     Hardware and scaling of a new endpoint.
