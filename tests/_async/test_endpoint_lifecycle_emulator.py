@@ -145,6 +145,22 @@ async def test_listing_every_namespace_the_token_sees(emu: Any, no_env: None) ->
 
 
 @pytest.mark.anyio
+async def test_stopping_early_fetches_no_further_page(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 1
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        for name in ("early-a", "early-b"):
+            await client.endpoints.create(name, "gpt2", **HARDWARE)
+        await client.endpoints.create(f"{ORG}/early-org", "gpt2", **HARDWARE)
+        wire.requests.clear()
+        lazy = client.endpoints.iter("*")
+        first = await lazy.__anext__()
+        await lazy.aclose()
+    assert first.name == "early-a"
+    assert len(wire.to("/v2/endpoint/")) == 1  # one page of the user, no org asked
+
+
+@pytest.mark.anyio
 async def test_listing_every_namespace_fails_when_the_token_is_refused(
     emu: Any, no_env: None
 ) -> None:

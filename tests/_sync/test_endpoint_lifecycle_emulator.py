@@ -142,6 +142,21 @@ def test_listing_every_namespace_the_token_sees(emu: Any, no_env: None) -> None:
     assert sum(path.endswith("/v2/endpoint/emulator-readers") for path in listed) == 2
 
 
+def test_stopping_early_fetches_no_further_page(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 1
+    wire = Wire()
+    with client_for(emu, wire) as client:
+        for name in ("early-a", "early-b"):
+            client.endpoints.create(name, "gpt2", **HARDWARE)
+        client.endpoints.create(f"{ORG}/early-org", "gpt2", **HARDWARE)
+        wire.requests.clear()
+        lazy = client.endpoints.iter("*")
+        first = lazy.__next__()
+        lazy.close()
+    assert first.name == "early-a"
+    assert len(wire.to("/v2/endpoint/")) == 1  # one page of the user, no org asked
+
+
 def test_listing_every_namespace_fails_when_the_token_is_refused(emu: Any, no_env: None) -> None:
     with client_for(emu, token="hf_not_a_token_the_emulator_knows") as client:
         with pytest.raises(AuthenticationError):

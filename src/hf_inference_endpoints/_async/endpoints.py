@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._endpoints import (
@@ -238,7 +238,7 @@ class AsyncEndpoints:
 
     def iter(
         self, namespace: str | None = None, *, timeout: float | None = None
-    ) -> AsyncIterator[EndpointInfo]:
+    ) -> AsyncGenerator[EndpointInfo, None]:
         """The endpoints of a namespace, or of every namespace (``"*"``), page by page.
 
         Lazy: nothing is sent until the iteration starts, and each page
@@ -254,7 +254,8 @@ class AsyncEndpoints:
             timeout: Seconds allowed for each page, across retries.
 
         Returns:
-            An iterator of ``EndpointInfo``, in the API's order, namespace by namespace.
+            An iterator of ``EndpointInfo``, in the API's order, namespace by namespace
+            (``aclose()`` it when stopping early to end it at once).
 
         Raises:
             ValidationError: ``namespace`` is not a valid name or ``"*"`` (raised here,
@@ -303,7 +304,7 @@ class AsyncEndpoints:
 
     async def _iterate(
         self, namespace: str | None, timeout: float | None
-    ) -> AsyncIterator[EndpointInfo]:
+    ) -> AsyncGenerator[EndpointInfo, None]:
         if namespace != ALL_NAMESPACES:
             ns = await self._namespace(namespace, timeout=timeout)
             async for info in self._pages(ns, timeout):

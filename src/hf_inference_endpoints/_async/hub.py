@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InvalidArgument
@@ -84,7 +84,7 @@ class AsyncHub:
         limit: int | None = None,
         page_size: int | None = None,
         timeout: float | None = None,
-    ) -> AsyncIterator[HubModel]:
+    ) -> AsyncGenerator[HubModel, None]:
         """Models served by inference providers, page by page as you iterate.
 
         ``GET {hub}/api/models`` with ``expand[]=inferenceProviderMapping`` (and the
@@ -131,7 +131,7 @@ class AsyncHub:
         size: int,
         limit: int | None,
         timeout: float | None,
-    ) -> AsyncIterator[HubModel]:
+    ) -> AsyncGenerator[HubModel, None]:
         given = 0
         url: str | None = None
         while True:

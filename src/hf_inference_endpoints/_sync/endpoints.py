@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-from collections.abc import Generator, Iterator, Callable, Mapping, Sequence
+from collections.abc import Generator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._endpoints import (
@@ -239,7 +239,7 @@ class Endpoints:
 
     def iter(
         self, namespace: str | None = None, *, timeout: float | None = None
-    ) -> Iterator[EndpointInfo]:
+    ) -> Generator[EndpointInfo, None]:
         """The endpoints of a namespace, or of every namespace (``"*"``), page by page.
 
         Lazy: nothing is sent until the iteration starts, and each page
@@ -255,7 +255,8 @@ class Endpoints:
             timeout: Seconds allowed for each page, across retries.
 
         Returns:
-            An iterator of ``EndpointInfo``, in the API's order, namespace by namespace.
+            An iterator of ``EndpointInfo``, in the API's order, namespace by namespace
+            (``close()`` it when stopping early to end it at once).
 
         Raises:
             ValidationError: ``namespace`` is not a valid name or ``"*"`` (raised here,
@@ -302,7 +303,9 @@ class Endpoints:
         """
         return [info for info in self.iter(namespace, timeout=timeout)]
 
-    def _iterate(self, namespace: str | None, timeout: float | None) -> Iterator[EndpointInfo]:
+    def _iterate(
+        self, namespace: str | None, timeout: float | None
+    ) -> Generator[EndpointInfo, None]:
         if namespace != ALL_NAMESPACES:
             ns = self._namespace(namespace, timeout=timeout)
             for info in self._pages(ns, timeout):

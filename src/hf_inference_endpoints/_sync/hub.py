@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InvalidArgument
@@ -85,7 +85,7 @@ class Hub:
         limit: int | None = None,
         page_size: int | None = None,
         timeout: float | None = None,
-    ) -> Iterator[HubModel]:
+    ) -> Generator[HubModel, None]:
         """Models served by inference providers, page by page as you iterate.
 
         ``GET {hub}/api/models`` with ``expand[]=inferenceProviderMapping`` (and the
@@ -132,7 +132,7 @@ class Hub:
         size: int,
         limit: int | None,
         timeout: float | None,
-    ) -> Iterator[HubModel]:
+    ) -> Generator[HubModel, None]:
         given = 0
         url: str | None = None
         while True:
