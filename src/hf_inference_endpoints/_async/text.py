@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from .._errors import ErrorContext, InvalidArgument
 from .._request import PreparedRequest
@@ -27,6 +27,7 @@ from .._tasks import need
 from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
+    from .._options import CallKeywords
     from ..models import (
         FillMaskOutputElement,
         QuestionAnsweringOutputElement,
@@ -87,13 +88,7 @@ class AsyncText(AsyncTaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TextClassificationOutputElement]: ...
 
     @overload
@@ -104,13 +99,7 @@ class AsyncText(AsyncTaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[TextClassificationOutputElement]]: ...
 
     async def classify(
@@ -315,13 +304,7 @@ class AsyncText(AsyncTaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[FillMaskOutputElement]: ...
 
     @overload
@@ -332,13 +315,7 @@ class AsyncText(AsyncTaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[FillMaskOutputElement]]: ...
 
     async def fill_mask(
@@ -663,13 +640,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> SummarizationOutput: ...
 
     @overload
@@ -681,13 +652,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[SummarizationOutput]: ...
 
     async def summarize(
@@ -762,13 +727,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> TranslationOutput: ...
 
     @overload
@@ -782,13 +741,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TranslationOutput]: ...
 
     async def translate(

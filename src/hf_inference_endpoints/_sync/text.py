@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from .._errors import ErrorContext, InvalidArgument
 from .._request import PreparedRequest
@@ -28,6 +28,7 @@ from .._tasks import need
 from ._task_runner import TaskService
 
 if TYPE_CHECKING:
+    from .._options import CallKeywords
     from ..models import (
         FillMaskOutputElement,
         QuestionAnsweringOutputElement,
@@ -88,13 +89,7 @@ class Text(TaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TextClassificationOutputElement]: ...
 
     @overload
@@ -105,13 +100,7 @@ class Text(TaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[TextClassificationOutputElement]]: ...
 
     def classify(
@@ -316,13 +305,7 @@ class Text(TaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[FillMaskOutputElement]: ...
 
     @overload
@@ -333,13 +316,7 @@ class Text(TaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[FillMaskOutputElement]]: ...
 
     def fill_mask(
@@ -664,13 +641,7 @@ class Text(TaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> SummarizationOutput: ...
 
     @overload
@@ -682,13 +653,7 @@ class Text(TaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[SummarizationOutput]: ...
 
     def summarize(
@@ -763,13 +728,7 @@ class Text(TaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> TranslationOutput: ...
 
     @overload
@@ -783,13 +742,7 @@ class Text(TaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TranslationOutput]: ...
 
     def translate(
