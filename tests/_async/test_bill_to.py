@@ -19,6 +19,7 @@ import pytest
 
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
+    InvalidArgument,
     RateLimited,
     ValidationError,
 )

@@ -20,6 +20,7 @@ import pytest
 
 from hf_inference_endpoints import (
     HfInferenceClient,
+    InvalidArgument,
     RateLimited,
     ValidationError,
 )
