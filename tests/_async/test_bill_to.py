@@ -373,10 +373,6 @@ CALLS: dict[str, dict[str, Any]] = {
 }
 
 
-#: Methods whose target is a URL or an endpoint only (TEI's /rerank): never a provider.
-URL_ONLY = {"text.rank"}
-
-
 def public_methods(client: AsyncHfInferenceClient) -> dict[str, Callable[..., Any]]:
     """``service.method`` -> bound method, for every public method of a service."""
     found: dict[str, Callable[..., Any]] = {}
@@ -431,11 +427,6 @@ async def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: No
     for name, method in methods.items():
         seen.clear()
         options = {"bill_to": f"org-of-{name}", "fallback": ["together", name]}
-        if name in URL_ONLY:  # a TEI server: no provider to fail over to, refused unsent
-            with pytest.raises(InvalidArgument):
-                await method(model="org/model", **calls[name], **options)
-            assert seen == {}, name
-            continue
         with pytest.raises(_Stop):
             await method(model="org/model", **calls[name], **options)
         assert seen.get("bill_to") == f"org-of-{name}", name
