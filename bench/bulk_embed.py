@@ -43,6 +43,8 @@ MODEL = "org/embedder"
 PROVIDER = "hf-inference"
 TOKEN = "hf_bench_token"
 ROOT = Path(__file__).resolve().parents[1]
+#: The hand-written reading of the results, pasted under the table.
+NOTES = Path(__file__).with_name("NOTES_BULK.md")
 
 
 def free_port() -> int:
@@ -311,6 +313,7 @@ def render(
         "the emulator accepted in one of its minutes; 429s are the emulator's own counters.\n\n"
         + "\n".join(table)
         + "\n"
+        + (f"\n{NOTES.read_text()}" if NOTES.exists() else "")
     )
 
 
