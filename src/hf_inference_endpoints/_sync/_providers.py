@@ -38,6 +38,7 @@ from .._routing.mapping import (
     MappingCache,
     MappingEntry,
     check_fallback_target,
+    check_fallback_value,
     parse_mapping,
     plan_candidates,
 )
@@ -223,6 +224,7 @@ class Providers:
             RequestTimeout: The deadline ran out before (or during) the mapping lookup.
         """
         config = self._client.config
+        check_fallback_value(fallback)
         target = parse_target(
             model, provider=provider, default_provider=config.default_provider, task=task
         )
