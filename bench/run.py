@@ -29,6 +29,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .sections import keep_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -237,16 +239,15 @@ def main(argv: list[str] | None = None) -> None:
             errors=saved["errors"],
             loads=[tuple(load) for load in saved["loads"]],
         )
-        Path(args.out).write_text(
-            render(
-                results,
-                saved["repeat"],
-                saved["elapsed"],
-                saved["server_check"],
-                quick=saved["quick"],
-                commit=saved.get("commit"),
-            )
+        rendered = render(
+            results,
+            saved["repeat"],
+            saved["elapsed"],
+            saved["server_check"],
+            quick=saved["quick"],
+            commit=saved.get("commit"),
         )
+        Path(args.out).write_text(keep_section(Path(args.out), rendered))
         print(f"wrote {args.out} from {args.render}")
         return
     repeat = args.repeat or (1 if args.quick else 5)
@@ -300,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         Path(args.json).write_text(json.dumps(saved, indent=1))
     report = render(results, repeat, elapsed, server_check, quick=args.quick, commit=commit)
-    Path(args.out).write_text(report)
+    Path(args.out).write_text(keep_section(Path(args.out), report))
     print(f"wrote {args.out} ({elapsed / 60:.1f} min)")
 
 

@@ -1,11 +1,14 @@
 """The bulk runner's file work, shared by both twins (local files only, no network).
 
 * Inputs stream from an iterable or a JSONL file (one JSON value per line: a string, or
-  an object whose ``field`` holds the input and whose optional ``id`` is copied out).
+  an object whose ``field`` holds the input and whose optional ``id`` is copied out), or
+  from a Parquet/Arrow file (its ``field`` column; ``_bulk_arrow.py``, extra ``pyarrow``).
 * The output JSONL file is also the checkpoint: one row per input, written in input
   order, each chunk's rows in one write followed by a flush. A rerun with ``resume``
   reads the indices already there (cutting a line torn by a kill) and skips them, so the
   output ends up holding every input exactly once.
+  A Parquet/Arrow output keeps such a JSONL file as its checkpoint and becomes the final
+  file when the run ends (``_bulk_arrow.ArrowOutput``).
 * A row is ``{"index": i, "id": ..., <result field>: ...}`` or, for an input that
   failed, ``{"index": i, "id": ..., "error": {"type": ..., "message": ...}}``.
 """
@@ -20,6 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ._bulk_arrow import (
+    ArrowOutput,
+    check_arrow_source,
+    count_arrow_rows,
+    is_arrow_path,
+    read_arrow,
+)
 from ._errors import InvalidArgument
 from ._progress import ProgressCallback, ProgressEvent, report_progress
 
@@ -32,6 +42,7 @@ __all__ = [
     "chunked",
     "error_row",
     "finished_indices",
+    "open_output",
     "read_inputs",
     "to_jsonable",
 ]
@@ -80,16 +91,21 @@ def read_inputs(
     """The inputs, streamed (a file is read line by line).
 
     Args:
-        source: An iterable of inputs, or the path of a JSONL file.
-        field_name: The key holding the input in object rows.
+        source: An iterable of inputs, or the path of a JSONL, Parquet or Arrow file.
+        field_name: The key holding the input in object rows (the column of a Parquet file).
 
     Raises:
         InvalidArgument: A line is not JSON, or an object lacks ``field_name``.
+        ConfigurationError: A Parquet/Arrow file without pyarrow installed.
     """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise InvalidArgument(f"input file not found: {path}")
+        if is_arrow_path(path):
+            for index, row_id, value in read_arrow(path, field_name):
+                yield BulkItem(index, row_id, value)
+            return
         with path.open(encoding="utf-8") as handle:
             index = 0
             for number, line in enumerate(handle, 1):
@@ -106,15 +122,19 @@ def read_inputs(
         yield _item(index, raw, field_name)
 
 
-def check_source(source: Any) -> None:
+def check_source(source: Any, field_name: str | None = None) -> None:
     """Refuse what cannot be a bulk input (before any output is touched).
 
     Raises:
-        InvalidArgument: Not an iterable or a path, or the file does not exist.
+        InvalidArgument: Not an iterable or a path, the file does not exist, or a
+            Parquet/Arrow file has no ``field_name`` column.
+        ConfigurationError: A Parquet/Arrow file without pyarrow installed.
     """
     if isinstance(source, (str, os.PathLike)):
         if not Path(source).is_file():
             raise InvalidArgument(f"input file not found: {os.fspath(source)}")
+        if is_arrow_path(source) and field_name is not None:
+            check_arrow_source(source, field_name)
         return
     if isinstance(source, (bytes, dict)) or not isinstance(source, Iterable):
         raise InvalidArgument("inputs must be an iterable of inputs or a JSONL file path")
@@ -126,6 +146,8 @@ def count_inputs(source: Any) -> int | None:
         path = Path(source)
         if not path.is_file():
             return None
+        if is_arrow_path(path):
+            return count_arrow_rows(path)
         with path.open("rb") as handle:
             return sum(1 for line in handle if line.strip())
     try:
@@ -206,7 +228,10 @@ def _row(item: BulkItem) -> dict[str, Any]:
 
 
 class Output:
-    """The output JSONL file: rows appended chunk by chunk, flushed after each."""
+    """The output JSONL file: rows appended chunk by chunk, flushed after each.
+
+    ``finished`` holds the indices already there (``resume``; a torn line is cut).
+    """
 
     def __init__(self, path: str | os.PathLike[str], *, resume: bool) -> None:
         self.path = Path(path)
@@ -214,6 +239,7 @@ class Output:
             raise InvalidArgument(
                 f"{self.path} exists: pass resume=True (--resume) to continue it, or remove it"
             )
+        self.finished = finished_indices(self.path) if resume else set()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle: IO[str] = self.path.open("a", encoding="utf-8")
 
@@ -224,6 +250,27 @@ class Output:
 
     def close(self) -> None:
         self._handle.close()
+
+    def finish(self) -> None:
+        """The run is over: nothing more to do for a JSONL file than closing it."""
+        self.close()
+
+
+def open_output(path: str | os.PathLike[str], *, resume: bool, result: str) -> Output | ArrowOutput:
+    """The output of a run, by its suffix: JSONL, or Parquet/Arrow (``.parquet``, ``.arrow``...).
+
+    Args:
+        path: The output file.
+        resume: Continue it (its ``finished`` indices are skipped).
+        result: The name of the result field (``embedding`` or ``output``).
+
+    Raises:
+        InvalidArgument: The output exists and ``resume`` is False.
+        ConfigurationError: A Parquet/Arrow output without pyarrow installed.
+    """
+    if is_arrow_path(path):
+        return ArrowOutput(path, resume=resume, result=result)
+    return Output(path, resume=resume)
 
 
 #: Seconds between two bulk progress events (the tqdm bar updates on every chunk).

@@ -21,10 +21,11 @@ from .._bulk import (
     chunked,
     count_inputs,
     error_row,
-    finished_indices,
+    open_output,
     read_inputs,
     result_row,
 )
+from .._bulk_arrow import ArrowOutput
 from .._errors import HfError, InvalidArgument
 from .._io import async_monotonic
 
@@ -71,17 +72,21 @@ class AsyncBulk:
         """Embed every text of ``inputs`` into ``output`` (JSONL), resumably.
 
         Args:
-            inputs: Texts (an iterable), or a JSONL file of strings or of objects whose
-                ``field`` holds the text (an ``id`` key is copied to the row).
+            inputs: Texts (an iterable), a JSONL file of strings or of objects whose
+                ``field`` holds the text (an ``id`` key is copied to the row), or a
+                Parquet/Arrow file whose ``field`` column holds it (extra ``pyarrow``;
+                read in record batches; an ``id`` column is copied).
             output: The JSONL file written: ``{"index", "id"?, "embedding"}`` per text,
-                or ``{"index", "id"?, "error": {"type", "message"}}``, in input order.
+                or ``{"index", "id"?, "error": {"type", "message"}}``, in input order;
+                ``.parquet``/``.arrow``: the same columns in a Parquet/Arrow file,
+                checkpointed in ``<output>.partial.jsonl`` until the run ends.
             model: The embedding model (or URL); ``provider``/``endpoint`` as in
                 ``embeddings.create``.
             resume: Continue an output file from an earlier (interrupted) run: the
                 inputs already there are skipped. Without it an existing file is refused.
             batch_size: Texts per ``embeddings.create`` call.
             concurrency: Calls in flight at once (the sync client sends one at a time).
-            field: The key of the text in object rows.
+            field: The key of the text in object rows (the column of a Parquet/Arrow file).
             progress: A ``tqdm`` bar (throughput, ETA, errors); None: when tqdm is installed.
             normalize: Passed to ``embeddings.create``.
             dimensions: Passed to ``embeddings.create``.
@@ -93,6 +98,7 @@ class AsyncBulk:
         Raises:
             InvalidArgument: Bad arguments, an unreadable input line, or an output file
                 that exists without ``resume``; nothing is sent.
+            ConfigurationError: A Parquet/Arrow file without pyarrow installed.
 
         Example:
             >>> summary = await client.bulk.embed(  # doctest: +SKIP
@@ -134,7 +140,7 @@ class AsyncBulk:
             return [rows[item.index] for item in chunk]
 
         return await self._run(
-            work, inputs, output, batch_size, concurrency, field, progress, resume
+            work, inputs, output, batch_size, concurrency, field, progress, resume, "embedding"
         )
 
     async def run(
@@ -157,14 +163,16 @@ class AsyncBulk:
 
         Args:
             task: The task, e.g. ``"text-classification"``.
-            inputs: Task inputs (an iterable), or a JSONL file of them (objects: the
-                ``field`` key, default ``"inputs"``; an ``id`` key is copied).
-            output: The JSONL file: ``{"index", "id"?, "output"}`` or ``{..., "error"}``.
+            inputs: Task inputs (an iterable), a JSONL file of them (objects: the
+                ``field`` key, default ``"inputs"``; an ``id`` key is copied), or a
+                Parquet/Arrow file (its ``field`` column; extra ``pyarrow``).
+            output: The JSONL file: ``{"index", "id"?, "output"}`` or ``{..., "error"}``;
+                ``.parquet``/``.arrow``: the same columns, ``output`` as JSON text.
             model: The model (or URL); ``provider``/``endpoint``/``parameters`` as in
                 ``client.infer``.
             resume: Continue an earlier output file, skipping the inputs already there.
             concurrency: Calls in flight at once (the sync client sends one at a time).
-            field: The key of the input in object rows.
+            field: The key of the input in object rows (a Parquet/Arrow column).
             progress: A ``tqdm`` bar; None: when tqdm is installed.
             timeout: Seconds per call.
 
@@ -173,6 +181,7 @@ class AsyncBulk:
 
         Raises:
             InvalidArgument: Bad arguments or input, or an existing output without ``resume``.
+            ConfigurationError: A Parquet/Arrow file without pyarrow installed.
 
         Example:
             >>> await client.bulk.run(  # doctest: +SKIP
@@ -202,7 +211,9 @@ class AsyncBulk:
                     rows.append(error_row(item, exc))
             return rows
 
-        return await self._run(work, inputs, output, 1, concurrency, field, progress, resume)
+        return await self._run(
+            work, inputs, output, 1, concurrency, field, progress, resume, "output"
+        )
 
     async def _run(
         self,
@@ -214,14 +225,15 @@ class AsyncBulk:
         field: str,
         progress: bool | None,
         resume: bool,
+        result: str,
     ) -> BulkSummary:
         _positive("concurrency", concurrency)
         if not isinstance(field, str) or not field:
             raise InvalidArgument(f"field must be a non-empty string, got {field!r}")
-        check_source(inputs)
+        check_source(inputs, field)
         started = async_monotonic()
-        skip = finished_indices(output) if resume else set()
-        sink = Output(output, resume=resume)
+        sink = open_output(output, resume=resume, result=result)
+        skip = sink.finished
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
         bar = Progress(
             count_inputs(inputs),
@@ -233,6 +245,7 @@ class AsyncBulk:
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
             await _drive(work, chunks, sink, bar, summary, concurrency)
+            sink.finish()  # a Parquet/Arrow output is written from its checkpoint here
         finally:
             sink.close()
             bar.close()
@@ -240,7 +253,7 @@ class AsyncBulk:
         return summary
 
 
-def _record(rows: Rows, sink: Output, bar: Progress, summary: BulkSummary) -> None:
+def _record(rows: Rows, sink: Output | ArrowOutput, bar: Progress, summary: BulkSummary) -> None:
     sink.write(rows)
     bar.advance(rows)
     summary.written += len(rows)
@@ -254,7 +267,7 @@ def _record(rows: Rows, sink: Output, bar: Progress, summary: BulkSummary) -> No
 async def _drive(
     work: Work,
     chunks: Iterator[list[BulkItem]],
-    sink: Output,
+    sink: Output | ArrowOutput,
     bar: Progress,
     summary: BulkSummary,
     concurrency: int,
@@ -272,7 +285,7 @@ async def _drive(
 async def _drive_concurrently(
     work: Work,
     chunks: Iterator[list[BulkItem]],
-    sink: Output,
+    sink: Output | ArrowOutput,
     bar: Progress,
     summary: BulkSummary,
     concurrency: int,

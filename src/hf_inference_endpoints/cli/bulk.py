@@ -1,4 +1,7 @@
-"""``hfie bulk embed|run``: a resumable bulk run from a JSONL file to a JSONL file.
+"""``hfie bulk embed|run``: a resumable bulk run over a JSONL or Parquet/Arrow file.
+
+``--input``/``--output`` ending in ``.parquet`` (or ``.arrow``) are Parquet/Arrow files
+(extra ``pyarrow``); ``--column`` names the input column.
 
 Runs the async client (``--concurrency`` calls in flight) under ``anyio.run``. The
 output is the checkpoint: ``--resume`` continues it, skipping the inputs already there.
@@ -39,7 +42,13 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--concurrency", type=click.IntRange(min=1), default=4, help="Calls in flight."
         ),
-        click.option("--field", default=None, help="The input's key in JSON object lines."),
+        click.option(
+            "--field",
+            "--column",
+            "field",
+            default=None,
+            help="The input's key in JSON object lines, or its column in a Parquet/Arrow file.",
+        ),
         click.option("--progress/--no-progress", default=None, help="A progress bar."),
         click.option("--cache-url", default=None, help="memory://, disk:///path or redis://."),
         click.option("--rate-limit-url", default=None, help="redis://... to share limits."),
@@ -109,7 +118,7 @@ def _execute(options: dict[str, Any], call: Callable[[Any], Any]) -> None:
 
 @click.group()
 def bulk() -> None:
-    """Resumable bulk runs over a JSONL file (results in input order, errors as rows)."""
+    """Resumable bulk runs over a JSONL or Parquet file (input order, errors as rows)."""
 
 
 @bulk.command("embed")
@@ -118,7 +127,11 @@ def bulk() -> None:
 @client_options
 @handle_errors
 def embed(**options: Any) -> None:
-    """Embed every line of --input (a JSON string, or an object with --field, default text)."""
+    """Embed every line of --input (a JSON string, or an object with --field, default text).
+
+    A .parquet/.arrow --input is read by column (--column, default text); a .parquet/.arrow
+    --output is written when the run ends (checkpoint: OUTPUT.partial.jsonl).
+    """
     call = functools.partial(
         _bulk_call,
         "embed",
@@ -135,7 +148,10 @@ def embed(**options: Any) -> None:
 @client_options
 @handle_errors
 def run(task: str, **options: Any) -> None:
-    """Run TASK on every line of --input (a JSON value, or an object with --field, default inputs)."""
+    """Run TASK on every line of --input (a JSON value, or an object with --field, default inputs).
+
+    A .parquet/.arrow --input is read by column (--column, default inputs).
+    """
     call = functools.partial(
         _bulk_call, "run", options, task=task, field=options["field"] or "inputs"
     )
