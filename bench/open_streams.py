@@ -30,9 +30,9 @@ import subprocess
 import sys
 from typing import Any
 
-from .contenders._common import base_for, server_stats
 from .contenders._common import _cpu as cpu
 from .contenders._common import _rss_kib as rss_kib
+from .contenders._common import base_for, server_stats
 
 CONTENDERS = ("raw_httpx2", "hfie")
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
