@@ -242,8 +242,8 @@ _LOW5 = bytes(0 if byte & 0x1F == 0 else 1 for byte in range(256))  # mantissa b
 _TINY = bytes(1 if byte & 0x7F < 0x39 else 0 for byte in range(256))  # |x| < 2**-111
 
 
-def _is_float32(packed: bytes, flat: Sequence[float]) -> bool:
-    """Every float64 in ``packed`` (little-endian) is exactly a float32.
+def _is_float32(packed: bytes, start: int, flat: Sequence[float]) -> bool:
+    """Every float64 in ``packed[start:]`` (little-endian) is exactly a float32.
 
     A float32 has 24 bits of mantissa, a float64 53: the low 29 must be zero. That is
     checked a byte column at a time (C speed, no float objects); the few values too small
@@ -252,13 +252,13 @@ def _is_float32(packed: bytes, flat: Sequence[float]) -> bool:
     """
     zeros = bytes(len(flat))
     if not (
-        packed[0::8] == zeros
-        and packed[1::8] == zeros
-        and packed[2::8] == zeros
-        and packed[3::8].translate(_LOW5) == zeros
+        packed[start::8] == zeros
+        and packed[start + 1 :: 8] == zeros
+        and packed[start + 2 :: 8] == zeros
+        and packed[start + 3 :: 8].translate(_LOW5) == zeros
     ):
         return False
-    tiny = packed[7::8].translate(_TINY)
+    tiny = packed[start + 7 :: 8].translate(_TINY)
     at = tiny.find(1)
     while at != -1:
         value = flat[at]
@@ -268,25 +268,37 @@ def _is_float32(packed: bytes, flat: Sequence[float]) -> bool:
     return True
 
 
+_structs: dict[tuple[int, int, str], struct.Struct] = {}
+
+
+def _record(ndim: int, n: int, code: str) -> struct.Struct:
+    """The layout of one packed value: format byte, ndim, shape, then ``n`` floats."""
+    layout = _structs.get((ndim, n, code))
+    if layout is None:
+        if len(_structs) > 256:  # a bounded memo: few distinct shapes in practice
+            _structs.clear()
+        layout = _structs[(ndim, n, code)] = struct.Struct(f"<BB{ndim}I{n}{code}")
+    return layout
+
+
 def _pack(shape: Sequence[int], flat: Sequence[float], precision: str) -> bytes | None:
     """Header + floats, float32 when ``precision`` allows it; None if not all numbers."""
-    n = len(flat)
-    dims = f"<BB{len(shape)}I"
+    n, ndim = len(flat), len(shape)
     try:
         if precision == "float32":
             try:
-                return struct.pack(f"{dims}{n}f", _PACKED32, len(shape), *shape, *flat)
+                return _record(ndim, n, "f").pack(_PACKED32, ndim, *shape, *flat)
             except OverflowError:  # beyond float32's range: float64 keeps it
                 pass
-        packed = struct.pack(f"<{n}d", *flat)
+        packed = _record(ndim, n, "d").pack(_PACKED, ndim, *shape, *flat)
     except (struct.error, TypeError, OverflowError):
         return None
-    if precision == "auto" and _is_float32(packed, flat):
+    if precision == "auto" and _is_float32(packed, 2 + 4 * ndim, flat):
         try:
-            return struct.pack(f"{dims}{n}f", _PACKED32, len(shape), *shape, *flat)
+            return _record(ndim, n, "f").pack(_PACKED32, ndim, *shape, *flat)
         except OverflowError:
             pass
-    return struct.pack(dims, _PACKED, len(shape), *shape) + packed
+    return packed
 
 
 def encode_embedding(value: Embedding, precision: Precision = "auto") -> bytes:
