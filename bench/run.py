@@ -592,7 +592,11 @@ def render(
         "`bench/README.md` for the method."
     )
     if quick:
-        out += ["", "**Quick (smoke) run: small n, one repetition — not for conclusions.**"]
+        out += [
+            "",
+            f"**Quick run: small n, {repeat} repetition(s) — a smoke test, or a rough "
+            "comparison read within ±0.1×.**",
+        ]
     out += ["", "## Design goals", "", "| goal | target | measured | result |", "|---|---|---|---|"]
     for goal in _goals(runs):
         verdict = "PASS" if goal.passed else f"**MISS** {goal.note}".rstrip()
