@@ -24,7 +24,7 @@ class ResponseModel(BaseModel):
     """
 
     __slots__ = (_META,)
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     @property
     def _response_meta(self) -> ResponseMeta | None:
@@ -77,4 +77,4 @@ def _set_meta(model: BaseModel, name: str, meta: Any) -> None:
 class RequestModel(BaseModel):
     """A model of something we send: wrong types are rejected before any I/O."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
