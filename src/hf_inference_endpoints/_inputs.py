@@ -33,7 +33,6 @@ import binascii
 import io
 import mimetypes
 import os
-import wave
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,8 @@ from ._errors import InvalidArgument
 from ._mime import SIGNATURES, UNRECOGNISED, sniff_mime
 
 if TYPE_CHECKING:
+    import wave
+
     from ._config import HfInferenceConfig
 
 __all__ = [
@@ -356,6 +357,8 @@ def optimize_image(media: Media, max_bytes: int) -> Media | None:
 def _read_wav(data: bytes) -> tuple[wave._wave_params, bytes] | None:
     if sniff_mime(data) != "audio/wav":
         return None
+    import wave  # on first use: the chat path imports this module, not audio
+
     try:
         with wave.open(io.BytesIO(data), "rb") as reader:
             params = reader.getparams()
@@ -402,6 +405,8 @@ def split_wav(data: bytes, max_seconds: float) -> list[bytes]:
     per_chunk = max(1, int(max_seconds * params.framerate))
     if params.nframes <= per_chunk:
         return [data]
+    import wave
+
     chunks: list[bytes] = []
     for start in range(0, params.nframes, per_chunk):
         piece = frames[start * frame_size : (start + per_chunk) * frame_size]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,6 +105,8 @@ class SharedRateLimiter:
         self.window = window * (1.0 + margin)
         self.fallback = RateLimiter(limits)
         self._ids = itertools.count()
+        import uuid  # Redis only: not at import
+
         self._tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def __bool__(self) -> bool:

@@ -41,7 +41,6 @@ from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._waits import plan_wait
-from ._pool import AsyncPoolTransport
 from ._streaming import AsyncStream
 
 __all__ = ["AsyncTransport"]
@@ -670,8 +669,12 @@ def _new_pool(config: HfInferenceConfig) -> httpx2.AsyncClient:
 
     The pool is ours (_pool.AsyncPoolTransport): it closes every body iterator it opens,
     which httpx2's default transport does not (docs/upstream-bugs.md). It reads proxies
-    from the environment itself, so the client must not mount its own.
+    from the environment itself, so the client must not mount its own. Imported here, not
+    at module level: httpcore2 (and the trio/anyio it loads) is needed once a client
+    exists, not to import the package (~half of its import time otherwise).
     """
+    from ._pool import AsyncPoolTransport
+
     return httpx2.AsyncClient(
         timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
         transport=AsyncPoolTransport(

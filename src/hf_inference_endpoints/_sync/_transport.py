@@ -42,7 +42,6 @@ from .._request import PreparedRequest
 from .._retry import RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._waits import plan_wait
-from ._pool import PoolTransport
 from ._streaming import Stream
 
 __all__ = ["Transport"]
@@ -663,8 +662,12 @@ def _new_pool(config: HfInferenceConfig) -> httpx2.Client:
 
     The pool is ours (_pool.PoolTransport): it closes every body iterator it opens,
     which httpx2's default transport does not (docs/upstream-bugs.md). It reads proxies
-    from the environment itself, so the client must not mount its own.
+    from the environment itself, so the client must not mount its own. Imported here, not
+    at module level: httpcore2 (and the trio/anyio it loads) is needed once a client
+    exists, not to import the package (~half of its import time otherwise).
     """
+    from ._pool import PoolTransport
+
     return httpx2.Client(
         timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
         transport=PoolTransport(
