@@ -28,6 +28,15 @@ def _limits(values: tuple[str, ...]) -> dict[str, int]:
     return limits
 
 
+def _provider_limits(requests: dict[str, int], tokens: dict[str, int]) -> dict[str, Any]:
+    """``provider_rate_limits`` from ``--rate-limit`` and ``--token-limit``."""
+    limits: dict[str, Any] = dict(requests)
+    for provider, tpm in tokens.items():
+        rpm = requests.get(provider)
+        limits[provider] = {"tpm": tpm} if rpm is None else {"rpm": rpm, "tpm": tpm}
+    return limits
+
+
 def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False)),
@@ -49,6 +58,13 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="PROVIDER=N",
             help="Requests per minute for a provider (repeatable).",
+        ),
+        click.option(
+            "--token-limit",
+            "token_limits",
+            multiple=True,
+            metavar="PROVIDER=N",
+            help="Tokens per minute for a provider (repeatable; estimated, then from usage).",
         ),
         click.option(
             "--rate-limit-window",
@@ -78,8 +94,10 @@ def _client(options: dict[str, Any]) -> Any:
             overrides[name] = options[name]
     if options.get("rate_limit_url"):
         overrides["rate_limit_url"] = options["rate_limit_url"]
-    if options.get("rate_limits"):
-        overrides["provider_rate_limits"] = _limits(options["rate_limits"])
+    if options.get("rate_limits") or options.get("token_limits"):
+        overrides["provider_rate_limits"] = _provider_limits(
+            _limits(options.get("rate_limits") or ()), _limits(options.get("token_limits") or ())
+        )
     if options.get("rate_limit_window"):
         overrides["rate_limit_window"] = options["rate_limit_window"]
     if options.get("adaptive_concurrency"):
