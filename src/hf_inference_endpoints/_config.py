@@ -265,6 +265,10 @@ class HfInferenceConfig:
             counts per second takes its per-second limits and ``1``).
         adaptive_concurrency: Most requests in flight per provider, found by AIMD: the
             limit grows while answers are good and halves on a 429 or a 5xx (None: off).
+        adaptive_latency_tolerance: With ``adaptive_concurrency``, the in-flight limit is
+            also cut when answers take more than this many times the provider's baseline
+            round trip (a smoothed minimum): the provider is queueing. None: only 429s
+            and 5xx answers cut it.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -316,6 +320,7 @@ class HfInferenceConfig:
     rate_limit_backend_required: bool = False
     rate_limit_window: float = 60.0
     adaptive_concurrency: int | None = None
+    adaptive_latency_tolerance: float | None = 2.0
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -355,6 +360,15 @@ class HfInferenceConfig:
                 _require_int(name, getattr(self, name), minimum=1)
         if self.adaptive_concurrency is not None:
             _require_int("adaptive_concurrency", self.adaptive_concurrency, minimum=1)
+        tolerance = self.adaptive_latency_tolerance
+        if tolerance is not None and (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, (int, float))
+            or not tolerance > 1
+        ):
+            raise ConfigurationError(
+                f"adaptive_latency_tolerance must be a number above 1 (or None), got {tolerance!r}"
+            )
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"

@@ -102,7 +102,9 @@ class AsyncTransport:
         self._owns_limiter = True
         # AIMD in-flight limits per provider (None: off, the default)
         self._adaptive = (
-            AdaptiveConcurrency(config.adaptive_concurrency)
+            AdaptiveConcurrency(
+                config.adaptive_concurrency, latency_tolerance=config.adaptive_latency_tolerance
+            )
             if config.adaptive_concurrency
             else None
         )
@@ -487,7 +489,9 @@ class AsyncTransport:
         finally:
             for woken in gate.release(outcome, started=started, now=async_monotonic()):
                 woken.set()
-            self._observer.concurrency(key, gate.limit, gate.in_flight)
+            self._observer.concurrency(
+                key, gate.limit, gate.in_flight, baseline=gate.baseline, recent=gate.recent
+            )
 
     async def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
         """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""

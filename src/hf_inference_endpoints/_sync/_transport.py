@@ -103,7 +103,9 @@ class Transport:
         self._owns_limiter = True
         # AIMD in-flight limits per provider (None: off, the default)
         self._adaptive = (
-            AdaptiveConcurrency(config.adaptive_concurrency)
+            AdaptiveConcurrency(
+                config.adaptive_concurrency, latency_tolerance=config.adaptive_latency_tolerance
+            )
             if config.adaptive_concurrency
             else None
         )
@@ -480,7 +482,9 @@ class Transport:
         finally:
             for woken in gate.release(outcome, started=started, now=sync_monotonic()):
                 woken.set()
-            self._observer.concurrency(key, gate.limit, gate.in_flight)
+            self._observer.concurrency(
+                key, gate.limit, gate.in_flight, baseline=gate.baseline, recent=gate.recent
+            )
 
     def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
         """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
