@@ -2,10 +2,13 @@
 
 * Inputs stream from an iterable or a JSONL file (one JSON value per line: a string, or
   an object whose ``field`` holds the input and whose optional ``id`` is copied out).
-* The output JSONL file is also the checkpoint: one row per input, written in input
-  order, each chunk's rows in one write followed by a flush. A rerun with ``resume``
-  reads the indices already there (cutting a line torn by a kill) and skips them, so the
-  output ends up holding every input exactly once.
+* The output JSONL file is also the checkpoint: one row per input, each carrying its
+  input's index, each chunk's rows in one write followed by a flush; rows come in input
+  order (``order="input"``) or as their chunks complete (``order="completed"``). A rerun
+  with ``resume`` reads the indices already there (cutting a line torn by a kill) into a
+  :class:`Finished` set -- a prefix plus the few indices above it, so its memory is
+  bounded by the rows out of order, not by the size of the run -- and skips them, so the
+  output ends up holding every input exactly once, in either order.
 * A row is ``{"index": i, "id": ..., <result field>: ...}`` or, for an input that
   failed, ``{"index": i, "id": ..., "error": {"type": ..., "message": ...}}``.
 """
@@ -24,10 +27,13 @@ from ._errors import InvalidArgument
 from ._progress import ProgressCallback, ProgressEvent, report_progress
 
 __all__ = [
+    "ORDERS",
     "BulkItem",
     "BulkSummary",
+    "Finished",
     "Output",
     "Progress",
+    "check_order",
     "check_source",
     "chunked",
     "error_row",
@@ -106,6 +112,60 @@ def read_inputs(
         yield _item(index, raw, field_name)
 
 
+#: The orders a bulk run writes its rows in.
+ORDERS = ("input", "completed")
+
+
+def check_order(order: Any) -> bool:
+    """Whether rows are written in input order (``"input"``) or as completed.
+
+    Raises:
+        InvalidArgument: Not one of :data:`ORDERS`.
+    """
+    if order not in ORDERS:
+        raise InvalidArgument(f"order must be 'input' or 'completed', got {order!r}")
+    return bool(order == "input")
+
+
+class Finished:
+    """The input indices already in an output: a prefix ``[0, low)`` and a set above it.
+
+    Rows written in input order leave only the prefix; rows written as completed leave a
+    few indices above it (the chunks in flight when a run stopped), which join the prefix
+    as the gaps fill. Memory stays bounded by those, not by the rows in the file.
+
+    Example:
+        >>> done = Finished()
+        >>> for index in (0, 1, 3, 5, 2):
+        ...     done.add(index)
+        >>> done.low, sorted(done.above), len(done), 4 in done, 5 in done
+        (4, [5], 5, False, True)
+    """
+
+    __slots__ = ("above", "low")
+
+    def __init__(self) -> None:
+        self.low = 0
+        self.above: set[int] = set()
+
+    def add(self, index: int) -> None:
+        if index < self.low:
+            return
+        if index != self.low:
+            self.above.add(index)
+            return
+        self.low += 1
+        while self.low in self.above:
+            self.above.remove(self.low)
+            self.low += 1
+
+    def __contains__(self, index: object) -> bool:
+        return isinstance(index, int) and (index < self.low or index in self.above)
+
+    def __len__(self) -> int:
+        return self.low + len(self.above)
+
+
 def check_source(source: Any) -> None:
     """Refuse what cannot be a bulk input (before any output is touched).
 
@@ -134,7 +194,9 @@ def count_inputs(source: Any) -> int | None:
         return None
 
 
-def chunked(items: Iterator[BulkItem], size: int, skip: set[int]) -> Iterator[list[BulkItem]]:
+def chunked(
+    items: Iterator[BulkItem], size: int, skip: Finished | set[int]
+) -> Iterator[list[BulkItem]]:
     """Lists of up to ``size`` items, leaving out the indices in ``skip``."""
     chunk: list[BulkItem] = []
     for item in items:
@@ -148,12 +210,12 @@ def chunked(items: Iterator[BulkItem], size: int, skip: set[int]) -> Iterator[li
         yield chunk
 
 
-def finished_indices(path: str | os.PathLike[str]) -> set[int]:
+def finished_indices(path: str | os.PathLike[str]) -> Finished:
     """The indices already in an output file; a torn last line (a kill) is cut off."""
     target = Path(path)
+    done = Finished()
     if not target.exists():
-        return set()
-    done: set[int] = set()
+        return done
     good = 0
     with target.open("rb") as handle:
         for line in handle:

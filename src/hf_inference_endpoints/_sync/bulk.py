@@ -2,22 +2,26 @@
 """``client.bulk``: run embeddings or any task over a large input, resumably.
 
 The file work (inputs, output rows, checkpoint, progress bar) is shared in
-``_bulk.py``; here are the calls. Results are written in input order, every input gets
-exactly one row (an error is a row too), and memory stays bounded: at most
-``concurrency`` chunks are in flight or waiting for their turn to be written.
+``_bulk.py``; here are the calls. Results are written in input order (``order="input"``)
+or as they complete (``order="completed"``: a slow chunk holds nothing back), every
+input gets exactly one row (an error is a row too), and memory stays bounded: at most
+``concurrency`` chunks are in flight or (in input order) waiting for their turn to be
+written.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._bulk import (
     BulkItem,
     BulkSummary,
+    Finished,
     Output,
     Progress,
+    check_order,
     check_source,
     chunked,
     count_inputs,
@@ -36,6 +40,7 @@ __all__ = ["Bulk"]
 
 Rows = list[dict[str, Any]]
 Source = Iterable[Any] | str | os.PathLike[str]
+Order = Literal["input", "completed"]
 #: A chunk's work: its rows (awaited in this twin); typed loosely to serve both twins.
 Work = Callable[[list[BulkItem]], Any]
 
@@ -61,6 +66,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        order: Order = "input",
         batch_size: int = 64,
         concurrency: int = 4,
         field: str = "text",
@@ -75,11 +81,14 @@ class Bulk:
             inputs: Texts (an iterable), or a JSONL file of strings or of objects whose
                 ``field`` holds the text (an ``id`` key is copied to the row).
             output: The JSONL file written: ``{"index", "id"?, "embedding"}`` per text,
-                or ``{"index", "id"?, "error": {"type", "message"}}``, in input order.
+                or ``{"index", "id"?, "error": {"type", "message"}}``.
             model: The embedding model (or URL); ``provider``/``endpoint`` as in
                 ``embeddings.create``.
             resume: Continue an output file from an earlier (interrupted) run: the
                 inputs already there are skipped. Without it an existing file is refused.
+            order: ``"input"``: rows in input order; ``"completed"``: rows as their
+                calls complete (a slow call holds no finished rows back). Either way
+                each row has its ``index`` and ``resume`` skips exactly those done.
             batch_size: Texts per ``embeddings.create`` call.
             concurrency: Calls in flight at once (the sync client sends one at a time).
             field: The key of the text in object rows.
@@ -134,7 +143,9 @@ class Bulk:
                         )
             return [rows[item.index] for item in chunk]
 
-        return self._run(work, inputs, output, batch_size, concurrency, field, progress, resume)
+        return self._run(
+            work, inputs, output, batch_size, concurrency, field, progress, resume, order
+        )
 
     def run(
         self,
@@ -147,6 +158,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        order: Order = "input",
         concurrency: int = 4,
         field: str = "inputs",
         progress: bool | None = None,
@@ -162,6 +174,7 @@ class Bulk:
             model: The model (or URL); ``provider``/``endpoint``/``parameters`` as in
                 ``client.infer``.
             resume: Continue an earlier output file, skipping the inputs already there.
+            order: ``"input"`` (rows in input order) or ``"completed"`` (as completed).
             concurrency: Calls in flight at once (the sync client sends one at a time).
             field: The key of the input in object rows.
             progress: A ``tqdm`` bar; None: when tqdm is installed.
@@ -201,7 +214,7 @@ class Bulk:
                     rows.append(error_row(item, exc))
             return rows
 
-        return self._run(work, inputs, output, 1, concurrency, field, progress, resume)
+        return self._run(work, inputs, output, 1, concurrency, field, progress, resume, order)
 
     def _run(
         self,
@@ -213,13 +226,15 @@ class Bulk:
         field: str,
         progress: bool | None,
         resume: bool,
+        order: Order,
     ) -> BulkSummary:
         _positive("concurrency", concurrency)
+        in_order = check_order(order)
         if not isinstance(field, str) or not field:
             raise InvalidArgument(f"field must be a non-empty string, got {field!r}")
         check_source(inputs)
         started = sync_monotonic()
-        skip = finished_indices(output) if resume else set()
+        skip = finished_indices(output) if resume else Finished()
         sink = Output(output, resume=resume)
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
         bar = Progress(
@@ -231,7 +246,7 @@ class Bulk:
         )
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
-            _drive(work, chunks, sink, bar, summary, concurrency)
+            _drive(work, chunks, sink, bar, summary, concurrency, in_order)
         finally:
             sink.close()
             bar.close()
@@ -257,6 +272,7 @@ def _drive(
     bar: Progress,
     summary: BulkSummary,
     concurrency: int,
+    in_order: bool,
 ) -> None:
     for chunk in chunks:
         _record(work(chunk), sink, bar, summary)
