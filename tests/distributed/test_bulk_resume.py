@@ -109,6 +109,7 @@ def test_redis_restarted_mid_run_the_run_completes(
             "--cache-url", redis_url,
             "--rate-limit-url", redis_url,
             "--rate-limit", "hf-inference=6000",
+            "--token-limit", "hf-inference=1000000",
         )  # fmt: skip
         wait_for(lambda: lines(output) >= 10 or run.poll() is not None)
         redis_server.stop()
@@ -123,7 +124,9 @@ def test_redis_restarted_mid_run_the_run_completes(
     assert run.returncode == 0, err
     assert down_at < TEXTS  # Redis really went away mid-run
     assert json.loads(out)["written"] == TEXTS
-    assert "StorageWarning" in err  # degraded, and said so
+    # degraded, and said so: one warning per outage for the limits, one for the cache
+    assert err.count("falling back to this process's limits") == 1
+    assert err.count("StorageWarning") == 2
     rows = check_exactly_once(output)
     assert all("embedding" in r for r in rows)
 
