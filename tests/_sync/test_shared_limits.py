@@ -169,3 +169,26 @@ def test_two_clients_sharing_redis_stay_under_the_emulators_token_limit(
     assert counters["accepted"] == calls and counters["rejected"] == 0
     # more than a window's worth of tokens went through, and no window held more than the limit
     assert counters["tokens"] > TOKENS >= counters["token_peak"]
+
+
+def test_one_client_on_its_own_token_window_stays_under_the_emulators_limit(
+    emulator: Any, no_env: None
+) -> None:
+    emulator.reset()
+    emulator.set_token_limit(PROVIDER, TOKENS)
+    config = {
+        "provider_rate_limits": {PROVIDER: {"tpm": TOKENS}},
+        "rate_limit_window": WINDOW * 1.1,
+        "enable_embedding_cache": False,
+        "max_retries": 0,
+    }
+    try:
+        with emulator_client(emulator, Wire(), **config) as client:
+            for i in range(12):
+                client.embeddings.create(MODEL, [f"local text number {i}", "and another"])
+        counters = emulator.rate_limit_counters(PROVIDER)
+    finally:
+        emulator.set_token_limit(PROVIDER, None)
+        emulator.reset()
+    assert counters["accepted"] == 12 and counters["rejected"] == 0
+    assert counters["tokens"] > TOKENS >= counters["token_peak"]

@@ -60,6 +60,7 @@ def test_bulk_embed_as_completed_with_a_token_limit(
         env, "bulk", "embed", "--input", str(source), "--output", str(output), "-m", MODEL,
         "--batch-size", "2", "--order", "completed", "--no-progress",
         "--rate-limit", "hf-inference=6000", "--token-limit", "hf-inference=100000",
+        "--adaptive-concurrency", "8", "--adaptive-latency-tolerance", "3",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in output.read_text().splitlines()]
@@ -76,3 +77,6 @@ def test_bulk_embed_as_completed_with_a_token_limit(
     bad = run(env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "x"),
               "--order", "random")  # fmt: skip
     assert bad.exit_code == 2
+    low = run(env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "y"),
+              "--adaptive-latency-tolerance", "1")  # fmt: skip
+    assert low.exit_code == 2

@@ -85,6 +85,12 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Most calls in flight per provider, found by AIMD.",
         ),
+        click.option(
+            "--adaptive-latency-tolerance",
+            type=click.FloatRange(min=1, min_open=True),
+            default=None,
+            help="Cut the AIMD limit when answers take this many times the baseline (2).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -109,6 +115,8 @@ def _client(options: dict[str, Any]) -> Any:
         overrides["rate_limit_window"] = options["rate_limit_window"]
     if options.get("adaptive_concurrency"):
         overrides["adaptive_concurrency"] = options["adaptive_concurrency"]
+    if options.get("adaptive_latency_tolerance"):
+        overrides["adaptive_latency_tolerance"] = options["adaptive_latency_tolerance"]
     return AsyncHfInferenceClient(config=HfInferenceConfig.from_env(**overrides))
 
 
