@@ -103,7 +103,7 @@ def test_processes_sharing_redis_never_exceed_the_token_limit(
     limited_emulator.set_token_limit(PROVIDER, TOKENS)
     try:
         results = token_workers(
-            limited_emulator, tmp_path / "go", rate_limit_url=redis_url, rate_limit_window=0.66
+            limited_emulator, tmp_path / "go", rate_limit_url=redis_url, rate_limit_window=0.78
         )
         counters = limited_emulator.rate_limit_counters(PROVIDER)
     finally:
@@ -121,7 +121,7 @@ def test_processes_with_their_own_token_limits_are_refused(
     limited_emulator.reset()
     limited_emulator.set_token_limit(PROVIDER, TOKENS)
     try:
-        results = token_workers(limited_emulator, tmp_path / "go", rate_limit_window=0.66)
+        results = token_workers(limited_emulator, tmp_path / "go", rate_limit_window=0.78)
         rejected = limited_emulator.rate_limit_counters(PROVIDER)["rejected"]
     finally:
         limited_emulator.set_token_limit(PROVIDER, None)
