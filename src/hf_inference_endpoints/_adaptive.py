@@ -32,7 +32,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Literal
 
-__all__ = ["AdaptiveConcurrency", "AimdLimit", "Outcome", "outcome_of"]
+__all__ = ["AdaptiveConcurrency", "AimdLimit", "Outcome", "describe", "outcome_of"]
 
 Outcome = Literal["ok", "overload", "neutral"]
 
@@ -216,3 +216,22 @@ class AdaptiveConcurrency:
             if gate.baseline is not None and gate.recent is not None:
                 out[name].update(rtt_baseline=gate.baseline, rtt_recent=gate.recent)
         return out
+
+
+def describe(snapshot: dict[str, dict[str, float]]) -> str | None:
+    """One line of :meth:`AdaptiveConcurrency.snapshot` for progress reports (None: empty).
+
+    Example:
+        >>> describe({"together": {"limit": 12.4, "in_flight": 12.0,
+        ...                        "rtt_baseline": 0.41, "rtt_recent": 0.8}})
+        'together: 12/12 in flight (rtt 0.80 s, baseline 0.41 s)'
+        >>> describe({}) is None
+        True
+    """
+    parts = []
+    for name, state in snapshot.items():
+        text = f"{name}: {state['in_flight']:.0f}/{int(state['limit'])} in flight"
+        if "rtt_recent" in state:
+            text += f" (rtt {state['rtt_recent']:.2f} s, baseline {state['rtt_baseline']:.2f} s)"
+        parts.append(text)
+    return "; ".join(parts) or None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -297,7 +297,9 @@ class Progress:
 
     The run is also reported as :class:`ProgressEvent` (kind ``bulk``) to ``on_progress``
     and the ``hf_inference_endpoints.progress`` logger, as every long wait is: at most one
-    event a second (:data:`REPORT_EVERY`), and one when the last item is written.
+    event a second (:data:`REPORT_EVERY`), and one when the last item is written. Its
+    ``message`` has the error count and ``status()`` (the adaptive-concurrency limits and
+    round trips, when on).
     """
 
     def __init__(
@@ -308,8 +310,10 @@ class Progress:
         *,
         callback: ProgressCallback | None = None,
         subject: str = "bulk run",
+        status: Callable[[], str | None] | None = None,
     ) -> None:
         self.bar: Any = None
+        self._status = status
         self.errors = 0
         self.started = time.monotonic()
         self.total = total
@@ -352,13 +356,17 @@ class Progress:
         if self.total is not None and made > 0 and elapsed > 0:
             estimate = (self.total - self.done) * elapsed / made
         of = f"/{self.total}" if self.total is not None else ""
+        notes = [f"{self.errors} failed"] if self.errors else []
+        status = self._status() if self._status is not None else None
+        if status:  # adaptive concurrency: the limits and round trips right now
+            notes.append(status)
         return ProgressEvent(
             "bulk",
             self._subject,
             f"{self.done}{of} items",
             elapsed,
             estimate=estimate,
-            message=f"{self.errors} failed" if self.errors else None,
+            message="; ".join(notes) or None,
         )
 
     def close(self) -> None:

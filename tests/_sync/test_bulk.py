@@ -198,3 +198,25 @@ def test_resume_of_an_out_of_order_output_skips_exactly_the_rows_there(
     assert indices[:5] == done and sorted(indices) == list(range(10))
     assert (summary.skipped, summary.written) == (5, 5)
     assert sorted(wire.texts_sent()) == sorted(texts[i] for i in (3, 4, 6, 8, 9))
+
+
+def test_progress_shows_the_adaptive_limits_and_round_trips(
+    emulator: Any, no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hf_inference_endpoints import _bulk
+
+    monkeypatch.setattr(_bulk, "REPORT_EVERY", 0.0)
+    events: list[Any] = []
+    config = {"enable_embedding_cache": False, "on_progress": events.append}
+    with emulator_client(emulator, Wire(), adaptive_concurrency=8, **config) as client:
+        client.bulk.embed(
+            [f"text {i}" for i in range(6)], tmp_path / "a.jsonl", model=MODEL, batch_size=2,
+            progress=False,
+        )  # fmt: skip
+    with emulator_client(emulator, Wire(), **config) as plain:
+        plain.bulk.embed(["x"], tmp_path / "b.jsonl", model=MODEL, progress=False)
+    message = events[2].message
+    assert message is not None
+    assert message.startswith("hf-inference: 0/4 in flight (rtt ")  # after the last answer
+    assert "s, baseline " in message
+    assert events[-1].message is None  # adaptive concurrency off: nothing to show

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from .._adaptive import describe
 from .._bulk import (
     BulkItem,
     BulkSummary,
@@ -243,6 +244,7 @@ class Bulk:
             progress,
             callback=self._client.config.on_progress,
             subject=str(sink.path),
+            status=self._concurrency_status,
         )
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
@@ -252,6 +254,11 @@ class Bulk:
             bar.close()
             summary.elapsed = sync_monotonic() - started
         return summary
+
+    def _concurrency_status(self) -> str | None:
+        """The adaptive-concurrency limits and round trips now (None when it is off)."""
+        adaptive = self._client._transport._adaptive
+        return describe(adaptive.snapshot()) if adaptive is not None else None
 
 
 def _record(rows: Rows, sink: Output, bar: Progress, summary: BulkSummary) -> None:
