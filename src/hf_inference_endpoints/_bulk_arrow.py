@@ -232,7 +232,9 @@ class ArrowOutput:
                         f"{existing} exists: pass resume=True (--resume) to continue it, "
                         "or remove it"
                     )
-        self.finished = _indices_in(self.path) | finished_indices(self.checkpoint)
+        self.finished = finished_indices(self.checkpoint)
+        for index in _indices_in(self.path):
+            self.finished.add(index)
         self._rows = Output(self.checkpoint, resume=True)
         self._written = False
 

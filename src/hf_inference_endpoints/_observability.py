@@ -155,8 +155,17 @@ class Observer:
         """A call begins (before its first attempt). Reads the routing context, never headers."""
         return NULL_CALL
 
-    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
-        """A provider's adaptive in-flight limit and its requests in flight, after an answer."""
+    def concurrency(
+        self,
+        provider: str,
+        limit: float,
+        in_flight: int,
+        *,
+        baseline: float | None = None,
+        recent: float | None = None,
+    ) -> None:
+        """A provider's adaptive in-flight limit, its requests in flight and its round
+        trips (baseline and recent, seconds), after an answer."""
 
 
 #: Records nothing.
@@ -290,6 +299,8 @@ class _Instruments:
         "in_flight",
         "requests",
         "retries",
+        "rtt_baseline",
+        "rtt_recent",
         "status_error",
         "token_usage",
         "tracer",
@@ -304,6 +315,8 @@ class _Instruments:
         self.cold_start_wait: Any = None
         self.concurrency_limit: Any = None
         self.in_flight: Any = None
+        self.rtt_baseline: Any = None
+        self.rtt_recent: Any = None
         if meter is not None:
             self.duration = _histogram(
                 meter,
@@ -342,6 +355,17 @@ class _Instruments:
                     "hf.client.concurrency.in_flight",
                     unit="{request}",
                     description="Requests in flight per provider under adaptive concurrency.",
+                )
+                self.rtt_baseline = meter.create_gauge(
+                    "hf.client.concurrency.rtt_baseline",
+                    unit="s",
+                    description="A provider's baseline round trip (smoothed minimum, AIMD).",
+                )
+                self.rtt_recent = meter.create_gauge(
+                    "hf.client.concurrency.rtt_recent",
+                    unit="s",
+                    description="A provider's recent round trip; far above the baseline, "
+                    "the in-flight limit is cut.",
                 )
 
 
@@ -392,7 +416,15 @@ class _OtelObserver(Observer):
             )
         return _OtelCall(instruments, span, attributes)
 
-    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
+    def concurrency(
+        self,
+        provider: str,
+        limit: float,
+        in_flight: int,
+        *,
+        baseline: float | None = None,
+        recent: float | None = None,
+    ) -> None:
         instruments = self.instruments
         if instruments.concurrency_limit is None:
             return
@@ -401,6 +433,9 @@ class _OtelObserver(Observer):
         attributes = {"gen_ai.provider.name": provider}
         instruments.concurrency_limit.set(limit, attributes)
         instruments.in_flight.set(in_flight, attributes)
+        if baseline is not None and recent is not None:
+            instruments.rtt_baseline.set(baseline, attributes)
+            instruments.rtt_recent.set(recent, attributes)
 
 
 class _OtelCall(CallObservation):

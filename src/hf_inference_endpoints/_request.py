@@ -42,6 +42,9 @@ class PreparedRequest:
             ``timeout=`` set it at the public method (None: no timeout). The transport
             counts from it, so time spent between ``_prepare`` and the send (building the
             body, first-call imports) comes out of the call's time too.
+        token_estimate: The tokens the request will likely count for at its provider
+            (``_tokens.estimate_tokens``), set only when the config limits tokens per
+            minute; the transport reserves them and corrects the count from ``usage``.
     """
 
     method: str
@@ -56,6 +59,7 @@ class PreparedRequest:
     provider_base: str = ""
     time_left: float | None = None
     deadline_at: float | None = None
+    token_estimate: int = 0
 
 
 @dataclass(frozen=True, slots=True)

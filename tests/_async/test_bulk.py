@@ -293,3 +293,79 @@ async def test_a_parquet_input_without_the_column_fails_before_sending(
     assert wire.requests == []
     assert not (tmp_path / "o.parquet").exists()
     assert not (tmp_path / "o.parquet.partial.jsonl").exists()
+
+
+@pytest.mark.anyio
+async def test_completed_order_writes_rows_as_their_calls_finish(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"text {i}" for i in range(12)]
+    output = tmp_path / "out.jsonl"
+    emulator.set_fault(MODEL, "latency:ms=10000;times=1")  # one call takes 100 ms
+    try:
+        async with emulator_client(emulator, Wire(), enable_embedding_cache=False) as client:
+            summary = await client.bulk.embed(
+                texts, output, model=MODEL, batch_size=2, concurrency=3, order="completed",
+                progress=False,
+            )  # fmt: skip
+    finally:
+        emulator.clear_faults()
+        emulator.reset()
+    written = rows(output)
+    indices = [r["index"] for r in written]
+    assert sorted(indices) == list(range(12))  # every input exactly once
+    by_index = {r["index"]: r["embedding"] for r in written}
+    assert [by_index[i] for i in range(12)] == [emulated(emulator, MODEL, t) for t in texts]
+    assert (summary.written, summary.errors) == (12, 0)
+    # unasync: remove-begin
+    assert indices != sorted(indices)  # the slow call's rows came after later ones
+    # unasync: remove-end
+
+
+@pytest.mark.anyio
+async def test_resume_of_an_out_of_order_output_skips_exactly_the_rows_there(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"t{i}" for i in range(10)]
+    output = tmp_path / "out.jsonl"
+    # an as-completed run stopped with these rows written, the last one torn by a kill
+    done = [5, 0, 1, 7, 2]
+    output.write_text(
+        "".join(json.dumps({"index": i, "embedding": [0.0]}) + "\n" for i in done)
+        + '{"index": 3, "emb'
+    )
+    wire = Wire()
+    async with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = await client.bulk.embed(
+            texts, output, model=MODEL, batch_size=2, resume=True, order="completed",
+            progress=False,
+        )  # fmt: skip
+        with pytest.raises(InvalidArgument, match="order must be 'input' or 'completed'"):
+            await client.bulk.embed(texts, tmp_path / "o.jsonl", order="random")  # type: ignore[arg-type]
+    indices = [r["index"] for r in rows(output)]
+    assert indices[:5] == done and sorted(indices) == list(range(10))
+    assert (summary.skipped, summary.written) == (5, 5)
+    assert sorted(wire.texts_sent()) == sorted(texts[i] for i in (3, 4, 6, 8, 9))
+
+
+@pytest.mark.anyio
+async def test_progress_shows_the_adaptive_limits_and_round_trips(
+    emulator: Any, no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hf_inference_endpoints import _bulk
+
+    monkeypatch.setattr(_bulk, "REPORT_EVERY", 0.0)
+    events: list[Any] = []
+    config = {"enable_embedding_cache": False, "on_progress": events.append}
+    async with emulator_client(emulator, Wire(), adaptive_concurrency=8, **config) as client:
+        await client.bulk.embed(
+            [f"text {i}" for i in range(6)], tmp_path / "a.jsonl", model=MODEL, batch_size=2,
+            progress=False,
+        )  # fmt: skip
+    async with emulator_client(emulator, Wire(), **config) as plain:
+        await plain.bulk.embed(["x"], tmp_path / "b.jsonl", model=MODEL, progress=False)
+    message = events[2].message
+    assert message is not None
+    assert message.startswith("hf-inference: 0/4 in flight (rtt ")  # after the last answer
+    assert "s, baseline " in message
+    assert events[-1].message is None  # adaptive concurrency off: nothing to show

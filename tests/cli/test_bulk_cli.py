@@ -85,3 +85,36 @@ def test_bulk_embed_parquet_by_column_and_resume(
                 "--output", str(tmp_path / "labels.parquet"), "-m", MODEL)  # fmt: skip
     assert wrong.exit_code == 2
     assert "no column 'inputs' (columns: id, body)" in wrong.stderr
+
+
+def test_bulk_embed_as_completed_with_a_token_limit(
+    env: dict[str, str],  # noqa: F811
+    emulator: Any,
+    tmp_path: Path,
+) -> None:
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(f'"text number {i}"\n' for i in range(6)))
+    result = run(
+        env, "bulk", "embed", "--input", str(source), "--output", str(output), "-m", MODEL,
+        "--batch-size", "2", "--order", "completed", "--no-progress",
+        "--rate-limit", "hf-inference=6000", "--token-limit", "hf-inference=100000",
+        "--adaptive-concurrency", "8", "--adaptive-latency-tolerance", "3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert sorted(r["index"] for r in rows) == list(range(6))
+    too_small = run(
+        env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "o.jsonl"),
+        "-m", MODEL, "--batch-size", "2", "--no-progress", "--token-limit", "hf-inference=3",
+    )  # fmt: skip
+    assert too_small.exit_code == 0, too_small.output  # per-input errors are rows
+    summary = json.loads(too_small.stdout)
+    assert summary["error_types"] == {"InvalidArgument": 6}
+    row = json.loads((tmp_path / "o.jsonl").read_text().splitlines()[0])
+    assert "more than the 3 tokens per minute allowed for hf-inference" in row["error"]["message"]
+    bad = run(env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "x"),
+              "--order", "random")  # fmt: skip
+    assert bad.exit_code == 2
+    low = run(env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "y"),
+              "--adaptive-latency-tolerance", "1")  # fmt: skip
+    assert low.exit_code == 2

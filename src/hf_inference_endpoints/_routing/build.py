@@ -7,8 +7,10 @@ from typing import Any
 
 from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, InvalidArgument
+from .._ratelimit import counts_tokens
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
+from .._tokens import estimate_tokens
 from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
 from .keys import is_provider_key, not_routed, router_refuses_provider_key
@@ -159,6 +161,9 @@ def build_request(
         ),
         task=task,
         provider_base=provider_base,
+        token_estimate=(
+            estimate_tokens(task, fields) if counts_tokens(config.provider_rate_limits) else 0
+        ),
     )
 
 

@@ -31,11 +31,27 @@ def _limits(values: tuple[str, ...]) -> dict[str, int]:
     return limits
 
 
+def _provider_limits(requests: dict[str, int], tokens: dict[str, int]) -> dict[str, Any]:
+    """``provider_rate_limits`` from ``--rate-limit`` and ``--token-limit``."""
+    limits: dict[str, Any] = dict(requests)
+    for provider, tpm in tokens.items():
+        rpm = requests.get(provider)
+        limits[provider] = {"tpm": tpm} if rpm is None else {"rpm": rpm, "tpm": tpm}
+    return limits
+
+
 def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False)),
         click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False)),
         click.option("--resume", is_flag=True, help="Continue an earlier output file."),
+        click.option(
+            "--order",
+            type=click.Choice(["input", "completed"]),
+            default="input",
+            show_default=True,
+            help="Rows in input order, or as their calls complete.",
+        ),
         click.option("-m", "--model", default=None, help="org/name[:provider] or a URL."),
         click.option("--provider", default=None, help="hf-inference (default) or a provider."),
         click.option("--endpoint", default=None, help="A dedicated Inference Endpoint."),
@@ -60,6 +76,13 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Requests per minute for a provider (repeatable).",
         ),
         click.option(
+            "--token-limit",
+            "token_limits",
+            multiple=True,
+            metavar="PROVIDER=N",
+            help="Tokens per minute for a provider (repeatable; estimated, then from usage).",
+        ),
+        click.option(
             "--rate-limit-window",
             type=click.FloatRange(min=0, min_open=True),
             default=None,
@@ -70,6 +93,12 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=None,
             help="Most calls in flight per provider, found by AIMD.",
+        ),
+        click.option(
+            "--adaptive-latency-tolerance",
+            type=click.FloatRange(min=1, min_open=True),
+            default=None,
+            help="Cut the AIMD limit when answers take this many times the baseline (2).",
         ),
     ]
     for option in reversed(options):
@@ -87,12 +116,16 @@ def _client(options: dict[str, Any]) -> Any:
             overrides[name] = options[name]
     if options.get("rate_limit_url"):
         overrides["rate_limit_url"] = options["rate_limit_url"]
-    if options.get("rate_limits"):
-        overrides["provider_rate_limits"] = _limits(options["rate_limits"])
+    if options.get("rate_limits") or options.get("token_limits"):
+        overrides["provider_rate_limits"] = _provider_limits(
+            _limits(options.get("rate_limits") or ()), _limits(options.get("token_limits") or ())
+        )
     if options.get("rate_limit_window"):
         overrides["rate_limit_window"] = options["rate_limit_window"]
     if options.get("adaptive_concurrency"):
         overrides["adaptive_concurrency"] = options["adaptive_concurrency"]
+    if options.get("adaptive_latency_tolerance"):
+        overrides["adaptive_latency_tolerance"] = options["adaptive_latency_tolerance"]
     return AsyncHfInferenceClient(config=HfInferenceConfig.from_env(**overrides))
 
 
@@ -164,6 +197,7 @@ async def _bulk_call(kind: str, options: dict[str, Any], client: Any, **extra: A
         "provider": options["provider"],
         "endpoint": options["endpoint"],
         "resume": options["resume"],
+        "order": options["order"],
         "concurrency": options["concurrency"],
         "progress": options["progress"],
         "timeout": options["timeout"],
