@@ -305,7 +305,9 @@ class AsyncHfInferenceClient:
                 suffix, or a per-call ``fallback`` to other providers.
         """
         from .._routing.keys import check_provider_key
+        from .._routing.mapping import check_fallback_value
 
+        check_fallback_value(fallback)  # before anything reads it as provider names
         check_provider_key(
             self._token_at_hand(),
             model=model,
