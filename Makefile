@@ -8,7 +8,7 @@ LINT_DIRS := $(wildcard src codegen tests bench examples)
 UV     ?= $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest coverage docs docs-serve record demo bench schema-drift schema-drift-check clean
+.PHONY: install lock uv generate check-generated check lint typecheck test test-latest test-lowest coverage docs docs-serve record demo bench bench-bulk schema-drift schema-drift-check clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'uv>=0.9'
@@ -44,12 +44,14 @@ generate: $(STAMP)
 	$(PY) -m codegen.models
 	$(PY) -m codegen.unasync
 	$(PY) -m codegen.config_docs
+	$(PY) -m codegen.providers_docs
 
 ## Fail when anything generated is stale.
 check-generated: $(STAMP)
 	$(PY) -m codegen.models --check
 	$(PY) -m codegen.unasync --check
 	$(PY) -m codegen.config_docs --check
+	$(PY) -m codegen.providers_docs --check
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_DIRS)
@@ -95,6 +97,13 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+## Bulk-embed issue 16's benchmark (one process, 4 processes and 4 Ray actors sharing Redis,
+## a naive asyncio.gather) into bench/RESULTS.md's bulk section. Needs redis-server.
+BULK_TEXTS ?= 20000
+BULK_TIME_SCALE ?= 0.25
+bench-bulk: $(STAMP)
+	$(PY) -m bench.bulk_embed --texts $(BULK_TEXTS) --time-scale $(BULK_TIME_SCALE) --results bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-lowest .mypy_cache .ruff_cache .pytest_cache .site .coverage

@@ -142,6 +142,7 @@ REPLACEMENTS: dict[str, str] = {
     "arun_script": "run_script",
     "areserve": "reserve",
     "apenalize": "penalize",
+    "asettle": "settle",
     # package path
     "_async": "_sync",
     # stdlib: typing / collections.abc / contextlib / builtins

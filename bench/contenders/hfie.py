@@ -42,10 +42,18 @@ class SyncOurs:
         return count
 
     def embed(self, texts: list[str]) -> int:
-        return len(self.client.embeddings.create(model="bench/embed", inputs=texts))
+        return len(
+            self.client.embeddings.create(
+                model="bench/embed", inputs=texts, provider="hf-inference"
+            )
+        )
 
     def embed_nocache(self, texts: list[str]) -> int:
-        return len(self.client.embeddings.create(model="bench/embed", inputs=texts, cache=False))
+        return len(
+            self.client.embeddings.create(
+                model="bench/embed", inputs=texts, provider="hf-inference", cache=False
+            )
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -82,11 +90,17 @@ class AsyncOurs:
         return count
 
     async def embed(self, texts: list[str]) -> int:
-        return len(await self.client.embeddings.create(model="bench/embed", inputs=texts))
+        return len(
+            await self.client.embeddings.create(
+                model="bench/embed", inputs=texts, provider="hf-inference"
+            )
+        )
 
     async def embed_nocache(self, texts: list[str]) -> int:
         return len(
-            await self.client.embeddings.create(model="bench/embed", inputs=texts, cache=False)
+            await self.client.embeddings.create(
+                model="bench/embed", inputs=texts, provider="hf-inference", cache=False
+            )
         )
 
     async def close(self) -> None:

@@ -1,11 +1,17 @@
 """The bulk runner's file work, shared by both twins (local files only, no network).
 
 * Inputs stream from an iterable or a JSONL file (one JSON value per line: a string, or
-  an object whose ``field`` holds the input and whose optional ``id`` is copied out).
-* The output JSONL file is also the checkpoint: one row per input, written in input
-  order, each chunk's rows in one write followed by a flush. A rerun with ``resume``
-  reads the indices already there (cutting a line torn by a kill) and skips them, so the
-  output ends up holding every input exactly once.
+  an object whose ``field`` holds the input and whose optional ``id`` is copied out), or
+  from a Parquet/Arrow file (its ``field`` column; ``_bulk_arrow.py``, extra ``pyarrow``).
+* The output JSONL file is also the checkpoint: one row per input, each carrying its
+  input's index, each chunk's rows in one write followed by a flush; rows come in input
+  order (``order="input"``) or as their chunks complete (``order="completed"``). A rerun
+  with ``resume`` reads the indices already there (cutting a line torn by a kill) into a
+  :class:`Finished` set -- a prefix plus the few indices above it, so its memory is
+  bounded by the rows out of order, not by the size of the run -- and skips them, so the
+  output ends up holding every input exactly once, in either order.
+  A Parquet/Arrow output keeps such a JSONL file as its checkpoint and becomes the final
+  file when the run ends (``_bulk_arrow.ArrowOutput``).
 * A row is ``{"index": i, "id": ..., <result field>: ...}`` or, for an input that
   failed, ``{"index": i, "id": ..., "error": {"type": ..., "message": ...}}``.
 """
@@ -15,23 +21,34 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ._bulk_arrow import (
+    ArrowOutput,
+    check_arrow_source,
+    count_arrow_rows,
+    is_arrow_path,
+    read_arrow,
+)
 from ._errors import InvalidArgument
 from ._progress import ProgressCallback, ProgressEvent, report_progress
 
 __all__ = [
+    "ORDERS",
     "BulkItem",
     "BulkSummary",
+    "Finished",
     "Output",
     "Progress",
+    "check_order",
     "check_source",
     "chunked",
     "error_row",
     "finished_indices",
+    "open_output",
     "read_inputs",
     "to_jsonable",
 ]
@@ -80,16 +97,21 @@ def read_inputs(
     """The inputs, streamed (a file is read line by line).
 
     Args:
-        source: An iterable of inputs, or the path of a JSONL file.
-        field_name: The key holding the input in object rows.
+        source: An iterable of inputs, or the path of a JSONL, Parquet or Arrow file.
+        field_name: The key holding the input in object rows (the column of a Parquet file).
 
     Raises:
         InvalidArgument: A line is not JSON, or an object lacks ``field_name``.
+        ConfigurationError: A Parquet/Arrow file without pyarrow installed.
     """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise InvalidArgument(f"input file not found: {path}")
+        if is_arrow_path(path):
+            for index, row_id, value in read_arrow(path, field_name):
+                yield BulkItem(index, row_id, value)
+            return
         with path.open(encoding="utf-8") as handle:
             index = 0
             for number, line in enumerate(handle, 1):
@@ -106,15 +128,73 @@ def read_inputs(
         yield _item(index, raw, field_name)
 
 
-def check_source(source: Any) -> None:
+#: The orders a bulk run writes its rows in.
+ORDERS = ("input", "completed")
+
+
+def check_order(order: Any) -> bool:
+    """Whether rows are written in input order (``"input"``) or as completed.
+
+    Raises:
+        InvalidArgument: Not one of :data:`ORDERS`.
+    """
+    if order not in ORDERS:
+        raise InvalidArgument(f"order must be 'input' or 'completed', got {order!r}")
+    return bool(order == "input")
+
+
+class Finished:
+    """The input indices already in an output: a prefix ``[0, low)`` and a set above it.
+
+    Rows written in input order leave only the prefix; rows written as completed leave a
+    few indices above it (the chunks in flight when a run stopped), which join the prefix
+    as the gaps fill. Memory stays bounded by those, not by the rows in the file.
+
+    Example:
+        >>> done = Finished()
+        >>> for index in (0, 1, 3, 5, 2):
+        ...     done.add(index)
+        >>> done.low, sorted(done.above), len(done), 4 in done, 5 in done
+        (4, [5], 5, False, True)
+    """
+
+    __slots__ = ("above", "low")
+
+    def __init__(self) -> None:
+        self.low = 0
+        self.above: set[int] = set()
+
+    def add(self, index: int) -> None:
+        if index < self.low:
+            return
+        if index != self.low:
+            self.above.add(index)
+            return
+        self.low += 1
+        while self.low in self.above:
+            self.above.remove(self.low)
+            self.low += 1
+
+    def __contains__(self, index: object) -> bool:
+        return isinstance(index, int) and (index < self.low or index in self.above)
+
+    def __len__(self) -> int:
+        return self.low + len(self.above)
+
+
+def check_source(source: Any, field_name: str | None = None) -> None:
     """Refuse what cannot be a bulk input (before any output is touched).
 
     Raises:
-        InvalidArgument: Not an iterable or a path, or the file does not exist.
+        InvalidArgument: Not an iterable or a path, the file does not exist, or a
+            Parquet/Arrow file has no ``field_name`` column.
+        ConfigurationError: A Parquet/Arrow file without pyarrow installed.
     """
     if isinstance(source, (str, os.PathLike)):
         if not Path(source).is_file():
             raise InvalidArgument(f"input file not found: {os.fspath(source)}")
+        if is_arrow_path(source) and field_name is not None:
+            check_arrow_source(source, field_name)
         return
     if isinstance(source, (bytes, dict)) or not isinstance(source, Iterable):
         raise InvalidArgument("inputs must be an iterable of inputs or a JSONL file path")
@@ -126,6 +206,8 @@ def count_inputs(source: Any) -> int | None:
         path = Path(source)
         if not path.is_file():
             return None
+        if is_arrow_path(path):
+            return count_arrow_rows(path)
         with path.open("rb") as handle:
             return sum(1 for line in handle if line.strip())
     try:
@@ -134,7 +216,9 @@ def count_inputs(source: Any) -> int | None:
         return None
 
 
-def chunked(items: Iterator[BulkItem], size: int, skip: set[int]) -> Iterator[list[BulkItem]]:
+def chunked(
+    items: Iterator[BulkItem], size: int, skip: Finished | set[int]
+) -> Iterator[list[BulkItem]]:
     """Lists of up to ``size`` items, leaving out the indices in ``skip``."""
     chunk: list[BulkItem] = []
     for item in items:
@@ -148,12 +232,12 @@ def chunked(items: Iterator[BulkItem], size: int, skip: set[int]) -> Iterator[li
         yield chunk
 
 
-def finished_indices(path: str | os.PathLike[str]) -> set[int]:
+def finished_indices(path: str | os.PathLike[str]) -> Finished:
     """The indices already in an output file; a torn last line (a kill) is cut off."""
     target = Path(path)
+    done = Finished()
     if not target.exists():
-        return set()
-    done: set[int] = set()
+        return done
     good = 0
     with target.open("rb") as handle:
         for line in handle:
@@ -206,7 +290,10 @@ def _row(item: BulkItem) -> dict[str, Any]:
 
 
 class Output:
-    """The output JSONL file: rows appended chunk by chunk, flushed after each."""
+    """The output JSONL file: rows appended chunk by chunk, flushed after each.
+
+    ``finished`` holds the indices already there (``resume``; a torn line is cut).
+    """
 
     def __init__(self, path: str | os.PathLike[str], *, resume: bool) -> None:
         self.path = Path(path)
@@ -214,6 +301,7 @@ class Output:
             raise InvalidArgument(
                 f"{self.path} exists: pass resume=True (--resume) to continue it, or remove it"
             )
+        self.finished = finished_indices(self.path) if resume else Finished()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle: IO[str] = self.path.open("a", encoding="utf-8")
 
@@ -225,6 +313,27 @@ class Output:
     def close(self) -> None:
         self._handle.close()
 
+    def finish(self) -> None:
+        """The run is over: nothing more to do for a JSONL file than closing it."""
+        self.close()
+
+
+def open_output(path: str | os.PathLike[str], *, resume: bool, result: str) -> Output | ArrowOutput:
+    """The output of a run, by its suffix: JSONL, or Parquet/Arrow (``.parquet``, ``.arrow``...).
+
+    Args:
+        path: The output file.
+        resume: Continue it (its ``finished`` indices are skipped).
+        result: The name of the result field (``embedding`` or ``output``).
+
+    Raises:
+        InvalidArgument: The output exists and ``resume`` is False.
+        ConfigurationError: A Parquet/Arrow output without pyarrow installed.
+    """
+    if is_arrow_path(path):
+        return ArrowOutput(path, resume=resume, result=result)
+    return Output(path, resume=resume)
+
 
 #: Seconds between two bulk progress events (the tqdm bar updates on every chunk).
 REPORT_EVERY = 1.0
@@ -235,7 +344,9 @@ class Progress:
 
     The run is also reported as :class:`ProgressEvent` (kind ``bulk``) to ``on_progress``
     and the ``hf_inference_endpoints.progress`` logger, as every long wait is: at most one
-    event a second (:data:`REPORT_EVERY`), and one when the last item is written.
+    event a second (:data:`REPORT_EVERY`), and one when the last item is written. Its
+    ``message`` has the error count and ``status()`` (the adaptive-concurrency limits and
+    round trips, when on).
     """
 
     def __init__(
@@ -246,8 +357,10 @@ class Progress:
         *,
         callback: ProgressCallback | None = None,
         subject: str = "bulk run",
+        status: Callable[[], str | None] | None = None,
     ) -> None:
         self.bar: Any = None
+        self._status = status
         self.errors = 0
         self.started = time.monotonic()
         self.total = total
@@ -290,13 +403,17 @@ class Progress:
         if self.total is not None and made > 0 and elapsed > 0:
             estimate = (self.total - self.done) * elapsed / made
         of = f"/{self.total}" if self.total is not None else ""
+        notes = [f"{self.errors} failed"] if self.errors else []
+        status = self._status() if self._status is not None else None
+        if status:  # adaptive concurrency: the limits and round trips right now
+            notes.append(status)
         return ProgressEvent(
             "bulk",
             self._subject,
             f"{self.done}{of} items",
             elapsed,
             estimate=estimate,
-            message=f"{self.errors} failed" if self.errors else None,
+            message="; ".join(notes) or None,
         )
 
     def close(self) -> None:

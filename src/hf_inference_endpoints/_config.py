@@ -13,6 +13,7 @@ from typing import Any
 
 from ._errors import ConfigurationError, HfError
 from ._progress import ProgressCallback
+from ._ratelimit import parse_limits
 from ._redact import remember_secret, safe_url
 from ._validation import check_headers, check_url
 
@@ -131,6 +132,10 @@ class RotatingSecret(Secret):
             remember_secret(value)
         return self._value
 
+    def peek(self) -> str | None:
+        """The last token obtained, without asking the source (None before the first)."""
+        return self._value or None
+
     async def refresh(self) -> None:
         """Await an async source and keep its token for the requests built next."""
         if self.is_async:
@@ -200,7 +205,10 @@ class HfInferenceConfig:
         cold_start_timeout: Longest total wait for a cold model or endpoint.
         auto_resume_paused: Resume a paused endpoint instead of raising ``EndpointPaused``.
         endpoint_cache_ttl: How long a resolved endpoint URL is reused.
-        provider_rate_limits: Requests per minute allowed per provider, client-side.
+        provider_rate_limits: Client-side limits per provider: requests per minute (an
+            int), or ``{"rpm": ..., "tpm": ...}`` for requests and/or tokens per minute.
+            Tokens are estimated before sending (about four characters a token, plus
+            ``max_tokens``) and corrected from the answer's ``usage`` (docs/SCALING.md).
         connection_timeout: Time to open a TCP/TLS connection.
         request_timeout: Time for one attempt, from sending to the last byte of a plain
             answer or to the headers of a stream.
@@ -256,11 +264,15 @@ class HfInferenceConfig:
             ``Retry-After`` seen by one pauses all).
         rate_limit_backend_required: When the rate-limit backend fails, raise
             (``True``) instead of falling back to this process's own limits with a warning.
-        rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in, when
-            shared on Redis (60: requests per minute; a provider that counts per second
-            takes its per-second limit and ``1``).
+        rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in: the
+            requests shared on Redis and the tokens (60: per minute; a provider that
+            counts per second takes its per-second limits and ``1``).
         adaptive_concurrency: Most requests in flight per provider, found by AIMD: the
             limit grows while answers are good and halves on a 429 or a 5xx (None: off).
+        adaptive_latency_tolerance: With ``adaptive_concurrency``, the in-flight limit is
+            also cut when answers take more than this many times the provider's baseline
+            round trip (a smoothed minimum): the provider is queueing. None: only 429s
+            and 5xx answers cut it.
 
     Example:
         >>> config = HfInferenceConfig(token="hf_xxx", max_retries=5)
@@ -275,7 +287,7 @@ class HfInferenceConfig:
     cold_start_timeout: float = 300.0
     auto_resume_paused: bool = False
     endpoint_cache_ttl: float = 300.0
-    provider_rate_limits: Mapping[str, int] = field(default_factory=dict)
+    provider_rate_limits: Mapping[str, int | Mapping[str, int]] = field(default_factory=dict)
     connection_timeout: float = 10.0
     request_timeout: float | None = 120.0
     stream_timeout: float | None = 300.0
@@ -312,6 +324,7 @@ class HfInferenceConfig:
     rate_limit_backend_required: bool = False
     rate_limit_window: float = 60.0
     adaptive_concurrency: int | None = None
+    adaptive_latency_tolerance: float | None = 2.0
 
     def __post_init__(self) -> None:
         token: Any = self.token
@@ -351,12 +364,23 @@ class HfInferenceConfig:
                 _require_int(name, getattr(self, name), minimum=1)
         if self.adaptive_concurrency is not None:
             _require_int("adaptive_concurrency", self.adaptive_concurrency, minimum=1)
+        tolerance = self.adaptive_latency_tolerance
+        if tolerance is not None and (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, (int, float))
+            or not tolerance > 1
+        ):
+            raise ConfigurationError(
+                f"adaptive_latency_tolerance must be a number above 1 (or None), got {tolerance!r}"
+            )
         if not 0.0 <= float(self.trace_sample_rate) <= 1.0:
             raise ConfigurationError(
                 f"trace_sample_rate must be between 0 and 1, got {self.trace_sample_rate!r}"
             )
-        for provider, limit in dict(self.provider_rate_limits).items():
-            _require_int(f"provider_rate_limits[{provider!r}]", limit, minimum=1)
+        try:
+            parse_limits(self.provider_rate_limits)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
         if not isinstance(self.default_provider, str) or not self.default_provider:
             raise ConfigurationError("default_provider must be a non-empty string")
         object.__setattr__(

@@ -13,7 +13,8 @@ Every task method that takes a file accepts the same things:
 
 The MIME type is sniffed from the first bytes (``_mime.SIGNATURES``: PNG, JPEG, GIF,
 WebP, BMP, TIFF, AVIF, HEIC, WAV, FLAC, MP3, AAC, OGG, MP4, WebM, AVI, PDF...), then
-guessed from a file name, then defaulted per kind. What is found must suit the task
+guessed from a file name, then defaulted per kind (``_mime.UNRECOGNISED``: image/jpeg,
+audio/mpeg, video/mp4; docs/wire.md §4.6). What is found must suit the task
 (:func:`media_mime`): a text file, or a PDF sent as an image, is a
 :class:`ValidationError` before anything is sent; a ``data:<mime>;base64,...`` URL
 declares its type and is sent as declared.
@@ -32,16 +33,17 @@ import binascii
 import io
 import mimetypes
 import os
-import wave
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._errors import InvalidArgument
-from ._mime import SIGNATURES, sniff_mime
+from ._mime import SIGNATURES, UNRECOGNISED, sniff_mime
 
 if TYPE_CHECKING:
+    import wave
+
     from ._config import HfInferenceConfig
 
 __all__ = [
@@ -66,13 +68,6 @@ MediaKind = Literal["image", "audio", "video", "document"]
 #: A file input: ``bytes``, a path, an ``http(s)://`` or ``data:`` URL, a binary file
 #: object, or a PIL image. (Spelled ``Any``: a PIL image has no static type without Pillow.)
 FileInput: TypeAlias = Any
-
-_DEFAULT_MIME: Mapping[str, str] = {
-    "image": "image/png",
-    "audio": "audio/wav",
-    "video": "video/mp4",
-    "document": "image/png",
-}
 
 #: The MIME types each kind of input may have (prefixes). Audio tasks read the sound
 #: of a video container too.
@@ -178,7 +173,7 @@ def media_mime(
 
     Sniffed from the first bytes (``_mime.SIGNATURES``), else the type a server declared
     for a download, else guessed from ``name`` (a file name or URL), else the kind's
-    default for binary data. A declared or guessed type whose signature is in the table
+    default for binary data (``_mime.UNRECOGNISED``, docs/wire.md §4.6). A declared or guessed type whose signature is in the table
     but not in the bytes (``photo.png`` holding an HTML page) is not believed.
 
     Args:
@@ -214,7 +209,7 @@ def media_mime(
             mime, found = guessed, f"its name {name[-60:]!r}"
     if mime is None:
         if data[:512].translate(None, _TEXT_BYTES):  # a byte text never holds: binary
-            return _DEFAULT_MIME[kind]
+            return UNRECOGNISED[kind]  # sent, with huggingface_hub's default (§4.6)
         mime, found = "text/plain", "its bytes (text)"
     if mime.startswith(_FAMILIES[kind]):
         return mime
@@ -362,6 +357,8 @@ def optimize_image(media: Media, max_bytes: int) -> Media | None:
 def _read_wav(data: bytes) -> tuple[wave._wave_params, bytes] | None:
     if sniff_mime(data) != "audio/wav":
         return None
+    import wave  # on first use: the chat path imports this module, not audio
+
     try:
         with wave.open(io.BytesIO(data), "rb") as reader:
             params = reader.getparams()
@@ -408,6 +405,8 @@ def split_wav(data: bytes, max_seconds: float) -> list[bytes]:
     per_chunk = max(1, int(max_seconds * params.framerate))
     if params.nframes <= per_chunk:
         return [data]
+    import wave
+
     chunks: list[bytes] = []
     for start in range(0, params.nframes, per_chunk):
         piece = frames[start * frame_size : (start + per_chunk) * frame_size]

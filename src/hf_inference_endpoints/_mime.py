@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import overload
 
-__all__ = ["SIGNATURES", "sniff_mime"]
+__all__ = ["SIGNATURES", "UNRECOGNISED", "sniff_mime"]
 
 #: The one table of file signatures: (bytes, offset, MIME type), first match wins, so
 #: specific ``ftyp`` brands come before the generic MP4 container.
@@ -39,6 +40,18 @@ SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"AVI ", 8, "video/x-msvideo"),
     (b"%PDF-", 0, "application/pdf"),
 )
+
+#: The type a binary file is sent with when no signature, declared type or file name
+#: tells (docs/wire.md §4.6): sent, not refused, because the servers decode the content
+#: itself (ffmpeg, Pillow) and the header is a hint; huggingface_hub's defaults, so a
+#: provider sees what the incumbent sends; MPEG audio frames without an ID3 tag are the
+#: commonest audio our table misses. Text is refused before this (``_inputs``).
+UNRECOGNISED: Mapping[str, str] = {
+    "image": "image/jpeg",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "document": "image/jpeg",
+}
 
 
 @overload

@@ -42,6 +42,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -154,8 +155,17 @@ class Observer:
         """A call begins (before its first attempt). Reads the routing context, never headers."""
         return NULL_CALL
 
-    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
-        """A provider's adaptive in-flight limit and its requests in flight, after an answer."""
+    def concurrency(
+        self,
+        provider: str,
+        limit: float,
+        in_flight: int,
+        *,
+        baseline: float | None = None,
+        recent: float | None = None,
+    ) -> None:
+        """A provider's adaptive in-flight limit, its requests in flight and its round
+        trips (baseline and recent, seconds), after an answer."""
 
 
 #: Records nothing.
@@ -289,6 +299,8 @@ class _Instruments:
         "in_flight",
         "requests",
         "retries",
+        "rtt_baseline",
+        "rtt_recent",
         "status_error",
         "token_usage",
         "tracer",
@@ -303,6 +315,8 @@ class _Instruments:
         self.cold_start_wait: Any = None
         self.concurrency_limit: Any = None
         self.in_flight: Any = None
+        self.rtt_baseline: Any = None
+        self.rtt_recent: Any = None
         if meter is not None:
             self.duration = _histogram(
                 meter,
@@ -341,6 +355,17 @@ class _Instruments:
                     "hf.client.concurrency.in_flight",
                     unit="{request}",
                     description="Requests in flight per provider under adaptive concurrency.",
+                )
+                self.rtt_baseline = meter.create_gauge(
+                    "hf.client.concurrency.rtt_baseline",
+                    unit="s",
+                    description="A provider's baseline round trip (smoothed minimum, AIMD).",
+                )
+                self.rtt_recent = meter.create_gauge(
+                    "hf.client.concurrency.rtt_recent",
+                    unit="s",
+                    description="A provider's recent round trip; far above the baseline, "
+                    "the in-flight limit is cut.",
                 )
 
 
@@ -391,7 +416,15 @@ class _OtelObserver(Observer):
             )
         return _OtelCall(instruments, span, attributes)
 
-    def concurrency(self, provider: str, limit: float, in_flight: int) -> None:
+    def concurrency(
+        self,
+        provider: str,
+        limit: float,
+        in_flight: int,
+        *,
+        baseline: float | None = None,
+        recent: float | None = None,
+    ) -> None:
         instruments = self.instruments
         if instruments.concurrency_limit is None:
             return
@@ -400,6 +433,9 @@ class _OtelObserver(Observer):
         attributes = {"gen_ai.provider.name": provider}
         instruments.concurrency_limit.set(limit, attributes)
         instruments.in_flight.set(in_flight, attributes)
+        if baseline is not None and recent is not None:
+            instruments.rtt_baseline.set(baseline, attributes)
+            instruments.rtt_recent.set(recent, attributes)
 
 
 class _OtelCall(CallObservation):
@@ -556,8 +592,9 @@ def make_observer(
 
     Returns:
         :data:`NULL_OBSERVER` when both switches are off (or tracing samples nothing and
-        metrics are off) or ``opentelemetry-api`` is not installed; an OpenTelemetry
-        observer otherwise.
+        metrics are off) or ``opentelemetry-api`` is not installed; an observer of the
+        global providers that waits for the API to be imported, when nothing has imported
+        it yet (:class:`_DeferredObserver`); an OpenTelemetry observer otherwise.
 
     Example:
         >>> from hf_inference_endpoints import HfInferenceConfig
@@ -569,6 +606,8 @@ def make_observer(
     metrics = config.enable_metrics
     if not (tracing or metrics):
         return NULL_OBSERVER
+    if tracer_provider is None and meter_provider is None and not _otel_loaded():
+        return _DeferredObserver(config)
     try:
         from opentelemetry import metrics as otel_metrics
         from opentelemetry import trace as otel_trace
@@ -604,6 +643,61 @@ def make_observer(
         if tracer_provider is None and meter_provider is None
         else None,
     )
+
+
+_OTEL_MODULES = ("opentelemetry.trace", "opentelemetry.metrics")
+_OTEL_ENV = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
+
+
+def _otel_loaded() -> bool:
+    """Whether OpenTelemetry could be set up in this process: its API is imported, or the
+    environment names a provider for it to load."""
+    import os
+
+    modules = sys.modules
+    return any(name in modules for name in _OTEL_MODULES) or any(
+        name in os.environ for name in _OTEL_ENV
+    )
+
+
+class _DeferredObserver(Observer):
+    """The global providers' observer, built once OpenTelemetry's API is imported.
+
+    An application that sets up an SDK imports ``opentelemetry`` to do so; until anything
+    has, every span and measurement would go to the API's no-op proxies. So the API (~20
+    modules) is not imported for a client that would record nothing: each call checks
+    ``sys.modules`` (two dict lookups) and builds the real observer the first time the
+    API is there, which then follows the SDK as before.
+    """
+
+    __slots__ = ("_config", "_real")
+
+    def __init__(self, config: HfInferenceConfig) -> None:
+        self._config = config
+        self._real: Observer | None = None
+
+    def _resolve(self) -> Observer:
+        real = self._real
+        if real is None:
+            modules = sys.modules
+            if not any(name in modules for name in _OTEL_MODULES):
+                return NULL_OBSERVER
+            real = self._real = make_observer(self._config)
+        return real
+
+    def start(self, prepared: PreparedRequest) -> CallObservation:
+        return self._resolve().start(prepared)
+
+    def concurrency(
+        self,
+        provider: str,
+        limit: float,
+        in_flight: int,
+        *,
+        baseline: float | None = None,
+        recent: float | None = None,
+    ) -> None:
+        self._resolve().concurrency(provider, limit, in_flight, baseline=baseline, recent=recent)
 
 
 def _global_sdk_check(otel_trace: Any, otel_metrics: Any) -> Callable[[], bool] | None:

@@ -14,9 +14,29 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    class CallKeywords(TypedDict, total=False):
+        """The call options as keywords, for overloads: ``**options: Unpack[CallKeywords]``.
+
+        The same names and types as :class:`CallOptions`; a method's implementation keeps
+        them as explicit keyword-only parameters (what ``inspect.signature`` and
+        ``with_options`` see), only its ``@overload`` stubs share them through this.
+        """
+
+        provider: str | None
+        endpoint: str | None
+        fallback: bool | Sequence[str] | None
+        bill_to: str | None
+        timeout: float | None
+        extra_headers: Mapping[str, str] | None
+        extra_body: Mapping[str, Any] | None
+
 
 __all__ = [
     "NO_OPTIONS",

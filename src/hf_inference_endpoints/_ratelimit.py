@@ -1,20 +1,113 @@
-"""Client-side request rate limits per provider: token buckets (no I/O).
+"""Client-side limits per provider: requests and tokens per minute (no I/O).
 
-``HfInferenceConfig.provider_rate_limits`` gives requests per minute per provider.
-Each limited provider gets a :class:`TokenBucket` holding up to one minute's worth of
-requests and refilled continuously at ``limit / 60`` tokens per second. The twins
-ask :meth:`RateLimiter.reserve` before every request and sleep for the wait it
-returns (``async_sleep`` / ``sync_sleep``): nothing here sleeps. A reservation is
-taken at once, so concurrent callers queue in arrival order without a lock held
-across the sleep.
+``HfInferenceConfig.provider_rate_limits`` gives, per provider, requests per minute (an
+int, as always) or ``{"rpm": ..., "tpm": ...}`` (either or both; :func:`parse_limits`).
+
+* Requests: each limited provider gets a :class:`TokenBucket` holding up to one minute's
+  worth of requests and refilled continuously at ``limit / 60`` per second.
+* Tokens: each provider with a ``tpm`` gets a :class:`TokenWindow`, a sliding window of
+  weighted reservations (the rule providers and the emulator apply to tokens): a request
+  reserves its estimated tokens (``_tokens.estimate_tokens``), and the count is
+  corrected (:meth:`RateLimiter.settle`) from the answer's ``usage`` when it has one.
+
+The twins ask :meth:`RateLimiter.reserve` before every request and sleep for the wait it
+returns (through the wait engine, ``_waits.plan_wait``): nothing here sleeps. A
+reservation is taken at once, so concurrent callers queue in arrival order without a
+lock held across the sleep.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-__all__ = ["RateLimiter", "TokenBucket", "rate_limit_key"]
+__all__ = [
+    "LIMIT_KINDS",
+    "ProviderLimit",
+    "RateLimiter",
+    "TokenBucket",
+    "TokenReservation",
+    "TokenWindow",
+    "counts_tokens",
+    "parse_limits",
+    "rate_limit_key",
+]
+
+#: The keys of a provider's limits mapping: requests and tokens per minute.
+LIMIT_KINDS = ("rpm", "tpm")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderLimit:
+    """One provider's limits: requests and tokens per minute (None: not limited)."""
+
+    rpm: int | None = None
+    tpm: int | None = None
+
+
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return value
+
+
+def parse_limits(limits: Mapping[str, Any]) -> dict[str, ProviderLimit]:
+    """Every provider's :class:`ProviderLimit` from ``provider_rate_limits``.
+
+    An int is requests per minute (the original shape); a mapping takes ``rpm`` and/or
+    ``tpm``.
+
+    Raises:
+        ValueError: Not an int >= 1, an empty mapping, or an unknown key.
+
+    Example:
+        >>> parse_limits({"groq": 30, "together": {"rpm": 600, "tpm": 200_000}})
+        {'groq': ProviderLimit(rpm=30, tpm=None), 'together': ProviderLimit(rpm=600, tpm=200000)}
+    """
+    if not isinstance(limits, Mapping):
+        raise ValueError(f"provider_rate_limits must be a mapping, got {type(limits).__name__}")
+    parsed: dict[str, ProviderLimit] = {}
+    for provider, spec in limits.items():
+        name = f"provider_rate_limits[{provider!r}]"
+        if not isinstance(provider, str) or not provider:
+            raise ValueError(f"provider_rate_limits keys must be provider names, got {provider!r}")
+        if isinstance(spec, Mapping):
+            unknown = sorted(str(k) for k in spec if k not in LIMIT_KINDS)
+            if unknown or not spec:
+                raise ValueError(
+                    f"{name} takes 'rpm' and/or 'tpm' (requests and tokens per minute), "
+                    f"got {sorted(str(k) for k in spec)}"
+                )
+            rpm, tpm = spec.get("rpm"), spec.get("tpm")
+            parsed[provider] = ProviderLimit(
+                None if rpm is None else _count(f"{name}['rpm']", rpm),
+                None if tpm is None else _count(f"{name}['tpm']", tpm),
+            )
+        else:
+            parsed[provider] = ProviderLimit(rpm=_count(name, spec))
+    return parsed
+
+
+class TokenReservation(NamedTuple):
+    """Tokens reserved for one request: corrected from its answer's ``usage``."""
+
+    key: str | None
+    ticket: Any
+    tokens: int
+
+
+def counts_tokens(limits: Mapping[str, Any]) -> bool:
+    """Whether any provider has a tokens-per-minute limit (requests then carry an estimate).
+
+    Example:
+        >>> counts_tokens({"groq": 30}), counts_tokens({"groq": {"tpm": 6000}})
+        (False, True)
+    """
+    return any(isinstance(spec, Mapping) and spec.get("tpm") for spec in limits.values())
 
 
 class TokenBucket:
@@ -67,11 +160,101 @@ class TokenBucket:
         return self._tokens
 
 
-class RateLimiter:
-    """Token buckets by provider name, created on first use; thread-safe.
+class TokenWindow:
+    """Tokens per sliding window, reserved ahead in arrival order (a weighted log).
+
+    A reservation of ``amount`` tokens goes at the earliest time (not before the last
+    reservation) where the tokens reserved in the ``window`` seconds up to it, plus
+    ``amount``, stay within ``limit``; :meth:`reserve` returns the wait until then.
 
     Args:
-        limits: Requests per minute by provider; providers not listed are unlimited.
+        limit: Tokens allowed in any window.
+        window: Seconds of the window (60: tokens per minute).
+
+    Example:
+        >>> window = TokenWindow(100, 60.0)
+        >>> window.reserve(70, 0.0, ticket="a"), window.reserve(50, 1.0, ticket="b")
+        (0.0, 59.0)
+        >>> window.settle("a", 40)  # the answer's usage said 40
+        >>> window.reserve(10, 2.0)  # queued behind "b" (arrival order), with room beside it
+        58.0
+    """
+
+    __slots__ = ("_by_ticket", "_entries", "_total", "limit", "window")
+
+    def __init__(self, limit: int, window: float) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be >= 1 and window > 0")
+        self.limit = limit
+        self.window = window
+        self._entries: deque[list[Any]] = deque()  # [at, amount, ticket], at ascending
+        self._by_ticket: dict[Any, list[Any]] = {}
+        self._total = 0
+
+    def _expire(self, now: float) -> None:
+        entries = self._entries
+        while entries and entries[0][0] <= now - self.window:
+            _, amount, ticket = entries.popleft()
+            self._total -= amount
+            if ticket is not None:
+                self._by_ticket.pop(ticket, None)
+
+    def reserve(
+        self, amount: int, now: float, *, ticket: Any = None, earliest: float = 0.0
+    ) -> float:
+        """Reserve ``amount`` tokens; the seconds to wait before sending (0 = now).
+
+        Args:
+            amount: The request's tokens (at most ``limit``).
+            now: The clock reading.
+            ticket: A key to :meth:`settle` or :meth:`refund` this reservation by.
+            earliest: Not before this time (another limit's wait).
+
+        Raises:
+            ValueError: ``amount`` is above the limit: no window could ever hold it.
+        """
+        if amount > self.limit:
+            raise ValueError(f"{amount} tokens never fit a limit of {self.limit}")
+        self._expire(now)
+        entries = self._entries
+        at = max(now, earliest, entries[-1][0] if entries else now)
+        total = self._total
+        for entry in entries:  # oldest first: each one leaving the window frees its tokens
+            if entry[0] > at - self.window and total + amount <= self.limit:
+                break
+            at = max(at, entry[0] + self.window)
+            total -= entry[1]
+        entry = [at, amount, ticket]
+        entries.append(entry)
+        self._total += amount
+        if ticket is not None:
+            self._by_ticket[ticket] = entry
+        return at - now
+
+    def settle(self, ticket: Any, actual: int) -> None:
+        """Correct a reservation to the tokens the answer says it used."""
+        entry = self._by_ticket.get(ticket)
+        if entry is not None:
+            self._total += actual - entry[1]
+            entry[1] = actual
+
+    def refund(self, ticket: Any) -> None:
+        """A reservation that was not sent counts no tokens."""
+        self.settle(ticket, 0)
+
+    @property
+    def reserved(self) -> int:
+        """Tokens reserved in the window (and ahead of it) at the last update."""
+        return self._total
+
+
+class RateLimiter:
+    """Request buckets and token windows by provider, created on first use; thread-safe.
+
+    Args:
+        limits: ``provider_rate_limits``: requests per minute (int) or ``{"rpm", "tpm"}``
+            by provider; providers not listed are unlimited.
+        window: Seconds the token limits count in (60: tokens per minute).
 
     Example:
         >>> limiter = RateLimiter({"together": 2})
@@ -79,45 +262,101 @@ class RateLimiter:
         [0.0, 0.0, 30.0]
         >>> limiter.reserve("groq", 0.0)
         0.0
+        >>> tokens = RateLimiter({"groq": {"tpm": 1000}})
+        >>> tokens.reserve("groq", 0.0, tokens=800), tokens.reserve("groq", 0.0, tokens=800)
+        (0.0, 60.0)
     """
 
     local = True  # no I/O: called directly, even from an event loop
 
-    def __init__(self, limits: Mapping[str, int]) -> None:
-        self.limits = dict(limits)
+    def __init__(self, limits: Mapping[str, Any], *, window: float = 60.0) -> None:
+        parsed = parse_limits(limits)
+        self.limits = {p: limit.rpm for p, limit in parsed.items() if limit.rpm}
+        self.token_limits = {p: limit.tpm for p, limit in parsed.items() if limit.tpm}
+        self.window = window
         self._buckets: dict[str, TokenBucket] = {}
+        self._windows: dict[str, TokenWindow] = {}
+        self._tickets = itertools.count()
         self._lock = threading.Lock()
 
     def __bool__(self) -> bool:
-        return bool(self.limits)
+        return bool(self.limits or self.token_limits)
 
-    def reserve(self, provider: str | None, now: float) -> float:
-        """Seconds to wait before sending a request to ``provider`` (0 when unlimited)."""
+    def new_ticket(self) -> str:
+        """A key for one reservation, to :meth:`settle` its tokens later."""
+        return f"t{next(self._tickets)}"
+
+    def describe(self, provider: str | None) -> str:
+        """The provider's limits in words (error messages)."""
+        parts = []
+        if provider in self.limits:
+            parts.append(f"{self.limits[provider]} requests/min")
+        if provider in self.token_limits:
+            parts.append(f"{self.token_limits[provider]} tokens/min")
+        return ", ".join(parts) or "no limit"
+
+    def reserve(
+        self, provider: str | None, now: float, tokens: int = 0, ticket: Any = None
+    ) -> float:
+        """Seconds to wait before sending a request of ``tokens`` to ``provider``.
+
+        Raises:
+            ValueError: ``tokens`` is above the provider's tokens per minute.
+        """
         if provider is None:
             return 0.0
         limit = self.limits.get(provider)
-        if limit is None:
+        token_limit = self.token_limits.get(provider) if tokens > 0 else None
+        if limit is None and token_limit is None:
             return 0.0
+        if token_limit is not None and tokens > token_limit:
+            raise ValueError(f"{tokens} tokens never fit {provider}'s {token_limit} tokens/min")
+        wait = 0.0
         with self._lock:
-            bucket = self._buckets.get(provider)
-            if bucket is None:
-                bucket = self._buckets[provider] = TokenBucket(limit, now=now)
-            return bucket.reserve(now)
+            if limit is not None:
+                bucket = self._buckets.get(provider)
+                if bucket is None:
+                    bucket = self._buckets[provider] = TokenBucket(limit, now=now)
+                wait = bucket.reserve(now)
+            if token_limit is not None:
+                window = self._windows.get(provider)
+                if window is None:
+                    window = self._windows[provider] = TokenWindow(token_limit, self.window)
+                wait = window.reserve(tokens, now, ticket=ticket, earliest=now + wait)
+        return wait
 
-    def refund(self, provider: str | None, now: float) -> None:
-        """Return a token taken by :meth:`reserve` for a request that was not sent."""
+    def refund(self, provider: str | None, now: float, tokens: int = 0, ticket: Any = None) -> None:
+        """Give back what :meth:`reserve` took for a request that was not sent."""
         if provider is None:
             return
         with self._lock:
             bucket = self._buckets.get(provider)
             if bucket is not None:
                 bucket.refund(now)
+            window = self._windows.get(provider)
+            if window is not None and tokens > 0:
+                window.refund(ticket)
+
+    def settle(self, provider: str | None, ticket: Any, estimated: int, actual: int) -> None:
+        """Correct a reservation's tokens to what the answer's ``usage`` says."""
+        if provider is None:
+            return
+        with self._lock:
+            window = self._windows.get(provider)
+            if window is not None:
+                window.settle(ticket, actual)
 
     # The surface of the shared limiter (``_shared_limits.SharedRateLimiter``): the
     # transport calls these only on a limiter that is not ``local``.
-    async def areserve(self, provider: str | None, now: float) -> float:
+    async def areserve(
+        self, provider: str | None, now: float, tokens: int = 0, ticket: Any = None
+    ) -> float:
         """:meth:`reserve` for the async client."""
-        return self.reserve(provider, now)
+        return self.reserve(provider, now, tokens, ticket)
+
+    async def asettle(self, provider: str | None, ticket: Any, estimated: int, actual: int) -> None:
+        """:meth:`settle` for the async client."""
+        self.settle(provider, ticket, estimated, actual)
 
     def penalize(self, provider: str | None, seconds: float) -> None:
         """Nothing: in one process each call honours its own ``Retry-After``."""

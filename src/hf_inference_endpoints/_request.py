@@ -45,6 +45,9 @@ class PreparedRequest:
             e.g. a management call with its own ``timeout``). The transport never sends
             past it, so resolving the target, building the body and every attempt all
             come out of the call's time.
+        token_estimate: The tokens the request will likely count for at its provider
+            (``_tokens.estimate_tokens``), set only when the config limits tokens per
+            minute; the transport reserves them and corrects the count from ``usage``.
     """
 
     method: str
@@ -58,6 +61,7 @@ class PreparedRequest:
     fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
     provider_base: str = ""
     deadline: Deadline | None = field(default=None, repr=False, compare=False)
+    token_estimate: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,16 @@
-"""Rerank (TEI ``POST /rerank``): request bodies, batches and merged results (no I/O).
+"""Rerank: request bodies, batches and merged results (no I/O).
 
 ``client.text.rank(query, texts, model=url)`` sends ``{"query", "texts", ...}`` to
-``{url}/rerank`` in batches of at most the server's ``max_client_batch_size`` and
+TEI's ``{url}/rerank`` in batches of at most the server's ``max_client_batch_size`` and
 merges the answers into one list, best first, each result keeping the position of its
 text in ``texts``.
+
+HF serves no text ranking serverless (hf-inference has no ``text-ranking`` task,
+docs/wire.md §1.1); its ranking-shaped task is ``sentence-similarity``. So
+``rank(query, texts, model="org/name")`` scores the texts with the model's
+sentence-similarity (query as ``source_sentence``) and ranks by that score: a
+bi-encoder's similarity, not a cross-encoder reranker's relevance. The TEI-only options
+(``raw_scores``, ``truncate``, ``truncation_direction``) are refused there.
 """
 
 from __future__ import annotations
@@ -16,7 +23,19 @@ from ._errors import InvalidArgument
 if TYPE_CHECKING:
     from .models import TextRankingOutputElement
 
-__all__ = ["merge_rankings", "parse_rankings", "rank_url", "rerank_body", "rerank_options"]
+__all__ = [
+    "SERVERLESS_REFUSED",
+    "check_serverless_options",
+    "merge_rankings",
+    "parse_rankings",
+    "rank_url",
+    "rankings_from_scores",
+    "rerank_body",
+    "rerank_options",
+]
+
+#: TEI ``/rerank`` options sentence-similarity has no equivalent for.
+SERVERLESS_REFUSED = ("raw_scores", "truncate", "truncation_direction")
 
 
 def rerank_options(
@@ -72,6 +91,43 @@ def parse_rankings(content: bytes, *, count: int, offset: int) -> list[TextRanki
             raise ValueError(f"rerank index {result.index} outside a batch of {count}")
         result.index += offset
     return results
+
+
+def check_serverless_options(fields: Mapping[str, Any]) -> None:
+    """Refuse TEI-only options on a Hub model (ranked by sentence-similarity).
+
+    Raises:
+        InvalidArgument: ``raw_scores``, ``truncate`` or ``truncation_direction`` given.
+    """
+    given = [name for name in SERVERLESS_REFUSED if fields.get(name) is not None]
+    if given:
+        raise InvalidArgument(
+            f"{', '.join(given)} only apply to a TEI reranker (model=<URL> or endpoint=): "
+            "HF serves no text ranking serverless, and a Hub model id is ranked by its "
+            "sentence-similarity scores, which take no such option"
+        )
+
+
+def rankings_from_scores(
+    scores: Sequence[float], texts: Sequence[str], *, offset: int, return_text: bool
+) -> list[TextRankingOutputElement]:
+    """One batch's sentence-similarity scores as rankings (``index`` moved by ``offset``).
+
+    Example:
+        >>> [(r.index, r.score, r.text) for r in rankings_from_scores(
+        ...     [0.1, 0.7], ["a", "b"], offset=2, return_text=True)]
+        [(2, 0.1, 'a'), (3, 0.7, 'b')]
+    """
+    from .models import TextRankingOutputElement
+
+    if len(scores) != len(texts):
+        raise ValueError(f"{len(scores)} scores for {len(texts)} texts")
+    return [
+        TextRankingOutputElement(
+            index=offset + position, score=float(score), text=text if return_text else None
+        )
+        for position, (score, text) in enumerate(zip(scores, texts, strict=True))
+    ]
 
 
 def merge_rankings(

@@ -38,11 +38,17 @@ async def test_an_idle_limit_stays_and_a_5xx_halves_it(
             emulator.reset()
         cut = adaptive.snapshot()["hf-inference"]
     limit = 4.0  # one call at a time never fills the limit: it does not grow
-    assert grown == {"limit": pytest.approx(limit), "in_flight": 0.0}
-    assert cut == {"limit": pytest.approx(limit / 2), "in_flight": 0.0}
+    assert (grown["limit"], grown["in_flight"]) == (pytest.approx(limit), 0.0)
+    assert (cut["limit"], cut["in_flight"]) == (pytest.approx(limit / 2), 0.0)
+    # loopback round trips: measured, far below the floor that makes latency a signal
+    assert 0 < grown["rtt_baseline"] <= grown["rtt_recent"] < 0.05
     points = telemetry.points("hf.client.concurrency.limit")
     assert [p.value for p in points] == [pytest.approx(limit / 2)]
     assert points[0].attributes == {"gen_ai.provider.name": "hf-inference"}
+    baseline = telemetry.points("hf.client.concurrency.rtt_baseline")
+    recent = telemetry.points("hf.client.concurrency.rtt_recent")
+    assert [p.value for p in baseline] == [pytest.approx(cut["rtt_baseline"])]
+    assert [p.value for p in recent] == [pytest.approx(cut["rtt_recent"])]
 
 
 @pytest.mark.anyio

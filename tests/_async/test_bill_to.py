@@ -374,10 +374,6 @@ CALLS: dict[str, dict[str, Any]] = {
 }
 
 
-#: Methods whose target is a URL or an endpoint only (TEI's /rerank): never a provider.
-URL_ONLY = {"text.rank"}
-
-
 def public_methods(client: AsyncHfInferenceClient) -> dict[str, Callable[..., Any]]:
     """``service.method`` -> bound method, for every public method of a service."""
     found: dict[str, Callable[..., Any]] = {}
@@ -432,13 +428,26 @@ async def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: No
     for name, method in methods.items():
         seen.clear()
         options = {"bill_to": f"org-of-{name}", "fallback": ["together", name]}
-        if name in URL_ONLY:  # a TEI server: no provider to fail over to, refused unsent
-            with pytest.raises(InvalidArgument):
-                await method(model="org/model", **calls[name], **options)
-            assert seen == {}, name
-            continue
         with pytest.raises(_Stop):
             await method(model="org/model", **calls[name], **options)
         assert seen.get("bill_to") == f"org-of-{name}", name
         assert seen.get("fallback") == options["fallback"], name
     await client.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("bad", [5, [1], "", ["together", ""], {"together": 1}])
+async def test_a_fallback_that_is_not_provider_names_is_refused_before_anything_is_sent(
+    no_env: None, bad: object
+) -> None:
+    wire = Wire()
+    async with make_client(wire) as client:
+        with pytest.raises(InvalidArgument, match="fallback must be True/False, a provider name"):
+            await client.chat.complete(
+                model="org/m", messages=[{"role": "user", "content": "hi"}], fallback=bad
+            )
+        with pytest.raises(InvalidArgument, match="fallback must be True/False"):
+            await client.text.classify("org/m", "hi", fallback=bad)
+        with pytest.raises(InvalidArgument, match="fallback must be True/False"):
+            await client.text.classify(text="hi", endpoint="acme/my-ep", fallback=bad)
+    assert wire.requests == []

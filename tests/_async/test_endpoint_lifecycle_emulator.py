@@ -24,6 +24,8 @@ from hf_inference_endpoints import (
     EndpointFailed,
     EndpointPaused,
     NotFound,
+    PermissionDenied,
+    ValidationError,
 )
 from hf_inference_endpoints._endpoints import WaitProgress
 from hf_inference_endpoints.emulator import EmulatorSettings, running_emulator
@@ -99,14 +101,13 @@ async def client_for(
     async with (
         httpx2.AsyncClient(event_hooks=hooks) as http,
         AsyncHfInferenceClient(
-            token=TOKEN,
             http_client=http,
             hub_url=emu.hub_url,
             router_url=emu.router_url,
             endpoints_api_url=emu.endpoints_api_url,
             retry_base_delay=0.01,
             cold_start_timeout=120.0,
-            **{"default_provider": "hf-inference", **config},
+            **{"default_provider": "hf-inference", "token": TOKEN, **config},
         ) as client,
     ):
         client.endpoints.poll_interval = 0.002
@@ -117,6 +118,151 @@ async def client_for(
 async def deploy(client: AsyncHfInferenceClient, name: str, **options: Any) -> None:
     await client.endpoints.create(name, "HuggingFaceTB/SmolLM3-3B", **{**HARDWARE, **options})
     await client.endpoints.wait(name, timeout=10)
+
+
+@pytest.mark.anyio
+async def test_listing_every_namespace_the_token_sees(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 2  # the user's three endpoints take two pages
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        for name in ("mine-a", "mine-b", "mine-c"):
+            await client.endpoints.create(name, "gpt2", **HARDWARE)
+        await client.endpoints.create(f"{ORG}/org-a", "gpt2", **HARDWARE)
+        wire.requests.clear()
+        lazy = client.endpoints.iter("*")
+        assert wire.requests == []  # nothing is sent before the iteration starts
+        first = await lazy.__anext__()
+        assert [r.url.path.rsplit("/", 1)[-1] for r in wire.requests] == ["whoami-v2", USER]
+        rest = [ep async for ep in lazy]
+        everything = await client.endpoints.list(namespace="*")
+    seen = [(ep.namespace, ep.name) for ep in [first, *rest]]
+    expected = [(USER, "mine-a"), (USER, "mine-b"), (USER, "mine-c"), (ORG, "org-a")]
+    assert seen == expected
+    assert [(ep.namespace, ep.name) for ep in everything] == expected
+    listed = [str(r.url.path) for r in wire.to("/v2/endpoint/")]
+    # the read-only organisation was asked once, answered 403, and was skipped
+    assert sum(path.endswith("/v2/endpoint/emulator-readers") for path in listed) == 2
+
+
+@pytest.mark.anyio
+async def test_stopping_early_fetches_no_further_page(emu: Any, no_env: None) -> None:
+    store_of(emu.state).page_size = 1
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        for name in ("early-a", "early-b"):
+            await client.endpoints.create(name, "gpt2", **HARDWARE)
+        await client.endpoints.create(f"{ORG}/early-org", "gpt2", **HARDWARE)
+        wire.requests.clear()
+        lazy = client.endpoints.iter("*")
+        first = await lazy.__anext__()
+        await lazy.aclose()
+    assert first.name == "early-a"
+    assert len(wire.to("/v2/endpoint/")) == 1  # one page of the user, no org asked
+
+
+@pytest.mark.anyio
+async def test_listing_every_namespace_fails_when_the_token_is_refused(
+    emu: Any, no_env: None
+) -> None:
+    async with client_for(emu, token="hf_not_a_token_the_emulator_knows") as client:
+        with pytest.raises(AuthenticationError):
+            await client.endpoints.list("*")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("bad", ["**", "a/b", "", 7])
+async def test_listing_a_bad_namespace_is_refused_before_sending(
+    emu: Any, no_env: None, bad: Any
+) -> None:
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        with pytest.raises(ValidationError):
+            client.endpoints.iter(bad)
+        with pytest.raises(ValidationError):
+            await client.endpoints.list(bad)
+    assert wire.requests == []
+
+
+@pytest.mark.anyio
+async def test_hardware_catalogue_flattened_and_filtered(emu: Any, no_env: None) -> None:
+    from hf_inference_endpoints.emulator.hardware import catalog_json
+    from hf_inference_endpoints.models import HardwareInstance
+
+    published = catalog_json()
+    expected = [
+        (vendor["name"], region["name"], compute["instanceType"], compute["instanceSize"])
+        for vendor in published["vendors"]
+        for region in vendor["regions"]
+        for compute in region["computes"]
+    ]
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        everything = await client.endpoints.list_hardware()
+        aws_gpus = await client.endpoints.list_hardware(vendor="AWS", accelerator="gpu")
+        ireland = await client.endpoints.list_hardware(
+            region="eu-west-1", instance_type="nvidia-l4"
+        )
+        usable = await client.endpoints.list_hardware(available_only=True)
+        theirs = await client.endpoints.list_hardware(namespace=ORG)
+    assert all(isinstance(item, HardwareInstance) for item in everything)
+    got = [(i.vendor, i.region, i.instanceType, i.instanceSize) for i in everything]
+    assert got == expected  # every offering, in the API's order
+    assert aws_gpus and {(i.vendor, i.accelerator) for i in aws_gpus} == {("aws", "gpu")}
+    assert len(aws_gpus) == sum(
+        1 for v, _, t, _ in expected if v == "aws" and t.startswith("nvidia")
+    )
+    assert [(i.instanceSize, i.regionLabel) for i in ireland] == [
+        ("x1", "Ireland"),
+        ("x4", "Ireland"),
+    ]
+    l4 = ireland[1]
+    assert l4.numAccelerators == 4 and l4.pricePerHour is not None and l4.pricePerHour > 0
+    assert l4.quota is not None and l4.quota.maxAccelerators == 8
+    assert {i.vendor for i in usable} == {"aws", "gcp"}  # azure is marked notAvailable
+    assert all(i.available for i in usable) and not all(i.available for i in everything)
+    assert len(theirs) == len(everything)
+    paths = [r.url.path for r in wire.to("/v2/provider/")]
+    assert paths[0].endswith(f"/v2/provider/{USER}") and paths[-1].endswith(f"/v2/provider/{ORG}")
+
+
+@pytest.mark.anyio
+async def test_hardware_quota_counts_the_namespace_endpoints(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        await client.endpoints.create(
+            "quota-a", "gpt2", **{**HARDWARE, "min_replica": 2, "max_replica": 2}
+        )
+        spr = await client.endpoints.list_hardware(
+            vendor="aws", region="us-east-1", instance_type="intel-spr"
+        )
+    assert {i.quota.usedAccelerators for i in spr if i.quota} == {4}  # x2, two replicas
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"vendor": ""},
+        {"accelerator": 1},
+        {"region": "  "},
+        {"available_only": "yes"},
+        {"namespace": "a/b"},
+    ],
+)
+async def test_hardware_filters_are_checked_before_sending(
+    emu: Any, no_env: None, bad: dict[str, Any]
+) -> None:
+    wire = Wire()
+    async with client_for(emu, wire) as client:
+        with pytest.raises(ValidationError):
+            await client.endpoints.list_hardware(**bad)
+    assert wire.requests == []
+
+
+@pytest.mark.anyio
+async def test_hardware_of_a_namespace_the_token_cannot_act_for(emu: Any, no_env: None) -> None:
+    async with client_for(emu) as client:
+        with pytest.raises(PermissionDenied):
+            await client.endpoints.list_hardware(namespace="emulator-readers")
 
 
 @pytest.mark.anyio

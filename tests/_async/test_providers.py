@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
@@ -16,6 +17,7 @@ import pytest
 
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
+    ConfigurationError,
     ModelNotAvailableOnProvider,
     RateLimited,
     RequestTimeout,
@@ -44,6 +46,7 @@ CHAT_MAPPING = {
     "groq": {"status": "live", "providerId": "llama-3.1-8b-instant", "task": "conversational"},
     "newprov": {"status": "live", "providerId": "newprov-llama", "task": "conversational"},
     "nebius": {"status": "staging", "providerId": "nebius-llama", "task": "conversational"},
+    "nscale": {"status": "staging", "providerId": "nscale-llama", "task": "conversational"},
 }
 IMAGE_MAPPING = [  # the listing shape: entries with a provider key
     {"provider": "newprov", "status": "live", "providerId": "np/flux", "task": "text-to-image"},
@@ -391,7 +394,7 @@ async def test_a_provider_key_goes_straight_to_the_provider_and_never_to_the_hub
 
 TOGETHER_CHAT = f"{ROUTER}/together/v1/chat/completions"
 GROQ_CHAT = f"{ROUTER}/groq/openai/v1/chat/completions"
-NEBIUS_CHAT = f"{ROUTER}/nebius/v1/chat/completions"
+NSCALE_CHAT = f"{ROUTER}/nscale/v1/chat/completions"
 HF_CHAT = f"{ROUTER}/hf-inference/models/{MODEL}/v1/chat/completions"
 
 
@@ -555,11 +558,70 @@ async def test_an_unmapped_first_choice_is_skipped_with_failover(no_env: None) -
 @pytest.mark.anyio
 async def test_a_staging_mapping_is_sent_with_its_provider_id(no_env: None) -> None:
     """As huggingface_hub does: warn and send; the provider decides."""
-    wire = Wire().hub(MODEL).add("POST", NEBIUS_CHAT, httpx2.Response(200, json=completion()))
+    wire = Wire().hub(MODEL).add("POST", NSCALE_CHAT, httpx2.Response(200, json=completion()))
     async with make_client(wire) as client:
+        reply = await client.chat.complete(model=MODEL, provider="nscale", messages=MESSAGES)
+    assert wire.urls() == [MAPPING_GET, f"POST {NSCALE_CHAT}"]
+    assert wire.body(1)["model"] == "nscale-llama"
+    assert reply.response_meta is not None and reply.response_meta.provider == "nscale"
+
+
+@pytest.mark.anyio
+async def test_an_hf_token_for_a_provider_removed_from_routing_is_refused_before_sending(
+    no_env: None,
+) -> None:
+    """WIRE §j.2: the router no longer forwards to nebius, hyperbolic, sambanova."""
+    wire = Wire()
+    async with make_client(wire) as client:
+        calls: list[Callable[[], Awaitable[Any]]] = [
+            lambda: client.chat.complete(model=MODEL, provider="nebius", messages=MESSAGES),
+            lambda: client.chat.complete(model=f"{MODEL}:sambanova", messages=MESSAGES),
+            lambda: client.images.generate(MODEL, "a cat", provider="hyperbolic"),
+            lambda: client.chat.complete(
+                model=MODEL, provider="together", messages=MESSAGES, fallback=["nebius"]
+            ),
+        ]
+        for call in calls:
+            with pytest.raises(ConfigurationError, match="removed from Hugging Face routing"):
+                await call()
+    assert wire.requests == []
+
+
+@pytest.mark.anyio
+async def test_auto_and_failover_skip_a_provider_removed_from_routing(no_env: None) -> None:
+    removed_first = {
+        "nebius": {"status": "live", "providerId": "nebius-flux", "task": "text-to-image"},
+        "fal-ai": {"status": "live", "providerId": "fal-ai/flux", "task": "text-to-image"},
+    }
+    chat_mapping = {
+        "together": CHAT_MAPPING["together"],
+        "nebius": {"status": "live", "providerId": "nebius-llama", "task": "conversational"},
+        "groq": CHAT_MAPPING["groq"],
+    }
+    wire = Wire().mapping(HUB, "org/flux", removed_first).mapping(HUB, MODEL, chat_mapping)
+    wire.add("POST", TOGETHER_CHAT, httpx2.Response(503, json={"error": "down"}))
+    wire.add("POST", GROQ_CHAT, httpx2.Response(200, json=completion()))
+    async with make_client(wire, max_retries=0, auto_wait_for_model=False) as client:
+        image = await client._prepare(
+            describe(client, "org/flux", "auto", "text-to-image", {"inputs": "a cat"})
+        )
+        reply = await client.chat.complete(
+            model=MODEL, provider="together", messages=MESSAGES, fallback=True
+        )
+    assert image.context.provider == "fal-ai" and image.url == f"{ROUTER}/fal-ai/fal-ai/flux"
+    assert reply.response_meta is not None
+    assert reply.response_meta.providers_tried == ("together", "groq")  # nebius skipped
+    assert not any("nebius" in url for url in wire.urls())
+
+
+@pytest.mark.anyio
+async def test_an_own_key_still_reaches_a_provider_removed_from_routing(no_env: None) -> None:
+    direct = "https://api.studio.nebius.ai/v1/chat/completions"
+    wire = Wire().hub(MODEL).add("POST", direct, httpx2.Response(200, json=completion()))
+    async with make_client(wire, token="nebius-key") as client:
         reply = await client.chat.complete(model=MODEL, provider="nebius", messages=MESSAGES)
-    assert wire.urls() == [MAPPING_GET, f"POST {NEBIUS_CHAT}"]
-    assert wire.body(1)["model"] == "nebius-llama"
+    assert wire.urls() == [MAPPING_GET, f"POST {direct}"]
+    assert wire.requests[1].headers["authorization"] == "Bearer nebius-key"
     assert reply.response_meta is not None and reply.response_meta.provider == "nebius"
 
 

@@ -138,3 +138,67 @@ async def test_redis_down_raises_when_the_backend_is_required(
     finally:
         redis_server.start()
     assert limited.rate_limit_counters(PROVIDER)["accepted"] == 0
+
+
+TOKENS = 60  # per window (0.6 s)
+
+
+@pytest.mark.anyio
+async def test_two_clients_sharing_redis_stay_under_the_emulators_token_limit(
+    emulator: Any, no_env: None, redis_url: str
+) -> None:
+    emulator.reset()
+    emulator.set_token_limit(PROVIDER, TOKENS)
+    config = shared(
+        redis_url,
+        provider_rate_limits={PROVIDER: {"tpm": TOKENS}},
+        rate_limit_window=WINDOW * 1.3,  # a wider margin: token entries weigh more than one
+    )
+    calls = 12
+    try:
+        async with (
+            emulator_client(emulator, Wire(), **config) as one,
+            emulator_client(emulator, Wire(), **config) as two,
+        ):
+            for i in range(calls):
+                client = one if i % 2 else two
+                if i % 3:  # embeddings: no usage in the answer, the estimate stands
+                    await client.embeddings.create(MODEL, f"document number {i} about limits")
+                else:  # chat: the answer's usage corrects both counts
+                    answer = await client.chat.complete(
+                        model="org/chatty",
+                        messages=[{"role": "user", "content": f"please summarise document {i}"}],
+                        max_tokens=6,
+                    )
+                    assert answer.usage is not None and answer.usage.total_tokens <= 4 + 6
+        counters = emulator.rate_limit_counters(PROVIDER)
+    finally:
+        emulator.set_token_limit(PROVIDER, None)
+        emulator.reset()
+    assert counters["accepted"] == calls and counters["rejected"] == 0
+    # more than a window's worth of tokens went through, and no window held more than the limit
+    assert counters["tokens"] > TOKENS >= counters["token_peak"]
+
+
+@pytest.mark.anyio
+async def test_one_client_on_its_own_token_window_stays_under_the_emulators_limit(
+    emulator: Any, no_env: None
+) -> None:
+    emulator.reset()
+    emulator.set_token_limit(PROVIDER, TOKENS)
+    config = {
+        "provider_rate_limits": {PROVIDER: {"tpm": TOKENS}},
+        "rate_limit_window": WINDOW * 1.3,
+        "enable_embedding_cache": False,
+        "max_retries": 0,
+    }
+    try:
+        async with emulator_client(emulator, Wire(), **config) as client:
+            for i in range(12):
+                await client.embeddings.create(MODEL, [f"local text number {i}", "and another"])
+        counters = emulator.rate_limit_counters(PROVIDER)
+    finally:
+        emulator.set_token_limit(PROVIDER, None)
+        emulator.reset()
+    assert counters["accepted"] == 12 and counters["rejected"] == 0
+    assert counters["tokens"] > TOKENS >= counters["token_peak"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from collections.abc import Callable
 from typing import Any
@@ -302,6 +303,18 @@ async def test_stream_yields_chunks_and_closes(no_env: None) -> None:
         assert stream.is_closed
     assert texts == ["Hel", "lo", None]
     assert json.loads(script.requests[0].content)["stream"] is True
+
+
+@pytest.mark.anyio
+async def test_a_compressed_stream_is_decoded(no_env: None) -> None:
+    # uncompressed streams are read raw (no decoder layer); a gzip one still decodes
+    body = gzip.compress(sse(chunk("Hel"), chunk("lo"), chunk(None, "stop")))
+    headers = {"content-type": "text/event-stream", "content-encoding": "GZip"}
+    script = Script(httpx2.Response(200, content=body, headers=headers))
+    async with make_client(script) as client:
+        stream = await client.chat.stream(model=MODEL, messages=MESSAGES)
+        texts = [c.choices[0].delta.content async for c in stream]
+    assert texts == ["Hel", "lo", None]
 
 
 @pytest.mark.anyio

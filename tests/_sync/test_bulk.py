@@ -150,3 +150,203 @@ def test_a_run_reports_progress_through_on_progress(
     assert all(e.subject == str(output) for e in events)
     assert events[-1].estimate == 0.0
     assert [e.elapsed for e in events] == sorted(e.elapsed for e in events)
+
+
+def parquet_input(path: Path, texts: list[Any], *, column: str = "body", ids: bool = True) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns: dict[str, Any] = {column: texts, "lang": ["en"] * len(texts)}
+    if ids:
+        columns["id"] = [f"doc-{i}" for i in range(len(texts))]
+    pq.write_table(pa.table(columns), path, row_group_size=4)  # several row groups
+
+
+def parquet_rows(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    return list(pq.read_table(path).to_pylist())
+
+
+def float32(vector: list[float]) -> list[float]:
+    import numpy as np
+
+    return [float(x) for x in np.asarray(vector, dtype=np.float32)]
+
+
+def test_parquet_in_parquet_out_by_column(emulator: Any, no_env: None, tmp_path: Path) -> None:
+    texts = [f"text {i}" for i in range(10)]
+    texts[3] = None  # a null cell is an error row, not a failed run
+    source, output = tmp_path / "docs.parquet", tmp_path / "vectors.parquet"
+    parquet_input(source, texts)
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = client.bulk.embed(
+            source, output, model=MODEL, field="body", batch_size=3, concurrency=2, progress=False
+        )
+    written = parquet_rows(output)
+    assert [r["index"] for r in written] == list(range(10))
+    assert [r["id"] for r in written] == [f"doc-{i}" for i in range(10)]
+    assert written[3]["embedding"] is None
+    assert written[3]["error"] == {
+        "type": "InvalidArgument",
+        "message": "the input is not a non-empty string",
+    }
+    for row, text in zip(written, texts, strict=True):
+        if text is not None:
+            assert row["error"] is None
+            assert row["embedding"] == float32(emulated(emulator, MODEL, text))
+    assert wire.texts_sent() == [t for t in texts if t is not None]
+    assert (summary.written, summary.errors, summary.output) == (10, 1, str(output))
+    assert not (tmp_path / "vectors.parquet.partial.jsonl").exists()  # the checkpoint is gone
+
+
+def test_parquet_output_resumes_from_its_checkpoint_exactly_once(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"t{i}" for i in range(10)]
+    source, output = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    checkpoint = tmp_path / "out.parquet.partial.jsonl"
+    parquet_input(source, texts, column="text")
+    with emulator_client(emulator, Wire(), enable_embedding_cache=False) as client:
+        # a run killed after 4 rows: only its checkpoint is there, its last line torn
+        client.bulk.embed(texts[:4], checkpoint, model=MODEL, progress=False)
+        with checkpoint.open("a") as handle:
+            handle.write('{"index": 4, "embedd')
+        with pytest.raises(InvalidArgument, match=r"partial\.jsonl exists"):
+            client.bulk.embed(source, output, model=MODEL, progress=False)
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = client.bulk.embed(
+            source, output, model=MODEL, batch_size=4, resume=True, progress=False
+        )
+    written = parquet_rows(output)
+    assert [r["index"] for r in written] == list(range(10))
+    assert [r["embedding"] for r in written] == [
+        float32(emulated(emulator, MODEL, t)) for t in texts
+    ]
+    assert (summary.skipped, summary.written) == (4, 6)
+    assert wire.texts_sent() == texts[4:]
+    assert not checkpoint.exists()
+    # a rerun over a longer input extends the final file; one over the same input sends nothing
+    longer = [*texts, "t10", "t11"]
+    parquet_input(source, longer, column="text")
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = client.bulk.embed(source, output, model=MODEL, resume=True, progress=False)
+        again = client.bulk.embed(source, output, model=MODEL, resume=True, progress=False)
+    assert wire.texts_sent() == ["t10", "t11"]
+    assert (summary.skipped, summary.written, again.skipped, again.written) == (10, 2, 12, 0)
+    assert [r["index"] for r in parquet_rows(output)] == list(range(12))
+    # the 4 rows of the killed run came from a list (no ids); the rest from the file
+    assert [r["id"] for r in parquet_rows(output)] == [None] * 4 + [
+        f"doc-{i}" for i in range(4, 12)
+    ]
+
+
+def test_run_a_task_from_arrow_to_arrow(emulator: Any, no_env: None, tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    source, output = tmp_path / "in.arrow", tmp_path / "labels.arrow"
+    with pa.ipc.new_file(str(source), pa.schema([("inputs", pa.string())])) as writer:
+        writer.write_table(pa.table({"inputs": ["I love it", "I hate it"]}))
+    with emulator_client(emulator, Wire()) as client:
+        summary = client.bulk.run(
+            "text-classification", source, output, model=CLASSIFIER, progress=False
+        )
+        direct = client.infer("text-classification", CLASSIFIER, "I love it")
+    with pa.memory_map(str(output)) as handle:
+        table = pa.ipc.open_file(handle).read_all()
+    assert table.column_names == ["index", "output", "error"]
+    written = table.to_pylist()
+    assert [r["index"] for r in written] == [0, 1]
+    assert json.loads(written[0]["output"]) == direct  # an answer is JSON text
+    assert summary.errors == 0
+
+
+def test_a_parquet_input_without_the_column_fails_before_sending(
+    no_env: None, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.parquet"
+    parquet_input(source, ["a", "b"], column="body")
+    wire = Wire()
+    with emulator_client_free(wire) as client:
+        with pytest.raises(InvalidArgument, match=r"no column 'text' \(columns: body, lang, id\)"):
+            client.bulk.embed(source, tmp_path / "o.parquet", model=MODEL)
+        not_parquet = tmp_path / "fake.parquet"
+        not_parquet.write_text("hello")
+        with pytest.raises(InvalidArgument, match="not a readable Parquet"):
+            client.bulk.embed(not_parquet, tmp_path / "o.parquet", model=MODEL)
+    assert wire.requests == []
+    assert not (tmp_path / "o.parquet").exists()
+    assert not (tmp_path / "o.parquet.partial.jsonl").exists()
+
+
+def test_completed_order_writes_rows_as_their_calls_finish(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"text {i}" for i in range(12)]
+    output = tmp_path / "out.jsonl"
+    emulator.set_fault(MODEL, "latency:ms=10000;times=1")  # one call takes 100 ms
+    try:
+        with emulator_client(emulator, Wire(), enable_embedding_cache=False) as client:
+            summary = client.bulk.embed(
+                texts, output, model=MODEL, batch_size=2, concurrency=3, order="completed",
+                progress=False,
+            )  # fmt: skip
+    finally:
+        emulator.clear_faults()
+        emulator.reset()
+    written = rows(output)
+    indices = [r["index"] for r in written]
+    assert sorted(indices) == list(range(12))  # every input exactly once
+    by_index = {r["index"]: r["embedding"] for r in written}
+    assert [by_index[i] for i in range(12)] == [emulated(emulator, MODEL, t) for t in texts]
+    assert (summary.written, summary.errors) == (12, 0)
+
+
+def test_resume_of_an_out_of_order_output_skips_exactly_the_rows_there(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = [f"t{i}" for i in range(10)]
+    output = tmp_path / "out.jsonl"
+    # an as-completed run stopped with these rows written, the last one torn by a kill
+    done = [5, 0, 1, 7, 2]
+    output.write_text(
+        "".join(json.dumps({"index": i, "embedding": [0.0]}) + "\n" for i in done)
+        + '{"index": 3, "emb'
+    )
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        summary = client.bulk.embed(
+            texts, output, model=MODEL, batch_size=2, resume=True, order="completed",
+            progress=False,
+        )  # fmt: skip
+        with pytest.raises(InvalidArgument, match="order must be 'input' or 'completed'"):
+            client.bulk.embed(texts, tmp_path / "o.jsonl", order="random")  # type: ignore[arg-type]
+    indices = [r["index"] for r in rows(output)]
+    assert indices[:5] == done and sorted(indices) == list(range(10))
+    assert (summary.skipped, summary.written) == (5, 5)
+    assert sorted(wire.texts_sent()) == sorted(texts[i] for i in (3, 4, 6, 8, 9))
+
+
+def test_progress_shows_the_adaptive_limits_and_round_trips(
+    emulator: Any, no_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hf_inference_endpoints import _bulk
+
+    monkeypatch.setattr(_bulk, "REPORT_EVERY", 0.0)
+    events: list[Any] = []
+    config = {"enable_embedding_cache": False, "on_progress": events.append}
+    with emulator_client(emulator, Wire(), adaptive_concurrency=8, **config) as client:
+        client.bulk.embed(
+            [f"text {i}" for i in range(6)], tmp_path / "a.jsonl", model=MODEL, batch_size=2,
+            progress=False,
+        )  # fmt: skip
+    with emulator_client(emulator, Wire(), **config) as plain:
+        plain.bulk.embed(["x"], tmp_path / "b.jsonl", model=MODEL, progress=False)
+    message = events[2].message
+    assert message is not None
+    assert message.startswith("hf-inference: 0/4 in flight (rtt ")  # after the last answer
+    assert "s, baseline " in message
+    assert events[-1].message is None  # adaptive concurrency off: nothing to show

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from collections.abc import Callable
 from typing import Any
@@ -287,6 +288,17 @@ def test_stream_yields_chunks_and_closes(no_env: None) -> None:
         assert stream.is_closed
     assert texts == ["Hel", "lo", None]
     assert json.loads(script.requests[0].content)["stream"] is True
+
+
+def test_a_compressed_stream_is_decoded(no_env: None) -> None:
+    # uncompressed streams are read raw (no decoder layer); a gzip one still decodes
+    body = gzip.compress(sse(chunk("Hel"), chunk("lo"), chunk(None, "stop")))
+    headers = {"content-type": "text/event-stream", "content-encoding": "GZip"}
+    script = Script(httpx2.Response(200, content=body, headers=headers))
+    with make_client(script) as client:
+        stream = client.chat.stream(model=MODEL, messages=MESSAGES)
+        texts = [c.choices[0].delta.content for c in stream]
+    assert texts == ["Hel", "lo", None]
 
 
 def test_stream_error_event_raises_stream_interrupted(no_env: None) -> None:

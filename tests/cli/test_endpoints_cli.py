@@ -157,3 +157,42 @@ def test_failed_wait_exits_non_zero(env: dict[str, str]) -> None:
 
 def test_format_table() -> None:
     assert format_table([("a", "bb")], ("X", "Y")) == "X  Y\na  bb"
+
+
+def test_hardware_table_and_filters(env: dict[str, str]) -> None:
+    result = run(
+        env, "hardware", "--vendor", "aws", "--accelerator", "gpu", "--region", "eu-west-1"
+    )
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert header.split()[:5] == ["VENDOR", "REGION", "ACCELERATOR", "INSTANCE", "SIZE"]
+    cells = [row.split() for row in rows]
+    assert rows and all(c[:3] == ["aws", "eu-west-1", "gpu"] for c in cells)
+    assert {c[3] for c in cells} == {"nvidia-t4", "nvidia-l4"}
+    assert all(float(c[-1]) > 0 for c in cells)  # the price column
+
+
+def test_hardware_json_and_nothing_found(env: dict[str, str]) -> None:
+    result = run(env, "hardware", "--vendor", "azure", "--available", "--json")
+    assert result.exit_code == 0 and json.loads(result.output) == []  # azure is unavailable
+    listed = json.loads(run(env, "hardware", "--vendor", "azure", "--json").output)
+    assert listed and all(item["available"] is False for item in listed)
+    assert run(env, "hardware", "--vendor", "oracle").output.strip() == "no hardware matches"
+
+
+def test_hardware_bad_filter_is_refused(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["endpoints", "hardware", "--vendor", " "], env=env)
+    assert result.exit_code != 0 and "vendor" in result.output
+
+
+def test_list_every_namespace(env: dict[str, str]) -> None:
+    assert run(env, "create", "mine", "gpt2", *HARDWARE).exit_code == 0
+    assert run(env, "create", "emulator-org/theirs", "gpt2", *HARDWARE).exit_code == 0
+    result = run(env, "list", "-n", "*")
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert header.split()[:2] == ["NAMESPACE", "NAME"]
+    assert [row.split()[:2] for row in rows] == [
+        ["emulator-user", "mine"],
+        ["emulator-org", "theirs"],
+    ]

@@ -11,6 +11,8 @@ test instead of leaving the machine.
 
 from __future__ import annotations
 
+import runpy
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,3 +111,21 @@ def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    hub_constants_from_env(monkeypatch)
+
+
+def hub_constants_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Evaluate ``huggingface_hub.constants`` again with this test's environment.
+
+    huggingface_hub reads ``HF_ENDPOINT``, ``HF_HOME``... once, when it is first imported:
+    whatever ran before in the session (the docs lane points ``HF_ENDPOINT`` at its own
+    emulator) would otherwise decide where this test's calls go. Every constant whose
+    fresh value differs is patched for this test only (undone at its end).
+    """
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is None or constants.__file__ is None:
+        return  # imported later, with this environment already
+    fresh = runpy.run_path(constants.__file__)
+    for name, value in fresh.items():
+        if name.isupper() and hasattr(constants, name) and getattr(constants, name) != value:
+            monkeypatch.setattr(constants, name, value)

@@ -109,6 +109,7 @@ def test_redis_restarted_mid_run_the_run_completes(
             "--cache-url", redis_url,
             "--rate-limit-url", redis_url,
             "--rate-limit", "hf-inference=6000",
+            "--token-limit", "hf-inference=1000000",
         )  # fmt: skip
         wait_for(lambda: lines(output) >= 10 or run.poll() is not None)
         redis_server.stop()
@@ -123,6 +124,38 @@ def test_redis_restarted_mid_run_the_run_completes(
     assert run.returncode == 0, err
     assert down_at < TEXTS  # Redis really went away mid-run
     assert json.loads(out)["written"] == TEXTS
-    assert "StorageWarning" in err  # degraded, and said so
+    # degraded, and said so: one warning per outage for the limits, one for the cache
+    assert err.count("falling back to this process's limits") == 1
+    assert err.count("StorageWarning") == 2
+    rows = check_exactly_once(output)
+    assert all("embedding" in r for r in rows)
+
+
+def test_as_completed_run_killed_then_resumed_holds_every_input_once(
+    limited_emulator: Any, tmp_path: Path
+) -> None:
+    # every call takes 30 ms; the first one 90 ms, so later rows overtake it
+    limited_emulator.reset()
+    limited_emulator.set_fault(MODEL, "latency:ms=6000;times=1,latency:ms=3000")
+    try:
+        source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+        write_inputs(source)
+        order = ("--order", "completed", "--concurrency", "4")
+        first = start_bulk(limited_emulator, source, output, *order)
+        wait_for(lambda: lines(output) >= 12 or first.poll() is not None)
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+        before = [json.loads(line)["index"] for line in output.read_text().splitlines()[:-1]]
+        assert 11 <= len(before) < TEXTS - 1  # really killed mid-run
+        # written as completed: not a prefix of the input, as input order would leave
+        assert sorted(before) != list(range(len(before)))
+        second = start_bulk(limited_emulator, source, output, *order, "--resume")
+        out, err = second.communicate(timeout=120)
+    finally:
+        limited_emulator.clear_faults()
+    assert second.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["skipped"] + summary["written"] == TEXTS
+    assert summary["skipped"] >= len(before)
     rows = check_exactly_once(output)
     assert all("embedding" in r for r in rows)

@@ -74,7 +74,7 @@ async def test_whoami(client: httpx2.AsyncClient) -> None:
     body = r.json()
     assert body["type"] == "user"
     assert body["name"] == "emulator-user"
-    assert [o["name"] for o in body["orgs"]] == ["emulator-org"]
+    assert [o["name"] for o in body["orgs"]] == ["emulator-org", "emulator-readers"]
     assert body["auth"]["type"] == "access_token"
 
 

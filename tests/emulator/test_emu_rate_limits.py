@@ -79,7 +79,7 @@ async def test_limits_change_at_runtime_and_the_hub_is_not_limited(
     assert bad.status_code == 422
     await client.post("/_emulator/reset")
     state = (await client.get("/_emulator/state")).json()["rate_limits"]
-    assert state == {"limits": {}, "providers": {}}
+    assert state == {"limits": {}, "token_limits": {}, "providers": {}}
 
 
 @pytest.mark.anyio
@@ -101,3 +101,52 @@ def test_provider_of_paths_and_bad_settings() -> None:
     with pytest.raises(ValueError, match="rate_limits"):
         EmulatorSettings(rate_limits={"x": 0})
     create_app(EmulatorSettings(rate_limits={"x": 1}))
+    with pytest.raises(ValueError, match="token_limits"):
+        EmulatorSettings(token_limits={"x": -1})
+
+
+CHAT = "/router/hf-inference/models/org/chatty/v1/chat/completions"
+
+
+@pytest.mark.anyio
+async def test_tokens_over_the_limit_get_429_and_usage_corrects_the_charge(
+    client: httpx2.AsyncClient, clock: Clock
+) -> None:
+    await client.post(
+        "/_emulator/rate-limits", json={"provider": "hf-inference", "tokens_per_minute": 20}
+    )
+    # 3 words of prompt + max_tokens 10 = 13 charged up front
+    chat = {"messages": [{"role": "user", "content": "one two three"}], "max_tokens": 10}
+    first = await client.post(CHAT, json=chat)
+    assert first.status_code == 200
+    used = first.json()["usage"]["total_tokens"]
+    assert used == 3 + first.json()["usage"]["completion_tokens"] <= 13
+    # embeddings: the words of the inputs (no usage in the answer: the charge stands)
+    clock.now += 0.1
+    embed = await client.post(EMBED, json={"inputs": ["a b c d", "e f"]})
+    assert embed.status_code == 200
+    clock.now += 0.1
+    refused = await client.post(EMBED, json={"inputs": " ".join(["w"] * (21 - used - 6))})
+    assert refused.status_code == 429
+    # the chat (t=100.0) leaves the 1 s window at 101.0
+    assert float(refused.headers["retry-after"]) == pytest.approx(0.8, abs=1e-6)
+    counters = (await client.get("/_emulator/state")).json()["rate_limits"]
+    assert counters["token_limits"] == {"hf-inference": 20}
+    assert counters["providers"]["hf-inference"] == {
+        "accepted": 2,
+        "rejected": 1,
+        "peak": 2,  # the request limit (3 a window) holds too
+        "tokens": used + 6,  # the chat's 13 corrected to its usage
+        "token_peak": max(13, used + 6),
+    }
+    too_big = await client.post(EMBED, json={"inputs": " ".join(["w"] * 21)})
+    assert too_big.status_code == 429  # more than a whole window: never accepted
+    bad = await client.post(
+        "/_emulator/rate-limits", json={"provider": "hf-inference", "tokens_per_minute": 0}
+    )
+    assert bad.status_code == 422
+    assert (await client.post("/_emulator/rate-limits", json={"provider": "x"})).status_code == 422
+    await client.post(
+        "/_emulator/rate-limits", json={"provider": "hf-inference", "tokens_per_minute": None}
+    )
+    assert (await client.post(EMBED, json={"inputs": " ".join(["w"] * 21)})).status_code == 200

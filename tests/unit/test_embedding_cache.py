@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 import warnings
 
 import pytest
@@ -11,8 +12,18 @@ from hypothesis import strategies as st
 
 from hf_inference_endpoints import HfInferenceConfig
 from hf_inference_endpoints._embeddings import CacheStorage, EmbeddingCache, InMemoryCacheStorage
-from hf_inference_endpoints._embeddings.cache import decode_embedding, encode_embedding
+from hf_inference_endpoints._embeddings.cache import (
+    Precision,
+    decode_embedding,
+    encode_embedding,
+)
 from hf_inference_endpoints._storage import StorageWarning
+
+
+def struct_f32(value: float) -> float:
+    """The nearest float32 of ``value``, as a Python float (independent of the codec)."""
+    result: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return result
 
 
 class FakeClock:
@@ -130,17 +141,28 @@ def test_an_entry_larger_than_the_bound_is_not_stored() -> None:
         InMemoryCacheStorage(-1)
 
 
-def test_cache_byte_bound_counts_encoded_vectors() -> None:
-    vector = [0.25] * 100  # 800 bytes of float64 plus a small header and the key
-    cache = EmbeddingCache(max_bytes=3 * 1000, clock=FakeClock())
+@pytest.mark.parametrize(
+    ("vector", "precision", "kept"),
+    [
+        ([0.1] * 100, "auto", 3),  # not float32 values: 800 bytes of float64 + header + key
+        ([0.25] * 100, "float64", 3),
+        ([0.25] * 100, "auto", 6),  # exactly float32: 400 bytes each, twice as many fit
+        ([0.1] * 100, "float32", 6),
+    ],
+)
+def test_cache_byte_bound_counts_encoded_vectors(
+    vector: list[float], precision: Precision, kept: int
+) -> None:
+    cache = EmbeddingCache(max_bytes=3 * 1000, clock=FakeClock(), precision=precision)
     scope = cache.scope("m", {})
     for i in range(10):
         cache.set(cache.key(scope, str(i)), vector)
     store = cache.storage
     assert isinstance(store, InMemoryCacheStorage)
     assert store.size_bytes <= 3000
-    assert len(store) == 3
-    assert cache.get(cache.key(scope, "9")) == vector
+    assert len(store) == kept
+    expected = vector if precision != "float32" else [struct_f32(v) for v in vector]
+    assert cache.get(cache.key(scope, "9")) == expected
     assert cache.get(cache.key(scope, "0")) is None
 
 
@@ -186,8 +208,53 @@ def test_codec_handles_ragged_and_integer_values() -> None:
     assert len(packed) == 2 + 4 + 384 * 8
 
 
+finite32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+
+@given(
+    st.one_of(
+        st.lists(finite32, min_size=1, max_size=20),
+        st.integers(1, 4).flatmap(
+            lambda dim: st.lists(
+                st.lists(finite32, min_size=dim, max_size=dim), min_size=1, max_size=5
+            )
+        ),
+    )
+)
+def test_float32_values_are_kept_in_four_bytes_and_read_back_exactly(
+    value: list[object],
+) -> None:
+    encoded = encode_embedding(value)
+    assert decode_embedding(encoded) == value
+    count = len(value) * (len(value[0]) if isinstance(value[0], list) else 1)
+    assert encoded[0] == 2 and len(encoded) == 2 + 4 * (encoded[1] + count)
+
+
+def test_precision_decides_what_is_kept() -> None:
+    model_floats = [0.6000000238418579, -0.125, 3.0517578125e-05]  # float32 values, in full
+    tei_floats = [0.6, -0.125, 3.0517578e-05]  # the same, printed in float32's shortest form
+    assert len(encode_embedding(model_floats)) == 2 + 4 + 3 * 4
+    assert len(encode_embedding(tei_floats)) == 2 + 4 + 3 * 8  # auto: float64, exact
+    assert decode_embedding(encode_embedding(tei_floats)) == tei_floats
+    assert decode_embedding(encode_embedding(tei_floats, "float32")) == model_floats
+    assert decode_embedding(encode_embedding(model_floats, "float64")) == model_floats
+    assert len(encode_embedding(model_floats, "float64")) == 2 + 4 + 3 * 8
+    # beyond float32's range: float64 even when float32 is asked for
+    assert decode_embedding(encode_embedding([1e300, 0.5], "float32")) == [1e300, 0.5]
+    with pytest.raises(ValueError, match="precision"):
+        EmbeddingCache(precision="float16")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
-    "data", [b"", b"\x07abc", b"\x01\x01", b"\x01\x01\x02\x00\x00\x00" + b"\0" * 8]
+    "data",
+    [
+        b"",
+        b"\x07abc",
+        b"\x01\x01",
+        b"\x01\x01\x02\x00\x00\x00" + b"\0" * 8,
+        b"\x02\x01\x02\x00\x00\x00" + b"\0" * 4,  # float32: one value of two
+        b"\x02\x01\x01\x00\x00\x00" + b"\0" * 3,  # float32: a partial value
+    ],
 )
 def test_codec_rejects_foreign_bytes(data: bytes) -> None:
     with pytest.raises(ValueError):

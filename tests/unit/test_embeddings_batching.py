@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given
@@ -330,3 +331,32 @@ def test_parse_similarity_and_tei_info() -> None:
     assert parse_tei_info(b"<html>") is None
     assert parse_tei_info(dumps({"model_id": "not tei"})) is None
     assert parse_tei_info(dumps({"max_client_batch_size": "many"})) is None
+
+
+# the fast parse (orjson when installed) gives exactly the stdlib's values
+float_text = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),  # Python servers
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.floats(-1, 1).map(lambda x: f"{x:.8f}"),  # rounded decimals
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda x: f"{x:.17e}"),
+    st.integers(-(2**63), 2**64 - 1).map(str),  # (beyond: the nearest float, documented)
+    st.sampled_from(["-0.0", "0", "1E-7", "4.9e-324", "1.7976931348623157e308", "NaN"]),
+)
+
+
+@given(st.lists(st.lists(float_text, min_size=3, max_size=3), min_size=1, max_size=4))
+def test_parse_gives_the_floats_json_loads_gives(rows: list[list[str]]) -> None:
+    body = ("[" + ",".join("[" + ",".join(row) + "]" for row in rows) + "]").encode()
+    parsed = parse_embeddings(body, len(rows), single=False)
+    expected = json.loads(body)
+    assert json.dumps(parsed) == json.dumps(expected)  # NaN-safe, and -0.0 != 0.0 in text
+    assert [[type(v) for v in row] for row in parsed] == [[type(v) for v in r] for r in expected]
+
+
+def test_fast_loads_falls_back_to_the_stdlib_and_its_errors() -> None:
+    from hf_inference_endpoints._fastjson import loads
+
+    assert loads(b"[NaN, 1]")[1] == 1 and math.isnan(loads(b"[NaN, 1]")[0])
+    assert loads(b"[1,2]\n") == [1, 2] and loads("[1.5]") == [1.5]
+    with pytest.raises(ValueError, match="Expecting value"):  # the stdlib's message
+        loads(b"[1,")

@@ -19,6 +19,7 @@ from hf_inference_endpoints._inputs import (
     audio_chunks,
     check_media,
     load_media,
+    media_mime,
     optimize_image,
     sniff_mime,
     split_wav,
@@ -75,9 +76,36 @@ def test_unknown_bytes_take_the_file_name_then_the_kind(tmp_path: Path) -> None:
     path = tmp_path / "scan.tiff"
     path.write_bytes(b"II*\x00 not sniffed")
     assert load_media(path, "image").mime == "image/tiff"  # type: ignore[union-attr]
-    # binary bytes no signature matches: the kind's default
-    assert load_media(b"\x00\x01raw pcm", "audio") == Media(b"\x00\x01raw pcm", "audio/wav")
+    # binary bytes no signature matches: the kind's default (docs/wire.md §4.6)
+    assert load_media(b"\x00\x01raw pcm", "audio") == Media(b"\x00\x01raw pcm", "audio/mpeg")
     assert load_media(b"\x00raw", "video") == Media(b"\x00raw", "video/mp4")
+
+
+@pytest.mark.parametrize(
+    ("kind", "sent"),
+    [
+        ("image", "image/jpeg"),
+        ("audio", "audio/mpeg"),
+        ("video", "video/mp4"),
+        ("document", "image/jpeg"),
+    ],
+)
+def test_unrecognised_binary_bytes_are_sent_with_huggingface_hubs_default(
+    kind: Any, sent: str
+) -> None:
+    # no signature, no declared type, no file name: sent (not refused), as the incumbent does
+    data = b"\x00\x17\xfe\x80 no known signature"
+    assert load_media(data, kind) == Media(data, sent)
+    # the decision is for unknown bytes only: what is recognised keeps its own type
+    assert load_media(PNG, "image") == Media(PNG, "image/png")
+    # and a file name or a declared type is believed before the default
+    assert media_mime(data, "image", name="photo.jp2") == "image/jp2"
+    assert media_mime(data, "audio", declared="audio/x-raw") == "audio/x-raw"
+
+
+def test_unrecognised_text_is_refused_not_defaulted() -> None:
+    with pytest.raises(ValidationError, match=r"the audio is not an audio: .*text/plain"):
+        load_media(b"RIFF? no, just text\n", "audio")
 
 
 @pytest.mark.parametrize(
@@ -331,7 +359,7 @@ def test_image_url_part(tmp_path: Path) -> None:
         "image_url": {"url": "https://example.com/cat.png"},
     }
     unknown = image_url_part(b"\x00\x01")  # no known signature: still an image part
-    assert unknown["image_url"]["url"] == "data:image/png;base64,AAE="
+    assert unknown["image_url"]["url"] == "data:image/jpeg;base64,AAE="  # §4.6
 
 
 def test_image_parts_validate_as_chat_content() -> None:

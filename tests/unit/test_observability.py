@@ -116,7 +116,8 @@ def test_null_observer_records_nothing() -> None:
 
 
 def test_without_opentelemetry_the_observer_is_null(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "opentelemetry", None)  # makes the import fail
+    for name in ("opentelemetry", "opentelemetry.trace", "opentelemetry.metrics"):
+        monkeypatch.setitem(sys.modules, name, None)  # makes the import fail
     assert make_observer(HfInferenceConfig(trace_sample_rate=1.0)) is NULL_OBSERVER
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from hf_inference_endpoints import HfInferenceConfig
@@ -59,3 +64,48 @@ def test_a_global_sdk_installed_later_is_picked_up(monkeypatch: pytest.MonkeyPat
     assert call is not NULL_CALL
     call.end(error=RuntimeError("boom"))
     assert [span.name for span in exporter.get_finished_spans()] == ["chat org/model"]
+
+
+def test_the_api_is_imported_only_once_something_else_imported_it() -> None:
+    # a fresh process: no OpenTelemetry imported yet, so a call records nothing and
+    # imports nothing; the SDK an application sets up later is then followed
+    code = textwrap.dedent(
+        """
+        import sys
+        from hf_inference_endpoints import HfInferenceConfig
+        from hf_inference_endpoints._errors import ErrorContext
+        from hf_inference_endpoints._observability import NULL_CALL, make_observer
+        from hf_inference_endpoints._request import PreparedRequest
+
+        prepared = PreparedRequest(
+            "POST", "http://127.0.0.1:8080/v1/chat/completions", {},
+            context=ErrorContext(provider="endpoint", model="org/model"),
+            task="conversational",
+        )
+        config = HfInferenceConfig(enable_tracing=True, trace_sample_rate=1.0)
+        observer = make_observer(config)
+        assert observer.start(prepared) is NULL_CALL
+        assert not any(m.startswith("opentelemetry") for m in sys.modules), "imported"
+
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+            InMemorySpanExporter,
+        )
+
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)
+        call = observer.start(prepared)
+        call.end(error=RuntimeError("boom"))
+        print([span.name for span in exporter.get_finished_spans()])
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['chat org/model']"

@@ -20,11 +20,20 @@ from typing import Any
 
 import pytest
 
-from hf_inference_endpoints import ConfigurationError, HfInferenceConfig
+from hf_inference_endpoints import (
+    ConfigurationError,
+    HfInferenceConfig,
+    ModelNotAvailableOnProvider,
+)
 from hf_inference_endpoints._request import PreparedRequest, RawBody
 from hf_inference_endpoints._routing.build import build_request
 from hf_inference_endpoints._routing.mapping import MappingEntry
-from hf_inference_endpoints._routing.providers import answer_helper, known_providers, registered
+from hf_inference_endpoints._routing.providers import (
+    REMOVED_WITHOUT_HELPER,
+    answer_helper,
+    known_providers,
+    registered,
+)
 from hf_inference_endpoints._routing.providers._base import (
     Done,
     Fetch,
@@ -1147,7 +1156,15 @@ def test_the_table_covers_every_provider_and_task() -> None:
     assert set(WIRE_TASKS) | {"sambanova", "nebius", "hyperbolic"} == set(known_providers())
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.router], ids=lambda c: c.id)
+def _routed(provider: str) -> bool:
+    helper = registered(provider)
+    assert helper is not None
+    return helper.routed
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.router and _routed(c.provider)], ids=lambda c: c.id
+)
 def test_through_the_router_with_an_hf_token(case: Case) -> None:
     req = build_request(ROUTER_CONFIG, _target(case), case.task, case.body)
     assert req.method == "POST"
@@ -1179,6 +1196,21 @@ def test_directly_with_the_providers_own_key(case: Case) -> None:
     for name, value in case.headers.items():
         assert req.headers[name] == value
     _check_sent(case, req)
+    if not _routed(case.provider):  # their own API is the only route: answers read here
+        assert _run_answer(case, req) == case.result
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not _routed(c.provider)], ids=lambda c: c.id)
+def test_a_provider_removed_from_routing_refuses_an_hf_token(case: Case) -> None:
+    with pytest.raises(ConfigurationError, match="removed from Hugging Face routing") as err:
+        build_request(ROUTER_CONFIG, _target(case), case.task, case.body)
+    assert "its own API" in str(err.value)
+
+
+def test_the_providers_removed_from_routing_are_the_ones_hf_removed() -> None:
+    # WIRE §j.2 (2026-07-01): of the removed six, three keep a helper for their own API
+    removed = {name for name in known_providers() if not _routed(name)}
+    assert removed == {"hyperbolic", "nebius", "sambanova"}
 
 
 def test_fal_queue_polls_stay_on_the_providers_own_host_with_a_key() -> None:
@@ -1259,3 +1291,13 @@ def test_malformed_answers_are_server_errors(provider: str, task: str, answer: A
     job = JobContext(provider, task, f"{ROUTER}/{provider}", f"{ROUTER}/{provider}/x")
     with pytest.raises(ServerError, match="malformed"):
         answer_helper(provider, task).parse_response(task, answer, job)
+
+
+@pytest.mark.parametrize("name", sorted(REMOVED_WITHOUT_HELPER))
+@pytest.mark.parametrize("task", ["conversational", "text-to-image"])
+def test_a_removed_provider_without_a_helper_is_refused_with_the_reason(
+    name: str, task: str
+) -> None:
+    body = {"messages": MSGS} if task == "conversational" else {"inputs": "a cat"}
+    with pytest.raises(ModelNotAvailableOnProvider, match="removed from Hugging Face routing"):
+        build_request(ROUTER_CONFIG, Target("provider", HF, provider=name), task, body)

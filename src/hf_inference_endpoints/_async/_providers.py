@@ -23,10 +23,12 @@ from .._io import AsyncLock, async_monotonic
 from .._request import PreparedRequest
 from .._retry import Deadline
 from .._routing.build import build_request
+from .._routing.keys import is_provider_key
 from .._routing.mapping import (
     MappingCache,
     MappingEntry,
     check_fallback_target,
+    check_fallback_value,
     parse_mapping,
     plan_candidates,
 )
@@ -36,6 +38,7 @@ from .._storage.json_cache import shared_json_cache
 
 if TYPE_CHECKING:
     from .._call import Call
+    from .._routing.providers._base import ProviderHelper
     from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncProviders"]
@@ -144,13 +147,15 @@ class AsyncProviders:
         config = self._client.config
         options = call.options
         model, task = call.model or "", call.task
+        check_fallback_value(options.fallback)
         target = parse_target(
             model, provider=options.provider, default_provider=config.default_provider, task=task
         )
         fallback = options.fallback
         if target.kind == "url":
             check_fallback_target(fallback, url=model)
-        fallback = config.fallback if fallback is None else fallback
+        if fallback is None:  # a provider's own key opens its provider only: no failover
+            fallback = False if is_provider_key(self._client._token_at_hand()) else config.fallback
         if isinstance(fallback, str):
             fallback = (fallback,)
 
@@ -172,6 +177,12 @@ class AsyncProviders:
         if not self._needs_lookup(target, task, fallback):
             return build(target)
         entries = await self.mapping(target.model, deadline=call.deadline)
+        own_key = is_provider_key(self._client._token_at_hand())
+
+        def usable(helper: ProviderHelper | None) -> bool:
+            # an HF token reaches routed providers only; an own key is for its provider
+            return helper is not None and (helper.routed or own_key)
+
         plan = plan_candidates(
             target.model,
             target.provider or "auto",
@@ -179,7 +190,7 @@ class AsyncProviders:
             entries,
             fallback=fallback,
             preference=config.provider_preference,
-            serves=lambda name: helper_for(name, task) is not None,
+            serves=lambda name: usable(helper_for(name, task)),
         )
         for note in plan.skipped:
             logger.info("%s for %s: skipped %s", task, target.model, note)

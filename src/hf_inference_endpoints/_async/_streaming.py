@@ -170,7 +170,7 @@ class AsyncStream(Generic[T]):
     async def _next_chunk(self) -> bytes:
         """The next body chunk; its reads end by the stream's deadline, when it has one."""
         if self._chunks is None:
-            self._chunks = self._response.aiter_bytes()
+            self._chunks = _body_chunks(self._response)
         if self._deadline is None:
             return await self._chunks.__anext__()
         token = IO_DEADLINE.set(self._deadline)
@@ -335,3 +335,14 @@ class AsyncStream(Generic[T]):
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<{type(self).__name__} {state} request_id={self._meta.request_id!r}>"
+
+
+def _body_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
+    """The body's chunks: raw when the server did not compress it (SSE never is, in
+    practice), which skips httpx2's identity decoder and re-chunker, two generator
+    layers per event; decoded (``aiter_bytes``) otherwise, and for a body already read
+    (a test double's ``content=``), which only ``aiter_bytes`` replays."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding == "identity" and not response.is_stream_consumed:
+        return response.aiter_raw()
+    return response.aiter_bytes()

@@ -437,6 +437,7 @@ class AsyncTaskRunner:
         requests of the call all come out of it.
         """
         checked = validate_parameters(task, parameters)
+        self._client._check_key(model, provider, task, endpoint=endpoint, fallback=fallback)
         deadline = self._client._deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
         loaded = await self.load_inputs(task, inputs, deadline, keep_urls=keep_urls)
@@ -482,6 +483,7 @@ class AsyncTaskRunner:
         """
         if not isinstance(task, str) or not task:
             raise InvalidArgument("task must be a non-empty string such as 'image-classification'")
+        self._client._check_key(model, provider, task, endpoint=endpoint, fallback=fallback)
         deadline = self._client._deadline(timeout)
         keep_urls = endpoint is None and self.provider_fetches(model, provider, task, fallback)
         loaded = await self.load_inputs(task, inputs, deadline, keep_urls=keep_urls)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .._assemble import final_chat
 from .._call import Answer, Call
@@ -16,8 +16,20 @@ from ._execute import execute, open_stream
 from ._streaming import AsyncStream
 
 if TYPE_CHECKING:
-    from ..models import ChatCompletion, ChatCompletionChunk
+    from .._structured import ParsedChatCompletion
+    from ..models import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        ResponseFormatJsonObject,
+        ResponseFormatJsonSchema,
+        ResponseFormatText,
+    )
     from ._client import AsyncHfInferenceClient
+
+    #: A ``response_format`` given as one of the generated request models.
+    ResponseFormat = ResponseFormatText | ResponseFormatJsonObject | ResponseFormatJsonSchema
+
+T = TypeVar("T")
 
 __all__ = ["AsyncChat", "AsyncChatCompletions"]
 
@@ -44,6 +56,7 @@ class AsyncChat:
         """The openai SDK's shape: ``client.chat.completions.create(..., stream=...)``."""
         return AsyncChatCompletions(self)
 
+    @overload
     async def complete(
         self,
         *,
@@ -56,6 +69,38 @@ class AsyncChat:
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatCompletion[T]: ...
+    @overload
+    async def complete(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    async def complete(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Any = None,
         **params: Any,
     ) -> ChatCompletion:
         """Ask a model for a chat completion.
@@ -110,6 +155,8 @@ class AsyncChat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        if response_format is not None:
+            params["response_format"] = response_format
         schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         call = Call(
@@ -211,6 +258,17 @@ class AsyncChatCompletions:
         model: str,
         messages: Sequence[Any],
         stream: Literal[False] = False,
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatCompletion[T]: ...
+    @overload
+    async def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[False] = False,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
         **params: Any,
     ) -> ChatCompletion: ...
     @overload
@@ -266,6 +324,21 @@ class AsyncChatCompletions:
         """
         if type(stream) is not bool:
             raise InvalidArgument(f"stream must be True or False, got {stream!r}")
+        model, params = self._openai_target(model, params)
+        if stream:
+            return await self._chat.stream(model=model, messages=messages, **params)
+        # the class or dict response_format travels in params: the overloads cannot tell
+        completion: ChatCompletion = await self._chat.complete(
+            model=model, messages=messages, **params
+        )
+        return completion
+
+    def _openai_target(self, model: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The openai SDK's words: no ``extra_query``; a served name on a ``base_url`` client.
+
+        Raises:
+            InvalidArgument: ``extra_query`` was given.
+        """
         if params.get("extra_query"):
             raise InvalidArgument("extra_query is not supported (query strings are not sent)")
         params.pop("extra_query", None)
@@ -273,25 +346,25 @@ class AsyncChatCompletions:
         if base_url is not None and isinstance(model, str) and "://" not in model:
             params["extra_body"] = {**(params.get("extra_body") or {}), "model": model}
             model = base_url
-        if stream:
-            return await self._chat.stream(model=model, messages=messages, **params)
-        return await self._chat.complete(model=model, messages=messages, **params)
+        return model, params
 
     async def parse(
-        self, *, model: str, messages: Sequence[Any], response_format: Any, **params: Any
-    ) -> ChatCompletion:
+        self, *, model: str, messages: Sequence[Any], response_format: type[T], **params: Any
+    ) -> ParsedChatCompletion[T]:
         """The openai SDK's ``parse``: :meth:`create` with a ``response_format`` class.
 
         Returns:
             A ``ParsedChatCompletion`` (``choices[i].message.parsed``).
 
         Raises:
+            ValidationError: ``response_format`` is not a class (nothing is sent).
             StructuredOutputError: The reply does not match ``response_format``.
         """
-        return await self.create(
-            model=model,
-            messages=messages,
-            stream=False,
-            response_format=response_format,
-            **params,
+        if not isinstance(response_format, type):
+            raise InvalidArgument(
+                "parse needs a pydantic model class as response_format (create() takes dicts)"
+            )
+        model, params = self._openai_target(model, params)
+        return await self._chat.complete(
+            model=model, messages=messages, response_format=response_format, **params
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
-from .._errors import InvalidArgument, ServerError
+from .._errors import InvalidArgument
+from .._hub_models import parse_models_page
 from .._routing.hub import (
     MAX_PAGE,
     list_models_request,
@@ -17,6 +18,7 @@ from .._routing.hub import (
 )
 
 if TYPE_CHECKING:
+    from ..models import HubModel
     from ._client import AsyncHfInferenceClient
 
 __all__ = ["AsyncHub"]
@@ -27,7 +29,7 @@ def _json(content: bytes) -> Any:
 
 
 class AsyncHub:
-    """``client.hub``: whoami, model info, model listings and the task catalogue, as plain JSON."""
+    """``client.hub``: whoami, model info, the task catalogue (plain JSON) and typed model listings."""
 
     def __init__(self, client: AsyncHfInferenceClient) -> None:
         self._client = client
@@ -82,12 +84,12 @@ class AsyncHub:
         limit: int | None = None,
         page_size: int | None = None,
         timeout: float | None = None,
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[HubModel, None]:
         """Models served by inference providers, page by page as you iterate.
 
-        ``GET {hub}/api/models`` with ``expand[]=inferenceProviderMapping``; the next
-        page (the ``Link`` header's ``rel="next"``) is fetched only when the iteration
-        reaches it.
+        ``GET {hub}/api/models`` with ``expand[]=inferenceProviderMapping`` (and the
+        pipeline tag, library, likes and downloads); the next page (the ``Link`` header's
+        ``rel="next"``) is fetched only when the iteration reaches it.
 
         Args:
             provider: Only models this provider serves (a name, a comma list, or
@@ -99,21 +101,26 @@ class AsyncHub:
             timeout: Seconds for each page's request.
 
         Returns:
-            An iterator of the Hub's model entries (dicts): ``id``, ``pipeline_tag`` and
-            ``inferenceProviderMapping`` (a list of ``{provider, providerId, status,
-            task}``).
+            An iterator of ``HubModel``: ``id``, ``pipeline_tag``, ``library_name``,
+            ``likes``, ``downloads`` (when the Hub sends them) and
+            ``inferenceProviderMapping``, a list of ``HubProviderMapping`` (``provider``,
+            ``providerId``, ``status``, ``task``) in the Hub's order.
 
         Raises:
-            ValidationError: ``limit``/``page_size`` not an int >= 1 (nothing sent).
+            ValidationError: ``limit``/``page_size`` not an int >= 1, or a filter not a
+                non-empty string (nothing sent).
             HfError: A page could not be fetched (raised while iterating).
 
         Example:
             >>> async for model in client.hub.list_models(provider="groq", limit=5):  # doctest: +SKIP
-            ...     print(model["id"])
+            ...     print(model.id, [m.provider for m in model.inferenceProviderMapping])
         """
         for name, value in (("limit", limit), ("page_size", page_size)):
             if value is not None and (type(value) is not int or value < 1):
                 raise InvalidArgument(f"{name} must be an int >= 1, got {value!r}")
+        for name, text in (("provider", provider), ("task", task), ("search", search)):
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                raise InvalidArgument(f"{name} must be a non-empty string, got {text!r}")
         size = min(page_size or MAX_PAGE, MAX_PAGE, limit or MAX_PAGE)
         filters = {"provider": provider, "task": task, "search": search}
         return self._pages(filters, size, limit, timeout)
@@ -124,16 +131,17 @@ class AsyncHub:
         size: int,
         limit: int | None,
         timeout: float | None,
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[HubModel, None]:
         given = 0
         url: str | None = None
         while True:
             await self._client._refresh_token()  # a rotating token: asked for each page
             prepared = list_models_request(self._client.config, **filters, page_size=size, url=url)
-            page, meta = await self._client._transport.request(prepared, _json, timeout=timeout)
-            if not isinstance(page, list):
-                raise ServerError("The Hub's model listing is not a list")
+            page, meta = await self._client._transport.request(
+                prepared, parse_models_page, timeout=timeout
+            )
             for model in page:
+                model._response_meta = meta
                 yield model
                 given += 1
                 if limit is not None and given >= limit:

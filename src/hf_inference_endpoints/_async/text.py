@@ -8,13 +8,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from .._call import Answer, Call
 from .._errors import ErrorContext, InvalidArgument
 from .._options import CallOptions
 from .._request import PreparedRequest
-from .._rerank import merge_rankings, parse_rankings, rank_url, rerank_body, rerank_options
+from .._rerank import (
+    check_serverless_options,
+    merge_rankings,
+    parse_rankings,
+    rank_url,
+    rankings_from_scores,
+    rerank_body,
+    rerank_options,
+)
 from .._routing import base_headers
 from .._routing.build import dumps
 from .._routing.mapping import check_fallback_target
@@ -23,6 +31,7 @@ from ._execute import execute
 from ._task_runner import AsyncTaskService
 
 if TYPE_CHECKING:
+    from .._options import CallKeywords
     from ..models import (
         FillMaskOutputElement,
         QuestionAnsweringOutputElement,
@@ -83,13 +92,7 @@ class AsyncText(AsyncTaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TextClassificationOutputElement]: ...
 
     @overload
@@ -100,13 +103,7 @@ class AsyncText(AsyncTaskService):
         *,
         function_to_apply: Literal["sigmoid", "softmax", "none"] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[TextClassificationOutputElement]]: ...
 
     async def classify(
@@ -311,13 +308,7 @@ class AsyncText(AsyncTaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[FillMaskOutputElement]: ...
 
     @overload
@@ -328,13 +319,7 @@ class AsyncText(AsyncTaskService):
         *,
         targets: Sequence[str] | None = None,
         top_k: int | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[list[FillMaskOutputElement]]: ...
 
     async def fill_mask(
@@ -659,13 +644,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> SummarizationOutput: ...
 
     @overload
@@ -677,13 +656,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[SummarizationOutput]: ...
 
     async def summarize(
@@ -758,13 +731,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> TranslationOutput: ...
 
     @overload
@@ -778,13 +745,7 @@ class AsyncText(AsyncTaskService):
         clean_up_tokenization_spaces: bool | None = None,
         generate_parameters: Mapping[str, Any] | None = None,
         truncation: Truncation | None = None,
-        provider: str | None = None,
-        endpoint: str | None = None,
-        fallback: bool | Sequence[str] | None = None,
-        bill_to: str | None = None,
-        timeout: float | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
+        **options: Unpack[CallKeywords],
     ) -> list[TranslationOutput]: ...
 
     async def translate(
@@ -874,27 +835,39 @@ class AsyncText(AsyncTaskService):
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> list[TextRankingOutputElement]:
-        """Rank texts by how well they answer a query (TEI ``POST /rerank``).
+        """Rank texts by how well they answer a query.
 
-        The texts go in batches of at most ``batch_size`` (default: the server's
+        Three targets:
+
+        * a TEI server's URL (``model="https://..."``) or a dedicated ``endpoint=`` running
+          TEI with a reranker: ``POST /rerank`` (a cross-encoder's relevance);
+        * a Hub model id (``model="org/name"``): HF serves no text ranking serverless, so
+          the texts are scored with the model's ``sentence-similarity`` (on hf-inference,
+          or the ``provider`` given; the query is the source sentence) and ranked by that
+          score: a bi-encoder's similarity, not a reranker's relevance. The TEI-only
+          options (``raw_scores``, ``truncate``, ``truncation_direction``) are refused there.
+
+        The texts go in batches of at most ``batch_size`` (default: the TEI server's
         ``max_client_batch_size`` from ``GET /info``, else ``config.embedding_batch_size``),
         one after the other, within the call's ``timeout``.
 
         Args:
             query: What the texts are ranked against.
             texts: The candidates.
-            model: The URL of a TEI server running a reranker (``/rerank`` is added).
+            model: The URL of a TEI server running a reranker (``/rerank`` is added), or
+                a Hub model id served for sentence-similarity.
             endpoint: A dedicated Inference Endpoint (``"name"`` or ``"namespace/name"``)
                 running TEI with a reranker, instead of ``model``.
-            raw_scores: Logits instead of 0..1 scores.
+            raw_scores: Logits instead of 0..1 scores (TEI only).
             return_text: Each result carries its text.
-            truncate: Cut over-long inputs instead of refusing them.
-            truncation_direction: ``"Left"`` or ``"Right"``.
+            truncate: Cut over-long inputs instead of refusing them (TEI only).
+            truncation_direction: ``"Left"`` or ``"Right"`` (TEI only).
             batch_size: Texts per request (at most the server's limit).
-            provider: Not used: a TEI server or endpoint is the target (accepted so a
-                ``with_options(provider=...)`` view can call it).
-            fallback: A URL or endpoint has no provider to fail over to: ``True`` or
-                names raise ``ValidationError``.
+            provider: For a Hub model id: the provider serving its sentence-similarity
+                (default ``hf-inference``'s rules, as every task). Not used with a URL or
+                endpoint (accepted so a ``with_options(provider=...)`` view can call it).
+            fallback: Provider failover for a Hub model id; a URL or endpoint has no
+                provider to fail over to: ``True`` or names raise ``ValidationError``.
             bill_to, timeout, extra_headers, extra_body: As every call.
 
         Returns:
@@ -902,9 +875,10 @@ class AsyncText(AsyncTaskService):
             ``texts``), ``score`` and ``text`` (with ``return_text``).
 
         Raises:
-            ValidationError: Wrong arguments, or ``model`` is not a URL and no
-                ``endpoint`` is given (nothing is sent).
-            HfError: As any call (``RequestRejected`` for a batch the server refuses).
+            ValidationError: Wrong arguments, no ``model`` and no ``endpoint``, or a TEI-only
+                option with a Hub model id (nothing is sent).
+            HfError: As any call (``RequestRejected`` for a batch the server refuses; the
+                routing error when the provider serves no sentence-similarity).
 
         Example:
             >>> ranked = await client.text.rank(  # doctest: +SKIP
@@ -921,16 +895,33 @@ class AsyncText(AsyncTaskService):
             "truncation_direction": truncation_direction,
         }
         items, fields = rerank_options(query, texts, options, batch_size)
+        if endpoint is None and model is None:
+            raise InvalidArgument(
+                "rank needs model= (a TEI reranker's URL, or a Hub model id ranked by "
+                "sentence-similarity) or endpoint= (a dedicated endpoint running TEI)"
+            )
+        if endpoint is None and isinstance(model, str) and "://" not in model:
+            check_serverless_options(fields)
+            return await self._rank_by_similarity(
+                query,
+                items,
+                model,
+                return_text=bool(return_text),
+                batch_size=batch_size,
+                provider=provider,
+                fallback=fallback,
+                bill_to=bill_to,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            )
         check_fallback_target(fallback, url=model, endpoint=endpoint)
         client = self._client
         deadline = client._deadline(timeout)
         await client._refresh_token()
         if endpoint is None:
-            if not isinstance(model, str) or "://" not in model:
-                raise InvalidArgument(
-                    "rank needs the URL of a TEI server as model= (or endpoint=): "
-                    "HF serves no reranker serverless"
-                )
+            if not isinstance(model, str):
+                raise InvalidArgument(f"model must be a string, got {type(model).__name__}")
             base = model.rstrip("/").removesuffix("/rerank")
             info = await client.embeddings._tei_info(base, deadline)
             limit = info.max_client_batch_size if info is not None else None
@@ -965,6 +956,46 @@ class AsyncText(AsyncTaskService):
             results, meta = await execute(client, call, prepared)
             for result in results:
                 result._response_meta = meta
+            batches.append(results)
+        return merge_rankings(batches)
+
+    async def _rank_by_similarity(
+        self,
+        query: str,
+        items: list[str],
+        model: str,
+        *,
+        return_text: bool,
+        batch_size: int | None,
+        provider: str | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
+        timeout: float | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> list[TextRankingOutputElement]:
+        """Serverless rank: each batch's sentence-similarity scores, merged best first."""
+        client = self._client
+        deadline = client._deadline(timeout)
+        size = batch_size or client.config.embedding_batch_size
+        batches = []
+        for offset in range(0, len(items), size):
+            chunk = items[offset : offset + size]
+            scores = await client.embeddings.similarity(
+                model,
+                query,
+                chunk,
+                provider=provider,
+                fallback=fallback,
+                bill_to=bill_to,
+                timeout=deadline.left(model=model, provider=provider),
+                extra_headers=extra_headers,
+                extra_body=extra_body,
+            )
+            # similarity() checked one score per text
+            results = rankings_from_scores(scores, chunk, offset=offset, return_text=return_text)
+            for result in results:
+                result._response_meta = scores.response_meta
             batches.append(results)
         return merge_rankings(batches)
 

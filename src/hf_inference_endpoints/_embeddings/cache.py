@@ -51,7 +51,7 @@ import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from .._storage.base import recovered, warn_once
 
@@ -63,6 +63,7 @@ __all__ = [
     "Embedding",
     "EmbeddingCache",
     "InMemoryCacheStorage",
+    "Precision",
     "decode_embedding",
     "encode_embedding",
 ]
@@ -72,6 +73,7 @@ __all__ = [
 Embedding = list[Any]
 
 _PACKED = 1  # format byte: rectangular float64 array
+_PACKED32 = 2  # format byte: rectangular float32 array
 _JSON = 0  # format byte: JSON text (ragged nesting)
 _MAX_NDIM = 8
 
@@ -230,35 +232,108 @@ def _flatten(value: Any, shape: list[int], out: array[float]) -> bool:
     return all(_flatten(item, shape[1:], out) for item in value)
 
 
-def encode_embedding(value: Embedding) -> bytes:
-    """Bytes for one embedding: float64 little-endian with its shape (JSON if ragged).
+#: How a cache keeps the floats of an embedding (:func:`encode_embedding`).
+Precision = Literal["auto", "float32", "float64"]
+PRECISIONS: tuple[str, ...] = ("auto", "float32", "float64")
 
-    The float64 form gives back exactly the floats the server sent.
+_F32 = struct.Struct("<f")
+# Byte tables for :func:`_is_float32`, applied to every 8th byte of little-endian float64s.
+_LOW5 = bytes(0 if byte & 0x1F == 0 else 1 for byte in range(256))  # mantissa bits 24-28
+_TINY = bytes(1 if byte & 0x7F < 0x39 else 0 for byte in range(256))  # |x| < 2**-111
+
+
+def _is_float32(packed: bytes, start: int, flat: Sequence[float]) -> bool:
+    """Every float64 in ``packed[start:]`` (little-endian) is exactly a float32.
+
+    A float32 has 24 bits of mantissa, a float64 53: the low 29 must be zero. That is
+    checked a byte column at a time (C speed, no float objects); the few values too small
+    for that test alone (zero, or under 2**-111) are checked one by one. A value too large
+    for float32 makes the float32 pack raise OverflowError (the caller keeps float64).
+    """
+    zeros = bytes(len(flat))
+    if not (
+        packed[start::8] == zeros
+        and packed[start + 1 :: 8] == zeros
+        and packed[start + 2 :: 8] == zeros
+        and packed[start + 3 :: 8].translate(_LOW5) == zeros
+    ):
+        return False
+    tiny = packed[start + 7 :: 8].translate(_TINY)
+    at = tiny.find(1)
+    while at != -1:
+        value = flat[at]
+        if _F32.unpack(_F32.pack(value))[0] != value:
+            return False
+        at = tiny.find(1, at + 1)
+    return True
+
+
+_structs: dict[tuple[int, int, str], struct.Struct] = {}
+
+
+def _record(ndim: int, n: int, code: str) -> struct.Struct:
+    """The layout of one packed value: format byte, ndim, shape, then ``n`` floats."""
+    layout = _structs.get((ndim, n, code))
+    if layout is None:
+        if len(_structs) > 256:  # a bounded memo: few distinct shapes in practice
+            _structs.clear()
+        layout = _structs[(ndim, n, code)] = struct.Struct(f"<BB{ndim}I{n}{code}")
+    return layout
+
+
+def _pack(shape: Sequence[int], flat: Sequence[float], precision: str) -> bytes | None:
+    """Header + floats, float32 when ``precision`` allows it; None if not all numbers."""
+    n, ndim = len(flat), len(shape)
+    try:
+        if precision == "float32":
+            try:
+                return _record(ndim, n, "f").pack(_PACKED32, ndim, *shape, *flat)
+            except OverflowError:  # beyond float32's range: float64 keeps it
+                pass
+        packed = _record(ndim, n, "d").pack(_PACKED, ndim, *shape, *flat)
+    except (struct.error, TypeError, OverflowError):
+        return None
+    if precision == "auto" and _is_float32(packed, 2 + 4 * ndim, flat):
+        try:
+            return _record(ndim, n, "f").pack(_PACKED32, ndim, *shape, *flat)
+        except OverflowError:
+            pass
+    return packed
+
+
+def encode_embedding(value: Embedding, precision: Precision = "auto") -> bytes:
+    """Bytes for one embedding: packed floats with their shape (JSON if ragged).
+
+    Args:
+        value: A vector, or a rectangular nest of vectors (a ragged one is kept as JSON).
+        precision: ``"auto"`` keeps float32 (4 bytes a value) when every value is exactly
+            a float32 -- a model that computes in float32 and sends its floats in full
+            (sentence-transformers answers, for one) -- and float64 otherwise, so the
+            floats read back are always the ones given. ``"float32"`` always keeps
+            float32: half the memory of float64 for answers printed with fewer digits
+            (TEI's shortest float32 form), read back as the nearest float32 (identical
+            as float32, within 6e-8 relative as float64). ``"float64"`` always keeps
+            8 bytes a value.
 
     Example:
         >>> decode_embedding(encode_embedding([[0.5, -1.0], [2.0, 3.25]]))
         [[0.5, -1.0], [2.0, 3.25]]
+        >>> len(encode_embedding([0.1] * 4)), len(encode_embedding([0.5] * 4))
+        (38, 22)
+        >>> decode_embedding(encode_embedding([0.1], "float32"))
+        [0.10000000149011612]
     """
     if value and type(value[0]) is float:  # one vector of floats, the usual case
-        try:  # header and floats in one pack; anything but numbers raises
-            return struct.pack(f"<BBI{len(value)}d", _PACKED, 1, len(value), *value)
-        except (struct.error, TypeError, OverflowError):
-            pass  # nested or mixed: the general path below decides
+        packed = _pack((len(value),), value, precision)
+        if packed is not None:
+            return packed
     shape = _shape(value)
-    if shape is not None and len(shape) == 1:  # one vector: one struct.pack
-        try:
-            packed = struct.pack(f"<{shape[0]}d", *value)  # type: ignore[misc]
-        except (struct.error, TypeError, OverflowError):
-            pass  # not all numbers: the general path below decides
-        else:  # same bytes as the array path, ~4x faster than array.extend on a list
-            return struct.pack("<BBI", _PACKED, 1, shape[0]) + packed
     if shape is not None:
         flat: array[float] = array("d")
         if _flatten(value, shape, flat):
-            if sys.byteorder != "little":
-                flat.byteswap()
-            header = struct.pack(f"<BB{len(shape)}I", _PACKED, len(shape), *shape)
-            return header + flat.tobytes()
+            packed = _pack(shape, flat, precision)
+            if packed is not None:
+                return packed
     return bytes([_JSON]) + json.dumps(value, separators=(",", ":")).encode()
 
 
@@ -275,14 +350,16 @@ def decode_embedding(data: bytes) -> Embedding:
         if not isinstance(value, list):
             raise ValueError("cached JSON value is not a list")
         return value
-    if data[0] != _PACKED or len(data) < 2:
+    if data[0] not in (_PACKED, _PACKED32) or len(data) < 2:
         raise ValueError("unknown cache value format")
     ndim = data[1]
     offset = 2 + 4 * ndim
     if not 1 <= ndim <= _MAX_NDIM or len(data) < offset:
         raise ValueError("corrupt cache value header")
     shape = struct.unpack_from(f"<{ndim}I", data, 2)
-    flat: array[float] = array("d")
+    flat: array[float] = array("f" if data[0] == _PACKED32 else "d")
+    if (len(data) - offset) % flat.itemsize:
+        raise ValueError("cache value size does not match its shape")
     flat.frombytes(data[offset:])
     if sys.byteorder != "little":
         flat.byteswap()
@@ -308,6 +385,11 @@ class EmbeddingCache:
         ttl: Seconds an entry lives (None: until evicted).
         max_bytes: Byte bound of the default storage (ignored when ``storage`` is given).
         clock: Clock of the default storage (tests pass a fake one).
+        precision: How vectors are kept (:func:`encode_embedding`): ``"auto"`` (float32
+            when that is exact, i.e. the model computed in float32 and the server sent
+            its floats in full; float64 otherwise: a hit always gives back the floats
+            the server sent), ``"float32"`` (always half the memory of float64; a hit
+            gives the nearest float32 of each value) or ``"float64"``.
 
     Attributes:
         hits: Lookups answered from the cache since creation (or :meth:`reset_stats`).
@@ -324,7 +406,7 @@ class EmbeddingCache:
     """
 
     #: Prefix of every key (bumped when the key or value format changes).
-    NAMESPACE = "hfie:emb:v1"
+    NAMESPACE = "hfie:emb:v2"
 
     def __init__(
         self,
@@ -333,9 +415,13 @@ class EmbeddingCache:
         ttl: float | None = 86400.0,
         max_bytes: int = 100 * 1024 * 1024,
         clock: Callable[[], float] | None = None,
+        precision: Precision = "auto",
     ) -> None:
         if ttl is not None and ttl < 0:
             raise ValueError(f"ttl must be >= 0 or None, got {ttl}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+        self.precision: Precision = precision
         self.storage: CacheStorage = (
             storage if storage is not None else InMemoryCacheStorage(max_bytes, clock=clock)
         )
@@ -430,7 +516,7 @@ class EmbeddingCache:
     def set(self, key: str, value: Embedding) -> None:
         """Keep ``value`` under ``key`` for :attr:`ttl` (a storage error skips the write)."""
         try:
-            self.storage.set(key, encode_embedding(value), self.ttl)
+            self.storage.set(key, encode_embedding(value, self.precision), self.ttl)
         except Exception as exc:  # caching is best effort
             warn_once(self, "embedding cache write (skipped)", exc)
 
@@ -475,16 +561,18 @@ class EmbeddingCache:
 
     def set_many(self, items: Mapping[str, Embedding]) -> None:
         """Keep every ``key -> embedding`` for :attr:`ttl` (a storage error skips the write)."""
+        precision = self.precision
         try:
-            encoded = {key: encode_embedding(value) for key, value in items.items()}
+            encoded = {key: encode_embedding(value, precision) for key, value in items.items()}
             self.storage.set_many(encoded, self.ttl)  # type: ignore[attr-defined]
         except Exception as exc:
             warn_once(self, "embedding cache write (skipped)", exc)
 
     async def aset_many(self, items: Mapping[str, Embedding]) -> None:
         """:meth:`set_many` for the async client (the storage's ``aset_many``)."""
+        precision = self.precision
         try:
-            encoded = {key: encode_embedding(value) for key, value in items.items()}
+            encoded = {key: encode_embedding(value, precision) for key, value in items.items()}
             await self.storage.aset_many(encoded, self.ttl)  # type: ignore[attr-defined]
         except Exception as exc:
             warn_once(self, "embedding cache write (skipped)", exc)

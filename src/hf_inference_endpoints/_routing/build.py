@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from .._config import HfInferenceConfig
 from .._errors import ConfigurationError, ErrorContext, InvalidArgument
+from .._ratelimit import counts_tokens
 from .._redact import safe_url
 from .._request import PreparedRequest, RawBody, ResponseKind
+from .._tokens import estimate_tokens
 from .._validation import check_call_args, check_provider_id, encode_json
 from .headers import base_headers
+from .keys import is_provider_key, not_routed, router_refuses_provider_key
 from .providers import ProviderHelper, helper_for, known_providers, native_provider, registered
 from .providers._base import with_form_fields
 from .targets import Target
@@ -104,18 +107,14 @@ def build_request(
     if target.kind == "url":
         url, payload, provider = _url_target(target, task, fields)
     elif target.kind == "router":
-        if _is_provider_key(token_value):
-            raise InvalidArgument(
-                "the router (provider 'auto' or a ':policy' suffix) takes a Hugging Face token "
-                "(hf_...), not a provider's own key: name the provider the key is for "
-                "(provider='together', ...) to call it directly"
-            )
+        if is_provider_key(token_value):
+            raise router_refuses_provider_key()
         url = f"{config.router_url}/v1/chat/completions"
         payload = {"model": target.router_model, **fields}
         provider = target.label
     else:
         helper = _helper(target, task, config)
-        direct = _is_provider_key(token_value)
+        direct = is_provider_key(token_value)
         _check_token(helper, token_value, direct)
         model_id = target.provider_model
         if target.mapping is not None:  # the Hub's word, checked like a caller's model id
@@ -168,6 +167,9 @@ def build_request(
         task=task,
         provider_base=provider_base,
         deadline=deadline,
+        token_estimate=(
+            estimate_tokens(task, fields) if counts_tokens(config.provider_rate_limits) else 0
+        ),
     )
 
 
@@ -187,12 +189,9 @@ def _helper(target: Target, task: str, config: HfInferenceConfig) -> ProviderHel
     return helper
 
 
-def _is_provider_key(token: str | None) -> bool:
-    """A token that is not an HF token is a provider's own key (docs/wire.md §2.3)."""
-    return bool(token) and not (token or "").startswith("hf_")
-
-
 def _check_token(helper: ProviderHelper, token: str | None, direct: bool) -> None:
+    if not direct and not helper.routed:
+        raise not_routed(helper.name, helper.key_name)
     if not direct and not helper.accepts_hf_token:
         raise ConfigurationError(
             f"provider={helper.name!r} is called directly and needs {helper.key_name} as "

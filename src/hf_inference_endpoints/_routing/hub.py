@@ -21,6 +21,8 @@ __all__ = [
 
 #: The Hub's largest page of ``GET /api/models``.
 MAX_PAGE = 1000
+#: What a listing asks the Hub to send for each model (``expand[]``).
+LISTING_FIELDS = ("inferenceProviderMapping", "pipeline_tag", "library_name", "likes", "downloads")
 
 
 def _get(config: HfInferenceConfig, url: str, context: ErrorContext) -> PreparedRequest:
@@ -78,7 +80,7 @@ def list_models_request(
 
     Example:
         >>> list_models_request(HfInferenceConfig(), provider="groq", page_size=5).url
-        'https://huggingface.co/api/models?inference_provider=groq&limit=5&expand[]=inferenceProviderMapping&expand[]=pipeline_tag'
+        'https://huggingface.co/api/models?inference_provider=groq&limit=5&expand[]=inferenceProviderMapping&expand[]=pipeline_tag&expand[]=library_name&expand[]=likes&expand[]=downloads'
     """
     if url is None:
         query = [
@@ -91,8 +93,7 @@ def list_models_request(
             if value
         ]
         query.append(f"limit={page_size}")
-        query.append("expand[]=inferenceProviderMapping")
-        query.append("expand[]=pipeline_tag")
+        query.extend(f"expand[]={field}" for field in LISTING_FIELDS)
         url = f"{config.hub_url}/api/models?" + "&".join(query)
     elif not url.startswith(config.hub_url + "/"):
         from .._errors import ServerError

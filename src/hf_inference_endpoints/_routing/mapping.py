@@ -46,6 +46,7 @@ __all__ = [
     "Plan",
     "available_on",
     "check_fallback_target",
+    "check_fallback_value",
     "is_failover_error",
     "not_available",
     "parse_mapping",
@@ -371,6 +372,35 @@ def plan_candidates(
     return Plan(tuple(candidates), tuple(skipped))
 
 
+def check_fallback_value(fallback: object) -> None:
+    """Refuse a per-call ``fallback`` that is neither a flag nor provider names.
+
+    Args:
+        fallback: The caller's ``fallback=``: None, a bool, a provider name or a
+            sequence of provider names.
+
+    Raises:
+        InvalidArgument: Anything else (``fallback=5``, ``fallback=[1]``, ``fallback=""``),
+            before anything is sent.
+
+    Example:
+        >>> check_fallback_value(["together", "nebius"])
+        >>> check_fallback_value(5)
+        Traceback (most recent call last):
+        ...
+        hf_inference_endpoints._errors.InvalidArgument: fallback must be True/False, a provider name or a list of provider names, got 5 ...
+    """
+    if fallback is None or isinstance(fallback, bool):
+        return
+    names = [fallback] if isinstance(fallback, str) else fallback
+    if isinstance(names, (list, tuple)) and all(isinstance(n, str) and n for n in names):
+        return
+    raise InvalidArgument(
+        f"fallback must be True/False, a provider name or a list of provider names, got "
+        f"{fallback!r} (nothing was sent)"
+    )
+
+
 def check_fallback_target(
     fallback: bool | Sequence[str] | None, *, url: str | None = None, endpoint: str | None = None
 ) -> None:
@@ -395,6 +425,7 @@ def check_fallback_target(
         ...
         hf_inference_endpoints._errors.ValidationError: fallback=True cannot be used with endpoint='my-ep': ...
     """
+    check_fallback_value(fallback)
     if not fallback or (url is None and endpoint is None):
         return
     where = f"endpoint={endpoint!r}" if endpoint is not None else f"the URL {url!r}"

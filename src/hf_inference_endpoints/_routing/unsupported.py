@@ -22,6 +22,16 @@ def unknown_provider(
             provider=name,
             model=model,
         )
+    from .providers import REMOVED_WITHOUT_HELPER
+
+    if name in REMOVED_WITHOUT_HELPER:
+        return ModelNotAvailableOnProvider(
+            f"provider {name!r} was removed from Hugging Face routing (2026-07-01) and this "
+            f"client has no route to its own API; choose a provider HF routes "
+            f"(docs/providers.md) or provider='auto'",
+            provider=name,
+            model=model,
+        )
     return ModelNotAvailableOnProvider(
         f"provider {name!r} is not supported for task {task!r} by this client "
         f"(supported: {', '.join(known)}); for chat, any provider works through the router "

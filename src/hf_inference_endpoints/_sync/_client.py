@@ -12,6 +12,7 @@ import httpx2
 
 from .._config import (
     HfInferenceConfig,
+    RotatingSecret,
 )
 from .._errors import AuthenticationError, HfError
 from .._health import HealthStatus, target_health_request
@@ -278,6 +279,44 @@ class HfInferenceClient:
     def _refresh_token(self) -> None:
         """Await an async ``token=`` callable, so the requests built next use its value."""
 
+    def _token_at_hand(self) -> str | None:
+        """The token the next request would carry, without asking a rotating source."""
+        token = self.config.token
+        if type(token) is RotatingSecret:
+            return token.peek()
+        return self.config.token_value
+
+    def _check_key(
+        self,
+        model: str | None,
+        provider: str | None,
+        task: str,
+        *,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+    ) -> None:
+        """Refuse a provider's own key where HF would pick the provider (no I/O).
+
+        Called before a call's first lookup, download or request (``_routing/keys.py``).
+
+        Raises:
+            ValidationError: A provider's own key with provider ``auto``, a ``:policy``
+                suffix, or a per-call ``fallback`` to other providers.
+        """
+        from .._routing.keys import check_provider_key
+        from .._routing.mapping import check_fallback_value
+
+        check_fallback_value(fallback)  # before anything reads it as provider names
+        check_provider_key(
+            self._token_at_hand(),
+            model=model,
+            provider=provider,
+            default_provider=self.config.default_provider,
+            task=task,
+            endpoint=endpoint,
+            fallback=fallback,
+        )
+
     def _prepare(self, call: Call) -> PreparedRequest:
         """The request of ``call``, its target resolved (the one seam with I/O before routing).
 
@@ -308,6 +347,13 @@ class HfInferenceClient:
         ):  # before any lookup is sent
             check_call_args(options.extra_headers, options.extra_body, options.bill_to)
         self._refresh_token()
+        self._check_key(
+            call.model,
+            options.provider,
+            call.task,
+            endpoint=options.endpoint,
+            fallback=options.fallback,
+        )
         if options.endpoint is not None:
             from .._routing.mapping import check_fallback_target
 

@@ -21,6 +21,7 @@ from .._config import HfInferenceConfig
 from .._errors import (
     DeadlineExceeded,
     HfError,
+    InvalidArgument,
     ModelLoading,
     NetworkError,
     PoolExhausted,
@@ -35,14 +36,14 @@ from .._io_deadline import IO_DEADLINE, time_left
 from .._meta import ResponseMeta
 from .._observability import CallObservation, install_log_redaction, make_observer
 from .._progress import ProgressEvent, report_progress
-from .._ratelimit import rate_limit_key
+from .._ratelimit import TokenReservation, rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
 from .._request import PreparedRequest
 from .._retry import Deadline, RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
+from .._tokens import usage_tokens
 from .._waits import plan_wait
-from ._pool import PoolTransport
 from ._streaming import Stream
 
 __all__ = ["Transport"]
@@ -101,7 +102,9 @@ class Transport:
         self._owns_limiter = True
         # AIMD in-flight limits per provider (None: off, the default)
         self._adaptive = (
-            AdaptiveConcurrency(config.adaptive_concurrency)
+            AdaptiveConcurrency(
+                config.adaptive_concurrency, latency_tolerance=config.adaptive_latency_tolerance
+            )
             if config.adaptive_concurrency
             else None
         )
@@ -214,20 +217,37 @@ class Transport:
             policy, started=started, deadline=None if timeout is None else started + timeout
         )
 
-    def _throttle(self, prepared: PreparedRequest, remaining: float | None, now: float) -> float:
-        """Wait for the provider's rate-limit token (``provider_rate_limits``); the new now."""
+    def _throttle(
+        self, prepared: PreparedRequest, remaining: float | None, now: float
+    ) -> tuple[float, TokenReservation | None]:
+        """Wait for the provider's rate limits (``provider_rate_limits``): requests and the
+        request's estimated tokens. Returns the new now, and the token reservation to
+        correct from the answer's ``usage`` (None when no tokens are counted)."""
         assert self._limiter is not None
+        limiter = self._limiter
         key = rate_limit_key(prepared.context.provider, prepared.task)
-        if self._limiter.local:
-            wait = self._limiter.reserve(key, now)
+        tokens = prepared.token_estimate if key in limiter.token_limits else 0
+        if tokens > limiter.token_limits.get(key or "", tokens):
+            raise InvalidArgument(
+                f"This request is estimated at {tokens} tokens, more than the "
+                f"{limiter.token_limits[key or '']} tokens per minute allowed for {key} "
+                "(provider_rate_limits): it could never be sent. Send less (fewer or "
+                "shorter texts, a lower max_tokens) or raise the limit.",
+                provider=prepared.context.provider,
+                model=prepared.context.model,
+            )
+        ticket = limiter.new_ticket() if tokens else None
+        if limiter.local:
+            wait = limiter.reserve(key, now, tokens, ticket)
         else:  # shared through Redis: one round trip
-            wait = self._limiter.reserve(key, now)
+            wait = limiter.reserve(key, now, tokens, ticket)
+        reservation = TokenReservation(key, ticket, tokens) if ticket is not None else None
         if wait <= 0:
-            return now
+            return now, reservation
         if plan_wait(wait, remaining) is None:  # the call would run out while queued
-            self._limiter.refund(key, now)
+            limiter.refund(key, now, tokens, ticket)
             raise DeadlineExceeded(
-                f"The client-side rate limit for {key} ({self._limiter.limits.get(key or '')}/min) "
+                f"The client-side rate limit for {key} ({limiter.describe(key)}) "
                 f"needs a {wait:.1f} s wait, longer than the {remaining:.1f} s left",
                 provider=prepared.context.provider,
                 model=prepared.context.model,
@@ -236,9 +256,20 @@ class Transport:
         try:
             sync_sleep(wait)
         except BaseException:  # cancelled while queued: the slot goes back to the bucket
-            self._limiter.refund(key, sync_monotonic())
+            limiter.refund(key, sync_monotonic(), tokens, ticket)
             raise
-        return sync_monotonic()
+        return sync_monotonic(), reservation
+
+    def _settle(self, reservation: TokenReservation, content: bytes) -> None:
+        """Correct a token reservation from the answer's ``usage`` (when it has one)."""
+        assert self._limiter is not None
+        actual = usage_tokens(content)
+        if actual is None or actual == reservation.tokens:
+            return
+        if self._limiter.local:
+            self._limiter.settle(reservation.key, reservation.ticket, reservation.tokens, actual)
+        else:
+            self._limiter.settle(reservation.key, reservation.ticket, reservation.tokens, actual)
 
     def request(
         self,
@@ -368,8 +399,9 @@ class Transport:
         if sync_running_loop() is not self._loop:  # a new asyncio.run(): see _on_new_loop
             self._on_new_loop(prepared)
         now, remaining = _time_left(state, prepared)
+        reservation: TokenReservation | None = None
         if self._limiter is not None:
-            now = self._throttle(prepared, remaining, now)
+            now, reservation = self._throttle(prepared, remaining, now)
             remaining = state.remaining(now)
         request = self._build_request(prepared, self._timeout(state, now, stream=stream))
         error: HfError
@@ -414,6 +446,8 @@ class Transport:
                         error = _network_error(prepared, exc)
                     else:
                         if body is not None:
+                            if reservation is not None:
+                                self._settle(reservation, body)
                             self._log(prepared, response)
                             return response
                         error = _too_large(prepared, response, self.config.max_response_bytes)
@@ -456,7 +490,9 @@ class Transport:
         finally:
             for woken in gate.release(outcome, started=started, now=sync_monotonic()):
                 woken.set()
-            self._observer.concurrency(key, gate.limit, gate.in_flight)
+            self._observer.concurrency(
+                key, gate.limit, gate.in_flight, baseline=gate.baseline, recent=gate.recent
+            )
 
     def _share_pause(self, prepared: PreparedRequest, error: HfError) -> None:
         """A 429's ``Retry-After`` pauses every worker sharing the rate-limit state."""
@@ -672,8 +708,12 @@ def _new_pool(config: HfInferenceConfig) -> httpx2.Client:
 
     The pool is ours (_pool.PoolTransport): it closes every body iterator it opens,
     which httpx2's default transport does not (docs/upstream-bugs.md). It reads proxies
-    from the environment itself, so the client must not mount its own.
+    from the environment itself, so the client must not mount its own. Imported here, not
+    at module level: httpcore2 (and the trio/anyio it loads) is needed once a client
+    exists, not to import the package (~half of its import time otherwise).
     """
+    from ._pool import PoolTransport
+
     return httpx2.Client(
         timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
         transport=PoolTransport(

@@ -122,6 +122,7 @@ class Audio(TaskService):
                 else None,
             },
         )
+        self._client._check_key(model, provider, _ASR, endpoint=endpoint, fallback=fallback)
         deadline = self._client._deadline(timeout)  # one for the download and every chunk
         # a provider that fetches URLs itself gets the URL: no download, no chunking here
         keep_url = endpoint is None and runner.provider_fetches(model, provider, _ASR, fallback)

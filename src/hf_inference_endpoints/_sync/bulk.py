@@ -2,30 +2,35 @@
 """``client.bulk``: run embeddings or any task over a large input, resumably.
 
 The file work (inputs, output rows, checkpoint, progress bar) is shared in
-``_bulk.py``; here are the calls. Results are written in input order, every input gets
-exactly one row (an error is a row too), and memory stays bounded: at most
-``concurrency`` chunks are in flight or waiting for their turn to be written.
+``_bulk.py``; here are the calls. Results are written in input order (``order="input"``)
+or as they complete (``order="completed"``: a slow chunk holds nothing back), every
+input gets exactly one row (an error is a row too), and memory stays bounded: at most
+``concurrency`` chunks are in flight or (in input order) waiting for their turn to be
+written.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from .._adaptive import describe
 from .._bulk import (
     BulkItem,
     BulkSummary,
     Output,
     Progress,
+    check_order,
     check_source,
     chunked,
     count_inputs,
     error_row,
-    finished_indices,
+    open_output,
     read_inputs,
     result_row,
 )
+from .._bulk_arrow import ArrowOutput
 from .._errors import HfError, InvalidArgument
 from .._io import sync_monotonic
 
@@ -36,6 +41,7 @@ __all__ = ["Bulk"]
 
 Rows = list[dict[str, Any]]
 Source = Iterable[Any] | str | os.PathLike[str]
+Order = Literal["input", "completed"]
 #: A chunk's work: its rows (awaited in this twin); typed loosely to serve both twins.
 Work = Callable[[list[BulkItem]], Any]
 
@@ -61,6 +67,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        order: Order = "input",
         batch_size: int = 64,
         concurrency: int = 4,
         field: str = "text",
@@ -72,17 +79,24 @@ class Bulk:
         """Embed every text of ``inputs`` into ``output`` (JSONL), resumably.
 
         Args:
-            inputs: Texts (an iterable), or a JSONL file of strings or of objects whose
-                ``field`` holds the text (an ``id`` key is copied to the row).
+            inputs: Texts (an iterable), a JSONL file of strings or of objects whose
+                ``field`` holds the text (an ``id`` key is copied to the row), or a
+                Parquet/Arrow file whose ``field`` column holds it (extra ``pyarrow``;
+                read in record batches; an ``id`` column is copied).
             output: The JSONL file written: ``{"index", "id"?, "embedding"}`` per text,
-                or ``{"index", "id"?, "error": {"type", "message"}}``, in input order.
+                or ``{"index", "id"?, "error": {"type", "message"}}``;
+                ``.parquet``/``.arrow``: the same columns in a Parquet/Arrow file,
+                checkpointed in ``<output>.partial.jsonl`` until the run ends.
             model: The embedding model (or URL); ``provider``/``endpoint`` as in
                 ``embeddings.create``.
             resume: Continue an output file from an earlier (interrupted) run: the
                 inputs already there are skipped. Without it an existing file is refused.
+            order: ``"input"``: rows in input order; ``"completed"``: rows as their
+                calls complete (a slow call holds no finished rows back). Either way
+                each row has its ``index`` and ``resume`` skips exactly those done.
             batch_size: Texts per ``embeddings.create`` call.
             concurrency: Calls in flight at once (the sync client sends one at a time).
-            field: The key of the text in object rows.
+            field: The key of the text in object rows (the column of a Parquet/Arrow file).
             progress: A ``tqdm`` bar (throughput, ETA, errors); None: when tqdm is installed.
             normalize: Passed to ``embeddings.create``.
             dimensions: Passed to ``embeddings.create``.
@@ -94,6 +108,7 @@ class Bulk:
         Raises:
             InvalidArgument: Bad arguments, an unreadable input line, or an output file
                 that exists without ``resume``; nothing is sent.
+            ConfigurationError: A Parquet/Arrow file without pyarrow installed.
 
         Example:
             >>> summary = client.bulk.embed(  # doctest: +SKIP
@@ -134,7 +149,18 @@ class Bulk:
                         )
             return [rows[item.index] for item in chunk]
 
-        return self._run(work, inputs, output, batch_size, concurrency, field, progress, resume)
+        return self._run(
+            work,
+            inputs,
+            output,
+            batch_size,
+            concurrency,
+            field,
+            progress,
+            resume,
+            "embedding",
+            order,
+        )
 
     def run(
         self,
@@ -147,6 +173,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        order: Order = "input",
         concurrency: int = 4,
         field: str = "inputs",
         progress: bool | None = None,
@@ -156,14 +183,17 @@ class Bulk:
 
         Args:
             task: The task, e.g. ``"text-classification"``.
-            inputs: Task inputs (an iterable), or a JSONL file of them (objects: the
-                ``field`` key, default ``"inputs"``; an ``id`` key is copied).
-            output: The JSONL file: ``{"index", "id"?, "output"}`` or ``{..., "error"}``.
+            inputs: Task inputs (an iterable), a JSONL file of them (objects: the
+                ``field`` key, default ``"inputs"``; an ``id`` key is copied), or a
+                Parquet/Arrow file (its ``field`` column; extra ``pyarrow``).
+            output: The JSONL file: ``{"index", "id"?, "output"}`` or ``{..., "error"}``;
+                ``.parquet``/``.arrow``: the same columns, ``output`` as JSON text.
             model: The model (or URL); ``provider``/``endpoint``/``parameters`` as in
                 ``client.infer``.
             resume: Continue an earlier output file, skipping the inputs already there.
+            order: ``"input"`` (rows in input order) or ``"completed"`` (as completed).
             concurrency: Calls in flight at once (the sync client sends one at a time).
-            field: The key of the input in object rows.
+            field: The key of the input in object rows (a Parquet/Arrow column).
             progress: A ``tqdm`` bar; None: when tqdm is installed.
             timeout: Seconds per call.
 
@@ -172,6 +202,7 @@ class Bulk:
 
         Raises:
             InvalidArgument: Bad arguments or input, or an existing output without ``resume``.
+            ConfigurationError: A Parquet/Arrow file without pyarrow installed.
 
         Example:
             >>> client.bulk.run(  # doctest: +SKIP
@@ -201,7 +232,9 @@ class Bulk:
                     rows.append(error_row(item, exc))
             return rows
 
-        return self._run(work, inputs, output, 1, concurrency, field, progress, resume)
+        return self._run(
+            work, inputs, output, 1, concurrency, field, progress, resume, "output", order
+        )
 
     def _run(
         self,
@@ -213,14 +246,17 @@ class Bulk:
         field: str,
         progress: bool | None,
         resume: bool,
+        result: str,
+        order: Order,
     ) -> BulkSummary:
         _positive("concurrency", concurrency)
+        in_order = check_order(order)
         if not isinstance(field, str) or not field:
             raise InvalidArgument(f"field must be a non-empty string, got {field!r}")
-        check_source(inputs)
+        check_source(inputs, field)
         started = sync_monotonic()
-        skip = finished_indices(output) if resume else set()
-        sink = Output(output, resume=resume)
+        sink = open_output(output, resume=resume, result=result)
+        skip = sink.finished
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
         bar = Progress(
             count_inputs(inputs),
@@ -228,18 +264,25 @@ class Bulk:
             progress,
             callback=self._client.config.on_progress,
             subject=str(sink.path),
+            status=self._concurrency_status,
         )
         chunks = chunked(read_inputs(inputs, field_name=field), chunk_size, skip)
         try:
-            _drive(work, chunks, sink, bar, summary, concurrency)
+            _drive(work, chunks, sink, bar, summary, concurrency, in_order)
+            sink.finish()  # a Parquet/Arrow output is written from its checkpoint here
         finally:
             sink.close()
             bar.close()
             summary.elapsed = sync_monotonic() - started
         return summary
 
+    def _concurrency_status(self) -> str | None:
+        """The adaptive-concurrency limits and round trips now (None when it is off)."""
+        adaptive = self._client._transport._adaptive
+        return describe(adaptive.snapshot()) if adaptive is not None else None
 
-def _record(rows: Rows, sink: Output, bar: Progress, summary: BulkSummary) -> None:
+
+def _record(rows: Rows, sink: Output | ArrowOutput, bar: Progress, summary: BulkSummary) -> None:
     sink.write(rows)
     bar.advance(rows)
     summary.written += len(rows)
@@ -253,10 +296,11 @@ def _record(rows: Rows, sink: Output, bar: Progress, summary: BulkSummary) -> No
 def _drive(
     work: Work,
     chunks: Iterator[list[BulkItem]],
-    sink: Output,
+    sink: Output | ArrowOutput,
     bar: Progress,
     summary: BulkSummary,
     concurrency: int,
+    in_order: bool,
 ) -> None:
     for chunk in chunks:
         _record(work(chunk), sink, bar, summary)

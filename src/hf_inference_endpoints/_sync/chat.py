@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .._assemble import final_chat
 from .._call import Answer, Call
@@ -17,8 +17,20 @@ from ._execute import execute, open_stream
 from ._streaming import Stream
 
 if TYPE_CHECKING:
-    from ..models import ChatCompletion, ChatCompletionChunk
+    from .._structured import ParsedChatCompletion
+    from ..models import (
+        ChatCompletion,
+        ChatCompletionChunk,
+        ResponseFormatJsonObject,
+        ResponseFormatJsonSchema,
+        ResponseFormatText,
+    )
     from ._client import HfInferenceClient
+
+    #: A ``response_format`` given as one of the generated request models.
+    ResponseFormat = ResponseFormatText | ResponseFormatJsonObject | ResponseFormatJsonSchema
+
+T = TypeVar("T")
 
 __all__ = ["Chat", "ChatCompletions"]
 
@@ -45,6 +57,7 @@ class Chat:
         """The openai SDK's shape: ``client.chat.completions.create(..., stream=...)``."""
         return ChatCompletions(self)
 
+    @overload
     def complete(
         self,
         *,
@@ -57,6 +70,38 @@ class Chat:
         timeout: float | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatCompletion[T]: ...
+    @overload
+    def complete(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
+        **params: Any,
+    ) -> ChatCompletion: ...
+    def complete(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Any = None,
         **params: Any,
     ) -> ChatCompletion:
         """Ask a model for a chat completion.
@@ -111,6 +156,8 @@ class Chat:
         """
         params.pop("stream", None)
         deadline = self._client._deadline(timeout)  # building the body counts too
+        if response_format is not None:
+            params["response_format"] = response_format
         schema_model = apply_response_format(params) if "response_format" in params else None
         body = chat_body(messages, params)
         call = Call(
@@ -212,6 +259,17 @@ class ChatCompletions:
         model: str,
         messages: Sequence[Any],
         stream: Literal[False] = False,
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatCompletion[T]: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[False] = False,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
         **params: Any,
     ) -> ChatCompletion: ...
     @overload
@@ -267,6 +325,19 @@ class ChatCompletions:
         """
         if type(stream) is not bool:
             raise InvalidArgument(f"stream must be True or False, got {stream!r}")
+        model, params = self._openai_target(model, params)
+        if stream:
+            return self._chat.stream(model=model, messages=messages, **params)
+        # the class or dict response_format travels in params: the overloads cannot tell
+        completion: ChatCompletion = self._chat.complete(model=model, messages=messages, **params)
+        return completion
+
+    def _openai_target(self, model: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The openai SDK's words: no ``extra_query``; a served name on a ``base_url`` client.
+
+        Raises:
+            InvalidArgument: ``extra_query`` was given.
+        """
         if params.get("extra_query"):
             raise InvalidArgument("extra_query is not supported (query strings are not sent)")
         params.pop("extra_query", None)
@@ -274,25 +345,25 @@ class ChatCompletions:
         if base_url is not None and isinstance(model, str) and "://" not in model:
             params["extra_body"] = {**(params.get("extra_body") or {}), "model": model}
             model = base_url
-        if stream:
-            return self._chat.stream(model=model, messages=messages, **params)
-        return self._chat.complete(model=model, messages=messages, **params)
+        return model, params
 
     def parse(
-        self, *, model: str, messages: Sequence[Any], response_format: Any, **params: Any
-    ) -> ChatCompletion:
+        self, *, model: str, messages: Sequence[Any], response_format: type[T], **params: Any
+    ) -> ParsedChatCompletion[T]:
         """The openai SDK's ``parse``: :meth:`create` with a ``response_format`` class.
 
         Returns:
             A ``ParsedChatCompletion`` (``choices[i].message.parsed``).
 
         Raises:
+            ValidationError: ``response_format`` is not a class (nothing is sent).
             StructuredOutputError: The reply does not match ``response_format``.
         """
-        return self.create(
-            model=model,
-            messages=messages,
-            stream=False,
-            response_format=response_format,
-            **params,
+        if not isinstance(response_format, type):
+            raise InvalidArgument(
+                "parse needs a pydantic model class as response_format (create() takes dicts)"
+            )
+        model, params = self._openai_target(model, params)
+        return self._chat.complete(
+            model=model, messages=messages, response_format=response_format, **params
         )

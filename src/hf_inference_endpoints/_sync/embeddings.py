@@ -321,6 +321,9 @@ class Embeddings:
         deadline = Deadline.start(timeout, sync_monotonic)
         body = similarity_body(source_sentence, sentences)
         count = len(body["inputs"]["sentences"])
+        self._client._check_key(
+            model, provider, SENTENCE_SIMILARITY, endpoint=endpoint, fallback=fallback
+        )
         if model is None and endpoint is None:
             model = self._default_model(SENTENCE_SIMILARITY, deadline, provider)
         call = Call(
@@ -419,6 +422,9 @@ class Embeddings:
         config = self._client.config
         size = batch_size or config.embedding_batch_size
         check_fallback_target(fallback, endpoint=endpoint)
+        self._client._check_key(
+            model, provider, FEATURE_EXTRACTION, endpoint=endpoint, fallback=fallback
+        )
         if endpoint is not None:
             return _Route(model, endpoint, size, scope=f"endpoint:{endpoint}:{model or ''}")
         if model is None:

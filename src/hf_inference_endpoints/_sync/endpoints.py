@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Generator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._endpoints import (
@@ -36,13 +36,21 @@ from .._endpoints import (
     validate_until,
     wait_decision,
 )
+from .._endpoints.hardware import (
+    HardwareFilter,
+    flatten_catalog,
+    hardware_request,
+    parse_hardware,
+)
 from .._endpoints.requests import Action
 from .._errors import (
+    AuthenticationError,
     ColdStartTimeout,
     EndpointFailed,
     EndpointPaused,
     HfError,
     InvalidArgument,
+    PermissionDenied,
     RequestTimeout,
     ServerError,
     ValidationError,
@@ -53,13 +61,15 @@ from .._retry import Deadline
 from .._waits import plan_wait
 
 if TYPE_CHECKING:
-    from ..models import EndpointInfo
+    from ..models import EndpointInfo, HardwareInstance
     from ._client import HfInferenceClient
 
 __all__ = ["Endpoints"]
 
 #: Pages followed at most by ``list`` (a guard against a server that never ends).
 MAX_PAGES = 1000
+#: ``list(namespace="*")``: the token's user and every organisation it belongs to.
+ALL_NAMESPACES = "*"
 
 
 def _parse_info(content: bytes) -> EndpointInfo:
@@ -213,6 +223,8 @@ class Endpoints:
         prepared = management_request(self._client.config, method, ref, action=action, body=body)
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
+        if info.namespace is None:
+            info.namespace = ref.namespace
         self._remember(ref, info)
         return info
 
@@ -225,20 +237,59 @@ class Endpoints:
 
     # -- management --------------------------------------------------------------------------
 
+    def iter(
+        self, namespace: str | None = None, *, timeout: float | None = None
+    ) -> Generator[EndpointInfo, None]:
+        """The endpoints of a namespace, or of every namespace (``"*"``), page by page.
+
+        Lazy: nothing is sent until the iteration starts, and each page
+        (``GET /v2/endpoint/{namespace}``, following ``nextCursor``) is fetched when the
+        iteration reaches it. With ``namespace="*"`` the token's user and each of its
+        organisations (one ``whoami`` call) are listed in turn; an organisation whose
+        endpoints the token may not see (401/403 on its first page) is skipped, as
+        huggingface_hub does. Each endpoint's ``namespace`` says where it lives.
+
+        Args:
+            namespace: User or organisation, ``"*"`` for all of them; default
+                ``default_namespace``, else the token's user.
+            timeout: Seconds allowed for each page, across retries.
+
+        Returns:
+            An iterator of ``EndpointInfo``, in the API's order, namespace by namespace
+            (``close()`` it when stopping early to end it at once).
+
+        Raises:
+            ValidationError: ``namespace`` is not a valid name or ``"*"`` (raised here,
+                nothing is sent).
+            AuthenticationError: The token is missing or rejected (while iterating).
+            PermissionDenied: The token may not act for that namespace (while iterating;
+                never for an organisation of ``"*"``).
+            ServerError: The API kept sending the same page cursor.
+
+        Example:
+            >>> for ep in client.endpoints.iter("*"):  # doctest: +SKIP
+            ...     print(ep.namespace, ep.name, ep.status.state)
+        """
+        if namespace is not None and namespace != ALL_NAMESPACES:
+            validate_namespace(namespace)
+        return self._iterate(namespace, timeout)
+
     def list(
         self, namespace: str | None = None, *, timeout: float | None = None
     ) -> builtins.list[EndpointInfo]:
         """All endpoints of a namespace (``GET /v2/endpoint/{namespace}``), every page.
 
-        Follows ``nextCursor`` until the API stops sending one.
+        Follows ``nextCursor`` until the API stops sending one. ``namespace="*"`` lists
+        the token's user and every organisation it belongs to (see :meth:`iter`, the
+        lazy form).
 
         Args:
-            namespace: User or organisation; default ``default_namespace``, else the
-                token's user.
+            namespace: User or organisation, or ``"*"`` for all of them; default
+                ``default_namespace``, else the token's user.
             timeout: Seconds allowed for each page, across retries.
 
         Returns:
-            The endpoints, in the API's order.
+            The endpoints, in the API's order (namespace by namespace for ``"*"``).
 
         Raises:
             ValidationError: ``namespace`` is not a valid name (nothing is sent).
@@ -247,11 +298,59 @@ class Endpoints:
             ServerError: The API kept sending the same page cursor.
 
         Example:
-            >>> for ep in client.endpoints.list():  # doctest: +SKIP
-            ...     print(ep.name, ep.status.state)
+            >>> for ep in client.endpoints.list("*"):  # doctest: +SKIP
+            ...     print(ep.namespace, ep.name, ep.status.state)
         """
-        ns = self._namespace(namespace)
-        items: builtins.list[EndpointInfo] = []
+        return [info for info in self.iter(namespace, timeout=timeout)]
+
+    def _iterate(
+        self, namespace: str | None, timeout: float | None
+    ) -> Generator[EndpointInfo, None]:
+        if namespace != ALL_NAMESPACES:
+            ns = self._namespace(namespace, timeout=timeout)
+            for info in self._pages(ns, timeout):
+                yield info
+            return
+        user, orgs = self._visible_namespaces(timeout)
+        for ns in [user, *orgs]:
+            pages = self._pages(ns, timeout)
+            try:
+                try:
+                    first = pages.__next__()
+                except StopIteration:
+                    continue
+                except (AuthenticationError, PermissionDenied):
+                    if ns == user:
+                        raise
+                    continue  # an organisation whose endpoints this token may not see
+                yield first
+                for info in pages:
+                    yield info
+            finally:
+                pages.close()
+
+    def _visible_namespaces(self, timeout: float | None) -> tuple[str, builtins.list[str]]:
+        """The token's own namespace and its organisations' (``whoami``), in that order."""
+        info = self._client.hub.whoami(timeout=timeout)
+        name = info.get("name")
+        if not isinstance(name, str) or not name:
+            raise InvalidArgument(
+                "cannot list every namespace: the token's whoami answer has no name"
+            )
+        user = validate_namespace(name)
+        if info.get("type", "user") == "user":
+            self._user = user
+        orgs: builtins.list[str] = []
+        for org in info.get("orgs") or ():
+            org_name = org.get("name") if isinstance(org, dict) else None
+            if isinstance(org_name, str) and org_name not in orgs and org_name != user:
+                try:
+                    orgs.append(validate_namespace(org_name))
+                except ValidationError:
+                    continue  # a name no URL can carry: nothing to list there
+        return user, orgs
+
+    def _pages(self, ns: str, timeout: float | None) -> Generator[EndpointInfo, None]:
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
@@ -260,10 +359,12 @@ class Endpoints:
             page, meta = self._client._transport.request(prepared, _parse_page, timeout=timeout)
             for info in page.items:
                 info._response_meta = meta
-                items.append(info)
+                if info.namespace is None:
+                    info.namespace = ns
+                yield info
             cursor = page.nextCursor or None
             if cursor is None:
-                return items
+                return
             if cursor in seen:
                 raise ServerError(
                     f"the endpoints listing of {ns!r} sent the page cursor {cursor!r} twice; "
@@ -271,6 +372,65 @@ class Endpoints:
                 )
             seen.add(cursor)
         raise ServerError(f"the endpoints listing of {ns!r} has more than {MAX_PAGES} pages")
+
+    def list_hardware(
+        self,
+        *,
+        vendor: str | None = None,
+        region: str | None = None,
+        accelerator: str | None = None,
+        instance_type: str | None = None,
+        available_only: bool = False,
+        namespace: str | None = None,
+        timeout: float | None = None,
+    ) -> builtins.list[HardwareInstance]:
+        """The hardware endpoints can run on (``GET /v2/provider/{namespace}``).
+
+        The catalogue (vendors, their regions, each region's instances with the hourly
+        price and the namespace's quota where the API gives them) comes flattened: one
+        ``HardwareInstance`` per vendor x region x instance, in the API's order, whose
+        ``vendor``, ``region``, ``accelerator``, ``instanceType`` and ``instanceSize``
+        are what :meth:`create` takes. Filters match exactly, ignoring case.
+
+        Args:
+            vendor: Only this cloud vendor (``aws``, ``azure``, ``gcp``...).
+            region: Only this region (``us-east-1``...).
+            accelerator: Only this accelerator (``cpu``, ``gpu``, ``neuron``).
+            instance_type: Only this instance type (``nvidia-l4``...).
+            available_only: Drop what the vendor, region or instance marks ``notAvailable``.
+            namespace: Whose quota to show; default ``default_namespace``, else the
+                token's user.
+            timeout: Seconds allowed, across retries.
+
+        Returns:
+            The matching instances (``pricePerHour`` in USD per replica-hour, ``quota``
+            with ``maxAccelerators`` / ``usedAccelerators`` when given).
+
+        Raises:
+            ValidationError: A filter is not a non-empty string, or a bad namespace
+                (nothing is sent).
+            AuthenticationError: The token is missing or rejected.
+            PermissionDenied: The token may not act for that namespace.
+
+        Example:
+            >>> gpus = client.endpoints.list_hardware(vendor="aws", accelerator="gpu")  # doctest: +SKIP
+            >>> [(g.instanceType, g.instanceSize, g.pricePerHour) for g in gpus][:2]  # doctest: +SKIP
+        """
+        keep = HardwareFilter.checked(
+            vendor=vendor,
+            region=region,
+            accelerator=accelerator,
+            instance_type=instance_type,
+            available_only=available_only,
+        )
+        ns = self._namespace(namespace, timeout=timeout)
+        self._client._refresh_token()
+        prepared = hardware_request(self._client.config, ns)
+        catalog, meta = self._client._transport.request(prepared, parse_hardware, timeout=timeout)
+        items = flatten_catalog(catalog, keep)
+        for item in items:
+            item._response_meta = meta
+        return items
 
     def get(
         self, name: str, *, namespace: str | None = None, timeout: float | None = None
@@ -421,6 +581,8 @@ class Endpoints:
         )
         info, meta = self._client._transport.request(prepared, _parse_info, timeout=timeout)
         info._response_meta = meta
+        if info.namespace is None:
+            info.namespace = ref.namespace
         self._cache.invalidate(str(ref))
         return info
 

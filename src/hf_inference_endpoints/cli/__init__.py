@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "generate": ".chat:generate",
     "emulator": ".emulator:emulator",
     "health": ".health:health",
+    "models": ".models:models",
     "rank": ".rank:rank",
     "run": ".run:run",
 }

@@ -1,4 +1,7 @@
-"""``hfie bulk embed|run``: a resumable bulk run from a JSONL file to a JSONL file.
+"""``hfie bulk embed|run``: a resumable bulk run over a JSONL or Parquet/Arrow file.
+
+``--input``/``--output`` ending in ``.parquet`` (or ``.arrow``) are Parquet/Arrow files
+(extra ``pyarrow``); ``--column`` names the input column.
 
 Runs the async client (``--concurrency`` calls in flight) under ``anyio.run``. The
 output is the checkpoint: ``--resume`` continues it, skipping the inputs already there.
@@ -28,18 +31,40 @@ def _limits(values: tuple[str, ...]) -> dict[str, int]:
     return limits
 
 
+def _provider_limits(requests: dict[str, int], tokens: dict[str, int]) -> dict[str, Any]:
+    """``provider_rate_limits`` from ``--rate-limit`` and ``--token-limit``."""
+    limits: dict[str, Any] = dict(requests)
+    for provider, tpm in tokens.items():
+        rpm = requests.get(provider)
+        limits[provider] = {"tpm": tpm} if rpm is None else {"rpm": rpm, "tpm": tpm}
+    return limits
+
+
 def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False)),
         click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False)),
         click.option("--resume", is_flag=True, help="Continue an earlier output file."),
+        click.option(
+            "--order",
+            type=click.Choice(["input", "completed"]),
+            default="input",
+            show_default=True,
+            help="Rows in input order, or as their calls complete.",
+        ),
         click.option("-m", "--model", default=None, help="org/name[:provider] or a URL."),
         click.option("--provider", default=None, help="hf-inference (default) or a provider."),
         click.option("--endpoint", default=None, help="A dedicated Inference Endpoint."),
         click.option(
             "--concurrency", type=click.IntRange(min=1), default=4, help="Calls in flight."
         ),
-        click.option("--field", default=None, help="The input's key in JSON object lines."),
+        click.option(
+            "--field",
+            "--column",
+            "field",
+            default=None,
+            help="The input's key in JSON object lines, or its column in a Parquet/Arrow file.",
+        ),
         click.option("--progress/--no-progress", default=None, help="A progress bar."),
         click.option("--cache-url", default=None, help="memory://, disk:///path or redis://."),
         click.option("--rate-limit-url", default=None, help="redis://... to share limits."),
@@ -49,6 +74,13 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="PROVIDER=N",
             help="Requests per minute for a provider (repeatable).",
+        ),
+        click.option(
+            "--token-limit",
+            "token_limits",
+            multiple=True,
+            metavar="PROVIDER=N",
+            help="Tokens per minute for a provider (repeatable; estimated, then from usage).",
         ),
         click.option(
             "--rate-limit-window",
@@ -61,6 +93,12 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=None,
             help="Most calls in flight per provider, found by AIMD.",
+        ),
+        click.option(
+            "--adaptive-latency-tolerance",
+            type=click.FloatRange(min=1, min_open=True),
+            default=None,
+            help="Cut the AIMD limit when answers take this many times the baseline (2).",
         ),
     ]
     for option in reversed(options):
@@ -78,12 +116,16 @@ def _client(options: dict[str, Any]) -> Any:
             overrides[name] = options[name]
     if options.get("rate_limit_url"):
         overrides["rate_limit_url"] = options["rate_limit_url"]
-    if options.get("rate_limits"):
-        overrides["provider_rate_limits"] = _limits(options["rate_limits"])
+    if options.get("rate_limits") or options.get("token_limits"):
+        overrides["provider_rate_limits"] = _provider_limits(
+            _limits(options.get("rate_limits") or ()), _limits(options.get("token_limits") or ())
+        )
     if options.get("rate_limit_window"):
         overrides["rate_limit_window"] = options["rate_limit_window"]
     if options.get("adaptive_concurrency"):
         overrides["adaptive_concurrency"] = options["adaptive_concurrency"]
+    if options.get("adaptive_latency_tolerance"):
+        overrides["adaptive_latency_tolerance"] = options["adaptive_latency_tolerance"]
     return AsyncHfInferenceClient(config=HfInferenceConfig.from_env(**overrides))
 
 
@@ -109,7 +151,7 @@ def _execute(options: dict[str, Any], call: Callable[[Any], Any]) -> None:
 
 @click.group()
 def bulk() -> None:
-    """Resumable bulk runs over a JSONL file (results in input order, errors as rows)."""
+    """Resumable bulk runs over a JSONL or Parquet file (input order, errors as rows)."""
 
 
 @bulk.command("embed")
@@ -118,7 +160,11 @@ def bulk() -> None:
 @client_options
 @handle_errors
 def embed(**options: Any) -> None:
-    """Embed every line of --input (a JSON string, or an object with --field, default text)."""
+    """Embed every line of --input (a JSON string, or an object with --field, default text).
+
+    A .parquet/.arrow --input is read by column (--column, default text); a .parquet/.arrow
+    --output is written when the run ends (checkpoint: OUTPUT.partial.jsonl).
+    """
     call = functools.partial(
         _bulk_call,
         "embed",
@@ -135,7 +181,10 @@ def embed(**options: Any) -> None:
 @client_options
 @handle_errors
 def run(task: str, **options: Any) -> None:
-    """Run TASK on every line of --input (a JSON value, or an object with --field, default inputs)."""
+    """Run TASK on every line of --input (a JSON value, or an object with --field, default inputs).
+
+    A .parquet/.arrow --input is read by column (--column, default inputs).
+    """
     call = functools.partial(
         _bulk_call, "run", options, task=task, field=options["field"] or "inputs"
     )
@@ -148,6 +197,7 @@ async def _bulk_call(kind: str, options: dict[str, Any], client: Any, **extra: A
         "provider": options["provider"],
         "endpoint": options["endpoint"],
         "resume": options["resume"],
+        "order": options["order"],
         "concurrency": options["concurrency"],
         "progress": options["progress"],
         "timeout": options["timeout"],

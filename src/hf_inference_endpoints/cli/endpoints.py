@@ -1,7 +1,7 @@
 """``hfie endpoints``: manage dedicated Inference Endpoints.
 
 ``list``, ``get``, ``create``, ``update``, ``pause``, ``resume``, ``scale-to-zero``,
-``delete`` and ``wait``: tables for people, ``--json`` for scripts. ``wait`` (and
+``delete``, ``wait`` and ``hardware`` (the catalogue of instances and prices): tables for people, ``--json`` for scripts. ``wait`` (and
 ``create --wait``) print each state change on standard error as it happens.
 """
 
@@ -18,13 +18,14 @@ from ._common import client_options, handle_errors, make_client, out
 from ._table import format_table
 
 if TYPE_CHECKING:
-    from ..models import EndpointInfo
+    from ..models import EndpointInfo, HardwareInstance
 
 __all__ = ["endpoints", "format_table"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 COLUMNS = ("NAME", "STATE", "REPLICAS", "MODEL", "HARDWARE", "URL")
+ALL_COLUMNS = ("NAMESPACE", *COLUMNS)
 
 
 def _row(info: EndpointInfo) -> tuple[str, ...]:
@@ -197,14 +198,80 @@ def endpoints() -> None:
 @handle_errors
 @with_client
 def list_(client: Any, namespace: str | None, timeout: float | None, as_json: bool) -> None:
-    """List the endpoints of a namespace (every page)."""
+    """List the endpoints of a namespace (every page); ``-n '*'``: of every namespace."""
     items = client.endpoints.list(namespace, timeout=timeout)
     if as_json:
         out(json.dumps([_dump(info) for info in items], ensure_ascii=False))
     elif not items:
         out("no endpoints")
+    elif namespace == "*":
+        rows = [(info.namespace or "?", *_row(info)) for info in items]
+        out(format_table(rows, ALL_COLUMNS))
     else:
         out(format_table([_row(info) for info in items], COLUMNS))
+
+
+HARDWARE_COLUMNS = ("VENDOR", "REGION", "ACCELERATOR", "INSTANCE", "SIZE", "MEMORY", "$/HOUR")
+
+
+def _hardware_row(item: HardwareInstance) -> tuple[str, ...]:
+    memory = f"{item.memoryGb} GB" if item.memoryGb is not None else "-"
+    if item.gpuMemoryGb is not None and item.numAccelerators:
+        memory += f" + {item.numAccelerators}x{item.gpuMemoryGb} GB"
+    price = f"{item.pricePerHour:.2f}" if item.pricePerHour is not None else "-"
+    region = item.region if item.available else f"{item.region} (unavailable)"
+    return (
+        item.vendor,
+        region,
+        item.accelerator or "-",
+        item.instanceType or "-",
+        item.instanceSize or "-",
+        memory,
+        price,
+    )
+
+
+@endpoints.command()
+@click.option("--vendor", default=None, help="Only this vendor (aws, azure, gcp...).")
+@click.option("--region", default=None, help="Only this region (e.g. us-east-1).")
+@click.option("--accelerator", default=None, help="Only cpu, gpu or neuron.")
+@click.option("--instance-type", default=None, help="Only this instance type (e.g. nvidia-l4).")
+@click.option("--available", is_flag=True, help="Only what can be deployed now.")
+@namespace_option
+@client_options
+@handle_errors
+@with_client
+def hardware(
+    client: Any,
+    vendor: str | None,
+    region: str | None,
+    accelerator: str | None,
+    instance_type: str | None,
+    available: bool,
+    namespace: str | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """The hardware endpoints can run on: vendor, region, instance, size and price.
+
+    Each row's vendor, region, accelerator, instance and size are what ``create`` takes;
+    the price is USD per replica-hour, where the API gives one.
+    """
+    items = client.endpoints.list_hardware(
+        vendor=vendor,
+        region=region,
+        accelerator=accelerator,
+        instance_type=instance_type,
+        available_only=available,
+        namespace=namespace,
+        timeout=timeout,
+    )
+    if as_json:
+        out(json.dumps([i.model_dump(mode="json", exclude_none=True) for i in items]))
+    elif not items:
+        out("no hardware matches")
+    else:
+        out(format_table([_hardware_row(item) for item in items], HARDWARE_COLUMNS))
 
 
 @endpoints.command()

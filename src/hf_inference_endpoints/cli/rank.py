@@ -1,4 +1,5 @@
-"""``hfie rank``: rank texts against a query on a TEI reranker (``/rerank``)."""
+"""``hfie rank``: rank texts against a query: a TEI reranker (``/rerank``), or a Hub model's
+serverless sentence-similarity."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ __all__ = ["rank"]
 @click.command()
 @click.argument("query")
 @click.argument("texts", metavar="[TEXT]...", nargs=-1)
-@click.option("-m", "--model", default=None, help="The URL of a TEI server running a reranker.")
+@click.option(
+    "-m",
+    "--model",
+    default=None,
+    help="A TEI reranker's URL, or a Hub model id (ranked by its sentence-similarity).",
+)
+@click.option("--provider", default=None, help="For a Hub model id: the provider serving it.")
 @click.option("--endpoint", default=None, help="A dedicated Inference Endpoint (instead of -m).")
 @click.option("--raw-scores", is_flag=True, default=False, help="Logits instead of 0..1 scores.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per request.")
@@ -24,6 +31,7 @@ def rank(
     texts: tuple[str, ...],
     model: str | None,
     endpoint: str | None,
+    provider: str | None,
     raw_scores: bool,
     batch_size: int | None,
     token: str | None,
@@ -39,7 +47,9 @@ def rank(
     text; with --json, a JSON list of {index, score, text}.
     """
     if model is None and endpoint is None:
-        raise click.UsageError("give -m URL (a TEI reranker) or --endpoint")
+        raise click.UsageError(
+            "give -m URL (a TEI reranker), -m org/name (a Hub model) or --endpoint"
+        )
     inputs = _read_texts(texts)
     with make_client(token, router_url, hub_url, endpoints_api_url) as client:
         ranked = client.text.rank(
@@ -47,6 +57,7 @@ def rank(
             inputs,
             model=model,
             endpoint=endpoint,
+            provider=provider,
             raw_scores=raw_scores or None,
             batch_size=batch_size,
             timeout=timeout,

@@ -101,8 +101,10 @@ class CatalogModel:
             return True, self.author
         if name == "sha":
             return True, self._hex(40)
-        if name in ("downloads", "likes"):
-            return True, 0
+        if name == "downloads":  # made up, stable per model
+            return True, int(self._hex(6), 16) % 5_000_000
+        if name == "likes":
+            return True, int(self._hex(4), 16) % 5_000
         if name in ("private", "gated", "disabled"):
             return True, False
         if name == "lastModified":

@@ -6,11 +6,14 @@
 * ``DELETE /faults`` (optional ``?model=``) -- clear runtime faults.
 * ``POST /reset`` -- clear runtime faults, fault counters and cold-model clocks.
 * ``GET /state`` -- counters, faults and cold-model status as JSON.
-* ``POST /rate-limits`` ``{"provider": <name>, "per_minute": <int> | null}`` -- set (or
-  remove) a provider's request limit (:mod:`.ratelimit`).
+* ``POST /rate-limits`` ``{"provider": <name>, "per_minute": <int> | null,
+  "tokens_per_minute": <int> | null}`` (either key or both) -- set (or remove) a
+  provider's request and token limits (:mod:`.ratelimit`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -64,21 +67,35 @@ async def get_state(request: Request) -> Response:
     return JSONResponse({**state.snapshot(), "rate_limits": rate_limits(state).snapshot()})
 
 
+def _valid_limit(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
+
+
 async def set_rate_limit(request: Request) -> Response:
     body = await read_json_object(request, "hf")
-    provider, per_minute = body.get("provider"), body.get("per_minute")
-    valid_limit = per_minute is None or (
-        isinstance(per_minute, int) and not isinstance(per_minute, bool) and per_minute >= 1
-    )
-    if not isinstance(provider, str) or not provider or not valid_limit:
+    provider = body.get("provider")
+    kinds = [key for key in ("per_minute", "tokens_per_minute") if key in body]
+    if (
+        not isinstance(provider, str)
+        or not provider
+        or not kinds
+        or not all(_valid_limit(body[key]) for key in kinds)
+    ):
         return JSONResponse(
-            {"error": "expected {provider: str, per_minute: int >= 1 | null}"}, status_code=422
+            {
+                "error": "expected {provider: str, per_minute?: int >= 1 | null, "
+                "tokens_per_minute?: int >= 1 | null}"
+            },
+            status_code=422,
         )
     limits = rate_limits(emulator_state(request))
-    if per_minute is None:
-        limits.limits.pop(provider, None)
-    else:
-        limits.limits[provider] = per_minute
+    for key, table in (("per_minute", limits.limits), ("tokens_per_minute", limits.token_limits)):
+        if key not in body:
+            continue
+        if body[key] is None:
+            table.pop(provider, None)
+        else:
+            table[provider] = body[key]
     return JSONResponse(limits.snapshot())
 
 

@@ -10,9 +10,12 @@ Routes (relative to the mount; docs/wire.md §6.2):
   delete.
 * ``POST /v2/endpoint/{ns}/{name}/pause|resume|scale-to-zero`` -- resume answers 400
   "already running" on a running endpoint.
+* ``GET /v2/provider/{ns}`` -- the hardware catalogue (:mod:`.hardware`), with the
+  namespace's quota: ``usedAccelerators`` counts its endpoints that are not paused.
 
 Namespaces: the emulated user (``emulator-user``) and its organisation
-(``emulator-org``); any other namespace is a 403.
+(``emulator-org``); any other namespace is a 403 (also ``emulator-readers``, an
+organisation whoami lists in which the user may only read).
 
 State machine (simulated seconds from :class:`EndpointTimings`, times
 ``EmulatorSettings.time_scale``; evaluated lazily on every request, no background task)::
@@ -60,6 +63,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import Reject, read_json_object
 from .handlers import emulator_state
+from .hardware import catalog_json
 from .hub import EMULATOR_ORG, EMULATOR_USER
 from .state import EmulatorState
 
@@ -519,6 +523,26 @@ async def resume_endpoint(request: Request) -> Response:
     return _answer(request, ep)
 
 
+async def list_hardware(request: Request) -> Response:
+    namespace = _namespace(request)
+    store = _store(request)
+    used: dict[tuple[str, str, str], int] = {}
+    for ep in store.in_namespace(namespace):
+        if ep.state in ("paused", "failed"):
+            continue
+        provider = ep.config.get("provider") or {}
+        compute = ep.config.get("compute") or {}
+        size = str(compute.get("instanceSize") or "x1")
+        units = int(size[1:]) if _INSTANCE_SIZE.match(size) else 1
+        key = (
+            str(provider.get("vendor")),
+            str(provider.get("region")),
+            str(compute.get("instanceType")),
+        )
+        used[key] = used.get(key, 0) + units * ep.replicas
+    return JSONResponse(catalog_json(used))
+
+
 async def scale_to_zero_endpoint(request: Request) -> Response:
     store, ep = _target(request)
     if ep.state in ("paused", "failed", "pending"):
@@ -538,6 +562,7 @@ routes: list[BaseRoute] = [
     Route(
         "/v2/endpoint/{namespace}/{name}/scale-to-zero", scale_to_zero_endpoint, methods=["POST"]
     ),
+    Route("/v2/provider/{namespace}", list_hardware, methods=["GET"]),
 ]
 
 

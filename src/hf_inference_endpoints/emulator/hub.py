@@ -3,7 +3,9 @@
 Routes (paths relative to the mount):
 
 * ``GET /api/whoami-v2`` -- the token's user: ``{"type": "user", "name":
-  "emulator-user", "orgs": [...], "auth": {...}}`` (401 without a valid token).
+  "emulator-user", "orgs": [...], "auth": {...}}`` (401 without a valid token). Its
+  organisations: ``emulator-org`` (admin) and ``emulator-readers`` (read only: the
+  endpoints API answers 403 there).
 * ``GET /api/models/{model_id}`` -- model info from :mod:`.catalog`; with
   ``expand``/``expand[]`` (repeatable or comma-separated) only ``_id``, ``id`` and the
   expanded fields, e.g. ``inferenceProviderMapping`` keyed by provider.
@@ -29,11 +31,13 @@ from .catalog import CatalogModel
 from .faults import begin
 from .handlers import emulator_state
 
-__all__ = ["EMULATOR_ORG", "EMULATOR_USER", "PREFIX", "routes"]
+__all__ = ["EMULATOR_ORG", "EMULATOR_READ_ORG", "EMULATOR_USER", "PREFIX", "routes"]
 
 PREFIX = "/hub"
 EMULATOR_USER = "emulator-user"
 EMULATOR_ORG = "emulator-org"
+#: An organisation the user only reads: the endpoints API refuses it (403).
+EMULATOR_READ_ORG = "emulator-readers"
 
 
 def _expand_fields(request: Request) -> list[str]:
@@ -66,7 +70,16 @@ async def whoami(request: Request) -> Response:
                     "roleInOrg": "admin",
                     "canPay": True,
                     "isEnterprise": False,
-                }
+                },
+                {
+                    "type": "org",
+                    "id": "000000000000000000000003",
+                    "name": EMULATOR_READ_ORG,
+                    "fullname": "Emulator Readers",
+                    "roleInOrg": "read",
+                    "canPay": False,
+                    "isEnterprise": False,
+                },
             ],
             "auth": {
                 "type": "access_token",

@@ -157,8 +157,17 @@ class EmulatorHandle:
         else:
             limits[provider] = per_minute
 
+    def set_token_limit(self, provider: str, per_minute: int | None) -> None:
+        """Same as ``POST /_emulator/rate-limits`` with ``tokens_per_minute`` (None removes it)."""
+        limits = rate_limits(self.state).token_limits
+        if per_minute is None:
+            limits.pop(provider, None)
+        else:
+            limits[provider] = per_minute
+
     def rate_limit_counters(self, provider: str) -> dict[str, int]:
-        """``accepted``, ``rejected`` and ``peak`` (most accepted in one window) of a provider."""
+        """``accepted``, ``rejected`` and ``peak`` (most accepted in one window) of a provider;
+        with a token limit also ``tokens`` (all charged) and ``token_peak`` (most in a window)."""
         counters = rate_limits(self.state).counters.get(provider)
         return counters.as_dict() if counters else {"accepted": 0, "rejected": 0, "peak": 0}
 

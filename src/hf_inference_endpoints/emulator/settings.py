@@ -44,6 +44,9 @@ class EmulatorSettings:
         extra_models: additional Hub catalog entries (override the built-in table).
         rate_limits: provider -> requests per simulated minute, enforced across every
             client (:mod:`.ratelimit`; 429 with ``Retry-After`` above it).
+        token_limits: provider -> tokens per simulated minute (the emulator's tokens:
+            words of the prompt plus ``max_tokens``, corrected from ``usage``), enforced
+            the same way.
         serve_any_model: answer hf-inference calls for model ids that are not in the
             catalog (as text-generation / chat models) instead of the router's 404 for an
             unknown model. Off by default, as on the real service; test suites that use
@@ -63,6 +66,7 @@ class EmulatorSettings:
     token_latency_ms: float = 0.0
     extra_models: Mapping[str, CatalogModel] = field(default_factory=dict)
     rate_limits: dict[str, int] = field(default_factory=dict)
+    token_limits: dict[str, int] = field(default_factory=dict)
     serve_any_model: bool = False
 
     def __post_init__(self) -> None:
@@ -70,9 +74,10 @@ class EmulatorSettings:
             raise ValueError("time_scale must be >= 0")
         if self.max_client_batch_size < 1:
             raise ValueError("max_client_batch_size must be >= 1")
-        for provider, limit in self.rate_limits.items():
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                raise ValueError(f"rate_limits[{provider!r}] must be an int >= 1, got {limit!r}")
+        for name in ("rate_limits", "token_limits"):
+            for provider, limit in getattr(self, name).items():
+                if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                    raise ValueError(f"{name}[{provider!r}] must be an int >= 1, got {limit!r}")
 
     def scaled(self, seconds: float) -> float:
         """Real seconds to wait for a simulated duration of ``seconds``.

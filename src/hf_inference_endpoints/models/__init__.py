@@ -107,6 +107,12 @@ if TYPE_CHECKING:
     from .endpoints import EndpointScalingUpdate as EndpointScalingUpdate
     from .endpoints import EndpointStatus as EndpointStatus
     from .endpoints import EndpointUpdateRequest as EndpointUpdateRequest
+    from .endpoints import HardwareCatalog as HardwareCatalog
+    from .endpoints import HardwareCompute as HardwareCompute
+    from .endpoints import HardwareInstance as HardwareInstance
+    from .endpoints import HardwareQuota as HardwareQuota
+    from .endpoints import HardwareRegion as HardwareRegion
+    from .endpoints import HardwareVendor as HardwareVendor
     from .errors import ErrorBody as ErrorBody
     from .errors import ErrorDetail as ErrorDetail
     from .errors import ErrorItem as ErrorItem
@@ -117,6 +123,8 @@ if TYPE_CHECKING:
     from .fill_mask import FillMaskOutput as FillMaskOutput
     from .fill_mask import FillMaskOutputElement as FillMaskOutputElement
     from .fill_mask import FillMaskParameters as FillMaskParameters
+    from .hub import HubModel as HubModel
+    from .hub import HubProviderMapping as HubProviderMapping
     from .image_classification import ImageClassificationInput as ImageClassificationInput
     from .image_classification import ImageClassificationOutput as ImageClassificationOutput
     from .image_classification import (
@@ -366,6 +374,14 @@ __all__ = [
     "FunctionDefinition",
     "FunctionName",
     "GenerationParameters",
+    "HardwareCatalog",
+    "HardwareCompute",
+    "HardwareInstance",
+    "HardwareQuota",
+    "HardwareRegion",
+    "HardwareVendor",
+    "HubModel",
+    "HubProviderMapping",
     "ImageClassificationInput",
     "ImageClassificationOutput",
     "ImageClassificationOutputElement",
@@ -575,6 +591,14 @@ _MODULE_OF: dict[str, str] = {
     "FunctionDefinition": "chat_completion",
     "FunctionName": "chat_completion",
     "GenerationParameters": "common",
+    "HardwareCatalog": "endpoints",
+    "HardwareCompute": "endpoints",
+    "HardwareInstance": "endpoints",
+    "HardwareQuota": "endpoints",
+    "HardwareRegion": "endpoints",
+    "HardwareVendor": "endpoints",
+    "HubModel": "hub",
+    "HubProviderMapping": "hub",
     "ImageClassificationInput": "image_classification",
     "ImageClassificationOutput": "image_classification",
     "ImageClassificationOutputElement": "image_classification",

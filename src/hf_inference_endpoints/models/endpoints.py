@@ -175,6 +175,68 @@ class EndpointPrivateStatus(ResponseModel):
     """
 
 
+class HardwareQuota(ResponseModel):
+    """
+    The namespace's accelerator quota for this offering.
+    """
+
+    maxAccelerators: int | None = None
+    usedAccelerators: int | None = None
+
+
+class HardwareInstance(ResponseModel):
+    """
+    One instance offering of the hardware catalogue, flattened by the client: a `HardwareCompute` with the vendor and region it is offered in. What `client.endpoints.list_hardware()` returns, one per vendor x region x instance.
+    """
+
+    vendor: str
+    """
+    `aws`, `azure`, `gcp`, ... (`create(vendor=)`).
+    """
+    region: str
+    """
+    e.g. `us-east-1` (`create(region=)`).
+    """
+    regionLabel: str | None = None
+    """
+    The region's human name, e.g. `N. Virginia`.
+    """
+    available: bool = True
+    """
+    False when the vendor, the region or the instance is marked `notAvailable`.
+    """
+    id: str | None = None
+    """
+    The offering's id, when the API gives one.
+    """
+    accelerator: str | None = None
+    """
+    `cpu`, `gpu` or `neuron` (`create(accelerator=)`).
+    """
+    numAccelerators: int | None = None
+    numCpus: int | None = None
+    memoryGb: int | None = None
+    gpuMemoryGb: int | None = None
+    instanceType: str | None = None
+    """
+    `create(instance_type=)`, e.g. `nvidia-l4`.
+    """
+    instanceSize: str | None = None
+    """
+    `create(instance_size=)`, `x1` .. `x8`.
+    """
+    architecture: str | None = None
+    status: str | None = None
+    """
+    The instance's own status: `available` or `notAvailable`.
+    """
+    pricePerHour: float | None = None
+    """
+    USD per replica-hour, where the API gives it.
+    """
+    quota: HardwareQuota | None = None
+
+
 class EndpointComputeSpec(RequestModel):
     """
     Hardware and scaling of a new endpoint.
@@ -297,6 +359,58 @@ class EndpointStatus(ResponseModel):
     private: EndpointPrivateStatus | None = None
 
 
+class HardwareCompute(ResponseModel):
+    """
+    One instance offering of a region: what `create(accelerator=, instance_type=, instance_size=)` takes.
+    """
+
+    id: str | None = None
+    """
+    The offering's id, e.g. `aws-us-east-1-nvidia-l4-x1`.
+    """
+    accelerator: str | None = None
+    """
+    `cpu`, `gpu` or `neuron`.
+    """
+    numAccelerators: int | None = None
+    """
+    Accelerator units per replica.
+    """
+    numCpus: int | None = None
+    """
+    vCPUs per replica.
+    """
+    memoryGb: int | None = None
+    """
+    RAM per replica, in GB.
+    """
+    gpuMemoryGb: int | None = None
+    """
+    Memory of each GPU, in GB.
+    """
+    instanceType: str | None = None
+    """
+    e.g. `nvidia-l4`, `intel-spr`.
+    """
+    instanceSize: str | None = None
+    """
+    `x1` .. `x8`.
+    """
+    architecture: str | None = None
+    """
+    The chip, e.g. `NVIDIA L4`.
+    """
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    pricePerHour: float | None = None
+    """
+    USD per replica-hour, where the API gives it.
+    """
+    quota: HardwareQuota | None = None
+
+
 class EndpointImageChoice(RequestModel):
     """
     Exactly one image variant: `huggingface` (`{}`, the HF toolkit), `custom`, or an engine (`tgi`, `tgiNeuron`, `tei`, `vLLM`, `vLLMNeuron`, `sGLang`, `llamacpp`, `hfServe`). Field names are camelCase (`healthRoute`); the API drops fields it does not know.
@@ -367,6 +481,26 @@ class EndpointModel(ResponseModel):
     args: list[str] | None = None
 
 
+class HardwareRegion(ResponseModel):
+    """
+    One region of a vendor.
+    """
+
+    name: str
+    """
+    e.g. `us-east-1`.
+    """
+    label: str | None = None
+    """
+    A human name, e.g. `N. Virginia`.
+    """
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    computes: Annotated[list[HardwareCompute], Field(validate_default=True)] = []
+
+
 class EndpointModelSpec(RequestModel):
     """
     What a new endpoint serves.
@@ -410,6 +544,10 @@ class EndpointInfo(ResponseModel):
     """
     Endpoint name: lowercase letters, digits and `-`, at most 32 characters.
     """
+    namespace: str | None = None
+    """
+    The user or organisation it belongs to. The API leaves it out; the client fills it in from the namespace it asked.
+    """
     type: str | None = None
     """
     Who may call it: `public` (no token), `authenticated` (any HF token with access), `private` (AWS PrivateLink only). `protected` is a legacy value.
@@ -436,6 +574,19 @@ class EndpointInfo(ResponseModel):
     """
     customRouter: EndpointCustomRouter | None = None
     status: EndpointStatus | None = None
+
+
+class HardwareVendor(ResponseModel):
+    """
+    One cloud vendor (`aws`, `azure`, `gcp`, ...).
+    """
+
+    name: str
+    status: str | None = None
+    """
+    `available` or `notAvailable`.
+    """
+    regions: Annotated[list[HardwareRegion], Field(validate_default=True)] = []
 
 
 class EndpointList(ResponseModel):
@@ -475,3 +626,11 @@ class EndpointCreateRequest(RequestModel):
     cacheHttpResponses: bool | None = None
     tags: list[str] | None = None
     customRouter: EndpointCustomRouterSpec | None = None
+
+
+class HardwareCatalog(ResponseModel):
+    """
+    The hardware the management API offers (`GET /v2/provider/{namespace}`): cloud vendors, their regions and each region's instance types, with the hourly price and the namespace's quota where the API gives them. Older API versions answer `items` instead of `vendors`; the client reads both.
+    """
+
+    vendors: Annotated[list[HardwareVendor], Field(validate_default=True)] = []

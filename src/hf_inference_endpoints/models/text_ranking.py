@@ -52,7 +52,7 @@ class TextRankingOutputElement(ResponseModel):
     """
     score: float
     """
-    Relevance: 0..1, or the raw logit with `raw_scores`.
+    Relevance: 0..1 from a TEI reranker, or the raw logit with `raw_scores`; for a Hub model id, its sentence-similarity score.
     """
     text: str | None = None
     """

@@ -13,6 +13,7 @@ from ._base import ProviderHelper
 from .generic import generic_chat_helper
 
 __all__ = [
+    "REMOVED_WITHOUT_HELPER",
     "ProviderHelper",
     "answer_helper",
     "find_helper",
@@ -58,6 +59,10 @@ _HELPERS: dict[str, tuple[str, str]] = {
     "zai-org": ("zai_org", "ZaiOrgHelper"),
 }
 
+#: Providers HF removed from routing on 2026-07-01 (huggingface_hub PR #4447) that never had
+#: a helper here; the ones that do say ``routed = False`` (docs/providers.md).
+REMOVED_WITHOUT_HELPER: frozenset[str] = frozenset({"black-forest-labs", "clarifai", "nvidia"})
+
 _REGISTRY: dict[str, ProviderHelper] = {}  # the helpers built so far
 
 
@@ -89,7 +94,12 @@ def helper_for(name: str, task: str) -> ProviderHelper | None:
     provider without a helper, the generic OpenAI-compatible one. None when neither applies.
     """
     helper = find_helper(name, task)
-    if helper is None and task == "conversational" and name not in _HELPERS:
+    if (
+        helper is None
+        and task == "conversational"
+        and name not in _HELPERS
+        and name not in REMOVED_WITHOUT_HELPER  # HF's router no longer forwards to them
+    ):
         return generic_chat_helper(name)
     return helper
 

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HF_CO",
+    "AdapterWriter",
+    "AnswerReader",
+    "BodyBuilder",
     "Done",
     "Fetch",
     "JobContext",
@@ -44,6 +47,7 @@ __all__ = [
     "ResponseKind",
     "Route",
     "Step",
+    "StepReader",
     "StreamFormat",
     "as_data_url",
     "b64decode",
@@ -410,6 +414,11 @@ def follow_up_request(submitted: PreparedRequest, step: Fetch) -> PreparedReques
 BodyBuilder = Callable[[str, "dict[str, Any] | RawBody"], "dict[str, Any] | RawBody"]
 #: Reads a provider's first answer: ``(decoded answer, job) -> Done(value) or a Fetch``.
 AnswerReader = Callable[[Any, "JobContext"], "Step"]
+#: Reads the answer of a job's follow-up GET: ``(the step, its answer, job) -> next step``.
+StepReader = Callable[["Fetch", Any, "JobContext"], "Step"]
+#: Adds a LoRA adapter to a built JSON body: ``(body, provider model id, mapping entry)``;
+#: called only when the Hub mapping entry names adapter weights.
+AdapterWriter = Callable[["dict[str, Any]", str, "MappingEntry"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,12 +435,27 @@ class Route:
         body: Builds the request body (None: the template's).
         answer: Reads the first answer (None: the decoded answer is the value).
         kind: How the first answer is read: ``json`` or raw ``bytes``.
+        follow: Reads the answer of each follow-up GET of an async job (the
+            :class:`Fetch` steps ``answer`` returned) and says the next step; ``download``
+            steps need none (their bytes are the value).
+        adapter: Adds a LoRA adapter to the JSON body when the Hub mapping entry names
+            adapter weights (``MappingEntry.adapter_weights_path``).
+        accept: The ``Accept`` header the provider needs for this task.
+        direct_url: This task's base on the provider's own API, when it is not the
+            helper's ``direct_url`` (fal-ai's queue host).
+        router_query: A query string (with its ``?``) this task's URL takes through the
+            router (fal-ai's ``?_subdomain=queue``); polls keep it.
     """
 
     path: str
     body: BodyBuilder | None = None
     answer: AnswerReader | None = None
     kind: ResponseKind = "json"
+    follow: StepReader | None = None
+    adapter: AdapterWriter | None = None
+    accept: str | None = None
+    direct_url: str | None = None
+    router_query: str = ""
 
 
 def done(read: Callable[[Any], Any]) -> AnswerReader:
@@ -480,6 +504,13 @@ class ProviderHelper:
             naming it goes with a URL or an endpoint target (it names no third party).
         interchangeable_tasks: Tasks a mapping entry of one of them also serves (on
             hf-inference a feature-extraction model answers sentence-similarity).
+        fixed_headers: Headers every request to the provider carries (lower-case names).
+        key_scheme: The ``Authorization`` scheme of the provider's own key (``Bearer``;
+            fal-ai's is ``Key``); HF tokens through the router are always ``Bearer``.
+        routed: Whether it is in Hugging Face's provider set today (huggingface_hub's
+            table; openai is, though called directly only); False for a provider HF
+            removed from routing, kept for its own-key route (docs/wire.md §3; the table
+            of docs/providers.md is generated from this).
     """
 
     name: ClassVar[str] = ""
@@ -495,6 +526,9 @@ class ProviderHelper:
     key_name: ClassVar[str] = "its own API key"
     hf_native: ClassVar[bool] = False
     interchangeable_tasks: ClassVar[frozenset[str]] = frozenset()
+    fixed_headers: ClassVar[Mapping[str, str]] = {}
+    key_scheme: ClassVar[str] = "Bearer"
+    routed: ClassVar[bool] = True
 
     def accepts_provider_key(self) -> bool:
         """Whether a token that is not an HF token (the provider's own key) reaches it."""
@@ -509,10 +543,29 @@ class ProviderHelper:
             cls.tasks = frozenset(cls.routes)
         cls._data_routes = {t: r for t, r in cls.routes.items() if isinstance(r, Route)}
 
+    def route_of(self, task: str) -> Route:
+        """``task``'s row of the provider x task matrix, as a :class:`Route` (a bare path
+        is a ``Route`` with the template's body and answer).
+
+        Raises:
+            KeyError: The helper does not serve ``task``.
+
+        Example:
+            >>> from hf_inference_endpoints._routing.providers import registered
+            >>> registered("together").route_of("conversational").path
+            '/v1/chat/completions'
+        """
+        route = self.routes[task]
+        return route if isinstance(route, Route) else Route(route)
+
     # -- where ---------------------------------------------------------------------
     def base_url(self, router_url: str, task: str = "", *, direct: bool = False) -> str:
-        """The base URL: ``{router}/{name}``, or the provider's own with its own key."""
+        """The base URL: ``{router}/{name}``, or the provider's own with its own key
+        (``Route.direct_url`` when the task has its own host there)."""
         if direct and self.direct_url:
+            data_route = self._data_routes.get(task)
+            if data_route is not None and data_route.direct_url:
+                return data_route.direct_url
             return self.direct_url
         return f"{router_url}/{self.name}"
 
@@ -526,16 +579,27 @@ class ProviderHelper:
         return template.replace("{model}", quote_model(model_id))
 
     def url(self, router_url: str, task: str, model_id: str, *, direct: bool = False) -> str:
-        """Full URL for ``task`` on ``model_id``."""
-        return self.base_url(router_url, task, direct=direct) + self.route(task, model_id)
+        """Full URL for ``task`` on ``model_id`` (with ``Route.router_query`` through the
+        router)."""
+        url = self.base_url(router_url, task, direct=direct) + self.route(task, model_id)
+        data_route = self._data_routes.get(task)
+        if data_route is not None and data_route.router_query and not (direct and self.direct_url):
+            url += data_route.router_query
+        return url
 
     def headers(self, task: str, token: str | None, *, direct: bool) -> dict[str, str]:
-        """Headers this provider adds (lower-case names); they win over the defaults."""
-        return {}
+        """Headers this provider adds (lower-case names); they win over the defaults:
+        :attr:`fixed_headers`, and its own key's ``Authorization`` when direct and its
+        :attr:`key_scheme` is not ``Bearer``."""
+        headers = dict(self.fixed_headers)
+        if direct and token and self.key_scheme != "Bearer":
+            headers["authorization"] = f"{self.key_scheme} {token}"
+        return headers
 
     def accept(self, task: str) -> str | None:
-        """The ``Accept`` header for ``task``, when the provider needs one."""
-        return None
+        """The ``Accept`` header for ``task``, when the provider needs one (``Route.accept``)."""
+        data_route = self._data_routes.get(task)
+        return None if data_route is None else data_route.accept
 
     # -- what ----------------------------------------------------------------------
     def payload(
@@ -562,9 +626,17 @@ class ProviderHelper:
         if task == "conversational" and isinstance(body, dict):
             return self.chat_payload(model_id, body)
         data_route = self._data_routes.get(task)
-        if data_route is not None and data_route.body is not None:
-            return data_route.body(model_id, body)
-        return jsonable(envelope(body))  # type: ignore[no-any-return]
+        if data_route is None or data_route.body is None:
+            return jsonable(envelope(body))  # type: ignore[no-any-return]
+        built = data_route.body(model_id, body)
+        if (
+            data_route.adapter is not None
+            and mapping is not None
+            and mapping.adapter_weights_path
+            and isinstance(built, dict)
+        ):
+            data_route.adapter(built, model_id, mapping)
+        return built
 
     def chat_payload(self, model_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """OpenAI chat body with ``model`` first (the router routes on a short prefix)."""
@@ -648,10 +720,14 @@ class ProviderHelper:
     def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
         """The next step after the GET of ``step`` answered ``data``.
 
-        The default handles downloads: the downloaded bytes are the result.
+        A ``download`` step's bytes are the result; any other stage is read by the
+        task's ``Route.follow``.
         """
         if step.stage == "download":
             return Done(data)
+        data_route = self._data_routes.get(task)
+        if data_route is not None and data_route.follow is not None:
+            return data_route.follow(step, data, job)
         raise ValueError(f"{self.name}: unexpected job stage {step.stage!r}")
 
     def __repr__(self) -> str:

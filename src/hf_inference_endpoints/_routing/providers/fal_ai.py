@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..._errors import ServerError
 from ._base import (
     HF_CO,
+    AnswerReader,
+    BodyBuilder,
     Done,
     Fetch,
     JobContext,
     ProviderHelper,
     RawBody,
+    Route,
     Step,
+    StepReader,
     as_data_url,
     b64decode,
     body_inputs,
     body_parameters,
+    done,
     download,
     malformed,
     url_path,
@@ -28,11 +34,183 @@ if TYPE_CHECKING:
 
 __all__ = ["FalAIHelper"]
 
-#: Tasks run through fal's queue (submit, poll the status, fetch the result).
-QUEUE_TASKS = frozenset({"text-to-video", "image-to-video", "image-to-image", "image-segmentation"})
+#: The host of fal's request queue, for a direct call with a fal key.
+QUEUE_URL = "https://queue.fal.run"
+#: Through the router, a queue task's URL (and every poll) carries this query.
+QUEUE_QUERY = "?_subdomain=queue"
 
 #: Seconds between two status polls (HUB polls every 0.5 s).
 POLL_INTERVAL = 0.5
+
+
+# ------------------------------------------------------------------------------ bodies
+
+
+def _speech_recognition(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"audio_url": as_data_url(body_inputs(body), "audio/mpeg"), **body_parameters(body)}
+
+
+def _speech(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    return {"text": body_inputs(body), **body_parameters(body)}
+
+
+def _prompt(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """text-to-video: ``{"prompt", ...params}``."""
+    return {"prompt": body_inputs(body), **body_parameters(body)}
+
+
+def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """text-to-image: ``{"prompt", ...params}``; ``width`` + ``height`` -> ``image_size``."""
+    payload = _prompt(model_id, body)
+    if "width" in payload and "height" in payload:
+        payload["image_size"] = {"width": payload.pop("width"), "height": payload.pop("height")}
+    return payload
+
+
+def _image_input(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """image-to-video: ``{"image_url", ...params}``."""
+    return {"image_url": as_data_url(body_inputs(body), "image/jpeg"), **body_parameters(body)}
+
+
+def _image_edit(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """image-to-image: ``image_url`` and ``image_urls``; ``target_size`` -> ``image_size``."""
+    payload = _image_input(model_id, body)
+    payload["image_urls"] = [payload["image_url"]]
+    size = payload.pop("target_size", None)
+    if isinstance(size, Mapping):
+        payload["image_size"] = {"width": size.get("width"), "height": size.get("height")}
+    return payload
+
+
+def _segmentation(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """image-segmentation: ``{"image_url", ...params, "sync_mode": true}``."""
+    return {**_image_input(model_id, body), "sync_mode": True}
+
+
+def _add_lora(payload: dict[str, Any], model_id: str, mapping: MappingEntry) -> None:
+    """LoRA adapters: fal loads the weights file from the Hub repo."""
+    path = mapping.adapter_weights_path
+    payload["loras"] = [{"path": f"{HF_CO}/{mapping.hf_model_id}/resolve/main/{path}", "scale": 1}]
+    if model_id == "fal-ai/lora":
+        # fal's SD-based LoRA runner needs the base model (FLUX-based ones do not)
+        payload["model_name"] = "stabilityai/stable-diffusion-xl-base-1.0"
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+def _transcription(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
+        raise malformed("text", "a string")
+    out: dict[str, Any] = {"text": data["text"]}
+    if isinstance(data.get("chunks"), list):
+        out["chunks"] = [
+            {"text": c.get("text", ""), "timestamp": c.get("timestamp")}
+            for c in data["chunks"]
+            if isinstance(c, Mapping)
+        ]
+    return out
+
+
+def _download_at(*path: str | int) -> AnswerReader:
+    """An answer reader that downloads the file URL at ``path`` of the answer."""
+
+    def answer(data: Any, job: JobContext) -> Step:
+        return download(_url_at(data, path))
+
+    return answer
+
+
+def _queued(data: Any, job: JobContext) -> Step:
+    """The queue's submit answer ``{request_id, response_url, status}``: poll the status
+    (or fetch the result at once when it is already ``COMPLETED``)."""
+    if not isinstance(data, Mapping) or not data.get("request_id"):
+        raise malformed("request_id", "present in the queue answer")
+    response_url = data.get("response_url")
+    if isinstance(response_url, str) and response_url:
+        result_url = job.base_url + url_path(response_url).split("?", 1)[0]
+    else:  # older answers: rebuild it from the request id
+        model_path = url_path(job.request_url).split("?", 1)[0][len(url_path(job.base_url)) :]
+        result_url = f"{job.base_url}{model_path}/requests/{data['request_id']}"
+    query = job.query
+    if data.get("status") == "COMPLETED":
+        return Fetch(result_url + query, "result")
+    return Fetch(
+        f"{result_url}/status{query}",
+        "status",
+        delay=POLL_INTERVAL,
+        state={"result_url": result_url + query},
+    )
+
+
+def _queue_steps(read_result: Callable[[Any], Step]) -> StepReader:
+    """The follow-up GETs of a queue job: ``status`` until ``COMPLETED``, then the
+    ``result``, read by ``read_result(data) -> Step``."""
+
+    def follow(step: Fetch, data: Any, job: JobContext) -> Step:
+        if step.stage == "status":
+            status = data.get("status") if isinstance(data, Mapping) else None
+            if status == "COMPLETED":
+                return Fetch(str(step.state["result_url"]), "result")
+            if status in ("FAILED", "ERROR", "CANCELLED"):
+                raise ServerError(f"fal-ai job ended with status {status}: {data.get('error')}")
+            return step.again()
+        if step.stage == "result":
+            return read_result(data)
+        if step.stage == "mask":
+            return Done(_mask(data))
+        raise ValueError(f"fal-ai: unexpected job stage {step.stage!r}")
+
+    return follow
+
+
+def _video_result(data: Any) -> Step:
+    return download(_url_at(data, ("video", "url")))
+
+
+def _image_result(data: Any) -> Step:
+    images = data.get("images") if isinstance(data, Mapping) else None
+    if isinstance(images, list) and images:
+        return download(_url_at(data, ("images", 0, "url")))
+    return download(_url_at(data, ("image", "url")))
+
+
+def _mask_result(data: Any) -> Step:
+    url = _url_at(data, ("image", "url"))
+    if url.startswith("data:"):
+        return Done(_mask(b64decode(url, "image.url")))
+    return download(url, "mask")
+
+
+def _mask(png: bytes) -> list[dict[str, Any]]:
+    """An image-segmentation result in the hf-inference shape (base64 PNG mask)."""
+    return [{"label": "mask", "mask": base64.b64encode(png).decode("ascii")}]
+
+
+def _url_at(data: Any, path: tuple[str | int, ...]) -> str:
+    value = data
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            value = None
+            break
+    if not isinstance(value, str) or not value:
+        raise malformed(".".join(str(k) for k in path), "a URL")
+    return value
+
+
+def _queue_route(body: BodyBuilder, read_result: Callable[[Any], Step], **kw: Any) -> Route:
+    """A task run through fal's queue: submit, poll the status, fetch and read the result."""
+    return Route(
+        "/{model}",
+        body=body,
+        answer=_queued,
+        follow=_queue_steps(read_result),
+        direct_url=QUEUE_URL,
+        router_query=QUEUE_QUERY,
+        **kw,
+    )
 
 
 class FalAIHelper(ProviderHelper):
@@ -56,153 +234,17 @@ class FalAIHelper(ProviderHelper):
         {"automatic-speech-recognition", "image-to-image", "image-to-video", "image-segmentation"}
     )
     direct_url: ClassVar[str] = "https://fal.run"
-    queue_url: ClassVar[str] = "https://queue.fal.run"
-    routes: ClassVar[Mapping[str, str]] = {
-        "automatic-speech-recognition": "/{model}",
-        "text-to-image": "/{model}",
-        "text-to-speech": "/{model}",
-        "text-to-video": "/{model}",
-        "image-to-video": "/{model}",
-        "image-to-image": "/{model}",
-        "image-segmentation": "/{model}",
+    key_scheme: ClassVar[str] = "Key"
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "automatic-speech-recognition": Route(
+            "/{model}", body=_speech_recognition, answer=done(_transcription)
+        ),
+        "text-to-image": Route(
+            "/{model}", body=_image, answer=_download_at("images", 0, "url"), adapter=_add_lora
+        ),
+        "text-to-speech": Route("/{model}", body=_speech, answer=_download_at("audio", "url")),
+        "text-to-video": _queue_route(_prompt, _video_result, adapter=_add_lora),
+        "image-to-video": _queue_route(_image_input, _video_result),
+        "image-to-image": _queue_route(_image_edit, _image_result, adapter=_add_lora),
+        "image-segmentation": _queue_route(_segmentation, _mask_result),
     }
-
-    def base_url(self, router_url: str, task: str = "", *, direct: bool = False) -> str:
-        if direct:
-            return self.queue_url if task in QUEUE_TASKS else self.direct_url
-        return super().base_url(router_url, task)
-
-    def url(self, router_url: str, task: str, model_id: str, *, direct: bool = False) -> str:
-        url = super().url(router_url, task, model_id, direct=direct)
-        return url + "?_subdomain=queue" if task in QUEUE_TASKS and not direct else url
-
-    def headers(self, task: str, token: str | None, *, direct: bool) -> dict[str, str]:
-        return {"authorization": f"Key {token}"} if direct and token else {}
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        inputs = body_inputs(body)
-        params = body_parameters(body)
-        if task == "automatic-speech-recognition":
-            return {"audio_url": as_data_url(inputs, "audio/mpeg"), **params}
-        if task == "text-to-speech":
-            return {"text": inputs, **params}
-        if task in ("text-to-image", "text-to-video"):
-            payload: dict[str, Any] = {"prompt": inputs, **params}
-            if task == "text-to-image" and "width" in payload and "height" in payload:
-                payload["image_size"] = {
-                    "width": payload.pop("width"),
-                    "height": payload.pop("height"),
-                }
-            _add_lora(payload, model_id, mapping)
-            return payload
-        # image inputs: image-to-image, image-to-video, image-segmentation
-        image_url = as_data_url(inputs, "image/jpeg")
-        payload = {"image_url": image_url, **params}
-        if task == "image-to-image":
-            payload["image_urls"] = [image_url]
-            size = payload.pop("target_size", None)
-            if isinstance(size, Mapping):
-                payload["image_size"] = {"width": size.get("width"), "height": size.get("height")}
-            _add_lora(payload, model_id, mapping)
-        elif task == "image-segmentation":
-            payload["sync_mode"] = True
-        return payload
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task in QUEUE_TASKS:
-            return self._after_submit(data, job)
-        if task == "automatic-speech-recognition":
-            if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
-                raise malformed("text", "a string")
-            out: dict[str, Any] = {"text": data["text"]}
-            if isinstance(data.get("chunks"), list):
-                out["chunks"] = [
-                    {"text": c.get("text", ""), "timestamp": c.get("timestamp")}
-                    for c in data["chunks"]
-                    if isinstance(c, Mapping)
-                ]
-            return Done(out)
-        if task == "text-to-speech":
-            return download(_url_at(data, ("audio", "url")))
-        return download(_url_at(data, ("images", 0, "url")))  # text-to-image
-
-    def _after_submit(self, data: Any, job: JobContext) -> Step:
-        if not isinstance(data, Mapping) or not data.get("request_id"):
-            raise malformed("request_id", "present in the queue answer")
-        response_url = data.get("response_url")
-        if isinstance(response_url, str) and response_url:
-            result_url = job.base_url + url_path(response_url).split("?", 1)[0]
-        else:  # older answers: rebuild it from the request id
-            model_path = url_path(job.request_url).split("?", 1)[0][len(url_path(job.base_url)) :]
-            result_url = f"{job.base_url}{model_path}/requests/{data['request_id']}"
-        query = job.query
-        if data.get("status") == "COMPLETED":
-            return Fetch(result_url + query, "result")
-        return Fetch(
-            f"{result_url}/status{query}",
-            "status",
-            delay=POLL_INTERVAL,
-            state={"result_url": result_url + query},
-        )
-
-    def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
-        if step.stage == "status":
-            status = data.get("status") if isinstance(data, Mapping) else None
-            if status == "COMPLETED":
-                return Fetch(str(step.state["result_url"]), "result")
-            if status in ("FAILED", "ERROR", "CANCELLED"):
-                raise ServerError(f"fal-ai job ended with status {status}: {data.get('error')}")
-            return step.again()
-        if step.stage == "result":
-            if task == "text-to-video" or task == "image-to-video":
-                return download(_url_at(data, ("video", "url")))
-            if task == "image-segmentation":
-                url = _url_at(data, ("image", "url"))
-                if url.startswith("data:"):
-                    return Done(_mask(b64decode(url, "image.url")))
-                return download(url, "mask")
-            images = data.get("images") if isinstance(data, Mapping) else None
-            if isinstance(images, list) and images:
-                return download(_url_at(data, ("images", 0, "url")))
-            return download(_url_at(data, ("image", "url")))
-        if step.stage == "mask":
-            return Done(_mask(data))
-        return super().advance(task, step, data, job)
-
-
-def _mask(png: bytes) -> list[dict[str, Any]]:
-    """An image-segmentation result in the hf-inference shape (base64 PNG mask)."""
-    import base64
-
-    return [{"label": "mask", "mask": base64.b64encode(png).decode("ascii")}]
-
-
-def _url_at(data: Any, path: tuple[str | int, ...]) -> str:
-    value = data
-    for key in path:
-        try:
-            value = value[key]
-        except (KeyError, IndexError, TypeError):
-            value = None
-            break
-    if not isinstance(value, str) or not value:
-        raise malformed(".".join(str(k) for k in path), "a URL")
-    return value
-
-
-def _add_lora(payload: dict[str, Any], model_id: str, mapping: MappingEntry | None) -> None:
-    """LoRA adapters: fal loads the weights file from the Hub repo."""
-    if mapping is None or not mapping.adapter_weights_path:
-        return
-    path = mapping.adapter_weights_path
-    payload["loras"] = [{"path": f"{HF_CO}/{mapping.hf_model_id}/resolve/main/{path}", "scale": 1}]
-    if model_id == "fal-ai/lora":
-        # fal's SD-based LoRA runner needs the base model (FLUX-based ones do not)
-        payload["model_name"] = "stabilityai/stable-diffusion-xl-base-1.0"

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ._base import (
+    BodyBuilder,
     Done,
     JobContext,
     ProviderHelper,
     RawBody,
-    ResponseKind,
+    Route,
     Step,
     body_parameters,
     jsonable,
-    quote_model,
     sniff_mime,
 )
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
 
 __all__ = [
     "HF_INFERENCE_EXTRA_TASKS",
@@ -81,21 +78,20 @@ HF_INFERENCE_EXTRA_TASKS = frozenset(
 
 _PIPELINE_TASKS = frozenset({"feature-extraction", "sentence-similarity"})
 
-#: Tasks whose input is a file: raw bytes on the wire when there are no parameters.
-BINARY_INPUT_TASKS = frozenset(
-    {
-        "audio-classification",
-        "automatic-speech-recognition",
-        "image-classification",
-        "image-segmentation",
-        "image-to-text",
-        "object-detection",
-        "audio-to-audio",
-        "zero-shot-image-classification",
-        "image-to-image",
-        "visual-question-answering",
-    }
-)
+#: Tasks whose input is a file: raw bytes on the wire when there are no parameters
+#: (the value: the MIME type when the bytes say nothing).
+BINARY_INPUT_TASKS: Mapping[str, str] = {
+    "audio-classification": "audio/wav",
+    "automatic-speech-recognition": "audio/wav",
+    "image-classification": "image/jpeg",
+    "image-segmentation": "image/jpeg",
+    "image-to-text": "image/jpeg",
+    "object-detection": "image/jpeg",
+    "audio-to-audio": "audio/wav",
+    "zero-shot-image-classification": "image/jpeg",
+    "image-to-image": "image/jpeg",
+    "visual-question-answering": "image/jpeg",
+}
 
 _BYTES_ANSWER = frozenset(
     {
@@ -110,11 +106,53 @@ _BYTES_ANSWER = frozenset(
     }
 )
 _FIRST_OF_LIST = frozenset({"text-generation", "image-to-text"})
-_DEFAULT_MIME = {
-    "audio-classification": "audio/wav",
-    "automatic-speech-recognition": "audio/wav",
-    "audio-to-audio": "audio/wav",
-}
+_PNG_ACCEPTED = frozenset({"text-to-image", "image-to-image"})
+
+
+def _envelope(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any] | RawBody:
+    """The task envelope itself (``None`` values dropped, bytes base64); a raw file as is."""
+    if isinstance(body, RawBody):
+        return body
+    return jsonable(body)  # type: ignore[no-any-return]
+
+
+def _file_or_envelope(default_mime: str) -> BodyBuilder:
+    """A file task: bytes ``inputs`` and no parameters go as the raw file (its MIME type
+    sniffed, else ``default_mime``); anything else as :func:`_envelope`."""
+
+    def body(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any] | RawBody:
+        if isinstance(body, RawBody):
+            return body
+        inputs = body.get("inputs")
+        if (
+            isinstance(inputs, (bytes, bytearray))
+            and not body_parameters(body)
+            and set(body) <= {"inputs", "parameters"}
+        ):
+            data = bytes(inputs)
+            return RawBody(data, sniff_mime(data, default_mime))
+        return _envelope(model_id, body)
+
+    return body
+
+
+def _first_of_list(data: Any, job: JobContext) -> Step:
+    """A one-element list answer (text-generation, image-to-text) is unwrapped."""
+    if isinstance(data, list) and data:
+        return Done(data[0])
+    return Done(data)
+
+
+def _task_route(task: str) -> Route:
+    """hf-inference's row for a (non-chat) task: all of it follows from the tables above."""
+    default_mime = BINARY_INPUT_TASKS.get(task)
+    return Route(
+        f"/models/{{model}}/pipeline/{task}" if task in _PIPELINE_TASKS else "/models/{model}",
+        body=_envelope if default_mime is None else _file_or_envelope(default_mime),
+        answer=_first_of_list if task in _FIRST_OF_LIST else None,
+        kind="bytes" if task in _BYTES_ANSWER else "json",
+        accept="image/png" if task in _PNG_ACCEPTED else None,
+    )
 
 
 class HfInferenceHelper(ProviderHelper):
@@ -129,53 +167,18 @@ class HfInferenceHelper(ProviderHelper):
     """
 
     name: ClassVar[str] = "hf-inference"
-    tasks: ClassVar[frozenset[str]] = HF_INFERENCE_TASKS | HF_INFERENCE_EXTRA_TASKS
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "conversational": "/models/{model}/v1/chat/completions",
+        **{
+            task: _task_route(task)
+            for task in sorted(HF_INFERENCE_TASKS | HF_INFERENCE_EXTRA_TASKS)
+            if task != "conversational"
+        },
+    }
     needs_mapping: ClassVar[bool] = False
     chat_json_schema: ClassVar[str | None] = "tgi"
     hf_native: ClassVar[bool] = True
     interchangeable_tasks: ClassVar[frozenset[str]] = _PIPELINE_TASKS
-
-    def route(self, task: str, model_id: str) -> str:
-        path = f"/models/{quote_model(model_id)}"
-        if task == "conversational":
-            return path + "/v1/chat/completions"
-        if task in _PIPELINE_TASKS:
-            return f"{path}/pipeline/{task}"
-        return path
-
-    def accept(self, task: str) -> str | None:
-        return "image/png" if task in ("text-to-image", "image-to-image") else None
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if isinstance(body, RawBody):
-            return body
-        if task == "conversational":
-            return self.chat_payload(model_id, body)
-        inputs = body.get("inputs")
-        if (
-            task in BINARY_INPUT_TASKS
-            and isinstance(inputs, (bytes, bytearray))
-            and not body_parameters(body)
-            and set(body) <= {"inputs", "parameters"}
-        ):
-            data = bytes(inputs)
-            return RawBody(data, sniff_mime(data, _DEFAULT_MIME.get(task, "image/jpeg")))
-        return jsonable(body)  # type: ignore[no-any-return]
-
-    def response_kind(self, task: str) -> ResponseKind:
-        return "bytes" if task in _BYTES_ANSWER else "json"
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task in _FIRST_OF_LIST and isinstance(data, list) and data:
-            return Done(data[0])
-        return Done(data)
 
 
 def rewrite_json_schema_format(payload: dict[str, Any]) -> None:

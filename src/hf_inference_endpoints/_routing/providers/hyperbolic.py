@@ -48,6 +48,7 @@ class HyperbolicHelper(ProviderHelper):
 
     name: ClassVar[str] = "hyperbolic"
     direct_url: ClassVar[str] = "https://api.hyperbolic.xyz"
+    routed: ClassVar[bool] = False  # removed from HF routing on 2026-07-01
     routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
         "text-to-image": Route("/v1/images/generations", body=_image, answer=done(_image_answer)),

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ._base import ProviderHelper, RawBody, Route, body_inputs, body_parameters, done
 from ._openai import b64_image, completions_route, embeddings_route
-
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
 
 __all__ = ["NebiusHelper"]
 
@@ -37,6 +34,7 @@ class NebiusHelper(ProviderHelper):
 
     name: ClassVar[str] = "nebius"
     direct_url: ClassVar[str] = "https://api.studio.nebius.ai"
+    routed: ClassVar[bool] = False  # removed from HF routing on 2026-07-01
     routes: ClassVar[Mapping[str, str | Route]] = {
         "conversational": "/v1/chat/completions",
         "text-generation": completions_route("/v1/completions"),
@@ -45,23 +43,17 @@ class NebiusHelper(ProviderHelper):
     }
     text_generation_api = "openai-completions"  # chunks end with [DONE]
 
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        payload = super().payload(task, model_id, body, mapping=mapping)
-        if task == "conversational" and isinstance(payload, dict):
-            fmt = payload.get("response_format")
-            spec = fmt.get("json_schema") if isinstance(fmt, Mapping) else None
-            if (
-                isinstance(fmt, Mapping)
-                and fmt.get("type") == "json_schema"
-                and isinstance(spec, Mapping)
-                and "schema" in spec
-            ):
-                payload["guided_json"] = spec["schema"]
+    def chat_payload(self, model_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The template's chat body; a ``json_schema`` response format is also sent as
+        ``guided_json`` (the schema)."""
+        payload = super().chat_payload(model_id, body)
+        fmt = payload.get("response_format")
+        spec = fmt.get("json_schema") if isinstance(fmt, Mapping) else None
+        if (
+            isinstance(fmt, Mapping)
+            and fmt.get("type") == "json_schema"
+            and isinstance(spec, Mapping)
+            and "schema" in spec
+        ):
+            payload["guided_json"] = spec["schema"]
         return payload

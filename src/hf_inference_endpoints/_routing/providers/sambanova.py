@@ -14,3 +14,4 @@ class SambanovaHelper(OpenAIChatEmbeddingsHelper):
 
     name: ClassVar[str] = "sambanova"
     direct_url: ClassVar[str] = "https://api.sambanova.ai"
+    routed: ClassVar[bool] = False  # removed from HF routing on 2026-07-01

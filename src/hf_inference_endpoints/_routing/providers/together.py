@@ -108,6 +108,12 @@ def _video_job(data: Any, job: JobContext) -> Step:
     return _video_step(data, poll)
 
 
+def _video_poll(step: Fetch, data: Any, job: JobContext) -> Step:
+    if step.stage == "video":
+        return _video_step(data, step.again())
+    raise ValueError(f"together: unexpected job stage {step.stage!r}")
+
+
 def _video_step(data: Any, poll: Fetch) -> Step:
     status = data.get("status") if isinstance(data, Mapping) else None
     if status == "completed":
@@ -158,11 +164,8 @@ class TogetherHelper(ProviderHelper):
         "image-to-image": Route("/v1/images/generations", body=_image_edit, answer=done(b64_image)),
         "text-to-speech": Route("/v1/audio/speech", body=_speech, kind="bytes"),
         "feature-extraction": embeddings_route("/v1/embeddings"),
-        "text-to-video": Route("/v2/videos", body=_video, answer=_video_job),
-        "image-to-video": Route("/v2/videos", body=_image_video, answer=_video_job),
+        "text-to-video": Route("/v2/videos", body=_video, answer=_video_job, follow=_video_poll),
+        "image-to-video": Route(
+            "/v2/videos", body=_image_video, answer=_video_job, follow=_video_poll
+        ),
     }
-
-    def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
-        if step.stage == "video":
-            return _video_step(data, step.again())
-        return super().advance(task, step, data, job)

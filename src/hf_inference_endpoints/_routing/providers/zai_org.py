@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ..._errors import ServerError
 from ._base import (
@@ -11,6 +11,7 @@ from ._base import (
     JobContext,
     ProviderHelper,
     RawBody,
+    Route,
     Step,
     body_inputs,
     body_parameters,
@@ -19,14 +20,56 @@ from ._base import (
 )
 from ._openai import size_from_width_height
 
-if TYPE_CHECKING:
-    from ..mapping import MappingEntry
-
 __all__ = ["ZaiOrgHelper"]
 
 #: Text-to-image jobs: poll every 5 s, at most 60 times, as HUB does.
 POLL_INTERVAL = 5.0
 MAX_POLLS = 60
+
+
+def _image(model_id: str, body: dict[str, Any] | RawBody) -> dict[str, Any]:
+    """``{model, prompt, size: "WxH", ...params}``."""
+    params = body_parameters(body)
+    size = size_from_width_height(params)
+    payload: dict[str, Any] = {"model": model_id, "prompt": body_inputs(body)}
+    if size is not None:
+        payload["size"] = size
+    payload.update(params)
+    return payload
+
+
+def _image_job(data: Any, job: JobContext) -> Step:
+    """The submit answer ``{id, task_status}``: poll ``/api/paas/v4/async-result/{id}``."""
+    if not isinstance(data, Mapping) or not data.get("id"):
+        raise malformed("id", "present in the job answer")
+    poll = Fetch(
+        f"{job.base_url}/api/paas/v4/async-result/{data['id']}",
+        "result",
+        delay=POLL_INTERVAL,
+        max_attempts=MAX_POLLS,
+    )
+    return _result(data, poll)
+
+
+def _image_poll(step: Fetch, data: Any, job: JobContext) -> Step:
+    if step.stage == "result":
+        return _result(data, step.again())
+    raise ValueError(f"zai-org: unexpected job stage {step.stage!r}")
+
+
+def _result(data: Any, poll: Fetch) -> Step:
+    status = data.get("task_status") if isinstance(data, Mapping) else None
+    if status == "SUCCESS":
+        results = data.get("image_result")
+        url = results[0].get("url") if isinstance(results, list) and results else None
+        if not isinstance(url, str) or not url:
+            raise malformed("image_result[0].url", "a URL")
+        return download(url)
+    if status == "FAIL":
+        raise ServerError(f"Z.ai image job {data.get('id')} failed")
+    if status == "PROCESSING":
+        return poll
+    raise malformed("task_status", f"a known job status (got {status!r})")
 
 
 class ZaiOrgHelper(ProviderHelper):
@@ -42,60 +85,16 @@ class ZaiOrgHelper(ProviderHelper):
 
     name: ClassVar[str] = "zai-org"
     direct_url: ClassVar[str] = "https://api.z.ai"
-    routes: ClassVar[Mapping[str, str]] = {
-        "conversational": "/api/paas/v4/chat/completions",
-        "text-to-image": "/api/paas/v4/async/images/generations",
+    fixed_headers: ClassVar[Mapping[str, str]] = {
+        "accept-language": "en-US,en",
+        "x-source-channel": "hugging_face",
     }
-
-    def headers(self, task: str, token: str | None, *, direct: bool) -> dict[str, str]:
-        return {"accept-language": "en-US,en", "x-source-channel": "hugging_face"}
-
-    def payload(
-        self,
-        task: str,
-        model_id: str,
-        body: dict[str, Any] | RawBody,
-        *,
-        mapping: MappingEntry | None = None,
-    ) -> dict[str, Any] | RawBody:
-        if task == "text-to-image":
-            params = body_parameters(body)
-            size = size_from_width_height(params)
-            payload: dict[str, Any] = {"model": model_id, "prompt": body_inputs(body)}
-            if size is not None:
-                payload["size"] = size
-            payload.update(params)
-            return payload
-        return super().payload(task, model_id, body, mapping=mapping)
-
-    def parse_response(self, task: str, data: Any, job: JobContext) -> Step:
-        if task != "text-to-image":
-            return super().parse_response(task, data, job)
-        if not isinstance(data, Mapping) or not data.get("id"):
-            raise malformed("id", "present in the job answer")
-        poll = Fetch(
-            f"{job.base_url}/api/paas/v4/async-result/{data['id']}",
-            "result",
-            delay=POLL_INTERVAL,
-            max_attempts=MAX_POLLS,
-        )
-        return self._result(data, poll)
-
-    def advance(self, task: str, step: Fetch, data: Any, job: JobContext) -> Step:
-        if step.stage == "result":
-            return self._result(data, step.again())
-        return super().advance(task, step, data, job)
-
-    def _result(self, data: Any, poll: Fetch) -> Step:
-        status = data.get("task_status") if isinstance(data, Mapping) else None
-        if status == "SUCCESS":
-            results = data.get("image_result")
-            url = results[0].get("url") if isinstance(results, list) and results else None
-            if not isinstance(url, str) or not url:
-                raise malformed("image_result[0].url", "a URL")
-            return download(url)
-        if status == "FAIL":
-            raise ServerError(f"Z.ai image job {data.get('id')} failed")
-        if status == "PROCESSING":
-            return poll
-        raise malformed("task_status", f"a known job status (got {status!r})")
+    routes: ClassVar[Mapping[str, str | Route]] = {
+        "conversational": "/api/paas/v4/chat/completions",
+        "text-to-image": Route(
+            "/api/paas/v4/async/images/generations",
+            body=_image,
+            answer=_image_job,
+            follow=_image_poll,
+        ),
+    }
