@@ -245,7 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=20000)
     parser.add_argument("--limit", type=int, default=1200, help="requests per minute")
-    parser.add_argument("--time-scale", type=float, default=0.25)
+    parser.add_argument("--time-scale", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--only", default="one,procs4,ray4,naive")

@@ -34,6 +34,7 @@ from ._bulk_arrow import (
     read_arrow,
 )
 from ._errors import InvalidArgument
+from ._fastjson import dumps_line
 from ._progress import ProgressCallback, ProgressEvent, report_progress
 
 __all__ = [
@@ -256,6 +257,8 @@ def finished_indices(path: str | os.PathLike[str]) -> Finished:
 
 def to_jsonable(value: Any) -> Any:
     """A result as JSON data (pydantic models dumped, bytes refused)."""
+    if type(value) is list and all(type(v) is float for v in value):
+        return value  # a vector: already JSON (walking each float cost more than the call)
     dump = getattr(value, "model_dump", None)
     if callable(dump):
         return dump(mode="json", exclude_none=True)
@@ -306,7 +309,7 @@ class Output:
         self._handle: IO[str] = self.path.open("a", encoding="utf-8")
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        text = "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
+        text = "".join(dumps_line(row) for row in rows)
         self._handle.write(text)
         self._handle.flush()
 

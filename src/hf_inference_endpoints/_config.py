@@ -265,7 +265,7 @@ class HfInferenceConfig:
         rate_limit_backend_required: When the rate-limit backend fails, raise
             (``True``) instead of falling back to this process's own limits with a warning.
         rate_limit_window: Seconds of the window ``provider_rate_limits`` counts in: the
-            requests shared on Redis and the tokens (60: per minute; a provider that
+            requests (shared on Redis or not) and the tokens (60: per minute; a provider that
             counts per second takes its per-second limits and ``1``).
         adaptive_concurrency: Most requests in flight per provider, found by AIMD: the
             limit grows while answers are good and halves on a 429 or a 5xx (None: off).

@@ -3,8 +3,11 @@
 ``HfInferenceConfig.provider_rate_limits`` gives, per provider, requests per minute (an
 int, as always) or ``{"rpm": ..., "tpm": ...}`` (either or both; :func:`parse_limits`).
 
-* Requests: each limited provider gets a :class:`TokenBucket` holding up to one minute's
-  worth of requests and refilled continuously at ``limit / 60`` per second.
+* Requests: each limited provider gets a :class:`RequestWindow`, a sliding window of send
+  times: at most ``rpm`` sends in ANY ``window`` seconds (``rate_limit_window``, 60), the
+  rule the providers, the emulator and the shared Redis schedule
+  (``_shared_limits``) apply. (A token bucket that starts full would let one minute's
+  budget go at once and then refill: up to twice the limit in one sliding minute.)
 * Tokens: each provider with a ``tpm`` gets a :class:`TokenWindow`, a sliding window of
   weighted reservations (the rule providers and the emulator apply to tokens): a request
   reserves its estimated tokens (``_tokens.estimate_tokens``), and the count is
@@ -29,7 +32,7 @@ __all__ = [
     "LIMIT_KINDS",
     "ProviderLimit",
     "RateLimiter",
-    "TokenBucket",
+    "RequestWindow",
     "TokenReservation",
     "TokenWindow",
     "counts_tokens",
@@ -110,54 +113,73 @@ def counts_tokens(limits: Mapping[str, Any]) -> bool:
     return any(isinstance(spec, Mapping) and spec.get("tpm") for spec in limits.values())
 
 
-class TokenBucket:
-    """A token bucket that lends tokens ahead: ``reserve`` returns how long to wait.
+class RequestWindow:
+    """At most ``limit`` sends in any ``window`` seconds, reserved ahead in arrival order.
+
+    A sliding log of send times (ascending: each reservation goes no earlier than the
+    last). A new send goes at the earliest time, not before the last reservation, where
+    the window ending at it holds fewer than ``limit`` sends: at once while the log has
+    room, else ``window`` seconds after the ``limit``-th newest send. Any window of
+    length ``window`` then holds at most ``limit`` reserved sends, whatever the arrivals.
 
     Args:
-        per_minute: Tokens added per minute (the sustained request rate).
-        capacity: Most tokens held at once (the burst); defaults to ``per_minute``.
-        now: Clock reading at creation (the bucket starts full).
+        limit: Sends allowed in any window.
+        window: Seconds of the window (60: requests per minute).
 
     Example:
-        >>> bucket = TokenBucket(60, capacity=1, now=0.0)
-        >>> bucket.reserve(0.0), bucket.reserve(0.0), bucket.reserve(0.0)
-        (0.0, 1.0, 2.0)
-        >>> bucket.reserve(10.0)
+        >>> window = RequestWindow(2, 60.0)
+        >>> [window.reserve(0.0), window.reserve(1.0), window.reserve(2.0)]
+        [0.0, 0.0, 58.0]
+        >>> window.reserve(200.0)
         0.0
     """
 
-    __slots__ = ("_stamp", "_tokens", "capacity", "rate")
+    __slots__ = ("_sends", "_tickets", "limit", "window")
 
-    def __init__(self, per_minute: float, *, capacity: float | None = None, now: float) -> None:
-        if per_minute <= 0:
-            raise ValueError("per_minute must be positive")
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute if capacity is None else capacity)
-        if self.capacity < 1:
-            raise ValueError("capacity must be at least 1")
-        self._tokens = self.capacity
-        self._stamp = now
+    def __init__(self, limit: int, window: float) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be >= 1 and window > 0")
+        self.limit = limit
+        self.window = window
+        self._sends: deque[tuple[float, Any]] = deque()  # (send time, ticket), ascending
+        self._tickets: dict[Any, tuple[float, Any]] = {}
 
-    def _refill(self, now: float) -> None:
-        if now > self._stamp:
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
+    def reserve(self, now: float, *, ticket: Any = None, earliest: float = 0.0) -> float:
+        """Reserve one send; the seconds to wait before it (0 = now).
 
-    def reserve(self, now: float) -> float:
-        """Take one token; return the seconds to wait before using it (0 = go now)."""
-        self._refill(now)
-        self._tokens -= 1.0
-        return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+        Args:
+            now: The clock reading.
+            ticket: A key to :meth:`refund` this reservation by.
+            earliest: Not before this time (another limit's wait).
+        """
+        sends = self._sends
+        while sends and sends[0][0] <= now - self.window:
+            _, old = sends.popleft()
+            if old is not None:
+                self._tickets.pop(old, None)
+        at = max(now, earliest, sends[-1][0] if sends else now)
+        if len(sends) >= self.limit:  # the limit-th newest send must leave the window first
+            at = max(at, sends[-self.limit][0] + self.window)
+        entry = (at, ticket)
+        sends.append(entry)
+        if ticket is not None:
+            self._tickets[ticket] = entry
+        return at - now
 
-    def refund(self, now: float) -> None:
-        """Give back a token reserved but not used (e.g. the wait was cancelled)."""
-        self._refill(now)
-        self._tokens = min(self.capacity, self._tokens + 1.0)
+    def refund(self, ticket: Any = None) -> None:
+        """A reservation that was not sent frees its slot (found by its ticket).
+
+        Without a ticket the slot stays taken (it simply goes unused): freeing another
+        caller's slot instead could let ``limit + 1`` sends into one window.
+        """
+        entry = self._tickets.pop(ticket, None) if ticket is not None else None
+        if entry is not None:
+            self._sends.remove(entry)
 
     @property
-    def tokens(self) -> float:
-        """Tokens available at the last update (negative: requests queued ahead)."""
-        return self._tokens
+    def reserved(self) -> int:
+        """Sends in the window (and ahead of it) at the last update."""
+        return len(self._sends)
 
 
 class TokenWindow:
@@ -249,17 +271,17 @@ class TokenWindow:
 
 
 class RateLimiter:
-    """Request buckets and token windows by provider, created on first use; thread-safe.
+    """Request and token windows by provider, created on first use; thread-safe.
 
     Args:
         limits: ``provider_rate_limits``: requests per minute (int) or ``{"rpm", "tpm"}``
             by provider; providers not listed are unlimited.
-        window: Seconds the token limits count in (60: tokens per minute).
+        window: Seconds the request and token limits count in (60: per minute).
 
     Example:
         >>> limiter = RateLimiter({"together": 2})
         >>> [limiter.reserve("together", 0.0) for _ in range(3)]
-        [0.0, 0.0, 30.0]
+        [0.0, 0.0, 60.0]
         >>> limiter.reserve("groq", 0.0)
         0.0
         >>> tokens = RateLimiter({"groq": {"tpm": 1000}})
@@ -274,7 +296,7 @@ class RateLimiter:
         self.limits = {p: limit.rpm for p, limit in parsed.items() if limit.rpm}
         self.token_limits = {p: limit.tpm for p, limit in parsed.items() if limit.tpm}
         self.window = window
-        self._buckets: dict[str, TokenBucket] = {}
+        self._requests: dict[str, RequestWindow] = {}
         self._windows: dict[str, TokenWindow] = {}
         self._tickets = itertools.count()
         self._lock = threading.Lock()
@@ -314,10 +336,10 @@ class RateLimiter:
         wait = 0.0
         with self._lock:
             if limit is not None:
-                bucket = self._buckets.get(provider)
-                if bucket is None:
-                    bucket = self._buckets[provider] = TokenBucket(limit, now=now)
-                wait = bucket.reserve(now)
+                requests = self._requests.get(provider)
+                if requests is None:
+                    requests = self._requests[provider] = RequestWindow(limit, self.window)
+                wait = requests.reserve(now, ticket=ticket)
             if token_limit is not None:
                 window = self._windows.get(provider)
                 if window is None:
@@ -330,9 +352,9 @@ class RateLimiter:
         if provider is None:
             return
         with self._lock:
-            bucket = self._buckets.get(provider)
-            if bucket is not None:
-                bucket.refund(now)
+            requests = self._requests.get(provider)
+            if requests is not None:
+                requests.refund(ticket)
             window = self._windows.get(provider)
             if window is not None and tokens > 0:
                 window.refund(ticket)

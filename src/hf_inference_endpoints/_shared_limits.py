@@ -285,7 +285,7 @@ class SharedRateLimiter:
 
 
 def make_limiter(config: Any) -> RateLimiter | SharedRateLimiter | None:
-    """The limiter a config asks for: None (no limits), local buckets, or shared on Redis.
+    """The limiter a config asks for: None (no limits), local windows, or shared on Redis.
 
     Raises:
         ConfigurationError: ``rate_limit_url`` names a backend that cannot share limits.

@@ -5,7 +5,7 @@ attempts (retry backoff, ``Retry-After``, cold-start waits; ``RetryState``), the
 before a request the client-side rate limit holds back, ``_providers`` between two polls
 of an async job, and ``client.endpoints`` between two polls of an endpoint. Each loop
 decides how long it *wants* to sleep (its backoff, its schedule, the provider's poll
-interval, the bucket's refill) and, when :func:`plan_wait` says stop, raises its own
+interval, the rate window's next free slot) and, when :func:`plan_wait` says stop, raises its own
 error (the last answer, ``ColdStartTimeout``, ``DeadlineExceeded``...).
 
 The rule, in one place: a wait that would reach the end of the time left is not started

@@ -81,7 +81,7 @@ async def test_requests_and_tokens_both_hold(clock: FakeClock, no_env: None) -> 
     async with make_client(wire, provider_rate_limits=limits) as client:
         for _ in range(3):
             await chat(client)
-    assert clock.sleeps == [pytest.approx(30.0)]  # the request bucket: 2 at once, then 1/30 s
+    assert clock.sleeps == [pytest.approx(60.0)]  # requests: 2 in any minute
 
 
 @pytest.mark.anyio

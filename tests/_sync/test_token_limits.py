@@ -78,7 +78,7 @@ def test_requests_and_tokens_both_hold(clock: FakeClock, no_env: None) -> None: 
     with make_client(wire, provider_rate_limits=limits) as client:
         for _ in range(3):
             chat(client)
-    assert clock.sleeps == [pytest.approx(30.0)]  # the request bucket: 2 at once, then 1/30 s
+    assert clock.sleeps == [pytest.approx(60.0)]  # requests: 2 in any minute
 
 
 def test_a_call_that_can_never_fit_is_refused_before_sending(

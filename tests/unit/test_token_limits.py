@@ -117,9 +117,10 @@ def test_requests_and_tokens_wait_for_the_later_of_the_two() -> None:
     limiter = RateLimiter({"together": {"rpm": 2, "tpm": 1000}}, window=60.0)
     assert limiter.reserve("together", 0.0, tokens=100) == 0.0
     assert limiter.reserve("together", 0.0, tokens=100) == 0.0
-    assert limiter.reserve("together", 0.0, tokens=100) == pytest.approx(30.0)  # requests
-    assert limiter.reserve("together", 0.0, tokens=800) == pytest.approx(60.0)  # tokens
-    assert limiter.reserve("together", 0.0) == pytest.approx(90.0)  # no tokens: requests only
+    assert limiter.reserve("together", 0.0, tokens=100) == pytest.approx(60.0)  # requests
+    # requests would allow 60 s, but 100 + 950 tokens do not fit one minute: 120 s
+    assert limiter.reserve("together", 0.0, tokens=950) == pytest.approx(120.0)  # tokens
+    assert limiter.reserve("together", 0.0) == pytest.approx(120.0)  # requests only, in order
     assert limiter.reserve("groq", 0.0, tokens=10**9) == 0.0  # not limited
     assert limiter.describe("together") == "2 requests/min, 1000 tokens/min"
     assert limiter.describe("groq") == "no limit"

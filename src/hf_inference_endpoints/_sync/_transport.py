@@ -236,12 +236,12 @@ class Transport:
                 provider=prepared.context.provider,
                 model=prepared.context.model,
             )
-        ticket = limiter.new_ticket() if tokens else None
+        ticket = limiter.new_ticket()  # names this slot: a cancelled wait frees exactly it
         if limiter.local:
             wait = limiter.reserve(key, now, tokens, ticket)
         else:  # shared through Redis: one round trip
             wait = limiter.reserve(key, now, tokens, ticket)
-        reservation = TokenReservation(key, ticket, tokens) if ticket is not None else None
+        reservation = TokenReservation(key, ticket, tokens) if tokens else None
         if wait <= 0:
             return now, reservation
         if plan_wait(wait, remaining) is None:  # the call would run out while queued
