@@ -38,7 +38,7 @@ from .._progress import ProgressEvent, report_progress
 from .._ratelimit import TokenReservation, rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
-from .._request import PreparedRequest
+from .._request import OnError, PreparedRequest
 from .._retry import Deadline, RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._tokens import usage_tokens
@@ -281,6 +281,7 @@ class AsyncTransport:
         *,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> tuple[T, ResponseMeta]:
         """Send ``prepared`` until it succeeds or fails for good, and parse the body.
 
@@ -290,6 +291,9 @@ class AsyncTransport:
             timeout: Seconds for this request across retries and waits (None: no limit
                 beyond ``prepared.deadline``, the call's, which is never passed).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery (``Routed.on_error``): called with each
+                error answer before the retry decision; a request it returns is sent
+                instead, at once.
 
         Returns:
             The parsed result and the response metadata.
@@ -303,7 +307,9 @@ class AsyncTransport:
         call = self._observer.start(prepared)
         try:
             while True:
-                response = await self._send_once(prepared, state, call, stream=False)
+                response = await self._send_once(
+                    prepared, state, call, stream=False, on_error=on_error
+                )
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -329,6 +335,7 @@ class AsyncTransport:
         needs_done: bool,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> AsyncStream[T]:
         """Open a server-sent event stream; retries happen only before the first byte.
 
@@ -340,6 +347,7 @@ class AsyncTransport:
             timeout: Seconds to get the stream started, across retries (and never past
                 ``prepared.deadline``).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery, as for :meth:`request`.
 
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
@@ -350,7 +358,9 @@ class AsyncTransport:
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
-                response = await self._send_once(prepared, state, call, stream=True)
+                response = await self._send_once(
+                    prepared, state, call, stream=True, on_error=on_error
+                )
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -371,7 +381,13 @@ class AsyncTransport:
             raise
 
     async def _send_once(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
 
@@ -385,15 +401,21 @@ class AsyncTransport:
         if limit is not None and (remaining is None or limit < remaining):
             remaining = limit
         if remaining is None:
-            return await self._attempt(prepared, state, call, stream=stream)
+            return await self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         token = IO_DEADLINE.set(time.monotonic() + max(remaining, 0.0))
         try:
-            return await self._attempt(prepared, state, call, stream=stream)
+            return await self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         finally:
             IO_DEADLINE.reset(token)
 
     async def _attempt(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt. Returns the 2xx response, the request ``on_error`` asks to send
         instead, or None after sleeping before a retry."""
@@ -461,8 +483,8 @@ class AsyncTransport:
             break
         if self._limiter is not None and not self._limiter.local:
             await self._share_pause(prepared, error)
-        if prepared.on_error is not None:
-            fixed: PreparedRequest | None = await prepared.on_error(error)
+        if on_error is not None:
+            fixed: PreparedRequest | None = await on_error(error)
             if fixed is not None:  # e.g. a moved endpoint: send the fixed request now
                 return fixed
         await self._retry_or_raise(error, state, prepared, call)

@@ -58,7 +58,7 @@ _NOT_TEI = frozenset({400, 404, 405, 422})
 class _Route:
     """Where the batches of one call go."""
 
-    model: str | None  # what ``_prepare`` gets (a Hub id, a URL, or None with an endpoint)
+    model: str | None  # what ``_route`` gets (a Hub id, a URL, or None with an endpoint)
     endpoint: str | None
     batch_size: int
     scope: str  # names the target in cache keys
@@ -411,7 +411,7 @@ class AsyncEmbeddings:
             answer=answer,
         )
         try:
-            prepared = await self._client._prepare(batch_call)
+            routed = await self._client._route(batch_call)
         except RequestTimeout as exc:
             if isinstance(exc, ColdStartTimeout) or not call.deadline.expired():
                 job.abort(exc)
@@ -423,7 +423,9 @@ class AsyncEmbeddings:
             return
         job.start(index)
         try:
-            embeddings, meta = await execute(self._client, batch_call, prepared)
+            embeddings, meta = await execute(
+                self._client, batch_call, routed.request, on_error=routed.on_error
+            )
         except HfError as exc:
             job.fail(index, exc)
             return

@@ -947,13 +947,15 @@ class AsyncText(AsyncTaskService):
                 ),
                 answer=Answer(from_bytes=partial(parse_rankings, count=len(chunk), offset=offset)),
             )
+            on_error = None
             if endpoint is None:
                 prepared = self._rank_request(base, call)
             else:
-                prepared = await client._prepare(call)
-                prepared = dataclasses.replace(prepared, url=rank_url(prepared.url))
+                routed = await client._route(call)
+                prepared = dataclasses.replace(routed.request, url=rank_url(routed.request.url))
+                on_error = routed.on_error
             deadline.left(model=model, provider="endpoint")
-            results, meta = await execute(client, call, prepared)
+            results, meta = await execute(client, call, prepared, on_error=on_error)
             for result in results:
                 result._response_meta = meta
             batches.append(results)

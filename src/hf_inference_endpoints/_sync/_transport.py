@@ -39,7 +39,7 @@ from .._progress import ProgressEvent, report_progress
 from .._ratelimit import TokenReservation, rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
-from .._request import PreparedRequest
+from .._request import OnError, PreparedRequest
 from .._retry import Deadline, RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._tokens import usage_tokens
@@ -278,6 +278,7 @@ class Transport:
         *,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> tuple[T, ResponseMeta]:
         """Send ``prepared`` until it succeeds or fails for good, and parse the body.
 
@@ -287,6 +288,9 @@ class Transport:
             timeout: Seconds for this request across retries and waits (None: no limit
                 beyond ``prepared.deadline``, the call's, which is never passed).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery (``Routed.on_error``): called with each
+                error answer before the retry decision; a request it returns is sent
+                instead, at once.
 
         Returns:
             The parsed result and the response metadata.
@@ -300,7 +304,7 @@ class Transport:
         call = self._observer.start(prepared)
         try:
             while True:
-                response = self._send_once(prepared, state, call, stream=False)
+                response = self._send_once(prepared, state, call, stream=False, on_error=on_error)
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -326,6 +330,7 @@ class Transport:
         needs_done: bool,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> Stream[T]:
         """Open a server-sent event stream; retries happen only before the first byte.
 
@@ -337,6 +342,7 @@ class Transport:
             timeout: Seconds to get the stream started, across retries (and never past
                 ``prepared.deadline``).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery, as for :meth:`request`.
 
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
@@ -347,7 +353,7 @@ class Transport:
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
-                response = self._send_once(prepared, state, call, stream=True)
+                response = self._send_once(prepared, state, call, stream=True, on_error=on_error)
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -368,7 +374,13 @@ class Transport:
             raise
 
     def _send_once(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
 
@@ -382,15 +394,21 @@ class Transport:
         if limit is not None and (remaining is None or limit < remaining):
             remaining = limit
         if remaining is None:
-            return self._attempt(prepared, state, call, stream=stream)
+            return self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         token = IO_DEADLINE.set(time.monotonic() + max(remaining, 0.0))
         try:
-            return self._attempt(prepared, state, call, stream=stream)
+            return self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         finally:
             IO_DEADLINE.reset(token)
 
     def _attempt(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt. Returns the 2xx response, the request ``on_error`` asks to send
         instead, or None after sleeping before a retry."""
@@ -456,8 +474,8 @@ class Transport:
             break
         if self._limiter is not None and not self._limiter.local:
             self._share_pause(prepared, error)
-        if prepared.on_error is not None:
-            fixed: PreparedRequest | None = prepared.on_error(error)
+        if on_error is not None:
+            fixed: PreparedRequest | None = on_error(error)
             if fixed is not None:  # e.g. a moved endpoint: send the fixed request now
                 return fixed
         self._retry_or_raise(error, state, prepared, call)

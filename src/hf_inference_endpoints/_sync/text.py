@@ -948,13 +948,15 @@ class Text(TaskService):
                 ),
                 answer=Answer(from_bytes=partial(parse_rankings, count=len(chunk), offset=offset)),
             )
+            on_error = None
             if endpoint is None:
                 prepared = self._rank_request(base, call)
             else:
-                prepared = client._prepare(call)
-                prepared = dataclasses.replace(prepared, url=rank_url(prepared.url))
+                routed = client._route(call)
+                prepared = dataclasses.replace(routed.request, url=rank_url(routed.request.url))
+                on_error = routed.on_error
             deadline.left(model=model, provider="endpoint")
-            results, meta = execute(client, call, prepared)
+            results, meta = execute(client, call, prepared, on_error=on_error)
             for result in results:
                 result._response_meta = meta
             batches.append(results)
