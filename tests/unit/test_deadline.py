@@ -78,7 +78,9 @@ def test_a_timeout_must_be_seconds(bad: Any) -> None:
 
 
 def test_a_cold_start_cut_by_the_call_timeout_says_so() -> None:
-    state = RetryState(RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=10.0)
+    state = RetryState(
+        RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=Deadline.start(10, lambda: 0.0)
+    )
     waking = ModelLoading("waking", endpoint="acme/ep", estimated_time=20.0)
     with pytest.raises(ColdStartTimeout) as caught:
         state.next_delay(waking, now=0.0)
@@ -87,7 +89,9 @@ def test_a_cold_start_cut_by_the_call_timeout_says_so() -> None:
         "pass a larger timeout= or warm it up first"
     )
     # cold_start_timeout itself is still named when it is what ran out
-    state = RetryState(RetryPolicy(cold_start_timeout=5.0), started=0.0, deadline=100.0)
+    state = RetryState(
+        RetryPolicy(cold_start_timeout=5.0), started=0.0, deadline=Deadline.start(100, lambda: 0.0)
+    )
     assert state.next_delay(waking, now=0.0) == 5.0
     with pytest.raises(ColdStartTimeout, match=r"cold_start_timeout=5 s"):
         state.next_delay(waking, now=5.0)
