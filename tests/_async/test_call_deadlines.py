@@ -479,3 +479,39 @@ async def test_a_retry_wait_the_call_timeout_cannot_fit_is_refused_as_deadline_e
     assert result[0].label == "cat"
     assert len(wire.sent) == 2
 
+
+# ------------------------------------------------------------ rank by sentence-similarity
+
+SIMILARITY = f"{HF}/org/mini/pipeline/sentence-similarity"
+
+
+@pytest.mark.anyio
+async def test_rank_by_similarity_is_one_deadline_across_its_batches(clock: FakeClock) -> None:
+    wire = Wire(clock).add("POST", SIMILARITY, 7.0, ok([0.1, 0.9]))
+    wire.add("POST", SIMILARITY, 1.0, ok([0.5, 0.2]))
+    async with make_client(wire) as client:
+        ranked = await client.text.rank(
+            "q", ["a", "b", "c", "d"], model="org/mini", batch_size=2, timeout=10
+        )
+    assert [r.index for r in ranked] == [1, 2, 3, 0]
+    assert wire.reads() == [10.0, 3.0]  # the second batch gets what the first left
+
+    # a batch cut by the time up is the call's timeout (10 s), not a per-batch one (3 s)
+    wire = Wire(clock).add("POST", SIMILARITY, 7.0, ok([0.1, 0.9]))
+    wire.add("POST", SIMILARITY, 8.0, ok([0.5, 0.2])).add("POST", SIMILARITY, 0.0, ok([0.3]))
+    async with make_client(wire, max_retries=3) as client:
+        with pytest.raises(DeadlineExceeded) as caught:
+            await client.text.rank(
+                "q", ["a", "b", "c", "d", "e"], model="org/mini", batch_size=2, timeout=10
+            )
+    assert caught.value.message.startswith("The call did not finish within its timeout of 10 s")
+    assert wire.urls() == [f"POST {SIMILARITY}"] * 2  # the third batch was never sent
+
+
+@pytest.mark.anyio
+async def test_similarity_keeps_its_own_timeout(clock: FakeClock) -> None:
+    wire = Wire(clock).add("POST", SIMILARITY, 1.0, ok([0.25]))
+    async with make_client(wire) as client:
+        scores = await client.embeddings.similarity("org/mini", "q", ["a"], timeout=4)
+    assert list(scores) == [0.25]
+    assert wire.reads() == [4.0]

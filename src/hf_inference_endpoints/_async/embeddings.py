@@ -328,7 +328,35 @@ class AsyncEmbeddings:
             >>> scores[0] > scores[1]  # doctest: +SKIP
             True
         """
-        deadline = Deadline.start(timeout, async_monotonic)
+        return await self._similarity(
+            model,
+            source_sentence,
+            sentences,
+            provider=provider,
+            endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
+            deadline=self._client._deadline(timeout),
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+
+    async def _similarity(
+        self,
+        model: str | None,
+        source_sentence: str | None,
+        sentences: Sequence[str] | None,
+        *,
+        provider: str | None,
+        endpoint: str | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
+        deadline: Deadline,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> SimilarityScores:
+        """:meth:`similarity` within a ``deadline`` it is given: one call's deadline
+        shared by several similarity requests (``text.rank`` by sentence-similarity)."""
         body = similarity_body(source_sentence, sentences)
         count = len(body["inputs"]["sentences"])
         self._client._check_key(

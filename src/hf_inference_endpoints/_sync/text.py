@@ -977,21 +977,26 @@ class Text(TaskService):
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> list[TextRankingOutputElement]:
-        """Serverless rank: each batch's sentence-similarity scores, merged best first."""
+        """Serverless rank: each batch's sentence-similarity scores, merged best first.
+
+        One deadline (``timeout=``) governs the whole rank: every batch draws from it.
+        """
         client = self._client
         deadline = client._deadline(timeout)
         size = batch_size or client.config.embedding_batch_size
         batches = []
         for offset in range(0, len(items), size):
             chunk = items[offset : offset + size]
-            scores = client.embeddings.similarity(
+            deadline.left(model=model, provider=provider)  # nothing more once it ran out
+            scores = client.embeddings._similarity(
                 model,
                 query,
                 chunk,
                 provider=provider,
+                endpoint=None,
                 fallback=fallback,
                 bill_to=bill_to,
-                timeout=deadline.left(model=model, provider=provider),
+                deadline=deadline,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
             )
