@@ -234,14 +234,10 @@ class RetryState:
             f"({error.message}); {max(0.0, left or 0.0):.1f} s were left"
         )
         exc = deadline_error(
-            self.deadline.timeout,
-            model=error.model,
-            provider=error.provider,
-            endpoint=error.endpoint,
-            doing=doing,
+            self.deadline.timeout, model=error.model, provider=error.provider, doing=doing
         )
-        exc.request_id = error.request_id
-        return exc
+        exc.endpoint, exc.request_id = error.endpoint, error.request_id  # not in the message:
+        return exc  # a download's "endpoint" is the file's URL
 
     def _backoff_delay(self, error: HfError) -> float:
         asked = error.retry_after
