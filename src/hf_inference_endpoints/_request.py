@@ -9,11 +9,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from ._errors import ErrorContext
 
 if TYPE_CHECKING:
+    from ._errors import HfError
     from ._retry import Deadline
 
-__all__ = ["PreparedRequest", "RawBody", "ResponseKind"]
+__all__ = ["OnError", "PreparedRequest", "RawBody", "ResponseKind", "Routed"]
 
 ResponseKind = Literal["json", "bytes", "sse"]
+
+#: Called by the transport with each error answer before it decides to retry (awaited
+#: in the async twin). Returning a request means "send this one instead, now" (e.g. the
+#: endpoint's new URL), without using a retry; None lets the transport decide.
+OnError = Callable[["HfError"], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +27,8 @@ class PreparedRequest:
     """Everything needed to send one HTTP request, decided without I/O; never changed.
 
     A step that needs another request (an endpoint's new URL, the next provider)
-    makes one with ``dataclasses.replace``.
+    makes one with ``dataclasses.replace``. How a failed attempt is recovered from is
+    not part of it: that belongs to the execution (:class:`Routed`).
 
     Attributes:
         method: HTTP method.
@@ -31,10 +38,6 @@ class PreparedRequest:
         expect: How to read the answer: JSON, raw bytes, or a server-sent event stream.
         context: Provider/model/endpoint, for error messages and metadata.
         task: The inference task (``conversational``, ``text-generation``...).
-        on_error: Called by the transport with each error answer before it decides to
-            retry (awaited in the async twin). Returning a request means "send this one
-            instead, now" (e.g. the endpoint's new URL), without using a retry; None
-            lets the transport decide.
         fallbacks: The same call prepared for other providers, tried in order when this
             one fails with a rate limit, a server error or an unavailable model
             (provider failover, off unless the caller asked for it).
@@ -57,7 +60,6 @@ class PreparedRequest:
     expect: ResponseKind = "json"
     context: ErrorContext = field(default_factory=ErrorContext)
     task: str = ""
-    on_error: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
     fallbacks: tuple[PreparedRequest, ...] = field(default=(), repr=False)
     provider_base: str = ""
     deadline: Deadline | None = field(default=None, repr=False, compare=False)
@@ -73,3 +75,20 @@ class RawBody:
 
     def __repr__(self) -> str:
         return f"RawBody({len(self.content)} bytes, {self.content_type!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A call's request with its target resolved, and how its execution recovers.
+
+    ``client._route(call)`` makes it; ``_execute`` hands ``on_error`` to the transport's
+    send, next to the request (never inside it).
+
+    Attributes:
+        request: What is sent.
+        on_error: The recovery for the execution of this request (:data:`OnError`), e.g.
+            an endpoint's URL looked up again after a 404 (None: none).
+    """
+
+    request: PreparedRequest
+    on_error: OnError | None = field(default=None, repr=False, compare=False)

@@ -135,10 +135,15 @@ def _plain_expo(policy: RetryPolicy) -> Iterator[float]:
 class RetryState:
     """The retry bookkeeping of one call (all its attempts).
 
+    Every wait it plans (backoff, ``Retry-After``, cold-start polls) is asked of the
+    wait engine (:func:`~hf_inference_endpoints._waits.plan_wait`) against the call's
+    one :class:`Deadline`: a wait that the deadline cannot fit, with an attempt after
+    it, is refused (``DeadlineExceeded``; ``ColdStartTimeout`` for a loading model).
+
     Args:
         policy: The retry policy.
-        started: Clock reading when the call began.
-        deadline: Clock reading after which no attempt may start (None: no limit).
+        started: Clock reading when the request began (for ``elapsed`` and cold starts).
+        deadline: The call's deadline (None: no limit); no attempt starts past it.
         jitter: Maps a backoff ceiling to the actual delay (full jitter by default).
 
     Example:
@@ -165,7 +170,7 @@ class RetryState:
         policy: RetryPolicy,
         *,
         started: float,
-        deadline: float | None = None,
+        deadline: Deadline | None = None,
         jitter: Callable[[float], float] | None = None,
     ) -> None:
         self.policy = policy
@@ -178,9 +183,10 @@ class RetryState:
         self._backoff: Iterator[float] | None = None
         self._jitter = jitter or (lambda ceiling: random.uniform(0.0, ceiling))
 
-    def remaining(self, now: float) -> float | None:
-        """Seconds left before the call's deadline, or None when unbounded."""
-        return None if self.deadline is None else self.deadline - now
+    def remaining(self) -> float | None:
+        """Seconds left of the call's deadline (its own clock), or None when unbounded."""
+        deadline = self.deadline
+        return None if deadline is None or deadline.at is None else deadline.remaining()
 
     def next_delay(self, error: HfError, now: float) -> float:
         """Decide what to do after ``error``.
@@ -194,8 +200,13 @@ class RetryState:
 
         Raises:
             HfError: ``error`` itself when it is final, or ``ColdStartTimeout`` when a
-                model was still loading at the end of the cold-start budget.
+                model was still loading at the end of the cold-start budget (or of the
+                call's deadline).
+            DeadlineExceeded: The call's deadline cannot fit the wait and another
+                attempt (``error`` is its ``__cause__``).
         """
+        if isinstance(error, DeadlineExceeded):  # the call's time is up: nothing to retry
+            raise error
         if isinstance(error, ModelLoading):
             delay = self._cold_start_delay(error, now)
         else:
@@ -203,16 +214,30 @@ class RetryState:
                 raise error
             delay = self._backoff_delay(error)
             self.retries += 1
-        pause = plan_wait(delay, self.remaining(now))
+        left = self.remaining()
+        pause = plan_wait(delay, left)
         if pause is None:  # no time left for the wait and another attempt
             if isinstance(error, ModelLoading):
                 raise self._cold_timeout(error, now, by_deadline=True)
-            raise error
+            raise self._out_of_time(error, delay, left) from error
         delay = pause.seconds
         self.attempts += 1
         if isinstance(error, ModelLoading):
             self.cold_waited += delay
         return delay
+
+    def _out_of_time(self, error: HfError, delay: float, left: float | None) -> DeadlineExceeded:
+        """The call's deadline refused a retry wait after ``error``."""
+        assert self.deadline is not None and self.deadline.timeout is not None
+        doing = (
+            f"waiting {delay:.1f} s to retry after {type(error).__name__} "
+            f"({error.message}); {max(0.0, left or 0.0):.1f} s were left"
+        )
+        exc = deadline_error(
+            self.deadline.timeout, model=error.model, provider=error.provider, doing=doing
+        )
+        exc.endpoint, exc.request_id = error.endpoint, error.request_id  # not in the message:
+        return exc  # a download's "endpoint" is the file's URL
 
     def _backoff_delay(self, error: HfError) -> float:
         asked = error.retry_after

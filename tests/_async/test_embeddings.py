@@ -578,7 +578,7 @@ async def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env:
     assert result.failed == (2, 3, 4, 5) and result[2] is None and result[5] is None
     assert (result.requests, result.sent) == (2, 4)
     in_flight, unsent = result.errors[2], result.errors[4]
-    assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
+    assert type(in_flight) is DeadlineExceeded and result.errors[3] is in_flight  # cut by timeout=
     assert type(unsent) is DeadlineExceeded and result.errors[5] is unsent
     assert unsent.message == (
         "embeddings.create did not finish within its timeout of 10 s: "
@@ -726,7 +726,7 @@ async def test_async_batches_in_flight_keep_their_own_time_left(
     assert sorted(sent) == [(1000.0, 10.0)] * 3 + [(1007.0, 3.0)] * 3
     assert result.to_list()[:3] == [[2.0]] * 3
     assert result.failed == (3, 4, 5, 6)
-    assert all(type(result.errors[i]) is RequestTimeout for i in (3, 4, 5))  # cut in flight
+    assert all(type(result.errors[i]) is DeadlineExceeded for i in (3, 4, 5))  # cut in flight
     assert type(result.errors[6]) is DeadlineExceeded  # never sent
     assert "1 of 7 texts were not embedded" in result.errors[6].message
     assert result.requests == 6

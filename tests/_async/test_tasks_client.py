@@ -16,6 +16,7 @@ import pytest
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
     BinaryResult,
+    DeadlineExceeded,
     ModelNotAvailableOnProvider,
     NetworkError,
     NotFound,
@@ -190,9 +191,12 @@ async def test_a_download_stops_at_the_callers_total_timeout(fake_clock: FakeClo
     busy = httpx2.Response(503, text="busy", headers={"retry-after": "2"})
     server = Server({FILES: lambda r: busy})
     async with client_for(server, max_retries=5) as client:
-        with pytest.raises(ServiceUnavailable, match="Downloading the image input"):
+        with pytest.raises(DeadlineExceeded, match="Downloading the image input") as caught:
             await client.images.classify(model="org/vit", image=f"{FILES}/cat.png", timeout=3.0)
-    # 2 s wait, second attempt at t=2 s; a second 2 s wait would pass the 3 s total
+    # 2 s wait, second attempt at t=2 s; a second 2 s wait would pass the 3 s total: that is
+    # the call's timeout (the last answer, a 503, is its cause)
+    assert "within its timeout of 3 s" in caught.value.message
+    assert isinstance(caught.value.__cause__, ServiceUnavailable)
     assert fake_clock.sleeps == [2.0]
     assert server.urls() == [f"GET {FILES}/cat.png"] * 2
 

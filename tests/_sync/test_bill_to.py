@@ -396,7 +396,7 @@ def test_every_public_task_method_takes_bill_to_and_fallback(no_env: None) -> No
 
 
 class _Stop(Exception):
-    """Raised by the fake ``_prepare`` once it has seen the call's arguments."""
+    """Raised by the fake ``_route`` once it has seen the call's arguments."""
 
 
 def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) -> None:
@@ -407,7 +407,7 @@ def test_every_public_task_method_forwards_bill_to_and_fallback(no_env: None) ->
         raise _Stop
 
     client = HfInferenceClient(default_provider="hf-inference", token=TOKEN)
-    client._prepare = fake_prepare  # type: ignore[method-assign]
+    client._route = fake_prepare  # type: ignore[method-assign]  # the seam _prepare uses too
     methods = public_methods(client)
     methods["client.infer"] = client.infer
     calls = {**CALLS, "client.infer": {"task": "text-classification", "inputs": "t"}}

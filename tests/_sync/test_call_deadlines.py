@@ -23,6 +23,8 @@ from hf_inference_endpoints import (
     HfInferenceClient,
     BinaryResult,
     ColdStartTimeout,
+    DeadlineExceeded,
+    HfError,
     RequestTimeout,
 )
 
@@ -399,3 +401,91 @@ def test_a_wait_poll_that_outlasts_the_wait_ends_it_without_another_poll(
     assert clock.now == 1010.0
     assert wire.reads() == [10.0, 2.0]
     assert "still pending after waiting 10.0 s for 'paused' (timeout 10 s)" in caught.value.message
+
+
+# ------------------------------------------------------ our deadline, not an attempt's
+
+
+def test_a_read_cut_by_the_call_timeout_is_deadline_exceeded_and_not_retried(
+    clock: FakeClock,
+) -> None:
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 30.0, ok([LABELS]))
+    began = clock.now
+    with make_client(wire, max_retries=3) as client:
+        with pytest.raises(RequestTimeout) as caught:  # old `except RequestTimeout` still works
+            client.text.classify(model="org/sst", text="I like you", timeout=10)
+    assert type(caught.value) is DeadlineExceeded
+    assert caught.value.message.startswith("The call did not finish within its timeout of 10 s")
+    assert isinstance(caught.value.__cause__, httpx2.ReadTimeout)
+    assert wire.urls() == [f"POST {HF}/org/sst"]  # the call's time is up: no retry
+    assert clock.now - began == pytest.approx(10.0, abs=0.01)
+
+
+def test_a_read_cut_by_request_timeout_stays_an_attempts_request_timeout(
+    clock: FakeClock,
+) -> None:
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 30.0, ok([LABELS]))
+    with make_client(wire, max_retries=0, request_timeout=5.0) as client:
+        with pytest.raises(RequestTimeout) as caught:
+            client.text.classify(model="org/sst", text="I like you", timeout=60)
+    assert type(caught.value) is RequestTimeout  # request_timeout ran out, not timeout=
+    assert wire.reads() == [5.0]
+
+
+@pytest.mark.parametrize("status", [408, 429, 503])
+def test_a_retry_wait_the_call_timeout_cannot_fit_is_refused_as_deadline_exceeded(
+    clock: FakeClock, status: int
+) -> None:
+    busy = httpx2.Response(status, json={"error": "busy"}, headers={"retry-after": "5"})
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 8.0, busy)
+    wire.add("POST", f"{HF}/org/sst", 8.0, busy).add("POST", f"{HF}/org/sst", 0.0, ok([LABELS]))
+    began = clock.now
+    with make_client(wire, max_retries=3) as client:
+        with pytest.raises(DeadlineExceeded) as caught:
+            client.text.classify(model="org/sst", text="I like you", timeout=10)
+        assert wire.urls() == [f"POST {HF}/org/sst"]  # 2 s left: the 5 s wait was not slept
+        assert clock.now - began == pytest.approx(8.0, abs=0.01)
+        assert caught.value.status_code is None  # ours, not the server's 408
+        assert isinstance(caught.value.__cause__, HfError)
+        assert caught.value.__cause__.status_code == status
+        assert "waiting 5.0 s to retry" in caught.value.message
+        # with the time for it, the same answer is waited out and retried
+        wire.sent.clear()
+        result = client.text.classify(model="org/sst", text="I like you", timeout=20)
+    assert result[0].label == "cat"
+    assert len(wire.sent) == 2
+
+
+# ------------------------------------------------------------ rank by sentence-similarity
+
+SIMILARITY = f"{HF}/org/mini/pipeline/sentence-similarity"
+
+
+def test_rank_by_similarity_is_one_deadline_across_its_batches(clock: FakeClock) -> None:
+    wire = Wire(clock).add("POST", SIMILARITY, 7.0, ok([0.1, 0.9]))
+    wire.add("POST", SIMILARITY, 1.0, ok([0.5, 0.2]))
+    with make_client(wire) as client:
+        ranked = client.text.rank(
+            "q", ["a", "b", "c", "d"], model="org/mini", batch_size=2, timeout=10
+        )
+    assert [r.index for r in ranked] == [1, 2, 3, 0]
+    assert wire.reads() == [10.0, 3.0]  # the second batch gets what the first left
+
+    # a batch cut by the time up is the call's timeout (10 s), not a per-batch one (3 s)
+    wire = Wire(clock).add("POST", SIMILARITY, 7.0, ok([0.1, 0.9]))
+    wire.add("POST", SIMILARITY, 8.0, ok([0.5, 0.2])).add("POST", SIMILARITY, 0.0, ok([0.3]))
+    with make_client(wire, max_retries=3) as client:
+        with pytest.raises(DeadlineExceeded) as caught:
+            client.text.rank(
+                "q", ["a", "b", "c", "d", "e"], model="org/mini", batch_size=2, timeout=10
+            )
+    assert caught.value.message.startswith("The call did not finish within its timeout of 10 s")
+    assert wire.urls() == [f"POST {SIMILARITY}"] * 2  # the third batch was never sent
+
+
+def test_similarity_keeps_its_own_timeout(clock: FakeClock) -> None:
+    wire = Wire(clock).add("POST", SIMILARITY, 1.0, ok([0.25]))
+    with make_client(wire) as client:
+        scores = client.embeddings.similarity("org/mini", "q", ["a"], timeout=4)
+    assert list(scores) == [0.25]
+    assert wire.reads() == [4.0]

@@ -552,7 +552,7 @@ def test_timeout_is_one_deadline_for_all_batches(clock: FakeClock, no_env: None)
     assert result.failed == (2, 3, 4, 5) and result[2] is None and result[5] is None
     assert (result.requests, result.sent) == (2, 4)
     in_flight, unsent = result.errors[2], result.errors[4]
-    assert type(in_flight) is RequestTimeout and result.errors[3] is in_flight
+    assert type(in_flight) is DeadlineExceeded and result.errors[3] is in_flight  # cut by timeout=
     assert type(unsent) is DeadlineExceeded and result.errors[5] is unsent
     assert unsent.message == (
         "embeddings.create did not finish within its timeout of 10 s: "

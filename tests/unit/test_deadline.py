@@ -78,7 +78,9 @@ def test_a_timeout_must_be_seconds(bad: Any) -> None:
 
 
 def test_a_cold_start_cut_by_the_call_timeout_says_so() -> None:
-    state = RetryState(RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=10.0)
+    state = RetryState(
+        RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=Deadline.start(10, lambda: 0.0)
+    )
     waking = ModelLoading("waking", endpoint="acme/ep", estimated_time=20.0)
     with pytest.raises(ColdStartTimeout) as caught:
         state.next_delay(waking, now=0.0)
@@ -87,7 +89,9 @@ def test_a_cold_start_cut_by_the_call_timeout_says_so() -> None:
         "pass a larger timeout= or warm it up first"
     )
     # cold_start_timeout itself is still named when it is what ran out
-    state = RetryState(RetryPolicy(cold_start_timeout=5.0), started=0.0, deadline=100.0)
+    state = RetryState(
+        RetryPolicy(cold_start_timeout=5.0), started=0.0, deadline=Deadline.start(100, lambda: 0.0)
+    )
     assert state.next_delay(waking, now=0.0) == 5.0
     with pytest.raises(ColdStartTimeout, match=r"cold_start_timeout=5 s"):
         state.next_delay(waking, now=5.0)
@@ -123,7 +127,7 @@ def test_every_call_carries_one_deadline_to_prepare() -> None:
     # _prepare resolves the target (endpoint lookups and waits, mapping lookups) within
     # the call's one deadline and the request carries that same deadline to the
     # transport: every service describes its call as a Call made with its deadline, and
-    # _prepare takes nothing else
+    # _route (_prepare) takes nothing else
     calls = _constructions("Call")
     assert {file for file, _, _ in calls} >= {
         "chat.py",
@@ -137,7 +141,16 @@ def test_every_call_carries_one_deadline_to_prepare() -> None:
         if len(node.args) < 3 and "deadline" not in {k.arg for k in node.keywords}
     ]
     assert no_deadline == []
-    prepares = _calls("_prepare")
+    prepares = _calls("_route")  # _prepare is _route(call).request
     assert prepares and all(keywords == set() for _, _, keywords in prepares)
     inference = _calls("prepare")  # the endpoint routing and the provider mapping
     assert inference and all(keywords == set() for _, _, keywords in inference)
+
+
+def test_the_request_holds_only_what_is_sent_and_recovery_belongs_to_the_execution() -> None:
+    import dataclasses
+
+    from hf_inference_endpoints._request import PreparedRequest, Routed
+
+    assert "on_error" not in {f.name for f in dataclasses.fields(PreparedRequest)}
+    assert {f.name for f in dataclasses.fields(Routed)} == {"request", "on_error"}

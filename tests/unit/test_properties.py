@@ -44,7 +44,7 @@ from hf_inference_endpoints import (
 from hf_inference_endpoints._endpoints.names import parse_endpoint_ref
 from hf_inference_endpoints._endpoints.requests import management_request
 from hf_inference_endpoints._errors import ErrorContext, error_from_event, error_from_response
-from hf_inference_endpoints._retry import RetryPolicy, RetryState, parse_retry_after
+from hf_inference_endpoints._retry import Deadline, RetryPolicy, RetryState, parse_retry_after
 from hf_inference_endpoints._routing import prepare
 from hf_inference_endpoints._routing.hub import model_info_request
 
@@ -170,7 +170,8 @@ def test_any_answer_maps_to_an_hf_error(
         assert type(err) is expected
     # What the transport does next never raises anything but an HfError, and never sleeps
     # a negative, endless or NaN time.
-    state = RetryState(RetryPolicy(max_retries=3, max_delay=30.0), started=0.0, deadline=100.0)
+    deadline = Deadline(100.0, 100.0, lambda: 1.0)
+    state = RetryState(RetryPolicy(max_retries=3, max_delay=30.0), started=0.0, deadline=deadline)
     try:
         delay = state.next_delay(err, now=1.0)
     except HfError:

@@ -10,12 +10,25 @@ import pytest
 from hf_inference_endpoints._errors import (
     AuthenticationError,
     ColdStartTimeout,
+    DeadlineExceeded,
     ModelLoading,
     RateLimited,
+    RequestTimeout,
     ServerError,
+    ServerRequestTimeout,
     ServiceUnavailable,
 )
-from hf_inference_endpoints._retry import RetryPolicy, RetryState, parse_retry_after
+from hf_inference_endpoints._retry import Deadline, RetryPolicy, RetryState, parse_retry_after
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def ceiling(value: float) -> float:
@@ -81,10 +94,68 @@ def test_zero_retries_means_one_attempt() -> None:
 
 
 def test_deadline_stops_a_retry_that_would_overrun() -> None:
-    state = RetryState(RetryPolicy(max_retries=5), started=0.0, deadline=5.0, jitter=ceiling)
+    clock = FakeClock()
+    deadline = Deadline.start(5, clock)
+    state = RetryState(RetryPolicy(max_retries=5), started=0.0, deadline=deadline, jitter=ceiling)
+    clock.now = 1.0
     assert state.next_delay(RateLimited("x", retry_after=2.0), now=1.0) == 2.0
-    with pytest.raises(RateLimited):
-        state.next_delay(RateLimited("x", retry_after=2.0), now=3.5)
+    clock.now = 3.5  # 1.5 s left: a 2 s wait and another attempt do not fit
+    limited = RateLimited("x", retry_after=2.0, provider="together", request_id="r-1")
+    with pytest.raises(DeadlineExceeded) as caught:
+        state.next_delay(limited, now=3.5)
+    assert caught.value.__cause__ is limited
+    assert caught.value.provider == "together" and caught.value.request_id == "r-1"
+    assert "waiting 2.0 s to retry after RateLimited" in caught.value.message
+    assert "1.5 s were left" in caught.value.message
+    assert state.attempts == 2  # the refused retry was not counted
+
+
+def test_a_backoff_is_asked_of_the_calls_one_deadline_as_it_runs_down() -> None:
+    # the state keeps no float of its own: it reads the call's Deadline each time, so
+    # time spent elsewhere in the call (a lookup, a rate-limit wait) counts
+    clock = FakeClock(100.0)
+    deadline = Deadline.start(10, clock)
+    state = RetryState(
+        RetryPolicy(max_retries=5, base_delay=1.0, max_delay=30.0),
+        started=100.0,
+        deadline=deadline,
+        jitter=ceiling,
+    )
+    assert state.deadline is deadline
+    err = ServerError("boom", status_code=500)
+    assert state.next_delay(err, now=100.0) == 1.0  # 10 s left
+    clock.now = 105.0
+    assert state.next_delay(err, now=105.0) == 2.0  # 5 s left
+    clock.now = 107.5  # 2.5 s left: the next backoff (4 s) does not fit
+    with pytest.raises(DeadlineExceeded):
+        state.next_delay(err, now=107.5)
+
+
+def test_a_408_whose_retry_the_deadline_refuses_is_our_deadline_not_the_servers() -> None:
+    clock = FakeClock()
+    state = RetryState(
+        RetryPolicy(max_retries=3, base_delay=4.0),
+        started=0.0,
+        deadline=Deadline.start(3, clock),
+        jitter=ceiling,
+    )
+    server_408 = ServerRequestTimeout("the server timed out", status_code=408)
+    assert server_408.is_retryable
+    with pytest.raises(RequestTimeout) as caught:
+        state.next_delay(server_408, now=0.0)
+    assert type(caught.value) is DeadlineExceeded  # not ServerRequestTimeout
+    assert caught.value.status_code is None
+    assert caught.value.__cause__ is server_408
+
+
+def test_without_a_timeout_the_deadline_never_refuses_a_wait() -> None:
+    state = RetryState(
+        RetryPolicy(max_retries=1, max_delay=600.0),
+        started=0.0,
+        deadline=Deadline.start(None, FakeClock()),
+        jitter=ceiling,
+    )
+    assert state.next_delay(RateLimited("x", retry_after=500.0), now=0.0) == 500.0
 
 
 def test_cold_start_waits_estimated_time_without_using_retries() -> None:
@@ -119,7 +190,9 @@ def test_cold_start_disabled_raises_model_loading() -> None:
 
 
 def test_cold_start_past_the_call_deadline_is_a_cold_start_timeout() -> None:
-    state = RetryState(RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=10.0)
+    state = RetryState(
+        RetryPolicy(cold_start_timeout=300.0), started=0.0, deadline=Deadline.start(10, FakeClock())
+    )
     with pytest.raises(ColdStartTimeout):
         state.next_delay(ModelLoading("x", estimated_time=20.0), now=0.0)
 

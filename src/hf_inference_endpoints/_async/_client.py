@@ -19,7 +19,7 @@ from .._io import async_monotonic
 from .._openai_compat import apply_base_url, pop_openai_overrides
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._redact import safe_url
-from .._request import PreparedRequest
+from .._request import PreparedRequest, Routed
 from .._retry import Deadline
 from .._validation import check_call_args
 from ._transport import AsyncTransport
@@ -320,7 +320,13 @@ class AsyncHfInferenceClient:
         )
 
     async def _prepare(self, call: Call) -> PreparedRequest:
-        """The request of ``call``, its target resolved (the one seam with I/O before routing).
+        """The request of ``call``, its target resolved (``_route(call).request``)."""
+        return (await self._route(call)).request
+
+    async def _route(self, call: Call) -> Routed:
+        """The request of ``call``, its target resolved (the one seam with I/O before
+        routing), and how its execution recovers (``Routed.on_error``: an endpoint's
+        URL looked up again; None for provider targets).
 
         ``call.options.endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a
         dedicated Inference Endpoint, resolved by ``client._endpoint_routing``;
@@ -360,25 +366,25 @@ class AsyncHfInferenceClient:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(options.fallback, endpoint=options.endpoint)
-            prepared = await self._endpoint_routing.prepare(call)
+            routed = await self._endpoint_routing.prepare(call)
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
             if not call.model:
                 from .._errors import InvalidArgument
 
                 raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
-            prepared = await self._providers.prepare(call)
+            routed = Routed(await self._providers.prepare(call))
             doing = "preparing the request (nothing was sent)"
         deadline = call.deadline
         if deadline.at is not None:  # the usual call has no limit: no clock read
-            context = prepared.context
+            context = routed.request.context
             deadline.left(
                 model=context.model,
                 provider=context.provider,
                 endpoint=context.endpoint,
                 doing=doing,
             )
-        return prepared
+        return routed
 
     async def infer(
         self,

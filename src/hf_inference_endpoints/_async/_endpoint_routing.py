@@ -23,7 +23,7 @@ from .._errors import (
     RequestTimeout,
 )
 from .._progress import ProgressEvent, report_progress
-from .._request import PreparedRequest
+from .._request import PreparedRequest, Routed
 from .._retry import Deadline, deadline_error
 from .._routing import prepare
 from .._routing.providers import hf_or_auto
@@ -63,8 +63,9 @@ class AsyncEndpointRouting:
         """The management service: its cache, lookups, resume and waits are used here."""
         return self._client.endpoints
 
-    async def prepare(self, call: Call) -> PreparedRequest:
-        """The request of ``call`` on its ``endpoint=`` (called by the client's ``_prepare``).
+    async def prepare(self, call: Call) -> Routed:
+        """The request of ``call`` on its ``endpoint=``, and its recovery (``on_error``;
+        called by the client's ``_route``).
 
         Resolves the endpoint's URL through the cache; a paused endpoint raises
         ``EndpointPaused`` (or is resumed and waited for with ``auto_resume_paused``), a
@@ -184,10 +185,8 @@ class AsyncEndpointRouting:
                 context=dataclasses.replace(prepared.context, endpoint_state=state_of(fresh)),
             )
 
-        prepared = dataclasses.replace(
-            built, headers=headers, context=context, on_error=on_error, deadline=deadline
-        )
-        return prepared
+        prepared = dataclasses.replace(built, headers=headers, context=context, deadline=deadline)
+        return Routed(prepared, on_error)
 
     async def _lookup(self, ref: EndpointRef, deadline: Deadline) -> EndpointInfo:
         """``GET`` the endpoint within what is left of the call's ``deadline``.

@@ -3,7 +3,7 @@
 Every service method describes its call as a :class:`~hf_inference_endpoints._call.Call`
 and hands it here::
 
-    resolve the target    client._prepare(call)  (endpoint lookup / wake-up, Hub mapping)
+    resolve the target    client._route(call)  (endpoint lookup / wake-up, Hub mapping)
     the helper builds     _routing.build + providers/<name>.py  (no I/O)
     send with retries     _transport  (backoff, cold starts, rate limits, redirects)
     failover              _failover.with_failover  (when the request has fallbacks)
@@ -33,7 +33,7 @@ from ._failover import with_failover
 if TYPE_CHECKING:
     from .._call import Call
     from .._meta import ResponseMeta
-    from .._request import PreparedRequest
+    from .._request import OnError, PreparedRequest
     from ._client import AsyncHfInferenceClient
     from ._streaming import AsyncStream
 
@@ -50,6 +50,7 @@ async def execute(
     call: Call,
     prepared: PreparedRequest | None = None,
     *,
+    on_error: OnError | None = None,
     as_sent: bool = False,
 ) -> tuple[Any, ResponseMeta]:
     """Run ``call`` and return its value and the metadata of the answer that served it.
@@ -57,7 +58,9 @@ async def execute(
     Args:
         client: The client (its transport, config and lookups).
         call: The call, as its public method described it.
-        prepared: Its request, when the caller already resolved it (``client._prepare``).
+        prepared: Its request, when the caller already resolved it (``client._route``).
+        on_error: The recovery of that resolved request (``Routed.on_error``), handed
+            to the transport's send with it.
         as_sent: Return the answer as the provider sent it (decoded JSON, or the bytes
             of a file), not read by its helper (``client.infer`` of an unknown task).
 
@@ -70,12 +73,13 @@ async def execute(
     """
     started = async_monotonic()
     if prepared is None:
-        prepared = await client._prepare(call)
+        routed = await client._route(call)
+        prepared, on_error = routed.request, routed.on_error
     transport = client._transport
     answer = call.answer
     if not prepared.fallbacks:  # the usual call: straight to the transport
         value, meta = await transport.request(
-            prepared, answer_reader(prepared, answer, as_sent=as_sent)
+            prepared, answer_reader(prepared, answer, as_sent=as_sent), on_error=on_error
         )
         served = prepared
     else:  # provider failover, above the transport
@@ -95,7 +99,11 @@ async def execute(
 
 
 async def open_stream(
-    client: AsyncHfInferenceClient, call: Call, prepared: PreparedRequest | None = None
+    client: AsyncHfInferenceClient,
+    call: Call,
+    prepared: PreparedRequest | None = None,
+    *,
+    on_error: OnError | None = None,
 ) -> AsyncStream[Any]:
     """Open the event stream of ``call`` (retries and failover before the first byte only).
 
@@ -110,7 +118,8 @@ async def open_stream(
         TypeError: ``call.answer`` reads no stream.
     """
     if prepared is None:
-        prepared = await client._prepare(call)
+        routed = await client._route(call)
+        prepared, on_error = routed.request, routed.on_error
     answer = call.answer
     if answer is None or answer.is_final is None:
         raise TypeError("a streamed call needs an Answer with events and is_final")
@@ -121,7 +130,12 @@ async def open_stream(
         assert answer is not None
         events, ends_with_done = event_reader(candidate, answer)
         return await transport.stream(
-            candidate, events, is_final=is_final, needs_done=ends_with_done, retry=retry
+            candidate,
+            events,
+            is_final=is_final,
+            needs_done=ends_with_done,
+            retry=retry,
+            on_error=on_error if candidate is prepared else None,
         )
 
     if not prepared.fallbacks:

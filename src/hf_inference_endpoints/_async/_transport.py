@@ -38,7 +38,7 @@ from .._progress import ProgressEvent, report_progress
 from .._ratelimit import TokenReservation, rate_limit_key
 from .._redact import safe_url as _safe_url
 from .._redirects import MAX_REDIRECTS, headers_to_drop
-from .._request import PreparedRequest
+from .._request import OnError, PreparedRequest
 from .._retry import Deadline, RetryPolicy, RetryState, deadline_error, parse_retry_after
 from .._shared_limits import make_limiter
 from .._tokens import usage_tokens
@@ -156,7 +156,7 @@ class AsyncTransport:
     def _timeout(self, state: RetryState, now: float, *, stream: bool) -> dict[str, Any]:
         """The request's ``timeout`` extension: per-attempt limits, capped by the deadline."""
         read = self.config.stream_timeout if stream else self.config.request_timeout
-        remaining = state.remaining(now)
+        remaining = state.remaining()
         connect = self.config.connection_timeout
         if remaining is not None:
             read = remaining if read is None else min(read, remaining)
@@ -206,17 +206,18 @@ class AsyncTransport:
     def _new_state(
         self, timeout: float | None, deadline: Deadline | None, *, retry: bool = True
     ) -> RetryState:
-        """Retry state of a request: it ends ``timeout`` from now, or when the call's
-        ``deadline`` runs out if that is sooner (read on the deadline's own clock)."""
+        """Retry state of a request, against the call's one ``deadline`` itself (or, with
+        a ``timeout`` of the request's own, ``deadline.within(timeout)``: the sooner)."""
         started = async_monotonic()
         policy = self.policy if retry else self._no_retry
-        if deadline is not None and deadline.at is not None:  # no clock read without one
-            left = deadline.remaining()
-            if left is not None and (timeout is None or left < timeout):
-                timeout = left
-        return RetryState(
-            policy, started=started, deadline=None if timeout is None else started + timeout
-        )
+        if timeout is not None:
+            if deadline is None:
+                deadline = Deadline.start(max(0.0, timeout), async_monotonic)
+            else:
+                deadline = deadline.within(timeout)
+        elif deadline is not None and deadline.at is None:
+            deadline = None  # no limit: no clock reads for it
+        return RetryState(policy, started=started, deadline=deadline)
 
     async def _throttle(
         self, prepared: PreparedRequest, remaining: float | None, now: float
@@ -281,6 +282,7 @@ class AsyncTransport:
         *,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> tuple[T, ResponseMeta]:
         """Send ``prepared`` until it succeeds or fails for good, and parse the body.
 
@@ -290,6 +292,9 @@ class AsyncTransport:
             timeout: Seconds for this request across retries and waits (None: no limit
                 beyond ``prepared.deadline``, the call's, which is never passed).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery (``Routed.on_error``): called with each
+                error answer before the retry decision; a request it returns is sent
+                instead, at once.
 
         Returns:
             The parsed result and the response metadata.
@@ -303,7 +308,9 @@ class AsyncTransport:
         call = self._observer.start(prepared)
         try:
             while True:
-                response = await self._send_once(prepared, state, call, stream=False)
+                response = await self._send_once(
+                    prepared, state, call, stream=False, on_error=on_error
+                )
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -329,6 +336,7 @@ class AsyncTransport:
         needs_done: bool,
         timeout: float | None = None,
         retry: bool = True,
+        on_error: OnError | None = None,
     ) -> AsyncStream[T]:
         """Open a server-sent event stream; retries happen only before the first byte.
 
@@ -340,6 +348,7 @@ class AsyncTransport:
             timeout: Seconds to get the stream started, across retries (and never past
                 ``prepared.deadline``).
             retry: False sends exactly once (no retries, no cold-start wait).
+            on_error: The execution's recovery, as for :meth:`request`.
 
         Returns:
             The open stream; iterate it, and close it (or use ``with``) when done.
@@ -350,7 +359,9 @@ class AsyncTransport:
         call = self._observer.start(prepared)  # ended by the stream when it closes
         try:
             while True:
-                response = await self._send_once(prepared, state, call, stream=True)
+                response = await self._send_once(
+                    prepared, state, call, stream=True, on_error=on_error
+                )
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
@@ -371,7 +382,13 @@ class AsyncTransport:
             raise
 
     async def _send_once(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt, its socket I/O bound by a deadline (``_io_deadline``).
 
@@ -380,20 +397,26 @@ class AsyncTransport:
         stream): a server that trickles its headers or body a byte at a time cannot
         stretch a per-read timeout past either. A stream's body is bound by the stream.
         """
-        remaining = state.remaining(async_monotonic())
+        remaining = state.remaining()
         limit = self.config.request_timeout
         if limit is not None and (remaining is None or limit < remaining):
             remaining = limit
         if remaining is None:
-            return await self._attempt(prepared, state, call, stream=stream)
+            return await self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         token = IO_DEADLINE.set(time.monotonic() + max(remaining, 0.0))
         try:
-            return await self._attempt(prepared, state, call, stream=stream)
+            return await self._attempt(prepared, state, call, stream=stream, on_error=on_error)
         finally:
             IO_DEADLINE.reset(token)
 
     async def _attempt(
-        self, prepared: PreparedRequest, state: RetryState, call: CallObservation, *, stream: bool
+        self,
+        prepared: PreparedRequest,
+        state: RetryState,
+        call: CallObservation,
+        *,
+        stream: bool,
+        on_error: OnError | None = None,
     ) -> httpx2.Response | PreparedRequest | None:
         """One attempt. Returns the 2xx response, the request ``on_error`` asks to send
         instead, or None after sleeping before a retry."""
@@ -405,7 +428,7 @@ class AsyncTransport:
         reservation: TokenReservation | None = None
         if self._limiter is not None:
             now, reservation = await self._throttle(prepared, remaining, now)
-            remaining = state.remaining(now)
+            remaining = state.remaining()
         request = self._build_request(prepared, self._timeout(state, now, stream=stream))
         error: HfError
         hops = 0
@@ -418,7 +441,7 @@ class AsyncTransport:
             except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
                 raise _ended_loop(exc, prepared) from exc
             except httpx2.TimeoutException as exc:
-                error = _timeout_error(prepared, exc)
+                error = _timeout_error(prepared, exc, state)
             except httpx2.TransportError as exc:
                 error = _network_error(prepared, exc)
             except httpx2.TooManyRedirects as exc:  # a caller's http_client that follows
@@ -446,7 +469,7 @@ class AsyncTransport:
                     try:
                         body = await _read_body(response, self.config.max_response_bytes)
                     except httpx2.TimeoutException as exc:
-                        error = _timeout_error(prepared, exc)
+                        error = _timeout_error(prepared, exc, state)
                     except httpx2.TransportError as exc:
                         error = _network_error(prepared, exc)
                     else:
@@ -461,8 +484,8 @@ class AsyncTransport:
             break
         if self._limiter is not None and not self._limiter.local:
             await self._share_pause(prepared, error)
-        if prepared.on_error is not None:
-            fixed: PreparedRequest | None = await prepared.on_error(error)
+        if on_error is not None:
+            fixed: PreparedRequest | None = await on_error(error)
             if fixed is not None:  # e.g. a moved endpoint: send the fixed request now
                 return fixed
         await self._retry_or_raise(error, state, prepared, call)
@@ -743,7 +766,7 @@ def _keepalive(config: HfInferenceConfig) -> int:
 
 def _instant(state: RetryState) -> float | None:
     """The call's deadline as a ``time.monotonic()`` instant (None: no deadline)."""
-    remaining = state.remaining(async_monotonic())
+    remaining = state.remaining()
     return None if remaining is None else time.monotonic() + max(remaining, 0.0)
 
 
@@ -754,13 +777,10 @@ def _time_left(state: RetryState, prepared: PreparedRequest) -> tuple[float, flo
         RequestTimeout: The call's deadline has passed (nothing more is sent).
     """
     now = async_monotonic()
-    remaining = state.remaining(now)
-    if remaining is not None and remaining <= 0:
-        raise deadline_error(
-            state.deadline - state.started if state.deadline else 0.0,
-            model=prepared.context.model,
-            provider=prepared.context.provider,
-        )
+    deadline = state.deadline
+    if deadline is None:
+        return now, None
+    remaining = deadline.left(model=prepared.context.model, provider=prepared.context.provider)
     return now, remaining
 
 
@@ -813,7 +833,14 @@ def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int 
     )
 
 
-def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
+#: A socket timeout this close to the call's deadline (seconds) was the deadline's doing.
+_CUT_BY_DEADLINE = 0.05
+
+
+def _timeout_error(prepared: PreparedRequest, exc: Exception, state: RetryState) -> HfError:
+    """The error of an attempt whose connect, read or write timed out: ``DeadlineExceeded``
+    when the call's own deadline cut it (a ``RequestTimeout`` subclass), else the attempt's
+    ``RequestTimeout`` (``request_timeout``...) or ``PoolExhausted``."""
     if isinstance(exc, httpx2.PoolTimeout):
         return PoolExhausted(
             f"{prepared.method} {_safe_url(prepared.url)}: no connection came free in time "
@@ -822,6 +849,19 @@ def _timeout_error(prepared: PreparedRequest, exc: Exception) -> HfError:
             model=prepared.context.model,
             endpoint=prepared.context.endpoint,
         )
+    deadline = state.deadline
+    if deadline is not None and deadline.timeout is not None:
+        left = deadline.remaining()
+        if left is not None and left <= _CUT_BY_DEADLINE:
+            cut = deadline_error(
+                deadline.timeout,
+                model=prepared.context.model,
+                provider=prepared.context.provider,
+                endpoint=prepared.context.endpoint,
+                doing=f"waiting for the answer to {prepared.method} {_safe_url(prepared.url)}",
+            )
+            cut.__cause__ = exc
+            return cut
     return RequestTimeout(
         f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
         provider=prepared.context.provider,

@@ -58,7 +58,7 @@ _NOT_TEI = frozenset({400, 404, 405, 422})
 class _Route:
     """Where the batches of one call go."""
 
-    model: str | None  # what ``_prepare`` gets (a Hub id, a URL, or None with an endpoint)
+    model: str | None  # what ``_route`` gets (a Hub id, a URL, or None with an endpoint)
     endpoint: str | None
     batch_size: int
     scope: str  # names the target in cache keys
@@ -328,7 +328,35 @@ class AsyncEmbeddings:
             >>> scores[0] > scores[1]  # doctest: +SKIP
             True
         """
-        deadline = Deadline.start(timeout, async_monotonic)
+        return await self._similarity(
+            model,
+            source_sentence,
+            sentences,
+            provider=provider,
+            endpoint=endpoint,
+            fallback=fallback,
+            bill_to=bill_to,
+            deadline=self._client._deadline(timeout),
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+        )
+
+    async def _similarity(
+        self,
+        model: str | None,
+        source_sentence: str | None,
+        sentences: Sequence[str] | None,
+        *,
+        provider: str | None,
+        endpoint: str | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
+        deadline: Deadline,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> SimilarityScores:
+        """:meth:`similarity` within a ``deadline`` it is given: one call's deadline
+        shared by several similarity requests (``text.rank`` by sentence-similarity)."""
         body = similarity_body(source_sentence, sentences)
         count = len(body["inputs"]["sentences"])
         self._client._check_key(
@@ -411,7 +439,7 @@ class AsyncEmbeddings:
             answer=answer,
         )
         try:
-            prepared = await self._client._prepare(batch_call)
+            routed = await self._client._route(batch_call)
         except RequestTimeout as exc:
             if isinstance(exc, ColdStartTimeout) or not call.deadline.expired():
                 job.abort(exc)
@@ -423,7 +451,9 @@ class AsyncEmbeddings:
             return
         job.start(index)
         try:
-            embeddings, meta = await execute(self._client, batch_call, prepared)
+            embeddings, meta = await execute(
+                self._client, batch_call, routed.request, on_error=routed.on_error
+            )
         except HfError as exc:
             job.fail(index, exc)
             return

@@ -947,13 +947,15 @@ class AsyncText(AsyncTaskService):
                 ),
                 answer=Answer(from_bytes=partial(parse_rankings, count=len(chunk), offset=offset)),
             )
+            on_error = None
             if endpoint is None:
                 prepared = self._rank_request(base, call)
             else:
-                prepared = await client._prepare(call)
-                prepared = dataclasses.replace(prepared, url=rank_url(prepared.url))
+                routed = await client._route(call)
+                prepared = dataclasses.replace(routed.request, url=rank_url(routed.request.url))
+                on_error = routed.on_error
             deadline.left(model=model, provider="endpoint")
-            results, meta = await execute(client, call, prepared)
+            results, meta = await execute(client, call, prepared, on_error=on_error)
             for result in results:
                 result._response_meta = meta
             batches.append(results)
@@ -974,21 +976,26 @@ class AsyncText(AsyncTaskService):
         extra_headers: Mapping[str, str] | None,
         extra_body: Mapping[str, Any] | None,
     ) -> list[TextRankingOutputElement]:
-        """Serverless rank: each batch's sentence-similarity scores, merged best first."""
+        """Serverless rank: each batch's sentence-similarity scores, merged best first.
+
+        One deadline (``timeout=``) governs the whole rank: every batch draws from it.
+        """
         client = self._client
         deadline = client._deadline(timeout)
         size = batch_size or client.config.embedding_batch_size
         batches = []
         for offset in range(0, len(items), size):
             chunk = items[offset : offset + size]
-            scores = await client.embeddings.similarity(
+            deadline.left(model=model, provider=provider)  # nothing more once it ran out
+            scores = await client.embeddings._similarity(
                 model,
                 query,
                 chunk,
                 provider=provider,
+                endpoint=None,
                 fallback=fallback,
                 bill_to=bill_to,
-                timeout=deadline.left(model=model, provider=provider),
+                deadline=deadline,
                 extra_headers=extra_headers,
                 extra_body=extra_body,
             )

@@ -20,7 +20,7 @@ from .._io import sync_monotonic
 from .._openai_compat import apply_base_url, pop_openai_overrides
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._redact import safe_url
-from .._request import PreparedRequest
+from .._request import PreparedRequest, Routed
 from .._retry import Deadline
 from .._validation import check_call_args
 from ._transport import Transport
@@ -318,7 +318,13 @@ class HfInferenceClient:
         )
 
     def _prepare(self, call: Call) -> PreparedRequest:
-        """The request of ``call``, its target resolved (the one seam with I/O before routing).
+        """The request of ``call``, its target resolved (``_route(call).request``)."""
+        return (self._route(call)).request
+
+    def _route(self, call: Call) -> Routed:
+        """The request of ``call``, its target resolved (the one seam with I/O before
+        routing), and how its execution recovers (``Routed.on_error``: an endpoint's
+        URL looked up again; None for provider targets).
 
         ``call.options.endpoint`` (``"name"`` or ``"namespace/name"``) sends the call to a
         dedicated Inference Endpoint, resolved by ``client._endpoint_routing``;
@@ -358,25 +364,25 @@ class HfInferenceClient:
             from .._routing.mapping import check_fallback_target
 
             check_fallback_target(options.fallback, endpoint=options.endpoint)
-            prepared = self._endpoint_routing.prepare(call)
+            routed = self._endpoint_routing.prepare(call)
             doing = "resolving the endpoint (nothing was sent to it)"
         else:
             if not call.model:
                 from .._errors import InvalidArgument
 
                 raise InvalidArgument("model is required (or pass endpoint='name' for an endpoint)")
-            prepared = self._providers.prepare(call)
+            routed = Routed(self._providers.prepare(call))
             doing = "preparing the request (nothing was sent)"
         deadline = call.deadline
         if deadline.at is not None:  # the usual call has no limit: no clock read
-            context = prepared.context
+            context = routed.request.context
             deadline.left(
                 model=context.model,
                 provider=context.provider,
                 endpoint=context.endpoint,
                 doing=doing,
             )
-        return prepared
+        return routed
 
     def infer(
         self,

@@ -4,7 +4,7 @@
 Every service method describes its call as a :class:`~hf_inference_endpoints._call.Call`
 and hands it here::
 
-    resolve the target    client._prepare(call)  (endpoint lookup / wake-up, Hub mapping)
+    resolve the target    client._route(call)  (endpoint lookup / wake-up, Hub mapping)
     the helper builds     _routing.build + providers/<name>.py  (no I/O)
     send with retries     _transport  (backoff, cold starts, rate limits, redirects)
     failover              _failover.with_failover  (when the request has fallbacks)
@@ -34,7 +34,7 @@ from ._failover import with_failover
 if TYPE_CHECKING:
     from .._call import Call
     from .._meta import ResponseMeta
-    from .._request import PreparedRequest
+    from .._request import OnError, PreparedRequest
     from ._client import HfInferenceClient
     from ._streaming import Stream
 
@@ -51,6 +51,7 @@ def execute(
     call: Call,
     prepared: PreparedRequest | None = None,
     *,
+    on_error: OnError | None = None,
     as_sent: bool = False,
 ) -> tuple[Any, ResponseMeta]:
     """Run ``call`` and return its value and the metadata of the answer that served it.
@@ -58,7 +59,9 @@ def execute(
     Args:
         client: The client (its transport, config and lookups).
         call: The call, as its public method described it.
-        prepared: Its request, when the caller already resolved it (``client._prepare``).
+        prepared: Its request, when the caller already resolved it (``client._route``).
+        on_error: The recovery of that resolved request (``Routed.on_error``), handed
+            to the transport's send with it.
         as_sent: Return the answer as the provider sent it (decoded JSON, or the bytes
             of a file), not read by its helper (``client.infer`` of an unknown task).
 
@@ -71,11 +74,14 @@ def execute(
     """
     started = sync_monotonic()
     if prepared is None:
-        prepared = client._prepare(call)
+        routed = client._route(call)
+        prepared, on_error = routed.request, routed.on_error
     transport = client._transport
     answer = call.answer
     if not prepared.fallbacks:  # the usual call: straight to the transport
-        value, meta = transport.request(prepared, answer_reader(prepared, answer, as_sent=as_sent))
+        value, meta = transport.request(
+            prepared, answer_reader(prepared, answer, as_sent=as_sent), on_error=on_error
+        )
         served = prepared
     else:  # provider failover, above the transport
 
@@ -94,7 +100,11 @@ def execute(
 
 
 def open_stream(
-    client: HfInferenceClient, call: Call, prepared: PreparedRequest | None = None
+    client: HfInferenceClient,
+    call: Call,
+    prepared: PreparedRequest | None = None,
+    *,
+    on_error: OnError | None = None,
 ) -> Stream[Any]:
     """Open the event stream of ``call`` (retries and failover before the first byte only).
 
@@ -109,7 +119,8 @@ def open_stream(
         TypeError: ``call.answer`` reads no stream.
     """
     if prepared is None:
-        prepared = client._prepare(call)
+        routed = client._route(call)
+        prepared, on_error = routed.request, routed.on_error
     answer = call.answer
     if answer is None or answer.is_final is None:
         raise TypeError("a streamed call needs an Answer with events and is_final")
@@ -120,7 +131,12 @@ def open_stream(
         assert answer is not None
         events, ends_with_done = event_reader(candidate, answer)
         return transport.stream(
-            candidate, events, is_final=is_final, needs_done=ends_with_done, retry=retry
+            candidate,
+            events,
+            is_final=is_final,
+            needs_done=ends_with_done,
+            retry=retry,
+            on_error=on_error if candidate is prepared else None,
         )
 
     if not prepared.fallbacks:
