@@ -257,7 +257,7 @@ class AsyncTransport:
         logger.debug("rate limit for %s: waiting %.2f s", key, wait)
         try:
             await async_sleep(wait)
-        except BaseException:  # cancelled while queued: the slot goes back to the bucket
+        except BaseException:  # cancelled while queued: its own reserved slot is freed
             limiter.refund(key, async_monotonic(), tokens, ticket)
             raise
         return async_monotonic(), reservation

@@ -256,7 +256,7 @@ class Transport:
         logger.debug("rate limit for %s: waiting %.2f s", key, wait)
         try:
             sync_sleep(wait)
-        except BaseException:  # cancelled while queued: the slot goes back to the bucket
+        except BaseException:  # cancelled while queued: its own reserved slot is freed
             limiter.refund(key, sync_monotonic(), tokens, ticket)
             raise
         return sync_monotonic(), reservation
