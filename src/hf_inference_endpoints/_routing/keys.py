@@ -56,6 +56,37 @@ def not_routed(provider: str, key_name: str) -> ConfigurationError:
     )
 
 
+_UNROUTED: frozenset[str] | None = None
+
+
+def _may_name_unrouted(
+    model: str | None,
+    provider: str | None,
+    default_provider: str,
+    fallback: bool | Sequence[str] | None,
+) -> bool:
+    """A cheap test run on every call: could it name a provider HF no longer routes?
+
+    True where a name the call could end up with (``provider``, the default, a ``:suffix``
+    of ``model``, ``fallback`` names) is one of them; only then is the target parsed.
+    """
+    global _UNROUTED
+    if _UNROUTED is None:
+        from .providers import known_providers, registered
+
+        _UNROUTED = frozenset(
+            name for name in known_providers() if not getattr(registered(name), "routed", True)
+        )
+    if provider in _UNROUTED or default_provider in _UNROUTED:
+        return True
+    if model is not None and ":" in model and model.rsplit(":", 1)[1] in _UNROUTED:
+        return True
+    if fallback and not isinstance(fallback, bool):
+        names = [fallback] if isinstance(fallback, str) else fallback
+        return any(name in _UNROUTED for name in names)
+    return False
+
+
 def _check_routed(provider: str | None, fallback: bool | Sequence[str] | None) -> None:
     """Refuse, for an HF token, a named provider (or fallback) that HF no longer routes."""
     from .providers import registered
@@ -109,7 +140,8 @@ def check_provider_key(
     if endpoint is not None:
         return
     if not is_provider_key(token):
-        _check_routed(_named_provider(model, provider, default_provider, task), fallback)
+        if _may_name_unrouted(model, provider, default_provider, fallback):
+            _check_routed(_named_provider(model, provider, default_provider, task), fallback)
         return
     if model is None:  # the Hub's default model: the target is the provider alone
         if (provider or default_provider) == "auto":
