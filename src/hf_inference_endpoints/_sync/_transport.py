@@ -12,7 +12,7 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
@@ -46,9 +46,13 @@ from .._tokens import usage_tokens
 from .._waits import plan_wait
 from ._streaming import Stream
 
+if TYPE_CHECKING:
+    from ._pool import PoolTransport
+
 __all__ = ["Transport"]
 
 logger = logging.getLogger("hf_inference_endpoints")
+_HTTP_LOG = logging.getLogger("httpx2")  # the line httpx2's send writes, written by _send
 install_log_redaction(logger)  # token-shaped text in any of our log lines is masked
 
 T = TypeVar("T")
@@ -85,7 +89,13 @@ class Transport:
         # dropping headers (_redirects.headers_to_drop). Overriding httpx2's private
         # _redirect_headers would break silently on an httpx2 upgrade. A caller's own
         # http_client keeps its own redirect settings.
-        self._client = http_client or _new_pool(config)
+        # On a pool we built, requests go straight to its transport (_send: httpx2's
+        # send loop does auth, hooks and redirects, none of which our pool uses).
+        self._pool: PoolTransport | None = None
+        if http_client is None:
+            self._client, self._pool = _new_pool(config)
+        else:
+            self._client = http_client
         self.policy = RetryPolicy.from_config(config)
         self._no_retry = RetryPolicy(max_retries=0, wait_for_model=False)
         self._closed = False
@@ -428,7 +438,7 @@ class Transport:
         while True:  # once, unless a redirect on our own pool sends the next hop
             try:
                 if self._adaptive is None:
-                    response = self._client.send(request, stream=True)
+                    response = self._send(request)
                 else:
                     response = self._send_adaptive(request, prepared)
             except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
@@ -482,6 +492,48 @@ class Transport:
         self._retry_or_raise(error, state, prepared, call)
         return None
 
+    def _send(self, request: httpx2.Request) -> httpx2.Response:
+        """Send one request and return its response with the body unread.
+
+        On the pool we built, the request goes straight to its transport: what httpx2's
+        ``send`` adds on top (auth flows, event hooks, its redirect loop, a timing
+        wrapper around the body) is either unused here or done by us, and costs about
+        a tenth of a request's client CPU. What it does that matters is kept: the
+        request is attached to the response and to transport errors, cookies a server
+        sets go into the client's jar, a redirect gets ``next_request`` (followed by
+        :meth:`_next_hop`), and httpx2's ``HTTP Request:`` log line is written. A
+        caller's own ``http_client``, or ours once someone gives it auth or event
+        hooks or another transport, goes through ``send``.
+        """
+        pool = self._pool
+        client = self._client
+        if pool is None or _not_plain(client, pool):
+            return client.send(request, stream=True)
+        try:
+            response = pool.handle_request(request)
+        except httpx2.RequestError as exc:
+            exc.request = request
+            raise
+        response.request = request
+        headers = response.headers
+        if "set-cookie" in headers:
+            client.cookies.extract_cookies(response)
+        if 300 <= response.status_code < 400 and response.has_redirect_location:
+            try:
+                response.next_request = client._build_redirect_request(request, response)
+            except httpx2.RemoteProtocolError:  # a Location that is not a URL: no next hop
+                pass
+        if _HTTP_LOG.isEnabledFor(logging.INFO):
+            _HTTP_LOG.info(
+                'HTTP Request: %s %s "%s %d %s"',
+                request.method,
+                request.url,
+                response.http_version,
+                response.status_code,
+                response.reason_phrase,
+            )
+        return response
+
     def _send_adaptive(self, request: httpx2.Request, prepared: PreparedRequest) -> httpx2.Response:
         """Send within the provider's adaptive in-flight limit (``adaptive_concurrency``).
 
@@ -490,7 +542,7 @@ class Transport:
         assert self._adaptive is not None
         key = rate_limit_key(prepared.context.provider, prepared.task)
         if key is None:
-            return self._client.send(request, stream=True)
+            return self._send(request)
         gate = self._adaptive.limit_for(key)
         while True:
             waiter = SyncEvent()
@@ -503,7 +555,7 @@ class Transport:
         started = sync_monotonic()
         outcome: Outcome = "neutral"
         try:
-            response = self._client.send(request, stream=True)
+            response = self._send(request)
             outcome = outcome_of(response.status_code)
             return response
         finally:
@@ -538,7 +590,7 @@ class Transport:
         if root is not None:
             if sync_running_loop() is not root._loop:
                 root._on_new_loop(prepared)
-            self._client, self._loop = root._client, root._loop
+            self._client, self._pool, self._loop = root._client, root._pool, root._loop
             return
         ended, self._loop = self._loop, sync_running_loop()
         if ended is None or not ended.is_closed():
@@ -547,7 +599,7 @@ class Transport:
             self._loop = ended  # fails the same way until the caller gives a new pool
             raise _ended_loop(None, prepared)
         logger.debug("the event loop of the connection pool has ended: starting a new pool")
-        self._client = _new_pool(self.config)
+        self._client, self._pool = _new_pool(self.config)
         self._urls.clear()
 
     def _next_hop(
@@ -722,8 +774,9 @@ def _ended_loop(exc: BaseException | None, prepared: PreparedRequest) -> HfError
     )
 
 
-def _new_pool(config: HfInferenceConfig) -> httpx2.Client:
-    """The connection pool a transport builds for itself.
+def _new_pool(config: HfInferenceConfig) -> tuple[httpx2.Client, PoolTransport]:
+    """The connection pool a transport builds for itself: the httpx2 client and its
+    transport (which :meth:`Transport._send` calls directly).
 
     The pool is ours (_pool.PoolTransport): it closes every body iterator it opens,
     which httpx2's default transport does not (docs/upstream-bugs.md). It reads proxies
@@ -733,18 +786,29 @@ def _new_pool(config: HfInferenceConfig) -> httpx2.Client:
     """
     from ._pool import PoolTransport
 
-    return httpx2.Client(
+    pool = PoolTransport(
+        limits=httpx2.Limits(
+            max_connections=config.max_connections,
+            max_keepalive_connections=_keepalive(config),
+            keepalive_expiry=config.pool_idle_timeout,
+        )
+    )
+    client = httpx2.Client(
         timeout=httpx2.Timeout(config.request_timeout, connect=config.connection_timeout),
-        transport=PoolTransport(
-            limits=httpx2.Limits(
-                max_connections=config.max_connections,
-                max_keepalive_connections=_keepalive(config),
-                keepalive_expiry=config.pool_idle_timeout,
-            )
-        ),
+        transport=pool,
         trust_env=False,
         follow_redirects=False,
     )
+    return client, pool
+
+
+def _not_plain(client: httpx2.Client, pool: PoolTransport) -> bool:
+    """Whether the httpx2 client we built was changed since: given auth or event hooks
+    (only its ``send`` runs them), or another transport (tests swap in a mock)."""
+    if getattr(client, "_transport", None) is not pool or client.auth is not None:
+        return True
+    hooks = client.event_hooks
+    return bool(hooks["request"] or hooks["response"])
 
 
 def _keepalive(config: HfInferenceConfig) -> int:
@@ -785,9 +849,13 @@ def _read_body(response: httpx2.Response, limit: int | None) -> bytes | None:
     """Read the whole body as ``read()`` does, or return None once it passes ``limit`` bytes."""
     if limit is None:
         return response.read()
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
+    headers = response.headers
+    declared = headers.get("content-length", "")
+    if declared.isdigit():
+        if int(declared) > limit:
+            return None
+        if "content-encoding" not in headers:  # exactly that many bytes, none decompressed
+            return response.read()
     parts = []
     size = 0
     chunks = response.iter_bytes()
