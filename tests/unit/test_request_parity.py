@@ -1,6 +1,6 @@
 """The own pool builds each request from cached parts (``Transport._build_request``); what it
 sends must be what httpx2's ``build_request`` would: the same header lines in the same
-order, the same body, ``request.content`` readable."""  # noqa: D205
+order, the same body, ``request.content`` readable."""
 
 from __future__ import annotations
 
