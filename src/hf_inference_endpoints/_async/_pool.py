@@ -24,9 +24,9 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from .._io_deadline import time_left
+from .._io_deadline import IO_DEADLINE, time_left
 
-__all__ = ["AsyncPoolTransport"]
+__all__ = ["AsyncPoolTransport", "as_httpx_error"]
 
 _ERRORS: dict[type[BaseException], type[httpx2.HTTPError]] = {}
 
@@ -57,7 +57,7 @@ def _error_table() -> dict[type[BaseException], type[httpx2.HTTPError]]:
     return _ERRORS
 
 
-def _as_httpx_error(exc: Exception) -> httpx2.HTTPError | None:
+def as_httpx_error(exc: Exception) -> httpx2.HTTPError | None:
     """The httpx2 twin of an httpcore2 error (the most specific class), or None."""
     table = _error_table()
     for cls in type(exc).__mro__:
@@ -87,6 +87,14 @@ class AsyncClosingBody(httpx2.AsyncByteStream):
             self._chunks = self._core.__aiter__()
         return self
 
+    def core_chunks(self) -> AsyncIterator[bytes]:
+        """httpcore2's own body iterator, for a reader that maps httpcore2's errors
+        itself (``_streaming``: one frame less per chunk); still closed by :meth:`aclose`.
+        """
+        if self._chunks is None:
+            self._chunks = self._core.__aiter__()
+        return self._chunks
+
     async def __anext__(self) -> bytes:
         assert self._chunks is not None
         try:
@@ -94,7 +102,7 @@ class AsyncClosingBody(httpx2.AsyncByteStream):
         except StopAsyncIteration:
             raise
         except Exception as exc:
-            mapped = _as_httpx_error(exc)
+            mapped = as_httpx_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -113,7 +121,7 @@ class AsyncClosingBody(httpx2.AsyncByteStream):
             if close_core is not None:
                 await close_core()
         except Exception as exc:
-            mapped = _as_httpx_error(exc)
+            mapped = as_httpx_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -133,6 +141,8 @@ class AsyncDeadlineStream(httpcore2.AsyncNetworkStream):
         self._stream = stream
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if IO_DEADLINE.get() is None:  # no call deadline: the per-read timeout alone
+            return await self._stream.read(max_bytes, timeout)
         timeout = time_left(timeout)
         if timeout == 0.0:
             raise httpcore2.ReadTimeout("the call's deadline passed while reading")

@@ -167,15 +167,12 @@ class AsyncStream(Generic[T]):
             pass
         return self._assemble(self._history, self._meta)
 
-    async def _next_chunk(self) -> bytes:
-        """The next body chunk; its reads end by the stream's deadline, when it has one."""
-        if self._chunks is None:
-            self._chunks = _body_chunks(self._response)
-        if self._deadline is None:
-            return await self._chunks.__anext__()
+    async def _next_chunk_by_deadline(self, chunks: AsyncIterator[bytes]) -> bytes:
+        """The next body chunk, its reads ended by the stream's deadline."""
+        assert self._deadline is not None
         token = IO_DEADLINE.set(self._deadline)
         try:
-            return await self._chunks.__anext__()
+            return await chunks.__anext__()
         finally:
             IO_DEADLINE.reset(token)
 
@@ -189,21 +186,29 @@ class AsyncStream(Generic[T]):
         )
 
     async def _fill(self) -> None:
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = _body_chunks(self._response)
         try:
-            chunk = await self._next_chunk()
+            if self._deadline is None:
+                chunk = await chunks.__anext__()
+            else:
+                chunk = await self._next_chunk_by_deadline(chunks)
         except StopAsyncIteration:
             self._on_events(self._decoder.flush())
             await self._finish_at_eof()
             return
-        except httpx2.TimeoutException:
+        except Exception as exc:  # httpx2's errors, or httpcore2's (see _body_chunks)
+            error = _transport_error(exc)
+            if error is None:
+                raise
             # Set before closing, so the close sees (and reports) the failure; raised next.
-            self._failure = self._timed_out(time.monotonic())
-            await self.aclose()
-            return
-        except httpx2.HTTPError as exc:
-            self._failure = self._error(
-                StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
-            )
+            if isinstance(error, httpx2.TimeoutException):
+                self._failure = self._timed_out(time.monotonic())
+            else:
+                self._failure = self._error(
+                    StreamInterrupted, f"The stream broke off: {type(error).__name__}: {error}"
+                )
             await self.aclose()
             return
         events = self._decoder.feed(chunk)
@@ -288,8 +293,9 @@ class AsyncStream(Generic[T]):
                 drained += len(rest)
                 if drained > _DRAIN_LIMIT:
                     break
-        except httpx2.HTTPError:
-            pass
+        except Exception as exc:  # the connection is dropped instead of kept
+            if _transport_error(exc) is None:
+                raise
         finally:
             IO_DEADLINE.reset(token)
         await self.aclose()
@@ -341,8 +347,28 @@ def _body_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
     """The body's chunks: raw when the server did not compress it (SSE never is, in
     practice), which skips httpx2's identity decoder and re-chunker, two generator
     layers per event; decoded (``aiter_bytes``) otherwise, and for a body already read
-    (a test double's ``content=``), which only ``aiter_bytes`` replays."""
+    (a test double's ``content=``), which only ``aiter_bytes`` replays.
+
+    On our own pool (``_pool.AsyncClosingBody``) the raw chunks come straight from
+    httpcore2's iterator, one frame per chunk instead of three; its errors are then
+    httpcore2's, which :func:`_transport_error` maps. The body still closes with the
+    response (``AsyncClosingBody.aclose``).
+    """
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding == "identity" and not response.is_stream_consumed:
+    if encoding != "identity" or response.is_stream_consumed:
+        return response.aiter_bytes()
+    core_chunks = getattr(response.stream, "core_chunks", None)
+    if core_chunks is None or response.is_closed:
         return response.aiter_raw()
-    return response.aiter_bytes()
+    response.is_stream_consumed = True  # read here: a later aread() must not start again
+    chunks: AsyncIterator[bytes] = core_chunks()
+    return chunks
+
+
+def _transport_error(exc: Exception) -> httpx2.HTTPError | None:
+    """``exc`` as an httpx2 transport error (httpcore2's mapped), or None for anything else."""
+    if isinstance(exc, httpx2.HTTPError):
+        return exc
+    from ._pool import as_httpx_error  # only once a read failed: _pool imports httpcore2
+
+    return as_httpx_error(exc)

@@ -25,9 +25,9 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from .._io_deadline import time_left
+from .._io_deadline import IO_DEADLINE, time_left
 
-__all__ = ["PoolTransport"]
+__all__ = ["PoolTransport", "as_httpx_error"]
 
 _ERRORS: dict[type[BaseException], type[httpx2.HTTPError]] = {}
 
@@ -58,7 +58,7 @@ def _error_table() -> dict[type[BaseException], type[httpx2.HTTPError]]:
     return _ERRORS
 
 
-def _as_httpx_error(exc: Exception) -> httpx2.HTTPError | None:
+def as_httpx_error(exc: Exception) -> httpx2.HTTPError | None:
     """The httpx2 twin of an httpcore2 error (the most specific class), or None."""
     table = _error_table()
     for cls in type(exc).__mro__:
@@ -88,6 +88,14 @@ class ClosingBody(httpx2.SyncByteStream):
             self._chunks = self._core.__iter__()
         return self
 
+    def core_chunks(self) -> Iterator[bytes]:
+        """httpcore2's own body iterator, for a reader that maps httpcore2's errors
+        itself (``_streaming``: one frame less per chunk); still closed by :meth:`close`.
+        """
+        if self._chunks is None:
+            self._chunks = self._core.__iter__()
+        return self._chunks
+
     def __next__(self) -> bytes:
         assert self._chunks is not None
         try:
@@ -95,7 +103,7 @@ class ClosingBody(httpx2.SyncByteStream):
         except StopIteration:
             raise
         except Exception as exc:
-            mapped = _as_httpx_error(exc)
+            mapped = as_httpx_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -114,7 +122,7 @@ class ClosingBody(httpx2.SyncByteStream):
             if close_core is not None:
                 close_core()
         except Exception as exc:
-            mapped = _as_httpx_error(exc)
+            mapped = as_httpx_error(exc)
             if mapped is None:
                 raise
             raise mapped from exc
@@ -134,6 +142,8 @@ class DeadlineStream(httpcore2.NetworkStream):
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if IO_DEADLINE.get() is None:  # no call deadline: the per-read timeout alone
+            return self._stream.read(max_bytes, timeout)
         timeout = time_left(timeout)
         if timeout == 0.0:
             raise httpcore2.ReadTimeout("the call's deadline passed while reading")

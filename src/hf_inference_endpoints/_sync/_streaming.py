@@ -168,15 +168,12 @@ class Stream(Generic[T]):
             pass
         return self._assemble(self._history, self._meta)
 
-    def _next_chunk(self) -> bytes:
-        """The next body chunk; its reads end by the stream's deadline, when it has one."""
-        if self._chunks is None:
-            self._chunks = _body_chunks(self._response)
-        if self._deadline is None:
-            return self._chunks.__next__()
+    def _next_chunk_by_deadline(self, chunks: Iterator[bytes]) -> bytes:
+        """The next body chunk, its reads ended by the stream's deadline."""
+        assert self._deadline is not None
         token = IO_DEADLINE.set(self._deadline)
         try:
-            return self._chunks.__next__()
+            return chunks.__next__()
         finally:
             IO_DEADLINE.reset(token)
 
@@ -190,21 +187,29 @@ class Stream(Generic[T]):
         )
 
     def _fill(self) -> None:
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = _body_chunks(self._response)
         try:
-            chunk = self._next_chunk()
+            if self._deadline is None:
+                chunk = chunks.__next__()
+            else:
+                chunk = self._next_chunk_by_deadline(chunks)
         except StopIteration:
             self._on_events(self._decoder.flush())
             self._finish_at_eof()
             return
-        except httpx2.TimeoutException:
+        except Exception as exc:  # httpx2's errors, or httpcore2's (see _body_chunks)
+            error = _transport_error(exc)
+            if error is None:
+                raise
             # Set before closing, so the close sees (and reports) the failure; raised next.
-            self._failure = self._timed_out(time.monotonic())
-            self.close()
-            return
-        except httpx2.HTTPError as exc:
-            self._failure = self._error(
-                StreamInterrupted, f"The stream broke off: {type(exc).__name__}: {exc}"
-            )
+            if isinstance(error, httpx2.TimeoutException):
+                self._failure = self._timed_out(time.monotonic())
+            else:
+                self._failure = self._error(
+                    StreamInterrupted, f"The stream broke off: {type(error).__name__}: {error}"
+                )
             self.close()
             return
         events = self._decoder.feed(chunk)
@@ -289,8 +294,9 @@ class Stream(Generic[T]):
                 drained += len(rest)
                 if drained > _DRAIN_LIMIT:
                     break
-        except httpx2.HTTPError:
-            pass
+        except Exception as exc:  # the connection is dropped instead of kept
+            if _transport_error(exc) is None:
+                raise
         finally:
             IO_DEADLINE.reset(token)
         self.close()
@@ -342,8 +348,28 @@ def _body_chunks(response: httpx2.Response) -> Iterator[bytes]:
     """The body's chunks: raw when the server did not compress it (SSE never is, in
     practice), which skips httpx2's identity decoder and re-chunker, two generator
     layers per event; decoded (``iter_bytes``) otherwise, and for a body already read
-    (a test double's ``content=``), which only ``iter_bytes`` replays."""
+    (a test double's ``content=``), which only ``iter_bytes`` replays.
+
+    On our own pool (``_pool.ClosingBody``) the raw chunks come straight from
+    httpcore2's iterator, one frame per chunk instead of three; its errors are then
+    httpcore2's, which :func:`_transport_error` maps. The body still closes with the
+    response (``ClosingBody.close``).
+    """
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding == "identity" and not response.is_stream_consumed:
+    if encoding != "identity" or response.is_stream_consumed:
+        return response.iter_bytes()
+    core_chunks = getattr(response.stream, "core_chunks", None)
+    if core_chunks is None or response.is_closed:
         return response.iter_raw()
-    return response.iter_bytes()
+    response.is_stream_consumed = True  # read here: a later read() must not start again
+    chunks: Iterator[bytes] = core_chunks()
+    return chunks
+
+
+def _transport_error(exc: Exception) -> httpx2.HTTPError | None:
+    """``exc`` as an httpx2 transport error (httpcore2's mapped), or None for anything else."""
+    if isinstance(exc, httpx2.HTTPError):
+        return exc
+    from ._pool import as_httpx_error  # only once a read failed: _pool imports httpcore2
+
+    return as_httpx_error(exc)
