@@ -407,3 +407,26 @@ def test_management_calls_refresh_or_drop_the_cache(clock: FakeClock) -> None:
         client.clear_caches()
         assert "acme/my-ep" not in client.endpoints.cache
     server.done()
+
+
+def rerank(url: str = URL, status: int = 200, body: Any = None) -> Step:
+    answer = [{"index": 0, "score": 0.9}] if body is None else body
+    return ("POST", f"{url}/rerank", httpx2.Response(status, json=answer))
+
+
+def test_rank_on_a_moved_endpoint_keeps_its_rerank_route(clock: FakeClock) -> None:
+    server = Server(get("running"), rerank())
+    with make_client(server, endpoint_cache_ttl=300) as client:
+        client.text.rank("q", ["a"], endpoint="my-ep")
+        # the endpoint was recreated elsewhere: the retry goes to the new URL's /rerank
+        server.add(
+            rerank(status=404, body={"error": "Not Found"}),
+            get("running", MOVED),
+            rerank(MOVED),
+        )
+        ranked = client.text.rank("q", ["a"], endpoint="my-ep")
+        server.done()
+    assert [(r.index, r.score) for r in ranked] == [(0, 0.9)]
+    assert ranked[0].response_meta is not None
+    assert ranked[0].response_meta.url == f"{MOVED}/rerank"
+    assert [str(r.url) for r in server.requests[-2:]] == [MGMT, f"{MOVED}/rerank"]

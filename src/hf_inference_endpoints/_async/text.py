@@ -11,9 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from .._call import Answer, Call
-from .._errors import ErrorContext, InvalidArgument
+from .._errors import ErrorContext, HfError, InvalidArgument
 from .._options import CallOptions
-from .._request import PreparedRequest
+from .._request import OnError, PreparedRequest
 from .._rerank import (
     check_serverless_options,
     merge_rankings,
@@ -54,6 +54,22 @@ def _text_or_batch(text: str | list[str] | None) -> str | list[str]:
     if isinstance(text, list):
         return text
     return need(text, "text")
+
+
+def _on_rank_route(on_error: OnError | None) -> OnError | None:
+    """An endpoint's recovery for a rank request: the request it asks to send instead (its
+    URL looked up again after a 404) goes to that URL's ``/rerank`` too."""
+    if on_error is None:
+        return None
+    recover = on_error
+
+    async def on_rank_error(error: HfError) -> PreparedRequest | None:
+        fixed: PreparedRequest | None = await recover(error)
+        if fixed is None:
+            return None
+        return dataclasses.replace(fixed, url=rank_url(fixed.url))
+
+    return on_rank_error
 
 
 class AsyncText(AsyncTaskService):
@@ -953,7 +969,7 @@ class AsyncText(AsyncTaskService):
             else:
                 routed = await client._route(call)
                 prepared = dataclasses.replace(routed.request, url=rank_url(routed.request.url))
-                on_error = routed.on_error
+                on_error = _on_rank_route(routed.on_error)
             deadline.left(model=model, provider="endpoint")
             results, meta = await execute(client, call, prepared, on_error=on_error)
             for result in results:
