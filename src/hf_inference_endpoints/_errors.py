@@ -256,7 +256,13 @@ class PoolExhausted(RequestTimeout):
 
 
 class DeadlineExceeded(RequestTimeout):
-    """The call's ``timeout=`` ran out (across retries, waits, lookups and job polls)."""
+    """The call's ``timeout=`` ran out (across retries, waits, lookups and job polls).
+
+    Not retryable (``is_retryable`` is False): the same call has no time left; neither
+    the retries nor provider failover try again after it.
+    """
+
+    retryable_by_default = False
 
 
 class ServerRequestTimeout(RequestTimeout):

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import HfError
+from .._errors import DeadlineExceeded, HfError
 from .._request import PreparedRequest
 from .._routing.mapping import is_failover_error
 
@@ -41,7 +41,7 @@ async def with_failover(
     Raises:
         HfError: The error of the last provider tried (or a provider's error that is
             no reason to fail over); ``DeadlineExceeded`` when the call's time ran out
-            between two tries.
+            (during a try, which ends the failover, or between two tries).
     """
     chain = (dataclasses.replace(prepared, fallbacks=()), *prepared.fallbacks)
     deadline = prepared.deadline
@@ -56,6 +56,8 @@ async def with_failover(
                 deadline.left(model=candidate.context.model, provider=name)
             try:
                 result = await attempt(candidate, retry)
+            except DeadlineExceeded:
+                raise  # the call's time is up: no other try here, no other provider
             except HfError as exc:
                 if not last and is_failover_error(exc):
                     logger.warning(
