@@ -13,22 +13,21 @@ Usage, from the project root::
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import inspect
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from hf_inference_endpoints._config import ENV_VARS, HfInferenceConfig
 
+from ._regions import ROOT, Region
+
 __all__ = ["PAGE", "attribute_docs", "main", "reference_table", "render_page"]
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "configuration.md"
-START = "<!-- config-reference:start -->"
-END = "<!-- config-reference:end -->"
+REGION = Region(PAGE, "config-reference")
+START, END = REGION.start, REGION.end
 _MIB = 1024 * 1024
 
 
@@ -93,27 +92,12 @@ def reference_table() -> str:
 
 def render_page(text: str) -> str:
     """``text`` with the table between the markers replaced by the current one."""
-    if START not in text or END not in text:
-        raise ValueError(f"{PAGE.name} lacks the {START} / {END} markers")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{reference_table()}\n{END}{tail}"
+    return REGION.render(text, reference_table())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the page is stale")
-    args = parser.parse_args(argv)
-    current = PAGE.read_text(encoding="utf-8")
-    wanted = render_page(current)
-    if args.check:
-        if wanted != current:
-            print(f"{PAGE.relative_to(ROOT)} is stale: run `make generate`", file=sys.stderr)
-            return 1
-        return 0
-    if wanted != current:
-        PAGE.write_text(wanted, encoding="utf-8")
-    return 0
+    """Rewrite the table, or with ``--check`` exit 1 when it is stale."""
+    return REGION.main(argv, reference_table, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -14,10 +14,6 @@ Usage, from the project root::
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
 from hf_inference_endpoints._routing.providers import (
     REMOVED_WITHOUT_HELPER,
     ProviderHelper,
@@ -25,12 +21,13 @@ from hf_inference_endpoints._routing.providers import (
     registered,
 )
 
+from ._regions import ROOT, Region
+
 __all__ = ["PAGE", "main", "provider_table", "render_page", "router_cell"]
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "providers.md"
-START = "<!-- providers-table:start -->"
-END = "<!-- providers-table:end -->"
+REGION = Region(PAGE, "providers-table")
+START, END = REGION.start, REGION.end
 
 ROUTED = "yes"
 REMOVED = "no: removed 2026-07-01"
@@ -72,28 +69,12 @@ def provider_table() -> str:
 
 def render_page(text: str) -> str:
     """``text`` with the table between the markers replaced by :func:`provider_table`."""
-    head, start, rest = text.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise SystemExit(f"{PAGE}: the {START} / {END} markers are missing")
-    return f"{head}{START}\n{provider_table()}\n{END}{tail}"
+    return REGION.render(text, provider_table())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Rewrite the table, or with ``--check`` exit 1 when it is stale."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the table is stale")
-    args = parser.parse_args(argv)
-    current = PAGE.read_text(encoding="utf-8")
-    wanted = render_page(current)
-    if args.check:
-        if current != wanted:
-            print(f"{PAGE.relative_to(ROOT)} is stale: run `make generate`", file=sys.stderr)
-            return 1
-        return 0
-    if current != wanted:
-        PAGE.write_text(wanted, encoding="utf-8")
-    return 0
+    return REGION.main(argv, provider_table, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
