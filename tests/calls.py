@@ -41,7 +41,7 @@ def describe(
         body,
         client._deadline(timeout),
         model,
-        CallOptions(
+        CallOptions.for_call(
             provider=provider,
             endpoint=endpoint,
             fallback=fallback,

@@ -90,6 +90,43 @@ class CallOptions:
     extra_headers: Mapping[str, str] | None = None
     extra_body: Mapping[str, Any] | None = None
 
+    @classmethod
+    def for_call(
+        cls,
+        *,
+        provider: str | None,
+        endpoint: str | None,
+        fallback: bool | Sequence[str] | None,
+        bill_to: str | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> CallOptions:
+        """The options of one call, as its public method got them (the one way a
+        service makes them).
+
+        Every keyword is required, so a service cannot leave one out unseen; ``timeout``
+        is not among them (it became the call's ``Deadline``). It runs on every call:
+        nothing set gives the shared :data:`NO_OPTIONS`, no new object.
+
+        Example:
+            >>> options = CallOptions.for_call(
+            ...     provider=None, endpoint="my-ep", fallback=None, bill_to=None,
+            ...     extra_headers=None, extra_body=None,
+            ... )
+            >>> options.endpoint, options.timeout
+            ('my-ep', None)
+        """
+        if (
+            provider is None
+            and endpoint is None
+            and fallback is None
+            and bill_to is None
+            and extra_headers is None
+            and extra_body is None
+        ):
+            return NO_OPTIONS
+        return cls(provider, endpoint, fallback, bill_to, None, extra_headers, extra_body)
+
     def merged(self, newer: CallOptions) -> CallOptions:
         """These options with ``newer``'s set values on top (a view of a view)."""
         changes: dict[str, Any] = {}

@@ -344,7 +344,7 @@ class AsyncTaskRunner:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,

@@ -164,7 +164,7 @@ class AsyncChat:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,
@@ -224,7 +224,7 @@ class AsyncChat:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,

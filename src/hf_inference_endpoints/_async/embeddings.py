@@ -369,7 +369,7 @@ class AsyncEmbeddings:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,
@@ -428,7 +428,7 @@ class AsyncEmbeddings:
             body,
             call.deadline,  # resolving an endpoint takes time too
             call.route.model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=call.provider,
                 endpoint=call.route.endpoint,
                 fallback=call.fallback,

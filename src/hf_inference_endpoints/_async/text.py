@@ -955,8 +955,12 @@ class AsyncText(AsyncTaskService):
                 body,
                 deadline,
                 model,
-                CallOptions(
+                # a URL or an endpoint: no provider (one given is not used) and no
+                # failover (refused above)
+                CallOptions.for_call(
+                    provider=None,
                     endpoint=endpoint,
+                    fallback=None,
                     bill_to=bill_to,
                     extra_headers=extra_headers,
                     extra_body=extra_body,

@@ -108,7 +108,7 @@ class AsyncTextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        options = CallOptions(
+        options = CallOptions.for_call(
             provider=provider,
             endpoint=endpoint,
             fallback=fallback,
@@ -196,7 +196,7 @@ class AsyncTextGeneration:
             body,
             self._client._deadline(timeout),
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,

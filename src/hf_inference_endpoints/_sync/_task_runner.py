@@ -345,7 +345,7 @@ class TaskRunner:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,

@@ -165,7 +165,7 @@ class Chat:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,
@@ -225,7 +225,7 @@ class Chat:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,

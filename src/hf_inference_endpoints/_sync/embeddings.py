@@ -359,7 +359,7 @@ class Embeddings:
             body,
             deadline,
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,
@@ -401,7 +401,7 @@ class Embeddings:
             body,
             call.deadline,  # resolving an endpoint takes time too
             call.route.model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=call.provider,
                 endpoint=call.route.endpoint,
                 fallback=call.fallback,

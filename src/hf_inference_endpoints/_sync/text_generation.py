@@ -109,7 +109,7 @@ class TextGeneration:
         """
         params.pop("stream", None)
         body = text_generation_body(prompt, params)
-        options = CallOptions(
+        options = CallOptions.for_call(
             provider=provider,
             endpoint=endpoint,
             fallback=fallback,
@@ -197,7 +197,7 @@ class TextGeneration:
             body,
             self._client._deadline(timeout),
             model,
-            CallOptions(
+            CallOptions.for_call(
                 provider=provider,
                 endpoint=endpoint,
                 fallback=fallback,
