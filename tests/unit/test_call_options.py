@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+from typing import Any, get_overloads
 
 import pytest
 
@@ -79,3 +81,37 @@ def test_the_view_class_is_made_once_per_class_and_keeps_the_name() -> None:
     assert filling_class(hfie.Chat) is filling_class(hfie.Chat)
     assert filling_class(hfie.Chat).__name__ == "Chat"
     assert issubclass(filling_class(hfie.Chat), hfie.Chat)
+
+
+def _declared_options(function: Any) -> dict[str, str]:
+    """The call options ``function`` declares: ``name -> annotation`` (as written)."""
+    parameters = inspect.signature(function).parameters
+    shared = parameters.get("options")
+    if shared is not None and shared.kind is inspect.Parameter.VAR_KEYWORD:
+        assert shared.annotation == "Unpack[CallKeywords]", function.__qualname__
+        return {field.name: str(field.type) for field in dataclasses.fields(CallOptions)}
+    declared = {}
+    for name in OPTION_NAMES:
+        if name in parameters:
+            parameter = parameters[name]
+            assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, (function, name)
+            assert parameter.default is None, (function.__qualname__, name)
+            declared[name] = str(parameter.annotation)
+    return declared
+
+
+@pytest.mark.parametrize("twin", ["", "Async"])
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_overload_takes_the_options_with_the_types_of_call_options(
+    service: str, twin: str
+) -> None:
+    # an overload (explicit keywords, or **options: Unpack[CallKeywords]) that drops an
+    # option or types it differently changes what mypy and IDEs accept for that shape
+    cls = getattr(hfie, twin + service)
+    types = {field.name: str(field.type) for field in dataclasses.fields(CallOptions)}
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if name.startswith("_") or not _declared_options(member):
+            continue
+        assert _declared_options(member) == types, f"{cls.__name__}.{name}"
+        for stub in get_overloads(member):
+            assert _declared_options(stub) == types, f"{cls.__name__}.{name} (an overload)"
