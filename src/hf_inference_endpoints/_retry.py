@@ -158,6 +158,7 @@ class RetryState:
         "_cold_started",
         "_jitter",
         "attempts",
+        "call_left",
         "cold_waited",
         "deadline",
         "policy",
@@ -178,6 +179,9 @@ class RetryState:
         self.deadline = deadline
         self.retries = 0
         self.attempts = 1
+        # seconds of the call's deadline left when the current attempt began (None: no
+        # limit): which limit can cut the attempt's I/O, the call's or the attempt's own
+        self.call_left: float | None = None
         self.cold_waited = 0.0  # seconds slept waiting for a loading model
         self._cold_started: float | None = None
         self._backoff: Iterator[float] | None = None

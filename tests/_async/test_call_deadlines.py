@@ -456,6 +456,51 @@ async def test_a_read_cut_by_request_timeout_stays_an_attempts_request_timeout(
 
 
 @pytest.mark.anyio
+async def test_a_read_that_ends_just_before_the_call_would_is_still_the_attempts_timeout(
+    clock: FakeClock,
+) -> None:
+    """5.03 s left and a 5 s request_timeout: the attempt's limit cut it, 0.03 s early."""
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 30.0, ok([LABELS]))
+    async with make_client(wire, max_retries=0, request_timeout=5.0) as client:
+        with pytest.raises(RequestTimeout) as caught:
+            await client.text.classify(model="org/sst", text="I like you", timeout=5.03)
+    assert type(caught.value) is RequestTimeout
+    assert wire.reads() == [5.0]
+
+
+def connect_times_out(clock: FakeClock) -> Callable[[httpx2.Request], httpx2.Response]:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        clock.now += request.extensions["timeout"]["connect"]
+        raise httpx2.ConnectTimeout("no answer to SYN", request=request)
+
+    return answer
+
+
+@pytest.mark.anyio
+async def test_a_connect_timeout_shorter_than_the_call_is_the_attempts(clock: FakeClock) -> None:
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 0.0, connect_times_out(clock))
+    async with make_client(wire, max_retries=0, connection_timeout=2.0) as client:
+        with pytest.raises(RequestTimeout) as caught:
+            await client.text.classify(model="org/sst", text="I like you", timeout=60)
+    assert type(caught.value) is RequestTimeout
+    assert "ConnectTimeout" in caught.value.message
+
+
+@pytest.mark.anyio
+async def test_a_connect_cut_by_the_calls_last_second_is_deadline_exceeded(
+    clock: FakeClock,
+) -> None:
+    wire = Wire(clock).add("POST", f"{HF}/org/sst", 0.0, connect_times_out(clock))
+    began = clock.now
+    async with make_client(wire, max_retries=3, connection_timeout=2.0) as client:
+        with pytest.raises(DeadlineExceeded) as caught:
+            await client.text.classify(model="org/sst", text="I like you", timeout=1.0)
+    assert isinstance(caught.value.__cause__, httpx2.ConnectTimeout)
+    assert wire.urls() == [f"POST {HF}/org/sst"]  # no time left: not retried
+    assert clock.now - began == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize("status", [408, 429, 503])
 async def test_a_retry_wait_the_call_timeout_cannot_fit_is_refused_as_deadline_exceeded(
     clock: FakeClock, status: int

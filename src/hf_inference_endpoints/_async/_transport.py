@@ -439,7 +439,7 @@ class AsyncTransport:
         stream): a server that trickles its headers or body a byte at a time cannot
         stretch a per-read timeout past either. A stream's body is bound by the stream.
         """
-        remaining = state.remaining()
+        remaining = state.call_left = state.remaining()
         limit = self.config.request_timeout
         if limit is not None and (remaining is None or limit < remaining):
             remaining = limit
@@ -483,7 +483,7 @@ class AsyncTransport:
             except RuntimeError as exc:  # "Event loop is closed": a pool from an ended loop
                 raise _ended_loop(exc, prepared) from exc
             except httpx2.TimeoutException as exc:
-                error = _timeout_error(prepared, exc, state)
+                error = self._timeout_error(prepared, exc, state, stream=stream)
             except httpx2.TransportError as exc:
                 error = _network_error(prepared, exc)
             except httpx2.TooManyRedirects as exc:  # a caller's http_client that follows
@@ -511,7 +511,7 @@ class AsyncTransport:
                     try:
                         body = await _read_body(response, self.config.max_response_bytes)
                     except httpx2.TimeoutException as exc:
-                        error = _timeout_error(prepared, exc, state)
+                        error = self._timeout_error(prepared, exc, state, stream=stream)
                     except httpx2.TransportError as exc:
                         error = _network_error(prepared, exc)
                     else:
@@ -763,6 +763,59 @@ class AsyncTransport:
         )
         return error
 
+    def _timeout_error(
+        self, prepared: PreparedRequest, exc: Exception, state: RetryState, *, stream: bool
+    ) -> HfError:
+        """The error of an attempt whose connect, read or write timed out.
+
+        ``DeadlineExceeded`` (a ``RequestTimeout`` subclass) when the call's own deadline
+        was the limit that cut it: what was left of the call when the attempt began was no
+        more than the operation's own limit (``connection_timeout`` for a connect; for a
+        read or write, ``request_timeout``, or ``stream_timeout`` for a stream's, and
+        ``request_timeout`` over the whole attempt). Else the attempt's ``RequestTimeout``,
+        or ``PoolExhausted`` when no connection came free.
+        """
+        if isinstance(exc, httpx2.PoolTimeout):
+            return PoolExhausted(
+                f"{prepared.method} {_safe_url(prepared.url)}: no connection came free in "
+                "time (all max_connections are in use; raise it, or send fewer calls at once)",
+                provider=prepared.context.provider,
+                model=prepared.context.model,
+                endpoint=prepared.context.endpoint,
+            )
+        config = self.config
+        call_left = state.call_left
+        own: float | None
+        if isinstance(exc, httpx2.ConnectTimeout):
+            own = config.connection_timeout
+        else:
+            own = config.stream_timeout if stream else config.request_timeout
+        attempt = config.request_timeout
+        if own is None or (attempt is not None and attempt < own):
+            own = attempt
+        deadline = state.deadline
+        if (
+            call_left is not None
+            and deadline is not None
+            and deadline.timeout is not None
+            and (own is None or call_left <= own)
+        ):
+            cut = deadline_error(
+                deadline.timeout,
+                model=prepared.context.model,
+                provider=prepared.context.provider,
+                endpoint=prepared.context.endpoint,
+                doing=f"waiting for the answer to {prepared.method} {_safe_url(prepared.url)}",
+            )
+            cut.__cause__ = exc
+            return cut
+        return RequestTimeout(
+            f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
+            provider=prepared.context.provider,
+            model=prepared.context.model,
+            endpoint=prepared.context.endpoint,
+        )
+
     async def _not_a_stream(self, response: httpx2.Response, prepared: PreparedRequest) -> HfError:
         """A stream call answered 2xx with JSON or HTML: the error it carries, or a ServerError."""
         try:
@@ -943,43 +996,6 @@ def _too_large(prepared: PreparedRequest, response: httpx2.Response, limit: int 
         "raise max_response_bytes (or set it to None) to accept it",
         status_code=response.status_code,
         request_id=response.headers.get("x-request-id"),
-        provider=prepared.context.provider,
-        model=prepared.context.model,
-        endpoint=prepared.context.endpoint,
-    )
-
-
-#: A socket timeout this close to the call's deadline (seconds) was the deadline's doing.
-_CUT_BY_DEADLINE = 0.05
-
-
-def _timeout_error(prepared: PreparedRequest, exc: Exception, state: RetryState) -> HfError:
-    """The error of an attempt whose connect, read or write timed out: ``DeadlineExceeded``
-    when the call's own deadline cut it (a ``RequestTimeout`` subclass), else the attempt's
-    ``RequestTimeout`` (``request_timeout``...) or ``PoolExhausted``."""
-    if isinstance(exc, httpx2.PoolTimeout):
-        return PoolExhausted(
-            f"{prepared.method} {_safe_url(prepared.url)}: no connection came free in time "
-            "(all max_connections are in use; raise it, or send fewer calls at once)",
-            provider=prepared.context.provider,
-            model=prepared.context.model,
-            endpoint=prepared.context.endpoint,
-        )
-    deadline = state.deadline
-    if deadline is not None and deadline.timeout is not None:
-        left = deadline.remaining()
-        if left is not None and left <= _CUT_BY_DEADLINE:
-            cut = deadline_error(
-                deadline.timeout,
-                model=prepared.context.model,
-                provider=prepared.context.provider,
-                endpoint=prepared.context.endpoint,
-                doing=f"waiting for the answer to {prepared.method} {_safe_url(prepared.url)}",
-            )
-            cut.__cause__ = exc
-            return cut
-    return RequestTimeout(
-        f"{prepared.method} {_safe_url(prepared.url)} timed out ({type(exc).__name__})",
         provider=prepared.context.provider,
         model=prepared.context.model,
         endpoint=prepared.context.endpoint,
