@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator, Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import httpx2
 
@@ -34,7 +34,15 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["Stream"]
+__all__ = ["Stream", "Fold"]
+
+
+class Fold(Protocol):
+    """What :meth:`Stream.final` folds the items into (``_assemble``)."""
+
+    def add(self, item: Any) -> None: ...
+    def result(self, meta: ResponseMeta) -> Any: ...
+
 
 T = TypeVar("T")
 
@@ -94,10 +102,9 @@ class Stream(Generic[T]):
         self._deadline = deadline  # time.monotonic() instant the whole stream ends by
         self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
         self._last_event = time.monotonic() if idle_timeout is not None else 0.0
-        # set by the service that knows how to fold the items (see final()); then the
-        # items already handed out are kept, one list append each, nothing else
-        self._assemble: Callable[[list[Any], ResponseMeta], Any] | None = None
-        self._history: list[T] | None = None
+        # set by the service that knows how to fold the items (see final()); then each
+        # item handed out is folded in (its pieces kept, not the item)
+        self._fold: Fold | None = None
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -121,17 +128,14 @@ class Stream(Generic[T]):
                 raise StopIteration
             self._fill()
         item = self._pending.popleft()
-        if self._history is not None:
-            self._history.append(item)
+        if self._fold is not None:
+            self._fold.add(item)
         return item
 
-    def _keep_for(self, assemble: Callable[[list[Any], ResponseMeta], Any]) -> None:
-        """Keep the items handed out so :meth:`final` can fold them with ``assemble``.
-
-        ``assemble(items, meta)`` returns the whole answer, carrying ``meta``.
-        """
-        self._assemble = assemble
-        self._history = []
+    def _keep_for(self, fold: Fold) -> None:
+        """Fold each item handed out into ``fold``, whose ``result(meta)`` :meth:`final`
+        returns (``_assemble.ChatFold``, ``_assemble.GenerationFold``)."""
+        self._fold = fold
 
     @overload
     def final(self: Stream[ChatCompletionChunk]) -> ChatCompletion: ...
@@ -160,13 +164,14 @@ class Stream(Generic[T]):
             >>> stream = client.chat.stream(model=m, messages=msgs)  # doctest: +SKIP
             >>> reply = stream.final()  # doctest: +SKIP
         """
-        if self._assemble is None or self._history is None:
+        fold = self._fold
+        if fold is None:
             raise TypeError("This stream has no whole answer to assemble")
         if self._closed and not self._finished and not self._pending and self._failure is None:
             raise self._error(StreamInterrupted, "The stream was closed before it ended")
         for _ in self:
             pass
-        return self._assemble(self._history, self._meta)
+        return fold.result(self._meta)
 
     def _next_chunk_by_deadline(self, chunks: Iterator[bytes]) -> bytes:
         """The next body chunk, its reads ended by the stream's deadline."""
