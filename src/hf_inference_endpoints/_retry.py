@@ -8,7 +8,6 @@ attempt; the answer is a delay in seconds, or the error to raise. Cold starts
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 from collections.abc import Callable, Iterator, Mapping
@@ -65,6 +64,8 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     try:
         seconds = float(raw)
     except ValueError:
+        import email.utils  # an HTTP date is rare; the import is not (~2 ms)
+
         try:
             when = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
