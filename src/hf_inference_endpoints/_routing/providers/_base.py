@@ -29,6 +29,7 @@ from urllib.parse import quote, urlsplit
 
 from ..._errors import InvalidArgument, ServerError
 from ..._mime import sniff_mime
+from ..._record import Record, record, set_field
 from ..._request import PreparedRequest, RawBody, ResponseKind
 
 if TYPE_CHECKING:
@@ -421,8 +422,8 @@ StepReader = Callable[["Fetch", Any, "JobContext"], "Step"]
 AdapterWriter = Callable[["dict[str, Any]", str, "MappingEntry"], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+@record
+class Route(Record):
     """One task on one provider, as data: where it goes, what is sent, how it is read.
 
     A helper's ``routes`` maps each task to a path (the template's body and answer) or
@@ -456,6 +457,28 @@ class Route:
     accept: str | None = None
     direct_url: str | None = None
     router_query: str = ""
+
+    def __init__(
+        self,
+        path: str,
+        body: BodyBuilder | None = None,
+        answer: AnswerReader | None = None,
+        kind: ResponseKind = "json",
+        follow: StepReader | None = None,
+        adapter: AdapterWriter | None = None,
+        accept: str | None = None,
+        direct_url: str | None = None,
+        router_query: str = "",
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "body", body)
+        set_field(self, "answer", answer)
+        set_field(self, "kind", kind)
+        set_field(self, "follow", follow)
+        set_field(self, "adapter", adapter)
+        set_field(self, "accept", accept)
+        set_field(self, "direct_url", direct_url)
+        set_field(self, "router_query", router_query)
 
 
 def done(read: Callable[[Any], Any]) -> AnswerReader:
