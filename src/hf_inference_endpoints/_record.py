@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import FrozenInstanceError, fields
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-__all__ = ["Record", "record", "set_field"]
+__all__ = ["Record", "record", "record_with_dict", "set_field"]
 
 T = TypeVar("T")
 
@@ -98,3 +98,11 @@ def record(cls: type[T]) -> type[T]:
     if "__init__" not in cls.__dict__ or not issubclass(cls, Record):
         raise TypeError(f"{cls.__name__}: a record subclasses Record and writes its __init__")
     return dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
+
+
+def record_with_dict(cls: type[T]) -> type[T]:
+    """:func:`record` for a class whose instances keep a ``__dict__`` (no slots), as a
+    ``@dataclass(frozen=True)`` without ``slots=True`` does."""
+    if "__init__" not in cls.__dict__ or not issubclass(cls, Record):
+        raise TypeError(f"{cls.__name__}: a record subclasses Record and writes its __init__")
+    return dataclasses.dataclass(init=False, repr=False, eq=False)(cls)

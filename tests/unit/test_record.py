@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from hf_inference_endpoints._call import Answer, Call
+from hf_inference_endpoints._config import HfInferenceConfig
 from hf_inference_endpoints._errors import ErrorContext
 from hf_inference_endpoints._meta import ResponseMeta
 from hf_inference_endpoints._options import CallOptions
@@ -20,7 +21,8 @@ from hf_inference_endpoints._ratelimit import ProviderLimit
 from hf_inference_endpoints._record import Record, record, set_field
 from hf_inference_endpoints._request import PreparedRequest, RawBody, Routed
 from hf_inference_endpoints._retry import Deadline, RetryPolicy
-from hf_inference_endpoints._routing.providers._base import Route
+from hf_inference_endpoints._routing.mapping import Candidate, MappingEntry, Plan
+from hf_inference_endpoints._routing.providers._base import Done, Fetch, JobContext, Route
 from hf_inference_endpoints._routing.targets import Target
 from hf_inference_endpoints._waits import Pause
 
@@ -28,8 +30,15 @@ RECORDS = [
     Answer,
     Call,
     CallOptions,
+    Candidate,
     Deadline,
+    Done,
     ErrorContext,
+    Fetch,
+    HfInferenceConfig,
+    JobContext,
+    MappingEntry,
+    Plan,
     Pause,
     PreparedRequest,
     ProgressEvent,
@@ -130,3 +139,13 @@ def test_a_default_factory_field_gets_a_new_value_each_time() -> None:
     assert first.context is not PreparedRequest("GET", "http://x", {}).context
     given = ErrorContext(model="m")
     assert PreparedRequest("GET", "http://x", {}, context=given).context is given
+
+
+def test_the_config_keeps_a_dict_and_validates_in_init_as_the_dataclass_did() -> None:
+    config = HfInferenceConfig(token="hf_abc", router_url="http://r/")
+    assert config.router_url == "http://r"  # __post_init__ ran
+    assert vars(config)["max_retries"] == 3  # not slotted, as before
+    assert dataclasses.replace(config, max_retries=0).max_retries == 0
+    assert config == HfInferenceConfig(token="hf_abc", router_url="http://r")
+    with pytest.raises(FrozenInstanceError):
+        config.max_retries = 1  # type: ignore[misc]
