@@ -24,6 +24,8 @@ from hf_inference_endpoints._retry import Deadline, RetryPolicy
 from hf_inference_endpoints._routing.mapping import Candidate, MappingEntry, Plan
 from hf_inference_endpoints._routing.providers._base import Done, Fetch, JobContext, Route
 from hf_inference_endpoints._routing.targets import Target
+from hf_inference_endpoints._sse import ServerSentEvent
+from hf_inference_endpoints._storage.urls import StorageURL
 from hf_inference_endpoints._waits import Pause
 
 RECORDS = [
@@ -48,6 +50,8 @@ RECORDS = [
     RetryPolicy,
     Route,
     Routed,
+    ServerSentEvent,
+    StorageURL,
     Target,
 ]
 
