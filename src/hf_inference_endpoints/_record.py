@@ -95,14 +95,27 @@ def record(cls: type[T]) -> type[T]:
     ``dataclass(init=False, repr=False, eq=False, slots=True)``: the fields, slots and
     match args, with the methods :class:`Record` and the class itself define.
     """
-    if "__init__" not in cls.__dict__ or not issubclass(cls, Record):
-        raise TypeError(f"{cls.__name__}: a record subclasses Record and writes its __init__")
-    return dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
+    _check(cls)
+    return _as_generated(dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls))
 
 
 def record_with_dict(cls: type[T]) -> type[T]:
     """:func:`record` for a class whose instances keep a ``__dict__`` (no slots), as a
     ``@dataclass(frozen=True)`` without ``slots=True`` does."""
+    _check(cls)
+    return _as_generated(dataclasses.dataclass(init=False, repr=False, eq=False)(cls))
+
+
+def _check(cls: type) -> None:
     if "__init__" not in cls.__dict__ or not issubclass(cls, Record):
         raise TypeError(f"{cls.__name__}: a record subclasses Record and writes its __init__")
-    return dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+
+
+def _as_generated(cls: type[T]) -> type[T]:
+    """Say in ``__dataclass_params__`` what the record is: frozen, with ``__init__``,
+    ``__repr__`` and ``__eq__`` (so a ``@dataclass(frozen=True)`` subclass is allowed, as it
+    was of the dataclass)."""
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    for name in ("init", "repr", "eq", "frozen"):
+        setattr(params, name, True)
+    return cls

@@ -153,3 +153,23 @@ def test_the_config_keeps_a_dict_and_validates_in_init_as_the_dataclass_did() ->
     assert config == HfInferenceConfig(token="hf_abc", router_url="http://r")
     with pytest.raises(FrozenInstanceError):
         config.max_retries = 1  # type: ignore[misc]
+
+
+def test_a_record_says_it_is_frozen_so_a_frozen_dataclass_may_extend_it() -> None:
+    params = Pair.__dataclass_params__
+    assert (params.init, params.repr, params.eq, params.frozen) == (True, True, True, True)
+
+    @dataclass(frozen=True)
+    class Triple(Pair):
+        extra: int = 9
+
+    made = Triple("a", 2, None, 3)
+    assert (made.name, made.size, made.extra) == ("a", 2, 3)
+    assert made == Triple("a", 2, "ignored", 3)
+    with pytest.raises(FrozenInstanceError):
+        made.extra = 1  # type: ignore[misc]
+    with pytest.raises(TypeError, match="non-frozen"):
+
+        @dataclass
+        class Thawed(Pair):
+            extra: int = 9
