@@ -1,10 +1,12 @@
 """Fold the items of a stream into the whole answer (no I/O).
 
-``stream.final()`` hands the items it kept to these: chat chunks become one
-``ChatCompletion`` (content and reasoning concatenated, tool calls merged by index with
-their arguments concatenated, finish reason, logprobs, usage); TGI stream events become
-one ``TextGenerationOutput``. The work happens once, at the end: iterating a stream
-does nothing more than keep the items it already parsed.
+A stream folds each item it hands out (``ChatFold.add``, ``GenerationFold.add``), so
+that ``stream.final()`` can build the whole answer after a partial iteration too: chat
+chunks become one ``ChatCompletion`` (content and reasoning concatenated, tool calls
+merged by index with their arguments concatenated, finish reason, logprobs, usage); TGI
+stream events become one ``TextGenerationOutput``. A fold keeps the pieces (strings,
+token objects), never the items themselves: a stream of thousands of chunks keeps no
+thousands of models alive, and memory freed by one chunk serves the next.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["assemble_chat", "assemble_generation", "final_chat", "final_generation"]
+__all__ = ["ChatFold", "GenerationFold", "assemble_chat", "assemble_generation"]
 
 
 class _Choice:
@@ -91,15 +93,91 @@ class _Choice:
         }
 
 
-def assemble_chat(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
-    """One ``ChatCompletion`` from the chunks of a chat stream.
+#: The head fields of a completion, taken from the first chunk that has each.
+_HEAD = ("id", "model", "created", "system_fingerprint")
+
+
+class ChatFold:
+    """A chat stream's chunks, folded one by one into the completion they make.
 
     Args:
-        chunks: Every chunk of the stream, in order.
+        model: A ``response_format`` class: :meth:`result` parses the reply into it.
 
-    Returns:
-        The completion: ``object`` ``chat.completion``, the stream's id, model, created
-        and fingerprint (first seen), one choice per index, the last usage sent.
+    Example:
+        >>> from hf_inference_endpoints.models import ChatCompletionChunk as C
+        >>> fold = ChatFold()
+        >>> for word in ("Hel", "lo"):
+        ...     fold.add(C.model_validate({"id": "x", "choices": [{"index": 0, "delta": {"content": word}}]}))
+        >>> fold.completion().choices[0].message.content
+        'Hello'
+    """
+
+    __slots__ = ("_choices", "_head", "_missing", "_model", "_usage")
+
+    def __init__(self, model: type[Any] | None = None) -> None:
+        self._model = model
+        self._head: dict[str, Any] = {}
+        self._missing = list(_HEAD)  # head fields no chunk has given yet
+        self._choices: dict[int, _Choice] = {}
+        self._usage: Any = None
+
+    def add(self, chunk: ChatCompletionChunk) -> None:
+        """Fold in the next chunk."""
+        missing = self._missing
+        if missing:
+            for name in tuple(missing):
+                value = getattr(chunk, name)
+                if value is not None:
+                    self._head[name] = value
+                    missing.remove(name)
+        usage = chunk.usage
+        if usage is not None:
+            self._usage = usage
+        choices = chunk.choices
+        if choices:
+            folded = self._choices
+            for position, choice in enumerate(choices):
+                index = choice.index if choice.index is not None else position
+                state = folded.get(index)
+                if state is None:
+                    state = folded[index] = _Choice()
+                state.add(choice)
+
+    def completion(self) -> ChatCompletion:
+        """The completion the chunks folded so far make.
+
+        Returns:
+            ``object`` ``chat.completion``, the stream's id, model, created and fingerprint
+            (first seen), one choice per index, the last usage sent.
+        """
+        from ._generation import _python_validator
+
+        body: dict[str, Any] = {
+            "object": "chat.completion",
+            **self._head,
+            "choices": [state.to_json(index) for index, state in sorted(self._choices.items())],
+            "usage": None if self._usage is None else self._usage.model_dump(),
+        }
+        completion: ChatCompletion = _python_validator("ChatCompletion")(body)
+        return completion
+
+    def result(self, meta: ResponseMeta) -> ChatCompletion:
+        """``stream.final()``: the completion with ``meta``, parsed when a model was given.
+
+        Raises:
+            StructuredOutputError: A model was given and the reply does not validate.
+        """
+        completion = self.completion()
+        completion._response_meta = meta
+        if self._model is None:
+            return completion
+        from ._structured import parse_structured
+
+        return parse_structured(completion, self._model)
+
+
+def assemble_chat(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
+    """One ``ChatCompletion`` from the chunks of a chat stream (see :class:`ChatFold`).
 
     Example:
         >>> from hf_inference_endpoints.models import ChatCompletionChunk as C
@@ -108,40 +186,57 @@ def assemble_chat(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
         >>> assemble_chat(chunks).choices[0].message.content
         'Hello'
     """
-    from ._generation import _python_validator
-
-    head: dict[str, Any] = {}
-    choices: dict[int, _Choice] = {}
-    usage: Any = None
+    fold = ChatFold()
     for chunk in chunks:
-        for name in ("id", "model", "created", "system_fingerprint"):
-            if name not in head:
-                value = getattr(chunk, name)
-                if value is not None:
-                    head[name] = value
-        if chunk.usage is not None:
-            usage = chunk.usage
-        for position, choice in enumerate(chunk.choices or ()):
-            index = choice.index if choice.index is not None else position
-            state = choices.get(index)
-            if state is None:
-                state = choices[index] = _Choice()
-            state.add(choice)
-    body: dict[str, Any] = {
-        "object": "chat.completion",
-        **head,
-        "choices": [state.to_json(index) for index, state in sorted(choices.items())],
-        "usage": None if usage is None else usage.model_dump(),
-    }
-    completion: ChatCompletion = _python_validator("ChatCompletion")(body)
-    return completion
+        fold.add(chunk)
+    return fold.completion()
 
 
-def assemble_generation(events: Iterable[TextGenerationStreamOutput]) -> TextGenerationOutput:
-    """One ``TextGenerationOutput`` from the events of a TGI stream.
+class GenerationFold:
+    """A TGI stream's events, folded one by one into the ``TextGenerationOutput``.
 
     The last event carries ``generated_text`` (and ``details`` when asked); its details
     gain the stream's tokens. Without such an event the tokens' text is joined.
+    """
+
+    __slots__ = ("_details", "_text", "_tokens")
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._details: Any = None
+        self._tokens: list[Any] = []  # the events' token models, dumped once at the end
+
+    def add(self, event: TextGenerationStreamOutput) -> None:
+        """Fold in the next event."""
+        if event.token is not None:
+            self._tokens.append(event.token)
+        if event.generated_text is not None:
+            self._text = event.generated_text
+        if event.details is not None:
+            self._details = event.details
+
+    def output(self) -> TextGenerationOutput:
+        """The output the events folded so far make."""
+        from .models import TextGenerationOutput
+
+        tokens = [token.model_dump(exclude_none=True) for token in self._tokens]
+        text = self._text
+        if text is None:
+            text = "".join(t.get("text", "") for t in tokens if not t.get("special"))
+        body: dict[str, Any] = {"generated_text": text}
+        if self._details is not None:
+            body["details"] = {**self._details.model_dump(exclude_none=True), "tokens": tokens}
+        return TextGenerationOutput.model_validate(body)
+
+    def result(self, meta: ResponseMeta) -> TextGenerationOutput:
+        """``stream.final()``: the output, with ``meta``."""
+        output = self.output()
+        output._response_meta = meta
+        return output
+
+
+def assemble_generation(events: Iterable[TextGenerationStreamOutput]) -> TextGenerationOutput:
+    """One ``TextGenerationOutput`` from the events of a TGI stream (see :class:`GenerationFold`).
 
     Example:
         >>> from hf_inference_endpoints.models import TextGenerationStreamOutput as E
@@ -151,47 +246,7 @@ def assemble_generation(events: Iterable[TextGenerationStreamOutput]) -> TextGen
         >>> assemble_generation(events).generated_text
         'Hi!'
     """
-    from .models import TextGenerationOutput
-
-    text: str | None = None
-    details: Any = None
-    tokens: list[dict[str, Any]] = []
+    fold = GenerationFold()
     for event in events:
-        if event.token is not None:
-            tokens.append(event.token.model_dump(exclude_none=True))
-        if event.generated_text is not None:
-            text = event.generated_text
-        if event.details is not None:
-            details = event.details
-    if text is None:
-        text = "".join(t.get("text", "") for t in tokens if not t.get("special"))
-    body: dict[str, Any] = {"generated_text": text}
-    if details is not None:
-        body["details"] = {**details.model_dump(exclude_none=True), "tokens": tokens}
-    return TextGenerationOutput.model_validate(body)
-
-
-def final_chat(
-    model: type[Any] | None, chunks: list[ChatCompletionChunk], meta: ResponseMeta
-) -> ChatCompletion:
-    """``stream.final()`` of a chat stream: the completion, parsed when ``model`` is set.
-
-    Raises:
-        StructuredOutputError: ``model`` is set and the reply does not validate.
-    """
-    completion = assemble_chat(chunks)
-    completion._response_meta = meta
-    if model is None:
-        return completion
-    from ._structured import parse_structured
-
-    return parse_structured(completion, model)
-
-
-def final_generation(
-    events: list[TextGenerationStreamOutput], meta: ResponseMeta
-) -> TextGenerationOutput:
-    """``stream.final()`` of a TGI text-generation stream."""
-    output = assemble_generation(events)
-    output._response_meta = meta
-    return output
+        fold.add(event)
+    return fold.output()

@@ -12,10 +12,10 @@ the answer -- reads this one frozen value (``client._prepare(call)``, ``_execute
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._options import NO_OPTIONS, CallOptions
+from ._record import Record, record, set_field
 from ._request import RawBody, ResponseKind
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ __all__ = ["Answer", "Call", "EventReader"]
 EventReader = Callable[[str, "ErrorContext"], "tuple[Callable[[str], Any], bool]"]
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+@record
+class Answer(Record):
     """How a service reads a finished answer into its typed result.
 
     The provider's helper decides which reader applies (``_answers.first_answer_reader``):
@@ -54,9 +54,21 @@ class Answer:
     events: EventReader | None = None
     is_final: Callable[[Any], bool] | None = None
 
+    def __init__(
+        self,
+        from_bytes: Callable[[bytes], Any] | None = None,
+        from_value: Callable[[Any], Any] | None = None,
+        events: EventReader | None = None,
+        is_final: Callable[[Any], bool] | None = None,
+    ) -> None:
+        set_field(self, "from_bytes", from_bytes)
+        set_field(self, "from_value", from_value)
+        set_field(self, "events", events)
+        set_field(self, "is_final", is_final)
 
-@dataclass(frozen=True, slots=True)
-class Call:
+
+@record
+class Call(Record):
     """One inference call, described once at the public method and never changed.
 
     Attributes:
@@ -87,6 +99,26 @@ class Call:
     kind: ResponseKind | None = None
     accept: str | None = None
     answer: Answer | None = None
+
+    def __init__(
+        self,
+        task: str,
+        body: dict[str, Any] | RawBody,
+        deadline: Deadline,
+        model: str | None = None,
+        options: CallOptions = NO_OPTIONS,
+        kind: ResponseKind | None = None,
+        accept: str | None = None,
+        answer: Answer | None = None,
+    ) -> None:
+        set_field(self, "task", task)
+        set_field(self, "body", body)
+        set_field(self, "deadline", deadline)
+        set_field(self, "model", model)
+        set_field(self, "options", options)
+        set_field(self, "kind", kind)
+        set_field(self, "accept", accept)
+        set_field(self, "answer", answer)
 
     @property
     def stream(self) -> bool:

@@ -7,13 +7,14 @@ import inspect
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError, HfError
 from ._progress import ProgressCallback
 from ._ratelimit import parse_limits
+from ._record import Record, record_with_dict, set_field
 from ._redact import remember_secret, safe_url
 from ._validation import check_headers, check_url
 
@@ -185,8 +186,12 @@ def _token_file(env: Mapping[str, str]) -> Path:
     return base / "token"
 
 
-@dataclass(frozen=True)
-class HfInferenceConfig:
+#: A field with a default factory not given: call the factory (as the dataclass does).
+_FROM_FACTORY: Any = object()
+
+
+@record_with_dict
+class HfInferenceConfig(Record):
     """Everything the client needs to know; every field has a production-safe default.
 
     Durations are seconds (floats). ``None`` for a timeout means "no limit".
@@ -325,6 +330,105 @@ class HfInferenceConfig:
     rate_limit_window: float = 60.0
     adaptive_concurrency: int | None = None
     adaptive_latency_tolerance: float | None = 2.0
+
+    def __init__(
+        self,
+        token: Secret | None = None,
+        default_provider: str = "auto",
+        default_namespace: str | None = None,
+        auto_wait_for_model: bool = True,
+        cold_start_timeout: float = 300.0,
+        auto_resume_paused: bool = False,
+        endpoint_cache_ttl: float = 300.0,
+        provider_rate_limits: Mapping[str, int | Mapping[str, int]] = _FROM_FACTORY,
+        connection_timeout: float = 10.0,
+        request_timeout: float | None = 120.0,
+        stream_timeout: float | None = 300.0,
+        pool_size_per_host: int = 50,
+        max_connections: int | None = 100,
+        pool_idle_timeout: float = 90.0,
+        max_response_bytes: int | None = 256 * 1024 * 1024,
+        max_event_bytes: int | None = 16 * 1024 * 1024,
+        max_retries: int = 3,
+        retry_base_delay: float = 1.0,
+        retry_max_delay: float = 30.0,
+        enable_embedding_cache: bool = True,
+        embedding_cache_ttl: float = 86400.0,
+        max_embedding_cache_size: int = 100 * 1024 * 1024,
+        embedding_batch_size: int = 32,
+        auto_optimize_images: bool = True,
+        max_image_size_bytes: int = 20 * 1024 * 1024,
+        auto_chunk_long_audio: bool = True,
+        max_audio_duration: float = 1800.0,
+        enable_metrics: bool = True,
+        enable_tracing: bool = True,
+        trace_sample_rate: float = 0.1,
+        hub_url: str = DEFAULT_HUB_URL,
+        router_url: str = DEFAULT_ROUTER_URL,
+        endpoints_api_url: str = DEFAULT_ENDPOINTS_API_URL,
+        bill_to: str | None = None,
+        user_agent: str | None = None,
+        provider_preference: tuple[str, ...] = (),
+        fallback: bool | tuple[str, ...] = False,
+        provider_mapping_ttl: float = 600.0,
+        on_progress: ProgressCallback | None = None,
+        cache_url: str | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_backend_required: bool = False,
+        rate_limit_window: float = 60.0,
+        adaptive_concurrency: int | None = None,
+        adaptive_latency_tolerance: float | None = 2.0,
+    ) -> None:
+        set_field(self, "token", token)
+        set_field(self, "default_provider", default_provider)
+        set_field(self, "default_namespace", default_namespace)
+        set_field(self, "auto_wait_for_model", auto_wait_for_model)
+        set_field(self, "cold_start_timeout", cold_start_timeout)
+        set_field(self, "auto_resume_paused", auto_resume_paused)
+        set_field(self, "endpoint_cache_ttl", endpoint_cache_ttl)
+        set_field(
+            self,
+            "provider_rate_limits",
+            {} if provider_rate_limits is _FROM_FACTORY else provider_rate_limits,
+        )
+        set_field(self, "connection_timeout", connection_timeout)
+        set_field(self, "request_timeout", request_timeout)
+        set_field(self, "stream_timeout", stream_timeout)
+        set_field(self, "pool_size_per_host", pool_size_per_host)
+        set_field(self, "max_connections", max_connections)
+        set_field(self, "pool_idle_timeout", pool_idle_timeout)
+        set_field(self, "max_response_bytes", max_response_bytes)
+        set_field(self, "max_event_bytes", max_event_bytes)
+        set_field(self, "max_retries", max_retries)
+        set_field(self, "retry_base_delay", retry_base_delay)
+        set_field(self, "retry_max_delay", retry_max_delay)
+        set_field(self, "enable_embedding_cache", enable_embedding_cache)
+        set_field(self, "embedding_cache_ttl", embedding_cache_ttl)
+        set_field(self, "max_embedding_cache_size", max_embedding_cache_size)
+        set_field(self, "embedding_batch_size", embedding_batch_size)
+        set_field(self, "auto_optimize_images", auto_optimize_images)
+        set_field(self, "max_image_size_bytes", max_image_size_bytes)
+        set_field(self, "auto_chunk_long_audio", auto_chunk_long_audio)
+        set_field(self, "max_audio_duration", max_audio_duration)
+        set_field(self, "enable_metrics", enable_metrics)
+        set_field(self, "enable_tracing", enable_tracing)
+        set_field(self, "trace_sample_rate", trace_sample_rate)
+        set_field(self, "hub_url", hub_url)
+        set_field(self, "router_url", router_url)
+        set_field(self, "endpoints_api_url", endpoints_api_url)
+        set_field(self, "bill_to", bill_to)
+        set_field(self, "user_agent", user_agent)
+        set_field(self, "provider_preference", provider_preference)
+        set_field(self, "fallback", fallback)
+        set_field(self, "provider_mapping_ttl", provider_mapping_ttl)
+        set_field(self, "on_progress", on_progress)
+        set_field(self, "cache_url", cache_url)
+        set_field(self, "rate_limit_url", rate_limit_url)
+        set_field(self, "rate_limit_backend_required", rate_limit_backend_required)
+        set_field(self, "rate_limit_window", rate_limit_window)
+        set_field(self, "adaptive_concurrency", adaptive_concurrency)
+        set_field(self, "adaptive_latency_tolerance", adaptive_latency_tolerance)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         token: Any = self.token

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from ._record import Record, record, set_field
 from ._redact import scrub, scrub_value
 
 __all__ = [
@@ -56,9 +56,9 @@ _REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-trace-id", "x-amz-cf-id")
 _MAX_MESSAGE = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorContext:
-    """Where a request went: used to make error messages say so."""
+@record
+class ErrorContext(Record):
+    """Where a request went: used to make error messages say so (a frozen dataclass)."""
 
     provider: str | None = None
     model: str | None = None
@@ -71,6 +71,22 @@ class ErrorContext:
     #: ``ServiceUnavailable`` (retried as usual) whatever its body says, never a cold
     #: start waited out for up to ``cold_start_timeout``.
     cold_starts: bool = True
+
+    def __init__(
+        self,
+        provider: str | None = None,
+        model: str | None = None,
+        endpoint: str | None = None,
+        endpoint_state: str | None = None,
+        endpoint_waking: bool = False,
+        cold_starts: bool = True,
+    ) -> None:
+        set_field(self, "provider", provider)
+        set_field(self, "model", model)
+        set_field(self, "endpoint", endpoint)
+        set_field(self, "endpoint_state", endpoint_state)
+        set_field(self, "endpoint_waking", endpoint_waking)
+        set_field(self, "cold_starts", cold_starts)
 
 
 class HfError(Exception):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ._record import Record, record, set_field
 from ._redact import safe_url
 
 __all__ = ["ResponseMeta"]
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseMeta:
+@record
+class ResponseMeta(Record):
     """What the transport learned while getting a result.
 
     Attributes:
@@ -37,6 +38,30 @@ class ResponseMeta:
     attempts: int = 1
     cold_start_wait: float = 0.0
     providers_tried: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        request_id: str | None,
+        url: str,
+        provider: str | None,
+        model: str | None,
+        elapsed: float,
+        attempts: int = 1,
+        cold_start_wait: float = 0.0,
+        providers_tried: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "status_code", status_code)
+        set_field(self, "headers", headers)
+        set_field(self, "request_id", request_id)
+        set_field(self, "url", url)
+        set_field(self, "provider", provider)
+        set_field(self, "model", model)
+        set_field(self, "elapsed", elapsed)
+        set_field(self, "attempts", attempts)
+        set_field(self, "cold_start_wait", cold_start_wait)
+        set_field(self, "providers_tried", providers_tried)
 
     def __repr__(self) -> str:  # the URL without userinfo or query string
         shown = (

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._errors import InvalidArgument
+from ._record import Record, record, set_field
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -62,8 +63,8 @@ RETRY_SETTINGS = (
 _MERGED = frozenset({"extra_headers", "extra_body"})
 
 
-@dataclass(frozen=True, slots=True)
-class CallOptions:
+@record
+class CallOptions(Record):
     """The options every inference method takes, set once for a block of calls.
 
     None means "not set": the call's own keyword, else the config, decides.
@@ -89,6 +90,24 @@ class CallOptions:
     timeout: float | None = None
     extra_headers: Mapping[str, str] | None = None
     extra_body: Mapping[str, Any] | None = None
+
+    def __init__(
+        self,
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        set_field(self, "provider", provider)
+        set_field(self, "endpoint", endpoint)
+        set_field(self, "fallback", fallback)
+        set_field(self, "bill_to", bill_to)
+        set_field(self, "timeout", timeout)
+        set_field(self, "extra_headers", extra_headers)
+        set_field(self, "extra_body", extra_body)
 
     @classmethod
     def for_call(

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from ._record import Record, record, set_field
 
 __all__ = ["ProgressCallback", "ProgressEvent", "report_progress"]
 
 logger = logging.getLogger("hf_inference_endpoints.progress")
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressEvent:
+@record
+class ProgressEvent(Record):
     """One step of a long wait.
 
     Attributes:
@@ -45,6 +46,24 @@ class ProgressEvent:
     estimate: float | None = None
     attempt: int | None = None
     message: str | None = None
+
+    def __init__(
+        self,
+        kind: str,
+        subject: str,
+        state: str | None,
+        elapsed: float,
+        estimate: float | None = None,
+        attempt: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "subject", subject)
+        set_field(self, "state", state)
+        set_field(self, "elapsed", elapsed)
+        set_field(self, "estimate", estimate)
+        set_field(self, "attempt", attempt)
+        set_field(self, "message", message)
 
     def __str__(self) -> str:
         parts = [f"{self.subject}: {self.state or 'waiting'}", f"{self.elapsed:.1f} s so far"]

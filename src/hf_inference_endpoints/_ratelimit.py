@@ -25,8 +25,9 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from ._record import Record, record, set_field
 
 __all__ = [
     "LIMIT_KINDS",
@@ -44,12 +45,20 @@ __all__ = [
 LIMIT_KINDS = ("rpm", "tpm")
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderLimit:
+@record
+class ProviderLimit(Record):
     """One provider's limits: requests and tokens per minute (None: not limited)."""
 
     rpm: int | None = None
     tpm: int | None = None
+
+    def __init__(
+        self,
+        rpm: int | None = None,
+        tpm: int | None = None,
+    ) -> None:
+        set_field(self, "rpm", rpm)
+        set_field(self, "tpm", tpm)
 
 
 def _count(name: str, value: Any) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import ErrorContext
+from ._record import Record, record, set_field
 
 if TYPE_CHECKING:
     from ._errors import HfError
@@ -21,9 +22,12 @@ ResponseKind = Literal["json", "bytes", "sse"]
 #: endpoint's new URL), without using a retry; None lets the transport decide.
 OnError = Callable[["HfError"], Any]
 
+#: ``context`` not given: a new ``ErrorContext()`` (the field's default factory).
+_NEW_CONTEXT: Any = object()
 
-@dataclass(frozen=True, slots=True)
-class PreparedRequest:
+
+@record
+class PreparedRequest(Record):
     """Everything needed to send one HTTP request, decided without I/O; never changed.
 
     A step that needs another request (an endpoint's new URL, the next provider)
@@ -65,20 +69,50 @@ class PreparedRequest:
     deadline: Deadline | None = field(default=None, repr=False, compare=False)
     token_estimate: int = 0
 
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None = None,
+        expect: ResponseKind = "json",
+        context: ErrorContext = _NEW_CONTEXT,
+        task: str = "",
+        fallbacks: tuple[PreparedRequest, ...] = (),
+        provider_base: str = "",
+        deadline: Deadline | None = None,
+        token_estimate: int = 0,
+    ) -> None:
+        set_field(self, "method", method)
+        set_field(self, "url", url)
+        set_field(self, "headers", headers)
+        set_field(self, "content", content)
+        set_field(self, "expect", expect)
+        set_field(self, "context", ErrorContext() if context is _NEW_CONTEXT else context)
+        set_field(self, "task", task)
+        set_field(self, "fallbacks", fallbacks)
+        set_field(self, "provider_base", provider_base)
+        set_field(self, "deadline", deadline)
+        set_field(self, "token_estimate", token_estimate)
 
-@dataclass(frozen=True, slots=True)
-class RawBody:
+
+@record
+class RawBody(Record):
     """A non-JSON request body (an image, an audio file...) and its MIME type."""
 
     content: bytes
     content_type: str = "application/octet-stream"
 
+    def __init__(self, content: bytes, content_type: str = "application/octet-stream") -> None:
+        set_field(self, "content", content)
+        set_field(self, "content_type", content_type)
+
     def __repr__(self) -> str:
         return f"RawBody({len(self.content)} bytes, {self.content_type!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Routed:
+@record
+class Routed(Record):
     """A call's request with its target resolved, and how its execution recovers.
 
     ``client._route(call)`` makes it; ``_execute`` hands ``on_error`` to the transport's
@@ -92,3 +126,7 @@ class Routed:
 
     request: PreparedRequest
     on_error: OnError | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, request: PreparedRequest, on_error: OnError | None = None) -> None:
+        set_field(self, "request", request)
+        set_field(self, "on_error", on_error)

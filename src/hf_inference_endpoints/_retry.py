@@ -8,11 +8,10 @@ attempt; the answer is a delay in seconds, or the error to raise. Cold starts
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ._errors import (
@@ -22,6 +21,7 @@ from ._errors import (
     InvalidArgument,
     ModelLoading,
 )
+from ._record import Record, record, set_field
 from ._waits import plan_wait
 
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     try:
         seconds = float(raw)
     except ValueError:
+        import email.utils  # an HTTP date is rare; the import is not (~2 ms)
+
         try:
             when = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
@@ -78,8 +80,8 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
+@record
+class RetryPolicy(Record):
     """How a client retries.
 
     Attributes:
@@ -95,6 +97,20 @@ class RetryPolicy:
     max_delay: float = 30.0
     wait_for_model: bool = True
     cold_start_timeout: float = 300.0
+
+    def __init__(
+        self,
+        max_retries: int = 3,
+        base_delay: float = 1.0,
+        max_delay: float = 30.0,
+        wait_for_model: bool = True,
+        cold_start_timeout: float = 300.0,
+    ) -> None:
+        set_field(self, "max_retries", max_retries)
+        set_field(self, "base_delay", base_delay)
+        set_field(self, "max_delay", max_delay)
+        set_field(self, "wait_for_model", wait_for_model)
+        set_field(self, "cold_start_timeout", cold_start_timeout)
 
     @classmethod
     def from_config(cls, config: HfInferenceConfig) -> RetryPolicy:
@@ -324,8 +340,8 @@ def deadline_error(
     return DeadlineExceeded(message, model=model, provider=provider, endpoint=endpoint)
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+@record
+class Deadline(Record):
     """When a call's total ``timeout`` runs out, on the monotonic clock it was started with.
 
     One per public call: each step of the call (a lookup, a wait, the request) gets what
@@ -346,6 +362,16 @@ class Deadline:
     timeout: float | None
     at: float | None
     clock: Callable[[], float] = field(repr=False, compare=False)
+
+    def __init__(
+        self,
+        timeout: float | None,
+        at: float | None,
+        clock: Callable[[], float],
+    ) -> None:
+        set_field(self, "timeout", timeout)
+        set_field(self, "at", at)
+        set_field(self, "clock", clock)
 
     @classmethod
     def start(cls, timeout: float | None, clock: Callable[[], float]) -> Deadline:

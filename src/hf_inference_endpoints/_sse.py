@@ -40,7 +40,7 @@ Choices where the standard has no per-event notion:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ._record import Record, record, set_field
 
 __all__ = ["SSEDecoder", "ServerSentEvent", "SkipEvent"]
 
@@ -61,8 +61,8 @@ class SkipEvent(Exception):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSentEvent:
+@record
+class ServerSentEvent(Record):
     """One dispatched server-sent event.
 
     Attributes:
@@ -78,6 +78,18 @@ class ServerSentEvent:
     data: str = ""
     id: str | None = None
     retry: int | None = None
+
+    def __init__(
+        self,
+        event: str = "message",
+        data: str = "",
+        id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        set_field(self, "event", event)
+        set_field(self, "data", data)
+        set_field(self, "id", id)
+        set_field(self, "retry", retry)
 
     @property
     def is_done(self) -> bool:

@@ -16,13 +16,13 @@ is left and stops after it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ._record import Record, record, set_field
 
 __all__ = ["Pause", "plan_wait"]
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
+@record
+class Pause(Record):
     """Sleep ``seconds``; ``last``: the time is up once they are over (try nothing more).
 
     Example:
@@ -32,6 +32,14 @@ class Pause:
 
     seconds: float
     last: bool = False
+
+    def __init__(
+        self,
+        seconds: float,
+        last: bool = False,
+    ) -> None:
+        set_field(self, "seconds", seconds)
+        set_field(self, "last", last)
 
 
 def plan_wait(wanted: float, left: float | None, *, to_the_end: bool = False) -> Pause | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import httpx2
 
@@ -33,7 +33,15 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["AsyncStream"]
+__all__ = ["AsyncStream", "Fold"]
+
+
+class Fold(Protocol):
+    """What :meth:`AsyncStream.final` folds the items into (``_assemble``)."""
+
+    def add(self, item: Any) -> None: ...
+    def result(self, meta: ResponseMeta) -> Any: ...
+
 
 T = TypeVar("T")
 
@@ -93,10 +101,10 @@ class AsyncStream(Generic[T]):
         self._deadline = deadline  # time.monotonic() instant the whole stream ends by
         self._idle_timeout = idle_timeout  # stream_timeout: longest gap between two events
         self._last_event = time.monotonic() if idle_timeout is not None else 0.0
-        # set by the service that knows how to fold the items (see final()); then the
-        # items already handed out are kept, one list append each, nothing else
-        self._assemble: Callable[[list[Any], ResponseMeta], Any] | None = None
-        self._history: list[T] | None = None
+        # set by the service that knows how to fold the items (see _keep_for, final())
+        self._fold: Fold | None = None
+        self._kept: list[str] | None = None  # text of each item parsed, until final()
+        self._folding: Fold | None = None  # folds each item handed out, when set
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -120,17 +128,25 @@ class AsyncStream(Generic[T]):
                 raise StopAsyncIteration
             await self._fill()
         item = self._pending.popleft()
-        if self._history is not None:
-            self._history.append(item)
+        if self._folding is not None:
+            self._folding.add(item)
         return item
 
-    def _keep_for(self, assemble: Callable[[list[Any], ResponseMeta], Any]) -> None:
-        """Keep the items handed out so :meth:`final` can fold them with ``assemble``.
+    def _keep_for(self, fold: Fold) -> None:
+        """Let :meth:`final` return ``fold.result(meta)``, every item folded in
+        (``_assemble.ChatFold``, ``_assemble.GenerationFold``).
 
-        ``assemble(items, meta)`` returns the whole answer, carrying ``meta``.
+        With a parser that keeps no state (chat chunks, TGI events), iterating keeps only
+        the text of each event, one list append: the items are folded when ``final()``
+        is called, those already handed out parsed again from their text, so a caller
+        who never asks for ``final()`` pays nothing per item. A parser with state (one
+        with ``at_done``) cannot parse twice: each item is folded as it is handed out.
         """
-        self._assemble = assemble
-        self._history = []
+        self._fold = fold
+        if self._at_done is None:
+            self._kept = []
+        else:
+            self._folding = fold
 
     @overload
     async def final(self: AsyncStream[ChatCompletionChunk]) -> ChatCompletion: ...
@@ -159,13 +175,20 @@ class AsyncStream(Generic[T]):
             >>> stream = await client.chat.stream(model=m, messages=msgs)  # doctest: +SKIP
             >>> reply = await stream.final()  # doctest: +SKIP
         """
-        if self._assemble is None or self._history is None:
+        fold = self._fold
+        if fold is None:
             raise TypeError("This stream has no whole answer to assemble")
         if self._closed and not self._finished and not self._pending and self._failure is None:
             raise self._error(StreamInterrupted, "The stream was closed before it ended")
+        kept, self._kept = self._kept, None
+        if kept is not None:  # fold what was handed out already (the rest is pending)
+            parse = self._parse
+            for text in kept[: len(kept) - len(self._pending)]:
+                fold.add(parse(text))
+            self._folding = fold  # and each item from here on
         async for _ in self:
             pass
-        return self._assemble(self._history, self._meta)
+        return fold.result(self._meta)
 
     async def _next_chunk_by_deadline(self, chunks: AsyncIterator[bytes]) -> bytes:
         """The next body chunk, its reads ended by the stream's deadline."""
@@ -269,6 +292,8 @@ class AsyncStream(Generic[T]):
                 self._finished = True
                 self._observation.item(item)  # usage / finish reason, final items only
             self._pending.append(item)
+            if self._kept is not None:
+                self._kept.append(data)
         return False
 
     async def _finish_at_eof(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from .._assemble import final_chat
+from .._assemble import ChatFold
 from .._call import Answer, Call
 from .._errors import ErrorContext, InvalidArgument
 from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, parse_chat_completion
@@ -236,7 +236,7 @@ class AsyncChat:
             answer=_CHUNKS,
         )
         stream: AsyncStream[ChatCompletionChunk] = await open_stream(self._client, call)
-        stream._keep_for(partial(final_chat, schema_model))
+        stream._keep_for(ChatFold(schema_model))
         return stream
 
 

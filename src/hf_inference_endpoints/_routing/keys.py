@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._errors import ConfigurationError, InvalidArgument, ValidationError
+from .providers import UNROUTED as _UNROUTED
 from .targets import parse_target
 
 __all__ = [
@@ -56,9 +57,6 @@ def not_routed(provider: str, key_name: str) -> ConfigurationError:
     )
 
 
-_UNROUTED: frozenset[str] | None = None
-
-
 def _may_name_unrouted(
     model: str | None,
     provider: str | None,
@@ -70,13 +68,6 @@ def _may_name_unrouted(
     True where a name the call could end up with (``provider``, the default, a ``:suffix``
     of ``model``, ``fallback`` names) is one of them; only then is the target parsed.
     """
-    global _UNROUTED
-    if _UNROUTED is None:
-        from .providers import known_providers, registered
-
-        _UNROUTED = frozenset(
-            name for name in known_providers() if not getattr(registered(name), "routed", True)
-        )
     if provider in _UNROUTED or default_provider in _UNROUTED:
         return True
     if model is not None and ":" in model and model.rsplit(":", 1)[1] in _UNROUTED:

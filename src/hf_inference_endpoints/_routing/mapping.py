@@ -20,7 +20,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .._errors import (
@@ -36,6 +35,7 @@ from .._errors import (
     ServerError,
     ServiceUnavailable,
 )
+from .._record import Record, record, set_field
 from .providers import mapping_free as reachable_unmapped
 from .providers import registered
 
@@ -59,8 +59,8 @@ __all__ = [
 logger = logging.getLogger("hf_inference_endpoints")
 
 
-@dataclass(frozen=True, slots=True)
-class MappingEntry:
+@record
+class MappingEntry(Record):
     """One provider serving a model.
 
     Attributes:
@@ -84,6 +84,28 @@ class MappingEntry:
     adapter_weights_path: str | None = None
     type: str | None = None
     is_model_author: bool = False
+
+    def __init__(
+        self,
+        provider: str,
+        provider_id: str,
+        task: str,
+        status: str,
+        hf_model_id: str,
+        adapter: str | None = None,
+        adapter_weights_path: str | None = None,
+        type: str | None = None,
+        is_model_author: bool = False,
+    ) -> None:
+        set_field(self, "provider", provider)
+        set_field(self, "provider_id", provider_id)
+        set_field(self, "task", task)
+        set_field(self, "status", status)
+        set_field(self, "hf_model_id", hf_model_id)
+        set_field(self, "adapter", adapter)
+        set_field(self, "adapter_weights_path", adapter_weights_path)
+        set_field(self, "type", type)
+        set_field(self, "is_model_author", is_model_author)
 
     @property
     def is_live(self) -> bool:
@@ -234,8 +256,8 @@ def warn_not_live(model: str, entry: MappingEntry) -> None:
     logger.warning("%s on %s %s", model, entry.provider, detail)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+@record
+class Candidate(Record):
     """A provider a call may be sent to.
 
     Attributes:
@@ -246,18 +268,34 @@ class Candidate:
     provider: str
     entry: MappingEntry | None = None
 
+    def __init__(
+        self,
+        provider: str,
+        entry: MappingEntry | None = None,
+    ) -> None:
+        set_field(self, "provider", provider)
+        set_field(self, "entry", entry)
+
     @property
     def model_id(self) -> str | None:
         """The provider's model id, when a mapping gave one."""
         return self.entry.provider_id if self.entry is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+@record
+class Plan(Record):
     """The providers a call tries, in order, and what was left out and why."""
 
     candidates: tuple[Candidate, ...]
     skipped: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        candidates: tuple[Candidate, ...],
+        skipped: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "candidates", candidates)
+        set_field(self, "skipped", skipped)
 
 
 def _ordered_live(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import InvalidArgument
+from .._record import Record, record, set_field
 from .._validation import check_url
 from .providers import hf_or_auto
 
@@ -25,8 +25,8 @@ _SUFFIX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TargetKind = Literal["provider", "router", "url"]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+@record
+class Target(Record):
     """Where a call goes.
 
     Attributes:
@@ -46,6 +46,20 @@ class Target:
     provider: str | None = None
     suffix: str | None = None
     mapping: MappingEntry | None = None
+
+    def __init__(
+        self,
+        kind: TargetKind,
+        model: str,
+        provider: str | None = None,
+        suffix: str | None = None,
+        mapping: MappingEntry | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "model", model)
+        set_field(self, "provider", provider)
+        set_field(self, "suffix", suffix)
+        set_field(self, "mapping", mapping)
 
     @property
     def provider_model(self) -> str:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import ConfigurationError
+from .._record import Record, record_with_dict, set_field
 
 __all__ = ["SCHEMES", "StorageURL", "open_storage", "parse_storage_url"]
 
 SCHEMES = ("memory", "disk", "redis", "rediss", "unix")
 
 
-@dataclass(frozen=True)
-class StorageURL:
+@record_with_dict
+class StorageURL(Record):
     """A parsed storage URL.
 
     Attributes:
@@ -24,6 +24,14 @@ class StorageURL:
 
     scheme: str
     location: str
+
+    def __init__(
+        self,
+        scheme: str,
+        location: str,
+    ) -> None:
+        set_field(self, "scheme", scheme)
+        set_field(self, "location", location)
 
     @property
     def is_redis(self) -> bool:

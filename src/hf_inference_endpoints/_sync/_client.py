@@ -3,30 +3,28 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import httpx2
 
 from .._config import (
     HfInferenceConfig,
     RotatingSecret,
 )
-from .._errors import AuthenticationError, HfError
-from .._health import HealthStatus, target_health_request
 from .._io import sync_monotonic
-from .._openai_compat import apply_base_url, pop_openai_overrides
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
-from .._redact import safe_url
 from .._request import PreparedRequest, Routed
 from .._retry import Deadline
-from .._validation import check_call_args
-from ._transport import Transport
 
+# Imported where used, not here: httpx2 and the transport (~85% of the import otherwise)
+# come with the first client; health checks, openai-style arguments and the call-argument
+# checks with the first call that needs them. ``from hf_inference_endpoints import
+# HfInferenceClient`` then costs a fraction of ``import httpx2`` (tests/unit/test_import_cost.py).
 if TYPE_CHECKING:
+    import httpx2
+
     from .._call import Call
+    from .._health import HealthStatus
     from ._endpoint_routing import EndpointRouting
     from ._providers import Providers
     from ._task_runner import TaskRunner
@@ -86,14 +84,20 @@ class HfInferenceClient:
         http_client: httpx2.Client | None = None,
         **overrides: Any,
     ) -> None:
+        from ._transport import Transport
+
         base_url = None
         if "base_url" in overrides or "api_key" in overrides:  # the openai SDK's words
+            from .._openai_compat import pop_openai_overrides
+
             base_url = pop_openai_overrides(overrides)
         if config is None:
             config = HfInferenceConfig.from_env(**overrides)
         elif overrides:
             config = config.replace(**overrides)
         if base_url is not None:
+            from .._openai_compat import apply_base_url
+
             given = "default_provider" in overrides
             config, self._base_url = apply_base_url(config, base_url, provider_given=given)
         self.config = config
@@ -156,6 +160,8 @@ class HfInferenceClient:
         root = self._root
         if root is None:
             return cls(self)  # type: ignore[call-arg]
+        import copy
+
         service: S = copy.copy(getattr(root, name))
         if not name.startswith("_"):
             service.__class__ = filling_class(cls)
@@ -351,6 +357,8 @@ class HfInferenceClient:
             or options.extra_body is not None
             or options.bill_to is not None
         ):  # before any lookup is sent
+            from .._validation import check_call_args
+
             check_call_args(options.extra_headers, options.extra_body, options.bill_to)
         self._refresh_token()
         self._check_key(
@@ -493,6 +501,9 @@ class HfInferenceClient:
         """
         import time
 
+        from .._errors import AuthenticationError, HfError
+        from .._health import HealthStatus, target_health_request
+
         started = sync_monotonic()
         problems: list[str] = []
         api_reachable = token_valid = target_healthy = False
@@ -554,6 +565,8 @@ class HfInferenceClient:
         self.close()
 
     def __repr__(self) -> str:
+        from .._redact import safe_url
+
         token = "set" if self.config.token else "none"
         return (
             f"<{type(self).__name__} router={safe_url(self.config.router_url)} "

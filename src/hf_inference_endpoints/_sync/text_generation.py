@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .._assemble import final_generation
+from .._assemble import GenerationFold
 from .._call import Answer, Call
 from .._errors import ValidationError
 from .._generation import (
@@ -212,5 +212,5 @@ class TextGeneration:
             ),
         )
         stream: Stream[TextGenerationStreamOutput] = open_stream(self._client, call)
-        stream._keep_for(final_generation)
+        stream._keep_for(GenerationFold())
         return stream

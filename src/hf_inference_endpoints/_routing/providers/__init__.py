@@ -14,6 +14,7 @@ from .generic import generic_chat_helper
 
 __all__ = [
     "REMOVED_WITHOUT_HELPER",
+    "UNROUTED",
     "ProviderHelper",
     "answer_helper",
     "find_helper",
@@ -62,6 +63,11 @@ _HELPERS: dict[str, tuple[str, str]] = {
 #: Providers HF removed from routing on 2026-07-01 (huggingface_hub PR #4447) that never had
 #: a helper here; the ones that do say ``routed = False`` (docs/providers.md).
 REMOVED_WITHOUT_HELPER: frozenset[str] = frozenset({"black-forest-labs", "clarifai", "nvidia"})
+
+#: Providers with a helper here that HF removed from routing (their helper says
+#: ``routed = False``). Written out so the check every call makes imports no helper
+#: module (importing all 22 cost the first call ~10 ms); a test keeps it in step.
+UNROUTED: frozenset[str] = frozenset({"hyperbolic", "nebius", "sambanova"})
 
 _REGISTRY: dict[str, ProviderHelper] = {}  # the helpers built so far
 

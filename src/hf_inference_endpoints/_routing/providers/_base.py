@@ -23,12 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
 from ..._errors import InvalidArgument, ServerError
 from ..._mime import sniff_mime
+from ..._record import Record, record, set_field
 from ..._request import PreparedRequest, RawBody, ResponseKind
 
 if TYPE_CHECKING:
@@ -286,8 +287,8 @@ def url_path(url: str) -> str:
 # ----------------------------------------------------------------------- job steps
 
 
-@dataclass(frozen=True, slots=True)
-class JobContext:
+@record
+class JobContext(Record):
     """What a helper needs to know about the submitted request to plan follow-ups.
 
     Attributes:
@@ -302,6 +303,18 @@ class JobContext:
     task: str
     base_url: str
     request_url: str
+
+    def __init__(
+        self,
+        provider: str,
+        task: str,
+        base_url: str,
+        request_url: str,
+    ) -> None:
+        set_field(self, "provider", provider)
+        set_field(self, "task", task)
+        set_field(self, "base_url", base_url)
+        set_field(self, "request_url", request_url)
 
     @classmethod
     def of(cls, prepared: PreparedRequest) -> JobContext:
@@ -320,15 +333,25 @@ class JobContext:
         return f"?{query}" if query else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Done:
+@record
+class Done(Record):
     """The job is over: ``value`` is the task-level result."""
 
     value: Any
 
+    def __init__(
+        self,
+        value: Any,
+    ) -> None:
+        set_field(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
-class Fetch:
+
+#: A field with a default factory not given: call the factory (as the dataclass does).
+_FROM_FACTORY: Any = object()
+
+
+@record
+class Fetch(Record):
     """The next GET of an async job.
 
     Attributes:
@@ -352,6 +375,26 @@ class Fetch:
     attempt: int = 0
     max_attempts: int | None = None
     state: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        url: str,
+        stage: str,
+        delay: float = 0.0,
+        authenticated: bool = True,
+        expect: ResponseKind = "json",
+        attempt: int = 0,
+        max_attempts: int | None = None,
+        state: Mapping[str, Any] = _FROM_FACTORY,
+    ) -> None:
+        set_field(self, "url", url)
+        set_field(self, "stage", stage)
+        set_field(self, "delay", delay)
+        set_field(self, "authenticated", authenticated)
+        set_field(self, "expect", expect)
+        set_field(self, "attempt", attempt)
+        set_field(self, "max_attempts", max_attempts)
+        set_field(self, "state", {} if state is _FROM_FACTORY else state)
 
     def again(self) -> Fetch:
         """The same poll once more (one attempt later)."""
@@ -421,8 +464,8 @@ StepReader = Callable[["Fetch", Any, "JobContext"], "Step"]
 AdapterWriter = Callable[["dict[str, Any]", str, "MappingEntry"], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+@record
+class Route(Record):
     """One task on one provider, as data: where it goes, what is sent, how it is read.
 
     A helper's ``routes`` maps each task to a path (the template's body and answer) or
@@ -456,6 +499,28 @@ class Route:
     accept: str | None = None
     direct_url: str | None = None
     router_query: str = ""
+
+    def __init__(
+        self,
+        path: str,
+        body: BodyBuilder | None = None,
+        answer: AnswerReader | None = None,
+        kind: ResponseKind = "json",
+        follow: StepReader | None = None,
+        adapter: AdapterWriter | None = None,
+        accept: str | None = None,
+        direct_url: str | None = None,
+        router_query: str = "",
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "body", body)
+        set_field(self, "answer", answer)
+        set_field(self, "kind", kind)
+        set_field(self, "follow", follow)
+        set_field(self, "adapter", adapter)
+        set_field(self, "accept", accept)
+        set_field(self, "direct_url", direct_url)
+        set_field(self, "router_query", router_query)
 
 
 def done(read: Callable[[Any], Any]) -> AnswerReader:
