@@ -319,7 +319,7 @@ def encode_rows(matrix: Any, precision: Precision = "auto") -> list[bytes]:
     import numpy as np
 
     values = np.ascontiguousarray(matrix, dtype="<f8")
-    rows, dim = values.shape
+    rows = values.shape[0]
     if precision == "float64" or rows == 0:
         return _records(np, values, _PACKED, "<f8")
     with np.errstate(over="ignore", invalid="ignore"):
