@@ -159,29 +159,36 @@ class InMemoryCacheStorage:
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            value, expires = entry
-            if expires is not None and self._clock() >= expires:
-                self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return value
+            return self._get(key)
+
+    def _get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        value, expires = entry
+        if expires is not None and self._clock() >= expires:
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return value
 
     def set(self, key: str, value: bytes, ttl: float | None) -> None:
-        cost = len(key) + len(value)
         with self._lock:
-            if key in self._entries:
-                self._drop(key)
-            if cost > self.max_bytes or (ttl is not None and ttl <= 0):
-                return
-            now = self._clock()
-            while self._size + cost > self.max_bytes and self._entries:
-                self._drop(next(iter(self._entries)))
-                self.evictions += 1
-            self._entries[key] = (value, None if ttl is None else now + ttl)
-            self._size += cost
+            self._set(key, value, ttl, None)
+
+    def _set(self, key: str, value: bytes, ttl: float | None, now: float | None) -> None:
+        cost = len(key) + len(value)
+        if key in self._entries:
+            self._drop(key)
+        if cost > self.max_bytes or (ttl is not None and ttl <= 0):
+            return
+        while self._size + cost > self.max_bytes and self._entries:
+            self._drop(next(iter(self._entries)))
+            self.evictions += 1
+        if ttl is not None:
+            ttl += self._clock() if now is None else now
+        self._entries[key] = (value, ttl)
+        self._size += cost
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -194,11 +201,19 @@ class InMemoryCacheStorage:
             self._size = 0
 
     def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        return [self.get(key) for key in keys]
+        """:meth:`get` of every key under one hold of the lock."""
+        with self._lock:
+            entries = self._entries
+            if not entries:
+                return [None] * len(keys)
+            return [self._get(key) if key in entries else None for key in keys]
 
     def set_many(self, items: Mapping[str, bytes], ttl: float | None) -> None:
-        for key, value in items.items():
-            self.set(key, value, ttl)
+        """:meth:`set` of every item under one hold of the lock (one clock reading)."""
+        with self._lock:
+            now = self._clock() if ttl is not None else None
+            for key, value in items.items():
+                self._set(key, value, ttl, now)
 
     def _drop(self, key: str) -> None:
         value, _ = self._entries.pop(key)
@@ -542,6 +557,33 @@ class EmbeddingCache:
         digest = hashlib.sha256(f"{scope}\x1f{text}".encode()).hexdigest()
         return f"{self.NAMESPACE}:{digest}"
 
+    def keys(self, scope: str, texts: Sequence[str]) -> list[str]:
+        """:meth:`key` of every text (the scope is hashed once)."""
+        prefix = hashlib.sha256(f"{scope}\x1f".encode())
+        namespace = self.NAMESPACE + ":"
+        keys: list[str] = []
+        for text in texts:
+            hasher = prefix.copy()
+            hasher.update(text.encode())
+            keys.append(namespace + hasher.hexdigest())
+        return keys
+
+    def get_local(self, keys: Sequence[str]) -> list[Embedding | None]:
+        """:meth:`get` of every key, in one ``get_many`` when the storage has one."""
+        get_many = getattr(self.storage, "get_many", None)
+        if get_many is None:
+            return [self.get(key) for key in keys]
+        try:
+            found = get_many(keys)
+        except Exception as exc:  # a broken backend must not fail the call
+            warn_once(self, "embedding cache read (treated as a miss)", exc)
+            found = [None] * len(keys)
+        values = self._decode_many(found)
+        for key, data, value in zip(keys, found, values, strict=True):
+            if data is not None and value is None:  # an unreadable value is dropped
+                self._forget(key)
+        return values
+
     @property
     def local(self) -> bool:
         """Whether the storage answers without I/O worth awaiting (memory, disk).
@@ -580,8 +622,12 @@ class EmbeddingCache:
         """:meth:`set` of each row of a 2-D numpy array under its key, encoded together."""
         try:
             encoded = encode_rows(matrix, self.precision)
-            for key, data in zip(keys, encoded, strict=True):
-                self.storage.set(key, data, self.ttl)
+            set_many = getattr(self.storage, "set_many", None)
+            if set_many is not None:
+                set_many(dict(zip(keys, encoded, strict=True)), self.ttl)
+            else:
+                for key, data in zip(keys, encoded, strict=True):
+                    self.storage.set(key, data, self.ttl)
         except Exception as exc:  # caching is best effort
             warn_once(self, "embedding cache write (skipped)", exc)
 

@@ -93,9 +93,9 @@ class EmbeddingJob:
         if cache is not None:
             if scope is None:
                 raise ValueError("a cache needs a scope")
-            self._keys = [cache.key(scope, text) for text in self.plan.unique]
+            self._keys = cache.keys(scope, self.plan.unique)
             if cache.local:
-                self.found([cache.get(key) for key in self._keys])
+                self.found(cache.get_local(self._keys))
             else:
                 self.lookups = self._keys
         else:
