@@ -282,3 +282,20 @@ def test_rows_encode_to_the_bytes_of_one_vector_at_a_time(rows: list[list[float]
 
 def test_the_array_path_is_on_with_the_numpy_extra() -> None:
     assert arrays_available()
+
+
+def test_a_huge_answer_does_not_stay_in_the_threads_parser() -> None:
+    import simdjson
+
+    from hf_inference_endpoints._embeddings import arrays
+
+    small = big_body(2, 4)
+    parse_matrix(small, 2, single=False)  # the thread's parser exists
+    with mock.patch.object(simdjson, "Parser", wraps=simdjson.Parser) as made:
+        assert parse_matrix(small, 2, single=False) is not None
+        assert made.call_count == 0  # reused
+        with mock.patch.object(arrays, "_REUSE_PARSER_UP_TO", len(small) - 1):
+            assert parse_matrix(small, 2, single=False) is not None
+        assert made.call_count == 1  # one of its own, dropped after the parse
+        parse_matrix(small, 2, single=False)
+        assert made.call_count == 1  # and the next small one reuses the thread's again

@@ -33,6 +33,9 @@ _local = threading.local()  # a simdjson parser per thread (a parser is not thre
 _modules: tuple[Any, Any] | None = None
 _missing = False
 _OPEN = 0x5B  # b"["
+#: Bodies up to this size reuse the thread's parser; a larger one gets its own, so a
+#: one-off huge answer does not leave its buffers (~the body's size) held by the thread.
+_REUSE_PARSER_UP_TO = 8 << 20
 #: What simdjson raises for a body it cannot read as asked (the general parser decides).
 _REFUSED = (ValueError, TypeError, RuntimeError, LookupError, AttributeError)
 
@@ -55,7 +58,9 @@ def arrays_available() -> bool:
     return _load() is not None
 
 
-def _parser(simdjson: Any) -> Any:
+def _parser(simdjson: Any, size: int) -> Any:
+    if size > _REUSE_PARSER_UP_TO:
+        return simdjson.Parser()
     parser = getattr(_local, "parser", None)
     if parser is None:
         parser = _local.parser = simdjson.Parser()
@@ -84,7 +89,7 @@ def parse_matrix(content: bytes, count: int, *, single: bool) -> Any:
         return None
     numpy, simdjson = modules
     try:
-        doc = _parser(simdjson).parse(content)
+        doc = _parser(simdjson, len(content)).parse(content)
         if isinstance(doc, simdjson.Array):
             flat, rows, dim, arrays = _batch(doc, count, single)
         else:
