@@ -4,8 +4,9 @@ Embedding answers are tens to hundreds of KB of floats; ``json.loads`` spends ~1
 float in Python's number parsing, orjson ~25-40 ns (measured in ``bench/RESULTS.md``:
 orjson, msgspec, pydantic-core's ``from_json`` and numpy's text parser were compared on
 the bench's embedding bodies; orjson was the fastest of them). Every one of those parsers
-still hands back Python floats (none decodes JSON text straight into a packed array), so
-what is saved is the parsing, not the objects.
+hands back Python floats; with the ``numpy`` extra, ``_embeddings/arrays.py`` reads the
+usual embedding answers with simdjson into one float64 array instead (no float objects),
+and this module parses the rest.
 
 orjson is imported on the first call, not at import time. Its answers equal the
 stdlib's (tested: the same floats, bit for bit), with one difference no embedding

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterator, Callable
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from unittest import mock
 
 import httpx2
 import pytest
@@ -23,6 +24,7 @@ from hf_inference_endpoints import (
     AuthenticationError,
     DeadlineExceeded,
     RequestTimeout,
+    ServerError,
     ValidationError,
 )
 from hf_inference_endpoints._embeddings import EmbeddingBatchError, EmbeddingCache
@@ -328,6 +330,47 @@ def test_int_005_embedding_batch_input(emulator: Any, no_env: None) -> None:
     assert result[0] == result[3]
     assert len({json.dumps(v) for v in result}) == 4
     assert (result.requests, result.sent) == (1, 4)
+
+
+def test_to_numpy_is_the_answer_read_into_one_array(emulator: Any, no_env: None) -> None:
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("simdjson")  # the numpy extra: answers read without Python floats
+    texts = ["first text", "second text", "third text"]
+    with emulator_client(emulator, Wire()) as client:
+        result = client.embeddings.create("org/embedder", texts)
+    expected = [emulated(emulator, "org/embedder", t) for t in texts]
+    matrix = result.to_numpy("float64")
+    assert matrix.shape == (3, 384) and matrix.tolist() == expected
+    # the parsed buffer itself: no copy, so not owned, not writable, and the same each time
+    assert not matrix.flags.owndata and not matrix.flags.writeable
+    assert result.to_numpy("float64") is matrix
+    assert result.to_numpy().dtype == np.float32 and result.to_numpy().shape == (3, 384)
+    assert result.to_list() == expected and result.embedding == expected[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[[0.1, 0.2], [0.3", b"[[0.1, 0.2]]", b"[[01, 0.2], [0.3, 0.4]]", b'[["a"], ["b"]]'],
+)
+def test_a_malformed_answer_is_the_same_server_error_on_either_parser(
+    body: bytes, no_env: None
+) -> None:
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+    with (
+        httpx2.Client(transport=httpx2.MockTransport(answer)) as http,
+        HfInferenceClient(
+            default_provider="hf-inference", token="hf_fake_token_for_tests", http_client=http
+        ) as client,
+    ):
+        with pytest.raises(ServerError) as fast:
+            client.embeddings.create(BGE, ["a", "b"])
+        general = "hf_inference_endpoints._embeddings.parsers.parse_matrix"
+        with mock.patch(general, return_value=None), pytest.raises(ServerError) as slow:
+            client.embeddings.create(BGE, ["a", "b"])
+    assert type(fast.value) is type(slow.value)
+    assert fast.value.message == slow.value.message
 
 
 def test_similarity_and_default_models_on_the_emulator(emulator: Any, no_env: None) -> None:

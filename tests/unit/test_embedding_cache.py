@@ -336,3 +336,29 @@ def test_from_config() -> None:
         assert EmbeddingCache.from_config(config.replace(**off)) is None
     with pytest.raises(ValueError, match="ttl"):
         EmbeddingCache(ttl=-1)
+
+
+@given(st.text(), st.lists(st.text(), max_size=5))
+def test_keys_of_a_call_are_the_keys_one_by_one(scope: str, texts: list[str]) -> None:
+    cache = EmbeddingCache()
+    assert cache.keys(scope, texts) == [cache.key(scope, text) for text in texts]
+
+
+@pytest.mark.parametrize("storage", [DictStorage(), InMemoryCacheStorage(10_000)])
+def test_a_call_reads_and_writes_its_keys_together_on_any_storage(storage: object) -> None:
+    numpy = pytest.importorskip("numpy")
+    clock = FakeClock()
+    if isinstance(storage, InMemoryCacheStorage):
+        storage._clock = clock
+    cache = EmbeddingCache(storage, ttl=10)  # type: ignore[arg-type]
+    keys = cache.keys(cache.scope("m", {}), ["a", "b", "c"])
+    cache.set(keys[1], [0.1, 0.2])
+    storage.set("junk", b"\x07garbage", None)  # type: ignore[attr-defined]
+    assert cache.get_local([keys[0], keys[1], "junk"]) == [None, [0.1, 0.2], None]
+    assert (cache.hits, cache.misses) == (1, 2)
+    assert storage.get("junk") is None  # type: ignore[attr-defined]  # unreadable: dropped
+    cache.set_rows([keys[0], keys[2]], numpy.array([[0.5, 1.0], [0.25, 3.0]]))
+    assert cache.get_local(keys) == [[0.5, 1.0], [0.1, 0.2], [0.25, 3.0]]
+    if isinstance(storage, InMemoryCacheStorage):  # one clock reading, the same TTL for each
+        clock.now += 10
+        assert storage.get_many(keys) == [None, None, None] and len(storage) == 0

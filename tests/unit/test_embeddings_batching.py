@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -277,6 +280,19 @@ def dumps(value: object) -> bytes:
     return json.dumps(value).encode()
 
 
+def as_lists(parsed: object) -> object:
+    """A parse as lists: a pooled answer may come back as one numpy array (arrays.py)."""
+    tolist = getattr(parsed, "tolist", None)
+    return tolist() if tolist is not None else parsed
+
+
+@contextlib.contextmanager
+def general_parser() -> Iterator[None]:
+    """parse_embeddings without the numpy path: the lists path (no numpy installed)."""
+    with mock.patch("hf_inference_endpoints._embeddings.parsers.parse_matrix", return_value=None):
+        yield
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
@@ -287,20 +303,31 @@ def dumps(value: object) -> bytes:
     ],
 )
 def test_parse_a_single_string_answer(answer: object, expected: object) -> None:
-    assert parse_embeddings(dumps(answer), 1, single=True) == [expected]
+    assert as_lists(parse_embeddings(dumps(answer), 1, single=True)) == [expected]
+    with general_parser():
+        assert parse_embeddings(dumps(answer), 1, single=True) == [expected]
 
 
-def test_parse_batch_answers() -> None:
-    assert parse_embeddings(dumps([[1, 2], [3, 4]]), 2, single=False) == [[1, 2], [3, 4]]
+@pytest.mark.parametrize("numpy_path", [True, False])
+def test_parse_batch_answers(numpy_path: bool) -> None:
+    with contextlib.nullcontext() if numpy_path else general_parser():
+        check_batch_answers()
+
+
+def check_batch_answers() -> None:
+    assert as_lists(parse_embeddings(dumps([[1, 2], [3, 4]]), 2, single=False)) == [
+        [1, 2],
+        [3, 4],
+    ]
     # transformers: [n][1][tokens][dim] -> [tokens][dim] per input, like a single string
     per_token = [[[[1.0, 2.0], [3.0, 4.0]]], [[[5.0, 6.0]]]]
     assert parse_embeddings(dumps(per_token), 2, single=False) == [
         [[1.0, 2.0], [3.0, 4.0]],
         [[5.0, 6.0]],
     ]
-    assert parse_embeddings(dumps([0.5, 0.5]), 1, single=False) == [[0.5, 0.5]]
+    assert as_lists(parse_embeddings(dumps([0.5, 0.5]), 1, single=False)) == [[0.5, 0.5]]
     openai = {"data": [{"index": 1, "embedding": [2.0]}, {"index": 0, "embedding": [1.0]}]}
-    assert parse_embeddings(dumps(openai), 2, single=False) == [[1.0], [2.0]]
+    assert as_lists(parse_embeddings(dumps(openai), 2, single=False)) == [[1.0], [2.0]]
 
 
 @pytest.mark.parametrize(
@@ -315,10 +342,14 @@ def test_parse_batch_answers() -> None:
         (dumps([[], [1.0]]), "not a nested list of numbers"),
     ],
 )
-def test_parse_rejects_what_is_not_an_answer(body: bytes, match: str) -> None:
+@pytest.mark.parametrize("numpy_path", [True, False])
+def test_parse_rejects_what_is_not_an_answer(body: bytes, match: str, numpy_path: bool) -> None:
     # ValueError: the transport reports it as a ServerError; an OpenAI-style answer is
     # read by the providers' one OpenAI embeddings reader, which raises ServerError itself
-    with pytest.raises((ValueError, ServerError), match=match):
+    with (
+        contextlib.nullcontext() if numpy_path else general_parser(),
+        pytest.raises((ValueError, ServerError), match=match),
+    ):
         parse_embeddings(body, 2, single=False)
 
 
@@ -347,7 +378,8 @@ float_text = st.one_of(
 @given(st.lists(st.lists(float_text, min_size=3, max_size=3), min_size=1, max_size=4))
 def test_parse_gives_the_floats_json_loads_gives(rows: list[list[str]]) -> None:
     body = ("[" + ",".join("[" + ",".join(row) + "]" for row in rows) + "]").encode()
-    parsed = parse_embeddings(body, len(rows), single=False)
+    with general_parser():  # the lists path (the numpy path: test_embedding_arrays.py)
+        parsed = parse_embeddings(body, len(rows), single=False)
     expected = json.loads(body)
     assert json.dumps(parsed) == json.dumps(expected)  # NaN-safe, and -0.0 != 0.0 in text
     assert [[type(v) for v in row] for row in parsed] == [[type(v) for v in r] for r in expected]

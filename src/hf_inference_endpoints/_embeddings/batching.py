@@ -73,6 +73,8 @@ class BatchPlan:
             >>> plan.batches(), plan.batches(skip={1})
             ([(0, 1), (2,)], [(0, 2)])
         """
+        if not skip:
+            return chunked(range(len(self.unique)), self.batch_size)
         pending = [u for u in range(len(self.unique)) if u not in skip]
         return chunked(pending, self.batch_size)
 
@@ -132,11 +134,8 @@ def plan_batches(texts: Sequence[str], batch_size: int) -> BatchPlan:
     """
     if batch_size < 1:
         raise ValueError(f"batch size must be >= 1, got {batch_size}")
-    index: dict[str, int] = {}
-    slots: list[int] = []
-    for text in texts:
-        slot = index.get(text)
-        if slot is None:
-            slot = index[text] = len(index)
-        slots.append(slot)
-    return BatchPlan(unique=tuple(index), slots=tuple(slots), batch_size=batch_size)
+    unique = tuple(dict.fromkeys(texts))  # first-seen order; loops in C, not per text here
+    index = {text: u for u, text in enumerate(unique)}
+    return BatchPlan(
+        unique=unique, slots=tuple(map(index.__getitem__, texts)), batch_size=batch_size
+    )

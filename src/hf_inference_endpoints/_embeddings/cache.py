@@ -66,6 +66,7 @@ __all__ = [
     "Precision",
     "decode_embedding",
     "encode_embedding",
+    "encode_rows",
 ]
 
 #: One input's embedding: ``[dim]`` floats (pooled), or nested lists of floats
@@ -158,29 +159,36 @@ class InMemoryCacheStorage:
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            value, expires = entry
-            if expires is not None and self._clock() >= expires:
-                self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return value
+            return self._get(key)
+
+    def _get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        value, expires = entry
+        if expires is not None and self._clock() >= expires:
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return value
 
     def set(self, key: str, value: bytes, ttl: float | None) -> None:
-        cost = len(key) + len(value)
         with self._lock:
-            if key in self._entries:
-                self._drop(key)
-            if cost > self.max_bytes or (ttl is not None and ttl <= 0):
-                return
-            now = self._clock()
-            while self._size + cost > self.max_bytes and self._entries:
-                self._drop(next(iter(self._entries)))
-                self.evictions += 1
-            self._entries[key] = (value, None if ttl is None else now + ttl)
-            self._size += cost
+            self._set(key, value, ttl, None)
+
+    def _set(self, key: str, value: bytes, ttl: float | None, now: float | None) -> None:
+        cost = len(key) + len(value)
+        if key in self._entries:
+            self._drop(key)
+        if cost > self.max_bytes or (ttl is not None and ttl <= 0):
+            return
+        while self._size + cost > self.max_bytes and self._entries:
+            self._drop(next(iter(self._entries)))
+            self.evictions += 1
+        if ttl is not None:
+            ttl += self._clock() if now is None else now
+        self._entries[key] = (value, ttl)
+        self._size += cost
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -193,11 +201,19 @@ class InMemoryCacheStorage:
             self._size = 0
 
     def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        return [self.get(key) for key in keys]
+        """:meth:`get` of every key under one hold of the lock."""
+        with self._lock:
+            entries = self._entries
+            if not entries:
+                return [None] * len(keys)
+            return [self._get(key) if key in entries else None for key in keys]
 
     def set_many(self, items: Mapping[str, bytes], ttl: float | None) -> None:
-        for key, value in items.items():
-            self.set(key, value, ttl)
+        """:meth:`set` of every item under one hold of the lock (one clock reading)."""
+        with self._lock:
+            now = self._clock() if ttl is not None else None
+            for key, value in items.items():
+                self._set(key, value, ttl, now)
 
     def _drop(self, key: str) -> None:
         value, _ = self._entries.pop(key)
@@ -301,6 +317,59 @@ def _pack(shape: Sequence[int], flat: Sequence[float], precision: str) -> bytes 
     return packed
 
 
+def encode_rows(matrix: Any, precision: Precision = "auto") -> list[bytes]:
+    """:func:`encode_embedding` of each row of a 2-D float64 numpy array, the same bytes.
+
+    The answers read into arrays (:mod:`.arrays`) are encoded a batch at a time, without
+    a Python float: the float32 test runs on the whole batch (a row whose first value is
+    not a float32 is settled by that value), then each precision's rows are laid out
+    with their headers in one structured array and cut into one ``bytes`` a row.
+
+    Example:
+        >>> import numpy  # doctest: +SKIP
+        >>> rows = numpy.array([[0.5, 1.0], [0.1, 0.2]])  # doctest: +SKIP
+        >>> encode_rows(rows) == [encode_embedding([0.5, 1.0]), encode_embedding([0.1, 0.2])]  # doctest: +SKIP
+        True
+    """
+    import numpy as np
+
+    values = np.ascontiguousarray(matrix, dtype="<f8")
+    rows = values.shape[0]
+    if precision == "float64" or rows == 0:
+        return _records(np, values, _PACKED, "<f8")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if precision == "float32":  # beyond float32's range (a finite value made inf): float64
+            narrow_values = values.astype("<f4")
+            fits = (np.isfinite(narrow_values) | ~np.isfinite(values)).all(axis=1)
+        else:  # auto: exactly a float32 (NaN included, as the byte test of the list path)
+            first = values[:, 0]
+            maybe = (first.astype("<f4") == first) | np.isnan(first)
+            fits = np.zeros(rows, dtype=bool)
+            if maybe.any():
+                candidates = values[maybe]
+                narrow = candidates.astype("<f4")
+                fits[maybe] = ((narrow == candidates) | np.isnan(candidates)).all(axis=1)
+            if not fits.any():
+                return _records(np, values, _PACKED, "<f8")
+            narrow_values = values.astype("<f4")
+    if fits.all():
+        return _records(np, narrow_values, _PACKED32, "<f4")
+    wide = iter(_records(np, values[~fits], _PACKED, "<f8"))
+    narrow_rows = iter(_records(np, narrow_values[fits], _PACKED32, "<f4"))
+    return [next(narrow_rows) if fit else next(wide) for fit in fits.tolist()]
+
+
+def _records(np: Any, values: Any, code: int, dtype: str) -> list[bytes]:
+    """One packed value (header, then the floats) per row of ``values``."""
+    rows, dim = values.shape
+    layout = np.dtype([("head", "V6"), ("values", dtype, (dim,))])
+    records = np.empty(rows, dtype=layout)
+    records["head"] = np.void(_record(1, 0, "d").pack(code, 1, dim))
+    records["values"] = values
+    blob, size = records.tobytes(), layout.itemsize
+    return [blob[start : start + size] for start in range(0, rows * size, size)]
+
+
 def encode_embedding(value: Embedding, precision: Precision = "auto") -> bytes:
     """Bytes for one embedding: packed floats with their shape (JSON if ragged).
 
@@ -323,6 +392,8 @@ def encode_embedding(value: Embedding, precision: Precision = "auto") -> bytes:
         >>> decode_embedding(encode_embedding([0.1], "float32"))
         [0.10000000149011612]
     """
+    if getattr(value, "ndim", 0) == 1:  # a row of an answer read into a numpy array
+        return encode_rows(value.reshape(1, -1), precision)[0]  # type: ignore[attr-defined]
     if value and type(value[0]) is float:  # one vector of floats, the usual case
         packed = _pack((len(value),), value, precision)
         if packed is not None:
@@ -486,6 +557,33 @@ class EmbeddingCache:
         digest = hashlib.sha256(f"{scope}\x1f{text}".encode()).hexdigest()
         return f"{self.NAMESPACE}:{digest}"
 
+    def keys(self, scope: str, texts: Sequence[str]) -> list[str]:
+        """:meth:`key` of every text (the scope is hashed once)."""
+        prefix = hashlib.sha256(f"{scope}\x1f".encode())
+        namespace = self.NAMESPACE + ":"
+        keys: list[str] = []
+        for text in texts:
+            hasher = prefix.copy()
+            hasher.update(text.encode())
+            keys.append(namespace + hasher.hexdigest())
+        return keys
+
+    def get_local(self, keys: Sequence[str]) -> list[Embedding | None]:
+        """:meth:`get` of every key, in one ``get_many`` when the storage has one."""
+        get_many = getattr(self.storage, "get_many", None)
+        if get_many is None:
+            return [self.get(key) for key in keys]
+        try:
+            found = get_many(keys)
+        except Exception as exc:  # a broken backend must not fail the call
+            warn_once(self, "embedding cache read (treated as a miss)", exc)
+            found = [None] * len(keys)
+        values = self._decode_many(found)
+        for key, data, value in zip(keys, found, values, strict=True):
+            if data is not None and value is None:  # an unreadable value is dropped
+                self._forget(key)
+        return values
+
     @property
     def local(self) -> bool:
         """Whether the storage answers without I/O worth awaiting (memory, disk).
@@ -517,6 +615,19 @@ class EmbeddingCache:
         """Keep ``value`` under ``key`` for :attr:`ttl` (a storage error skips the write)."""
         try:
             self.storage.set(key, encode_embedding(value, self.precision), self.ttl)
+        except Exception as exc:  # caching is best effort
+            warn_once(self, "embedding cache write (skipped)", exc)
+
+    def set_rows(self, keys: Sequence[str], matrix: Any) -> None:
+        """:meth:`set` of each row of a 2-D numpy array under its key, encoded together."""
+        try:
+            encoded = encode_rows(matrix, self.precision)
+            set_many = getattr(self.storage, "set_many", None)
+            if set_many is not None:
+                set_many(dict(zip(keys, encoded, strict=True)), self.ttl)
+            else:
+                for key, data in zip(keys, encoded, strict=True):
+                    self.storage.set(key, data, self.ttl)
         except Exception as exc:  # caching is best effort
             warn_once(self, "embedding cache write (skipped)", exc)
 

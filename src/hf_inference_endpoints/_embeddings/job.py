@@ -18,7 +18,7 @@ each batch's outcome as the service reports it, and builds the final
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._errors import (
     AuthenticationError,
@@ -93,14 +93,16 @@ class EmbeddingJob:
         if cache is not None:
             if scope is None:
                 raise ValueError("a cache needs a scope")
-            self._keys = [cache.key(scope, text) for text in self.plan.unique]
+            self._keys = cache.keys(scope, self.plan.unique)
             if cache.local:
-                self.found([cache.get(key) for key in self._keys])
+                self.found(cache.get_local(self._keys))
             else:
                 self.lookups = self._keys
         else:
             self.found([])
         self._errors: dict[int, HfError] = {}
+        #: Batch index -> its answer when it was read into one numpy array.
+        self._arrays: dict[int, Any] = {}
         self._metas: dict[int, ResponseMeta] = {}
         self._started: set[int] = set()
         self._stop_error: HfError | None = None
@@ -139,11 +141,18 @@ class EmbeddingJob:
         batch = self.batches[index]
         if len(embeddings) != len(batch):
             raise ValueError(f"batch {index}: {len(batch)} texts, {len(embeddings)} embeddings")
+        cache = self._cache
+        array = getattr(embeddings, "ndim", 0) == 2  # one numpy array (parsers.parse_embeddings)
+        if array:
+            self._arrays[index] = embeddings
+            if cache is not None and self.lookups is None and cache.local:
+                cache.set_rows([self._keys[u] for u in batch], embeddings)  # encoded together
+                cache = None
         for u, value in zip(batch, embeddings, strict=True):
             self._vectors[u] = value
-            if self._cache is not None:
-                if self.lookups is None and self._cache.local:
-                    self._cache.set(self._keys[u], value)
+            if cache is not None:
+                if self.lookups is None and cache.local:
+                    cache.set(self._keys[u], value)
                 else:
                     self.writes[self._keys[u]] = value
         if meta is not None:
@@ -191,7 +200,7 @@ class EmbeddingJob:
                         unique_errors[u] = stop
         slots = self.plan.slots
         errors = {i: unique_errors[u] for i, u in enumerate(slots) if u in unique_errors}
-        return EmbeddingResult(
+        result = EmbeddingResult(
             self.plan.scatter(self._vectors),
             errors=errors,
             response_metas=[self._metas[i] for i in sorted(self._metas)],
@@ -199,6 +208,11 @@ class EmbeddingJob:
             sent=self.sent,
             requests=self.requests,
         )
+        if not errors and len(self._arrays) == 1 and len(self.batches) == 1:
+            (array,) = self._arrays.values()
+            if len(array) == len(slots):  # one answer holds every input, in input order
+                result._matrix = array  # to_numpy("float64") without a copy
+        return result
 
     def finish(self, *, allow_partial: bool = False) -> EmbeddingResult:
         """The final result, or the error the failure policy calls for (module docstring).

@@ -15,10 +15,11 @@ on the wire into one embedding per input, in a canonical form:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._fastjson import loads
+from .arrays import parse_matrix
 from .cache import Embedding
 
 if TYPE_CHECKING:
@@ -51,8 +52,13 @@ def _canonical(embedding: Any, what: str) -> Embedding:
     return result
 
 
-def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedding]:
+def parse_embeddings(content: bytes, count: int, *, single: bool) -> Sequence[Embedding]:
     """One canonical embedding per input from an answer body (see the module docstring).
+
+    With numpy and pysimdjson installed, a pooled-vector answer (the usual one) comes back
+    as one read-only ``(count, dim)`` float64 ``numpy.ndarray`` (row ``i`` is input
+    ``i``; no Python float is made: :mod:`.arrays`); any other answer, or without them,
+    as lists of floats.
 
     Args:
         content: The 2xx body.
@@ -60,7 +66,7 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
         single: The request's ``inputs`` was a bare string.
 
     Returns:
-        ``count`` embeddings, in request order.
+        ``count`` embeddings, in request order (lists, or the rows of one array).
 
     Raises:
         ValueError: The body is not an embedding answer for ``count`` inputs (the
@@ -68,11 +74,15 @@ def parse_embeddings(content: bytes, count: int, *, single: bool) -> list[Embedd
         ServerError: An OpenAI-style ``{"data": [...]}`` answer without embeddings.
 
     Example:
-        >>> parse_embeddings(b"[[0.1, 0.2], [0.3, 0.4]]", 2, single=False)
+        >>> rows = parse_embeddings(b"[[0.1, 0.2], [0.3, 0.4]]", 2, single=False)
+        >>> [[float(x) for x in row] for row in rows]
         [[0.1, 0.2], [0.3, 0.4]]
-        >>> parse_embeddings(b"[[0.1, 0.2]]", 1, single=True)
+        >>> [[float(x) for x in row] for row in parse_embeddings(b"[[0.1, 0.2]]", 1, single=True)]
         [[0.1, 0.2]]
     """
+    matrix = parse_matrix(content, count, single=single)
+    if matrix is not None:
+        return matrix  # type: ignore[no-any-return]
     try:
         data = loads(content)  # orjson when installed: ~5x faster on floats, same values
     except ValueError as exc:

@@ -55,13 +55,36 @@ class EmbeddingResult(Sequence["Embedding | None"]):
         sent: int = 0,
         requests: int = 0,
     ) -> None:
-        self.embeddings: list[Embedding | None] = list(embeddings)
+        # One entry per input: a list, None, or a row (a numpy array) of the parsed answer;
+        # the lists of the array rows are made the first time someone reads them.
+        self._rows: list[Any] = list(embeddings)
+        self._lists: list[Embedding | None] | None = None
+        #: The ``(inputs, dim)`` float64 array the rows are, in order, when known.
+        self._matrix: Any = None
         self.errors: dict[int, HfError] = dict(sorted((errors or {}).items()))
         self.failed: tuple[int, ...] = tuple(self.errors)
         self.response_metas: tuple[ResponseMeta, ...] = tuple(response_metas)
         self.cached = cached
         self.sent = sent
         self.requests = requests
+
+    @property
+    def embeddings(self) -> list[Embedding | None]:
+        """One entry per input: its embedding as (nested) lists of floats, or None if it failed.
+
+        An answer read into a numpy array (numpy and pysimdjson installed) gets its lists
+        here, on first use: reading only :meth:`to_numpy`, ``len`` or :attr:`dimensions`
+        never makes a Python float.
+        """
+        lists = self._lists
+        if lists is None:
+            lists = self._lists = _as_lists(self._rows)
+        return lists
+
+    @embeddings.setter
+    def embeddings(self, value: Sequence[Embedding | None]) -> None:
+        self._rows = list(value)
+        self._lists = self._matrix = None
 
     @overload
     def __getitem__(self, index: int) -> Embedding | None: ...
@@ -73,7 +96,7 @@ class EmbeddingResult(Sequence["Embedding | None"]):
         return self.embeddings[index]
 
     def __len__(self) -> int:
-        return len(self.embeddings)
+        return len(self._rows)
 
     def __iter__(self) -> Iterator[Embedding | None]:
         return iter(self.embeddings)
@@ -97,7 +120,10 @@ class EmbeddingResult(Sequence["Embedding | None"]):
     @property
     def dimensions(self) -> int | None:
         """Length of the innermost vectors (the embedding size), when any input has one."""
-        for value in self.embeddings:
+        for value in self._rows:
+            shape = getattr(value, "shape", None)  # a row of a parsed array
+            if shape is not None:
+                return int(shape[-1])
             node: Any = value
             while isinstance(node, list) and node and isinstance(node[0], list):
                 node = node[0]
@@ -117,12 +143,19 @@ class EmbeddingResult(Sequence["Embedding | None"]):
     def to_numpy(self, dtype: Any = "float32") -> Any:
         """The embeddings as one numpy array, inputs along the first axis.
 
+        When the answers were read into arrays (numpy and pysimdjson installed: the
+        ``numpy`` extra), no Python float is made: ``"float64"`` gives the parsed array
+        itself (read-only and shared by every call: ``.copy()`` it to modify) when one
+        answer holds every input in order, else one array gathered once from the
+        answers' rows (also read-only, kept for the next call); another dtype is one
+        conversion pass into a new array. Answers parsed as lists are converted here.
+
         Args:
             dtype: The array's dtype (``"float64"`` keeps the server's floats exactly).
 
         Returns:
             A ``numpy.ndarray`` of shape ``(len(inputs), dim)`` (more axes for per-token
-            embeddings).
+            embeddings); read-only when it is the parsed float64 array.
 
         Raises:
             ImportError: numpy is not installed (``pip install 'hf-inference-endpoints[numpy]'``).
@@ -145,13 +178,29 @@ class EmbeddingResult(Sequence["Embedding | None"]):
                 f"{list(self.failed[:10])}{'...' if len(self.failed) > 10 else ''}); "
                 "see .errors, or convert the others yourself"
             )
+        matrix = self._matrix
+        rows = self._rows
         try:
-            return np.asarray(self.embeddings, dtype=dtype)
+            if matrix is None and any(type(row) is np.ndarray for row in rows):
+                # the rows of several answers (cache hits are lists): one gather
+                matrix = np.stack(
+                    [
+                        row if type(row) is np.ndarray else np.asarray(row, np.float64)
+                        for row in rows
+                    ]
+                )
+                matrix.flags.writeable = False
+                self._matrix = matrix
+            if matrix is None:  # lists (the answer was parsed without numpy)
+                return np.asarray(self.embeddings, dtype=dtype)
         except ValueError as exc:
             raise ValueError(
                 f"the embeddings do not share one shape (per-token outputs of different "
                 f"lengths?); convert them one by one: {exc}"
             ) from None
+        if np.dtype(dtype) == matrix.dtype:
+            return matrix
+        return matrix.astype(dtype)
 
     def __repr__(self) -> str:
         failed = f", failed={len(self.failed)}" if self.failed else ""
@@ -171,6 +220,22 @@ class EmbeddingResult(Sequence["Embedding | None"]):
             f"({self.requests} request{plural}, {self.cached} from the cache{failed})"
         )
         return embeddings_html(self.embeddings, self.failed, self.dimensions, summary)
+
+
+def _as_lists(rows: Sequence[Any]) -> list[Embedding | None]:
+    """``rows`` with every array row made a list (a row shared by repeats: one list)."""
+    made: dict[int, Embedding] = {}
+    lists: list[Embedding | None] = []
+    for row in rows:
+        tolist = getattr(row, "tolist", None)
+        if tolist is None:
+            lists.append(row)
+            continue
+        value = made.get(id(row))
+        if value is None:
+            value = made[id(row)] = tolist()
+        lists.append(value)
+    return lists
 
 
 class EmbeddingBatchError(HfError):

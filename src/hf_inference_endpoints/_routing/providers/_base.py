@@ -143,8 +143,13 @@ def envelope(body: dict[str, Any] | RawBody) -> dict[str, Any]:
     return body
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def jsonable(value: Any) -> Any:
     """A copy of ``value`` where files become base64 text and ``None`` entries go."""
+    if type(value) in _SCALARS:  # most leaves (a batch of texts): no ABC checks
+        return value
     if isinstance(value, RawBody):
         return base64.b64encode(value.content).decode("ascii")
     if isinstance(value, (bytes, bytearray)):
