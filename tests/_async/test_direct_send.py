@@ -107,3 +107,14 @@ async def test_a_connection_error_names_the_url() -> None:
         async with client_for(refused.url) as client:
             with pytest.raises(NetworkError, match=f"{refused.url}/v1/chat/completions"):
                 await chat(client, refused.url)
+
+
+@pytest.mark.anyio
+async def test_a_pool_its_caller_closed_is_refused_as_httpx2_refuses_it() -> None:
+    with fs.FaultServer() as server:
+        server.script(fs.completion())
+        async with client_for(server.url) as client:
+            await client._transport.http_client.aclose()
+            with pytest.raises(RuntimeError, match="client has been closed"):
+                await chat(client, server.url)
+    assert len(server.requests) == 0

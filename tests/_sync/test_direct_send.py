@@ -103,3 +103,13 @@ def test_a_connection_error_names_the_url() -> None:
         with client_for(refused.url) as client:
             with pytest.raises(NetworkError, match=f"{refused.url}/v1/chat/completions"):
                 chat(client, refused.url)
+
+
+def test_a_pool_its_caller_closed_is_refused_as_httpx2_refuses_it() -> None:
+    with fs.FaultServer() as server:
+        server.script(fs.completion())
+        with client_for(server.url) as client:
+            client._transport.http_client.close()
+            with pytest.raises(RuntimeError, match="client has been closed"):
+                chat(client, server.url)
+    assert len(server.requests) == 0

@@ -916,8 +916,11 @@ def _host_header(url: httpx2.URL) -> bytes:
 
 def _not_plain(client: httpx2.AsyncClient, pool: AsyncPoolTransport) -> bool:
     """Whether the httpx2 client we built was changed since: given auth or event hooks
-    (only its ``send`` runs them), or another transport (tests swap in a mock)."""
+    (only its ``send`` runs them), another transport (tests swap in a mock), or closed
+    by its caller (``send`` raises httpx2's own error then)."""
     if getattr(client, "_transport", None) is not pool or client.auth is not None:
+        return True
+    if client.is_closed:
         return True
     hooks = client.event_hooks
     return bool(hooks["request"] or hooks["response"])
