@@ -11,7 +11,6 @@ thousands of models alive, and memory freed by one chunk serves the next.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["ChatFold", "GenerationFold", "assemble_chat", "assemble_generation"]
+__all__ = ["ChatFold", "GenerationFold"]
 
 
 class _Choice:
@@ -176,27 +175,20 @@ class ChatFold:
         return parse_structured(completion, self._model)
 
 
-def assemble_chat(chunks: Iterable[ChatCompletionChunk]) -> ChatCompletion:
-    """One ``ChatCompletion`` from the chunks of a chat stream (see :class:`ChatFold`).
-
-    Example:
-        >>> from hf_inference_endpoints.models import ChatCompletionChunk as C
-        >>> chunks = [C.model_validate({"id": "x", "choices": [{"index": 0, "delta": {"content": w}}]})
-        ...           for w in ("Hel", "lo")]
-        >>> assemble_chat(chunks).choices[0].message.content
-        'Hello'
-    """
-    fold = ChatFold()
-    for chunk in chunks:
-        fold.add(chunk)
-    return fold.completion()
-
-
 class GenerationFold:
     """A TGI stream's events, folded one by one into the ``TextGenerationOutput``.
 
     The last event carries ``generated_text`` (and ``details`` when asked); its details
     gain the stream's tokens. Without such an event the tokens' text is joined.
+
+    Example:
+        >>> from hf_inference_endpoints.models import TextGenerationStreamOutput as E
+        >>> fold = GenerationFold()
+        >>> fold.add(E.model_validate({"index": 1, "token": {"id": 1, "text": "Hi"}}))
+        >>> fold.add(E.model_validate({"index": 2, "token": {"id": 2, "text": "!"},
+        ...                            "generated_text": "Hi!"}))
+        >>> fold.output().generated_text
+        'Hi!'
     """
 
     __slots__ = ("_details", "_text", "_tokens")
@@ -233,20 +225,3 @@ class GenerationFold:
         output = self.output()
         output._response_meta = meta
         return output
-
-
-def assemble_generation(events: Iterable[TextGenerationStreamOutput]) -> TextGenerationOutput:
-    """One ``TextGenerationOutput`` from the events of a TGI stream (see :class:`GenerationFold`).
-
-    Example:
-        >>> from hf_inference_endpoints.models import TextGenerationStreamOutput as E
-        >>> events = [E.model_validate({"index": 1, "token": {"id": 1, "text": "Hi"}}),
-        ...           E.model_validate({"index": 2, "token": {"id": 2, "text": "!"},
-        ...                             "generated_text": "Hi!"})]
-        >>> assemble_generation(events).generated_text
-        'Hi!'
-    """
-    fold = GenerationFold()
-    for event in events:
-        fold.add(event)
-    return fold.output()
