@@ -580,6 +580,18 @@ async def test_an_hf_token_for_a_provider_removed_from_routing_is_refused_before
             lambda: client.chat.complete(
                 model=MODEL, provider="together", messages=MESSAGES, fallback=["nebius"]
             ),
+            lambda: client.with_options(provider="together").chat.complete(
+                model=MODEL, messages=MESSAGES, fallback=["nebius"]
+            ),
+            lambda: client.with_options(provider="together", fallback=["nebius"]).chat.complete(
+                model=MODEL, messages=MESSAGES
+            ),
+            lambda: client.with_options(provider="nebius").chat.complete(
+                model=MODEL, messages=MESSAGES
+            ),
+            lambda: client.with_options(fallback="hyperbolic").images.generate(
+                MODEL, "a cat", provider="fal-ai"
+            ),
         ]
         for call in calls:
             with pytest.raises(ConfigurationError, match="removed from Hugging Face routing"):
