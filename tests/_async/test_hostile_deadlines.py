@@ -126,7 +126,9 @@ async def test_stream_timeout_counts_comments_as_silence(no_env: None) -> None:
                 async with await client.chat.stream(model=MODEL, messages=MESSAGES) as stream:
                     async for _chunk in stream:
                         pass
-            assert time.monotonic() - started < idle + SLACK
+            # the comments go on for 30 s: ending within twice the slack of the idle
+            # bound shows they did not reset it (one slack was exceeded once under load)
+            assert time.monotonic() - started < idle + 2 * SLACK
             assert in_flight(client) == 0
         assert server.wait_until_idle()
 
