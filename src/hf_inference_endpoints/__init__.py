@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ._async._client import AsyncHfInferenceClient
-    from ._async._streaming import AsyncStream
+    from ._async._streaming import AsyncParsedChatStream, AsyncStream
     from ._async.audio import AsyncAudio
     from ._async.chat import AsyncChat
     from ._async.documents import AsyncDocuments
@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from ._progress import ProgressEvent
     from ._structured import ParsedChatCompletion, StructuredOutputError
     from ._sync._client import HfInferenceClient
-    from ._sync._streaming import Stream
+    from ._sync._streaming import ParsedChatStream, Stream
     from ._sync.audio import Audio
     from ._sync.chat import Chat
     from ._sync.documents import Documents
@@ -94,6 +94,8 @@ _EXPORTS: dict[str, str] = {
     "AsyncHfInferenceClient": "._async._client",
     "Stream": "._sync._streaming",
     "AsyncStream": "._async._streaming",
+    "ParsedChatStream": "._sync._streaming",
+    "AsyncParsedChatStream": "._async._streaming",
     "HfInferenceConfig": "._config",
     "Secret": "._config",
     "ResponseMeta": "._meta",
@@ -177,6 +179,7 @@ __all__ = [
     "AsyncHfInferenceClient",
     "AsyncHub",
     "AsyncImages",
+    "AsyncParsedChatStream",
     "AsyncStream",
     "AsyncText",
     "AsyncTextGeneration",
@@ -213,6 +216,7 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "ParsedChatCompletion",
+    "ParsedChatStream",
     "PaymentRequired",
     "PermissionDenied",
     "PoolExhausted",

@@ -10,12 +10,14 @@ from pydantic import BaseModel
 
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
+    AsyncParsedChatStream,
     InvalidArgument,
     ParsedChatCompletion,
     StreamInterrupted,
     StructuredOutputError,
 )
 from hf_inference_endpoints.emulator.generation import REASONING_PREFIX, REPLY_PREFIX
+from hf_inference_endpoints.models import ChatCompletionChunk
 
 from ..conftest import EMULATOR_TOKEN
 
@@ -83,10 +85,23 @@ async def test_a_bad_response_format_is_refused_before_sending(emulator: Any, no
 async def test_structured_stream_final_is_parsed(emulator: Any, no_env: None) -> None:
     async with client_for(emulator) as client:
         stream = await client.chat.stream(model=MODEL, messages=MESSAGES, response_format=City)
+        assert isinstance(stream, AsyncParsedChatStream)
+        first = await stream.__anext__()  # the chunks are the usual ones
+        assert isinstance(first, ChatCompletionChunk)
         reply = await stream.final()
+        via_create = await client.chat.completions.create(
+            model=MODEL, messages=MESSAGES, stream=True, response_format=City
+        )
+        assert isinstance(via_create, AsyncParsedChatStream)
+        created = await via_create.final()
+        plain = await client.chat.stream(model=MODEL, messages=MESSAGES)
+        assert not isinstance(plain, AsyncParsedChatStream)
+        await plain.aclose()
     assert isinstance(reply, ParsedChatCompletion)
     assert reply.choices[0].message is not None
     assert reply.choices[0].message.parsed == City(name="Paris", population=1, capital=True)
+    assert created.choices[0].message is not None
+    assert created.choices[0].message.parsed == reply.choices[0].message.parsed
 
 
 @pytest.mark.anyio

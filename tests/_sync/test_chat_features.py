@@ -11,12 +11,14 @@ from pydantic import BaseModel
 
 from hf_inference_endpoints import (
     HfInferenceClient,
+    ParsedChatStream,
     InvalidArgument,
     ParsedChatCompletion,
     StreamInterrupted,
     StructuredOutputError,
 )
 from hf_inference_endpoints.emulator.generation import REASONING_PREFIX, REPLY_PREFIX
+from hf_inference_endpoints.models import ChatCompletionChunk
 
 from ..conftest import EMULATOR_TOKEN
 
@@ -78,10 +80,23 @@ def test_a_bad_response_format_is_refused_before_sending(emulator: Any, no_env: 
 def test_structured_stream_final_is_parsed(emulator: Any, no_env: None) -> None:
     with client_for(emulator) as client:
         stream = client.chat.stream(model=MODEL, messages=MESSAGES, response_format=City)
+        assert isinstance(stream, ParsedChatStream)
+        first = stream.__next__()  # the chunks are the usual ones
+        assert isinstance(first, ChatCompletionChunk)
         reply = stream.final()
+        via_create = client.chat.completions.create(
+            model=MODEL, messages=MESSAGES, stream=True, response_format=City
+        )
+        assert isinstance(via_create, ParsedChatStream)
+        created = via_create.final()
+        plain = client.chat.stream(model=MODEL, messages=MESSAGES)
+        assert not isinstance(plain, ParsedChatStream)
+        plain.close()
     assert isinstance(reply, ParsedChatCompletion)
     assert reply.choices[0].message is not None
     assert reply.choices[0].message.parsed == City(name="Paris", population=1, capital=True)
+    assert created.choices[0].message is not None
+    assert created.choices[0].message.parsed == reply.choices[0].message.parsed
 
 
 def test_reasoning_is_typed_in_message_and_delta(emulator: Any, no_env: None) -> None:

@@ -13,9 +13,11 @@ from pydantic import BaseModel
 
 from hf_inference_endpoints import (
     AsyncHfInferenceClient,
+    AsyncParsedChatStream,
     AsyncStream,
     HfInferenceClient,
     ParsedChatCompletion,
+    ParsedChatStream,
     Stream,
 )
 from hf_inference_endpoints.models import ChatCompletion, ChatCompletionChunk
@@ -55,6 +57,20 @@ def sync_calls(client: HfInferenceClient) -> None:
     via_parse = client.chat.completions.parse(model="m", messages=MESSAGES, response_format=City)
     assert_type(via_parse, ParsedChatCompletion[City])
 
+    structured = client.chat.stream(model="m", messages=MESSAGES, response_format=City)
+    assert_type(structured, ParsedChatStream[City])
+    assert_type(structured.final(), ParsedChatCompletion[City])
+    for chunk in structured:
+        assert_type(chunk, ChatCompletionChunk)
+    as_dict_stream = client.chat.stream(
+        model="m", messages=MESSAGES, response_format={"type": "json_object"}
+    )
+    assert_type(as_dict_stream, Stream[ChatCompletionChunk])
+    created_stream = client.chat.completions.create(
+        model="m", messages=MESSAGES, stream=True, response_format=City
+    )
+    assert_type(created_stream, ParsedChatStream[City])
+
 
 async def async_calls(client: AsyncHfInferenceClient) -> None:
     parsed = await client.chat.complete(model="m", messages=MESSAGES, response_format=City)
@@ -72,3 +88,9 @@ async def async_calls(client: AsyncHfInferenceClient) -> None:
     assert_type(await streamed.final(), ChatCompletion)
     plain = await client.chat.completions.create(model="m", messages=MESSAGES, stream=False)
     assert_type(plain, ChatCompletion)
+
+    structured = await client.chat.stream(model="m", messages=MESSAGES, response_format=City)
+    assert_type(structured, AsyncParsedChatStream[City])
+    assert_type(await structured.final(), ParsedChatCompletion[City])
+    async for chunk in structured:
+        assert_type(chunk, ChatCompletionChunk)

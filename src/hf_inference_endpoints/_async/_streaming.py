@@ -26,6 +26,7 @@ from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
 
 if TYPE_CHECKING:
+    from .._structured import ParsedChatCompletion
     from ..models import (
         ChatCompletion,
         ChatCompletionChunk,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["AsyncStream", "Fold"]
+__all__ = ["AsyncParsedChatStream", "AsyncStream", "Fold"]
 
 
 class Fold(Protocol):
@@ -44,6 +45,7 @@ class Fold(Protocol):
 
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 _DRAIN_LIMIT = 64 * 1024  # read at most this much after [DONE] to keep the connection
 _DRAIN_TIME = 1.0  # seconds; a server that trickles after [DONE] loses its connection
@@ -366,6 +368,34 @@ class AsyncStream(Generic[T]):
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<{type(self).__name__} {state} request_id={self._meta.request_id!r}>"
+
+
+class AsyncParsedChatStream(AsyncStream["ChatCompletionChunk"], Generic[P]):
+    """A chat stream opened with a ``response_format`` class ``P``.
+
+    The same chunks as any chat stream; :meth:`final` gives a ``ParsedChatCompletion[P]``
+    whose ``choices[i].message.parsed`` is the reply validated as ``P``.
+
+    Example:
+        >>> stream = await client.chat.stream(  # doctest: +SKIP
+        ...     model=m, messages=msgs, response_format=City
+        ... )
+        >>> city = (await stream.final()).choices[0].message.parsed  # doctest: +SKIP
+    """
+
+    async def final(self) -> ParsedChatCompletion[P]:  # type: ignore[override]
+        """Read the rest of the stream and return the whole answer, ``parsed`` set.
+
+        Returns:
+            The assembled ``ParsedChatCompletion``, with this stream's ``response_meta``.
+
+        Raises:
+            StreamInterrupted: The stream broke off, or was closed before its end.
+            StructuredOutputError: The reply does not match the ``response_format`` class.
+            HfError: An error event, as for iteration.
+        """
+        result: ParsedChatCompletion[P] = await AsyncStream.final(self)  # type: ignore[assignment]
+        return result
 
 
 def _body_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:

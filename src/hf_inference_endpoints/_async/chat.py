@@ -13,7 +13,7 @@ from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, pars
 from .._options import CallOptions
 from .._structured import apply_response_format, parse_structured
 from ._execute import execute, open_stream
-from ._streaming import AsyncStream
+from ._streaming import AsyncParsedChatStream, AsyncStream
 
 if TYPE_CHECKING:
     from .._structured import ParsedChatCompletion
@@ -181,6 +181,38 @@ class AsyncChat:
             return parse_structured(result, schema_model)
         return result
 
+    @overload
+    async def stream(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: type[T],
+        **params: Any,
+    ) -> AsyncParsedChatStream[T]: ...
+    @overload
+    async def stream(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
+        **params: Any,
+    ) -> AsyncStream[ChatCompletionChunk]: ...
     async def stream(
         self,
         *,
@@ -203,7 +235,9 @@ class AsyncChat:
         Returns:
             An open stream of ``ChatCompletionChunk``; close it (or use ``with``) when
             stopping early. Chunks may have empty ``choices`` (the usage chunk).
-            ``await stream.final()`` reads the rest and returns the whole completion.
+            ``await stream.final()`` reads the rest and returns the whole completion;
+            with a ``response_format`` class, an ``AsyncParsedChatStream`` whose
+            ``final()`` is a ``ParsedChatCompletion`` (``message.parsed``).
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent).
@@ -237,6 +271,8 @@ class AsyncChat:
         )
         stream: AsyncStream[ChatCompletionChunk] = await open_stream(self._client, call)
         stream._keep_for(ChatFold(schema_model))
+        if schema_model is not None:  # the same stream; final() is typed ParsedChatCompletion
+            stream.__class__ = AsyncParsedChatStream
         return stream
 
 
@@ -271,6 +307,16 @@ class AsyncChatCompletions:
         response_format: Mapping[str, Any] | ResponseFormat | None = None,
         **params: Any,
     ) -> ChatCompletion: ...
+    @overload
+    async def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[True],
+        response_format: type[T],
+        **params: Any,
+    ) -> AsyncParsedChatStream[T]: ...
     @overload
     async def create(
         self,
@@ -326,7 +372,10 @@ class AsyncChatCompletions:
             raise InvalidArgument(f"stream must be True or False, got {stream!r}")
         model, params = self._openai_target(model, params)
         if stream:
-            return await self._chat.stream(model=model, messages=messages, **params)
+            opened: AsyncStream[ChatCompletionChunk] = await self._chat.stream(
+                model=model, messages=messages, **params
+            )
+            return opened
         # the class or dict response_format travels in params: the overloads cannot tell
         completion: ChatCompletion = await self._chat.complete(
             model=model, messages=messages, **params

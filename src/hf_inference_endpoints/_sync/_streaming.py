@@ -27,6 +27,7 @@ from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
 
 if TYPE_CHECKING:
+    from .._structured import ParsedChatCompletion
     from ..models import (
         ChatCompletion,
         ChatCompletionChunk,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
         TextGenerationStreamOutput,
     )
 
-__all__ = ["Stream", "Fold"]
+__all__ = ["ParsedChatStream", "Stream", "Fold"]
 
 
 class Fold(Protocol):
@@ -45,6 +46,7 @@ class Fold(Protocol):
 
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 _DRAIN_LIMIT = 64 * 1024  # read at most this much after [DONE] to keep the connection
 _DRAIN_TIME = 1.0  # seconds; a server that trickles after [DONE] loses its connection
@@ -367,6 +369,34 @@ class Stream(Generic[T]):
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<{type(self).__name__} {state} request_id={self._meta.request_id!r}>"
+
+
+class ParsedChatStream(Stream["ChatCompletionChunk"], Generic[P]):
+    """A chat stream opened with a ``response_format`` class ``P``.
+
+    The same chunks as any chat stream; :meth:`final` gives a ``ParsedChatCompletion[P]``
+    whose ``choices[i].message.parsed`` is the reply validated as ``P``.
+
+    Example:
+        >>> stream = client.chat.stream(  # doctest: +SKIP
+        ...     model=m, messages=msgs, response_format=City
+        ... )
+        >>> city = (stream.final()).choices[0].message.parsed  # doctest: +SKIP
+    """
+
+    def final(self) -> ParsedChatCompletion[P]:  # type: ignore[override]
+        """Read the rest of the stream and return the whole answer, ``parsed`` set.
+
+        Returns:
+            The assembled ``ParsedChatCompletion``, with this stream's ``response_meta``.
+
+        Raises:
+            StreamInterrupted: The stream broke off, or was closed before its end.
+            StructuredOutputError: The reply does not match the ``response_format`` class.
+            HfError: An error event, as for iteration.
+        """
+        result: ParsedChatCompletion[P] = Stream.final(self)  # type: ignore[assignment]
+        return result
 
 
 def _body_chunks(response: httpx2.Response) -> Iterator[bytes]:

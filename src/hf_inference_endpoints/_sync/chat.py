@@ -14,7 +14,7 @@ from .._generation import chat_body, is_final_chat_chunk, parse_chat_chunk, pars
 from .._options import CallOptions
 from .._structured import apply_response_format, parse_structured
 from ._execute import execute, open_stream
-from ._streaming import Stream
+from ._streaming import ParsedChatStream, Stream
 
 if TYPE_CHECKING:
     from .._structured import ParsedChatCompletion
@@ -182,6 +182,38 @@ class Chat:
             return parse_structured(result, schema_model)
         return result
 
+    @overload
+    def stream(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatStream[T]: ...
+    @overload
+    def stream(
+        self,
+        *,
+        model: str | None = None,
+        messages: Sequence[Any],
+        provider: str | None = None,
+        endpoint: str | None = None,
+        fallback: bool | Sequence[str] | None = None,
+        bill_to: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | ResponseFormat | None = None,
+        **params: Any,
+    ) -> Stream[ChatCompletionChunk]: ...
     def stream(
         self,
         *,
@@ -204,7 +236,9 @@ class Chat:
         Returns:
             An open stream of ``ChatCompletionChunk``; close it (or use ``with``) when
             stopping early. Chunks may have empty ``choices`` (the usage chunk).
-            ``stream.final()`` reads the rest and returns the whole completion.
+            ``stream.final()`` reads the rest and returns the whole completion;
+            with a ``response_format`` class, an ``ParsedChatStream`` whose
+            ``final()`` is a ``ParsedChatCompletion`` (``message.parsed``).
 
         Raises:
             ValidationError: A parameter has the wrong type (nothing is sent).
@@ -238,6 +272,8 @@ class Chat:
         )
         stream: Stream[ChatCompletionChunk] = open_stream(self._client, call)
         stream._keep_for(ChatFold(schema_model))
+        if schema_model is not None:  # the same stream; final() is typed ParsedChatCompletion
+            stream.__class__ = ParsedChatStream
         return stream
 
 
@@ -272,6 +308,16 @@ class ChatCompletions:
         response_format: Mapping[str, Any] | ResponseFormat | None = None,
         **params: Any,
     ) -> ChatCompletion: ...
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        stream: Literal[True],
+        response_format: type[T],
+        **params: Any,
+    ) -> ParsedChatStream[T]: ...
     @overload
     def create(
         self,
@@ -327,7 +373,10 @@ class ChatCompletions:
             raise InvalidArgument(f"stream must be True or False, got {stream!r}")
         model, params = self._openai_target(model, params)
         if stream:
-            return self._chat.stream(model=model, messages=messages, **params)
+            opened: Stream[ChatCompletionChunk] = self._chat.stream(
+                model=model, messages=messages, **params
+            )
+            return opened
         # the class or dict response_format travels in params: the overloads cannot tell
         completion: ChatCompletion = self._chat.complete(model=model, messages=messages, **params)
         return completion
