@@ -101,3 +101,30 @@ def test_a_first_chat_loads_the_chat_models_and_nothing_it_does_not_use() -> Non
     for unused in ("_embeddings", "_bulk", "_endpoints", "_tasks", "cli", "emulator"):
         assert not any(m.startswith(f"hf_inference_endpoints.{unused}") for m in ours), unused
     assert not _tops(modules) & {"numpy", "orjson", "opentelemetry", "redis", "diskcache"}
+
+
+def test_the_clients_constructor_annotations_resolve_without_importing_httpx2_first() -> None:
+    # what dependency-injection containers and FastAPI do with a constructor; httpx2 is
+    # kept out of the import, and imported only when an annotation naming it is resolved
+    probe = """
+        import inspect, sys, typing
+        from hf_inference_endpoints import AsyncHfInferenceClient, HfInferenceClient
+        assert "httpx2" not in sys.modules
+        sync_hints = typing.get_type_hints(HfInferenceClient.__init__)
+        async_hints = typing.get_type_hints(AsyncHfInferenceClient.__init__)
+        import httpx2
+        assert sync_hints["http_client"] == httpx2.Client | None, sync_hints
+        assert async_hints["http_client"] == httpx2.AsyncClient | None, async_hints
+        signature = inspect.signature(HfInferenceClient.__init__, eval_str=True)
+        assert signature.parameters["http_client"].annotation == httpx2.Client | None
+        print("resolved")
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(probe)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["resolved"]

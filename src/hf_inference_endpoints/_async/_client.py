@@ -11,6 +11,7 @@ from .._config import (
     RotatingSecret,
 )
 from .._io import async_monotonic
+from .._lazy_module import LazyModule
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._request import PreparedRequest, Routed
 from .._retry import Deadline
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from .text import AsyncText
     from .text_generation import AsyncTextGeneration
     from .video import AsyncVideo
+else:  # the constructor's annotations resolve at run time (typing.get_type_hints)
+    httpx2 = LazyModule("httpx2")
 
 __all__ = ["AsyncHfInferenceClient"]
 

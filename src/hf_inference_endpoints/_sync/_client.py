@@ -12,6 +12,7 @@ from .._config import (
     RotatingSecret,
 )
 from .._io import sync_monotonic
+from .._lazy_module import LazyModule
 from .._options import NO_OPTIONS, CallOptions, filling_class, split_overrides
 from .._request import PreparedRequest, Routed
 from .._retry import Deadline
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from .text import Text
     from .text_generation import TextGeneration
     from .video import Video
+else:  # the constructor's annotations resolve at run time (typing.get_type_hints)
+    httpx2 = LazyModule("httpx2")
 
 __all__ = ["HfInferenceClient"]
 
