@@ -233,26 +233,59 @@ def chunked(
         yield chunk
 
 
-def finished_indices(path: str | os.PathLike[str]) -> Finished:
-    """The indices already in an output file; a torn last line (a kill) is cut off."""
+def finished_indices(path: str | os.PathLike[str], *, drop_errors: bool = False) -> Finished:
+    """The indices already in an output file; a torn last line (a kill) is cut off.
+
+    With ``drop_errors`` the error rows are taken out of the file (rewritten under a
+    temporary name, then renamed: whole or unchanged) and their indices are not
+    finished, so the run sends those inputs again.
+    """
     target = Path(path)
     done = Finished()
     if not target.exists():
         return done
     good = 0
+    errors = 0
     with target.open("rb") as handle:
         for line in handle:
             if not line.endswith(b"\n"):
                 break  # torn by a kill mid-write: dropped below
             try:
-                done.add(int(json.loads(line)["index"]))
+                row = json.loads(line)
+                index = int(row["index"])
             except (ValueError, KeyError, TypeError):
                 break
+            if drop_errors and "error" in row:
+                errors += 1
+            else:
+                done.add(index)
             good += len(line)
-    if good != target.stat().st_size:
+    if errors:
+        _drop_error_rows(target, good)
+    elif good != target.stat().st_size:
         with target.open("r+b") as handle:
             handle.truncate(good)
     return done
+
+
+def _drop_error_rows(target: Path, good: int) -> None:
+    """Rewrite ``target``'s first ``good`` bytes of rows without its error rows."""
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        with target.open("rb") as source, temporary.open("wb") as kept:
+            read = 0
+            for line in source:
+                read += len(line)
+                if read > good:
+                    break
+                if "error" not in json.loads(line):
+                    kept.write(line)
+            kept.flush()
+            os.fsync(kept.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, target)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -298,13 +331,17 @@ class Output:
     ``finished`` holds the indices already there (``resume``; a torn line is cut).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, resume: bool) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, resume: bool, retry_errors: bool = False
+    ) -> None:
         self.path = Path(path)
         if self.path.exists() and not resume:
             raise InvalidArgument(
                 f"{self.path} exists: pass resume=True (--resume) to continue it, or remove it"
             )
-        self.finished = finished_indices(self.path) if resume else Finished()
+        self.finished = (
+            finished_indices(self.path, drop_errors=retry_errors) if resume else Finished()
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle: IO[str] = self.path.open("a", encoding="utf-8")
 
@@ -321,21 +358,27 @@ class Output:
         self.close()
 
 
-def open_output(path: str | os.PathLike[str], *, resume: bool, result: str) -> Output | ArrowOutput:
+def open_output(
+    path: str | os.PathLike[str], *, resume: bool, result: str, retry_errors: bool = False
+) -> Output | ArrowOutput:
     """The output of a run, by its suffix: JSONL, or Parquet/Arrow (``.parquet``, ``.arrow``...).
 
     Args:
         path: The output file.
         resume: Continue it (its ``finished`` indices are skipped).
         result: The name of the result field (``embedding`` or ``output``).
+        retry_errors: With ``resume``, take the error rows out: those inputs run again.
 
     Raises:
-        InvalidArgument: The output exists and ``resume`` is False.
+        InvalidArgument: The output exists and ``resume`` is False, or ``retry_errors``
+            without ``resume``.
         ConfigurationError: A Parquet/Arrow output without pyarrow installed.
     """
+    if retry_errors and not resume:
+        raise InvalidArgument("retry_errors=True (--retry-errors) needs resume=True (--resume)")
     if is_arrow_path(path):
-        return ArrowOutput(path, resume=resume, result=result)
-    return Output(path, resume=resume)
+        return ArrowOutput(path, resume=resume, result=result, retry_errors=retry_errors)
+    return Output(path, resume=resume, retry_errors=retry_errors)
 
 
 #: Seconds between two bulk progress events (the tqdm bar updates on every chunk).

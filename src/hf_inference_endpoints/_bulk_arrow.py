@@ -65,6 +65,7 @@ def pyarrow_module(extra: str = "pyarrow") -> Any:
     """
     try:
         import pyarrow
+        import pyarrow.compute
         import pyarrow.ipc
         import pyarrow.parquet  # the submodules used below
     except ImportError:
@@ -189,12 +190,19 @@ def arrow_rows(rows: list[dict[str, Any]], result: str, id_type: Any) -> Any:
     return pa.table(columns)
 
 
-def _indices_in(path: Path) -> set[int]:
+def _indices_in(path: Path, *, without_errors: bool = False) -> set[int]:
+    """The indices of the rows of a final file (``without_errors``: of those with no error)."""
     if not path.exists():
         return set()
     done: set[int] = set()
-    for batch in _batches(path, ["index"]):
-        done.update(batch.column(0).to_pylist())
+    if not without_errors:
+        for batch in _batches(path, ["index"]):
+            done.update(batch.column(0).to_pylist())
+        return done
+    compute = pyarrow_module().compute
+    for batch in _batches(path, ["index", "error"]):
+        succeeded = batch.filter(compute.is_null(batch.column(1)))
+        done.update(succeeded.column(0).to_pylist())
     return done
 
 
@@ -212,13 +220,22 @@ class ArrowOutput:
         path: The final file (``.parquet``/``.pq``, or ``.arrow``/``.feather``/``.ipc``).
         resume: Continue an earlier run (its final file and/or its checkpoint).
         result: The result column: ``"embedding"`` or ``"output"``.
+        retry_errors: Run the inputs of the error rows again (with ``resume``): they are
+            left out of the checkpoint now and out of the final file when it is rewritten.
 
     Raises:
         ConfigurationError: pyarrow is not installed.
         InvalidArgument: The output (or its checkpoint) exists and ``resume`` is False.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, resume: bool, result: str) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        resume: bool,
+        result: str,
+        retry_errors: bool = False,
+    ) -> None:
         from ._bulk import Output, finished_indices
 
         pyarrow_module()
@@ -232,8 +249,8 @@ class ArrowOutput:
                         f"{existing} exists: pass resume=True (--resume) to continue it, "
                         "or remove it"
                     )
-        self.finished = finished_indices(self.checkpoint)
-        for index in _indices_in(self.path):
+        self.finished = finished_indices(self.checkpoint, drop_errors=retry_errors)
+        for index in _indices_in(self.path, without_errors=retry_errors):
             self.finished.add(index)
         self._rows = Output(self.checkpoint, resume=True)
         self._written = False
@@ -262,8 +279,17 @@ class ArrowOutput:
             )
             with writer:
                 if self.path.exists():
+                    # an index in the checkpoint too was run again (retry_errors): the
+                    # checkpoint's row is the newer one
+                    newer = pa.array([row["index"] for row in _json_rows(self.checkpoint)])
                     for batch in _batches(self.path, None):
-                        writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+                        table = pa.Table.from_batches([batch]).cast(schema)
+                        if len(newer):
+                            keep = pa.compute.invert(
+                                pa.compute.is_in(table.column("index"), value_set=newer)
+                            )
+                            table = table.filter(keep)
+                        writer.write_table(table)
                 rows = _json_rows(self.checkpoint)
                 while chunk := list(islice(rows, WRITE_BATCH)):
                     writer.write_table(

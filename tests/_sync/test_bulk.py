@@ -91,6 +91,88 @@ def test_resume_skips_what_is_there_and_cuts_a_torn_line(
     assert wire.texts_sent() == texts[4:]
 
 
+def _embed_with_two_errors(emulator: Any, output: Path, texts: list[str]) -> None:
+    """A run whose first batch (inputs 0 and 1) meets a 500: two error rows."""
+    emulator.reset()
+    emulator.set_fault(MODEL, "500:times=1")
+    try:
+        with emulator_client(
+            emulator, Wire(), max_retries=0, enable_embedding_cache=False
+        ) as client:
+            client.bulk.embed(
+                texts, output, model=MODEL, batch_size=2, concurrency=1, progress=False
+            )
+    finally:
+        emulator.clear_faults()
+        emulator.reset()
+
+
+def test_retry_errors_sends_the_failed_inputs_again_and_keeps_each_index_once(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = ["a", "b", "c", "d", "e"]
+    output = tmp_path / "out.jsonl"
+    _embed_with_two_errors(emulator, output, texts)
+    assert [("error" in r) for r in rows(output)] == [True, True, False, False, False]
+    with output.open("a") as handle:
+        handle.write('{"index": 5, "embedd')  # a kill mid-write
+    before = output.read_text()
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        with pytest.raises(InvalidArgument, match="needs resume"):
+            client.bulk.embed(texts, output, model=MODEL, retry_errors=True)
+        assert output.read_text() == before  # refused before the file was touched
+        plain = client.bulk.embed(texts, output, model=MODEL, resume=True, progress=False)
+        assert wire.texts_sent() == []  # without retry_errors an error row is done
+        retried = client.bulk.embed(
+            texts, output, model=MODEL, resume=True, retry_errors=True, progress=False
+        )
+    assert wire.texts_sent() == ["a", "b"]
+    written = rows(output)
+    assert sorted(r["index"] for r in written) == [0, 1, 2, 3, 4]  # each once, torn line cut
+    by_index = {r["index"]: r for r in written}
+    assert [by_index[i]["embedding"] for i in range(5)] == [
+        emulated(emulator, MODEL, t) for t in texts
+    ]
+    assert (plain.skipped, plain.written) == (5, 0)
+    assert (retried.skipped, retried.written, retried.errors) == (3, 2, 0)
+
+
+def test_retry_errors_on_a_parquet_output_replaces_its_error_rows(
+    emulator: Any, no_env: None, tmp_path: Path
+) -> None:
+    texts = ["a", "b", "c", "d"]
+    output = tmp_path / "out.parquet"
+    checkpoint = tmp_path / "out.parquet.partial.jsonl"
+    _embed_with_two_errors(emulator, output, texts)
+    assert [r["error"] is not None for r in parquet_rows(output)] == [True, True, False, False]
+    # a retry run killed after its first row: the checkpoint holds a newer row for index 0
+    with emulator_client(emulator, Wire(), enable_embedding_cache=False) as client:
+        client.bulk.embed(["a"], checkpoint, model=MODEL, progress=False)
+    wire = Wire()
+    with emulator_client(emulator, wire, enable_embedding_cache=False) as client:
+        # resumed without retry_errors: the newer row wins, index 1 keeps its error
+        client.bulk.embed(texts, output, model=MODEL, resume=True, progress=False)
+        assert wire.texts_sent() == []
+        kept = {r["index"]: r for r in parquet_rows(output)}
+        assert sorted(kept) == [0, 1, 2, 3]
+        assert kept[0]["error"] is None and kept[0]["embedding"] is not None
+        assert kept[1]["error"]["type"] == "ServerError"
+        summary = client.bulk.embed(
+            texts, output, model=MODEL, resume=True, retry_errors=True, progress=False
+        )
+    assert wire.texts_sent() == ["b"]
+    assert (summary.skipped, summary.written) == (3, 1)
+    final = parquet_rows(output)
+    assert sorted(r["index"] for r in final) == [0, 1, 2, 3]
+    assert all(r["error"] is None for r in final)
+    by_index = {r["index"]: r for r in final}
+    assert [by_index[i]["embedding"] for i in range(4)] == [
+        float32(emulated(emulator, MODEL, t)) for t in texts
+    ]
+    assert not checkpoint.exists()
+
+
 def test_run_any_task(emulator: Any, no_env: None, tmp_path: Path) -> None:
     output = tmp_path / "labels.jsonl"
     with emulator_client(emulator, Wire()) as client:

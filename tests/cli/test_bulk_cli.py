@@ -118,3 +118,32 @@ def test_bulk_embed_as_completed_with_a_token_limit(
     low = run(env, "bulk", "embed", "--input", str(source), "--output", str(tmp_path / "y"),
               "--adaptive-latency-tolerance", "1")  # fmt: skip
     assert low.exit_code == 2
+
+
+def test_bulk_retry_errors_reruns_the_error_rows(
+    env: dict[str, str],  # noqa: F811
+    emulator: Any,
+    tmp_path: Path,
+) -> None:
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text('"first"\n"second"\n')
+    output.write_text(
+        '{"index": 0, "error": {"type": "ServerError", "message": "boom"}}\n'
+        '{"index": 1, "embedding": [0.5]}\n'
+    )
+    args = ["bulk", "embed", "--input", str(source), "--output", str(output), "-m", MODEL,
+            "--no-progress"]  # fmt: skip
+    refused = run(env, *args, "--retry-errors")
+    assert refused.exit_code == 2
+    assert "--resume" in refused.stderr
+    result = run(env, *args, "--resume", "--retry-errors")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["written"], summary["skipped"], summary["errors"]) == (1, 1, 0)
+    rows = {r["index"]: r for r in map(json.loads, output.read_text().splitlines())}
+    assert sorted(rows) == [0, 1]
+    assert rows[1]["embedding"] == [0.5]  # kept as it was
+    settings = emulator.settings
+    assert rows[0]["embedding"] == embed(
+        MODEL, "first", dim=settings.embedding_dim(MODEL), seed=settings.seed, normalize=True
+    )

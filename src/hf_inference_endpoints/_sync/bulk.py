@@ -67,6 +67,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        retry_errors: bool = False,
         order: Order = "input",
         batch_size: int = 64,
         concurrency: int = 4,
@@ -91,6 +92,9 @@ class Bulk:
                 ``embeddings.create``.
             resume: Continue an output file from an earlier (interrupted) run: the
                 inputs already there are skipped. Without it an existing file is refused.
+            retry_errors: With ``resume``, send the inputs of the error rows again: those
+                rows leave the output and the new rows are written (after the others in
+                a Parquet/Arrow file). Without it an error row counts as done.
             order: ``"input"``: rows in input order; ``"completed"``: rows as their
                 calls complete (a slow call holds no finished rows back). Either way
                 each row has its ``index`` and ``resume`` skips exactly those done.
@@ -106,8 +110,9 @@ class Bulk:
             :class:`BulkSummary`: rows written, inputs skipped, errors, seconds.
 
         Raises:
-            InvalidArgument: Bad arguments, an unreadable input line, or an output file
-                that exists without ``resume``; nothing is sent.
+            InvalidArgument: Bad arguments, an unreadable input line, an output file
+                that exists without ``resume``, or ``retry_errors`` without ``resume``;
+                nothing is sent.
             ConfigurationError: A Parquet/Arrow file without pyarrow installed.
 
         Example:
@@ -160,6 +165,7 @@ class Bulk:
             resume,
             "embedding",
             order,
+            retry_errors,
         )
 
     def run(
@@ -173,6 +179,7 @@ class Bulk:
         provider: str | None = None,
         endpoint: str | None = None,
         resume: bool = False,
+        retry_errors: bool = False,
         order: Order = "input",
         concurrency: int = 4,
         field: str = "inputs",
@@ -191,6 +198,7 @@ class Bulk:
             model: The model (or URL); ``provider``/``endpoint``/``parameters`` as in
                 ``client.infer``.
             resume: Continue an earlier output file, skipping the inputs already there.
+            retry_errors: With ``resume``, run the inputs of the error rows again.
             order: ``"input"`` (rows in input order) or ``"completed"`` (as completed).
             concurrency: Calls in flight at once (the sync client sends one at a time).
             field: The key of the input in object rows (a Parquet/Arrow column).
@@ -233,7 +241,17 @@ class Bulk:
             return rows
 
         return self._run(
-            work, inputs, output, 1, concurrency, field, progress, resume, "output", order
+            work,
+            inputs,
+            output,
+            1,
+            concurrency,
+            field,
+            progress,
+            resume,
+            "output",
+            order,
+            retry_errors,
         )
 
     def _run(
@@ -248,14 +266,17 @@ class Bulk:
         resume: bool,
         result: str,
         order: Order,
+        retry_errors: bool,
     ) -> BulkSummary:
         _positive("concurrency", concurrency)
+        if type(retry_errors) is not bool:
+            raise InvalidArgument(f"retry_errors must be True or False, got {retry_errors!r}")
         in_order = check_order(order)
         if not isinstance(field, str) or not field:
             raise InvalidArgument(f"field must be a non-empty string, got {field!r}")
         check_source(inputs, field)
         started = sync_monotonic()
-        sink = open_output(output, resume=resume, result=result)
+        sink = open_output(output, resume=resume, result=result, retry_errors=retry_errors)
         skip = sink.finished
         summary = BulkSummary(skipped=len(skip), output=str(sink.path))
         bar = Progress(

@@ -46,6 +46,11 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False)),
         click.option("--resume", is_flag=True, help="Continue an earlier output file."),
         click.option(
+            "--retry-errors",
+            is_flag=True,
+            help="With --resume: run the inputs of the error rows again.",
+        ),
+        click.option(
             "--order",
             type=click.Choice(["input", "completed"]),
             default="input",
@@ -197,6 +202,7 @@ async def _bulk_call(kind: str, options: dict[str, Any], client: Any, **extra: A
         "provider": options["provider"],
         "endpoint": options["endpoint"],
         "resume": options["resume"],
+        "retry_errors": options["retry_errors"],
         "order": options["order"],
         "concurrency": options["concurrency"],
         "progress": options["progress"],
