@@ -213,7 +213,9 @@ class HfInferenceConfig(Record):
         provider_rate_limits: Client-side limits per provider: requests per minute (an
             int), or ``{"rpm": ..., "tpm": ...}`` for requests and/or tokens per minute.
             Tokens are estimated before sending (about four characters a token, plus
-            ``max_tokens``) and corrected from the answer's ``usage`` (docs/SCALING.md).
+            ``max_tokens``) and corrected from the answer's ``usage`` (a chat stream's:
+            its last chunk with ``stream_options={"include_usage": True}``;
+            docs/SCALING.md).
         connection_timeout: Time to open a TCP/TLS connection.
         request_timeout: Time for one attempt, from sending to the last byte of a plain
             answer or to the headers of a stream.

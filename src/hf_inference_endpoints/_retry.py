@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     ColdStartTimeout,
@@ -178,6 +178,7 @@ class RetryState:
         "cold_waited",
         "deadline",
         "policy",
+        "reservation",
         "retries",
         "started",
     )
@@ -199,6 +200,9 @@ class RetryState:
         # limit): which limit can cut the attempt's I/O, the call's or the attempt's own
         self.call_left: float | None = None
         self.cold_waited = 0.0  # seconds slept waiting for a loading model
+        # the tokens the current attempt reserved (a TokenReservation), for a stream
+        # to correct from its usage once it has read it
+        self.reservation: Any = None
         self._cold_started: float | None = None
         self._backoff: Iterator[float] | None = None
         self._jitter = jitter or (lambda ceiling: random.uniform(0.0, ceiling))

@@ -15,7 +15,16 @@ import pytest
 from hf_inference_endpoints import InvalidArgument, RequestTimeout
 
 from .conftest import FakeClock
-from .test_providers import MODEL, TOGETHER_CHAT, Wire, clock, completion, make_client  # noqa: F401
+from .test_providers import (  # noqa: F401
+    MODEL,
+    TOGETHER_CHAT,
+    Wire,
+    chunk,
+    clock,
+    completion,
+    make_client,
+    sse,
+)
 
 # 40 characters: 10 tokens, + 4 for the message, + max_tokens 36 = 50 estimated
 MESSAGES = [{"role": "user", "content": "x" * 40}]
@@ -57,6 +66,46 @@ def test_usage_in_the_answer_corrects_the_count(clock: FakeClock, no_env: None) 
         for _ in range(5):  # 4 x 12 used + 50 reserved <= 100; uncorrected, the third waits
             chat(client)
         chat(client)  # 5 x 12 + 50 > 100: waits for the first to leave the window
+    assert clock.sleeps == [pytest.approx(60.0)]
+
+
+def streamed_answer(total: int | None) -> httpx2.Response:
+    """A chat stream; with ``total``, a last chunk with ``usage`` (``include_usage``)."""
+    events: list[dict[str, Any]] = [chunk("he"), chunk("llo", "stop")]
+    if total is not None:
+        usage = {"prompt_tokens": 10, "completion_tokens": total - 10, "total_tokens": total}
+        events.append({**chunk(None), "choices": [], "usage": usage})
+    return httpx2.Response(200, content=sse(*events), headers={"content-type": "text/event-stream"})
+
+
+def stream_chat(client: Any) -> str:
+    stream = client.chat.stream(
+        model=MODEL,
+        provider="together",
+        messages=MESSAGES,
+        max_tokens=36,
+        stream_options={"include_usage": True},
+    )
+    with stream:
+        return "".join([c.choices[0].delta.content or "" for c in stream if c.choices])
+
+
+def test_a_streams_usage_corrects_the_count(clock: FakeClock, no_env: None) -> None:  # noqa: F811
+    wire = Wire().hub(MODEL).add("POST", TOGETHER_CHAT, streamed_answer(total=12))
+    limits = {"together": {"tpm": 2 * ESTIMATE}}
+    with make_client(wire, provider_rate_limits=limits) as client:
+        for _ in range(5):  # 4 x 12 used + 50 reserved <= 100; uncorrected, the third waits
+            assert stream_chat(client) == "hello"
+        stream_chat(client)  # 5 x 12 + 50 > 100: waits for the first to leave the window
+    assert clock.sleeps == [pytest.approx(60.0)]
+
+
+def test_a_stream_without_usage_keeps_its_estimate(clock: FakeClock, no_env: None) -> None:  # noqa: F811
+    wire = Wire().hub(MODEL).add("POST", TOGETHER_CHAT, streamed_answer(total=None))
+    limits = {"together": {"tpm": 2 * ESTIMATE}}
+    with make_client(wire, provider_rate_limits=limits) as client:
+        for _ in range(3):  # 50 each: the third waits for the first
+            stream_chat(client)
     assert clock.sleeps == [pytest.approx(60.0)]
 
 

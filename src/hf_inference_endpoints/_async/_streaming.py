@@ -82,6 +82,7 @@ class AsyncStream(Generic[T]):
         max_buffered: int | None = None,
         deadline: float | None = None,
         idle_timeout: float | None = None,
+        settle: Callable[[int], Any] | None = None,  # awaited in the async twin
     ) -> None:
         self._response = response
         self._parse = parse
@@ -107,6 +108,10 @@ class AsyncStream(Generic[T]):
         self._fold: Fold | None = None
         self._kept: list[str] | None = None  # text of each item parsed, until final()
         self._folding: Fold | None = None  # folds each item handed out, when set
+        # corrects the tokens reserved for the stream (tpm limits) from the usage its
+        # final item reports; _used holds that count until _fill hands it over
+        self._settle = settle
+        self._used: int | None = None
 
     @property
     def response_meta(self) -> ResponseMeta:
@@ -238,6 +243,8 @@ class AsyncStream(Generic[T]):
             return
         events = self._decoder.feed(chunk)
         done = self._on_events(events)
+        if self._used is not None:
+            await self._settle_used()
         if self._idle_timeout is not None:
             # Keep-alive comments are chunks without events: they do not reset the clock.
             now = time.monotonic()
@@ -293,10 +300,19 @@ class AsyncStream(Generic[T]):
             if self._is_final(item):
                 self._finished = True
                 self._observation.item(item)  # usage / finish reason, final items only
+                if self._settle is not None:
+                    self._used = _used_tokens(item)
             self._pending.append(item)
             if self._kept is not None:
                 self._kept.append(data)
         return False
+
+    async def _settle_used(self) -> None:
+        """Hand the usage the final item reported to the rate limiter, once."""
+        settle, used = self._settle, self._used
+        self._settle = self._used = None
+        if settle is not None and used is not None:
+            await settle(used)
 
     async def _finish_at_eof(self) -> None:
         if not self._finished and self._failure is None:
@@ -396,6 +412,21 @@ class AsyncParsedChatStream(AsyncStream["ChatCompletionChunk"], Generic[P]):
         """
         result: ParsedChatCompletion[P] = await AsyncStream.final(self)  # type: ignore[assignment]
         return result
+
+
+def _used_tokens(item: object) -> int | None:
+    """The tokens a final item says the call used (a chat chunk's ``usage``), or None."""
+    usage = getattr(item, "usage", None)
+    if usage is None:
+        return None
+    total = getattr(usage, "total_tokens", None)
+    if isinstance(total, int):
+        return total
+    prompt = getattr(usage, "prompt_tokens", None)
+    completion = getattr(usage, "completion_tokens", None)
+    if isinstance(prompt, int) and isinstance(completion, int):
+        return prompt + completion
+    return None
 
 
 def _body_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:

@@ -12,6 +12,7 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
@@ -305,9 +306,14 @@ class Transport:
 
     def _settle(self, reservation: TokenReservation, content: bytes) -> None:
         """Correct a token reservation from the answer's ``usage`` (when it has one)."""
-        assert self._limiter is not None
         actual = usage_tokens(content)
-        if actual is None or actual == reservation.tokens:
+        if actual is not None:
+            self._settle_tokens(reservation, actual)
+
+    def _settle_tokens(self, reservation: TokenReservation, actual: int) -> None:
+        """Correct a token reservation to the ``actual`` tokens used."""
+        assert self._limiter is not None
+        if actual == reservation.tokens:
             return
         if self._limiter.local:
             self._limiter.settle(reservation.key, reservation.ticket, reservation.tokens, actual)
@@ -400,6 +406,7 @@ class Transport:
                 if isinstance(response, PreparedRequest):  # on_error: send this one instead
                     prepared = response
                 elif response is not None:
+                    reservation = state.reservation
                     return Stream(
                         response,
                         parse,
@@ -411,6 +418,11 @@ class Transport:
                         max_buffered=self.config.stream_event_limit,
                         deadline=_instant(state),
                         idle_timeout=self.config.stream_timeout,
+                        settle=(
+                            None
+                            if reservation is None
+                            else partial(self._settle_tokens, reservation)
+                        ),
                     )
         except BaseException as exc:
             call.end(error=exc)
@@ -463,6 +475,7 @@ class Transport:
         reservation: TokenReservation | None = None
         if self._limiter is not None:
             now, reservation = self._throttle(prepared, remaining, now)
+            state.reservation = reservation
             remaining = state.remaining()
         request = self._build_request(prepared, self._timeout(state, now, stream=stream))
         error: HfError
