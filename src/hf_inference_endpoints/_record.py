@@ -111,11 +111,32 @@ def _check(cls: type) -> None:
         raise TypeError(f"{cls.__name__}: a record subclasses Record and writes its __init__")
 
 
+#: What a record claims in its ``__dataclass_params__``.
+_CLAIMED = ("init", "repr", "eq", "frozen")
+
+
+class _Params:
+    """The dataclass parameters of a record where the stdlib's object cannot be changed:
+    the claimed ones True, the others read from that object."""
+
+    def __init__(self, original: Any) -> None:
+        self._original = original
+
+    def __getattr__(self, name: str) -> Any:
+        return True if name in _CLAIMED else getattr(self._original, name)
+
+    def __repr__(self) -> str:
+        return f"_Params({self._original!r}, claimed={_CLAIMED})"
+
+
 def _as_generated(cls: type[T]) -> type[T]:
     """Say in ``__dataclass_params__`` what the record is: frozen, with ``__init__``,
     ``__repr__`` and ``__eq__`` (so a ``@dataclass(frozen=True)`` subclass is allowed, as it
     was of the dataclass)."""
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    for name in ("init", "repr", "eq", "frozen"):
-        setattr(params, name, True)
+    try:
+        for name in _CLAIMED:
+            setattr(params, name, True)
+    except (AttributeError, TypeError):  # a read-only params object (another Python)
+        cls.__dataclass_params__ = _Params(params)  # type: ignore[attr-defined]
     return cls

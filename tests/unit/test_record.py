@@ -173,3 +173,47 @@ def test_a_record_says_it_is_frozen_so_a_frozen_dataclass_may_extend_it() -> Non
         @dataclass
         class Thawed(Pair):
             extra: int = 9
+
+
+def test_a_read_only_dataclass_params_object_is_stood_in_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a Python whose dataclass parameters cannot be changed gets a stand-in, not an error
+    from hf_inference_endpoints import _record
+
+    class ReadOnlyParams:
+        __slots__ = ()
+        init = repr = eq = frozen = order = False
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            raise AttributeError(f"{name} is read-only")
+
+    real_dataclass = dataclasses.dataclass
+
+    def read_only_dataclass(**options: Any) -> Any:
+        def build(cls: type) -> type:
+            made = real_dataclass(**options)(cls)
+            made.__dataclass_params__ = ReadOnlyParams()  # type: ignore[attr-defined]
+            return made
+
+        return build
+
+    monkeypatch.setattr(_record.dataclasses, "dataclass", read_only_dataclass)
+
+    class Point(Record):
+        x: int
+
+        def __init__(self, x: int) -> None:
+            set_field(self, "x", x)
+
+    made = record(Point)
+    monkeypatch.undo()
+    params = made.__dataclass_params__  # type: ignore[attr-defined]
+    assert (params.init, params.repr, params.eq, params.frozen) == (True, True, True, True)
+    assert params.order is False  # read from the original
+
+    @dataclass(frozen=True)
+    class Point3(made):  # type: ignore[valid-type,misc]
+        z: int = 0
+
+    assert (Point3(1, 2).x, Point3(1, 2).z) == (1, 2)
