@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .run import ROOT, Server, child_env, compile_ours
+from .run import ROOT, Server, child_env, compile_ours, contender_command
 
 __all__ = ["Counts", "estimate_cycles", "main", "parse_collected", "per_unit"]
 
@@ -95,26 +94,14 @@ def per_unit(small: dict[str, int], large: dict[str, int], units: int) -> Counts
 
 
 def _run(server: Server, module: str, twin: str, scenario: str, n: int) -> dict[str, int]:
-    cmd = [
+    valgrind = [
         "valgrind",
         "--tool=callgrind",
         "--cache-sim=yes",
         "--branch-sim=yes",
         "--callgrind-out-file=/dev/null",
-        sys.executable,
-        "-m",
-        f"bench.contenders.{module}",
-        "--twin",
-        twin,
-        "--scenario",
-        scenario,
-        "--n",
-        str(n),
-        "--base-url",
-        server.base_url,
-        "--stats-url",
-        server.stats_url,
     ]
+    cmd = valgrind + contender_command(server, module, twin, scenario, n)
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=child_env())
     if done.returncode != 0:
         tail = " | ".join(done.stderr.strip().splitlines()[-3:])

@@ -168,9 +168,10 @@ class Results:
     loads: list[tuple[float, float, float]] = field(default_factory=list)
 
 
-def run_contender(
+def contender_command(
     server: Server, module: str, twin: str, scenario: str, n: int | None
-) -> dict[str, Any] | None:
+) -> list[str]:
+    """The arguments that run one contender's scenario against ``server``."""
     cmd = [
         sys.executable,
         "-m",
@@ -186,6 +187,13 @@ def run_contender(
     ]
     if n is not None:
         cmd += ["--n", str(n)]
+    return cmd
+
+
+def run_contender(
+    server: Server, module: str, twin: str, scenario: str, n: int | None
+) -> dict[str, Any] | None:
+    cmd = contender_command(server, module, twin, scenario, n)
     try:
         done = subprocess.run(
             cmd, cwd=ROOT, capture_output=True, text=True, timeout=900, env=child_env()
