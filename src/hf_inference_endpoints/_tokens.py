@@ -27,6 +27,7 @@ __all__ = [
     "TEXT_TASKS",
     "estimate_tokens",
     "text_tokens",
+    "tokens_used",
     "usage_tokens",
 ]
 
@@ -157,8 +158,25 @@ def usage_tokens(content: bytes) -> int | None:
         return None
     if not isinstance(usage, Mapping):
         return None
-    total = _whole(usage.get("total_tokens"))
-    if total:
-        return total
-    counted = _whole(usage.get("prompt_tokens")) + _whole(usage.get("completion_tokens"))
-    return counted or None
+    return tokens_used(usage)
+
+
+def tokens_used(usage: Any) -> int | None:
+    """What a ``usage`` object (a mapping, or a model such as a chat chunk's) counts:
+    ``total_tokens``, else ``prompt_tokens + completion_tokens``; None when it says nothing.
+
+    Example:
+        >>> tokens_used({"prompt_tokens": 5, "completion_tokens": 7})
+        12
+    """
+    if isinstance(usage, Mapping):
+        total, prompt, completion = (
+            usage.get("total_tokens"),
+            usage.get("prompt_tokens"),
+            usage.get("completion_tokens"),
+        )
+    else:
+        total = getattr(usage, "total_tokens", None)
+        prompt = getattr(usage, "prompt_tokens", None)
+        completion = getattr(usage, "completion_tokens", None)
+    return _whole(total) or (_whole(prompt) + _whole(completion)) or None

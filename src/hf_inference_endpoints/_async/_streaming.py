@@ -24,6 +24,7 @@ from .._io_deadline import IO_DEADLINE
 from .._meta import ResponseMeta
 from .._observability import NULL_CALL, CallObservation
 from .._sse import ServerSentEvent, SkipEvent, SSEDecoder
+from .._tokens import tokens_used
 
 if TYPE_CHECKING:
     from .._structured import ParsedChatCompletion
@@ -417,16 +418,7 @@ class AsyncParsedChatStream(AsyncStream["ChatCompletionChunk"], Generic[P]):
 def _used_tokens(item: object) -> int | None:
     """The tokens a final item says the call used (a chat chunk's ``usage``), or None."""
     usage = getattr(item, "usage", None)
-    if usage is None:
-        return None
-    total = getattr(usage, "total_tokens", None)
-    if isinstance(total, int):
-        return total
-    prompt = getattr(usage, "prompt_tokens", None)
-    completion = getattr(usage, "completion_tokens", None)
-    if isinstance(prompt, int) and isinstance(completion, int):
-        return prompt + completion
-    return None
+    return None if usage is None else tokens_used(usage)
 
 
 def _body_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
