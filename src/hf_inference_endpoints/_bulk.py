@@ -245,9 +245,9 @@ def finished_indices(path: str | os.PathLike[str], *, drop_errors: bool = False)
     if not target.exists():
         return done
     good = 0
-    errors = 0
+    errors: set[int] = set()  # line numbers of the error rows to drop
     with target.open("rb") as handle:
-        for line in handle:
+        for number, line in enumerate(handle):
             if not line.endswith(b"\n"):
                 break  # torn by a kill mid-write: dropped below
             try:
@@ -256,29 +256,29 @@ def finished_indices(path: str | os.PathLike[str], *, drop_errors: bool = False)
             except (ValueError, KeyError, TypeError):
                 break
             if drop_errors and "error" in row:
-                errors += 1
+                errors.add(number)
             else:
                 done.add(index)
             good += len(line)
     if errors:
-        _drop_error_rows(target, good)
+        _drop_lines(target, errors, good)
     elif good != target.stat().st_size:
         with target.open("r+b") as handle:
             handle.truncate(good)
     return done
 
 
-def _drop_error_rows(target: Path, good: int) -> None:
-    """Rewrite ``target``'s first ``good`` bytes of rows without its error rows."""
+def _drop_lines(target: Path, numbers: set[int], good: int) -> None:
+    """Rewrite ``target``'s first ``good`` bytes without the lines ``numbers`` (from 0)."""
     temporary = target.with_name(target.name + ".tmp")
     try:
         with target.open("rb") as source, temporary.open("wb") as kept:
             read = 0
-            for line in source:
+            for number, line in enumerate(source):
                 read += len(line)
                 if read > good:
                     break
-                if "error" not in json.loads(line):
+                if number not in numbers:
                     kept.write(line)
             kept.flush()
             os.fsync(kept.fileno())
