@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -190,20 +190,18 @@ def arrow_rows(rows: list[dict[str, Any]], result: str, id_type: Any) -> Any:
     return pa.table(columns)
 
 
-def _indices_in(path: Path, *, without_errors: bool = False) -> set[int]:
-    """The indices of the rows of a final file (``without_errors``: of those with no error)."""
+def _indices_in(path: Path) -> tuple[list[int], set[int]]:
+    """The indices of a final file's rows that succeeded, and of its error rows."""
     if not path.exists():
-        return set()
-    done: set[int] = set()
-    if not without_errors:
-        for batch in _batches(path, ["index"]):
-            done.update(batch.column(0).to_pylist())
-        return done
+        return [], set()
     compute = pyarrow_module().compute
+    succeeded: list[int] = []
+    failed: set[int] = set()
     for batch in _batches(path, ["index", "error"]):
-        succeeded = batch.filter(compute.is_null(batch.column(1)))
-        done.update(succeeded.column(0).to_pylist())
-    return done
+        errors = compute.is_null(batch.column(1))
+        succeeded += batch.filter(errors).column(0).to_pylist()
+        failed.update(batch.filter(compute.invert(errors)).column(0).to_pylist())
+    return succeeded, failed
 
 
 def _json_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -250,7 +248,12 @@ class ArrowOutput:
                         "or remove it"
                     )
         self.finished = finished_indices(self.checkpoint, drop_errors=retry_errors)
-        for index in _indices_in(self.path, without_errors=retry_errors):
+        succeeded, failed = _indices_in(self.path)
+        # final-file rows the checkpoint has a newer row for (a retry run killed before
+        # its end), and error rows this run sends again: left out when it is rewritten
+        self._replaced = {i for i in chain(succeeded, failed) if i in self.finished}
+        self._retried = failed if retry_errors else set()
+        for index in chain(succeeded, () if retry_errors else failed):
             self.finished.add(index)
         self._rows = Output(self.checkpoint, resume=True)
         self._written = False
@@ -258,6 +261,8 @@ class ArrowOutput:
     def write(self, rows: list[dict[str, Any]]) -> None:
         self._rows.write(rows)
         self._written = True
+        if self._retried:
+            self._replaced.update(row["index"] for row in rows if row["index"] in self._retried)
 
     def close(self) -> None:
         self._rows.close()
@@ -279,9 +284,7 @@ class ArrowOutput:
             )
             with writer:
                 if self.path.exists():
-                    # an index in the checkpoint too was run again (retry_errors): the
-                    # checkpoint's row is the newer one
-                    newer = pa.array([row["index"] for row in _json_rows(self.checkpoint)])
+                    newer = pa.array(sorted(self._replaced), pa.int64())  # in the checkpoint
                     for batch in _batches(self.path, None):
                         table = pa.Table.from_batches([batch]).cast(schema)
                         if len(newer):
