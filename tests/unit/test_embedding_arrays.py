@@ -12,7 +12,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hf_inference_endpoints import ServerError
@@ -268,7 +268,12 @@ float_value = st.one_of(
 )
 
 
+# a NaN whose payload sits in the low mantissa bits (found by hypothesis): float64 on both paths
+_LOW_PAYLOAD_NAN = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000001))[0]
+
+
 @given(st.lists(st.lists(float_value, min_size=4, max_size=4), min_size=1, max_size=4))
+@example(rows=[[0.0, 0.0, 0.0, _LOW_PAYLOAD_NAN]])
 def test_rows_encode_to_the_bytes_of_one_vector_at_a_time(rows: list[list[float]]) -> None:
     matrix = np.array(rows, dtype=np.float64)
     for precision in ("auto", "float32", "float64"):

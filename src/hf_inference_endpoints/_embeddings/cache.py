@@ -341,14 +341,14 @@ def encode_rows(matrix: Any, precision: Precision = "auto") -> list[bytes]:
         if precision == "float32":  # beyond float32's range (a finite value made inf): float64
             narrow_values = values.astype("<f4")
             fits = (np.isfinite(narrow_values) | ~np.isfinite(values)).all(axis=1)
-        else:  # auto: exactly a float32 (NaN included, as the byte test of the list path)
+        else:  # auto: exactly a float32, as the byte test of the list path (_is_float32)
             first = values[:, 0]
-            maybe = (first.astype("<f4") == first) | np.isnan(first)
+            maybe = (first.astype("<f4") == first) | _float32_nan(np, first)
             fits = np.zeros(rows, dtype=bool)
             if maybe.any():
                 candidates = values[maybe]
                 narrow = candidates.astype("<f4")
-                fits[maybe] = ((narrow == candidates) | np.isnan(candidates)).all(axis=1)
+                fits[maybe] = ((narrow == candidates) | _float32_nan(np, candidates)).all(axis=1)
             if not fits.any():
                 return _records(np, values, _PACKED, "<f8")
             narrow_values = values.astype("<f4")
@@ -357,6 +357,12 @@ def encode_rows(matrix: Any, precision: Precision = "auto") -> list[bytes]:
     wide = iter(_records(np, values[~fits], _PACKED, "<f8"))
     narrow_rows = iter(_records(np, narrow_values[fits], _PACKED32, "<f4"))
     return [next(narrow_rows) if fit else next(wide) for fit in fits.tolist()]
+
+
+def _float32_nan(np: Any, values: Any) -> Any:
+    """Where ``values`` is a NaN a float32 holds: none of its low 29 mantissa bits set
+    (a NaN whose payload sits there is kept as float64 by the byte test too)."""
+    return np.isnan(values) & ((values.view("<u8") & 0x1FFFFFFF) == 0)
 
 
 def _records(np: Any, values: Any, code: int, dtype: str) -> list[bytes]:
